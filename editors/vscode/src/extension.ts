@@ -1,0 +1,127 @@
+// The multiprom VS Code extension: a thin vscode-languageclient wrapper around
+// `multiprom serve`. All linting and fixing happens in the server.
+import * as vscode from "vscode";
+import {
+  DidChangeConfigurationNotification,
+  LanguageClient,
+  LanguageClientOptions,
+  ServerOptions,
+  TransportKind,
+} from "vscode-languageclient/node";
+import { findServer } from "./binary";
+import { serverSettings } from "./settings";
+
+const FIX_ALL_KIND = "source.fixAll.multiprom";
+
+let client: LanguageClient | undefined;
+let output: vscode.OutputChannel | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  output = vscode.window.createOutputChannel("multiprom");
+  context.subscriptions.push(
+    output,
+    vscode.commands.registerCommand("multiprom.restart", () => restart(context)),
+    vscode.commands.registerCommand("multiprom.fixAll", fixAll),
+    vscode.commands.registerCommand("multiprom.showOutput", () => output?.show(true)),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      // The binary is chosen at start, so a new path needs a new process; every
+      // other setting reaches the running server via didChangeConfiguration.
+      if (e.affectsConfiguration("multiprom.path")) {
+        void restart(context);
+      } else if (e.affectsConfiguration("multiprom") && client?.isRunning()) {
+        void client.sendNotification(DidChangeConfigurationNotification.type, {
+          settings: { multiprom: serverSettings() },
+        });
+      }
+    }),
+  );
+  await start(context);
+}
+
+export async function deactivate(): Promise<void> {
+  await stop();
+}
+
+async function start(context: vscode.ExtensionContext): Promise<void> {
+  const channel = output!;
+  const command = await findServer(context.extensionPath, vscode.workspace.getConfiguration("multiprom").get<string>("path", ""));
+  if (!command) {
+    channel.appendLine("multiprom binary not found: set multiprom.path, or put multiprom on PATH.");
+    void vscode.window.showErrorMessage(
+      "multiprom: server binary not found. Set `multiprom.path` or install `multiprom` on PATH.",
+      "Open settings",
+    ).then((choice) => {
+      if (choice) {
+        void vscode.commands.executeCommand("workbench.action.openSettings", "multiprom.path");
+      }
+    });
+    return;
+  }
+  channel.appendLine(`starting ${command} serve`);
+
+  const serverOptions: ServerOptions = {
+    command,
+    args: ["serve"],
+    transport: TransportKind.stdio,
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { scheme: "file", language: "python" },
+      { scheme: "untitled", language: "python" },
+    ],
+    outputChannel: channel,
+    initializationOptions: { settings: serverSettings() },
+    // Not synchronize.configurationSection: that would send client-only keys
+    // (path, trace) and empty select/ignore lists, which mean "server default"
+    // here but "nothing" to the server. Changes are pushed by the listener in
+    // activate; pulls (workspace/configuration) are answered below.
+    middleware: {
+      workspace: {
+        configuration: (params) =>
+          params.items.map((item) => {
+            const scope = item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined;
+            if (item.section === "multiprom") {
+              return serverSettings(scope);
+            }
+            return item.section === undefined ? { multiprom: serverSettings(scope) } : null;
+          }),
+      },
+    },
+  };
+  // The id "multiprom" makes the client read multiprom.trace.server itself.
+  client = new LanguageClient("multiprom", "multiprom", serverOptions, clientOptions);
+  try {
+    await client.start();
+  } catch (err) {
+    channel.appendLine(`failed to start ${command}: ${String(err)}`);
+    void vscode.window.showErrorMessage(`multiprom: server failed to start (${String(err)}). See "multiprom: Show output".`);
+  }
+}
+
+async function stop(): Promise<void> {
+  const running = client;
+  client = undefined;
+  if (running) {
+    await running.stop().catch(() => undefined);
+  }
+}
+
+async function restart(context: vscode.ExtensionContext): Promise<void> {
+  output?.appendLine("restarting server");
+  await stop();
+  await start(context);
+}
+
+// fixAll runs the server's source.fixAll.multiprom action on the active file,
+// the same action editor.codeActionsOnSave can run.
+async function fixAll(): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor || editor.document.languageId !== "python") {
+    void vscode.window.showInformationMessage("multiprom: open a Python file to fix.");
+    return;
+  }
+  await vscode.commands.executeCommand("editor.action.sourceAction", {
+    kind: FIX_ALL_KIND,
+    apply: "first",
+  });
+}
