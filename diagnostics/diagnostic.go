@@ -1,0 +1,59 @@
+package diagnostics
+
+// Span is a half-open byte range [Start, End) in a file's source.
+type Span struct {
+	Start, End int
+}
+
+// Contains reports whether o lies within s.
+func (s Span) Contains(o Span) bool { return s.Start <= o.Start && o.End <= s.End }
+
+// Overlaps reports whether the two spans share a byte, or touch when one is empty.
+func (s Span) Overlaps(o Span) bool {
+	if s.Start == s.End || o.Start == o.End {
+		return s.Start <= o.End && o.Start <= s.End
+	}
+	return s.Start < o.End && o.Start < s.End
+}
+
+// Diagnostic is one finding. Path is slash-separated and relative to the
+// project root; Span is in bytes of that file's source.
+type Diagnostic struct {
+	Path     string
+	Span     Span
+	Rule     *Rule
+	Severity Severity // the rule's severity after settings were applied
+	Message  string
+	// Fixes are alternatives: the first is the preferred one, applied by
+	// --fix and fix-all; the others are offered as further code actions.
+	Fixes []Fix
+}
+
+// Code is the rule's stable code, e.g. "MP301".
+func (d *Diagnostic) Code() string { return d.Rule.Code }
+
+// Fix is one way to resolve a diagnostic: edits to existing files and files
+// to create. Edits must not overlap one another within a file.
+type Fix struct {
+	Title   string
+	Edits   []Edit
+	Creates []Create
+}
+
+// IsZero reports whether the fix changes nothing.
+func (f Fix) IsZero() bool { return len(f.Edits) == 0 && len(f.Creates) == 0 }
+
+// Edit replaces Span of the file at Path (slash, root-relative) with NewText.
+// Span is in bytes of the text the diagnostic was computed from.
+type Edit struct {
+	Path    string
+	Span    Span
+	NewText string
+}
+
+// Create makes a new file at Path (slash, root-relative). A create whose
+// file already exists is skipped by the appliers: fixes never overwrite.
+type Create struct {
+	Path    string
+	Content string
+}

@@ -1,0 +1,79 @@
+package diagnostics
+
+import (
+	"fmt"
+	"sort"
+)
+
+// Check runs the enabled rules over the project and returns the findings,
+// sorted by path and position, suppressions applied. only, when not nil,
+// restricts per-file rules to those files (the LSP re-checks the documents
+// an edit can affect); project rules always run and their findings are
+// filtered to only.
+func Check(p *Project, rules []*Rule, only map[string]bool) []*Diagnostic {
+	var out []*Diagnostic
+	for _, r := range rules {
+		if !p.Settings.Enabled(r.Code) {
+			continue
+		}
+		if r.Applies != nil && !r.Applies(p) {
+			continue
+		}
+		if r.Project {
+			out = append(out, runRule(r, p, nil)...)
+			continue
+		}
+		for _, f := range p.Files {
+			if f.Kind != KindPython || f.Py == nil || (only != nil && !only[f.Path]) {
+				continue
+			}
+			out = append(out, runRule(r, p, f)...)
+		}
+	}
+	kept := out[:0]
+	for _, d := range out {
+		if only != nil && !only[d.Path] {
+			continue
+		}
+		f := p.File(d.Path)
+		if f == nil || suppressed(f, d.Span.Start, d.Rule.Code) {
+			continue
+		}
+		d.Severity = p.Settings.SeverityFor(d.Rule.Code, d.Severity)
+		kept = append(kept, d)
+	}
+	SortDiagnostics(kept)
+	return kept
+}
+
+// runRule runs one rule, turning a panic in it into an internal-error
+// finding-free result plus a problem, so one bad rule never stops a run.
+func runRule(r *Rule, p *Project, f *File) (out []*Diagnostic) {
+	pass := &Pass{Rule: r, Project: p, File: f}
+	defer func() {
+		if e := recover(); e != nil {
+			where := "project"
+			if f != nil {
+				where = f.Path
+			}
+			p.Problems = append(p.Problems, Problem{where, fmt.Sprintf("internal error in rule %s: %v", r.Code, e)})
+			out = nil
+		}
+	}()
+	r.Run(pass)
+	return pass.pending
+}
+
+// SortDiagnostics orders findings by path, position and code.
+func SortDiagnostics(ds []*Diagnostic) {
+	sort.SliceStable(ds, func(i, j int) bool {
+		a, b := ds[i], ds[j]
+		if a.Path != b.Path {
+			return a.Path < b.Path
+		}
+		if a.Span.Start != b.Span.Start {
+			return a.Span.Start < b.Span.Start
+		}
+		return a.Rule.Code < b.Rule.Code
+	})
+}

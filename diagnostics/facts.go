@@ -1,0 +1,344 @@
+package diagnostics
+
+import (
+	"path"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// EnvVar is the variable that switches prometheus_client to multiprocess
+// files; LegacyEnvVar is its deprecated lowercase spelling (still honoured).
+const (
+	EnvVar       = "PROMETHEUS_MULTIPROC_DIR"
+	LegacyEnvVar = "prometheus_multiproc_dir"
+)
+
+// Facts are the project-level truths of RULES.md "Project facts".
+type Facts struct {
+	Gunicorn         bool   // evidence that gunicorn serves the project
+	GunicornEvidence string // what the evidence was, for messages
+	Workers          Workers
+	MultiWorker      bool
+	Multiprocess     bool
+	Flavour          string // "exporter" or "raw"
+	ClientVersion    string // pinned prometheus_client version ("" = unknown)
+	ClientMax        string // highest version the requirement allows ("" = unbounded)
+	Redis            bool
+	AppTag           string
+
+	Configs  []*GunicornConfig // every gunicorn config found, loaded or not
+	Commands []*CommandLine    // command lines that run gunicorn
+	EnvSets  []*EnvSet         // places that set PROMETHEUS_MULTIPROC_DIR (or the legacy name)
+	Apps     []*AppSite        // Flask(...) constructions
+	// Requirements are the dependencies by normalised name ("prometheus-client").
+	Requirements map[string]*Requirement
+}
+
+// Workers is what the project says about the worker count.
+type Workers struct {
+	Known bool   // some setting was found
+	Max   int    // the largest literal count found (0 if only expressions)
+	Expr  bool   // some setting is an expression (counts as multi-worker)
+	Where *Loc   // the first place that sets it
+	From  string // "settings", "config", "command line", "WEB_CONCURRENCY"
+}
+
+// Loc is a place in a project file.
+type Loc struct {
+	File *File
+	Span Span
+}
+
+// GunicornConfig is a Python file gunicorn (may) read as its config.
+type GunicornConfig struct {
+	File   *File
+	Loaded bool   // ./gunicorn.conf.py, or named by -c in a known command line
+	Why    string // how it was recognised
+}
+
+// Hook returns the module-level hook function with that name, or nil.
+func (c *GunicornConfig) Hook(name string) *FuncDef { return c.File.Py.Func(name) }
+
+// Setting returns the last top-level assignment to a gunicorn setting.
+func (c *GunicornConfig) Setting(name string) *Assign {
+	var last *Assign
+	for _, a := range c.File.Py.Assigns {
+		if a.Scope == nil && a.Class == "" && a.Target == name && a.Op == "=" {
+			last = a
+		}
+	}
+	return last
+}
+
+// CommandLine is a command that starts gunicorn.
+type CommandLine struct {
+	File *File
+	Span Span
+	Args []string // shell words, "gunicorn" first
+}
+
+// Flag returns the value of a short or long option (-c X, -cX, --config X,
+// --config=X), or "" and false.
+func (c *CommandLine) Flag(short, long string) (string, bool) {
+	for i, a := range c.Args {
+		switch {
+		case a == short || a == long:
+			if i+1 < len(c.Args) {
+				return c.Args[i+1], true
+			}
+		case long != "" && strings.HasPrefix(a, long+"="):
+			return a[len(long)+1:], true
+		case short != "" && len(a) > len(short) && strings.HasPrefix(a, short) && !strings.HasPrefix(a, "--"):
+			return a[len(short):], true
+		}
+	}
+	return "", false
+}
+
+// EnvSet is a place that sets the multiprocess directory variable.
+type EnvSet struct {
+	Loc
+	Name  string // EnvVar or LegacyEnvVar
+	How   string // "gunicorn config", "raw_env", "Dockerfile ENV", "compose", "systemd", "shell", "dotenv", "app code"
+	Value string // the literal value when known
+	// ReachesMaster is false for places the gunicorn master never sees
+	// (app modules, a .env that nothing loads).
+	ReachesMaster bool
+}
+
+// AppSite is a Flask application construction.
+type AppSite struct {
+	File    *File
+	Call    *Call
+	Factory *FuncDef // the enclosing function (create_app), nil at module level
+}
+
+// Requirement is one dependency line.
+type Requirement struct {
+	Name string
+	Spec string // e.g. "==0.16.0"
+	Loc  Loc
+}
+
+// IsConfig reports whether f is one of the project's gunicorn configs.
+func (fs *Facts) IsConfig(f *File) bool {
+	for _, c := range fs.Configs {
+		if c.File == f {
+			return true
+		}
+	}
+	return false
+}
+
+// Config returns the gunicorn config that is loaded (the first one), else
+// the first candidate, else nil.
+func (fs *Facts) Config() *GunicornConfig {
+	for _, c := range fs.Configs {
+		if c.Loaded {
+			return c
+		}
+	}
+	if len(fs.Configs) > 0 {
+		return fs.Configs[0]
+	}
+	return nil
+}
+
+// EnvVarSet reports whether the multiprocess dir is set where the gunicorn
+// master sees it.
+func (fs *Facts) EnvVarSet() bool {
+	for _, e := range fs.EnvSets {
+		if e.ReachesMaster {
+			return true
+		}
+	}
+	return false
+}
+
+// MissingAnchor is where a finding about something missing is reported
+// (RULES.md "Where a project-level finding is reported").
+func (fs *Facts) MissingAnchor() *Loc {
+	if c := fs.Config(); c != nil {
+		if w := c.Setting("workers"); w != nil {
+			return &Loc{c.File, w.Span}
+		}
+		return &Loc{c.File, firstLine(c.File)}
+	}
+	if len(fs.Commands) > 0 {
+		return &Loc{fs.Commands[0].File, fs.Commands[0].Span}
+	}
+	if len(fs.Apps) > 0 {
+		return &Loc{fs.Apps[0].File, fs.Apps[0].Call.Span}
+	}
+	return nil
+}
+
+func firstLine(f *File) Span {
+	end := strings.IndexByte(string(f.Src), '\n')
+	if end < 0 {
+		end = len(f.Src)
+	}
+	return Span{0, end}
+}
+
+// ClientAtLeast reports whether the project's prometheus_client is known to
+// be older than v ("0.18"); unknown counts as new enough.
+func (fs *Facts) ClientOlderThan(v string) bool {
+	if fs.ClientMax == "" {
+		return false
+	}
+	return CompareVersions(fs.ClientMax, v) < 0
+}
+
+// CompareVersions compares dotted numeric versions ("0.16.0" < "0.18").
+func CompareVersions(a, b string) int {
+	pa, pb := strings.Split(a, "."), strings.Split(b, ".")
+	for i := 0; i < len(pa) || i < len(pb); i++ {
+		x, y := 0, 0
+		if i < len(pa) {
+			x, _ = strconv.Atoi(leadingDigits(pa[i]))
+		}
+		if i < len(pb) {
+			y, _ = strconv.Atoi(leadingDigits(pb[i]))
+		}
+		if x != y {
+			if x < y {
+				return -1
+			}
+			return 1
+		}
+	}
+	return 0
+}
+
+func leadingDigits(s string) string {
+	i := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	return s[:i]
+}
+
+// gunicornSettingNames are the settings that make a Python file look like a
+// gunicorn config when most of its top-level names are among them.
+var gunicornSettingNames = map[string]bool{
+	"bind": true, "workers": true, "worker_class": true, "threads": true, "timeout": true,
+	"graceful_timeout": true, "keepalive": true, "max_requests": true, "max_requests_jitter": true,
+	"preload_app": true, "reload": true, "accesslog": true, "errorlog": true, "loglevel": true,
+	"raw_env": true, "worker_connections": true, "backlog": true, "daemon": true, "pidfile": true,
+	"chdir": true, "proc_name": true, "wsgi_app": true, "forwarded_allow_ips": true, "umask": true,
+	"user": true, "group": true, "tmp_upload_dir": true, "capture_output": true, "limit_request_line": true,
+	"worker_tmp_dir": true, "access_log_format": true, "statsd_host": true, "reuse_port": true,
+}
+
+// GunicornHooks are the server hooks with their arity.
+var GunicornHooks = map[string]int{
+	"on_starting": 1, "on_reload": 1, "when_ready": 1, "pre_fork": 2, "post_fork": 2,
+	"post_worker_init": 1, "worker_int": 1, "worker_abort": 1, "pre_exec": 1, "pre_request": 2,
+	"post_request": 4, "child_exit": 2, "worker_exit": 2, "nworkers_changed": 3, "on_exit": 1,
+	"ssl_context": 2,
+}
+
+func looksLikeGunicornConfig(f *File) bool {
+	base := path.Base(f.Path)
+	if base == "gunicorn.conf.py" || base == "gunicorn_conf.py" || base == "gunicorn_config.py" {
+		return true
+	}
+	if f.Py == nil {
+		return false
+	}
+	settings, other := 0, 0
+	for _, a := range f.Py.Assigns {
+		if a.Scope != nil || a.Class != "" || !a.TopLevel {
+			continue
+		}
+		if gunicornSettingNames[a.Target] {
+			settings++
+		} else if !strings.HasPrefix(a.Target, "_") {
+			other++
+		}
+	}
+	hooks := 0
+	for _, fn := range f.Py.Funcs {
+		if fn.IsModuleLevel() {
+			if _, ok := GunicornHooks[fn.Name]; ok {
+				hooks++
+			}
+		}
+	}
+	return (settings >= 2 && settings > other) || (hooks >= 1 && settings >= 1)
+}
+
+var reqLine = regexp.MustCompile(`^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(.*)$`)
+
+// NormalizeDist normalises a distribution name as PEP 503 does.
+func NormalizeDist(name string) string {
+	name = strings.ToLower(name)
+	return strings.NewReplacer("_", "-", ".", "-").Replace(name)
+}
+
+// parseRequirements reads requirement lines; Loc spans the line.
+func parseRequirements(f *File, add func(*Requirement)) {
+	off := 0
+	for _, line := range strings.SplitAfter(string(f.Src), "\n") {
+		text := strings.TrimRight(line, "\r\n")
+		body := text
+		if i := strings.Index(body, "#"); i >= 0 {
+			body = body[:i]
+		}
+		if i := strings.Index(body, ";"); i >= 0 {
+			body = body[:i]
+		}
+		if m := reqLine.FindStringSubmatch(body); m != nil && !strings.HasPrefix(strings.TrimSpace(body), "-") {
+			add(&Requirement{Name: NormalizeDist(m[1]), Spec: strings.TrimSpace(m[3]), Loc: Loc{f, Span{off, off + len(text)}}})
+		}
+		off += len(line)
+	}
+}
+
+// versionBounds returns the pinned version (== or ~=) and the highest
+// version the spec allows ("" = unbounded).
+func versionBounds(spec string) (pin, max string) {
+	for _, part := range strings.Split(spec, ",") {
+		part = strings.TrimSpace(part)
+		switch {
+		case strings.HasPrefix(part, "==="):
+			pin = strings.TrimSpace(part[3:])
+			max = pin
+		case strings.HasPrefix(part, "=="):
+			v := strings.TrimSpace(part[2:])
+			if !strings.Contains(v, "*") {
+				pin, max = v, v
+			} else {
+				max = strings.TrimSuffix(strings.TrimSuffix(v, "*"), ".") + ".999999"
+			}
+		case strings.HasPrefix(part, "~="):
+			v := strings.TrimSpace(part[2:])
+			pin = v
+			segs := strings.Split(v, ".")
+			if len(segs) > 1 {
+				max = strings.Join(segs[:len(segs)-1], ".") + ".999999"
+			}
+		case strings.HasPrefix(part, "<="):
+			max = strings.TrimSpace(part[2:])
+		case strings.HasPrefix(part, "<") && !strings.HasPrefix(part, "<>"):
+			max = lowerThan(strings.TrimSpace(part[1:]))
+		}
+	}
+	return pin, max
+}
+
+// lowerThan returns a version that compares below v but above anything
+// lower (for "<0.18": "0.17.999999").
+func lowerThan(v string) string {
+	segs := strings.Split(v, ".")
+	for i := len(segs) - 1; i >= 0; i-- {
+		n, err := strconv.Atoi(leadingDigits(segs[i]))
+		if err == nil && n > 0 {
+			segs[i] = strconv.Itoa(n - 1)
+			return strings.Join(segs[:i+1], ".") + ".999999"
+		}
+	}
+	return "0"
+}

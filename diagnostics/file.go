@@ -1,0 +1,90 @@
+package diagnostics
+
+import (
+	"path"
+	"strings"
+)
+
+// Kind classifies a workspace file by the role it can play in a deployment.
+type Kind int
+
+const (
+	KindOther Kind = iota
+	KindPython
+	KindRequirements // requirements*.txt
+	KindPyproject    // pyproject.toml
+	KindProcfile
+	KindDockerfile
+	KindCompose // docker-compose*.yml, compose*.yml
+	KindSystemd // *.service
+	KindShell   // *.sh, entrypoints
+	KindDotenv  // .env, *.env
+)
+
+var kindNames = [...]string{"other", "python", "requirements", "pyproject", "procfile", "dockerfile", "compose", "systemd", "shell", "dotenv"}
+
+func (k Kind) String() string { return kindNames[k] }
+
+// Classify decides a file's kind from its slash path alone.
+func Classify(rel string) Kind {
+	base := path.Base(rel)
+	lower := strings.ToLower(base)
+	switch {
+	case strings.HasSuffix(lower, ".py"):
+		return KindPython
+	case strings.HasPrefix(lower, "requirements") && strings.HasSuffix(lower, ".txt"),
+		strings.HasSuffix(lower, ".txt") && strings.HasPrefix(path.Base(path.Dir(rel)), "requirements"):
+		return KindRequirements
+	case lower == "pyproject.toml":
+		return KindPyproject
+	case lower == "procfile":
+		return KindProcfile
+	case lower == "dockerfile" || strings.HasPrefix(lower, "dockerfile.") || strings.HasSuffix(lower, ".dockerfile") || lower == "containerfile":
+		return KindDockerfile
+	case (strings.HasPrefix(lower, "docker-compose") || strings.HasPrefix(lower, "compose")) &&
+		(strings.HasSuffix(lower, ".yml") || strings.HasSuffix(lower, ".yaml")):
+		return KindCompose
+	case strings.HasSuffix(lower, ".service"):
+		return KindSystemd
+	case strings.HasSuffix(lower, ".sh") || lower == "entrypoint" || lower == "docker-entrypoint":
+		return KindShell
+	case lower == ".env" || strings.HasSuffix(lower, ".env") || strings.HasPrefix(lower, ".env."):
+		return KindDotenv
+	}
+	return KindOther
+}
+
+// File is one workspace file with its content and, for Python, its summary.
+type File struct {
+	Path string // slash-separated, relative to the project root
+	Kind Kind
+	Src  []byte
+	Py   *Module // Python files only; nil when the file could not be parsed
+
+	lines *LineIndex
+}
+
+// Lines returns the file's line index, built on first use.
+func (f *File) Lines() *LineIndex {
+	if f.lines == nil {
+		f.lines = NewLineIndex(f.Src)
+	}
+	return f.lines
+}
+
+// Text returns the source text of a span.
+func (f *File) Text(s Span) string {
+	if s.Start < 0 || s.End > len(f.Src) || s.Start > s.End {
+		return ""
+	}
+	return string(f.Src[s.Start:s.End])
+}
+
+// ModuleName is the dotted Python module name of a .py file relative to the
+// root ("pkg/__init__.py" -> "pkg", "pkg/views.py" -> "pkg.views").
+func (f *File) ModuleName() string {
+	p := strings.TrimSuffix(f.Path, ".py")
+	p = strings.TrimSuffix(p, "/__init__")
+	p = strings.TrimPrefix(p, "src/")
+	return strings.ReplaceAll(p, "/", ".")
+}

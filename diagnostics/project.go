@@ -1,0 +1,103 @@
+package diagnostics
+
+import (
+	"context"
+	"path"
+	"sort"
+)
+
+// Project is the workspace as rules see it: every relevant file, the
+// effective settings and the facts derived from all of them.
+type Project struct {
+	Root     string  // absolute root, for messages only; rules do no I/O
+	Files    []*File // sorted by Path
+	Settings Settings
+	Facts    *Facts
+	// Problems are per-file messages (unparsable pyproject, ...) that are
+	// not findings; the CLI prints them on stderr.
+	Problems []Problem
+
+	byPath map[string]*File
+}
+
+// Problem is a per-file message that is not a finding.
+type Problem struct {
+	Path    string
+	Message string
+}
+
+// NewProject builds the model from files whose Src is already loaded. Python
+// files without a summary are parsed here. Editor settings win over
+// pyproject.toml's [tool.multiprom].
+func NewProject(ctx context.Context, root string, files []*File, editor Settings) *Project {
+	p := &Project{Root: root, byPath: make(map[string]*File, len(files))}
+	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
+	p.Files = files
+	for _, f := range files {
+		p.byPath[f.Path] = f
+		if f.Kind == KindPython && f.Py == nil {
+			if err := f.Parse(ctx); err != nil {
+				p.Problems = append(p.Problems, Problem{f.Path, err.Error()})
+			}
+		}
+	}
+	settings := Settings{}
+	var info PyprojectInfo
+	if f := p.File("pyproject.toml"); f != nil {
+		s, i, err := ParsePyprojectSettings(f.Src)
+		if err != nil {
+			p.Problems = append(p.Problems, Problem{f.Path, err.Error()})
+		}
+		settings, info = s, i
+	}
+	p.Settings = settings.Merge(editor)
+	p.Facts = computeFacts(p, info)
+	return p
+}
+
+// Parse parses a Python file's source and summarises it.
+func (f *File) Parse(ctx context.Context) error {
+	tree, err := ParsePython(ctx, nil, f.Src)
+	if err != nil {
+		return err
+	}
+	defer tree.Close()
+	f.Py = Summarize(tree, f.Src)
+	return nil
+}
+
+// File returns the file at a slash path relative to the root, or nil.
+func (p *Project) File(rel string) *File { return p.byPath[path.Clean(rel)] }
+
+// FilesOf returns the files of one kind, in path order.
+func (p *Project) FilesOf(k Kind) []*File {
+	var out []*File
+	for _, f := range p.Files {
+		if f.Kind == k {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// PythonFiles returns the parsed Python files.
+func (p *Project) PythonFiles() []*File {
+	var out []*File
+	for _, f := range p.Files {
+		if f.Kind == KindPython && f.Py != nil {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// ModuleFile resolves a dotted module name to a project file
+// ("pkg.metrics" -> pkg/metrics.py or pkg/metrics/__init__.py).
+func (p *Project) ModuleFile(mod string) *File {
+	for _, f := range p.Files {
+		if f.Kind == KindPython && f.ModuleName() == mod {
+			return f
+		}
+	}
+	return nil
+}

@@ -1,0 +1,271 @@
+package diagnostics
+
+import "strings"
+
+// Module is the plain-Go summary of one Python file that rules read. It is
+// built by one walk over the syntax tree, so rules never touch tree-sitter
+// (cheap, and the tree can be dropped for documents not being edited).
+type Module struct {
+	Calls    []*Call
+	Funcs    []*FuncDef
+	Classes  []*ClassDef
+	Imports  []*Import
+	Assigns  []*Assign
+	Comments []Comment
+	// Statements are the module's top-level statements, in order (for
+	// "insert at the very top" and "after the imports" fixes).
+	Statements []Span
+	// Errors are spans of syntax errors (ERROR and MISSING nodes).
+	Errors []Span
+}
+
+// Expr is an expression as rules need it: its kind, its source text and,
+// for literals, its value.
+type Expr struct {
+	Kind  string // tree-sitter node type: "string", "integer", "identifier", "attribute", "call", "list", "tuple", "true", "lambda", ...
+	Text  string // source text
+	Span  Span
+	Str   string   // decoded value of a plain string literal (Kind "string", not an f-string)
+	IsStr bool     // Str is valid
+	Call  *Call    // Kind "call": the call
+	Elems []*Expr  // Kind "list"/"tuple"/"set": the elements
+}
+
+// Arg is one argument of a call: positional when Name is "".
+type Arg struct {
+	Name  string
+	Value *Expr
+	Span  Span // the whole argument, including "name="
+}
+
+// Cond is one enclosing condition of a call: the test's source text, and
+// whether the call is on the false (else) side of it.
+type Cond struct {
+	Text string
+	Else bool
+}
+
+// Call is a call expression.
+type Call struct {
+	Func     string // callee source text with whitespace removed, e.g. "metrics.gauge", "prometheus_client.Gauge"
+	FuncSpan Span
+	Span     Span   // the whole call
+	ArgsSpan Span   // the argument list, parentheses included
+	Args     []*Arg
+	// Recv is the call this one is a method of, for chains such as
+	// G.labels("a").inc(): the inc call's Recv is the labels call.
+	Recv *Call
+	// Base and Method split Func at its last dot, following Recv chains to
+	// the root name: for G.labels("a").inc() Base is "G", Method is "inc".
+	Base, Method string
+	Scope        *FuncDef // innermost enclosing function, nil at module level
+	Class        string   // innermost enclosing class name, "" if none
+	Conds        []Cond   // enclosing if/else and conditional-expression tests, outermost first
+	Target       string   // the name this call's value is assigned to, if it is the whole right-hand side
+	StmtSpan     Span     // the statement containing the call
+}
+
+// Positional returns the i-th positional argument or nil.
+func (c *Call) Positional(i int) *Expr {
+	n := 0
+	for _, a := range c.Args {
+		if a.Name == "" {
+			if n == i {
+				return a.Value
+			}
+			n++
+		}
+	}
+	return nil
+}
+
+// Keyword returns the keyword argument with that name or nil.
+func (c *Call) Keyword(name string) *Arg {
+	for _, a := range c.Args {
+		if a.Name == name {
+			return a
+		}
+	}
+	return nil
+}
+
+// HasSplat reports whether the call passes *args or **kwargs, in which case
+// a missing keyword may still be supplied.
+func (c *Call) HasSplat() bool {
+	for _, a := range c.Args {
+		if a.Name == "*" || a.Name == "**" {
+			return true
+		}
+	}
+	return false
+}
+
+// FuncDef is a function definition.
+type FuncDef struct {
+	Name       string
+	Span       Span // the whole definition, decorators included
+	NameSpan   Span
+	ParamsSpan Span
+	BodySpan   Span
+	Params     []Param
+	Decorators []*Expr
+	Parent     *FuncDef // enclosing function, nil at module or class level
+	Class      string   // enclosing class name, "" if none
+	Indent     string   // indentation of the def line
+	BodyIndent string   // indentation of the body's first statement
+}
+
+// Param is one parameter. Kind is "", "*", "**" or "/" (marker).
+type Param struct {
+	Name       string
+	Kind       string
+	HasDefault bool
+}
+
+// Arity returns the minimum and maximum number of positional arguments the
+// function accepts; max is -1 with *args.
+func (f *FuncDef) Arity() (min, max int) {
+	for _, p := range f.Params {
+		switch p.Kind {
+		case "*":
+			if p.Name != "" {
+				max = -1
+			}
+			return min, max
+		case "**", "/":
+			continue
+		}
+		if max >= 0 {
+			max++
+		}
+		if !p.HasDefault {
+			min++
+		}
+	}
+	return min, max
+}
+
+// IsModuleLevel reports whether the function is defined at the top level.
+func (f *FuncDef) IsModuleLevel() bool { return f.Parent == nil && f.Class == "" }
+
+// ClassDef is a class definition.
+type ClassDef struct {
+	Name    string
+	Bases   []string
+	Span    Span
+	Methods []string
+}
+
+// Import is one imported name: `import a.b as c` gives Module "a.b",
+// Alias "c"; `from a import b as c` gives Module "a", Name "b", Alias "c".
+type Import struct {
+	Module string
+	Name   string
+	Alias  string
+	Span   Span // the import statement
+	Scope  *FuncDef
+	Level  int // leading dots of a relative import
+}
+
+// Local is the name the import binds in its scope.
+func (im *Import) Local() string {
+	if im.Alias != "" {
+		return im.Alias
+	}
+	if im.Name != "" {
+		return im.Name
+	}
+	if i := strings.IndexByte(im.Module, '.'); i >= 0 {
+		return im.Module[:i]
+	}
+	return im.Module
+}
+
+// Qualified is the full dotted name the import binds.
+func (im *Import) Qualified() string {
+	if im.Name == "" {
+		if im.Alias == "" {
+			return im.Local()
+		}
+		return im.Module
+	}
+	if im.Module == "" {
+		return im.Name
+	}
+	return im.Module + "." + im.Name
+}
+
+// Assign is `target = value` (also augmented and annotated assignments).
+type Assign struct {
+	Target   string // source text of the left side (whitespace removed)
+	Value    *Expr
+	Op       string // "=", "+=", ...
+	Span     Span   // the whole statement
+	Scope    *FuncDef
+	Class    string
+	TopLevel bool // a direct child of the module (not nested in if/try/with)
+}
+
+// Comment is a "#" comment.
+type Comment struct {
+	Text string
+	Span Span
+}
+
+// Qualify resolves a dotted name used in this module through its imports:
+// with `from prometheus_client import Gauge as G`, "G" becomes
+// "prometheus_client.Gauge"; with `import prometheus_client as pc`,
+// "pc.Gauge" becomes "prometheus_client.Gauge". Unknown names are returned
+// unchanged.
+func (m *Module) Qualify(name string) string {
+	head, rest := name, ""
+	if i := strings.IndexByte(name, '.'); i >= 0 {
+		head, rest = name[:i], name[i:]
+	}
+	for _, im := range m.Imports {
+		if im.Local() == head {
+			if im.Name == "" && im.Alias == "" {
+				return name // `import a.b` binds a; the dotted use is already qualified
+			}
+			return im.Qualified() + rest
+		}
+	}
+	return name
+}
+
+// CallsTo returns the calls whose qualified callee is one of names (exact
+// dotted names such as "prometheus_client.Gauge").
+func (m *Module) CallsTo(names ...string) []*Call {
+	var out []*Call
+	for _, c := range m.Calls {
+		q := m.Qualify(c.Func)
+		for _, n := range names {
+			if q == n {
+				out = append(out, c)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// Imports of a module (or anything under it) by prefix, e.g. "prometheus_client".
+func (m *Module) ImportsFrom(prefix string) []*Import {
+	var out []*Import
+	for _, im := range m.Imports {
+		if im.Module == prefix || strings.HasPrefix(im.Module, prefix+".") {
+			out = append(out, im)
+		}
+	}
+	return out
+}
+
+// Func returns the first function defined with that name at module level.
+func (m *Module) Func(name string) *FuncDef {
+	for _, f := range m.Funcs {
+		if f.Name == name && f.IsModuleLevel() {
+			return f
+		}
+	}
+	return nil
+}

@@ -1,0 +1,511 @@
+package diagnostics
+
+import (
+	"strings"
+
+	sitter "github.com/smacker/go-tree-sitter"
+)
+
+// Summarize walks a parsed Python tree once and builds its Module.
+func Summarize(tree *sitter.Tree, src []byte) *Module {
+	w := &walker{src: src, m: &Module{}}
+	root := tree.RootNode()
+	for i := 0; i < int(root.NamedChildCount()); i++ {
+		st := root.NamedChild(i)
+		if st.Type() != "comment" {
+			w.m.Statements = append(w.m.Statements, span(st))
+		}
+	}
+	w.visit(root, scope{topLevel: true})
+	return w.m
+}
+
+type walker struct {
+	src []byte
+	m   *Module
+}
+
+// scope is the context a node is visited in.
+type scope struct {
+	fn       *FuncDef
+	class    string
+	conds    []Cond
+	stmt     Span
+	topLevel bool // the node is a direct statement of the module
+}
+
+func (s scope) withCond(text string, els bool) scope {
+	c := make([]Cond, len(s.conds), len(s.conds)+1)
+	copy(c, s.conds)
+	s.conds = append(c, Cond{Text: text, Else: els})
+	s.topLevel = false
+	return s
+}
+
+func span(n *sitter.Node) Span { return Span{int(n.StartByte()), int(n.EndByte())} }
+
+func (w *walker) text(n *sitter.Node) string { return string(w.src[n.StartByte():n.EndByte()]) }
+
+func (w *walker) visit(n *sitter.Node, sc scope) {
+	switch n.Type() {
+	case "ERROR":
+		w.m.Errors = append(w.m.Errors, span(n))
+	case "comment":
+		w.m.Comments = append(w.m.Comments, Comment{Text: w.text(n), Span: span(n)})
+		return
+	case "expression_statement", "return_statement", "decorated_definition", "if_statement",
+		"for_statement", "while_statement", "with_statement", "try_statement", "import_statement",
+		"import_from_statement", "raise_statement", "assert_statement", "delete_statement", "global_statement":
+		sc.stmt = span(n)
+	}
+	if n.IsMissing() {
+		w.m.Errors = append(w.m.Errors, span(n))
+	}
+	switch n.Type() {
+	case "function_definition":
+		w.function(n, sc)
+		return
+	case "decorated_definition":
+		// function() and class() read the decorators themselves.
+		if d := n.ChildByFieldName("definition"); d != nil {
+			if d.Type() == "class_definition" {
+				for i := 0; i < int(n.NamedChildCount()); i++ {
+					if c := n.NamedChild(i); c.Type() == "decorator" {
+						w.children(c, sc)
+					}
+				}
+			}
+			w.visit(d, sc)
+		}
+		return
+	case "class_definition":
+		w.class(n, sc)
+		return
+	case "import_statement", "import_from_statement":
+		w.imports(n, sc)
+		return
+	case "if_statement":
+		w.ifStatement(n, sc)
+		return
+	case "conditional_expression":
+		w.conditional(n, sc)
+		return
+	case "assignment", "augmented_assignment":
+		w.assign(n, sc)
+	case "call":
+		w.call(n, sc)
+		return
+	}
+	inner := sc
+	if n.Type() != "module" {
+		inner.topLevel = false
+	}
+	if n.Type() == "expression_statement" {
+		// An assignment is a child of an expression statement; keep the flag.
+		inner.topLevel = sc.topLevel
+	}
+	w.children(n, inner)
+}
+
+func (w *walker) children(n *sitter.Node, sc scope) {
+	for i := 0; i < int(n.ChildCount()); i++ {
+		c := n.Child(i)
+		if c.IsNamed() || c.IsMissing() {
+			w.visit(c, sc)
+		}
+	}
+}
+
+func (w *walker) function(n *sitter.Node, sc scope) {
+	f := &FuncDef{Parent: sc.fn, Class: sc.class, Span: span(n)}
+	outer := n
+	if p := n.Parent(); p != nil && p.Type() == "decorated_definition" {
+		outer = p
+		f.Span = span(p)
+		for i := 0; i < int(p.NamedChildCount()); i++ {
+			d := p.NamedChild(i)
+			if d.Type() == "decorator" && d.NamedChildCount() > 0 {
+				e := d.NamedChild(0)
+				f.Decorators = append(f.Decorators, w.expr(e, sc))
+				w.visit(e, sc)
+			}
+		}
+	}
+	f.Indent = w.indentAt(int(outer.StartByte()))
+	if name := n.ChildByFieldName("name"); name != nil {
+		f.Name, f.NameSpan = w.text(name), span(name)
+	}
+	if ps := n.ChildByFieldName("parameters"); ps != nil {
+		f.ParamsSpan = span(ps)
+		f.Params = w.params(ps)
+		// Defaults are evaluated in the enclosing scope.
+		w.children(ps, sc)
+	}
+	body := n.ChildByFieldName("body")
+	if body != nil {
+		f.BodySpan = span(body)
+		f.BodyIndent = w.indentAt(int(body.StartByte()))
+	}
+	w.m.Funcs = append(w.m.Funcs, f)
+	if body != nil {
+		w.visit(body, scope{fn: f, class: sc.class})
+	}
+}
+
+func (w *walker) params(ps *sitter.Node) []Param {
+	var out []Param
+	for i := 0; i < int(ps.NamedChildCount()); i++ {
+		p := ps.NamedChild(i)
+		switch p.Type() {
+		case "identifier":
+			out = append(out, Param{Name: w.text(p)})
+		case "typed_parameter":
+			name := ""
+			kind := ""
+			if c := p.NamedChild(0); c != nil {
+				switch c.Type() {
+				case "list_splat_pattern":
+					kind, name = "*", strings.TrimPrefix(w.text(c), "*")
+				case "dictionary_splat_pattern":
+					kind, name = "**", strings.TrimPrefix(w.text(c), "**")
+				default:
+					name = w.text(c)
+				}
+			}
+			out = append(out, Param{Name: name, Kind: kind})
+		case "default_parameter", "typed_default_parameter":
+			name := ""
+			if c := p.ChildByFieldName("name"); c != nil {
+				name = w.text(c)
+			}
+			out = append(out, Param{Name: name, HasDefault: true})
+		case "list_splat_pattern":
+			out = append(out, Param{Name: strings.TrimPrefix(w.text(p), "*"), Kind: "*"})
+		case "keyword_separator":
+			out = append(out, Param{Kind: "*"})
+		case "dictionary_splat_pattern":
+			out = append(out, Param{Name: strings.TrimPrefix(w.text(p), "**"), Kind: "**"})
+		case "positional_separator":
+			out = append(out, Param{Kind: "/"})
+		}
+	}
+	return out
+}
+
+func (w *walker) class(n *sitter.Node, sc scope) {
+	c := &ClassDef{Span: span(n)}
+	if name := n.ChildByFieldName("name"); name != nil {
+		c.Name = w.text(name)
+	}
+	if sup := n.ChildByFieldName("superclasses"); sup != nil {
+		for i := 0; i < int(sup.NamedChildCount()); i++ {
+			c.Bases = append(c.Bases, w.text(sup.NamedChild(i)))
+		}
+		w.children(sup, sc)
+	}
+	w.m.Classes = append(w.m.Classes, c)
+	if body := n.ChildByFieldName("body"); body != nil {
+		for i := 0; i < int(body.NamedChildCount()); i++ {
+			st := body.NamedChild(i)
+			if st.Type() == "decorated_definition" {
+				st = st.ChildByFieldName("definition")
+			}
+			if st != nil && st.Type() == "function_definition" {
+				if name := st.ChildByFieldName("name"); name != nil {
+					c.Methods = append(c.Methods, w.text(name))
+				}
+			}
+		}
+		w.visit(body, scope{fn: nil, class: c.Name})
+	}
+}
+
+func (w *walker) imports(n *sitter.Node, sc scope) {
+	sp := span(n)
+	if n.Type() == "import_statement" {
+		for i := 0; i < int(n.NamedChildCount()); i++ {
+			c := n.NamedChild(i)
+			im := &Import{Span: sp, Scope: sc.fn}
+			switch c.Type() {
+			case "dotted_name":
+				im.Module = w.text(c)
+			case "aliased_import":
+				im.Module = w.fieldText(c, "name")
+				im.Alias = w.fieldText(c, "alias")
+			default:
+				continue
+			}
+			w.m.Imports = append(w.m.Imports, im)
+		}
+		return
+	}
+	module, level := "", 0
+	if mn := n.ChildByFieldName("module_name"); mn != nil {
+		t := w.text(mn)
+		for strings.HasPrefix(t, ".") {
+			level++
+			t = t[1:]
+		}
+		module = t
+	}
+	found := false
+	for i := 0; i < int(n.NamedChildCount()); i++ {
+		c := n.NamedChild(i)
+		if n.FieldNameForChild(i) == "module_name" {
+			continue
+		}
+		im := &Import{Module: module, Level: level, Span: sp, Scope: sc.fn}
+		switch c.Type() {
+		case "dotted_name":
+			im.Name = w.text(c)
+		case "aliased_import":
+			im.Name = w.fieldText(c, "name")
+			im.Alias = w.fieldText(c, "alias")
+		case "wildcard_import":
+			im.Name = "*"
+		default:
+			continue
+		}
+		found = true
+		w.m.Imports = append(w.m.Imports, im)
+	}
+	_ = found
+}
+
+func (w *walker) fieldText(n *sitter.Node, field string) string {
+	if c := n.ChildByFieldName(field); c != nil {
+		return w.text(c)
+	}
+	return ""
+}
+
+func (w *walker) ifStatement(n *sitter.Node, sc scope) {
+	sc.stmt = span(n)
+	cond := n.ChildByFieldName("condition")
+	condText := ""
+	if cond != nil {
+		condText = w.text(cond)
+		w.visit(cond, sc)
+	}
+	if cons := n.ChildByFieldName("consequence"); cons != nil {
+		w.visit(cons, sc.withCond(condText, false))
+	}
+	// Every elif/else runs only when the tests before it were false.
+	neg := sc.withCond(condText, true)
+	for i := 0; i < int(n.NamedChildCount()); i++ {
+		c := n.NamedChild(i)
+		switch c.Type() {
+		case "elif_clause":
+			ct := ""
+			if ec := c.ChildByFieldName("condition"); ec != nil {
+				ct = w.text(ec)
+				w.visit(ec, neg)
+			}
+			if cons := c.ChildByFieldName("consequence"); cons != nil {
+				w.visit(cons, neg.withCond(ct, false))
+			}
+			neg = neg.withCond(ct, true)
+		case "else_clause":
+			if body := c.ChildByFieldName("body"); body != nil {
+				w.visit(body, neg)
+			}
+		}
+	}
+}
+
+func (w *walker) conditional(n *sitter.Node, sc scope) {
+	// a if test else b: named children are a, test, b.
+	if n.NamedChildCount() < 3 {
+		w.children(n, sc)
+		return
+	}
+	a, test, b := n.NamedChild(0), n.NamedChild(1), n.NamedChild(2)
+	t := w.text(test)
+	w.visit(a, sc.withCond(t, false))
+	w.visit(test, sc)
+	w.visit(b, sc.withCond(t, true))
+}
+
+func (w *walker) assign(n *sitter.Node, sc scope) {
+	left, right := n.ChildByFieldName("left"), n.ChildByFieldName("right")
+	if left == nil {
+		return
+	}
+	op := "="
+	if n.Type() == "augmented_assignment" {
+		if o := n.ChildByFieldName("operator"); o != nil {
+			op = w.text(o)
+		}
+	}
+	a := &Assign{Target: compact(w.text(left)), Op: op, Span: sc.stmt, Scope: sc.fn, Class: sc.class, TopLevel: sc.topLevel}
+	if right != nil {
+		a.Value = w.expr(right, sc)
+	}
+	w.m.Assigns = append(w.m.Assigns, a)
+}
+
+func (w *walker) call(n *sitter.Node, sc scope) {
+	c := w.callOf(n, sc)
+	// Record the assignment target when the call is the whole right side.
+	if p := n.Parent(); p != nil && (p.Type() == "assignment") {
+		if r := p.ChildByFieldName("right"); r != nil && r.StartByte() == n.StartByte() && r.EndByte() == n.EndByte() {
+			if l := p.ChildByFieldName("left"); l != nil {
+				c.Target = compact(w.text(l))
+			}
+		}
+	}
+}
+
+// callOf records the call n (once) and returns it; nested calls in the
+// callee and arguments are recorded too.
+func (w *walker) callOf(n *sitter.Node, sc scope) *Call {
+	c := &Call{Span: span(n), Scope: sc.fn, Class: sc.class, Conds: sc.conds, StmtSpan: sc.stmt}
+	fn := n.ChildByFieldName("function")
+	if fn != nil {
+		c.FuncSpan = span(fn)
+		if fn.Type() == "attribute" {
+			obj := fn.ChildByFieldName("object")
+			attr := fn.ChildByFieldName("attribute")
+			if obj != nil && obj.Type() == "call" {
+				c.Recv = w.callOf(obj, sc)
+				c.Method = w.text(attr)
+				c.Base = c.Recv.Base
+				if c.Base == "" {
+					c.Base = c.Recv.Func
+				}
+				c.Func = c.Recv.Func + "()." + c.Method
+			} else {
+				w.visit(fn, sc)
+				c.Func = compact(w.text(fn))
+			}
+		} else {
+			w.visit(fn, sc)
+			c.Func = compact(w.text(fn))
+		}
+		if c.Recv == nil {
+			if i := strings.LastIndexByte(c.Func, '.'); i >= 0 {
+				c.Base, c.Method = c.Func[:i], c.Func[i+1:]
+			}
+		}
+	}
+	w.m.Calls = append(w.m.Calls, c)
+	if args := n.ChildByFieldName("arguments"); args != nil {
+		c.ArgsSpan = span(args)
+		if args.Type() == "argument_list" {
+			for i := 0; i < int(args.NamedChildCount()); i++ {
+				a := args.NamedChild(i)
+				switch a.Type() {
+				case "comment":
+					continue
+				case "keyword_argument":
+					arg := &Arg{Name: w.fieldText(a, "name"), Span: span(a)}
+					if v := a.ChildByFieldName("value"); v != nil {
+						arg.Value = w.expr(v, sc)
+						w.visit(v, sc)
+					}
+					c.Args = append(c.Args, arg)
+				case "list_splat":
+					c.Args = append(c.Args, &Arg{Name: "*", Span: span(a), Value: &Expr{Kind: a.Type(), Text: w.text(a), Span: span(a)}})
+					w.visit(a, sc)
+				case "dictionary_splat":
+					c.Args = append(c.Args, &Arg{Name: "**", Span: span(a), Value: &Expr{Kind: a.Type(), Text: w.text(a), Span: span(a)}})
+					w.visit(a, sc)
+				default:
+					c.Args = append(c.Args, &Arg{Span: span(a), Value: w.expr(a, sc)})
+					w.visit(a, sc)
+				}
+			}
+		} else {
+			w.visit(args, sc)
+		}
+	}
+	return c
+}
+
+// expr describes n without recording anything; calls inside it are
+// recorded by the normal visit.
+func (w *walker) expr(n *sitter.Node, sc scope) *Expr {
+	e := &Expr{Kind: n.Type(), Text: w.text(n), Span: span(n)}
+	switch e.Kind {
+	case "string":
+		e.Str, e.IsStr = decodeString(e.Text)
+	case "concatenated_string":
+		var b strings.Builder
+		ok := true
+		for i := 0; i < int(n.NamedChildCount()); i++ {
+			s, good := decodeString(w.text(n.NamedChild(i)))
+			ok = ok && good
+			b.WriteString(s)
+		}
+		e.Str, e.IsStr = b.String(), ok
+	case "list", "tuple", "set", "expression_list":
+		for i := 0; i < int(n.NamedChildCount()); i++ {
+			if c := n.NamedChild(i); c.Type() != "comment" {
+				e.Elems = append(e.Elems, w.expr(c, sc))
+			}
+		}
+	case "parenthesized_expression":
+		if n.NamedChildCount() == 1 {
+			inner := w.expr(n.NamedChild(0), sc)
+			inner.Span, inner.Text = e.Span, e.Text
+			return inner
+		}
+	}
+	return e
+}
+
+// indentAt is the whitespace between the start of off's line and the first
+// non-blank character of that line.
+func (w *walker) indentAt(off int) string {
+	start := off
+	for start > 0 && w.src[start-1] != '\n' {
+		start--
+	}
+	end := start
+	for end < len(w.src) && (w.src[end] == ' ' || w.src[end] == '\t') {
+		end++
+	}
+	return string(w.src[start:end])
+}
+
+// compact removes all whitespace (dotted names split over lines).
+func compact(s string) string {
+	if !strings.ContainsAny(s, " \t\r\n\\") {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if r != ' ' && r != '\t' && r != '\r' && r != '\n' && r != '\\' {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// decodeString returns the value of a plain (non-f, non-bytes) string
+// literal; escapes are decoded for the common cases only, which is all that
+// metric names and env var names need.
+func decodeString(lit string) (string, bool) {
+	i := 0
+	raw := false
+	for i < len(lit) && strings.ContainsRune("rRbBuUfF", rune(lit[i])) {
+		switch lit[i] {
+		case 'f', 'F', 'b', 'B':
+			return "", false
+		case 'r', 'R':
+			raw = true
+		}
+		i++
+	}
+	body := lit[i:]
+	for _, q := range []string{`"""`, `'''`, `"`, `'`} {
+		if strings.HasPrefix(body, q) && strings.HasSuffix(body, q) && len(body) >= 2*len(q) {
+			s := body[len(q) : len(body)-len(q)]
+			if !raw && strings.Contains(s, `\`) {
+				s = strings.NewReplacer(`\\`, `\`, `\'`, `'`, `\"`, `"`, `\n`, "\n", `\t`, "\t").Replace(s)
+			}
+			return s, true
+		}
+	}
+	return "", false
+}
