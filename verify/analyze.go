@@ -120,8 +120,8 @@ func worse(x, y Series) bool {
 	if x.Backwards != y.Backwards {
 		return x.Backwards > y.Backwards
 	}
-	if bx, by := isBucket(x.Name), isBucket(y.Name); bx != by {
-		return by // a counter or _count reads better than one of many buckets
+	if rx, ry := rank(x.Name), rank(y.Name); rx != ry {
+		return rx < ry // a counter reads better than a _count, a _count better than a bucket
 	}
 	if rx, ry := x.Max-x.Min, y.Max-y.Min; rx != ry {
 		return rx > ry
@@ -132,11 +132,10 @@ func worse(x, y Series) bool {
 func busiest(all []Series) Series {
 	best := all[0]
 	for _, s := range all[1:] {
-		if isBucket(best.Name) && !isBucket(s.Name) {
-			best = s
-			continue
-		}
-		if isBucket(s.Name) && !isBucket(best.Name) {
+		if rank(s.Name) != rank(best.Name) {
+			if rank(s.Name) < rank(best.Name) {
+				best = s
+			}
 			continue
 		}
 		if s.Last > best.Last || (s.Last == best.Last && s.Name < best.Name) {
@@ -146,7 +145,14 @@ func busiest(all []Series) Series {
 	return best
 }
 
-func isBucket(series string) bool {
+// rank orders kinds of series for display: counters, then _count, then _bucket.
+func rank(series string) int {
 	name, _, _ := strings.Cut(series, "{")
-	return strings.HasSuffix(name, "_bucket")
+	switch {
+	case strings.HasSuffix(name, "_bucket"):
+		return 2
+	case strings.HasSuffix(name, "_count"):
+		return 1
+	}
+	return 0
 }
