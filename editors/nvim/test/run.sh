@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Neovim end-to-end test: real headless nvim + real multiprom server on a copy
+# of testdata/demo. Needs MULTIPROM_BIN (a built server) and nvim on PATH.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../../.." && pwd)"
+: "${MULTIPROM_BIN:?MULTIPROM_BIN must name a built multiprom binary}"
+MULTIPROM_BIN="$(cd "$(dirname "$MULTIPROM_BIN")" && pwd)/$(basename "$MULTIPROM_BIN")"
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+cp -R "$repo/testdata/demo/." "$work/"
+file="$work/demo_app/metrics.py"
+
+if grep -q multiprocess_mode "$file"; then
+  echo "nvim-e2e: FAIL: demo metrics.py already has multiprocess_mode; the test proves nothing" >&2
+  exit 1
+fi
+
+# -u NONE: no user config; -i NONE: no shada; -n: no swap files.
+status=0
+MULTIPROM_BIN="$MULTIPROM_BIN" MP_FILE="$file" \
+  timeout -k 5 120 nvim --headless -u NONE -i NONE -n -c "luafile $here/e2e.lua" </dev/null || status=$?
+echo
+if [ "$status" -ne 0 ]; then
+  echo "nvim-e2e: FAIL: nvim exited $status" >&2
+  exit 1
+fi
+
+# What matters is the file on disk: the Gauge now has a multiprocess_mode and
+# the file is still Python.
+if ! grep -q 'multiprocess_mode=' "$file"; then
+  echo "nvim-e2e: FAIL: $file on disk has no multiprocess_mode after :write" >&2
+  diff -u "$repo/testdata/demo/demo_app/metrics.py" "$file" >&2 || true
+  exit 1
+fi
+py=/usr/bin/python3
+[ -x "$py" ] || py=python3
+"$py" -c 'import ast,sys; ast.parse(open(sys.argv[1]).read())' "$file"
+echo "nvim-e2e: on disk:"
+diff -u "$repo/testdata/demo/demo_app/metrics.py" "$file" | sed 's/^/  /' || true
+echo "nvim-e2e: ok"
