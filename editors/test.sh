@@ -63,7 +63,8 @@ if [ "$npm_ok" -eq 1 ]; then
   step "vscode: vsce package" bash -c '
     set -euo pipefail
     cd "$1"
-    npx vsce package --out "$2/multiprom.vsix"
+    version="$(node -p "require(\"./package.json\").version")"
+    npx vsce package --out "multiprom-$version.vsix"
     # The .vsix must hold the bundle and docs, and no node_modules or sources.
     npx vsce ls > "$2/vsix-files.txt"
     cat "$2/vsix-files.txt"
@@ -73,7 +74,8 @@ if [ "$npm_ok" -eq 1 ]; then
     if grep -E "^(node_modules|src|test)/|\.ts$|\.map$" "$2/vsix-files.txt"; then
       echo "unwanted files in .vsix (above)"; exit 1
     fi
-    unzip -l "$2/multiprom.vsix" | tail -1
+    unzip -l "multiprom-$version.vsix" | tail -1
+    echo "built $PWD/multiprom-$version.vsix"
   ' _ "$vscode" "$work"
   if [ "$server_ok" -eq 1 ]; then
     step "vscode: node --test (protocol, against the real server)" bash -c 'cd "$1" && npm test' _ "$vscode"

@@ -153,7 +153,7 @@ local function run()
   if not vim.wait(DEADLINE_MS, function() return latest and find('MP301') == nil end, 50) then
     return finish(false, 'MP301 still published after the fix: ' .. vim.inspect(latest))
   end
-  vim.cmd('write')
+  vim.cmd('silent write')
   finish(true, 'fixed ' .. file)
 end
 
