@@ -38,6 +38,8 @@ type Snapshot struct {
 	StartTime float64
 	// PidGauges maps a gauge family name to the number of its series that carry a pid label.
 	PidGauges map[string]int
+	// Gauges maps every gauge series to its value, for callers that check a gauge directly.
+	Gauges map[string]float64
 }
 
 // ErrNotPrometheus reports a body that is not the Prometheus text format.
@@ -101,6 +103,7 @@ func Parse(r io.Reader) (*Snapshot, error) {
 		Counters:  map[string]float64{},
 		StartTime: math.NaN(),
 		PidGauges: map[string]int{},
+		Gauges:    map[string]float64{},
 	}
 	for name, mf := range families {
 		if name == "process_start_time_seconds" && len(mf.GetMetric()) > 0 {
@@ -111,6 +114,7 @@ func Parse(r io.Reader) (*Snapshot, error) {
 				if hasLabel(m, "pid") {
 					snap.PidGauges[name]++
 				}
+				snap.Gauges[seriesKey(name, m.GetLabel(), "", "")] = m.GetGauge().GetValue()
 			}
 		}
 		if perProcess(name) || strings.HasSuffix(name, "_created") {

@@ -1,0 +1,169 @@
+package e2e
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// requests is how many user requests each phase makes before scraping.
+const requests = 60
+
+// TestDemoCounters: served by `gunicorn -w 4` with the Procfile's command, the demo's request
+// counter depends on which worker answers a scrape; after `multiprom check --fix` and a
+// restart with the same command every scrape shows exactly the requests made.
+func TestDemoCounters(t *testing.T) {
+	needE2E(t)
+	requireProgram(t, gunicornBin, pythonBin)
+	dir := copyDemo(t)
+	target := func(s *demoServer) string { return s.base + "/metrics" }
+
+	t.Run("before fix: counters depend on the worker", func(t *testing.T) {
+		srv := startDemo(t, dir)
+		srv.hammer(t, "/work", requests, 8)
+		var totals []float64
+		for range 12 {
+			totals = append(totals, srv.requestTotal(t))
+			time.Sleep(150 * time.Millisecond) // idle workers race for the next scrape
+		}
+		differ := false
+		for i := 1; i < len(totals); i++ {
+			differ = differ || totals[i] != totals[i-1]
+			if totals[i] > requests {
+				t.Errorf("scrape %d shows %v requests, more than the %d made", i+1, totals[i], requests)
+			}
+		}
+		if !differ {
+			t.Errorf("every scrape showed the same request count %v; want per-worker counts that differ", totals)
+		}
+		t.Logf("request totals per scrape: %v", totals)
+
+		res := multiprom(t, dir, "verify", target(srv), "--scrapes", "20", "--interval", "200ms")
+		if res.code != 1 || !strings.Contains(res.stdout, "FAIL") {
+			t.Errorf("multiprom verify on the broken demo: want exit 1 and FAIL, got %s", res)
+		}
+		t.Logf("verify on the broken demo:\n%s", res.stdout)
+		srv.stop(t)
+
+		// The planted MP302 bug is a crash, not a wrong number: the worker module cannot import.
+		if err := pythonImport(dir, "demo_app.tasks"); err == nil || !strings.Contains(err.Error(), "Invalid multiprocess mode") {
+			t.Errorf("importing demo_app.tasks before the fix: want ValueError Invalid multiprocess mode, got %v", err)
+		}
+	})
+	if t.Failed() {
+		return
+	}
+
+	t.Run("after fix: every scrape shows every request", func(t *testing.T) {
+		fixDemo(t, dir)
+		if t.Failed() {
+			return
+		}
+		if err := pythonImport(dir, "demo_app.tasks"); err != nil {
+			t.Errorf("demo_app.tasks still does not import after the fix: %v", err)
+		}
+		srv := startDemo(t, dir)
+		srv.hammer(t, "/work", requests, 8)
+		for i := range 12 {
+			if got := srv.requestTotal(t); got != requests {
+				t.Errorf("scrape %d shows %v requests, want exactly %d", i+1, got, requests)
+			}
+			time.Sleep(150 * time.Millisecond)
+		}
+		res := multiprom(t, dir, "verify", target(srv), "--scrapes", "20", "--interval", "200ms")
+		if res.code != 0 {
+			t.Errorf("multiprom verify on the fixed demo: want exit 0, got %s", res)
+		}
+		t.Logf("verify on the fixed demo:\n%s", res.stdout)
+	})
+}
+
+var slowPid = regexp.MustCompile(`slow request holding worker pid=(\d+)`)
+
+// TestChildExit kills a worker mid-request. With the child_exit hook multiprom adds, the
+// livesum in-progress gauge drops back once gunicorn replaces the worker; with the hook
+// emptied out, the dead worker's in-progress request stays in the total forever.
+func TestChildExit(t *testing.T) {
+	needE2E(t)
+	requireProgram(t, gunicornBin, pythonBin)
+	dir := copyDemo(t)
+	fixDemo(t, dir)
+	if t.Failed() {
+		return
+	}
+	conf, err := os.ReadFile(filepath.Join(dir, "gunicorn.conf.py"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(conf), "def child_exit(") {
+		t.Fatalf("fixed gunicorn.conf.py has no child_exit hook:\n%s", conf)
+	}
+
+	t.Run("with hook", func(t *testing.T) {
+		killMidRequest(t, dir, true)
+	})
+	t.Run("without hook", func(t *testing.T) {
+		// The control: the same fixed project with the hook redefined as a no-op at the end
+		// of the config, started by the same command.
+		noHook := string(conf) + "\n\ndef child_exit(server, worker):  # e2e control: hook removed\n    pass\n"
+		if err := os.WriteFile(filepath.Join(dir, "gunicorn.conf.py"), []byte(noHook), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		killMidRequest(t, dir, false)
+	})
+}
+
+func killMidRequest(t *testing.T, dir string, hook bool) {
+	srv := startDemo(t, dir)
+	gauge := func() float64 {
+		for series, v := range srv.scrape(t).Gauges {
+			if series == "demo_requests_in_progress" {
+				return v
+			}
+		}
+		t.Fatalf("no unlabelled demo_requests_in_progress gauge (is it still mode all?)")
+		return 0
+	}
+	// The scrape itself is a request in progress, so measure the idle level first.
+	idle := gauge()
+
+	go srv.get("/slow?seconds=60") // fails when its worker is killed; that is the point
+	var pid int
+	srv.waitFor(t, "the /slow request to start", 15*time.Second, func() bool {
+		m := slowPid.FindStringSubmatch(srv.logText())
+		if m == nil {
+			return false
+		}
+		pid, _ = strconv.Atoi(m[1])
+		return true
+	})
+	busy := gauge()
+	if busy != idle+1 {
+		t.Fatalf("in-progress gauge with /slow running = %v, want %v", busy, idle+1)
+	}
+	booted := strings.Count(srv.logText(), "Booting worker with pid")
+	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+		t.Fatalf("kill -9 %d: %v", pid, err)
+	}
+	srv.waitFor(t, "gunicorn to replace the killed worker", 15*time.Second, func() bool {
+		return strings.Count(srv.logText(), "Booting worker with pid") > booted
+	})
+	if hook {
+		srv.waitFor(t, fmt.Sprintf("in-progress gauge back to %v", idle), 10*time.Second, func() bool {
+			return gauge() == idle
+		})
+		return
+	}
+	time.Sleep(2 * time.Second) // give a (missing) hook every chance to have run
+	for range 5 {
+		if got := gauge(); got != idle+1 {
+			t.Fatalf("without child_exit the killed worker's request should stay counted: gauge = %v, want %v", got, idle+1)
+		}
+	}
+}
