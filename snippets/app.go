@@ -23,7 +23,8 @@ func newAppData(p Params) appData {
 }
 
 // AppBlock returns the import lines to merge at the top of the module (each a full "import x" or
-// "from x import y" line; skip ones already present) and the statement block to insert right
+// "from x import y" line importing exactly one name, so merging by line never imports a name
+// twice; skip ones already present) and the statement block to insert right
 // after `app = Flask(__name__)`, indented with p.Indent and ending in "\n".
 //
 // Exporter flavour: the gated snippet — GunicornInternalPrometheusMetrics when
