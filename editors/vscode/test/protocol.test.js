@@ -151,3 +151,27 @@ test("didClose clears the file's diagnostics", { skip }, async (t) => {
   await s.conn.sendNotification(h.rpc.DidCloseTextDocumentNotification.type, { textDocument: { uri: doc.uri } });
   await empty;
 });
+
+test("UTF-16 columns: the fix lands right on a line with an emoji and accents", { skip }, async (t) => {
+  const { s, doc } = await openDemo(t);
+  const before = '"Requests being handled right now")';
+  assert.ok(doc.text.includes(before), "demo Gauge line changed; update this test");
+  // Each of these is 1 or 2 UTF-16 units but 2 to 4 UTF-8 bytes: a server
+  // mixing the two puts the edit in the wrong place.
+  doc.text = doc.text.replace(before, '"Requests (ünïcödé 😀) in flight")');
+  const first = s.waitForDiagnostics(doc.uri, hasCode("MP301"), "containing MP301");
+  await didOpen(s, doc);
+  const diag = (await first).diagnostics.find((d) => d.code === "MP301");
+  const line = doc.text.split("\n")[diag.range.start.line];
+  assert.ok(diag.range.start.line === diag.range.end.line ? diag.range.end.character <= line.length : true,
+    `MP301 range ${JSON.stringify(diag.range)} runs past the line (${line.length} UTF-16 units)`);
+
+  const actions = await codeActions(s, doc, diag.range, [diag], ["quickfix"]);
+  const fix = (actions ?? []).find((a) => a.kind?.startsWith("quickfix") && a.edit);
+  assert.ok(fix, `no quickfix: ${JSON.stringify(actions)}`);
+  const cleared = s.waitForDiagnostics(doc.uri, lacksCode("MP301"), "without MP301 after the fix");
+  await change(s, doc, h.editsFor(fix.edit, doc.uri));
+  await cleared;
+  assert.match(doc.text, /"Requests \(ünïcödé 😀\) in flight",?\s*multiprocess_mode=/);
+  h.assertParsesAsPython(doc.text);
+});
