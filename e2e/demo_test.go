@@ -12,8 +12,16 @@ import (
 	"time"
 )
 
-// requests is how many user requests each phase makes before scraping.
-const requests = 60
+// requests is how many user requests each phase makes before scraping: not a multiple of the
+// 4 workers, and partly sequential (which favours the worker that just answered), so the
+// workers' own counts cannot all be equal by chance — with 60 concurrent requests they were.
+const requests = 61
+
+// load makes the phase's requests: concurrent ones to reach every worker, then sequential ones.
+func load(t *testing.T, s *demoServer) {
+	s.hammer(t, "/work", requests-14, 8)
+	s.hammer(t, "/work", 14, 1)
+}
 
 // TestDemoCounters: served by `gunicorn -w 4` with the Procfile's command, the demo's request
 // counter depends on which worker answers a scrape; after `multiprom check --fix` and a
@@ -26,7 +34,7 @@ func TestDemoCounters(t *testing.T) {
 
 	t.Run("before fix: counters depend on the worker", func(t *testing.T) {
 		srv := startDemo(t, dir)
-		srv.hammer(t, "/work", requests, 8)
+		load(t, srv)
 		var totals []float64
 		for range 12 {
 			totals = append(totals, srv.requestTotal(t))
@@ -69,7 +77,7 @@ func TestDemoCounters(t *testing.T) {
 			t.Errorf("demo_app.tasks still does not import after the fix: %v", err)
 		}
 		srv := startDemo(t, dir)
-		srv.hammer(t, "/work", requests, 8)
+		load(t, srv)
 		for i := range 12 {
 			if got := srv.requestTotal(t); got != requests {
 				t.Errorf("scrape %d shows %v requests, want exactly %d", i+1, got, requests)
