@@ -147,10 +147,11 @@ func titleFor(m BusinessMetric) string {
 	return m.Name
 }
 
-// DashboardExprs returns every PromQL expression of the dashboard, the templating query first.
+// DashboardExprs returns every PromQL expression of the dashboard's panels, in panel order. The
+// `application` variable's query is Grafana's label_values(), not PromQL: see VariableQuery.
 func DashboardExprs(d DashboardParams) []string {
 	d = d.withDefaults()
-	out := []string{variableQuery(d)}
+	var out []string
 	for _, p := range d.panels() {
 		for _, t := range p.targets {
 			out = append(out, t.expr)
@@ -159,9 +160,15 @@ func DashboardExprs(d DashboardParams) []string {
 	return out
 }
 
-// variableQuery lists the applications that have request metrics.
+// VariableQuery returns the metric and label behind the `application` variable, whose Grafana
+// query is label_values(metric, label) (Prometheus: /api/v1/label/<label>/values?match[]=metric).
+func VariableQuery(d DashboardParams) (metric, label string) {
+	return d.withDefaults().RequestTotal, "application"
+}
+
 func variableQuery(d DashboardParams) string {
-	return "label_values(" + d.RequestTotal + ", application)"
+	m, l := VariableQuery(d)
+	return "label_values(" + m + ", " + l + ")"
 }
 
 // Dashboard returns a Grafana dashboard importable as-is: a DS_PROMETHEUS datasource input, an
