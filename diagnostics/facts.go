@@ -24,6 +24,7 @@ type Facts struct {
 	Flavour          string // "exporter" or "raw"
 	ClientVersion    string // pinned prometheus_client version ("" = unknown)
 	ClientMax        string // highest version the requirement allows ("" = unbounded)
+	ClientMin        string // lowest version the requirement allows ("" = unbounded)
 	Redis            bool
 	AppTag           string
 
@@ -182,8 +183,14 @@ func firstLine(f *File) Span {
 	return Span{0, end}
 }
 
-// ClientAtLeast reports whether the project's prometheus_client is known to
-// be older than v ("0.18"); unknown counts as new enough.
+// ClientAtLeast reports whether every prometheus_client version the
+// requirement allows is at least v. Unknown is not "at least".
+func (fs *Facts) ClientAtLeast(v string) bool {
+	return fs.ClientMin != "" && CompareVersions(fs.ClientMin, v) >= 0
+}
+
+// ClientOlderThan reports whether the project's prometheus_client is known
+// to be older than v ("0.18"); unknown counts as new enough.
 func (fs *Facts) ClientOlderThan(v string) bool {
 	if fs.ClientMax == "" {
 		return false
@@ -299,34 +306,38 @@ func parseRequirements(f *File, add func(*Requirement)) {
 
 // versionBounds returns the pinned version (== or ~=) and the highest
 // version the spec allows ("" = unbounded).
-func versionBounds(spec string) (pin, max string) {
+func versionBounds(spec string) (pin, min, max string) {
 	for _, part := range strings.Split(spec, ",") {
 		part = strings.TrimSpace(part)
 		switch {
 		case strings.HasPrefix(part, "==="):
 			pin = strings.TrimSpace(part[3:])
-			max = pin
+			min, max = pin, pin
 		case strings.HasPrefix(part, "=="):
 			v := strings.TrimSpace(part[2:])
 			if !strings.Contains(v, "*") {
-				pin, max = v, v
+				pin, min, max = v, v, v
 			} else {
 				max = strings.TrimSuffix(strings.TrimSuffix(v, "*"), ".") + ".999999"
 			}
 		case strings.HasPrefix(part, "~="):
 			v := strings.TrimSpace(part[2:])
-			pin = v
+			pin, min = v, v
 			segs := strings.Split(v, ".")
 			if len(segs) > 1 {
 				max = strings.Join(segs[:len(segs)-1], ".") + ".999999"
 			}
+		case strings.HasPrefix(part, ">="):
+			min = strings.TrimSpace(part[2:])
+		case strings.HasPrefix(part, ">") && !strings.HasPrefix(part, ">="):
+			min = strings.TrimSpace(part[1:]) + ".0.1"
 		case strings.HasPrefix(part, "<="):
 			max = strings.TrimSpace(part[2:])
 		case strings.HasPrefix(part, "<") && !strings.HasPrefix(part, "<>"):
 			max = lowerThan(strings.TrimSpace(part[1:]))
 		}
 	}
-	return pin, max
+	return pin, min, max
 }
 
 // lowerThan returns a version that compares below v but above anything

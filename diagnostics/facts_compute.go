@@ -94,7 +94,7 @@ func computeFacts(p *Project, info PyprojectInfo) *Facts {
 		fs.Redis = *p.Settings.Redis
 	}
 	if r := fs.Requirements["prometheus-client"]; r != nil {
-		fs.ClientVersion, fs.ClientMax = versionBounds(r.Spec)
+		fs.ClientVersion, fs.ClientMin, fs.ClientMax = versionBounds(r.Spec)
 	}
 	fs.Multiprocess = fs.MultiWorker || usesMultiproc || len(fs.EnvSets) > 0
 

@@ -25,10 +25,10 @@ type Expr struct {
 	Kind  string // tree-sitter node type: "string", "integer", "identifier", "attribute", "call", "list", "tuple", "true", "lambda", ...
 	Text  string // source text
 	Span  Span
-	Str   string   // decoded value of a plain string literal (Kind "string", not an f-string)
-	IsStr bool     // Str is valid
-	Call  *Call    // Kind "call": the call
-	Elems []*Expr  // Kind "list"/"tuple"/"set": the elements
+	Str   string  // decoded value of a plain string literal (Kind "string", not an f-string)
+	IsStr bool    // Str is valid
+	Call  *Call   // Kind "call": the call
+	Elems []*Expr // Kind "list"/"tuple"/"set": the elements
 }
 
 // Arg is one argument of a call: positional when Name is "".
@@ -49,8 +49,8 @@ type Cond struct {
 type Call struct {
 	Func     string // callee source text with whitespace removed, e.g. "metrics.gauge", "prometheus_client.Gauge"
 	FuncSpan Span
-	Span     Span   // the whole call
-	ArgsSpan Span   // the argument list, parentheses included
+	Span     Span // the whole call
+	ArgsSpan Span // the argument list, parentheses included
 	Args     []*Arg
 	// Recv is the call this one is a method of, for chains such as
 	// G.labels("a").inc(): the inc call's Recv is the labels call.

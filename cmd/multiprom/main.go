@@ -1,0 +1,78 @@
+// Command multiprom is the language server and headless linter for
+// Prometheus metrics under multi-worker gunicorn.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "0.1.0-dev"
+
+const usage = `multiprom — find and fix Prometheus metrics bugs under multi-worker gunicorn
+
+usage:
+  multiprom check [flags] [PATH...]   lint a project (also: multiprom --check)
+  multiprom serve [--stdio]           run the language server over stdio
+  multiprom verify URL                scrape an endpoint and check counters are consistent
+  multiprom rules                     list the rules
+  multiprom explain CODE              print a rule's documentation
+  multiprom version                   print the version
+
+Run "multiprom check --help" for the check flags.
+`
+
+// command runs one subcommand and returns the process exit code.
+type command func(args []string, stdin io.Reader, stdout, stderr io.Writer) int
+
+func commands() map[string]command {
+	return map[string]command{
+		"check":   runCheck,
+		"serve":   runServe,
+		"verify":  func(args []string, _ io.Reader, stdout, stderr io.Writer) int { return runVerify(args, stdout, stderr) },
+		"rules":   runRules,
+		"explain": runExplain,
+		"version": runVersion,
+	}
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	name, rest := args[0], args[1:]
+	switch name {
+	case "--check", "-check":
+		name = "check"
+	case "--version", "-version", "-V":
+		name = "version"
+	case "-h", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	case "--stdio":
+		name, rest = "serve", args
+	}
+	if strings.HasPrefix(name, "--check=") {
+		fmt.Fprintln(stderr, "multiprom: --check takes no value; use: multiprom --check [PATH...]")
+		return 2
+	}
+	cmd, ok := commands()[name]
+	if !ok {
+		fmt.Fprintf(stderr, "multiprom: unknown command %q\n\n%s", name, usage)
+		return 2
+	}
+	return cmd(rest, stdin, stdout, stderr)
+}
+
+func runVersion(args []string, _ io.Reader, stdout, _ io.Writer) int {
+	fmt.Fprintf(stdout, "multiprom %s\n", version)
+	return 0
+}

@@ -1,0 +1,172 @@
+package codeactions
+
+import (
+	"context"
+	"fmt"
+	"path"
+	"strings"
+
+	"github.com/multiprom/multiprom/diagnostics"
+)
+
+// MaxRounds bounds fix-all: each round applies every non-conflicting
+// preferred fix, then re-checks (a fix may enable or satisfy another).
+const MaxRounds = 8
+
+// Result is what fix-all changes, by slash path relative to the root.
+type Result struct {
+	Changed map[string][]byte // existing files with new content
+	Created map[string][]byte // new files
+	Applied int               // fixes applied over all rounds
+	Rounds  int
+	// Remaining are the findings left after the last round.
+	Remaining []*diagnostics.Diagnostic
+}
+
+// FixAll applies preferred fixes until nothing changes (bounded by
+// MaxRounds). It works on copies: p's files are not modified.
+func FixAll(ctx context.Context, p *diagnostics.Project, rules []*diagnostics.Rule) (*Result, error) {
+	orig := map[string][]byte{}
+	for _, f := range p.Files {
+		orig[f.Path] = f.Src
+	}
+	res := &Result{Changed: map[string][]byte{}, Created: map[string][]byte{}}
+	cur := p
+	for round := 0; round < MaxRounds; round++ {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("fix all: %w", err)
+		}
+		ds := diagnostics.Check(cur, rules, nil)
+		res.Remaining = ds
+		edits, creates, n := pickFixes(cur, ds)
+		if n == 0 {
+			break
+		}
+		res.Rounds = round + 1
+		next, err := applyToProject(ctx, cur, edits, creates)
+		if err != nil {
+			return nil, err
+		}
+		res.Applied += n
+		cur = next
+	}
+	for _, f := range cur.Files {
+		old, existed := orig[f.Path]
+		switch {
+		case !existed:
+			res.Created[f.Path] = f.Src
+		case string(old) != string(f.Src):
+			res.Changed[f.Path] = f.Src
+		}
+	}
+	if res.Rounds == MaxRounds {
+		res.Remaining = diagnostics.Check(cur, rules, nil)
+	}
+	return res, nil
+}
+
+// pickFixes takes each diagnostic's preferred fix when none of its edits
+// conflict with fixes taken before it.
+func pickFixes(p *diagnostics.Project, ds []*diagnostics.Diagnostic) ([]diagnostics.Edit, []diagnostics.Create, int) {
+	var edits []diagnostics.Edit
+	var creates []diagnostics.Create
+	n := 0
+	for _, d := range ds {
+		if len(d.Fixes) == 0 {
+			continue
+		}
+		fix := d.Fixes[0]
+		ok := true
+		for _, e := range fix.Edits {
+			if p.File(e.Path) == nil || conflicts(e, edits) {
+				ok = false
+				break
+			}
+		}
+		for _, c := range fix.Creates {
+			if p.File(c.Path) != nil {
+				ok = false
+			}
+			for _, o := range creates {
+				if o.Path == c.Path && o.Content != c.Content {
+					ok = false
+				}
+			}
+		}
+		if !ok {
+			continue
+		}
+		novel := false
+		for _, e := range fix.Edits {
+			if !containsEdit(edits, e) {
+				novel = true
+			}
+			edits = append(edits, e)
+		}
+		for _, c := range fix.Creates {
+			if !containsCreate(creates, c) {
+				novel = true
+				creates = append(creates, c)
+			}
+		}
+		if novel {
+			n++
+		}
+	}
+	return edits, creates, n
+}
+
+func containsEdit(es []diagnostics.Edit, e diagnostics.Edit) bool {
+	for _, o := range es {
+		if o == e {
+			return true
+		}
+	}
+	return false
+}
+
+func containsCreate(cs []diagnostics.Create, c diagnostics.Create) bool {
+	for _, o := range cs {
+		if o.Path == c.Path {
+			return true
+		}
+	}
+	return false
+}
+
+// applyToProject returns a new project with the edits applied and files created.
+func applyToProject(ctx context.Context, p *diagnostics.Project, edits []diagnostics.Edit, creates []diagnostics.Create) (*diagnostics.Project, error) {
+	byPath := map[string][]diagnostics.Edit{}
+	for _, e := range edits {
+		byPath[e.Path] = append(byPath[e.Path], e)
+	}
+	files := make([]*diagnostics.File, 0, len(p.Files)+len(creates))
+	for _, f := range p.Files {
+		es, ok := byPath[f.Path]
+		if !ok {
+			files = append(files, f)
+			continue
+		}
+		src, err := ApplyEdits(f.Src, es)
+		if err != nil {
+			return nil, fmt.Errorf("fix %s: %w", f.Path, err)
+		}
+		files = append(files, &diagnostics.File{Path: f.Path, Kind: f.Kind, Src: src})
+	}
+	for _, c := range creates {
+		if err := CheckRelPath(c.Path); err != nil {
+			return nil, err
+		}
+		files = append(files, &diagnostics.File{Path: c.Path, Kind: diagnostics.Classify(c.Path), Src: []byte(c.Content)})
+	}
+	return diagnostics.NewProject(ctx, p.Root, files, p.Settings), nil
+}
+
+// CheckRelPath refuses paths that would leave the workspace root.
+func CheckRelPath(rel string) error {
+	clean := path.Clean(rel)
+	if rel == "" || path.IsAbs(rel) || strings.HasPrefix(rel, "\\") || clean == ".." || strings.HasPrefix(clean, "../") || strings.Contains(rel, ":") {
+		return fmt.Errorf("refusing path %q: it leaves the workspace root", rel)
+	}
+	return nil
+}

@@ -1,0 +1,275 @@
+package diagnostics
+
+import (
+	"strings"
+)
+
+// Helpers that rules use to build fixes. They compute edits against the
+// file's current source; the appliers reject overlapping edits.
+
+// AddKeyword returns an edit that appends `name=value` to a call's
+// arguments, keeping a trailing comma and multi-line layout intact.
+func AddKeyword(f *File, c *Call, name, value string) Edit {
+	args := c.ArgsSpan
+	inner := f.Text(Span{args.Start + 1, args.End - 1})
+	trimmed := strings.TrimRight(inner, " \t\r\n")
+	closeAt := args.Start + 1 + len(trimmed) // just after the last argument (or the comma)
+	kw := name + "=" + value
+	switch {
+	case strings.TrimSpace(inner) == "":
+		return Edit{Path: f.Path, Span: Span{args.Start + 1, args.End - 1}, NewText: kw}
+	case strings.HasSuffix(trimmed, ","):
+		// f(a, b,\n) -> f(a, b, kw,\n): insert after the trailing comma.
+		if strings.Contains(inner[len(trimmed):], "\n") {
+			indent := lastArgIndent(f, c)
+			return Edit{Path: f.Path, Span: Span{closeAt, closeAt}, NewText: "\n" + indent + kw + ","}
+		}
+		return Edit{Path: f.Path, Span: Span{closeAt, closeAt}, NewText: " " + kw}
+	default:
+		return Edit{Path: f.Path, Span: Span{closeAt, closeAt}, NewText: ", " + kw}
+	}
+}
+
+func lastArgIndent(f *File, c *Call) string {
+	if len(c.Args) == 0 {
+		return "    "
+	}
+	last := c.Args[len(c.Args)-1].Span.Start
+	idx := f.Lines()
+	start := idx.LineStart(idx.Line(last))
+	end := start
+	for end < len(f.Src) && (f.Src[end] == ' ' || f.Src[end] == '\t') {
+		end++
+	}
+	return string(f.Src[start:end])
+}
+
+// Replace returns an edit replacing a span.
+func Replace(f *File, s Span, text string) Edit { return Edit{Path: f.Path, Span: s, NewText: text} }
+
+// LineStartOf returns the offset of the start of the line holding off.
+func LineStartOf(f *File, off int) int {
+	idx := f.Lines()
+	return idx.LineStart(idx.Line(off))
+}
+
+// LineEndOf returns the offset just past the line holding off (after its
+// newline, or the end of the text).
+func LineEndOf(f *File, off int) int {
+	idx := f.Lines()
+	return idx.LineStart(idx.Line(off) + 1)
+}
+
+// IndentOf returns the indentation of the line holding off.
+func IndentOf(f *File, off int) string {
+	start := LineStartOf(f, off)
+	end := start
+	for end < len(f.Src) && (f.Src[end] == ' ' || f.Src[end] == '\t') {
+		end++
+	}
+	return string(f.Src[start:end])
+}
+
+// AddImports returns edits adding the import lines that the module does
+// not already have. Names from a module the file already imports from at top
+// level are appended to that `from X import ...` statement; the rest go
+// after the docstring, __future__ imports and existing top-level imports.
+// Lines are full statements ("from a import b").
+func AddImports(f *File, lines []string) []Edit {
+	var missing []string
+	for _, l := range lines {
+		if !hasImportLine(f, l) && !contains(missing, l) {
+			missing = append(missing, l)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	var edits []Edit
+	extend := map[*Import][]string{} // existing from-import -> names to add
+	var order []*Import
+	var rest []string
+	for _, l := range missing {
+		mod, names, ok := splitFromImport(l)
+		target := existingFromImport(f, mod)
+		if !ok || target == nil {
+			rest = append(rest, l)
+			continue
+		}
+		if _, seen := extend[target]; !seen {
+			order = append(order, target)
+		}
+		for _, n := range names {
+			if !hasImportLine(f, "from "+mod+" import "+n) && !contains(extend[target], n) {
+				extend[target] = append(extend[target], n)
+			}
+		}
+	}
+	for _, im := range order {
+		text := f.Text(im.Span)
+		at := im.Span.End
+		if strings.HasSuffix(strings.TrimSpace(text), ")") {
+			at = im.Span.Start + strings.LastIndexByte(text, ')')
+			inner := strings.TrimRight(f.Text(Span{im.Span.Start, at}), " \t\r\n")
+			at = im.Span.Start + len(inner)
+			if strings.HasSuffix(inner, ",") {
+				edits = append(edits, Edit{Path: f.Path, Span: Span{at, at}, NewText: " " + strings.Join(extend[im], ", ") + ","})
+				continue
+			}
+		}
+		if line := strings.TrimSpace(text) + ", " + strings.Join(extend[im], ", "); len(line) > 88 && !strings.Contains(text, "(") {
+			// Too long for one line: rewrite it parenthesized, one name a line.
+			_, names, _ := splitFromImport(text)
+			names = append(names, extend[im]...)
+			mod, _, _ := splitFromImport(text)
+			edits = append(edits, Edit{Path: f.Path, Span: im.Span, NewText: "from " + mod + " import (\n    " + strings.Join(names, ",\n    ") + ",\n)"})
+			continue
+		}
+		edits = append(edits, Edit{Path: f.Path, Span: Span{at, at}, NewText: ", " + strings.Join(extend[im], ", ")})
+	}
+	if len(rest) > 0 {
+		at := importInsertPoint(f)
+		text := strings.Join(rest, "\n") + "\n"
+		if at > 0 && f.Src[at-1] != '\n' {
+			text = "\n" + text
+		}
+		edits = append(edits, Edit{Path: f.Path, Span: Span{at, at}, NewText: text})
+	}
+	return edits
+}
+
+// splitFromImport splits "from a import b, c as d" into "a" and its names.
+func splitFromImport(line string) (string, []string, bool) {
+	rest, ok := strings.CutPrefix(strings.TrimSpace(line), "from ")
+	if !ok {
+		return "", nil, false
+	}
+	mod, names, ok := strings.Cut(rest, " import ")
+	if !ok {
+		return "", nil, false
+	}
+	var out []string
+	for _, n := range strings.Split(strings.Trim(names, "() "), ",") {
+		if n = strings.TrimSpace(n); n != "" {
+			out = append(out, n)
+		}
+	}
+	return strings.TrimSpace(mod), out, true
+}
+
+// existingFromImport finds a top-level, non-wildcard `from mod import ...`.
+func existingFromImport(f *File, mod string) *Import {
+	if f.Py == nil {
+		return nil
+	}
+	for _, im := range f.Py.Imports {
+		if im.Scope == nil && im.Level == 0 && im.Module == mod && im.Name != "*" && im.Name != "" {
+			if strings.HasPrefix(f.Text(im.Span), "from ") && !strings.Contains(f.Text(im.Span), ";") {
+				return im
+			}
+		}
+	}
+	return nil
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+// hasImportLine reports whether every name the line imports is already
+// bound by a module-level import of the same module.
+func hasImportLine(f *File, line string) bool {
+	line = strings.TrimSpace(line)
+	if f.Py == nil {
+		return strings.Contains(string(f.Src), line)
+	}
+	if rest, ok := strings.CutPrefix(line, "from "); ok {
+		mod, names, ok := strings.Cut(rest, " import ")
+		if !ok {
+			return false
+		}
+		for _, n := range strings.Split(names, ",") {
+			n = strings.TrimSpace(n)
+			name, alias, _ := strings.Cut(n, " as ")
+			found := false
+			for _, im := range f.Py.Imports {
+				if im.Scope == nil && im.Module == strings.TrimSpace(mod) && im.Name == strings.TrimSpace(name) && im.Alias == strings.TrimSpace(alias) {
+					found = true
+				}
+			}
+			if !found {
+				return false
+			}
+		}
+		return true
+	}
+	if rest, ok := strings.CutPrefix(line, "import "); ok {
+		mod, alias, _ := strings.Cut(strings.TrimSpace(rest), " as ")
+		for _, im := range f.Py.Imports {
+			if im.Scope == nil && im.Name == "" && im.Module == mod && im.Alias == strings.TrimSpace(alias) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// importInsertPoint is just after the last top-level import that follows
+// only docstrings, comments and imports; else after a leading docstring.
+func importInsertPoint(f *File) int {
+	if f.Py == nil {
+		return 0
+	}
+	at := 0
+	for i, st := range f.Py.Statements {
+		text := f.Text(st)
+		isImport := strings.HasPrefix(text, "import ") || strings.HasPrefix(text, "from ")
+		isDoc := i == 0 && (strings.HasPrefix(text, `"""`) || strings.HasPrefix(text, `'''`) || strings.HasPrefix(text, `"`) || strings.HasPrefix(text, `r"""`))
+		if isImport || isDoc {
+			at = LineEndOf(f, st.End-1)
+			continue
+		}
+		break
+	}
+	return at
+}
+
+// TopInsertPoint is where code that must run before any import goes: after
+// a shebang/encoding line, the module docstring and `from __future__`.
+func TopInsertPoint(f *File) int {
+	at := 0
+	if f.Py != nil {
+		for i, st := range f.Py.Statements {
+			text := f.Text(st)
+			if (i == 0 && (strings.HasPrefix(text, `"""`) || strings.HasPrefix(text, `'''`))) || strings.HasPrefix(text, "from __future__") {
+				at = LineEndOf(f, st.End-1)
+				continue
+			}
+			break
+		}
+	}
+	if at == 0 {
+		// Keep a shebang or coding comment first.
+		for at < len(f.Src) && f.Src[at] == '#' && (strings.HasPrefix(string(f.Src[at:]), "#!") || strings.Contains(string(f.Src[at:LineEndOf(f, at)]), "coding")) {
+			at = LineEndOf(f, at)
+		}
+	}
+	return at
+}
+
+// AppendToFile returns an edit adding text at the end of the file, separated
+// by a blank line pair as PEP 8 wants between top-level definitions.
+func AppendToFile(f *File, text string) Edit {
+	src := string(f.Src)
+	trimmed := strings.TrimRight(src, " \t\r\n")
+	sep := "\n\n\n"
+	if trimmed == "" {
+		sep = ""
+	}
+	return Edit{Path: f.Path, Span: Span{len(trimmed), len(src)}, NewText: sep + strings.TrimRight(text, "\n") + "\n"}
+}

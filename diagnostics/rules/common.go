@@ -1,0 +1,167 @@
+// Package rules holds multiprom's rule catalogue: one file per rule, each a
+// *diagnostics.Rule value, all listed in All (table.go).
+package rules
+
+import (
+	"strconv"
+	"strings"
+
+	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/snippets"
+)
+
+// multiprocess is the Applies gate of rules about multiprocess projects.
+func multiprocess(p *d.Project) bool { return p.Facts.Multiprocess }
+
+// gunicornMultiprocess gates gunicorn rules: they need evidence of gunicorn.
+func gunicornMultiprocess(p *d.Project) bool { return p.Facts.Gunicorn && p.Facts.Multiprocess }
+
+// snippetParams describes the project for the snippets the fixes insert.
+func snippetParams(p *d.Project, f *d.File, indent string) snippets.Params {
+	sp := snippets.Params{
+		Flavour:       snippets.Flavour(p.Facts.Flavour),
+		AppTag:        p.Facts.AppTag,
+		MetricsPath:   p.Settings.MetricsPath,
+		ClientVersion: p.Facts.ClientMin,
+		Redis:         p.Facts.Redis && businessModule(p) != nil,
+		Indent:        indent,
+	}
+	for _, e := range p.Facts.EnvSets {
+		if e.Value != "" && !strings.ContainsAny(e.Value, "$`") {
+			sp.MultiprocDir = e.Value
+			break
+		}
+	}
+	if f != nil {
+		mod := f.ModuleName()
+		if i := strings.IndexByte(mod, '.'); i >= 0 {
+			mod = mod[:i]
+		}
+		sp.Package = mod
+	}
+	return sp
+}
+
+// gunicornSetupFix brings the gunicorn config to the multiprocess set-up:
+// env var at the very top, an on_starting clean-up and a child_exit hook —
+// each only when missing — or creates gunicorn.conf.py with all of them.
+// MP201, MP204 and MP205 share it, so fix-all applies it once.
+func gunicornSetupFix(p *d.Project) d.Fix {
+	sp := snippetParams(p, nil, "")
+	cfg := p.Facts.Config()
+	if cfg == nil {
+		workers := ""
+		if w := p.Facts.Workers; w.Known && !w.Expr && w.Max > 0 {
+			workers = strconv.Itoa(w.Max)
+		}
+		return d.Fix{
+			Title:   "Create gunicorn.conf.py with the multiprocess set-up",
+			Creates: []d.Create{{Path: "gunicorn.conf.py", Content: snippets.GunicornConfig(sp, workers)}},
+		}
+	}
+	f := cfg.File
+	var edits []d.Edit
+	if !p.Facts.EnvVarSet() {
+		at := d.TopInsertPoint(f)
+		edits = append(edits, d.Edit{Path: f.Path, Span: d.Span{Start: at, End: at}, NewText: snippets.GunicornPreamble(sp) + "\n"})
+	}
+	var hooks []string
+	if cfg.Hook("on_starting") == nil && !cleansDir(p) {
+		hooks = append(hooks, snippets.OnStartingHook(sp))
+	}
+	if cfg.Hook("child_exit") == nil {
+		hooks = append(hooks, snippets.ChildExitHook(sp))
+	}
+	if len(hooks) > 0 {
+		edits = append(edits, d.AppendToFile(f, strings.Join(trimAll(hooks), "\n\n\n")))
+	}
+	return d.Fix{Title: "Set up " + f.Path + " for prometheus_client multiprocess mode", Edits: edits}
+}
+
+func trimAll(xs []string) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = strings.TrimRight(x, "\n")
+	}
+	return out
+}
+
+// cleansDir reports whether something already empties the multiprocess
+// directory at start-up (an entrypoint rm, systemd ExecStartPre, or an
+// on_starting hook that removes files).
+func cleansDir(p *d.Project) bool {
+	for _, f := range p.Files {
+		switch f.Kind {
+		case d.KindShell, d.KindDockerfile, d.KindSystemd, d.KindProcfile, d.KindCompose:
+			s := string(f.Src)
+			if strings.Contains(s, "rm -rf") && (strings.Contains(s, d.EnvVar) || strings.Contains(s, "multiproc")) {
+				return true
+			}
+		}
+	}
+	if cfg := p.Facts.Config(); cfg != nil {
+		if h := cfg.Hook("on_starting"); h != nil {
+			body := cfg.File.Text(h.BodySpan)
+			return strings.Contains(body, "remove") || strings.Contains(body, "rmtree") || strings.Contains(body, "unlink")
+		}
+	}
+	return false
+}
+
+// liveGaugeExists reports whether any Gauge uses a live* mode (MP201's
+// severity: the child_exit hook only clears live* files).
+func liveGaugeExists(p *d.Project) bool {
+	for _, f := range p.PythonFiles() {
+		for _, decl := range f.Py.MetricDecls(f) {
+			if decl.Type != "Gauge" {
+				continue
+			}
+			if a := decl.Call.Keyword("multiprocess_mode"); a != nil && a.Value.IsStr && strings.HasPrefix(a.Value.Str, "live") && isValidMode(a.Value.Str) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// GaugeModes are the valid multiprocess_mode values with the client version
+// that introduced each.
+var GaugeModes = []struct{ Mode, Since string }{
+	{"all", ""}, {"liveall", ""}, {"min", ""}, {"livemin", "0.15"}, {"max", ""}, {"livemax", "0.15"},
+	{"sum", "0.15"}, {"livesum", ""}, {"mostrecent", "0.18"}, {"livemostrecent", "0.18"},
+}
+
+// modeSince returns the version a mode needs ("" = any) and whether it is valid.
+func modeSince(mode string) (string, bool) {
+	for _, m := range GaugeModes {
+		if m.Mode == mode {
+			return m.Since, true
+		}
+	}
+	return "", false
+}
+
+// modeSupported reports whether the project's client may lack the mode.
+func modeSupported(p *d.Project, mode string) bool {
+	since, ok := modeSince(mode)
+	if !ok {
+		return false
+	}
+	return since == "" || !p.Facts.ClientOlderThan(since)
+}
+
+func isValidMode(mode string) bool {
+	_, ok := modeSince(mode)
+	return ok
+}
+
+// businessModule is the project's Redis business-metrics module, if any
+// (fixes wire it into the metrics handler only when it exists).
+func businessModule(p *d.Project) *d.File {
+	for _, f := range p.PythonFiles() {
+		if strings.HasSuffix(f.Path, "/business_metrics.py") || f.Path == "business_metrics.py" {
+			return f
+		}
+	}
+	return nil
+}

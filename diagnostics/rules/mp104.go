@@ -1,0 +1,111 @@
+package rules
+
+import (
+	"strings"
+
+	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/snippets"
+)
+
+// DefaultRegistryExposition reports exposition of the per-process default
+// registry in a multiprocess project.
+var DefaultRegistryExposition = &d.Rule{
+	Code:     "MP104",
+	Name:     "default-registry-exposition",
+	Severity: d.Error,
+	Title:    "Metrics are exposed from the default registry, which holds one worker's values",
+	Doc: "generate_latest() and make_wsgi_app() default to prometheus_client.REGISTRY, the registry of " +
+		"the one process that answers the scrape. Under gunicorn each scrape lands on a random worker: " +
+		"counters jump between workers' values and appear to reset, rate() shows phantom traffic and " +
+		"histograms miss buckets. In multiprocess mode the values live in files; a fresh " +
+		"CollectorRegistry with a MultiProcessCollector sums them on every scrape.",
+	Before: `@app.route("/metrics")
+def metrics():
+    return generate_latest()`,
+	After: `@app.route("/metrics")
+def metrics():
+    registry = CollectorRegistry()
+    multiprocess.MultiProcessCollector(registry)
+    return generate_latest(registry)`,
+	FixDoc:  "Builds a per-request CollectorRegistry with a MultiProcessCollector (and the process/platform/GC collectors) and exposes that instead; it falls back to the default registry when PROMETHEUS_MULTIPROC_DIR is unset (flask run, pytest).",
+	Applies: multiprocess,
+	Run: func(pass *d.Pass) {
+		f := pass.File
+		m := f.Py
+		for _, c := range m.Calls {
+			q := m.Qualify(c.Func)
+			switch q {
+			case "prometheus_client.generate_latest", "prometheus_client.exposition.generate_latest":
+				arg := c.Positional(0)
+				if kw := c.Keyword("registry"); kw != nil {
+					arg = kw.Value
+				}
+				if arg != nil && !isDefaultRegistry(m, arg) {
+					continue
+				}
+				pass.Report(c.Span, "%s() exposes the default registry: under gunicorn each scrape shows one worker's values; expose a per-request registry with a MultiProcessCollector", c.Func).
+					AddFix(perRequestRegistryFix(pass, c, false))
+			case "prometheus_client.make_wsgi_app", "prometheus_client.make_asgi_app",
+				"prometheus_client.exposition.make_wsgi_app", "prometheus_client.exposition.make_asgi_app":
+				arg := c.Positional(0)
+				if kw := c.Keyword("registry"); kw != nil {
+					arg = kw.Value
+				}
+				if arg != nil && !isDefaultRegistry(m, arg) {
+					continue
+				}
+				pass.Report(c.Span, "%s() serves the default registry: under gunicorn each scrape shows one worker's values; pass registry= a registry with a MultiProcessCollector", c.Func).
+					AddFix(perRequestRegistryFix(pass, c, true))
+			}
+		}
+	},
+}
+
+func isDefaultRegistry(m *d.Module, e *d.Expr) bool {
+	q := m.Qualify(strings.TrimSpace(e.Text))
+	return q == "prometheus_client.REGISTRY" || q == "prometheus_client.registry.REGISTRY" || q == "REGISTRY"
+}
+
+// perRequestRegistryFix inserts the registry block before the statement that
+// holds the call and passes the registry to it.
+func perRequestRegistryFix(pass *d.Pass, c *d.Call, keyword bool) d.Fix {
+	f := pass.File
+	varName := freeName(f, c, "registry")
+	lineStart := d.LineStartOf(f, c.StmtSpan.Start)
+	indent := d.IndentOf(f, c.StmtSpan.Start)
+	sp := snippetParams(pass.Project, f, indent)
+	imports, block := snippets.PerRequestRegistry(sp, varName)
+	edits := d.AddImports(f, imports)
+	edits = append(edits, d.Edit{Path: f.Path, Span: d.Span{Start: lineStart, End: lineStart}, NewText: block})
+	if keyword || c.Keyword("registry") != nil {
+		if kw := c.Keyword("registry"); kw != nil {
+			edits = append(edits, d.Replace(f, kw.Value.Span, varName))
+		} else if pos := c.Positional(0); pos != nil {
+			edits = append(edits, d.Replace(f, pos.Span, varName))
+		} else {
+			edits = append(edits, d.AddKeyword(f, c, "registry", varName))
+		}
+	} else {
+		edits = append(edits, d.Replace(f, d.Span{Start: c.ArgsSpan.Start, End: c.ArgsSpan.End}, "("+varName+")"))
+	}
+	return d.Fix{Title: "Expose a per-request multiprocess registry", Edits: edits}
+}
+
+// freeName returns want, or want with a suffix, when the name is already
+// assigned in the call's scope to something else.
+func freeName(f *d.File, c *d.Call, want string) string {
+	taken := func(n string) bool {
+		for _, a := range f.Py.Assigns {
+			if a.Scope == c.Scope && a.Target == n {
+				return true
+			}
+		}
+		return false
+	}
+	for _, cand := range []string{want, "multiproc_" + want, want + "_"} {
+		if !taken(cand) {
+			return cand
+		}
+	}
+	return want + "_mp"
+}

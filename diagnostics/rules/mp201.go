@@ -1,0 +1,54 @@
+package rules
+
+import (
+	d "github.com/multiprom/multiprom/diagnostics"
+)
+
+// MissingChildExit reports a multiprocess gunicorn project whose config does
+// not mark dead workers.
+var MissingChildExit = &d.Rule{
+	Code:     "MP201",
+	Name:     "missing-child-exit",
+	Severity: d.Info, // an error when a live* gauge exists
+	Title:    "gunicorn config has no child_exit hook to mark dead workers",
+	Doc: "When a worker exits (max_requests, a timeout, a crash, kill -9) its metric files stay in " +
+		"PROMETHEUS_MULTIPROC_DIR. multiprocess.mark_process_dead(pid), called from gunicorn's child_exit " +
+		"hook in the master, deletes that pid's live* gauge files so livesum/livemax gauges stop counting a " +
+		"dead worker (an in-progress gauge stays stuck otherwise). It only touches live* files, so without " +
+		"live* gauges this is advice; with them it is a bug.",
+	Before: `# gunicorn.conf.py
+workers = 4`,
+	After: `# gunicorn.conf.py
+workers = 4
+
+
+def child_exit(server, worker):
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)`,
+	FixDoc:  "Adds child_exit(server, worker) calling the flavour's mark-dead function (and, where missing, the PROMETHEUS_MULTIPROC_DIR preamble and an on_starting clean-up); creates gunicorn.conf.py when the project has none.",
+	Project: true,
+	Applies: gunicornMultiprocess,
+	Run: func(pass *d.Pass) {
+		p := pass.Project
+		if cfg := p.Facts.Config(); cfg != nil && cfg.Hook("child_exit") != nil {
+			return
+		}
+		at := p.Facts.MissingAnchor()
+		if at == nil {
+			return
+		}
+		msg := "no gunicorn child_exit hook calls mark_process_dead: files of dead workers stay"
+		if cfg := p.Facts.Config(); cfg == nil {
+			msg = "no gunicorn config with a child_exit hook: files of dead workers stay"
+		}
+		diag := pass.ReportIn(at.File, at.Span, "%s", msg)
+		if liveGaugeExists(p) {
+			diag.SetSeverity(d.Error)
+			diag.Message += ", and live* gauges keep counting them"
+		} else {
+			diag.Message += " (live* gauges would keep counting them)"
+		}
+		diag.AddFix(gunicornSetupFix(p))
+	},
+}

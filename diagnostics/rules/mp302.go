@@ -1,0 +1,104 @@
+package rules
+
+import (
+	"strconv"
+
+	d "github.com/multiprom/multiprom/diagnostics"
+)
+
+// GaugeInvalidMode reports multiprocess_mode values the client rejects.
+var GaugeInvalidMode = &d.Rule{
+	Code:     "MP302",
+	Name:     "gauge-invalid-mode",
+	Severity: d.Error,
+	Title:    "multiprocess_mode is not a mode this prometheus_client accepts",
+	Doc: "Gauge() raises ValueError(\"Invalid multiprocess mode\") at import time for a mode outside " +
+		"all, liveall, min, livemin, max, livemax, sum, livesum, mostrecent, livemostrecent. sum, livemin " +
+		"and livemax exist since prometheus_client 0.15, mostrecent and livemostrecent since 0.18: with an " +
+		"older pinned client the app does not start.",
+	Before:  `ACTIVE = Gauge("sessions_active", "Sessions", multiprocess_mode="livesumm")`,
+	After:   `ACTIVE = Gauge("sessions_active", "Sessions", multiprocess_mode="livesum")`,
+	FixDoc:  "Replaces the mode with the nearest valid one the pinned client supports.",
+	Applies: nil, // an invalid mode fails in any project: Gauge() validates it eagerly
+	Run: func(pass *d.Pass) {
+		f := pass.File
+		for _, decl := range f.Py.MetricDecls(f) {
+			if decl.Type != "Gauge" {
+				continue
+			}
+			arg := decl.Call.Keyword("multiprocess_mode")
+			if arg == nil || arg.Value == nil || !arg.Value.IsStr {
+				continue
+			}
+			mode := arg.Value.Str
+			since, valid := modeSince(mode)
+			switch {
+			case !valid:
+				near := nearestMode(pass.Project, mode)
+				pass.Report(arg.Value.Span, "multiprocess_mode %q is not valid: Gauge() raises ValueError; did you mean %q?", mode, near).
+					AddFix(d.Fix{Title: "Use multiprocess_mode=" + strconv.Quote(near), Edits: []d.Edit{d.Replace(f, arg.Value.Span, strconv.Quote(near))}})
+			case since != "" && pass.Project.Facts.ClientOlderThan(since):
+				near := olderEquivalent(pass.Project, mode)
+				pass.Report(arg.Value.Span, "multiprocess_mode %q needs prometheus_client >= %s, but the project pins %s; use %q", mode, since, clientPin(pass.Project), near).
+					AddFix(d.Fix{Title: "Use multiprocess_mode=" + strconv.Quote(near), Edits: []d.Edit{d.Replace(f, arg.Value.Span, strconv.Quote(near))}})
+			}
+		}
+	},
+}
+
+func clientPin(p *d.Project) string {
+	if r := p.Facts.Requirements["prometheus-client"]; r != nil {
+		return r.Spec
+	}
+	return p.Facts.ClientMax
+}
+
+// olderEquivalent maps a mode to the closest one an older client has.
+func olderEquivalent(p *d.Project, mode string) string {
+	for _, cand := range map[string][]string{
+		"mostrecent":     {"max"},
+		"livemostrecent": {"livemax", "max"},
+		"sum":            {"livesum"},
+		"livemin":        {"min"},
+		"livemax":        {"max"},
+	}[mode] {
+		if modeSupported(p, cand) {
+			return cand
+		}
+	}
+	return "all"
+}
+
+// nearestMode is the supported mode at the smallest edit distance.
+func nearestMode(p *d.Project, mode string) string {
+	best, bestDist := "livesum", 1<<30
+	for _, m := range GaugeModes {
+		if !modeSupported(p, m.Mode) {
+			continue
+		}
+		if dist := levenshtein(mode, m.Mode); dist < bestDist {
+			best, bestDist = m.Mode, dist
+		}
+	}
+	return best
+}
+
+func levenshtein(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

@@ -1,0 +1,22 @@
+package rules
+
+import d "github.com/multiprom/multiprom/diagnostics"
+
+// All is the rule table, in code order. It is the only package-level state
+// of the engine and is never modified after init.
+var All = []*d.Rule{
+	DefaultRegistryExposition,
+	MissingChildExit,
+	GaugeWithoutMode,
+	GaugeInvalidMode,
+}
+
+// ByCode returns the rule with that code, or nil.
+func ByCode(code string) *d.Rule {
+	for _, r := range All {
+		if r.Code == code {
+			return r
+		}
+	}
+	return nil
+}
