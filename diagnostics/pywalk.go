@@ -248,10 +248,9 @@ func (w *walker) imports(n *sitter.Node, sc scope) {
 		}
 		module = t
 	}
-	found := false
-	for i := 0; i < int(n.NamedChildCount()); i++ {
-		c := n.NamedChild(i)
-		if n.FieldNameForChild(i) == "module_name" {
+	for i := 0; i < int(n.ChildCount()); i++ {
+		c := n.Child(i)
+		if !c.IsNamed() || n.FieldNameForChild(i) == "module_name" {
 			continue
 		}
 		im := &Import{Module: module, Level: level, Span: sp, Scope: sc.fn}
@@ -266,10 +265,8 @@ func (w *walker) imports(n *sitter.Node, sc scope) {
 		default:
 			continue
 		}
-		found = true
 		w.m.Imports = append(w.m.Imports, im)
 	}
-	_ = found
 }
 
 func (w *walker) fieldText(n *sitter.Node, field string) string {
