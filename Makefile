@@ -1,0 +1,26 @@
+# The two commands a new user needs (see README.md):
+#   make demo   build multiprom and run it on the bundled buggy demo project
+#   make test   install the test programs and run the whole test suite
+
+GO ?= go
+BIN := bin/multiprom
+
+.PHONY: build demo test docs
+
+build:
+	$(GO) build -o $(BIN) ./cmd/multiprom
+
+# The demo has planted bugs, so check exits 1: that is the expected outcome.
+demo: build
+	@echo "== multiprom check testdata/demo"
+	@$(BIN) check testdata/demo; status=$$?; \
+	if [ $$status -ne 1 ]; then echo "expected findings (exit 1), got exit $$status"; exit 1; fi
+	@echo
+	@echo "== what --fix would change (nothing is written):"
+	@$(BIN) check --diff testdata/demo >/dev/null 2>&1; $(BIN) check --diff testdata/demo 2>&1 | tail -n 1
+
+test:
+	bash scripts/test.sh
+
+docs:
+	$(GO) run ./docs/gen

@@ -1,0 +1,32 @@
+package docs
+
+import (
+	"fmt"
+	"strings"
+
+	d "github.com/multiprom/multiprom/diagnostics"
+)
+
+// RulesMarkdown renders docs/rules.md from the rule table.
+func RulesMarkdown(rules []*d.Rule) string {
+	var b strings.Builder
+	b.WriteString("# multiprom rules\n\n")
+	b.WriteString("<!-- Generated from the rule table by `make docs` (go run ./docs/gen). Do not edit by hand: a test fails when this file is stale. -->\n\n")
+	b.WriteString("Suppress a finding with `# multiprom: ignore[CODE]` (or `# noqa: CODE`) on its line; select or ignore rules with `--select`/`--ignore` or `[tool.multiprom]` in pyproject.toml.\n\n")
+	b.WriteString("| code | name | severity | fix | title |\n|---|---|---|---|---|\n")
+	for _, r := range rules {
+		fix := ""
+		if r.FixDoc != "" {
+			fix = "yes"
+		}
+		fmt.Fprintf(&b, "| [%s](#%s) | %s | %s | %s | %s |\n", r.Code, strings.ToLower(r.Code), r.Name, r.Severity, fix, r.Title)
+	}
+	b.WriteString("\n")
+	for _, r := range rules {
+		// An explicit anchor: codeDescription links point at #mp301.
+		fmt.Fprintf(&b, "<a id=\"%s\"></a>\n\n", strings.ToLower(r.Code))
+		b.WriteString(RuleMarkdown(r, "##"))
+		b.WriteString("\n")
+	}
+	return b.String()
+}

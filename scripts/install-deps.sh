@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs the real programs the tests run: gunicorn, Flask, prometheus_client,
+# redis (client and server), the Prometheus server, Neovim, pyflakes. Debian
+# packages only (PyPI is not needed). Idempotent: does nothing when all are there.
+set -euo pipefail
+
+need=()
+have_py() { /usr/bin/python3 -c "import $1" >/dev/null 2>&1; }
+[ -x /usr/bin/gunicorn ] || need+=(gunicorn)
+have_py flask || need+=(python3-flask)
+have_py prometheus_client || need+=(python3-prometheus-client)
+have_py redis || need+=(python3-redis)
+have_py pyflakes || need+=(python3-pyflakes)
+command -v redis-server >/dev/null || need+=(redis-server)
+command -v prometheus >/dev/null || need+=(prometheus)
+command -v nvim >/dev/null || need+=(neovim)
+
+if [ ${#need[@]} -eq 0 ]; then
+  echo "install-deps: all test programs present"
+  exit 0
+fi
+echo "install-deps: installing ${need[*]}"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# policy-rc.d keeps Debian from starting redis/prometheus as services: the
+# tests start their own instances on 127.0.0.1 with free ports.
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
+  $SUDO chmod +x /usr/sbin/policy-rc.d
+  trap '$SUDO rm -f /usr/sbin/policy-rc.d' EXIT
+fi
+$SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+echo "install-deps: done"
