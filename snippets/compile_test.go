@@ -63,6 +63,9 @@ func TestPythonCompiles(t *testing.T) {
 			for _, ind := range []string{"", "    ", "        ", "\t", "\t\t"} {
 				p := Params{Flavour: flavour, AppTag: "demo", Redis: redis, Package: "demo",
 					Business: testBusiness, ClientVersion: "0.16.0"}
+				if redis {
+					p.MetricsPath = "/internal/metrics" // the exporter's path= branch
+				}
 				name := string(flavour) + map[bool]string{true: "-redis"}[redis] + "-" + strings.NewReplacer(" ", "s", "\t", "t").Replace(ind)
 				t.Run(name, func(t *testing.T) {
 					t.Parallel()
