@@ -45,9 +45,12 @@ func Write(root string, read map[string][]byte, res *Result) (*WriteReport, erro
 	paths := sortedKeys(res.Changed)
 	for _, rel := range paths {
 		target, err := insideRoot(realRoot, rel)
-		if err != nil {
+		if errors.Is(err, errOutside) {
 			rep.Skipped[rel] = err
 			continue
+		} else if err != nil {
+			cleanup()
+			return nil, fmt.Errorf("%w (nothing was changed)", err)
 		}
 		info, err := os.Lstat(target)
 		if err != nil {
@@ -81,9 +84,12 @@ func Write(root string, read map[string][]byte, res *Result) (*WriteReport, erro
 	var creates []string
 	for _, rel := range sortedKeys(res.Created) {
 		target, err := insideRoot(realRoot, rel)
-		if err != nil {
+		if errors.Is(err, errOutside) {
 			rep.Skipped[rel] = err
 			continue
+		} else if err != nil {
+			cleanup()
+			return nil, fmt.Errorf("%w (nothing was changed)", err)
 		}
 		if _, err := os.Lstat(target); err == nil {
 			rep.Skipped[rel] = errors.New("already exists; not overwritten")
@@ -121,11 +127,14 @@ func Write(root string, read map[string][]byte, res *Result) (*WriteReport, erro
 	return rep, nil
 }
 
+// errOutside marks paths refused because they leave the workspace root.
+var errOutside = errors.New("it leaves the workspace root")
+
 // insideRoot resolves rel under realRoot and refuses anything that ends up
 // outside it: "..", absolute paths, and symlinked directories pointing out.
 func insideRoot(realRoot, rel string) (string, error) {
 	if err := CheckRelPath(rel); err != nil {
-		return "", err
+		return "", fmt.Errorf("refusing %s: %w", rel, errOutside)
 	}
 	target := filepath.Join(realRoot, filepath.FromSlash(rel))
 	// Resolve the deepest existing ancestor (the file itself may not exist yet).
@@ -134,7 +143,7 @@ func insideRoot(realRoot, rel string) (string, error) {
 		real, err := filepath.EvalSymlinks(dir)
 		if err == nil {
 			if !within(realRoot, real) {
-				return "", fmt.Errorf("refusing %s: it resolves outside the workspace root", rel)
+				return "", fmt.Errorf("refusing %s: it resolves outside the workspace root: %w", rel, errOutside)
 			}
 			break
 		}
