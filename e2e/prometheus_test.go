@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"os"
@@ -17,11 +18,13 @@ import (
 )
 
 const (
-	loadRate     = 20               // requests per second during the measured load
+	loadRate     = 20               // mean requests per second during the measured load
 	loadDuration = 16 * time.Second // long enough for a full 10 s rate window inside it
 	// warmup requests before the measured load: a service that has been up a while has large
-	// per-worker counters, and the size of each jump is what inflates rate().
-	warmup = 400
+	// per-worker counters, and the size of each jump between them is what inflates rate().
+	// Prometheus' evenly spaced scrapes switch workers only every few seconds, so the jumps
+	// must be large for a 10 s window to show the inflation clearly.
+	warmup = 1600
 )
 
 // TestPrometheusRate scrapes the demo with a real Prometheus (1 s interval) under a known
@@ -72,31 +75,42 @@ func measureRate(t *testing.T, dir string) rateMeasurement {
 	prom := startPrometheus(t, strings.TrimPrefix(srv.base, "http://"))
 	prom.waitUp(t)
 
-	srv.hammer(t, "/work", warmup, 8)
+	srv.hammer(t, "/", warmup, 4) // the cheap endpoint; it counts the same
 	time.Sleep(2 * time.Second) // a couple of scrapes of the warm counters
 
+	// Jittered arrivals: a strictly periodic load (20/s against 4 workers and a 1 s scrape)
+	// locks into a rotation where every scrape reaches the same worker and hides the bug.
 	begin := time.Now()
-	var done atomic.Int64
+	var mu sync.Mutex // guards finished
+	var finished []time.Time
 	var failed atomic.Int64
 	var wg sync.WaitGroup
-	tick := time.NewTicker(time.Second / loadRate)
-	for time.Since(begin) < loadDuration {
-		<-tick.C
+	mean := time.Second / loadRate
+	for next := begin; next.Sub(begin) < loadDuration; next = next.Add(time.Duration(rand.Int64N(int64(2 * mean)))) {
+		time.Sleep(time.Until(next))
 		wg.Go(func() {
 			if err := srv.get("/work"); err != nil {
 				failed.Add(1)
 				return
 			}
-			done.Add(1)
+			mu.Lock()
+			finished = append(finished, time.Now())
+			mu.Unlock()
 		})
 	}
-	tick.Stop()
 	end := time.Now()
 	wg.Wait()
 	if n := failed.Load(); n > 0 {
 		t.Fatalf("%d load requests failed", n)
 	}
-	m := rateMeasurement{trueRate: float64(done.Load()) / end.Sub(begin).Seconds()}
+	// The true rate over the same 10 s window the query uses.
+	inWindow := 0
+	for _, f := range finished {
+		if f.After(end.Add(-10*time.Second)) && !f.After(end) {
+			inWindow++
+		}
+	}
+	m := rateMeasurement{trueRate: float64(inWindow) / 10}
 
 	// Let the scrape after `end` land, then evaluate at `end`: the window is inside the load.
 	time.Sleep(1500 * time.Millisecond)

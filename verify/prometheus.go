@@ -115,6 +115,9 @@ func RunPrometheus(ctx context.Context, opts PromOptions) (*PromResult, error) {
 		if res.Resets[i].Resets != res.Resets[j].Resets {
 			return res.Resets[i].Resets > res.Resets[j].Resets
 		}
+		if ri, rj := rank(res.Resets[i].Series), rank(res.Resets[j].Series); ri != rj {
+			return ri < rj
+		}
 		return res.Resets[i].Series < res.Resets[j].Series
 	})
 	return res, nil
@@ -208,13 +211,15 @@ func (r *PromResult) WriteText(w io.Writer) error {
 		fmt.Fprintln(tw, "SERIES\tRESETS")
 		for i, s := range r.Resets {
 			if i == maxRows {
-				fmt.Fprintf(tw, "... %d more\t\n", len(r.Resets)-maxRows)
 				break
 			}
 			fmt.Fprintf(tw, "%s\t%g\n", s.Series, s.Resets)
 		}
 		if err := tw.Flush(); err != nil {
 			return fmt.Errorf("writing table: %w", err)
+		}
+		if len(r.Resets) > maxRows {
+			ew.printf("... %d more\n", len(r.Resets)-maxRows)
 		}
 	}
 	ew.printf("\n")

@@ -54,18 +54,8 @@ func (r *Result) WriteText(w io.Writer) error {
 	}
 	ew.printf("application counters: %d series, %d went backwards\n", len(a.Series), a.BackwardSeries)
 	if len(a.Series) > 0 {
-		ew.printf("\n")
-		tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "SERIES\tBACKWARDS\tMIN\tMAX\tLAST")
-		for i, s := range a.Series {
-			if i == maxRows {
-				fmt.Fprintf(tw, "... %d more\t\t\t\t\n", len(a.Series)-maxRows)
-				break
-			}
-			fmt.Fprintf(tw, "%s\t%d\t%g\t%g\t%g\n", s.Name, s.Backwards, s.Min, s.Max, s.Last)
-		}
-		if err := tw.Flush(); err != nil {
-			return fmt.Errorf("writing table: %w", err)
+		if err := writeSeriesTable(ew, a.Series); err != nil {
+			return err
 		}
 	}
 	if len(a.PidGauges) > 0 {
@@ -163,3 +153,39 @@ func (e *errWriter) Write(p []byte) (int, error) {
 }
 
 func (e *errWriter) printf(format string, args ...any) { fmt.Fprintf(e, format, args...) }
+
+// writeSeriesTable lists counters and _count series; histogram buckets move with their
+// _count, so they are summarised in one line instead of drowning the table.
+func writeSeriesTable(w io.Writer, all []Series) error {
+	var rows []Series
+	buckets, backBuckets := 0, 0
+	for _, s := range all {
+		if rank(s.Name) == 2 {
+			buckets++
+			if s.Backwards > 0 {
+				backBuckets++
+			}
+			continue
+		}
+		rows = append(rows, s)
+	}
+	fmt.Fprintln(w)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "SERIES\tBACKWARDS\tMIN\tMAX\tLAST")
+	for i, s := range rows {
+		if i == maxRows {
+			break
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%g\t%g\t%g\n", s.Name, s.Backwards, s.Min, s.Max, s.Last)
+	}
+	if err := tw.Flush(); err != nil {
+		return fmt.Errorf("writing table: %w", err)
+	}
+	if len(rows) > maxRows {
+		fmt.Fprintf(w, "... %d more\n", len(rows)-maxRows)
+	}
+	if buckets > 0 {
+		fmt.Fprintf(w, "(+ %d histogram bucket series, %d went backwards)\n", buckets, backBuckets)
+	}
+	return nil
+}
