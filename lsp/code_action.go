@@ -1,0 +1,161 @@
+package lsp
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"go.lsp.dev/protocol"
+	"go.uber.org/zap"
+
+	"github.com/multiprom/multiprom/diagnostics"
+)
+
+// codeAction offers, for the findings in the range: one quickfix per fix
+// (the first preferred) and a "disable for this line" quickfix; and one
+// source.fixAll.multiprom action for the document. context.only filters.
+// Everything is computed for the document's current version.
+func (s *Server) codeAction(ctx context.Context, raw json.RawMessage) (any, error) {
+	var p protocol.CodeActionParams
+	if err := decode(raw, &p); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d := s.docs[p.TextDocument.URI]
+	if d == nil {
+		return []codeAction{}, nil
+	}
+	s.ensureChecked(ctx, d)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	want := func(kind protocol.CodeActionKind) bool { return kindWanted(kind, p.Context.Only) }
+	idx := d.file.Lines()
+	rng := s.toSpan(idx, p.Range)
+	findings := d.findings()
+	actions := []codeAction{}
+
+	if want(protocol.QuickFix) {
+		for _, f := range findings {
+			if !f.Span.Overlaps(rng) {
+				continue
+			}
+			lspDiag := s.toLSPDiagnostic(idx, f)
+			for i, fix := range f.Fixes {
+				b := s.newEditBuilder(d.ws, d.ws.project)
+				if err := b.addFix(fix); err != nil {
+					s.logger.Debug("fix not offered", zap.String("code", f.Rule.Code), zap.String("fix", fix.Title), zap.Error(err))
+					continue
+				}
+				if b.empty() {
+					continue
+				}
+				actions = append(actions, codeAction{
+					Title:       fix.Title,
+					Kind:        protocol.QuickFix,
+					Diagnostics: []protocol.Diagnostic{lspDiag},
+					IsPreferred: i == 0,
+					Edit:        b.build(),
+				})
+			}
+			if a, ok := s.disableAction(d, f, lspDiag); ok {
+				actions = append(actions, a)
+			}
+		}
+	}
+
+	if want(SourceFixAllMultiprom) && fixable(findings) {
+		a := codeAction{Title: "Fix all auto-fixable multiprom problems", Kind: SourceFixAllMultiprom}
+		if s.client.resolveEdit {
+			// Fix-all re-checks the project until nothing changes: defer that
+			// to codeAction/resolve, which runs only if the user picks it.
+			a.Data, _ = json.Marshal(resolveData{URI: d.uri, Version: d.version})
+		} else {
+			edit, err := s.fixAllEdit(ctx, d)
+			if err != nil {
+				s.logger.Debug("fix-all not offered", zap.Error(err))
+				return actions, nil
+			}
+			a.Edit = edit
+		}
+		actions = append(actions, a)
+	}
+	return actions, nil
+}
+
+// kindWanted applies context.only: a kind matches an entry equal to it or
+// one of its parents ("source" covers "source.fixAll.multiprom").
+func kindWanted(kind protocol.CodeActionKind, only []protocol.CodeActionKind) bool {
+	if len(only) == 0 {
+		return true
+	}
+	for _, o := range only {
+		if kind == o || strings.HasPrefix(string(kind), string(o)+".") {
+			return true
+		}
+	}
+	return false
+}
+
+func fixable(ds []*diagnostics.Diagnostic) bool {
+	for _, d := range ds {
+		if len(d.Fixes) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// disableAction inserts "# multiprom: ignore[CODE]" at the end of the line
+// where the finding starts (the line suppression looks at), or adds the code
+// to a suppression comment already there. Offered where a trailing comment
+// is safe: Python, requirements and pyproject files.
+func (s *Server) disableAction(d *document, f *diagnostics.Diagnostic, lspDiag protocol.Diagnostic) (codeAction, bool) {
+	file := d.ws.project.File(f.Path)
+	if file == nil {
+		return codeAction{}, false
+	}
+	switch file.Kind {
+	case diagnostics.KindPython, diagnostics.KindRequirements, diagnostics.KindPyproject:
+	default:
+		return codeAction{}, false
+	}
+	idx := file.Lines()
+	line := idx.Line(f.Span.Start)
+	start := idx.LineStart(line)
+	end := idx.LineStart(line + 1)
+	if end > start && file.Src[end-1] == '\n' {
+		end--
+	}
+	if end > start && file.Src[end-1] == '\r' {
+		end--
+	}
+	if end < start {
+		end = start
+	}
+	text := string(file.Src[start:end])
+	code := f.Rule.Code
+	var edit diagnostics.Edit
+	if i := strings.Index(text, "# multiprom: ignore["); i >= 0 {
+		j := strings.IndexByte(text[i:], ']')
+		if j < 0 {
+			return codeAction{}, false
+		}
+		at := start + i + j
+		edit = diagnostics.Edit{Path: f.Path, Span: diagnostics.Span{Start: at, End: at}, NewText: "," + code}
+	} else {
+		edit = diagnostics.Edit{Path: f.Path, Span: diagnostics.Span{Start: end, End: end}, NewText: "  # multiprom: ignore[" + code + "]"}
+	}
+	b := s.newEditBuilder(d.ws, d.ws.project)
+	if err := b.addEdit(edit); err != nil {
+		return codeAction{}, false
+	}
+	return codeAction{
+		Title:       fmt.Sprintf("Disable %s for this line", code),
+		Kind:        protocol.QuickFix,
+		Diagnostics: []protocol.Diagnostic{lspDiag},
+		Edit:        b.build(),
+	}, true
+}

@@ -1,0 +1,34 @@
+package lsp
+
+import (
+	"context"
+	"encoding/json"
+
+	"go.lsp.dev/protocol"
+)
+
+// didClose forgets the buffer, publishes an empty list for it (no stale
+// findings in the problems panel), reverts the project to the disk copy and
+// re-checks the other open documents (the closed buffer may have held
+// unsaved changes to facts, such as a gunicorn config).
+func (s *Server) didClose(ctx context.Context, raw json.RawMessage) (any, error) {
+	var p protocol.DidCloseTextDocumentParams
+	if err := decode(raw, &p); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d := s.docs[p.TextDocument.URI]
+	if d == nil {
+		return nil, nil
+	}
+	delete(s.docs, d.uri)
+	d.dropTree()
+	s.notify("textDocument/publishDiagnostics", &publishDiagnosticsParams{URI: d.uri, Diagnostics: []protocol.Diagnostic{}})
+	s.reloadFromDisk(ctx, d.ws, d.rel)
+	d.ws.project = nil
+	if len(s.openDocs(d.ws)) > 0 {
+		s.debounce.schedule(d.ws, true)
+	}
+	return nil, nil
+}

@@ -1,0 +1,148 @@
+package lsp
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	sitter "github.com/smacker/go-tree-sitter"
+	"go.lsp.dev/protocol"
+
+	"github.com/multiprom/multiprom/diagnostics"
+)
+
+// maxTrees is how many documents keep their tree-sitter tree between edits.
+// A tree costs several times its source; documents not being edited keep
+// only their summary and are parsed from scratch when edited again.
+const maxTrees = 8
+
+// document is an open editor buffer. Its text wins over the disk.
+type document struct {
+	uri     protocol.DocumentURI
+	ws      *workspace
+	rel     string // slash path relative to ws.root
+	kind    diagnostics.Kind
+	version int32
+	text    []byte
+	lines   *diagnostics.LineIndex // of text
+
+	// tree is the last parse, already adjusted with Tree.Edit for edits
+	// since (treeStale); nil when dropped to save memory.
+	tree      *sitter.Tree
+	treeStale bool
+	py        *diagnostics.Module // summary of text; nil when stale
+	lastEdit  int64               // Server.editSeq at the last edit or open
+
+	// Results of the last check of this document (see check.go).
+	checked   bool
+	checkedAt int32                     // version checked
+	file      *diagnostics.File         // the File the findings' spans refer to
+	perFile   []*diagnostics.Diagnostic // per-file rules, valid while facts hold
+	project   []*diagnostics.Diagnostic // project rules
+	published string                    // fingerprint of what was last published
+	factsSeen string                    // workspace facts key perFile was computed under
+}
+
+func (d *document) index() *diagnostics.LineIndex {
+	if d.lines == nil {
+		d.lines = diagnostics.NewLineIndex(d.text)
+	}
+	return d.lines
+}
+
+func (d *document) dropTree() {
+	if d.tree != nil {
+		d.tree.Close()
+		d.tree = nil
+	}
+	d.treeStale = false
+}
+
+// applyChange applies one content change. Ranges are in the negotiated
+// encoding and are converted by the LineIndex; the tree, when kept, is told
+// about the edit (in bytes and byte points) so the next parse is incremental.
+func (d *document) applyChange(ch contentChange, enc diagnostics.Encoding) {
+	d.py = nil
+	if ch.Range == nil {
+		d.text = []byte(ch.Text)
+		d.lines = nil
+		d.dropTree()
+		return
+	}
+	idx := d.index()
+	start := idx.Offset(toPos(ch.Range.Start), enc)
+	end := idx.Offset(toPos(ch.Range.End), enc)
+	if end < start {
+		start, end = end, start
+	}
+	next := make([]byte, 0, len(d.text)-(end-start)+len(ch.Text))
+	next = append(next, d.text[:start]...)
+	next = append(next, ch.Text...)
+	next = append(next, d.text[end:]...)
+	nextIdx := diagnostics.NewLineIndex(next)
+	if d.tree != nil {
+		d.tree.Edit(sitter.EditInput{
+			StartIndex:  uint32(start),
+			OldEndIndex: uint32(end),
+			NewEndIndex: uint32(start + len(ch.Text)),
+			StartPoint:  point(idx.Position(start, diagnostics.UTF8)),
+			OldEndPoint: point(idx.Position(end, diagnostics.UTF8)),
+			NewEndPoint: point(nextIdx.Position(start+len(ch.Text), diagnostics.UTF8)),
+		})
+		d.treeStale = true
+	}
+	d.text, d.lines = next, nextIdx
+}
+
+func toPos(p protocol.Position) diagnostics.Position {
+	return diagnostics.Position{Line: int(p.Line), Col: int(p.Character)}
+}
+
+func point(p diagnostics.Position) sitter.Point {
+	return sitter.Point{Row: uint32(p.Line), Column: uint32(p.Col)}
+}
+
+// summarize brings py up to date with text, parsing incrementally when a
+// tree is kept.
+func (d *document) summarize(ctx context.Context) error {
+	if d.py != nil || d.kind != diagnostics.KindPython {
+		return nil
+	}
+	var old *sitter.Tree
+	if d.tree != nil && d.treeStale {
+		old = d.tree
+	}
+	tree, err := diagnostics.ParsePython(ctx, old, d.text)
+	if err != nil {
+		return fmt.Errorf("parse %s: %w", d.rel, err)
+	}
+	if d.tree != nil {
+		d.tree.Close()
+	}
+	d.tree, d.treeStale = tree, false
+	d.py = diagnostics.Summarize(tree, d.text)
+	return nil
+}
+
+// asFile is the document as the engine sees it, at its current version.
+func (d *document) asFile() *diagnostics.File {
+	return &diagnostics.File{Path: d.rel, Kind: d.kind, Src: d.text, Py: d.py}
+}
+
+// limitTrees drops the trees of all but the maxTrees most recently edited
+// documents.
+func (s *Server) limitTrees() {
+	var withTree []*document
+	for _, d := range s.docs {
+		if d.tree != nil {
+			withTree = append(withTree, d)
+		}
+	}
+	if len(withTree) <= maxTrees {
+		return
+	}
+	sort.Slice(withTree, func(i, j int) bool { return withTree[i].lastEdit > withTree[j].lastEdit })
+	for _, d := range withTree[maxTrees:] {
+		d.dropTree()
+	}
+}

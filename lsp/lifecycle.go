@@ -1,0 +1,86 @@
+package lsp
+
+import (
+	"context"
+	"encoding/json"
+
+	"go.lsp.dev/protocol"
+	"go.uber.org/zap"
+)
+
+// initialized starts the work that needs the client to be ready: scanning
+// the workspace folders and asking to be told about changed files.
+func (s *Server) initialized(ctx context.Context, _ json.RawMessage) (any, error) {
+	s.mu.Lock()
+	watch := s.client.watchFiles
+	s.mu.Unlock()
+	if watch && s.track() {
+		// A request to the client: its answer comes through the read loop,
+		// so it must not be awaited on the read goroutine.
+		go func() {
+			defer s.wg.Done()
+			s.registerWatchers()
+		}()
+	}
+	return nil, nil
+}
+
+// watchedGlobs are the files whose changes can change findings.
+var watchedGlobs = []string{
+	"**/*.py", "**/requirements*.txt", "**/requirements/*.txt", "**/pyproject.toml", "**/Procfile",
+	"**/Dockerfile*", "**/*.dockerfile", "**/Containerfile", "**/*compose*.yml", "**/*compose*.yaml",
+	"**/*.service", "**/*.sh", "**/*entrypoint*", "**/.env", "**/*.env", "**/.env.*",
+}
+
+func (s *Server) registerWatchers() {
+	type watcher struct {
+		GlobPattern string `json:"globPattern"`
+	}
+	var ws []watcher
+	for _, g := range watchedGlobs {
+		ws = append(ws, watcher{g})
+	}
+	params := map[string]any{"registrations": []map[string]any{{
+		"id":              "multiprom-watch",
+		"method":          "workspace/didChangeWatchedFiles",
+		"registerOptions": map[string]any{"watchers": ws},
+	}}}
+	if _, err := s.conn.Call(s.ctx, "client/registerCapability", params, nil); err != nil {
+		s.logger.Info("client did not register file watchers", zap.Error(err))
+	}
+}
+
+// shutdown stops background checks; after it only exit is accepted.
+func (s *Server) shutdown(ctx context.Context, _ json.RawMessage) (any, error) {
+	s.setState(stateShutdown)
+	s.debounce.stop()
+	s.logger.Info("shutdown")
+	return nil, nil
+}
+
+// didChangeWorkspaceFolders adds and removes roots. Documents keep their
+// workspace until they are reopened.
+func (s *Server) didChangeWorkspaceFolders(ctx context.Context, raw json.RawMessage) (any, error) {
+	var p protocol.DidChangeWorkspaceFoldersParams
+	if err := decode(raw, &p); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, f := range p.Event.Removed {
+		root := uriPath(protocol.DocumentURI(f.URI))
+		kept := s.folders[:0]
+		for _, ws := range s.folders {
+			if ws.root != root {
+				kept = append(kept, ws)
+			}
+		}
+		s.folders = kept
+	}
+	for _, f := range p.Event.Added {
+		if root := uriPath(protocol.DocumentURI(f.URI)); root != "" {
+			s.addFolder(root)
+		}
+	}
+	return nil, nil
+}

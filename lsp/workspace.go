@@ -1,0 +1,227 @@
+package lsp
+
+import (
+	"context"
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"go.lsp.dev/protocol"
+	"go.lsp.dev/uri"
+	"go.uber.org/zap"
+
+	"github.com/multiprom/multiprom/diagnostics"
+)
+
+// workspace is one project root: the files read from disk, overridden by
+// the open documents under it.
+type workspace struct {
+	root     string // absolute; "" for documents that are not files
+	realRoot string // root with symlinks resolved, for containment checks
+	// loose marks a workspace made for a document outside every folder: it
+	// is never scanned (that could be a home directory), so the document is
+	// checked on its own.
+	loose    bool
+	scanned  bool
+	disk     map[string]*diagnostics.File // by slash path relative to root
+	problems []diagnostics.Problem
+
+	project  *diagnostics.Project // last built; nil when something changed
+	factsKey string               // of the last check
+}
+
+func newWorkspace(root string, loose bool) *workspace {
+	ws := &workspace{root: root, realRoot: root, loose: loose, disk: map[string]*diagnostics.File{}}
+	if root != "" {
+		if real, err := filepath.EvalSymlinks(root); err == nil {
+			ws.realRoot = real
+		}
+	}
+	return ws
+}
+
+// uriPath returns the local path of a file URI, or "" for other schemes.
+func uriPath(u protocol.DocumentURI) string {
+	parsed, err := url.Parse(string(u))
+	if err != nil || parsed.Scheme != "file" {
+		return ""
+	}
+	p := parsed.Path
+	if len(p) >= 3 && p[0] == '/' && p[2] == ':' { // /C:/x on Windows
+		p = p[1:]
+	}
+	return filepath.Clean(filepath.FromSlash(p))
+}
+
+// within reports whether p is root or below it.
+func within(root, p string) bool {
+	rel, err := filepath.Rel(root, p)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
+}
+
+// addFolder registers a workspace root (idempotent).
+func (s *Server) addFolder(root string) {
+	root = filepath.Clean(root)
+	for _, ws := range s.folders {
+		if ws.root == root {
+			return
+		}
+	}
+	s.folders = append(s.folders, newWorkspace(root, false))
+	// Longest root first, so a nested folder owns its files.
+	sort.SliceStable(s.folders, func(i, j int) bool { return len(s.folders[i].root) > len(s.folders[j].root) })
+}
+
+// locate finds the workspace of a document and its path relative to it.
+func (s *Server) locate(u protocol.DocumentURI) (*workspace, string) {
+	p := uriPath(u)
+	if p == "" {
+		key := string(u)
+		ws := s.loose[key]
+		if ws == nil {
+			ws = newWorkspace("", true)
+			s.loose[key] = ws
+		}
+		name := path.Base(string(u))
+		if !strings.HasSuffix(name, ".py") {
+			name = "untitled.py"
+		}
+		return ws, name
+	}
+	for _, ws := range s.folders {
+		if within(ws.root, p) {
+			rel, _ := filepath.Rel(ws.root, p)
+			return ws, filepath.ToSlash(rel)
+		}
+	}
+	dir := filepath.Dir(p)
+	ws := s.loose[dir]
+	if ws == nil {
+		ws = newWorkspace(dir, true)
+		s.loose[dir] = ws
+	}
+	return ws, filepath.Base(p)
+}
+
+// ensureScanned reads the workspace from disk once.
+func (s *Server) ensureScanned(ctx context.Context, ws *workspace) {
+	if ws.scanned || ws.loose {
+		return
+	}
+	ws.scanned = true
+	res, err := diagnostics.Scan(ctx, ws.root)
+	if err != nil {
+		s.logger.Warn("workspace scan failed", zap.String("root", ws.root), zap.Error(err))
+		s.logMessage(protocol.MessageTypeWarning, "multiprom: cannot scan "+ws.root+": "+err.Error())
+		return
+	}
+	for _, f := range res.Files {
+		ws.disk[f.Path] = f
+	}
+	ws.problems = res.Problems
+	for _, p := range res.Problems {
+		s.logger.Info("workspace file skipped", zap.String("path", p.Path), zap.String("why", p.Message))
+	}
+	s.logger.Info("workspace scanned", zap.String("root", ws.root), zap.Int("files", len(res.Files)))
+}
+
+// reloadFromDisk refreshes one file of a workspace (or forgets it when it
+// is gone). Open documents keep their buffer; the disk copy is kept for
+// when they close.
+func (s *Server) reloadFromDisk(ctx context.Context, ws *workspace, rel string) {
+	if ws.loose || rel == "" || skipped(rel) {
+		return
+	}
+	ws.project = nil
+	if diagnostics.Classify(rel) == diagnostics.KindOther {
+		return
+	}
+	abs := filepath.Join(ws.root, filepath.FromSlash(rel))
+	if _, err := os.Stat(abs); err != nil {
+		delete(ws.disk, rel)
+		return
+	}
+	files, problems := diagnostics.LoadFiles(ctx, ws.root, []string{abs})
+	delete(ws.disk, rel)
+	for _, f := range files {
+		ws.disk[f.Path] = f
+	}
+	for _, p := range problems {
+		s.logger.Info("file skipped", zap.String("path", p.Path), zap.String("why", p.Message))
+	}
+}
+
+// skipped reports whether a path lies in a directory the scanner skips.
+func skipped(rel string) bool {
+	parts := strings.Split(rel, "/")
+	for _, part := range parts[:len(parts)-1] {
+		if diagnostics.SkipDir(part) {
+			return true
+		}
+	}
+	return false
+}
+
+// openDocs returns the open documents of a workspace, in path order.
+func (s *Server) openDocs(ws *workspace) []*document {
+	var out []*document
+	for _, d := range s.docs {
+		if d.ws == ws {
+			out = append(out, d)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].rel < out[j].rel })
+	return out
+}
+
+// projectOf builds (or returns the cached) project of a workspace: disk
+// files, with open documents in place of their disk copies. Files already
+// parsed are reused, so this costs little more than the facts.
+func (s *Server) projectOf(ctx context.Context, ws *workspace) *diagnostics.Project {
+	if ws.project != nil {
+		return ws.project
+	}
+	docs := s.openDocs(ws)
+	open := make(map[string]bool, len(docs))
+	files := make([]*diagnostics.File, 0, len(ws.disk)+len(docs))
+	for _, d := range docs {
+		if err := d.summarize(ctx); err != nil {
+			s.logger.Warn("parse failed", zap.String("path", d.rel), zap.Error(err))
+		}
+		open[d.rel] = true
+		d.file = d.asFile()
+		files = append(files, d.file)
+	}
+	for rel, f := range ws.disk {
+		if !open[rel] {
+			files = append(files, f)
+		}
+	}
+	s.limitTrees()
+	ws.project = diagnostics.NewProject(ctx, ws.root, files, s.editor)
+	return ws.project
+}
+
+// fileURI is the URI for a workspace file: the client's own URI when the
+// file is open (clients compare URIs as strings), else a file URI.
+func (s *Server) fileURI(ws *workspace, rel string) protocol.DocumentURI {
+	for _, d := range s.docs {
+		if d.ws == ws && d.rel == rel {
+			return d.uri
+		}
+	}
+	return uri.File(filepath.Join(ws.root, filepath.FromSlash(rel)))
+}
+
+// docAt returns the open document of a workspace file, or nil.
+func (s *Server) docAt(ws *workspace, rel string) *document {
+	for _, d := range s.docs {
+		if d.ws == ws && d.rel == rel {
+			return d
+		}
+	}
+	return nil
+}

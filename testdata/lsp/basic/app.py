@@ -1,0 +1,11 @@
+from flask import Flask
+from prometheus_client import Gauge
+
+app = Flask(__name__)
+QUEUE = Gauge("jobs_queued", "Jobs waiting")
+
+
+@app.route("/")
+def index():
+    QUEUE.set(3)
+    return "ok"
