@@ -12,12 +12,15 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/multiprom/multiprom/verify"
 )
+
+var demoCopies atomic.Int64
 
 const (
 	gunicornBin   = "/usr/bin/gunicorn"
@@ -26,10 +29,13 @@ const (
 )
 
 // copyDemo copies testdata/demo to a fresh directory, so fixes never touch the original.
+// The folder name is unique: the fix derives the multiprocess directory from it
+// (/tmp/prometheus-multiproc-<folder>), and two runs sharing one directory wipe each other's
+// files at start-up.
 func copyDemo(t *testing.T) string {
 	t.Helper()
 	src := filepath.Join("..", "testdata", "demo")
-	dst := filepath.Join(t.TempDir(), "demo")
+	dst := filepath.Join(t.TempDir(), fmt.Sprintf("demo-%d-%d", os.Getpid(), demoCopies.Add(1)))
 	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -50,6 +56,8 @@ func copyDemo(t *testing.T) string {
 	if err != nil {
 		t.Fatalf("copying demo: %v", err)
 	}
+	// The fixed config keeps its metric files outside the project; do not leave them behind.
+	t.Cleanup(func() { os.RemoveAll(filepath.Join(os.TempDir(), "prometheus-multiproc-"+filepath.Base(dst))) })
 	return dst
 }
 

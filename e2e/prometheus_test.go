@@ -76,7 +76,7 @@ func measureRate(t *testing.T, dir string) rateMeasurement {
 	prom.waitUp(t)
 
 	srv.hammer(t, "/", warmup, 4) // the cheap endpoint; it counts the same
-	time.Sleep(2 * time.Second) // a couple of scrapes of the warm counters
+	time.Sleep(2 * time.Second)   // a couple of scrapes of the warm counters
 
 	// Jittered arrivals: a strictly periodic load (20/s against 4 workers and a 1 s scrape)
 	// locks into a rotation where every scrape reaches the same worker and hides the bug.
