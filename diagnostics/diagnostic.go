@@ -38,6 +38,10 @@ type Fix struct {
 	Title   string
 	Edits   []Edit
 	Creates []Create
+	// Unsafe marks a fix that changes behaviour beyond the finding (ruff's
+	// "unsafe fix"): offered as a code action, never applied by --fix or
+	// fix-all, never the editor's preferred action.
+	Unsafe bool
 }
 
 // IsZero reports whether the fix changes nothing.

@@ -12,16 +12,153 @@ type MetricDecl struct {
 	Exporter bool   // created through a prometheus_flask_exporter object
 }
 
+// clientParams is the positional order of prometheus_client's metric
+// constructors (metrics.py: name, documentation, labelnames, namespace,
+// subsystem, unit, registry, ...).
+var clientParams = []string{"name", "documentation", "labelnames", "namespace", "subsystem", "unit", "registry"}
+
+// Param returns the argument bound to a constructor parameter, by keyword or
+// by position, or nil. Exporter methods take only name and description
+// positionally.
+func (d *MetricDecl) Param(name string) *Expr {
+	if a := d.Call.Keyword(name); a != nil {
+		return a.Value
+	}
+	if d.Exporter && name == "documentation" {
+		if a := d.Call.Keyword("description"); a != nil {
+			return a.Value
+		}
+	}
+	for i, p := range clientParams {
+		if p == name {
+			if d.Exporter && i > 1 {
+				return nil
+			}
+			return d.Call.Positional(i)
+		}
+	}
+	return nil
+}
+
 // NameArg returns the literal metric name (first positional or name=).
 func (d *MetricDecl) NameArg() (string, bool) {
-	e := d.Call.Positional(0)
-	if a := d.Call.Keyword("name"); a != nil {
-		e = a.Value
-	}
+	e := d.Param("name")
 	if e == nil || !e.IsStr {
 		return "", false
 	}
 	return e.Str, true
+}
+
+// FullName is the family name prometheus_client exposes, built as its
+// _build_full_name does: namespace_subsystem_name, "_total" stripped from
+// counters (the exposition adds it back to the sample), "_unit" appended
+// unless already there. ok is false when a part is not a literal.
+func (d *MetricDecl) FullName() (string, bool) {
+	parts := map[string]string{}
+	for _, p := range []string{"name", "namespace", "subsystem", "unit"} {
+		e := d.Param(p)
+		if e == nil {
+			continue
+		}
+		if !e.IsStr {
+			return "", false
+		}
+		parts[p] = e.Str
+	}
+	if _, ok := parts["name"]; !ok {
+		return "", false
+	}
+	full := ""
+	if ns := parts["namespace"]; ns != "" {
+		full += ns + "_"
+	}
+	if ss := parts["subsystem"]; ss != "" {
+		full += ss + "_"
+	}
+	full += parts["name"]
+	if d.Type == "Counter" {
+		full = strings.TrimSuffix(full, "_total")
+	}
+	if u := parts["unit"]; u != "" && !strings.HasSuffix(full, "_"+u) {
+		full += "_" + u
+	}
+	return full, true
+}
+
+// SampleNames are the names the registry reserves for the family
+// (registry.py _get_names): the family name plus the type's suffixes.
+func (d *MetricDecl) SampleNames(full string) []string {
+	out := []string{full}
+	var suffixes []string
+	switch d.Type {
+	case "Counter":
+		suffixes = []string{"_total", "_created"}
+	case "Summary":
+		suffixes = []string{"_sum", "_count", "_created"}
+	case "Histogram":
+		suffixes = []string{"_bucket", "_sum", "_count", "_created"}
+	case "Info":
+		suffixes = []string{"_info"}
+	}
+	for _, s := range suffixes {
+		out = append(out, full+s)
+	}
+	return out
+}
+
+// LabelNames returns the literal label names of a prometheus_client
+// constructor (labelnames= or the third positional argument); ok is false
+// when the argument is missing or not a literal list/tuple of strings.
+func (d *MetricDecl) LabelNames() ([]*Expr, bool) {
+	if d.Exporter {
+		return nil, false
+	}
+	e := d.Param("labelnames")
+	if e == nil {
+		return nil, false
+	}
+	switch e.Kind {
+	case "list", "tuple":
+	case "string":
+		// A bare string is iterated character by character: not a list of names.
+		return nil, false
+	default:
+		return nil, false
+	}
+	for _, el := range e.Elems {
+		if !el.IsStr {
+			return nil, false
+		}
+	}
+	return e.Elems, true
+}
+
+// OnDefaultRegistry reports whether the constructor registers on
+// prometheus_client.REGISTRY: no registry= (or registry=REGISTRY). Exporter
+// metrics go to the exporter's registry and are not counted.
+func (d *MetricDecl) OnDefaultRegistry() bool {
+	if d.Exporter {
+		return false
+	}
+	if d.Call.HasSplat() {
+		return false
+	}
+	e := d.Param("registry")
+	if e == nil {
+		return true
+	}
+	q := d.File.Py.Qualify(strings.TrimSpace(e.Text))
+	return q == "prometheus_client.REGISTRY" || q == "prometheus_client.registry.REGISTRY" || q == "prometheus_client.core.REGISTRY"
+}
+
+// Mode returns the literal multiprocess_mode of a Gauge ("" when absent or
+// not a literal; absent means the client's default "all").
+func (d *MetricDecl) Mode() (string, *Arg) {
+	a := d.Call.Keyword("multiprocess_mode")
+	if a == nil || a.Value == nil || !a.Value.IsStr {
+		return "", a
+	}
+	return a.Value.Str, a
 }
 
 var clientMetricTypes = []string{"Counter", "Gauge", "Histogram", "Summary", "Info", "Enum"}
@@ -33,7 +170,7 @@ func (m *Module) MetricDecls(f *File) []*MetricDecl {
 	for _, c := range m.Calls {
 		q := m.Qualify(c.Func)
 		for _, t := range clientMetricTypes {
-			if q == "prometheus_client."+t || q == "prometheus_client.metrics."+t {
+			if q == "prometheus_client."+t || q == "prometheus_client.metrics."+t || q == "prometheus_client.core."+t {
 				out = append(out, &MetricDecl{File: f, Call: c, Type: t, Var: c.Target})
 			}
 		}
@@ -64,32 +201,166 @@ func exporterObjects(m *Module) map[string]bool {
 	return out
 }
 
+// MetricIndex is every metric declaration of the project and the method
+// calls made on each, with names resolved through the project's own imports:
+// a Gauge declared in pkg/metrics.py is the same metric in views.py whether
+// it is reached as `from .metrics import G`, `from pkg import metrics;
+// metrics.G`, `import pkg.metrics as m; m.G` or a re-export from a package
+// __init__. It is built once per Project, on first use (rules run on every
+// keystroke; per-call project scans would be quadratic).
+type MetricIndex struct {
+	decls  []*MetricDecl
+	byFile map[*File][]*MetricDecl
+	uses   map[*Call][]*Call     // declaring call -> method calls on the metric
+	owner  map[*Call]*MetricDecl // method call -> the metric it is made on
+	file   map[*Call]*File       // method call -> its file
+}
+
+// Metrics returns the project's metric index, building it on first use.
+// Safe for concurrent use.
+func (p *Project) Metrics() *MetricIndex {
+	p.metricsOnce.Do(func() { p.metrics = buildMetricIndex(p) })
+	return p.metrics
+}
+
+// Decls returns every metric declaration, in file and source order.
+func (ix *MetricIndex) Decls() []*MetricDecl { return ix.decls }
+
+// DeclsIn returns the declarations of one file.
+func (ix *MetricIndex) DeclsIn(f *File) []*MetricDecl { return ix.byFile[f] }
+
+// Uses returns the method calls made on the metric (G.inc(), G.labels(..),
+// G.labels(..).set(), m.G.dec(), @G.track_inprogress()), in file and
+// source order. .labels() calls are included; a chained call's Recv is the
+// labels call.
+func (ix *MetricIndex) Uses(d *MetricDecl) []*Call { return ix.uses[d.Call] }
+
+// Owner returns the metric a method call is made on, or nil.
+func (ix *MetricIndex) Owner(c *Call) *MetricDecl { return ix.owner[c] }
+
+// UseFile returns the file holding a use returned by Uses.
+func (ix *MetricIndex) UseFile(c *Call) *File { return ix.file[c] }
+
 // MetricUses returns the method calls made on the metric declared by d,
-// anywhere in the project: NAME.inc() in its own module, in modules that
-// import NAME from it, and as module.NAME.inc(). Chains through .labels()
-// count (G.labels("a").inc() is a use of G with method inc).
+// anywhere in the project, .labels() calls excluded.
 func (p *Project) MetricUses(d *MetricDecl) []*Call {
-	if d.Var == "" {
+	var out []*Call
+	for _, c := range p.Metrics().uses[d.Call] {
+		if c.Method != "labels" {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+type moduleTable struct {
+	byName map[string]*File
+	files  []*File
+}
+
+// resolve finds the project file of a dotted module name: exact, or the one
+// file whose module name ends with ".name" (the project root may sit above
+// the directory Python runs from, e.g. src/ or a service folder).
+func (t *moduleTable) resolve(name string) *File {
+	if name == "" {
 		return nil
 	}
-	declMod := d.File.ModuleName()
-	var out []*Call
-	for _, f := range p.PythonFiles() {
-		names := map[string]bool{}
-		if f == d.File {
-			names[d.Var] = true
+	if f := t.byName[name]; f != nil {
+		return f
+	}
+	var found *File
+	for _, f := range t.files {
+		if strings.HasSuffix(f.ModuleName(), "."+name) {
+			if found != nil {
+				return nil // ambiguous
+			}
+			found = f
+		}
+	}
+	return found
+}
+
+func buildMetricIndex(p *Project) *MetricIndex {
+	ix := &MetricIndex{byFile: map[*File][]*MetricDecl{}, uses: map[*Call][]*Call{}, owner: map[*Call]*MetricDecl{}, file: map[*Call]*File{}}
+	files := p.PythonFiles()
+	mods := &moduleTable{byName: map[string]*File{}, files: files}
+	for _, f := range files {
+		mods.byName[f.ModuleName()] = f
+	}
+	// exports: module-level names bound to a metric, per file.
+	exports := map[*File]map[string]*MetricDecl{}
+	for _, f := range files {
+		ds := f.Py.MetricDecls(f)
+		ix.byFile[f] = ds
+		ix.decls = append(ix.decls, ds...)
+		for _, d := range ds {
+			if d.Var != "" && d.Call.Scope == nil && d.Call.Class == "" && !strings.ContainsAny(d.Var, ".,[") {
+				if exports[f] == nil {
+					exports[f] = map[string]*MetricDecl{}
+				}
+				exports[f][d.Var] = d
+			}
+		}
+	}
+	// lookup follows re-exports (`from .metrics import G` in __init__.py).
+	var lookup func(f *File, name string, depth int) *MetricDecl
+	lookup = func(f *File, name string, depth int) *MetricDecl {
+		if d := exports[f][name]; d != nil {
+			return d
+		}
+		if depth == 0 {
+			return nil
+		}
+		for _, im := range f.Py.Imports {
+			if im.Scope != nil || im.Local() != name || im.Name == "" || im.Name == "*" {
+				continue
+			}
+			if t := mods.resolve(resolveImportModule(f, im)); t != nil && t != f {
+				return lookup(t, im.Name, depth-1)
+			}
+		}
+		return nil
+	}
+	bindModule := func(names map[string]*MetricDecl, prefix string, t *File) {
+		for n, d := range exports[t] {
+			names[prefix+"."+n] = d
+		}
+	}
+	for _, f := range files {
+		names := map[string]*MetricDecl{}
+		for _, d := range ix.byFile[f] {
+			if d.Var != "" {
+				names[d.Var] = d
+			}
 		}
 		for _, im := range f.Py.Imports {
 			mod := resolveImportModule(f, im)
 			switch {
-			case im.Name == d.Var && (mod == declMod || strings.HasSuffix(declMod, "."+mod) || mod == lastPart(declMod)):
-				names[im.Local()] = true
-			case im.Name != "" && (mod+"."+im.Name == declMod || im.Name == lastPart(declMod) && strings.HasSuffix(declMod, im.Name)):
-				names[im.Local()+"."+d.Var] = true
-			case im.Name == "" && im.Module == declMod:
-				names[im.Local()+strings.TrimPrefix(declMod, im.Local())+"."+d.Var] = true
+			case im.Name == "*":
+				if t := mods.resolve(mod); t != nil && t != f {
+					for n, d := range exports[t] {
+						names[n] = d
+					}
+				}
+			case im.Name != "":
+				if t := mods.resolve(mod); t != nil && t != f {
+					if d := lookup(t, im.Name, 3); d != nil {
+						names[im.Local()] = d
+						continue
+					}
+				}
+				if sub := mods.resolve(joinModule(mod, im.Name)); sub != nil && sub != f {
+					bindModule(names, im.Local(), sub)
+				}
+			default:
+				t := mods.resolve(im.Module)
+				if t == nil || t == f {
+					continue
+				}
 				if im.Alias != "" {
-					names[im.Alias+"."+d.Var] = true
+					bindModule(names, im.Alias, t)
+				} else {
+					bindModule(names, im.Module, t)
 				}
 			}
 		}
@@ -97,15 +368,26 @@ func (p *Project) MetricUses(d *MetricDecl) []*Call {
 			continue
 		}
 		for _, c := range f.Py.Calls {
-			if c.Method == "" || c.Method == "labels" {
+			if c.Method == "" || c.Base == "" {
 				continue
 			}
-			if names[c.Base] {
-				out = append(out, c)
+			d := names[c.Base]
+			if d == nil || c == d.Call {
+				continue
 			}
+			ix.uses[d.Call] = append(ix.uses[d.Call], c)
+			ix.owner[c] = d
+			ix.file[c] = f
 		}
 	}
-	return out
+	return ix
+}
+
+func joinModule(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "." + b
 }
 
 // resolveImportModule turns a relative import's module into an absolute
@@ -136,5 +418,3 @@ func parentModule(m string) string {
 	}
 	return ""
 }
-
-func lastPart(m string) string { return m[strings.LastIndexByte(m, '.')+1:] }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"path"
 	"sort"
+	"sync"
 )
 
 // Project is the workspace as rules see it: every relevant file, the
@@ -18,6 +19,10 @@ type Project struct {
 	Problems []Problem
 
 	byPath map[string]*File
+
+	// metricsOnce guards metrics, the lazily built metric index (Metrics()).
+	metricsOnce sync.Once
+	metrics     *MetricIndex
 }
 
 // Problem is a per-file message that is not a finding.

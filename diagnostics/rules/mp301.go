@@ -20,25 +20,42 @@ var GaugeWithoutMode = &d.Rule{
 		"connections), livemax or livemostrecent (client >= 0.18) for values each worker sets.",
 	Before:  `IN_PROGRESS = Gauge("jobs_in_progress", "Jobs running")`,
 	After:   `IN_PROGRESS = Gauge("jobs_in_progress", "Jobs running", multiprocess_mode="livesum")`,
-	FixDoc:  "Adds multiprocess_mode= with the mode that fits how the gauge is used (inc/dec/track_inprogress -> livesum; set only -> livemax, or livemostrecent on client >= 0.18); the other valid modes are offered as further actions.",
+	FixDoc:  "Adds multiprocess_mode= with the mode that fits how the gauge is used anywhere in the project (inc/dec/track_inprogress, also as a decorator or context manager, and exporter metrics.gauge decorators -> livesum; set only -> livemax, or livemostrecent on client >= 0.18); the other valid modes, and \"set every Gauge in this file\", are offered as further actions.",
 	Applies: multiprocess,
 	Run: func(pass *d.Pass) {
 		f := pass.File
-		for _, decl := range f.Py.MetricDecls(f) {
-			if decl.Type != "Gauge" || decl.Call.Keyword("multiprocess_mode") != nil || decl.Call.HasSplat() {
-				continue
+		var missing []*d.MetricDecl
+		for _, decl := range pass.Project.Metrics().DeclsIn(f) {
+			if decl.Type == "Gauge" && decl.Call.Keyword("multiprocess_mode") == nil && !decl.Call.HasSplat() {
+				missing = append(missing, decl)
 			}
+		}
+		for _, decl := range missing {
 			preferred := preferredMode(pass.Project, decl)
 			name, _ := decl.NameArg()
 			diag := pass.Report(decl.Call.Span, "Gauge %s has no multiprocess_mode: under gunicorn it exports one series per worker pid; use %q", quoteName(name, decl), preferred)
 			diag.AddFix(modeFix(f, decl.Call, preferred, true))
+			counted := usedWithIncDec(pass.Project, decl)
 			for _, m := range GaugeModes {
-				if m.Mode != preferred && modeSupported(pass.Project, m.Mode) && !(usedWithIncDec(pass.Project, decl) && isMostRecent(m.Mode)) {
+				if m.Mode != preferred && modeSupported(pass.Project, m.Mode) && !(counted && isMostRecent(m.Mode)) {
 					diag.AddFix(modeFix(f, decl.Call, m.Mode, false))
 				}
 			}
+			if len(missing) > 1 {
+				diag.AddFix(allGaugesFix(pass.Project, f, missing))
+			}
 		}
 	},
+}
+
+// allGaugesFix sets the mode that fits each gauge on every mode-less Gauge
+// of the file (the "set every Gauge in this file" action).
+func allGaugesFix(p *d.Project, f *d.File, decls []*d.MetricDecl) d.Fix {
+	fix := d.Fix{Title: fmt.Sprintf("Set multiprocess_mode on every Gauge in %s (%d)", f.Path, len(decls))}
+	for _, decl := range decls {
+		fix.Edits = append(fix.Edits, d.AddKeyword(f, decl.Call, "multiprocess_mode", strconv.Quote(preferredMode(p, decl))))
+	}
+	return fix
 }
 
 func quoteName(name string, decl *d.MetricDecl) string {
@@ -59,17 +76,26 @@ func modeFix(f *d.File, c *d.Call, mode string, preferred bool) d.Fix {
 	return d.Fix{Title: title, Edits: []d.Edit{d.AddKeyword(f, c, "multiprocess_mode", strconv.Quote(mode))}}
 }
 
+// incDecMethods are the Gauge methods that add to its value (a
+// track_inprogress() tracker calls inc() and dec()).
+var incDecMethods = map[string]bool{"inc": true, "dec": true, "track_inprogress": true}
+
 func isMostRecent(mode string) bool { return mode == "mostrecent" || mode == "livemostrecent" }
 
 // usedWithIncDec reports whether the gauge is counted up and down anywhere.
 func usedWithIncDec(p *d.Project, decl *d.MetricDecl) bool {
-	for _, c := range p.MetricUses(decl) {
-		switch c.Method {
-		case "inc", "dec", "track_inprogress":
+	if decl.Exporter {
+		// prometheus_flask_exporter's metrics.gauge(...) is a decorator that
+		// inc()s before the view and dec()s after it.
+		return true
+	}
+	for _, c := range p.Metrics().Uses(decl) {
+		if incDecMethods[c.Method] {
 			return true
 		}
 	}
-	// Exporter gauges and decorators: @IN_PROGRESS.track_inprogress() is a call too.
+	// @IN_PROGRESS.track_inprogress() and `with G.track_inprogress():` are
+	// calls on the gauge too, so the index sees them.
 	return false
 }
 
