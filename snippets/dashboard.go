@@ -10,10 +10,12 @@ import (
 // DashboardParams names the metrics the project really declares. Empty request names fall back to
 // the flavour's defaults (RequestTotalName, RequestDurationName, InProgressName for raw); an empty
 // InProgress in the exporter flavour drops that panel. Extra are further declared metric names, one
-// panel each (rate for counters named *_total, the value otherwise).
+// panel each (rate for counters named *_total, the value otherwise). Exceptions is the exporter's
+// exception counter (default ExceptionsName; another defaults_prefix renames it).
 type DashboardParams struct {
 	Params
 	RequestTotal, RequestDuration, InProgress string
+	Exceptions                                string
 	Business                                  []BusinessMetric
 	Extra                                     []string
 }
@@ -41,6 +43,9 @@ func (d DashboardParams) withDefaults() DashboardParams {
 	}
 	if d.RequestDuration == "" {
 		d.RequestDuration = RequestDurationName
+	}
+	if d.Exceptions == "" {
+		d.Exceptions = ExceptionsName
 	}
 	if d.InProgress == "" && d.Flavour == Raw {
 		d.InProgress = InProgressName
@@ -79,7 +84,7 @@ func (d DashboardParams) panels() []panelSpec {
 	}
 	if d.Flavour == Exporter {
 		ps = append(ps, panelSpec{title: "Exceptions", unit: "reqps", targets: []target{
-			{"sum by (method) (" + rate(ExceptionsName, "") + ")", "{{method}}"},
+			{"sum by (method) (" + rate(d.Exceptions, "") + ")", "{{method}}"},
 		}})
 	} else {
 		// prometheus_client has no exception counter of its own; an unhandled exception is
