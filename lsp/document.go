@@ -112,7 +112,7 @@ func (d *document) summarize(ctx context.Context) error {
 	if d.tree != nil && d.treeStale {
 		old = d.tree
 	}
-	tree, err := diagnostics.ParsePython(ctx, old, d.text)
+	tree, err := diagnostics.ParsePython(parseCtx(ctx), old, d.text)
 	if err != nil {
 		return fmt.Errorf("parse %s: %w", d.rel, err)
 	}
@@ -146,3 +146,12 @@ func (s *Server) limitTrees() {
 		d.dropTree()
 	}
 }
+
+// parseCtx strips cancellation from contexts handed to the engine's parser.
+// go-tree-sitter's ParseCtx watches the context from a goroutine that can
+// set the parser's cancellation flag after the parse has finished, when
+// the parser is already back in the engine's pool; the flag is never
+// cleared, and every later parse with that parser fails with "operation
+// limit was hit". A server cancels contexts all the time (requests,
+// sessions), so parses here are not cancellable: they take milliseconds.
+func parseCtx(ctx context.Context) context.Context { return context.WithoutCancel(ctx) }

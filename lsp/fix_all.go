@@ -30,7 +30,7 @@ type resolveData struct {
 func (s *Server) fixAllEdit(ctx context.Context, d *document) (*workspaceEdit, error) {
 	s.ensureChecked(ctx, d)
 	p := d.ws.project
-	res, err := codeactions.FixAll(ctx, p, s.rules)
+	res, err := codeactions.FixAll(parseCtx(ctx), p, s.rules)
 	if err != nil {
 		return nil, fmt.Errorf("fix all: %w", err)
 	}

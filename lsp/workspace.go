@@ -112,7 +112,7 @@ func (s *Server) ensureScanned(ctx context.Context, ws *workspace) {
 		return
 	}
 	ws.scanned = true
-	res, err := diagnostics.Scan(ctx, ws.root)
+	res, err := diagnostics.Scan(parseCtx(ctx), ws.root)
 	if err != nil {
 		s.logger.Warn("workspace scan failed", zap.String("root", ws.root), zap.Error(err))
 		s.logMessage(protocol.MessageTypeWarning, "multiprom: cannot scan "+ws.root+": "+err.Error())
@@ -144,7 +144,7 @@ func (s *Server) reloadFromDisk(ctx context.Context, ws *workspace, rel string) 
 		delete(ws.disk, rel)
 		return
 	}
-	files, problems := diagnostics.LoadFiles(ctx, ws.root, []string{abs})
+	files, problems := diagnostics.LoadFiles(parseCtx(ctx), ws.root, []string{abs})
 	delete(ws.disk, rel)
 	for _, f := range files {
 		ws.disk[f.Path] = f
@@ -201,7 +201,7 @@ func (s *Server) projectOf(ctx context.Context, ws *workspace) *diagnostics.Proj
 		}
 	}
 	s.limitTrees()
-	ws.project = diagnostics.NewProject(ctx, ws.root, files, s.editor)
+	ws.project = diagnostics.NewProject(parseCtx(ctx), ws.root, files, s.editor)
 	return ws.project
 }
 
