@@ -50,6 +50,7 @@ func FixAll(ctx context.Context, p *diagnostics.Project, rules []*diagnostics.Ru
 		res.Applied += n
 		cur = next
 	}
+	cur = withNewRequirements(ctx, p, cur) // requirements.go: dependencies the fixes introduced
 	for _, f := range cur.Files {
 		old, existed := orig[f.Path]
 		switch {

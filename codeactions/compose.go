@@ -1,0 +1,150 @@
+package codeactions
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/multiprom/multiprom/diagnostics"
+	"gopkg.in/yaml.v3"
+)
+
+// composeEdits sets the variable on the compose service that runs the app
+// and mounts the directory as a tmpfs (empty on every container start),
+// each only when missing. The service is the one whose command runs
+// gunicorn, else the only service built from the project. Flow-style maps
+// are left alone (note): their layout is the user's. The result is parsed
+// again before it is offered.
+func composeEdits(p *diagnostics.Project, f *diagnostics.File, dir string) ([]diagnostics.Edit, string) {
+	var doc yaml.Node
+	if yaml.Unmarshal(f.Src, &doc) != nil || len(doc.Content) == 0 {
+		return nil, ""
+	}
+	services := yamlMapValue(doc.Content[0], "services")
+	if services == nil || services.Kind != yaml.MappingNode {
+		return nil, ""
+	}
+	name := ""
+	for _, c := range p.Facts.Commands {
+		if c.File == f {
+			name = composeServiceAt(f, c.Span.Start)
+			break
+		}
+	}
+	if name == "" {
+		var built []string
+		for i := 0; i+1 < len(services.Content); i += 2 {
+			if yamlMapValue(services.Content[i+1], "build") != nil {
+				built = append(built, services.Content[i].Value)
+			}
+		}
+		if len(built) != 1 {
+			return nil, ""
+		}
+		name = built[0]
+	}
+	svc := yamlMapValue(services, name)
+	if svc == nil || svc.Kind != yaml.MappingNode || len(svc.Content) == 0 {
+		return nil, ""
+	}
+	if svc.Style&yaml.FlowStyle != 0 {
+		return nil, f.Path + ": service " + name + " is a flow-style map; add " + diagnostics.EnvVar + " to it by hand"
+	}
+	src := string(f.Src)
+	nl := "\n"
+	if strings.Contains(src, "\r\n") {
+		nl = "\r\n"
+	}
+	idx := f.Lines()
+	lineStart := func(line int) int { return idx.LineStart(line - 1) }
+	keyIndent := strings.Repeat(" ", svc.Content[0].Column-1)
+	top := lineStart(svc.Content[0].Line) // before the service's first key
+	value := strconv.Quote(dir)
+
+	var edits []diagnostics.Edit
+	var atTop string
+	env := yamlMapValue(svc, "environment")
+	switch {
+	case setsVar(p, f):
+	case env == nil:
+		atTop += keyIndent + "environment:" + nl + keyIndent + "  " + diagnostics.EnvVar + ": " + value + nl
+	case env.Style&yaml.FlowStyle != 0:
+		return nil, f.Path + ": environment of " + name + " is flow-style; add " + diagnostics.EnvVar + " to it by hand"
+	case env.Kind == yaml.MappingNode && len(env.Content) >= 2:
+		first, last := env.Content[0], env.Content[len(env.Content)-1]
+		at := lineStart(yamlEndLine(last) + 1)
+		edits = append(edits, diagnostics.Edit{Path: f.Path, Span: diagnostics.Span{Start: at, End: at},
+			NewText: strings.Repeat(" ", first.Column-1) + diagnostics.EnvVar + ": " + value + nl})
+	case env.Kind == yaml.SequenceNode && len(env.Content) >= 1:
+		first, last := env.Content[0], env.Content[len(env.Content)-1]
+		ls := lineStart(first.Line)
+		prefix := src[ls : ls+first.Column-1] // e.g. "      - "
+		if strings.TrimSpace(prefix) != "-" {
+			return nil, f.Path + ": cannot follow the layout of " + name + "'s environment; add " + diagnostics.EnvVar + " by hand"
+		}
+		at := lineStart(yamlEndLine(last) + 1)
+		edits = append(edits, diagnostics.Edit{Path: f.Path, Span: diagnostics.Span{Start: at, End: at},
+			NewText: prefix + strconv.Quote(diagnostics.EnvVar+"="+dir) + nl})
+	default:
+		return nil, f.Path + ": environment of " + name + " is empty or unusual; add " + diagnostics.EnvVar + " by hand"
+	}
+	if yamlMapValue(svc, "tmpfs") == nil && len(edits)+len(atTop) > 0 {
+		atTop += keyIndent + "tmpfs:" + nl + keyIndent + "  - " + value + nl
+	}
+	if atTop != "" {
+		edits = append(edits, diagnostics.Edit{Path: f.Path, Span: diagnostics.Span{Start: top, End: top}, NewText: atTop})
+	}
+	if len(edits) == 0 {
+		return nil, ""
+	}
+	for i, e := range edits {
+		if e.Span.Start == len(src) && src != "" && !strings.HasSuffix(src, "\n") {
+			edits[i].NewText = nl + e.NewText
+		}
+	}
+	// Prove it: the result is YAML whose service has the variable.
+	out, err := ApplyEdits(f.Src, edits)
+	if err != nil || !composeSetsVar(out, name) {
+		return nil, f.Path + ": could not add " + diagnostics.EnvVar + " to service " + name + " safely; add it by hand"
+	}
+	return edits, ""
+}
+
+// yamlEndLine is the last line a node's value occupies (block scalars and
+// nested blocks included), 1-based.
+func yamlEndLine(n *yaml.Node) int {
+	end := n.Line
+	if n.Kind == yaml.ScalarNode && (n.Style&(yaml.LiteralStyle|yaml.FoldedStyle)) != 0 {
+		end += strings.Count(strings.TrimRight(n.Value, "\n"), "\n") + 1
+	}
+	for _, c := range n.Content {
+		if l := yamlEndLine(c); l > end {
+			end = l
+		}
+	}
+	return end
+}
+
+// composeSetsVar parses a compose file and reports whether the service
+// sets PROMETHEUS_MULTIPROC_DIR.
+func composeSetsVar(src []byte, service string) bool {
+	var doc struct {
+		Services map[string]struct {
+			Environment any `yaml:"environment"`
+		} `yaml:"services"`
+	}
+	if yaml.Unmarshal(src, &doc) != nil {
+		return false
+	}
+	switch env := doc.Services[service].Environment.(type) {
+	case map[string]any:
+		_, ok := env[diagnostics.EnvVar]
+		return ok
+	case []any:
+		for _, it := range env {
+			if s, ok := it.(string); ok && strings.HasPrefix(s, diagnostics.EnvVar+"=") {
+				return true
+			}
+		}
+	}
+	return false
+}

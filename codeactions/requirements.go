@@ -1,0 +1,294 @@
+package codeactions
+
+import (
+	"context"
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/multiprom/multiprom/diagnostics"
+)
+
+// Requirement is one dependency the set-up needs.
+type Requirement struct {
+	Module string // the import name that needs it
+	Dist   string // normalised distribution name
+	Line   string // the requirement line added
+}
+
+// Known are the dependencies multiprom's snippets import. The lower bounds
+// are the set-up checklist's; they are only ever written for a dependency
+// the project does not list at all: an existing pin is the user's choice and
+// is never touched (our snippets work with prometheus_client 0.16).
+var Known = []Requirement{
+	{Module: "prometheus_client", Dist: "prometheus-client", Line: "prometheus_client>=0.19.0"},
+	{Module: "prometheus_flask_exporter", Dist: "prometheus-flask-exporter", Line: "prometheus_flask_exporter>=0.23.0"},
+	{Module: "redis", Dist: "redis", Line: "redis>=5.0.0"},
+}
+
+// RequirementsFix adds to the project's requirements every library of Known
+// that its code imports and no requirements file lists. It edits the file
+// that lists Flask (else requirements.txt, else pyproject's
+// [project].dependencies) and never creates one: a project without either
+// may use a dependency file multiprom does not read (setup.py, Pipfile).
+func RequirementsFix(p *diagnostics.Project) diagnostics.Fix {
+	var need []Requirement
+	for _, r := range Known {
+		if importsModule(p, r.Module) && !listed(p, r.Dist) {
+			need = append(need, r)
+		}
+	}
+	fix, _ := requirementsEdit(p, need, false)
+	return fix
+}
+
+// withNewRequirements is fix-all's post-step: the requirements edit for the
+// libraries that the fixes made the project import (before imports neither
+// was nor was listed). A library the project already imported is the
+// user's business (multiprom setup --requirements offers it): fix-all
+// leaves a project it did not change byte-for-byte alone.
+func withNewRequirements(ctx context.Context, before, after *diagnostics.Project) *diagnostics.Project {
+	var need []Requirement
+	for _, r := range Known {
+		if importsModule(after, r.Module) && !importsModule(before, r.Module) && !listed(after, r.Dist) {
+			need = append(need, r)
+		}
+	}
+	fix, _ := requirementsEdit(after, need, false)
+	if fix.IsZero() {
+		return after
+	}
+	next, err := applyToProject(ctx, after, fix.Edits, fix.Creates)
+	if err != nil {
+		return after // our own edits never overlap; keep the fixes rather than fail them
+	}
+	return next
+}
+
+// RequirementsAction is the set-up step: add prometheus_client, the
+// exporter (exporter flavour) and redis (Redis used) when missing,
+// creating requirements.txt when the project has no dependency file.
+// Notes explain what was deliberately left alone.
+func RequirementsAction(p *diagnostics.Project) (diagnostics.Fix, []string) {
+	wanted := []Requirement{Known[0]}
+	if p.Facts.Flavour == "exporter" || importsModule(p, Known[1].Module) {
+		wanted = append(wanted, Known[1])
+	}
+	if p.Facts.Redis || importsModule(p, Known[2].Module) {
+		wanted = append(wanted, Known[2])
+	}
+	var need []Requirement
+	var notes []string
+	for _, r := range wanted {
+		if have := p.Facts.Requirements[r.Dist]; have != nil {
+			if low := lowerThan(have.Spec, r.Line); low != "" {
+				notes = append(notes, fmt.Sprintf("%s: %s%s is kept (multiprom's code works with it; %s is recommended)",
+					have.Loc.File.Path, r.Dist, have.Spec, r.Line))
+			}
+			continue
+		}
+		need = append(need, r)
+	}
+	fix, note := requirementsEdit(p, need, true)
+	if note != "" {
+		notes = append(notes, note)
+	}
+	return fix, notes
+}
+
+// lowerThan returns the spec's upper bound when it keeps the version below
+// the line's minimum, else "".
+func lowerThan(spec, line string) string {
+	_, min, _ := strings.Cut(line, ">=")
+	max := versionMax(spec)
+	if max != "" && diagnostics.CompareVersions(max, min) < 0 {
+		return max
+	}
+	return ""
+}
+
+// versionMax is the highest version a spec allows ("" = unbounded): the
+// == pin, or a < / <= bound.
+func versionMax(spec string) string {
+	for _, part := range strings.Split(spec, ",") {
+		part = strings.TrimSpace(part)
+		for _, op := range []string{"===", "==", "~=", "<=", "<"} {
+			if v, ok := strings.CutPrefix(part, op); ok {
+				v = strings.TrimSpace(v)
+				if op == "~=" || strings.Contains(v, "*") {
+					v = strings.TrimSuffix(strings.TrimSuffix(v, "*"), ".")
+					segs := strings.Split(v, ".")
+					if op == "~=" && len(segs) > 1 {
+						segs = segs[:len(segs)-1]
+					}
+					return strings.Join(segs, ".") + ".999999"
+				}
+				return v
+			}
+		}
+	}
+	return ""
+}
+
+// importsModule reports whether any application module imports mod.
+func importsModule(p *diagnostics.Project, mod string) bool {
+	for _, f := range p.PythonFiles() {
+		if len(f.Py.ImportsFrom(mod)) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func listed(p *diagnostics.Project, dist string) bool {
+	return p.Facts.Requirements[diagnostics.NormalizeDist(dist)] != nil
+}
+
+// requirementsEdit adds the lines to the chosen dependency file. create
+// allows making requirements.txt when there is none. The note says why
+// nothing could be done, when that is the case.
+func requirementsEdit(p *diagnostics.Project, need []Requirement, create bool) (diagnostics.Fix, string) {
+	if len(need) == 0 {
+		return diagnostics.Fix{}, ""
+	}
+	var lines, names []string
+	for _, r := range need {
+		lines = append(lines, r.Line)
+		names = append(names, r.Line)
+	}
+	title := "Add " + strings.Join(names, ", ") + " to "
+	target, note := requirementsTarget(p)
+	switch {
+	case target != nil && target.Kind == diagnostics.KindPyproject:
+		edit, err := pyprojectAddDeps(target, lines)
+		if err != nil {
+			return diagnostics.Fix{}, fmt.Sprintf("%s: %v; add %s by hand", target.Path, err, strings.Join(lines, ", "))
+		}
+		return diagnostics.Fix{Title: title + target.Path, Edits: []diagnostics.Edit{edit}}, ""
+	case target != nil:
+		return diagnostics.Fix{Title: title + target.Path, Edits: requirementsTxtAdd(target, lines)}, ""
+	case note != "":
+		return diagnostics.Fix{}, note + "; add " + strings.Join(lines, ", ") + " there"
+	case create:
+		return diagnostics.Fix{Title: title + "a new requirements.txt",
+			Creates: []diagnostics.Create{{Path: "requirements.txt", Content: strings.Join(lines, "\n") + "\n"}}}, ""
+	}
+	return diagnostics.Fix{}, ""
+}
+
+// requirementsTarget picks the file to edit: the requirements file that
+// lists Flask or gunicorn (requirements.txt may only say -r base.txt), else
+// requirements.txt, else a pyproject.toml with a [project] table whose
+// dependencies are not dynamic, else the first non-dev requirements file.
+// Generated files (pip-compile) are not edited; the note names the input
+// file instead.
+func requirementsTarget(p *diagnostics.Project) (*diagnostics.File, string) {
+	note := ""
+	usable := func(f *diagnostics.File) bool {
+		if f == nil {
+			return false
+		}
+		if f.Kind == diagnostics.KindRequirements && isGenerated(f) {
+			note = f.Path + " is generated by pip-compile: edit " + strings.TrimSuffix(f.Path, ".txt") + ".in and re-run pip-compile"
+			return false
+		}
+		if f.Kind == diagnostics.KindPyproject {
+			return pyprojectUsable(f)
+		}
+		return true
+	}
+	for _, dist := range []string{"flask", "gunicorn"} {
+		if r := p.Facts.Requirements[dist]; r != nil && usable(r.Loc.File) {
+			return r.Loc.File, ""
+		}
+	}
+	if f := p.File("requirements.txt"); usable(f) {
+		return f, ""
+	}
+	if f := p.File("pyproject.toml"); usable(f) {
+		return f, ""
+	}
+	reqs := p.FilesOf(diagnostics.KindRequirements)
+	sort.SliceStable(reqs, func(i, j int) bool { return len(reqs[i].Path) < len(reqs[j].Path) })
+	for _, f := range reqs {
+		base := strings.ToLower(path.Base(f.Path))
+		if strings.Contains(base, "dev") || strings.Contains(base, "test") || strings.Contains(base, "lint") || strings.Contains(base, "doc") {
+			continue
+		}
+		if usable(f) {
+			return f, ""
+		}
+	}
+	return nil, note
+}
+
+func isGenerated(f *diagnostics.File) bool {
+	head := string(f.Src[:min(len(f.Src), 600)])
+	return strings.Contains(head, "autogenerated by pip-compile") || strings.Contains(head, "uv pip compile")
+}
+
+// requirementsTxtAdd inserts the lines: at their sorted place when the file's
+// requirements are already sorted, else at the end; the file's line ending
+// is kept.
+func requirementsTxtAdd(f *diagnostics.File, lines []string) []diagnostics.Edit {
+	src := string(f.Src)
+	nl := "\n"
+	if strings.Contains(src, "\r\n") {
+		nl = "\r\n"
+	}
+	type entry struct {
+		key   string
+		start int // offset of the line
+	}
+	var entries []entry
+	off := 0
+	for _, raw := range strings.SplitAfter(src, "\n") {
+		body := strings.TrimSpace(raw)
+		if body != "" && !strings.HasPrefix(body, "#") && !strings.HasPrefix(body, "-") {
+			entries = append(entries, entry{distOf(body), off})
+		}
+		off += len(raw)
+	}
+	sorted := len(entries) > 1 && sort.SliceIsSorted(entries, func(i, j int) bool { return entries[i].key < entries[j].key })
+	if !sorted || strings.Contains(src, "\\\n") {
+		text := strings.Join(lines, nl) + nl
+		if src != "" && !strings.HasSuffix(src, "\n") {
+			text = nl + text
+		}
+		return []diagnostics.Edit{{Path: f.Path, Span: diagnostics.Span{Start: len(src), End: len(src)}, NewText: text}}
+	}
+	// Each new line goes before the first entry that sorts after it; lines
+	// sharing a place form one edit, so no two edits insert at one offset.
+	sortedNew := append([]string(nil), lines...)
+	sort.Slice(sortedNew, func(i, j int) bool { return distOf(sortedNew[i]) < distOf(sortedNew[j]) })
+	var edits []diagnostics.Edit
+	for _, l := range sortedNew {
+		at := len(src)
+		for _, e := range entries {
+			if e.key > distOf(l) {
+				at = e.start
+				break
+			}
+		}
+		if n := len(edits); n > 0 && edits[n-1].Span.Start == at {
+			edits[n-1].NewText += l + nl
+			continue
+		}
+		text := l + nl
+		if at == len(src) && src != "" && !strings.HasSuffix(src, "\n") {
+			text = nl + text
+		}
+		edits = append(edits, diagnostics.Edit{Path: f.Path, Span: diagnostics.Span{Start: at, End: at}, NewText: text})
+	}
+	return edits
+}
+
+// distOf is the normalised distribution name of a requirement line.
+func distOf(line string) string {
+	name := line
+	if i := strings.IndexAny(name, " \t=<>!~;[@"); i >= 0 {
+		name = name[:i]
+	}
+	return diagnostics.NormalizeDist(name)
+}
