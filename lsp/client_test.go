@@ -78,6 +78,9 @@ func (c *client) readLoop(r *bufio.Reader) {
 			}
 			if v, ok := strings.CutPrefix(line, "Content-Length: "); ok {
 				length, _ = strconv.Atoi(v)
+			} else if !strings.HasPrefix(line, "Content-Type: ") {
+				// Only frames may reach stdout: a stray print breaks editors.
+				c.t.Errorf("server wrote a non-frame line to its output: %q", line)
 			}
 		}
 		if length < 0 {
