@@ -39,6 +39,9 @@ var GaugeInvalidMode = &d.Rule{
 					AddFix(d.Fix{Title: "Use multiprocess_mode=" + strconv.Quote(near), Edits: []d.Edit{d.Replace(f, arg.Value.Span, strconv.Quote(near))}})
 			case since != "" && pass.Project.Facts.ClientOlderThan(since):
 				near := olderEquivalent(pass.Project, mode)
+				if usedWithIncDec(pass.Project, decl) && modeSupported(pass.Project, "livesum") {
+					near = "livesum" // counted up and down: the values add up across workers
+				}
 				pass.Report(arg.Value.Span, "multiprocess_mode %q needs prometheus_client >= %s, but the project pins %s; use %q", mode, since, clientPin(pass.Project), near).
 					AddFix(d.Fix{Title: "Use multiprocess_mode=" + strconv.Quote(near), Edits: []d.Edit{d.Replace(f, arg.Value.Span, strconv.Quote(near))}})
 			}

@@ -9,6 +9,20 @@ var All = []*d.Rule{
 	MissingChildExit,
 	GaugeWithoutMode,
 	GaugeInvalidMode,
+	GaugeSetFunctionMultiproc,
+	UnsupportedTypeMultiproc,
+	CustomCollectorMultiproc,
+	MetricCreatedPerCall,
+	DuplicateMetricName,
+	MostRecentGaugeInc,
+	GaugePidLabel,
+	PushgatewayMultiproc,
+	LabelRemovalMultiproc,
+	InvalidMetricName,
+	InvalidLabelName,
+	NonBaseUnit,
+	UnboundedLabel,
+	MetricNameStyle,
 }
 
 // ByCode returns the rule with that code, or nil.

@@ -1,0 +1,60 @@
+package rules
+
+import (
+	d "github.com/multiprom/multiprom/diagnostics"
+)
+
+// DuplicateMetricName reports two default-registry constructors whose
+// exposed names collide.
+var DuplicateMetricName = &d.Rule{
+	Code:     "MP307",
+	Name:     "duplicate-metric-name",
+	Severity: d.Error,
+	Title:    "Two metrics register the same name on the default registry",
+	Doc: "The default registry refuses a second collector that claims a name already taken, with " +
+		"ValueError: Duplicated timeseries in CollectorRegistry, at import time of the second module. A " +
+		"family claims more than its name: a Counter \"x\" (or \"x_total\": the suffix is stripped) claims " +
+		"x, x_total and x_created; a Histogram claims _bucket, _sum, _count and _created; a Summary _sum, " +
+		"_count and _created; an Info _info. So Counter(\"jobs\") and Gauge(\"jobs_total\") collide, as do " +
+		"Histogram(\"latency\") and Counter(\"latency_count\"). The later declaration is reported, pointing " +
+		"at the first. Metrics with registry= (another registry), exporter methods, test modules and the " +
+		"two sides of one if/else are not compared.",
+	Before: `JOBS = Counter("jobs_total", "Jobs done")       # app/metrics.py
+JOBS_DONE = Counter("jobs", "Jobs finished")   # app/tasks.py`,
+	After: `JOBS = Counter("jobs_total", "Jobs done")                # app/metrics.py
+JOBS_FINISHED = Counter("jobs_finished", "Jobs finished")   # app/tasks.py`,
+	Project: true,
+	Run: func(pass *d.Pass) {
+		type claim struct{ decl *d.MetricDecl }
+		seen := map[string]claim{}
+		for _, decl := range clientDecls(pass.Project.Metrics().Decls()) {
+			if isTestFile(decl.File) || !decl.OnDefaultRegistry() {
+				continue
+			}
+			full, ok := decl.FullName()
+			if !ok {
+				continue
+			}
+			names := decl.SampleNames(full)
+			reported := false
+			for _, n := range names {
+				first, dup := seen[n]
+				if !dup || first.decl.Call == decl.Call || exclusiveBranches(first.decl, decl) {
+					continue
+				}
+				pass.ReportIn(decl.File, nameSpan(decl), "%s (exposed as %q) collides with %s at %s: both claim %q on the default registry, and prometheus_client raises ValueError: Duplicated timeseries when the second is created; rename one",
+					declLabel(decl), full, declLabel(first.decl), where(first.decl.File, first.decl.Call.Span.Start), n)
+				reported = true
+				break
+			}
+			if reported {
+				continue
+			}
+			for _, n := range names {
+				if _, dup := seen[n]; !dup {
+					seen[n] = claim{decl}
+				}
+			}
+		}
+	},
+}
