@@ -75,7 +75,9 @@ func runsAsOwnProcess(p *d.Project, f *d.File) bool {
 			if !strings.Contains(line, "python") || strings.Contains(line, "gunicorn") {
 				continue
 			}
-			for _, w := range strings.FieldsFunc(line, func(r rune) bool { return r == ' ' || r == '\t' || r == '"' || r == '\'' || r == '[' || r == ']' || r == ',' }) {
+			for _, w := range strings.FieldsFunc(line, func(r rune) bool {
+				return r == ' ' || r == '\t' || r == '"' || r == '\'' || r == '[' || r == ']' || r == ','
+			}) {
 				if w == mod || w == f.Path || w == "./"+f.Path || strings.HasSuffix(w, "/"+f.Path) {
 					return true
 				}

@@ -21,7 +21,7 @@ var MostRecentGaugeInc = &d.Rule{
 IN_PROGRESS.inc()`,
 	After: `IN_PROGRESS = Gauge("jobs_running", "Jobs running", multiprocess_mode="livesum")
 IN_PROGRESS.inc()`,
-	FixDoc: "Replaces the mode with \"livesum\".",
+	FixDoc:  "Replaces the mode with \"livesum\".",
 	Applies: func(p *d.Project) bool { return !p.Facts.ClientOlderThan("0.18") },
 	Run: func(pass *d.Pass) {
 		f := pass.File

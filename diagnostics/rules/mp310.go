@@ -19,7 +19,7 @@ var PushgatewayMultiproc = &d.Rule{
 	Before: `@app.route("/import")
 def run_import():
     push_to_gateway("gateway:9091", job="import", registry=registry)`,
-	After: `# expose /metrics with a per-request registry + MultiProcessCollector and let Prometheus scrape it`,
+	After:   `# expose /metrics with a per-request registry + MultiProcessCollector and let Prometheus scrape it`,
 	Applies: multiprocess,
 	Run: func(pass *d.Pass) {
 		f := pass.File
