@@ -137,13 +137,26 @@ local function run()
   end
   local action
   for _, a in ipairs(response.result or {}) do
-    if a.edit and type(a.kind) == 'string' and a.kind:find('^quickfix') then
+    if type(a.kind) == 'string' and a.kind:find('^quickfix') then
       action = a
       break
     end
   end
   if not action then
-    return finish(false, 'no quickfix with an edit: ' .. vim.inspect(response.result))
+    return finish(false, 'no quickfix: ' .. vim.inspect(response.result))
+  end
+  -- Neovim 0.7 advertises codeAction resolveSupport for 'edit', so the server
+  -- may defer the edit; vim.lsp.buf.code_action would resolve it the same way.
+  if not action.edit and action.data ~= nil then
+    local resolved = vim.lsp.buf_request_sync(bufnr, 'codeAction/resolve', action, DEADLINE_MS)
+    local r = resolved and resolved[client_id]
+    if not r or r.err or not r.result then
+      return finish(false, 'codeAction/resolve failed: ' .. vim.inspect(r))
+    end
+    action = r.result
+  end
+  if not action.edit then
+    return finish(false, 'quickfix has no edit: ' .. vim.inspect(action))
   end
   log('applying "' .. action.title .. '"')
   vim.lsp.util.apply_workspace_edit(action.edit, client.offset_encoding or 'utf-16')

@@ -21,7 +21,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(
     output,
     vscode.commands.registerCommand("multiprom.restart", () => restart(context)),
-    vscode.commands.registerCommand("multiprom.fixAll", fixAll),
+    // Not "multiprom.fixAll": that is the server's own workspace/executeCommand
+    // command, which vscode-languageclient registers under that id itself.
+    vscode.commands.registerCommand("multiprom.fixAllProblems", fixAll),
     vscode.commands.registerCommand("multiprom.showOutput", () => output?.show(true)),
     vscode.workspace.onDidChangeConfiguration((e) => {
       // The binary is chosen at start, so a new path needs a new process; every

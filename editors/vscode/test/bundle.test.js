@@ -56,7 +56,7 @@ test("bundle loads without node_modules and exports activate/deactivate", () => 
 
 test("manifest: every contributed command and setting is wired up", () => {
   const commands = manifest.contributes.commands.map((c) => c.command).sort();
-  assert.deepEqual(commands, ["multiprom.fixAll", "multiprom.restart", "multiprom.showOutput"]);
+  assert.deepEqual(commands, ["multiprom.fixAllProblems", "multiprom.restart", "multiprom.showOutput"]);
   const props = manifest.contributes.configuration.properties;
   for (const key of ["path", "applicationTag", "select", "ignore", "run", "trace.server"]) {
     assert.ok(props[`multiprom.${key}`], `multiprom.${key} not contributed`);

@@ -35,8 +35,12 @@ function copyDemo() {
   return dir;
 }
 
-/** The capabilities VS Code (through vscode-languageclient 9) advertises for what we use. */
-function clientCapabilities(positionEncodings) {
+/**
+ * The capabilities VS Code (through vscode-languageclient 9) advertises for
+ * what we use. resolve=false drops codeAction resolveSupport, as clients
+ * without codeAction/resolve do, so the server must send edits inline.
+ */
+function clientCapabilities(positionEncodings, { resolve = true } = {}) {
   const caps = {
     workspace: {
       applyEdit: true,
@@ -63,6 +67,8 @@ function clientCapabilities(positionEncodings) {
         isPreferredSupport: true,
         disabledSupport: true,
         dataSupport: true,
+        resolveSupport: { properties: ["edit"] },
+        honorsChangeAnnotations: false,
         codeActionLiteralSupport: {
           codeActionKind: {
             valueSet: ["", "quickfix", "refactor", "source", "source.organizeImports", "source.fixAll"],
@@ -73,6 +79,9 @@ function clientCapabilities(positionEncodings) {
     window: { workDoneProgress: true },
     general: {},
   };
+  if (!resolve) {
+    delete caps.textDocument.codeAction.resolveSupport;
+  }
   if (positionEncodings) {
     caps.general.positionEncodings = positionEncodings;
   }

@@ -16,15 +16,22 @@ const skip = bin ? false : "MULTIPROM_BIN is not set to a built server";
 const hasCode = (code) => (p) => p.diagnostics.some((d) => d.code === code);
 const lacksCode = (code) => (p) => !p.diagnostics.some((d) => d.code === code);
 
-/** Starts a server on a fresh demo copy, initializes it, opens metrics.py. */
-async function openDemo(t, initOptions) {
+/** Starts a server on a fresh demo copy and initializes it; doc is metrics.py, not yet opened. */
+async function openDemo(t, initOptions, capabilities) {
   const root = h.copyDemo();
   const s = h.startServer(bin, root);
   t.after(async () => {
     await s.kill();
     fs.rmSync(root, { recursive: true, force: true });
   });
-  const init = await s.initialize(initOptions ? { initializationOptions: initOptions } : {});
+  const params = {};
+  if (initOptions) {
+    params.initializationOptions = initOptions;
+  }
+  if (capabilities) {
+    params.capabilities = capabilities;
+  }
+  const init = await s.initialize(params);
   await s.conn.sendNotification(h.rpc.InitializedNotification.type, {});
   const file = path.join(root, "demo_app", "metrics.py");
   const doc = { uri: pathToFileURL(file).href, text: fs.readFileSync(file, "utf8"), version: 1 };
@@ -65,6 +72,12 @@ test("initialize advertises encoding, incremental sync and multiprom code action
   const kinds = caps.codeActionProvider?.codeActionKinds ?? [];
   assert.ok(kinds.includes("quickfix"), `codeActionKinds ${JSON.stringify(kinds)} lacks quickfix`);
   assert.ok(kinds.includes(FIX_ALL), `codeActionKinds ${JSON.stringify(kinds)} lacks ${FIX_ALL}`);
+  // vscode-languageclient registers every server command as a VS Code
+  // command; one the extension also contributes would fail the client start.
+  const serverCommands = caps.executeCommandProvider?.commands ?? [];
+  const ours = require("../package.json").contributes.commands.map((c) => c.command);
+  const clash = serverCommands.filter((c) => ours.includes(c));
+  assert.deepEqual(clash, [], "server commands clash with the extension's own command ids");
   const status = await s.shutdown();
   assert.deepEqual(status, { code: 0, signal: null }, "server should exit 0 after shutdown+exit");
 });
@@ -94,9 +107,9 @@ test("MP301 on the demo's metrics.py, quickfix applied as incremental edits clea
 
   const actions = await codeActions(s, doc, diag.range, [diag], ["quickfix"]);
   assert.ok(Array.isArray(actions) && actions.length > 0, `no code actions: ${JSON.stringify(actions)}`);
-  const fix = actions.find((a) => a.kind?.startsWith("quickfix") && a.edit && (a.diagnostics ?? [diag]).some((d) => d.code === "MP301"));
-  assert.ok(fix, `no quickfix with an edit for MP301 in ${JSON.stringify(actions, null, 1)}`);
-  const edits = h.editsFor(fix.edit, doc.uri);
+  const fix = actions.find((a) => a.kind?.startsWith("quickfix") && (a.diagnostics ?? [diag]).some((d) => d.code === "MP301"));
+  assert.ok(fix, `no quickfix for MP301 in ${JSON.stringify(actions, null, 1)}`);
+  const edits = await resolvedEdits(s, doc, fix);
   assert.ok(edits.length > 0, `quickfix edits no text in ${doc.uri}: ${JSON.stringify(fix.edit)}`);
 
   const cleared = s.waitForDiagnostics(doc.uri, lacksCode("MP301"), "without MP301 after the fix");
@@ -109,8 +122,23 @@ test("MP301 on the demo's metrics.py, quickfix applied as incremental edits clea
   }
 });
 
-test("source.fixAll.multiprom fixes every fixable problem in the file", { skip }, async (t) => {
-  const { s, doc } = await openDemo(t);
+/** The action's TextEdits for doc, asking codeAction/resolve for them when the server deferred them. */
+async function resolvedEdits(s, doc, action) {
+  if (!action.edit && action.data !== undefined) {
+    action = await s.conn.sendRequest(h.rpc.CodeActionResolveRequest.type, action);
+  }
+  assert.ok(action.edit, `action has no edit even after resolve: ${JSON.stringify(action)}`);
+  return h.editsFor(action.edit, doc.uri);
+}
+
+for (const resolve of [true, false]) {
+  const how = resolve ? "via codeAction/resolve (as VS Code)" : "inline (client without resolve)";
+  test(`source.fixAll.multiprom fixes every fixable problem in the file, edit ${how}`, { skip }, (t) =>
+    fixAllCase(t, resolve));
+}
+
+async function fixAllCase(t, resolve) {
+  const { s, doc } = await openDemo(t, undefined, h.clientCapabilities(["utf-16"], { resolve }));
   const first = s.waitForDiagnostics(doc.uri, hasCode("MP301"), "containing MP301");
   await didOpen(s, doc);
   const published = await first;
@@ -119,14 +147,17 @@ test("source.fixAll.multiprom fixes every fixable problem in the file", { skip }
   const actions = await codeActions(s, doc, whole, published.diagnostics, [FIX_ALL]);
   const all = (actions ?? []).filter((a) => a.kind === FIX_ALL);
   assert.equal(all.length, 1, `want one ${FIX_ALL} action, got ${JSON.stringify(actions, null, 1)}`);
-  const edits = h.editsFor(all[0].edit ?? {}, doc.uri);
+  if (!resolve) {
+    assert.ok(all[0].edit, `client cannot resolve, so the edit must be inline: ${JSON.stringify(all[0])}`);
+  }
+  const edits = await resolvedEdits(s, doc, all[0]);
   assert.ok(edits.length > 0, `fix-all edits nothing: ${JSON.stringify(all[0])}`);
 
   const cleared = s.waitForDiagnostics(doc.uri, lacksCode("MP301"), "without MP301 after fix-all");
   await change(s, doc, edits);
   await cleared;
   h.assertParsesAsPython(doc.text);
-});
+}
 
 test("settings: ignore from initializationOptions, then re-enabled by didChangeConfiguration", { skip }, async (t) => {
   const { s, doc } = await openDemo(t, { settings: { ignore: ["MP301"] } });
@@ -167,10 +198,11 @@ test("UTF-16 columns: the fix lands right on a line with an emoji and accents", 
     `MP301 range ${JSON.stringify(diag.range)} runs past the line (${line.length} UTF-16 units)`);
 
   const actions = await codeActions(s, doc, diag.range, [diag], ["quickfix"]);
-  const fix = (actions ?? []).find((a) => a.kind?.startsWith("quickfix") && a.edit);
+  const fix = (actions ?? []).find((a) => a.kind?.startsWith("quickfix"));
   assert.ok(fix, `no quickfix: ${JSON.stringify(actions)}`);
+  const edits = await resolvedEdits(s, doc, fix);
   const cleared = s.waitForDiagnostics(doc.uri, lacksCode("MP301"), "without MP301 after the fix");
-  await change(s, doc, h.editsFor(fix.edit, doc.uri));
+  await change(s, doc, edits);
   await cleared;
   assert.match(doc.text, /"Requests \(ünïcödé 😀\) in flight",?\s*multiprocess_mode=/);
   h.assertParsesAsPython(doc.text);
