@@ -30,7 +30,7 @@ func pyprojectUsable(f *diagnostics.File) bool {
 }
 
 var (
-	projectHeader = regexp.MustCompile(`(?m)^[ \t]*\[[ \t]*project[ \t]*\][ \t]*(#.*)?$`)
+	projectHeader = regexp.MustCompile(`(?m)^[ \t]*\[[ \t]*project[ \t]*\][ \t]*(#[^\r\n]*)?\r?$`)
 	anyHeader     = regexp.MustCompile(`(?m)^[ \t]*\[`)
 	depsKey       = regexp.MustCompile(`(?m)^[ \t]*dependencies[ \t]*=[ \t]*\[`)
 )
