@@ -403,6 +403,8 @@ func copyTree(t *testing.T, name string) string {
 	return dst
 }
 
+func readFileBytes(p string) ([]byte, error) { return os.ReadFile(p) }
+
 func readFile(t *testing.T, p string) string {
 	t.Helper()
 	data, err := os.ReadFile(p)

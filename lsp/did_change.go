@@ -35,7 +35,10 @@ func (s *Server) didChange(ctx context.Context, raw json.RawMessage) (any, error
 	d.lastEdit = s.editSeq
 	d.ws.project = nil
 	if !s.onSave() {
-		s.debounce.schedule(d.ws, false)
+		// A burst (more messages already waiting) is checked once after a
+		// short delay; an edit the client follows with nothing is checked at
+		// once, so typing never waits for the debounce.
+		s.debounce.schedule(d.ws, s.inputIdle())
 	}
 	return nil, nil
 }

@@ -140,11 +140,6 @@ type fullDocumentDiagnosticReport struct {
 	Items    []protocol.Diagnostic `json:"items"`
 }
 
-type unchangedDocumentDiagnosticReport struct {
-	Kind     string `json:"kind"` // "unchanged"
-	ResultID string `json:"resultId"`
-}
-
 // cancelParams is $/cancelRequest's id: a number or a string.
 type cancelParams struct {
 	ID json.RawMessage `json:"id"`

@@ -47,6 +47,7 @@ func Serve(ctx context.Context, in io.Reader, out io.Writer, logger *zap.Logger,
 	st := newStream(in, out, logger)
 	conn := jsonrpc2.NewConn(st)
 	s.conn = conn
+	s.inputIdle = st.idle
 	conn.Go(ctx, s.handle)
 	defer s.stop()
 

@@ -31,6 +31,9 @@ type Server struct {
 	opts   Options
 	rules  []*diagnostics.Rule
 	conn   jsonrpc2.Conn
+	// inputIdle reports, on the read goroutine, that no message is waiting:
+	// an edit then is checked at once instead of after the debounce delay.
+	inputIdle func() bool
 
 	// lifeMu guards the lifecycle state and the in-flight requests.
 	lifeMu   sync.Mutex
@@ -71,16 +74,17 @@ type clientCaps struct {
 func newServer(ctx context.Context, logger *zap.Logger, opts Options) *Server {
 	ctx, cancel := context.WithCancel(ctx)
 	s := &Server{
-		ctx:      ctx,
-		cancel:   cancel,
-		logger:   logger,
-		opts:     opts,
-		rules:    defaultRules(opts),
-		exited:   make(chan struct{}),
-		inflight: map[string]context.CancelFunc{},
-		docs:     map[protocol.DocumentURI]*document{},
-		loose:    map[string]*workspace{},
-		client:   clientCaps{encoding: diagnostics.UTF16, encodingName: PositionEncodingUTF16},
+		ctx:       ctx,
+		cancel:    cancel,
+		logger:    logger,
+		opts:      opts,
+		rules:     defaultRules(opts),
+		exited:    make(chan struct{}),
+		inflight:  map[string]context.CancelFunc{},
+		docs:      map[protocol.DocumentURI]*document{},
+		loose:     map[string]*workspace{},
+		client:    clientCaps{encoding: diagnostics.UTF16, encodingName: PositionEncodingUTF16},
+		inputIdle: func() bool { return true },
 	}
 	delay := opts.Debounce
 	if delay == 0 {

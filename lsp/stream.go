@@ -231,6 +231,10 @@ func (s *stream) writeFrame(data []byte) (int64, error) {
 	return int64(n), nil
 }
 
+// idle reports whether no further input is already buffered: the client
+// has paused. Only the read goroutine (handlers run on it) may call it.
+func (s *stream) idle() bool { return s.in.Buffered() == 0 }
+
 // Close closes the input when it can be closed, which unblocks Read.
 func (s *stream) Close() error {
 	if s.closer != nil {

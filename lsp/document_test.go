@@ -1,0 +1,111 @@
+package lsp
+
+import (
+	"context"
+	"math/rand"
+	"reflect"
+	"testing"
+	"unicode/utf8"
+
+	"go.lsp.dev/protocol"
+
+	"github.com/multiprom/multiprom/diagnostics"
+)
+
+var snippets = []string{
+	"", "x", "\n", "(", ")", ":", "    ", "😀", "中文", "\r\n", "#",
+	`Gauge("jobs", "Jobs")`, ", multiprocess_mode=\"livesum\"", "def f(server, worker):\n    pass\n",
+	"from prometheus_client import Gauge\n", "'''", "if x:\n    y = Gauge('a', 'b')\n",
+}
+
+// editAndCompare applies pseudo-random edits through applyChange (UTF-16
+// ranges, the tree edited in place, parsed incrementally) and checks after
+// each parse that text and summary equal a fresh parse of the expected text.
+func editAndCompare(t *testing.T, base string, seed int64, steps int) {
+	ctx := context.Background()
+	rnd := rand.New(rand.NewSource(seed))
+	d := &document{kind: diagnostics.KindPython, text: []byte(base), rel: "app.py"}
+	if err := d.summarize(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer d.dropTree()
+	want := base
+	for i := 0; i < steps; i++ {
+		a, b := runeOffset(want, rnd.Intn(len(want)+1)), runeOffset(want, rnd.Intn(len(want)+1))
+		if a > b {
+			a, b = b, a
+		}
+		if b-a > 40 {
+			b = runeOffset(want, a+40)
+		}
+		snip := snippets[rnd.Intn(len(snippets))]
+		idx := diagnostics.NewLineIndex([]byte(want))
+		pa, pb := idx.Position(a, diagnostics.UTF16), idx.Position(b, diagnostics.UTF16)
+		r := protocol.Range{
+			Start: protocol.Position{Line: uint32(pa.Line), Character: uint32(pa.Col)},
+			End:   protocol.Position{Line: uint32(pb.Line), Character: uint32(pb.Col)},
+		}
+		d.applyChange(contentChange{Range: &r, Text: snip}, diagnostics.UTF16)
+		want = want[:a] + snip + want[b:]
+		if string(d.text) != want {
+			t.Fatalf("step %d: text after edit differs:\n got %q\nwant %q", i, d.text, want)
+		}
+		if rnd.Intn(3) > 0 {
+			continue // several edits between parses, as in a burst
+		}
+		if err := d.summarize(ctx); err != nil {
+			t.Fatal(err)
+		}
+		fresh, err := diagnostics.ParsePython(ctx, nil, []byte(want))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, exp := d.py, diagnostics.Summarize(fresh, []byte(want))
+		fresh.Close()
+		if !reflect.DeepEqual(got, exp) {
+			t.Fatalf("step %d: incremental summary differs from a fresh parse of\n%s", i, want)
+		}
+	}
+}
+
+// runeOffset moves off back to the start of the rune containing it, and
+// out of a CRLF pair (an LSP position cannot point between CR and LF).
+func runeOffset(s string, off int) int {
+	if off >= len(s) {
+		return len(s)
+	}
+	for off > 0 && !utf8.RuneStart(s[off]) {
+		off--
+	}
+	if off > 0 && s[off] == '\n' && s[off-1] == '\r' {
+		off--
+	}
+	return off
+}
+
+func TestIncrementalParseMatchesFresh(t *testing.T) {
+	base := readFile(t, "../testdata/lsp/basic/app.py") + "\n# 😀 中文 comment\nLABEL = \"ü\"\n"
+	for seed := int64(1); seed <= 5; seed++ {
+		editAndCompare(t, base, seed, 200)
+	}
+}
+
+func FuzzIncrementalEdits(f *testing.F) {
+	f.Add(readFileF(f, "../testdata/lsp/basic/app.py"), int64(1))
+	f.Add("x = 1\r\ny = '😀'\n", int64(2))
+	f.Add("", int64(3))
+	f.Fuzz(func(t *testing.T, base string, seed int64) {
+		if !utf8.ValidString(base) || len(base) > 4096 {
+			t.Skip()
+		}
+		editAndCompare(t, base, seed, 30)
+	})
+}
+
+func readFileF(f *testing.F, p string) string {
+	data, err := readFileBytes(p)
+	if err != nil {
+		f.Fatal(err)
+	}
+	return string(data)
+}
