@@ -349,3 +349,66 @@ func mapValue(n *yaml.Node, key string) *yaml.Node {
 	}
 	return nil
 }
+
+// standaloneModules finds Python files that a deploy command runs as their
+// own process (`python -m pkg.tasks`, `python worker.py`, `celery`-less
+// scripts): their code is not part of the app gunicorn serves.
+func standaloneModules(p *Project) map[string]bool {
+	out := map[string]bool{}
+	visit := func(words []string) {
+		for i, w := range words {
+			base := w[strings.LastIndexByte(w, '/')+1:]
+			if base != "python" && !strings.HasPrefix(base, "python3") {
+				continue
+			}
+			for j := i + 1; j < len(words); j++ {
+				a := words[j]
+				if a == "-m" && j+1 < len(words) {
+					if words[j+1] == "gunicorn" || words[j+1] == "flask" {
+						break
+					}
+					if f := p.ModuleFile(words[j+1]); f != nil {
+						out[f.Path] = true
+					}
+					break
+				}
+				if strings.HasPrefix(a, "-") {
+					continue
+				}
+				if strings.HasSuffix(a, ".py") {
+					if f := p.File(strings.TrimPrefix(a, "./")); f != nil {
+						out[f.Path] = true
+					}
+				}
+				break
+			}
+		}
+	}
+	for _, f := range p.Files {
+		switch f.Kind {
+		case KindProcfile, KindShell, KindDockerfile, KindSystemd, KindCompose:
+		default:
+			continue
+		}
+		for _, l := range logicalLines(f.Src) {
+			text := l.Text
+			if f.Kind == KindProcfile {
+				if i := strings.IndexByte(text, ':'); i >= 0 {
+					text = text[i+1:]
+				}
+			}
+			if f.Kind == KindSystemd {
+				if _, v, ok := strings.Cut(text, "="); ok {
+					text = strings.TrimLeft(v, "-@+!:")
+				}
+			}
+			if strings.Contains(text, "[") && strings.Contains(text, `"`) {
+				text = strings.NewReplacer("[", " ", "]", " ", `"`, " ", ",", " ").Replace(text)
+			}
+			for _, part := range splitWords(ShellWords(text)) {
+				visit(part)
+			}
+		}
+	}
+	return out
+}

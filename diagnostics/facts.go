@@ -30,8 +30,14 @@ type Facts struct {
 
 	Configs  []*GunicornConfig // every gunicorn config found, loaded or not
 	Commands []*CommandLine    // command lines that run gunicorn
-	EnvSets  []*EnvSet         // places that set PROMETHEUS_MULTIPROC_DIR (or the legacy name)
-	Apps     []*AppSite        // Flask(...) constructions
+	// CmdArgs are GUNICORN_CMD_ARGS values (as command lines) that reach
+	// gunicorn's environment; they add options to every command line.
+	CmdArgs []*CommandLine
+	// Standalone are Python files run as their own process by a command
+	// line (`python -m pkg.tasks`, `python worker.py`): not gunicorn's app.
+	Standalone map[string]bool
+	EnvSets    []*EnvSet  // places that set PROMETHEUS_MULTIPROC_DIR (or the legacy name)
+	Apps       []*AppSite // Flask(...) constructions
 	// Requirements are the dependencies by normalised name ("prometheus-client").
 	Requirements map[string]*Requirement
 }
@@ -74,9 +80,10 @@ func (c *GunicornConfig) Setting(name string) *Assign {
 
 // CommandLine is a command that starts gunicorn.
 type CommandLine struct {
-	File *File
-	Span Span
-	Args []string // shell words, "gunicorn" first
+	File    *File
+	Span    Span
+	Args    []string // shell words, "gunicorn" first
+	FromEnv bool     // a GUNICORN_CMD_ARGS value, not a command
 }
 
 // Flag returns the value of a short or long option (-c X, -cX, --config X,
@@ -144,6 +151,38 @@ func (fs *Facts) Config() *GunicornConfig {
 		return fs.Configs[0]
 	}
 	return nil
+}
+
+// LoadedConfigs returns the configs gunicorn reads.
+func (fs *Facts) LoadedConfigs() []*GunicornConfig {
+	var out []*GunicornConfig
+	for _, c := range fs.Configs {
+		if c.Loaded {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// ConfigFor returns the config record of f, or nil.
+func (fs *Facts) ConfigFor(f *File) *GunicornConfig {
+	for _, c := range fs.Configs {
+		if c.File == f {
+			return c
+		}
+	}
+	return nil
+}
+
+// HasCommandConfig reports whether some known command line (or
+// GUNICORN_CMD_ARGS) names a config file with -c.
+func (fs *Facts) HasCommandConfig() bool {
+	for _, c := range append(append([]*CommandLine{}, fs.Commands...), fs.CmdArgs...) {
+		if _, ok := c.Flag("-c", "--config"); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // EnvVarSet reports whether the multiprocess dir is set where the gunicorn

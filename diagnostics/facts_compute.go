@@ -30,18 +30,20 @@ func computeFacts(p *Project, info PyprojectInfo) *Facts {
 	for _, f := range p.Files {
 		scanDeployFile(f, func(c *CommandLine) { fs.Commands = append(fs.Commands, c) }, func(e envAssign) { envs = append(envs, e) })
 	}
-	// GUNICORN_CMD_ARGS adds options to every gunicorn command line.
+	// GUNICORN_CMD_ARGS adds options to every gunicorn command line
+	// (gunicorn parses it after the real command line, which wins).
 	for _, e := range envs {
-		if e.Name == "GUNICORN_CMD_ARGS" {
-			fs.Commands = append(fs.Commands, &CommandLine{File: e.Loc.File, Span: e.Loc.Span, Args: append([]string{"gunicorn"}, ShellWords(e.Value)...)})
+		if e.Name == "GUNICORN_CMD_ARGS" && envReachesGunicorn(p, e) {
+			fs.CmdArgs = append(fs.CmdArgs, &CommandLine{File: e.Loc.File, Span: e.Loc.Span, Args: append([]string{"gunicorn"}, ShellWords(e.Value)...), FromEnv: true})
 		}
 	}
+	fs.Standalone = standaloneModules(p)
 
 	findConfigs(p, fs)
 	findWorkers(p, fs, envs)
 	findEnvSets(p, fs, envs)
 
-	fs.Gunicorn = len(fs.Configs) > 0 || len(fs.Commands) > 0 || fs.Requirements["gunicorn"] != nil
+	fs.Gunicorn = len(fs.Configs) > 0 || len(fs.Commands) > 0 || len(fs.CmdArgs) > 0 || fs.Requirements["gunicorn"] != nil
 	switch {
 	case len(fs.Configs) > 0:
 		fs.GunicornEvidence = "gunicorn config " + fs.Configs[0].File.Path
@@ -55,6 +57,9 @@ func computeFacts(p *Project, info PyprojectInfo) *Facts {
 		fs.Workers = Workers{Known: true, Max: n, From: "settings"}
 	}
 	fs.MultiWorker = fs.Gunicorn && (!fs.Workers.Known || fs.Workers.Expr || fs.Workers.Max > 1)
+	if fs.Workers.From == "settings" {
+		fs.MultiWorker = fs.Gunicorn && fs.Workers.Max > 1
+	}
 
 	usesMultiproc := false
 	for _, f := range p.PythonFiles() {
@@ -74,7 +79,12 @@ func computeFacts(p *Project, info PyprojectInfo) *Facts {
 			case strings.HasSuffix(q, "MultiProcessCollector"), strings.Contains(q, "GunicornPrometheusMetrics"),
 				strings.Contains(q, "GunicornInternalPrometheusMetrics"), strings.Contains(q, "MultiprocessPrometheusMetrics"),
 				strings.Contains(q, "MultiprocessInternalPrometheusMetrics"):
-				usesMultiproc = true
+				// Code that only runs when the variable is set (the gated
+				// snippets) does not make a project multiprocess by itself;
+				// neither do tests or separately run scripts.
+				if !EnvGate(f, c).WhenSet && !IsTestFile(f) && !fs.Standalone[f.Path] {
+					usesMultiproc = true
+				}
 			}
 		}
 	}
@@ -117,139 +127,313 @@ func findSpan(f *File, s string) Span {
 	return Span{i, i + len(s)}
 }
 
-// findConfigs applies gunicorn's rules: ./gunicorn.conf.py is read by
-// default; any other file only through -c/--config.
+// findConfigs applies gunicorn's rules (app/base.py load_config): the file
+// named by -c/--config (command line first, then GUNICORN_CMD_ARGS) is read,
+// and only when neither names one, ./gunicorn.conf.py of the working
+// directory. "python:mod" names a module, "file:x" a file.
 func findConfigs(p *Project, fs *Facts) {
 	named := map[string]bool{}
-	for _, c := range fs.Commands {
-		v, ok := c.Flag("-c", "--config")
-		if !ok {
-			continue
-		}
-		if strings.HasPrefix(v, "python:") {
-			mod := strings.TrimPrefix(v, "python:")
-			if f := p.ModuleFile(mod); f != nil {
+	envConfig := ""
+	for _, c := range fs.CmdArgs {
+		if v, ok := c.Flag("-c", "--config"); ok {
+			envConfig = v
+			if f := resolveConfigPath(p, c, v); f != nil {
 				named[f.Path] = true
-			}
-			continue
-		}
-		v = strings.TrimPrefix(path.Clean(strings.ReplaceAll(v, "\\", "/")), "./")
-		dir := path.Dir(c.File.Path)
-		for _, cand := range []string{v, path.Join(dir, v), path.Base(v)} {
-			if f := p.File(cand); f != nil {
-				named[f.Path] = true
-				break
-			}
-		}
-		// Dockerfiles copy the project to a WORKDIR; match by the path's tail.
-		if strings.HasPrefix(v, "/") {
-			for _, f := range p.FilesOf(KindPython) {
-				if strings.HasSuffix("/"+f.Path, "/"+path.Base(v)) && strings.HasSuffix(v, "/"+f.Path) {
-					named[f.Path] = true
-				}
 			}
 		}
 	}
+	// defaultDirs are the working directories of command lines that read
+	// ./gunicorn.conf.py (no -c anywhere); "" is the project root.
+	defaultDirs := map[string]bool{}
+	for _, c := range fs.Commands {
+		v, ok := c.Flag("-c", "--config")
+		if !ok {
+			if envConfig == "" {
+				defaultDirs[commandDir(c)] = true
+			}
+			continue
+		}
+		if f := resolveConfigPath(p, c, v); f != nil {
+			named[f.Path] = true
+		}
+	}
+	// Without any known command line the default file is assumed read.
+	noCommands := len(fs.Commands) == 0 && envConfig == ""
 	for _, f := range p.PythonFiles() {
 		base := path.Base(f.Path)
+		dir := path.Dir(f.Path)
+		if dir == "." {
+			dir = ""
+		}
 		switch {
 		case named[f.Path]:
 			fs.Configs = append(fs.Configs, &GunicornConfig{File: f, Loaded: true, Why: "named by -c"})
 		case base == "gunicorn.conf.py":
-			fs.Configs = append(fs.Configs, &GunicornConfig{File: f, Loaded: true, Why: "gunicorn's default config file"})
-		case looksLikeGunicornConfig(f):
+			loaded := defaultDirs[dir] || (noCommands && !IsTestFile(f))
+			why := "gunicorn's default config file"
+			if !loaded {
+				why = "gunicorn.conf.py that no known command line reads (they name another file with -c, or run elsewhere)"
+			}
+			fs.Configs = append(fs.Configs, &GunicornConfig{File: f, Loaded: loaded, Why: why})
+		case looksLikeGunicornConfig(f) && !IsTestFile(f):
 			fs.Configs = append(fs.Configs, &GunicornConfig{File: f, Loaded: false, Why: "gunicorn settings file"})
 		}
 	}
 }
 
+// commandDir is the directory a command line runs gunicorn from: the
+// directory of the file that holds it (Dockerfiles copy the build context to
+// their WORKDIR, which is the same tree).
+func commandDir(c *CommandLine) string {
+	d := path.Dir(c.File.Path)
+	if d == "." {
+		return ""
+	}
+	return d
+}
+
+// resolveConfigPath finds the project file a -c value names.
+func resolveConfigPath(p *Project, c *CommandLine, v string) *File {
+	if mod, ok := strings.CutPrefix(v, "python:"); ok {
+		return p.ModuleFile(mod)
+	}
+	v = strings.TrimPrefix(v, "file:")
+	v = strings.TrimPrefix(path.Clean(strings.ReplaceAll(v, "\\", "/")), "./")
+	dir := commandDir(c)
+	for _, cand := range []string{path.Join(dir, v), v} {
+		if f := p.File(cand); f != nil && f.Kind == KindPython {
+			return f
+		}
+	}
+	// Absolute paths inside an image (/app/conf/gunicorn.py): match the
+	// longest project path that is a suffix of it.
+	if strings.HasPrefix(v, "/") {
+		var best *File
+		for _, f := range p.FilesOf(KindPython) {
+			if strings.HasSuffix(v, "/"+f.Path) && (best == nil || len(f.Path) > len(best.Path)) {
+				best = f
+			}
+		}
+		return best
+	}
+	return nil
+}
+
+// findWorkers resolves the worker count the way gunicorn does: the command
+// line wins over GUNICORN_CMD_ARGS, which wins over the config file, whose
+// `workers` wins over WEB_CONCURRENCY (only the setting's default). Each
+// known command line is resolved on its own; without one, the configs and
+// WEB_CONCURRENCY are what the project says.
 func findWorkers(p *Project, fs *Facts, envs []envAssign) {
 	w := &fs.Workers
 	note := func(n int, expr bool, loc *Loc, from string) {
-		if !w.Known {
+		if !w.Known && !w.Expr {
 			w.Where, w.From = loc, from
 		}
-		w.Known = true
 		if expr {
 			w.Expr = true
 		} else if n > w.Max {
 			w.Max = n
 		}
 	}
-	for _, c := range fs.Configs {
-		if a := c.Setting("workers"); a != nil && a.Value != nil {
-			n, err := strconv.Atoi(a.Value.Text)
-			note(n, err != nil, &Loc{c.File, a.Span}, "config")
+	unknown := false
+	configWorkers := func(cfg *GunicornConfig) (int, bool, *Loc, bool) {
+		a := cfg.Setting("workers")
+		if a == nil || a.Value == nil {
+			return 0, false, nil, false
+		}
+		n, err := strconv.Atoi(a.Value.Text)
+		return n, err != nil, &Loc{cfg.File, a.Span}, true
+	}
+	var webConc *envAssign
+	for i := range envs {
+		if envs[i].Name == "WEB_CONCURRENCY" && envReachesGunicorn(p, envs[i]) {
+			webConc = &envs[i]
+			break
 		}
 	}
-	for _, c := range fs.Commands {
-		if v, ok := c.Flag("-w", "--workers"); ok {
-			n, err := strconv.Atoi(v)
-			note(n, err != nil, &Loc{c.File, c.Span}, "command line")
+	fromEnv := func() bool {
+		if webConc == nil {
+			return false
+		}
+		n, err := strconv.Atoi(webConc.Value)
+		note(n, err != nil, &webConc.Loc, "WEB_CONCURRENCY")
+		return true
+	}
+	var envArgs *CommandLine
+	if len(fs.CmdArgs) > 0 {
+		envArgs = fs.CmdArgs[0]
+	}
+	resolve := func(cfg *GunicornConfig, cmd *CommandLine) {
+		if cmd != nil {
+			if v, ok := cmd.Flag("-w", "--workers"); ok {
+				n, err := strconv.Atoi(v)
+				note(n, err != nil, &Loc{cmd.File, cmd.Span}, "command line")
+				return
+			}
+		}
+		if envArgs != nil {
+			if v, ok := envArgs.Flag("-w", "--workers"); ok {
+				n, err := strconv.Atoi(v)
+				note(n, err != nil, &Loc{envArgs.File, envArgs.Span}, "command line")
+				return
+			}
+		}
+		if cfg != nil {
+			if n, expr, loc, ok := configWorkers(cfg); ok {
+				note(n, expr, loc, "config")
+				return
+			}
+		}
+		if !fromEnv() {
+			unknown = true
 		}
 	}
-	for _, e := range envs {
-		if e.Name == "WEB_CONCURRENCY" {
-			n, err := strconv.Atoi(e.Value)
-			note(n, err != nil, &e.Loc, "WEB_CONCURRENCY")
+	if len(fs.Commands) > 0 {
+		for _, c := range fs.Commands {
+			resolve(fs.configOf(c), c)
+		}
+	} else {
+		var loaded []*GunicornConfig
+		for _, c := range fs.Configs {
+			if c.Loaded {
+				loaded = append(loaded, c)
+			}
+		}
+		if len(loaded) == 0 {
+			resolve(nil, nil)
+		}
+		for _, c := range loaded {
+			resolve(c, nil)
 		}
 	}
+	w.Known = !unknown
+}
+
+// configOf returns the config a command line loads, or nil.
+func (fs *Facts) configOf(c *CommandLine) *GunicornConfig {
+	want := ""
+	if v, ok := c.Flag("-c", "--config"); ok {
+		want = v
+	} else if len(fs.CmdArgs) > 0 {
+		want, _ = fs.CmdArgs[0].Flag("-c", "--config")
+	}
+	for _, cfg := range fs.Configs {
+		if !cfg.Loaded {
+			continue
+		}
+		base := path.Base(cfg.File.Path)
+		switch {
+		case want == "" && base == "gunicorn.conf.py" && path.Dir(cfg.File.Path) == path.Dir(c.File.Path):
+			return cfg
+		case want != "" && cfg.Why == "named by -c" && (strings.HasSuffix(strings.TrimPrefix(want, "file:"), base) ||
+			strings.TrimPrefix(want, "python:") == cfg.File.ModuleName()):
+			return cfg
+		}
+	}
+	return nil
 }
 
 func findEnvSets(p *Project, fs *Facts, envs []envAssign) {
-	dotenvLoaded := len(p.FilesOf(KindProcfile)) > 0 // Procfile runners (honcho, foreman) load .env
-	for _, f := range p.Files {
-		s := string(f.Src)
-		switch f.Kind {
-		case KindCompose:
-			if strings.Contains(s, "env_file") {
-				dotenvLoaded = true
-			}
-		case KindSystemd:
-			if strings.Contains(s, "EnvironmentFile") {
-				dotenvLoaded = true
-			}
-		case KindShell:
-			if strings.Contains(s, "source .env") || strings.Contains(s, ". ./.env") || strings.Contains(s, ". .env") || strings.Contains(s, "set -a") {
-				dotenvLoaded = true
-			}
-		}
-	}
-	for _, c := range fs.Configs {
-		if len(c.File.Py.CallsTo("dotenv.load_dotenv")) > 0 {
-			dotenvLoaded = true
-		}
-	}
 	for _, e := range envs {
 		if e.Name != EnvVar && e.Name != LegacyEnvVar {
 			continue
 		}
-		reaches := e.How != "dotenv" || dotenvLoaded
-		fs.EnvSets = append(fs.EnvSets, &EnvSet{Loc: e.Loc, Name: e.Name, How: e.How, Value: e.Value, ReachesMaster: reaches})
+		fs.EnvSets = append(fs.EnvSets, &EnvSet{Loc: e.Loc, Name: e.Name, How: e.How, Value: e.Value, ReachesMaster: envReachesGunicorn(p, e)})
 	}
 	for _, f := range p.PythonFiles() {
-		isConfig := fs.IsConfig(f)
+		if IsTestFile(f) {
+			// conftest.py setting the variable configures the test run, not
+			// the deployment.
+			continue
+		}
+		var cfg *GunicornConfig
+		for _, c := range fs.Configs {
+			if c.File == f {
+				cfg = c
+			}
+		}
 		for _, set := range pythonEnvSets(f) {
-			set.ReachesMaster = isConfig
-			if isConfig {
+			set.ReachesMaster = cfg != nil && cfg.Loaded
+			switch {
+			case cfg != nil:
 				set.How = "gunicorn config"
-			} else {
+			case fs.Standalone[f.Path]:
+				set.How = "script"
+			default:
 				set.How = "app code"
 			}
 			fs.EnvSets = append(fs.EnvSets, set)
 		}
-		if isConfig {
-			if a := (&GunicornConfig{File: f}).Setting("raw_env"); a != nil && a.Value != nil {
+		if cfg != nil {
+			if a := cfg.Setting("raw_env"); a != nil && a.Value != nil {
 				for _, el := range a.Value.Elems {
 					for _, name := range []string{EnvVar, LegacyEnvVar} {
 						if el.IsStr && strings.HasPrefix(el.Str, name+"=") {
-							fs.EnvSets = append(fs.EnvSets, &EnvSet{Loc: Loc{f, el.Span}, Name: name, How: "raw_env", Value: strings.TrimPrefix(el.Str, name+"="), ReachesMaster: true})
+							fs.EnvSets = append(fs.EnvSets, &EnvSet{Loc: Loc{f, el.Span}, Name: name, How: "raw_env", Value: strings.TrimPrefix(el.Str, name+"="), ReachesMaster: cfg.Loaded})
 						}
 					}
 				}
 			}
 		}
 	}
+}
+
+// envReachesGunicorn reports whether an assignment found in a deploy file
+// is in gunicorn's environment: everything but a .env file that nothing
+// loads (gunicorn itself never reads .env).
+func envReachesGunicorn(p *Project, e envAssign) bool {
+	if e.How != "dotenv" {
+		return true
+	}
+	return dotenvLoaded(p, e.Loc.File)
+}
+
+// dotenvLoaded reports whether something loads the env file: compose
+// env_file:, systemd EnvironmentFile=, a script that sources it, a Procfile
+// runner (honcho and foreman read ./.env), or load_dotenv() in a gunicorn
+// config.
+func dotenvLoaded(p *Project, env *File) bool {
+	base := path.Base(env.Path)
+	for _, f := range p.Files {
+		s := string(f.Src)
+		switch f.Kind {
+		case KindProcfile:
+			if base == ".env" {
+				return true
+			}
+		case KindCompose:
+			if strings.Contains(s, "env_file") && (base == ".env" || strings.Contains(s, base)) {
+				return true
+			}
+		case KindSystemd:
+			for _, l := range logicalLines(f.Src) {
+				if k, v, ok := strings.Cut(strings.TrimSpace(l.Text), "="); ok && strings.TrimSpace(k) == "EnvironmentFile" && strings.Contains(v, base) {
+					return true
+				}
+			}
+		case KindShell, KindDockerfile:
+			for _, l := range logicalLines(f.Src) {
+				words := ShellWords(l.Text)
+				for i, w := range words {
+					if (w == "source" || w == ".") && i+1 < len(words) && path.Base(words[i+1]) == base {
+						return true
+					}
+				}
+			}
+		case KindPython:
+			if f.Py != nil && isLoadedConfigFile(p, f) && len(f.Py.CallsTo("dotenv.load_dotenv")) > 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// isLoadedConfigFile is a cheap test used while the facts are being built
+// (before Configs is complete): the default config or a settings file.
+func isLoadedConfigFile(p *Project, f *File) bool {
+	return path.Base(f.Path) == "gunicorn.conf.py" || looksLikeGunicornConfig(f)
 }
 
 // pythonEnvSets finds os.environ[NAME] = v, os.environ.setdefault(NAME, v),

@@ -5,8 +5,28 @@ import d "github.com/multiprom/multiprom/diagnostics"
 // All is the rule table, in code order. It is the only package-level state
 // of the engine and is never modified after init.
 var All = []*d.Rule{
+	SingleProcessExporter,
+	AppWithoutMetrics,
+	UngatedMultiprocExporter,
 	DefaultRegistryExposition,
+	MultiprocRegistryWithoutProcessMetrics,
+	HTTPServerPerWorker,
+	MultiprocCollectorOnSharedRegistry,
+	PathCardinality,
+	DeprecatedMultiprocEnv,
+	ExporterNeverExposed,
+	InternalExporterHTTPServer,
 	MissingChildExit,
+	ChildExitWithoutMarkDead,
+	MarkDeadInWorkerExit,
+	MultiprocDirNotCleaned,
+	MultiprocDirUnset,
+	MultiprocEnvSetInApp,
+	RawEnvAfterConfigImport,
+	BadHook,
+	PreloadWithReload,
+	RecycledWorkersGrowFiles,
+	ConfigNotLoaded,
 	GaugeWithoutMode,
 	GaugeInvalidMode,
 	GaugeSetFunctionMultiproc,
@@ -23,6 +43,7 @@ var All = []*d.Rule{
 	NonBaseUnit,
 	UnboundedLabel,
 	MetricNameStyle,
+	BusinessCounterPerWorker,
 }
 
 // ByCode returns the rule with that code, or nil.

@@ -1,0 +1,189 @@
+package diagnostics
+
+import (
+	"path"
+	"strings"
+)
+
+// Gate says under which condition on the multiprocess variable a call runs.
+type Gate struct {
+	WhenSet   bool // only when PROMETHEUS_MULTIPROC_DIR (or SERVER_SOFTWARE=gunicorn) is set
+	WhenUnset bool // only when it is not: the fallback branch
+	Handled   bool // inside try/except that catches the ValueError
+}
+
+// Gated reports whether the call is conditional on the variable at all.
+func (g Gate) Gated() bool { return g.WhenSet || g.WhenUnset || g.Handled }
+
+// envNames are the names whose test makes a multiprocess gate.
+var envNames = []string{EnvVar, LegacyEnvVar, "SERVER_SOFTWARE"}
+
+// envTest reports whether a test expression checks the multiprocess
+// variable, and whether it is negated (`not in`, `not ...`). A bare name is
+// followed to its module-level assignment (MULTIPROC = "..." in os.environ).
+func envTest(m *Module, text string) (isEnv, negated bool) {
+	t := strings.TrimSpace(text)
+	for strings.HasPrefix(t, "(") && strings.HasSuffix(t, ")") {
+		t = strings.TrimSpace(t[1 : len(t)-1])
+	}
+	if rest, ok := strings.CutPrefix(t, "not "); ok {
+		is, neg := envTest(m, rest)
+		return is, !neg
+	}
+	for _, n := range envNames {
+		if strings.Contains(t, n) {
+			return true, strings.Contains(t, " not in ") || strings.Contains(t, "is None") || strings.Contains(t, "== None")
+		}
+	}
+	if isIdent(t) {
+		for _, a := range m.Assigns {
+			if a.Target == t && a.Scope == nil && a.Value != nil {
+				for _, n := range envNames {
+					if strings.Contains(a.Value.Text, n) {
+						return true, strings.Contains(a.Value.Text, " not in ")
+					}
+				}
+			}
+		}
+	}
+	return false, false
+}
+
+func isIdent(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, r := range s {
+		if !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || i > 0 && r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// EnvGate classifies a call by the conditions around it: enclosing if/else
+// and conditional expressions, an earlier `if <env test>: return` in the same
+// block, and a try whose except catches ValueError.
+func EnvGate(f *File, c *Call) Gate {
+	var g Gate
+	m := f.Py
+	for _, cond := range c.Conds {
+		is, neg := envTest(m, cond.Text)
+		if !is {
+			continue
+		}
+		if cond.Else != neg {
+			g.WhenUnset = true
+		} else {
+			g.WhenSet = true
+		}
+	}
+	if g.WhenSet || g.WhenUnset {
+		return g
+	}
+	lines, callLine := scopeLinesBefore(f, c)
+	indent := IndentOf(f, c.StmtSpan.Start)
+	// Walk back through the lines of the call's block.
+	for i := callLine - 1; i >= 0; i-- {
+		l := lines[i]
+		trimmed := strings.TrimSpace(l)
+		if trimmed == "" || strings.HasPrefix(trimmed, "#") {
+			continue
+		}
+		ind := l[:len(l)-len(strings.TrimLeft(l, " \t"))]
+		if len(ind) < len(indent) {
+			// The enclosing block's header: a try protects the call when a
+			// matching except follows.
+			if trimmed == "try:" && exceptCatchesValueError(f, c, ind) {
+				g.Handled = true
+			}
+			if strings.HasPrefix(trimmed, "def ") || strings.HasPrefix(trimmed, "class ") {
+				break
+			}
+			indent = ind
+			continue
+		}
+		if len(ind) == len(indent) && strings.HasPrefix(trimmed, "if ") && strings.HasSuffix(trimmed, ":") {
+			is, neg := envTest(m, strings.TrimSuffix(strings.TrimPrefix(trimmed, "if "), ":"))
+			if is && blockReturns(lines, i, ind) {
+				// `if set: return ...` before the call: the call runs when unset.
+				if neg {
+					g.WhenSet = true
+				} else {
+					g.WhenUnset = true
+				}
+				return g
+			}
+		}
+	}
+	return g
+}
+
+// scopeLinesBefore returns the file's lines and the 0-based line of the call.
+func scopeLinesBefore(f *File, c *Call) ([]string, int) {
+	lines := strings.Split(string(f.Src), "\n")
+	return lines, f.Lines().Line(c.StmtSpan.Start)
+}
+
+// blockReturns reports whether the block under line i (header indentation
+// ind) leaves the function: a return or raise directly in it.
+func blockReturns(lines []string, i int, ind string) bool {
+	for j := i + 1; j < len(lines); j++ {
+		l := lines[j]
+		t := strings.TrimSpace(l)
+		if t == "" || strings.HasPrefix(t, "#") {
+			continue
+		}
+		li := l[:len(l)-len(strings.TrimLeft(l, " \t"))]
+		if len(li) <= len(ind) {
+			return false
+		}
+		if strings.HasPrefix(t, "return") || strings.HasPrefix(t, "raise") {
+			return true
+		}
+	}
+	return false
+}
+
+// exceptCatchesValueError looks for the except clauses at indentation ind
+// after the call: bare, Exception, or ValueError.
+func exceptCatchesValueError(f *File, c *Call, ind string) bool {
+	lines := strings.Split(string(f.Src), "\n")
+	for j := f.Lines().Line(c.StmtSpan.End) + 1; j < len(lines); j++ {
+		l := lines[j]
+		t := strings.TrimSpace(l)
+		if t == "" || strings.HasPrefix(t, "#") {
+			continue
+		}
+		li := l[:len(l)-len(strings.TrimLeft(l, " \t"))]
+		if len(li) < len(ind) {
+			return false
+		}
+		if len(li) == len(ind) {
+			if !strings.HasPrefix(t, "except") {
+				if strings.HasPrefix(t, "else") || strings.HasPrefix(t, "finally") {
+					continue
+				}
+				return false
+			}
+			if t == "except:" || strings.Contains(t, "ValueError") || strings.Contains(t, "Exception") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// IsTestFile reports whether a Python file belongs to the test suite.
+func IsTestFile(f *File) bool {
+	base := path.Base(f.Path)
+	if strings.HasPrefix(base, "test_") || strings.HasSuffix(base, "_test.py") || base == "conftest.py" {
+		return true
+	}
+	for _, part := range strings.Split(path.Dir(f.Path), "/") {
+		if part == "tests" || part == "test" {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,339 @@
+package rules
+
+import (
+	"regexp"
+	"strings"
+
+	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/snippets"
+)
+
+// Exporter classes of prometheus_flask_exporter. The multiprocess ones raise
+// ValueError at construction when PROMETHEUS_MULTIPROC_DIR does not name a
+// directory (multiprocess.py _check_multiproc_env_var).
+var (
+	singleProcessExporters = map[string]bool{"PrometheusMetrics": true, "RESTfulPrometheusMetrics": true}
+	multiprocExporters     = map[string]bool{
+		"GunicornPrometheusMetrics": true, "GunicornInternalPrometheusMetrics": true,
+		"MultiprocessPrometheusMetrics": true, "MultiprocessInternalPrometheusMetrics": true,
+	}
+	internalExporters = map[string]bool{"GunicornInternalPrometheusMetrics": true, "MultiprocessInternalPrometheusMetrics": true}
+)
+
+// exporterCtor recognises an exporter construction: Cls(...) or
+// Cls.for_app_factory(...), returning the class name.
+func exporterCtor(m *d.Module, c *d.Call) (class string, factory bool, ok bool) {
+	q := m.Qualify(c.Func)
+	if !strings.HasPrefix(q, "prometheus_flask_exporter.") {
+		return "", false, false
+	}
+	if rest, cut := strings.CutSuffix(q, ".for_app_factory"); cut {
+		q, factory = rest, true
+	}
+	class = q[strings.LastIndexByte(q, '.')+1:]
+	if singleProcessExporters[class] || multiprocExporters[class] {
+		return class, factory, true
+	}
+	return "", false, false
+}
+
+// exporterCalls returns the exporter constructions of a module.
+func exporterCalls(m *d.Module) []*d.Call {
+	var out []*d.Call
+	for _, c := range m.Calls {
+		if _, _, ok := exporterCtor(m, c); ok {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// simpleAssignment reports whether the call is the whole right side of a
+// `name = call(...)` statement that is alone on its lines.
+func simpleAssignment(f *d.File, c *d.Call) bool {
+	if c.Target == "" || !isIdentifier(c.Target) {
+		return false
+	}
+	st := f.Text(c.StmtSpan)
+	if !strings.HasPrefix(st, c.Target) || !strings.HasSuffix(st, f.Text(c.Span)) {
+		return false
+	}
+	before := f.Text(d.Span{Start: d.LineStartOf(f, c.StmtSpan.Start), End: c.StmtSpan.Start})
+	if strings.TrimSpace(before) != "" {
+		return false
+	}
+	after := strings.TrimSpace(f.Text(d.Span{Start: c.StmtSpan.End, End: lineEndNoNL(f, c.StmtSpan.End)}))
+	return after == "" || strings.HasPrefix(after, "#")
+}
+
+func lineEndNoNL(f *d.File, off int) int {
+	e := d.LineEndOf(f, off)
+	if e > off && e <= len(f.Src) && e > 0 && f.Src[e-1] == '\n' {
+		return e - 1
+	}
+	return e
+}
+
+var identRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+func isIdentifier(s string) bool { return identRe.MatchString(s) }
+
+// appArg is the Flask app the exporter is constructed with, if it is a name.
+func appArg(c *d.Call) string {
+	e := c.Positional(0)
+	if a := c.Keyword("app"); a != nil {
+		e = a.Value
+	}
+	if e == nil || !isIdentifier(e.Text) || e.Text == "None" {
+		return ""
+	}
+	return e.Text
+}
+
+// snippetFriendly reports whether the exporter call passes nothing that the
+// gated snippet would drop or change: the app, path, registry, and
+// group_by/defaults_prefix with the snippet's own values.
+func snippetFriendly(c *d.Call) bool {
+	if c.HasSplat() {
+		return false
+	}
+	for i, a := range c.Args {
+		switch a.Name {
+		case "":
+			if i != 0 {
+				return false
+			}
+		case "app", "registry":
+		case "path":
+			if !a.Value.IsStr || !strings.HasPrefix(a.Value.Str, "/") {
+				return false
+			}
+		case "group_by":
+			if !a.Value.IsStr || (a.Value.Str != "endpoint" && a.Value.Str != "path") {
+				return false
+			}
+		case "defaults_prefix":
+			if !a.Value.IsStr || a.Value.Str != "flask" {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+var metricsVarRe = regexp.MustCompile(`(?m)^(\s*)metrics(\s*=\s|\.)`)
+
+// gatedExporterFix replaces `x = <Exporter>(...)` with the gated shape of
+// RULES.md: the multiprocess class when PROMETHEUS_MULTIPROC_DIR is set,
+// PrometheusMetrics otherwise. With only snippet-compatible arguments it
+// inserts snippets.AppBlock; otherwise it keeps the user's arguments.
+func gatedExporterFix(pass *d.Pass, c *d.Call, class string, factory bool) d.Fix {
+	f := pass.File
+	if !simpleAssignment(f, c) {
+		return d.Fix{}
+	}
+	indent := d.IndentOf(f, c.StmtSpan.Start)
+	app := appArg(c)
+	useSnippet := !factory && app != "" && snippetFriendly(c) && (singleProcessExporters[class] || internalExporters[class]) && class != "RESTfulPrometheusMetrics"
+	var imports []string
+	var block string
+	if useSnippet {
+		sp := snippetParams(pass.Project, f, indent)
+		sp.Flavour = snippets.Exporter
+		sp.AppVar = app
+		sp.Redis = false
+		if a := c.Keyword("path"); a != nil {
+			sp.MetricsPath = a.Value.Str
+		}
+		var err error
+		imports, block, err = snippets.AppBlock(sp)
+		if err != nil {
+			return d.Fix{}
+		}
+		if strings.Contains(string(f.Src), `"app_info"`) || strings.Contains(string(f.Src), `'app_info'`) {
+			block = dropLines(block, "metrics.info(")
+		}
+		if c.Target != "metrics" {
+			block = metricsVarRe.ReplaceAllString(block, "${1}"+c.Target+"${2}")
+		}
+	} else {
+		mpClass := class
+		if singleProcessExporters[class] {
+			mpClass = "GunicornInternalPrometheusMetrics"
+		}
+		rest := f.Text(d.Span{Start: c.FuncSpan.End, End: c.Span.End})
+		if factory {
+			rest = ".for_app_factory" + f.Text(c.ArgsSpan)
+		}
+		rest = strings.ReplaceAll(rest, "\n", "\n    ")
+		block = "if \"PROMETHEUS_MULTIPROC_DIR\" in os.environ:\n" +
+			"    " + c.Target + " = " + mpClass + rest + "\n" +
+			"else:\n" +
+			"    " + c.Target + " = PrometheusMetrics" + rest + "\n"
+		block = indentBlock(block, indent)
+		imports = []string{"import os", "from prometheus_flask_exporter import PrometheusMetrics",
+			"from prometheus_flask_exporter.multiprocess import " + mpClass}
+	}
+	text := strings.TrimSuffix(strings.TrimPrefix(block, indent), "\n")
+	edits := d.AddImports(f, imports)
+	edits = append(edits, d.Replace(f, c.StmtSpan, text))
+	return d.Fix{Title: "Gate the exporter on PROMETHEUS_MULTIPROC_DIR (multiprocess class under gunicorn, PrometheusMetrics otherwise)", Edits: edits}
+}
+
+func indentBlock(s, indent string) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	for i, l := range lines {
+		if strings.TrimSpace(l) != "" {
+			lines[i] = indent + l
+		}
+	}
+	return strings.Join(lines, "\n") + "\n"
+}
+
+// dropLines removes the statement starting on a line that contains marker
+// (a call spanning lines up to its closing parenthesis).
+func dropLines(block, marker string) string {
+	lines := strings.Split(block, "\n")
+	var out []string
+	depth := 0
+	dropping := false
+	for _, l := range lines {
+		if !dropping && strings.Contains(l, marker) {
+			dropping = true
+			depth = 0
+		}
+		if dropping {
+			depth += strings.Count(l, "(") - strings.Count(l, ")")
+			if depth <= 0 {
+				dropping = false
+			}
+			continue
+		}
+		out = append(out, l)
+	}
+	return strings.Join(out, "\n")
+}
+
+// callsIn returns the calls made inside fn (nested functions included).
+func callsIn(m *d.Module, fn *d.FuncDef) []*d.Call {
+	var out []*d.Call
+	for _, c := range m.Calls {
+		for s := c.Scope; s != nil; s = s.Parent {
+			if s == fn {
+				out = append(out, c)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// isMarkDead reports whether a call marks a worker dead: prometheus_client's
+// mark_process_dead or the exporter's mark_process_dead_on_child_exit.
+func isMarkDead(m *d.Module, c *d.Call) bool {
+	q := m.Qualify(c.Func)
+	return strings.HasSuffix(q, "mark_process_dead") || strings.HasSuffix(q, "mark_process_dead_on_child_exit") ||
+		c.Method == "mark_process_dead" || c.Method == "mark_process_dead_on_child_exit"
+}
+
+// hookMarksDead reports whether the hook calls a mark-dead function, itself
+// or through a module-level helper of the same file.
+func hookMarksDead(m *d.Module, fn *d.FuncDef) bool {
+	seen := map[*d.FuncDef]bool{}
+	var visit func(fn *d.FuncDef) bool
+	visit = func(fn *d.FuncDef) bool {
+		if seen[fn] {
+			return false
+		}
+		seen[fn] = true
+		for _, c := range callsIn(m, fn) {
+			if isMarkDead(m, c) {
+				return true
+			}
+			if h := m.Func(c.Func); h != nil && visit(h) {
+				return true
+			}
+		}
+		return false
+	}
+	return visit(fn)
+}
+
+// gunicornArity counts the parameters gunicorn's util.get_arity counts:
+// positional ones, defaults included; *args, **kwargs and keyword-only ones
+// are not counted.
+func gunicornArity(fn *d.FuncDef) int {
+	n := 0
+	for _, p := range fn.Params {
+		switch p.Kind {
+		case "*":
+			return n
+		case "":
+			n++
+		}
+	}
+	return n
+}
+
+// deleteLines returns an edit removing the whole lines of span.
+func deleteLines(f *d.File, s d.Span) d.Edit {
+	return d.Edit{Path: f.Path, Span: d.Span{Start: d.LineStartOf(f, s.Start), End: d.LineEndOf(f, s.End-1)}, NewText: ""}
+}
+
+// deleteFunc removes a module-level function with the blank lines before it.
+func deleteFunc(f *d.File, fn *d.FuncDef) d.Edit {
+	start := d.LineStartOf(f, fn.Span.Start)
+	for start > 0 {
+		prev := d.LineStartOf(f, start-1)
+		if strings.TrimSpace(f.Text(d.Span{Start: prev, End: start})) != "" {
+			break
+		}
+		start = prev
+	}
+	end := d.LineEndOf(f, fn.Span.End-1)
+	if start == 0 {
+		// At the top: drop the blank lines after it instead.
+		for end < len(f.Src) {
+			next := d.LineEndOf(f, end)
+			if strings.TrimSpace(f.Text(d.Span{Start: end, End: next})) != "" {
+				break
+			}
+			end = next
+		}
+	}
+	return d.Edit{Path: f.Path, Span: d.Span{Start: start, End: end}, NewText: ""}
+}
+
+// onlyStatement reports whether, apart from the statement at s, the
+// function body holds only imports, a docstring, pass and comments.
+func onlyStatement(f *d.File, fn *d.FuncDef, s d.Span) bool {
+	body := f.Text(d.Span{Start: fn.BodySpan.Start, End: d.LineStartOf(f, s.Start)}) +
+		f.Text(d.Span{Start: d.LineEndOf(f, s.End-1), End: fn.BodySpan.End})
+	inDoc := false
+	for _, l := range strings.Split(body, "\n") {
+		t := strings.TrimSpace(l)
+		if strings.HasPrefix(t, `"""`) || strings.HasPrefix(t, `'''`) {
+			if !(len(t) >= 6 && (strings.HasSuffix(t, `"""`) || strings.HasSuffix(t, `'''`))) {
+				inDoc = !inDoc
+			}
+			continue
+		}
+		if inDoc || t == "" || strings.HasPrefix(t, "#") || t == "pass" || strings.HasPrefix(t, "import ") || strings.HasPrefix(t, "from ") {
+			continue
+		}
+		if strings.HasSuffix(t, `"""`) || strings.HasSuffix(t, `'''`) {
+			inDoc = false
+			continue
+		}
+		return false
+	}
+	return true
+}
+
+// standaloneOrTest reports files that are not part of the app gunicorn
+// serves: tests and scripts a command line runs as their own process.
+func standaloneOrTest(p *d.Project, f *d.File) bool {
+	return d.IsTestFile(f) || p.Facts.Standalone[f.Path]
+}

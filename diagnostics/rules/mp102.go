@@ -1,0 +1,96 @@
+package rules
+
+import (
+	"path"
+	"strings"
+
+	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/snippets"
+)
+
+// AppWithoutMetrics reports Flask apps in projects with no Prometheus code.
+var AppWithoutMetrics = &d.Rule{
+	Code:     "MP102",
+	Name:     "app-without-metrics",
+	Severity: d.Info,
+	Title:    "Flask app without Prometheus metrics",
+	Doc: "The project builds a Flask app but no module imports prometheus_client or " +
+		"prometheus_flask_exporter, so there is nothing to scrape. The action adds the metrics block that " +
+		"is correct under multi-worker gunicorn from the start: with prometheus_flask_exporter the gated " +
+		"exporter (GunicornInternalPrometheusMetrics when PROMETHEUS_MULTIPROC_DIR is set, PrometheusMetrics " +
+		"on a private registry otherwise); with plain prometheus_client a generated prom_metrics.py serving " +
+		"/metrics from a per-request multiprocess registry, with the exporter's request metric names.",
+	Before: `app = Flask(__name__)
+app.register_blueprint(shop)`,
+	After: `app = Flask(__name__)
+# Prometheus: ...
+init_metrics(app)
+app.register_blueprint(shop)`,
+	FixDoc: "Inserts the flavour's app block right after `app = Flask(__name__)` (before any blueprint or route " +
+		"registration) and merges its imports; the raw flavour also creates prom_metrics.py next to the app " +
+		"module. Offered only when the app is assigned by a simple statement.",
+	Project: true,
+	Run: func(pass *d.Pass) {
+		p := pass.Project
+		for _, f := range p.PythonFiles() {
+			if d.IsTestFile(f) {
+				continue
+			}
+			if len(f.Py.ImportsFrom("prometheus_client")) > 0 || len(f.Py.ImportsFrom("prometheus_flask_exporter")) > 0 {
+				return
+			}
+		}
+		for _, app := range p.Facts.Apps {
+			if d.IsTestFile(app.File) || p.Facts.Standalone[app.File.Path] {
+				continue
+			}
+			pass.ReportIn(app.File, app.Call.Span, "Flask app without Prometheus metrics: nothing in the project imports prometheus_client or prometheus_flask_exporter").
+				AddFix(appBlockFix(p, app))
+		}
+	},
+}
+
+// appBlockFix inserts snippets.AppBlock after the app's construction.
+func appBlockFix(p *d.Project, app *d.AppSite) d.Fix {
+	f, c := app.File, app.Call
+	if !simpleAssignment(f, c) {
+		return d.Fix{}
+	}
+	indent := d.IndentOf(f, c.StmtSpan.Start)
+	sp := snippetParams(p, f, indent)
+	sp.AppVar = c.Target
+	sp.Redis = false
+	pkg := f.ModuleName()
+	if !strings.HasSuffix(f.Path, "__init__.py") {
+		pkg = parentModule(pkg)
+	}
+	sp.Package = pkg
+	imports, block, err := snippets.AppBlock(sp)
+	if err != nil {
+		return d.Fix{}
+	}
+	edits := d.AddImports(f, imports)
+	at := d.LineEndOf(f, c.StmtSpan.End-1)
+	edits = append(edits, d.Edit{Path: f.Path, Span: d.Span{Start: at, End: at}, NewText: block})
+	fix := d.Fix{Title: "Add Prometheus metrics to the app (" + string(sp.Flavour) + " flavour)", Edits: edits}
+	files, err := snippets.AppFiles(sp)
+	if err != nil {
+		return d.Fix{}
+	}
+	dir := path.Dir(f.Path)
+	for name, content := range files {
+		target := path.Join(dir, name)
+		if p.File(target) != nil {
+			continue // never overwrite the user's module
+		}
+		fix.Creates = append(fix.Creates, d.Create{Path: target, Content: content})
+	}
+	return fix
+}
+
+func parentModule(m string) string {
+	if i := strings.LastIndexByte(m, '.'); i >= 0 {
+		return m[:i]
+	}
+	return ""
+}

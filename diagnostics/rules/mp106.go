@@ -1,0 +1,127 @@
+package rules
+
+import (
+	"strings"
+
+	d "github.com/multiprom/multiprom/diagnostics"
+)
+
+// HTTPServerPerWorker reports metrics HTTP servers started in every worker.
+var HTTPServerPerWorker = &d.Rule{
+	Code:     "MP106",
+	Name:     "http-server-per-worker",
+	Severity: d.Error,
+	Title:    "Metrics HTTP server started in every gunicorn worker",
+	Doc: "start_http_server()/start_wsgi_server() at module level of the app, in create_app or in a post_fork " +
+		"hook runs once per worker: the first worker binds the port and the others fail with \"Address already " +
+		"in use\" (or, with SO_REUSEPORT, scrapes reach a random worker's default registry). The same holds for " +
+		"the exporter's metrics.start_http_server() on PrometheusMetrics and GunicornPrometheusMetrics. Start the " +
+		"server once, in the master: a gunicorn when_ready hook serving a registry with a MultiProcessCollector " +
+		"(GunicornPrometheusMetrics.start_http_server_when_ready(port) does exactly that).",
+	Before: `app = Flask(__name__)
+start_http_server(9100)`,
+	After: `# gunicorn.conf.py
+def when_ready(server):
+    from prometheus_client import CollectorRegistry, multiprocess, start_http_server
+
+    registry = CollectorRegistry()
+    multiprocess.MultiProcessCollector(registry)
+    start_http_server(9100, registry=registry)`,
+	FixDoc:  "No automatic fix: moving the server to a when_ready hook means choosing its port and registry in the gunicorn config; the Before/After example shows the shape.",
+	Applies: func(p *d.Project) bool { return p.Facts.MultiWorker },
+	Run: func(pass *d.Pass) {
+		f := pass.File
+		p := pass.Project
+		if standaloneOrTest(p, f) {
+			return
+		}
+		m := f.Py
+		isConfig := p.Facts.IsConfig(f)
+		internal := internalExporterVars(m)
+		for _, c := range m.Calls {
+			q := m.Qualify(c.Func)
+			client := q == "prometheus_client.start_http_server" || q == "prometheus_client.start_wsgi_server" ||
+				q == "prometheus_client.exposition.start_http_server" || q == "prometheus_client.exposition.start_wsgi_server"
+			exporter := c.Method == "start_http_server" && c.Recv == nil && exporterVar(m, c.Base) && !internal[c.Base]
+			if !client && !exporter || underMainGuard(c) {
+				continue
+			}
+			where := ""
+			switch {
+			case c.Scope == nil && !isConfig:
+				where = "at module level"
+			case c.Scope != nil && isConfig && outermost(c.Scope).Name == "post_fork":
+				where = "in post_fork"
+			case c.Scope != nil && !isConfig && isFactory(m, outermost(c.Scope)):
+				where = "in " + outermost(c.Scope).Name + "()"
+			}
+			if where == "" {
+				continue
+			}
+			pass.Report(c.Span, "%s() %s runs in every gunicorn worker: the port is bound once and the other workers fail or serve their own values; start it once in a when_ready hook with a multiprocess registry", strings.TrimPrefix(c.Func, c.Base+"."), where)
+		}
+	},
+}
+
+func outermost(fn *d.FuncDef) *d.FuncDef {
+	for fn.Parent != nil {
+		fn = fn.Parent
+	}
+	return fn
+}
+
+// isFactory reports whether fn builds a Flask app (create_app and friends).
+func isFactory(m *d.Module, fn *d.FuncDef) bool {
+	for _, c := range callsIn(m, fn) {
+		if m.Qualify(c.Func) == "flask.Flask" {
+			return true
+		}
+	}
+	return fn.Name == "create_app" || fn.Name == "make_app"
+}
+
+// exporterVar reports whether name holds an exporter object in m.
+func exporterVar(m *d.Module, name string) bool {
+	for _, c := range m.Calls {
+		if c.Target == name {
+			if _, _, ok := exporterCtor(m, c); ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// internalExporterVars are names bound only to *Internal* exporter objects,
+// whose start_http_server does nothing (should_start_http_server is False).
+func internalExporterVars(m *d.Module) map[string]bool {
+	out := map[string]bool{}
+	other := map[string]bool{}
+	for _, c := range m.Calls {
+		if c.Target == "" {
+			continue
+		}
+		if class, _, ok := exporterCtor(m, c); ok {
+			if internalExporters[class] {
+				out[c.Target] = true
+			} else {
+				other[c.Target] = true
+			}
+		}
+	}
+	for n := range other {
+		delete(out, n)
+	}
+	return out
+}
+
+// underMainGuard reports a call inside `if __name__ == "__main__":`, which
+// gunicorn never runs.
+func underMainGuard(c *d.Call) bool {
+	for _, cond := range c.Conds {
+		if strings.Contains(cond.Text, "__main__") && !cond.Else {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,94 @@
+package rules
+
+import (
+	"strings"
+
+	d "github.com/multiprom/multiprom/diagnostics"
+)
+
+// MultiprocCollectorOnSharedRegistry reports a MultiProcessCollector on a
+// registry that also holds live metrics.
+var MultiprocCollectorOnSharedRegistry = &d.Rule{
+	Code:     "MP107",
+	Name:     "multiproc-collector-on-shared-registry",
+	Severity: d.Error,
+	Title:    "MultiProcessCollector registered on a registry that also holds the metrics",
+	Doc: "MultiProcessCollector reads every worker's files and yields the aggregated metrics. On the default " +
+		"REGISTRY, or on a registry that metrics are also created on (registry=), the scrape carries each " +
+		"metric twice: the aggregate from the files and this worker's own object, with the same names, which " +
+		"Prometheus rejects or double-counts. The prometheus_client docs require a registry used only for the " +
+		"collector; metrics stay on the default registry, which in multiprocess mode writes to the files.",
+	Before: `registry = CollectorRegistry()
+multiprocess.MultiProcessCollector(registry)
+HITS = Counter("hits", "Hits", registry=registry)`,
+	After: `registry = CollectorRegistry()
+multiprocess.MultiProcessCollector(registry)
+HITS = Counter("hits", "Hits")`,
+	FixDoc: "Drops registry= from the metric constructors that name the collector's registry. " +
+		"No automatic fix for MultiProcessCollector(REGISTRY): the exposition needs its own registry (see MP104).",
+	Applies: multiprocess,
+	Run: func(pass *d.Pass) {
+		f := pass.File
+		m := f.Py
+		for _, c := range m.Calls {
+			if !strings.HasSuffix(m.Qualify(c.Func), "MultiProcessCollector") {
+				continue
+			}
+			reg := c.Positional(0)
+			if a := c.Keyword("registry"); a != nil {
+				reg = a.Value
+			}
+			if reg == nil {
+				continue
+			}
+			if isDefaultRegistry(m, reg) {
+				pass.Report(c.Span, "MultiProcessCollector on the default REGISTRY: every scrape shows each metric twice (this worker's and the aggregate); use a registry of its own")
+				continue
+			}
+			if !isIdentifier(reg.Text) {
+				continue
+			}
+			var shared []*d.MetricDecl
+			for _, decl := range f.Py.MetricDecls(f) {
+				if a := decl.Call.Keyword("registry"); a != nil && a.Value.Text == reg.Text && sameScopeVar(decl.Call, c) {
+					shared = append(shared, decl)
+				}
+			}
+			if len(shared) == 0 {
+				continue
+			}
+			fix := d.Fix{Title: "Create the metrics on the default registry (drop registry=" + reg.Text + ")"}
+			for _, decl := range shared {
+				fix.Edits = append(fix.Edits, removeArg(f, decl.Call, decl.Call.Keyword("registry")))
+			}
+			pass.Report(c.Span, "MultiProcessCollector on %s, which %d metric(s) are also created on: each appears twice in the scrape", reg.Text, len(shared)).AddFix(fix)
+		}
+	},
+}
+
+// sameScopeVar reports whether the registry name in the metric call refers
+// to the same variable as in the collector call: same function, or the
+// collector's registry is module level.
+func sameScopeVar(metric, collector *d.Call) bool {
+	return metric.Scope == collector.Scope || collector.Scope == nil
+}
+
+// removeArg deletes one argument with its separating comma.
+func removeArg(f *d.File, c *d.Call, a *d.Arg) d.Edit {
+	idx := -1
+	for i, x := range c.Args {
+		if x == a {
+			idx = i
+		}
+	}
+	start, end := a.Span.Start, a.Span.End
+	switch {
+	case idx > 0:
+		// from the end of the previous argument
+		start = c.Args[idx-1].Span.End
+	case len(c.Args) > 1:
+		end = c.Args[1].Span.Start
+	}
+	// Keep a trailing comma layout: ", registry=r," -> ","
+	return d.Edit{Path: f.Path, Span: d.Span{Start: start, End: end}, NewText: ""}
+}

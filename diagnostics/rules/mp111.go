@@ -1,0 +1,56 @@
+package rules
+
+import (
+	"strings"
+
+	d "github.com/multiprom/multiprom/diagnostics"
+)
+
+// InternalExporterHTTPServer reports start_http_server_when_ready on the
+// Internal classes, where it only warns.
+var InternalExporterHTTPServer = &d.Rule{
+	Code:     "MP111",
+	Name:     "internal-exporter-http-server",
+	Severity: d.Warning,
+	Title:    "start_http_server_when_ready on an Internal exporter class does nothing",
+	Doc: "GunicornInternalPrometheusMetrics and MultiprocessInternalPrometheusMetrics serve /metrics from the " +
+		"app itself. Their start_http_server_when_ready() is overridden to do nothing but emit a UserWarning " +
+		"(\"… should not be called\"), so a when_ready hook calling it starts no server: a scrape config " +
+		"pointing at that port gets connection refused.",
+	Before: `def when_ready(server):
+    GunicornInternalPrometheusMetrics.start_http_server_when_ready(9200)`,
+	After:  `# (no when_ready hook: the app serves /metrics)`,
+	FixDoc: "Removes the call (and the hook when nothing else is left in it).",
+	Run: func(pass *d.Pass) {
+		f := pass.File
+		m := f.Py
+		internal := internalExporterVars(m)
+		for _, c := range m.Calls {
+			if c.Method != "start_http_server_when_ready" {
+				continue
+			}
+			q := m.Qualify(c.Base)
+			class := q[strings.LastIndexByte(q, '.')+1:]
+			if !internalExporters[class] && !internal[c.Base] {
+				continue
+			}
+			pass.Report(c.Span, "%s.start_http_server_when_ready() does nothing but warn: the Internal class serves the metrics path on the app", class).
+				AddFix(removeCallFix(f, c))
+		}
+	},
+}
+
+// removeCallFix deletes the statement holding the call, or the whole
+// function when nothing but imports would remain in it.
+func removeCallFix(f *d.File, c *d.Call) d.Fix {
+	if f.Text(c.StmtSpan) != f.Text(c.Span) {
+		return d.Fix{}
+	}
+	if c.Scope != nil && c.Scope.IsModuleLevel() && onlyStatement(f, c.Scope, c.StmtSpan) {
+		return d.Fix{Title: "Remove " + c.Scope.Name + " (it only made the no-op call)", Edits: []d.Edit{deleteFunc(f, c.Scope)}}
+	}
+	if c.Scope != nil && onlyStatement(f, c.Scope, c.StmtSpan) {
+		return d.Fix{}
+	}
+	return d.Fix{Title: "Remove the no-op call", Edits: []d.Edit{deleteLines(f, c.StmtSpan)}}
+}

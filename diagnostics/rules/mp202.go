@@ -1,0 +1,78 @@
+package rules
+
+import (
+	"strings"
+
+	d "github.com/multiprom/multiprom/diagnostics"
+)
+
+// ChildExitWithoutMarkDead reports a child_exit hook that does not mark the
+// worker dead.
+var ChildExitWithoutMarkDead = &d.Rule{
+	Code:     "MP202",
+	Name:     "child-exit-without-mark-dead",
+	Severity: d.Error,
+	Title:    "child_exit hook does not call mark_process_dead",
+	Doc: "gunicorn calls child_exit(server, worker) in the master after a worker exits, however it died. It is " +
+		"the one place that sees every dead worker, and prometheus_client needs " +
+		"multiprocess.mark_process_dead(worker.pid) there to delete the worker's live* gauge files; otherwise " +
+		"livesum/livemax gauges keep counting workers that no longer exist. A child_exit that calls neither " +
+		"mark_process_dead nor the exporter's mark_process_dead_on_child_exit (directly or through a helper in " +
+		"the same file) leaves them behind.",
+	Before: `def child_exit(server, worker):
+    server.log.info("worker %s exited", worker.pid)`,
+	After: `def child_exit(server, worker):
+    server.log.info("worker %s exited", worker.pid)
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)`,
+	FixDoc:  "Appends the flavour's mark-dead call (imported inside the hook) to the hook body.",
+	Applies: gunicornMultiprocess,
+	Run: func(pass *d.Pass) {
+		f := pass.File
+		if !pass.Project.Facts.IsConfig(f) {
+			return
+		}
+		h := f.Py.Func("child_exit")
+		if h == nil || gunicornArity(h) != 2 || hookMarksDead(f.Py, h) {
+			return
+		}
+		pass.Report(h.NameSpan, "child_exit does not call mark_process_dead(worker.pid): live* gauge files of dead workers stay and keep counting").
+			AddFix(insertMarkDeadFix(pass.Project, f, h))
+	},
+}
+
+// markDeadLines is the flavour's mark-dead call with its import.
+func markDeadLines(p *d.Project, workerVar string) []string {
+	if p.Facts.Flavour == "exporter" {
+		return []string{
+			"from prometheus_flask_exporter.multiprocess import GunicornPrometheusMetrics",
+			"",
+			"GunicornPrometheusMetrics.mark_process_dead_on_child_exit(" + workerVar + ".pid)",
+		}
+	}
+	return []string{"from prometheus_client import multiprocess", "", "multiprocess.mark_process_dead(" + workerVar + ".pid)"}
+}
+
+func insertMarkDeadFix(p *d.Project, f *d.File, h *d.FuncDef) d.Fix {
+	worker := "worker"
+	if len(h.Params) > 1 && h.Params[1].Name != "" {
+		worker = h.Params[1].Name
+	}
+	var b strings.Builder
+	for _, l := range markDeadLines(p, worker) {
+		if l != "" {
+			b.WriteString(h.BodyIndent + l)
+		}
+		b.WriteString("\n")
+	}
+	if strings.TrimSpace(f.Text(h.BodySpan)) == "pass" {
+		return d.Fix{Title: "Call mark-dead in child_exit", Edits: []d.Edit{d.Replace(f, h.BodySpan, strings.TrimPrefix(strings.TrimSuffix(b.String(), "\n"), h.BodyIndent))}}
+	}
+	at := d.LineEndOf(f, h.BodySpan.End-1)
+	text := b.String()
+	if at == len(f.Src) && len(f.Src) > 0 && f.Src[len(f.Src)-1] != '\n' {
+		text = "\n" + text
+	}
+	return d.Fix{Title: "Call mark-dead in child_exit", Edits: []d.Edit{{Path: f.Path, Span: d.Span{Start: at, End: at}, NewText: text}}}
+}

@@ -1,0 +1,75 @@
+package rules
+
+import (
+	"strings"
+
+	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/snippets"
+)
+
+// MarkDeadInWorkerExit reports mark_process_dead in worker_exit.
+var MarkDeadInWorkerExit = &d.Rule{
+	Code:     "MP203",
+	Name:     "mark-dead-in-worker-exit",
+	Severity: d.Warning,
+	Title:    "mark_process_dead in worker_exit misses killed workers",
+	Doc: "worker_exit(server, worker) runs inside the worker process as it shuts down cleanly. A worker killed " +
+		"by the timeout (SIGKILL), the OOM killer or a crash never runs it, so its live* gauge files stay and " +
+		"keep counting. child_exit runs in the master for every exit, clean or not: that is where " +
+		"mark_process_dead belongs.",
+	Before: `def worker_exit(server, worker):
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)`,
+	After: `def child_exit(server, worker):
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)`,
+	FixDoc: "Renames the hook to child_exit when it does nothing else and no child_exit exists; otherwise removes " +
+		"the call from worker_exit and, when child_exit is missing, adds one.",
+	Applies: func(p *d.Project) bool { return p.Facts.Gunicorn },
+	Run: func(pass *d.Pass) {
+		f := pass.File
+		p := pass.Project
+		if !p.Facts.IsConfig(f) {
+			return
+		}
+		h := f.Py.Func("worker_exit")
+		if h == nil {
+			return
+		}
+		for _, c := range callsIn(f.Py, h) {
+			if !isMarkDead(f.Py, c) {
+				continue
+			}
+			pass.Report(c.Span, "mark_process_dead in worker_exit runs in the worker and is skipped for killed workers; call it from child_exit (runs in the master for every exit)").
+				AddFix(moveToChildExitFix(p, f, h, c))
+		}
+	},
+}
+
+func moveToChildExitFix(p *d.Project, f *d.File, h *d.FuncDef, c *d.Call) d.Fix {
+	if f.Text(c.StmtSpan) != f.Text(c.Span) || c.Scope != h {
+		return d.Fix{}
+	}
+	child := f.Py.Func("child_exit")
+	alone := onlyStatement(f, h, c.StmtSpan)
+	if child == nil && alone && gunicornArity(h) == 2 {
+		return d.Fix{Title: "Rename worker_exit to child_exit", Edits: []d.Edit{d.Replace(f, h.NameSpan, "child_exit")}}
+	}
+	var edits []d.Edit
+	if alone {
+		if child == nil {
+			return d.Fix{} // a worker_exit of the wrong arity: MP208 first
+		}
+		edits = append(edits, deleteFunc(f, h))
+	} else {
+		edits = append(edits, deleteLines(f, c.StmtSpan))
+	}
+	if child == nil {
+		// Before worker_exit, so the edit never touches the deleted lines.
+		at := d.LineStartOf(f, h.Span.Start)
+		edits = append(edits, d.Edit{Path: f.Path, Span: d.Span{Start: at, End: at}, NewText: strings.TrimRight(snippets.ChildExitHook(snippetParams(p, f, "")), "\n") + "\n\n\n"})
+	}
+	return d.Fix{Title: "Move mark_process_dead to child_exit", Edits: edits}
+}

@@ -1,0 +1,92 @@
+package rules
+
+import (
+	"strings"
+
+	d "github.com/multiprom/multiprom/diagnostics"
+)
+
+// MultiprocDirNotCleaned reports a multiprocess directory that survives
+// restarts.
+var MultiprocDirNotCleaned = &d.Rule{
+	Code:     "MP204",
+	Name:     "multiproc-dir-not-cleaned",
+	Severity: d.Warning,
+	Title:    "PROMETHEUS_MULTIPROC_DIR is not emptied when gunicorn starts",
+	Doc: "prometheus_client never deletes the *.db files in PROMETHEUS_MULTIPROC_DIR. After a restart the new " +
+		"workers' files join the old ones: counters resume from the previous run's totals plus the new ones " +
+		"(MultiProcessCollector sums all files), gauges in mode \"all\" keep series of long-dead pids, and the " +
+		"directory grows with every deploy. The prometheus_client docs require the directory to be wiped " +
+		"between runs. Do it once per start: an on_starting hook in the gunicorn config, an entrypoint " +
+		"`rm -rf` before exec gunicorn, systemd ExecStartPre, or a tmpfs mount. Not at module level of the " +
+		"config: a HUP re-runs the config while the workers (and their files) live on.",
+	Before: `# gunicorn.conf.py
+import os
+os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", "/tmp/metrics")`,
+	After: `def on_starting(server):
+    for path in glob.glob(os.path.join(os.environ["PROMETHEUS_MULTIPROC_DIR"], "*.db")):
+        os.remove(path)`,
+	FixDoc: "Adds an on_starting(server) hook that removes the previous run's *.db files (keeping the " +
+		"master's own with preload_app), plus the variable preamble and child_exit where missing; creates " +
+		"gunicorn.conf.py when there is none. No fix when an on_starting hook exists: add the clean-up to it.",
+	Project: true,
+	Applies: func(p *d.Project) bool { return gunicornMultiprocess(p) && len(p.Facts.EnvSets) > 0 },
+	Run: func(pass *d.Pass) {
+		p := pass.Project
+		if cleansAtStart(p) {
+			return
+		}
+		if cfg := p.Facts.Config(); cfg != nil {
+			if h := cfg.Hook("on_starting"); h != nil {
+				pass.ReportIn(cfg.File, h.NameSpan, "on_starting does not empty PROMETHEUS_MULTIPROC_DIR: the previous run's *.db files are summed into this run's metrics; remove them here")
+				return
+			}
+		}
+		at := p.Facts.MissingAnchor()
+		if at == nil {
+			return
+		}
+		diag := pass.ReportIn(at.File, at.Span, "nothing empties PROMETHEUS_MULTIPROC_DIR when gunicorn starts: the previous run's *.db files are summed into this run's metrics")
+		if cfg := p.Facts.Config(); cfg == nil || cfg.Loaded {
+			diag.AddFix(gunicornSetupFix(p))
+		}
+	},
+}
+
+// cleansAtStart extends cleansDir with deploy-side clean-ups: a compose
+// tmpfs mount of the directory, and systemd/entrypoint commands that remove
+// it before gunicorn starts.
+func cleansAtStart(p *d.Project) bool {
+	if cleansDir(p) {
+		return true
+	}
+	dirs := map[string]bool{}
+	for _, e := range p.Facts.EnvSets {
+		if e.Value != "" {
+			dirs[e.Value] = true
+		}
+	}
+	for _, f := range p.Files {
+		s := string(f.Src)
+		switch f.Kind {
+		case d.KindCompose:
+			if strings.Contains(s, "tmpfs") {
+				for dir := range dirs {
+					if strings.Contains(s, dir) {
+						return true
+					}
+				}
+			}
+		case d.KindShell, d.KindDockerfile, d.KindSystemd:
+			for dir := range dirs {
+				if (strings.Contains(s, "rm -rf "+dir) || strings.Contains(s, "rm -rf \""+dir)) || strings.Contains(s, "rm -f "+dir) {
+					return true
+				}
+			}
+			if strings.Contains(s, "rm ") && strings.Contains(s, "PROMETHEUS_MULTIPROC_DIR") && strings.Contains(s, ".db") {
+				return true
+			}
+		}
+	}
+	return false
+}

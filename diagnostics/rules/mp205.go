@@ -1,0 +1,84 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+
+	d "github.com/multiprom/multiprom/diagnostics"
+)
+
+// MultiprocDirUnset reports multiprocess code in a multi-worker project
+// whose gunicorn master never gets PROMETHEUS_MULTIPROC_DIR.
+var MultiprocDirUnset = &d.Rule{
+	Code:     "MP205",
+	Name:     "multiproc-dir-unset",
+	Severity: d.Error,
+	Title:    "Multiprocess metrics code, but PROMETHEUS_MULTIPROC_DIR is set nowhere gunicorn sees it",
+	Doc: "prometheus_client picks its value store once, when it is first imported: files in " +
+		"PROMETHEUS_MULTIPROC_DIR if the variable is in the environment then, per-process memory otherwise. " +
+		"The project has multiprocess-aware code (a MultiProcessCollector, a Gunicorn*/Multiprocess* exporter " +
+		"class, multiprocess_mode=) and several workers, but the variable is set nowhere that reaches the " +
+		"gunicorn master: not in the gunicorn config, a Dockerfile ENV, compose environment:, systemd " +
+		"Environment=, an entrypoint export, nor a .env that something loads. The exporter classes and " +
+		"MultiProcessCollector then raise ValueError, and a gated set-up silently falls back to per-worker " +
+		"metrics. Setting it in app code is too late for the master (MP206).",
+	Before: `# gunicorn.conf.py
+workers = 4`,
+	After: `# gunicorn.conf.py
+import os
+
+os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", "/tmp/prometheus-multiproc-shop")
+os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
+
+workers = 4`,
+	FixDoc: "Puts os.environ.setdefault(...) and os.makedirs(...) at the very top of the gunicorn config (with " +
+		"the on_starting clean-up and child_exit hook where missing), creating gunicorn.conf.py when there is " +
+		"none. The deploy snippets offer the Dockerfile/compose/systemd form instead.",
+	Project: true,
+	Applies: func(p *d.Project) bool { return p.Facts.MultiWorker },
+	Run: func(pass *d.Pass) {
+		p := pass.Project
+		if p.Facts.EnvVarSet() {
+			return
+		}
+		where := multiprocCode(p)
+		if where == "" {
+			return
+		}
+		at := p.Facts.MissingAnchor()
+		if at == nil {
+			return
+		}
+		diag := pass.ReportIn(at.File, at.Span, "PROMETHEUS_MULTIPROC_DIR is set nowhere the gunicorn master sees it, but %s expects multiprocess mode; set it at the very top of the gunicorn config or in the process environment", where)
+		if cfg := p.Facts.Config(); cfg == nil || cfg.Loaded {
+			diag.AddFix(gunicornSetupFix(p))
+		}
+	},
+}
+
+// multiprocCode names the first piece of app code that expects
+// multiprocess mode, or "".
+func multiprocCode(p *d.Project) string {
+	for _, f := range p.PythonFiles() {
+		if standaloneOrTest(p, f) || p.Facts.IsConfig(f) {
+			continue
+		}
+		m := f.Py
+		for _, c := range m.Calls {
+			q := m.Qualify(c.Func)
+			line := f.Lines().Line(c.Span.Start) + 1
+			if strings.HasPrefix(q, "prometheus_client") && strings.HasSuffix(q, "MultiProcessCollector") {
+				return fmt.Sprintf("MultiProcessCollector (%s:%d)", f.Path, line)
+			}
+			if class, _, ok := exporterCtor(m, c); ok && multiprocExporters[class] {
+				return fmt.Sprintf("%s (%s:%d)", class, f.Path, line)
+			}
+		}
+		for _, decl := range m.MetricDecls(f) {
+			if decl.Call.Keyword("multiprocess_mode") != nil {
+				return fmt.Sprintf("multiprocess_mode= (%s:%d)", f.Path, f.Lines().Line(decl.Call.Span.Start)+1)
+			}
+		}
+	}
+	return ""
+}

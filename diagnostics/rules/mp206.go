@@ -1,0 +1,132 @@
+package rules
+
+import (
+	"strings"
+
+	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/snippets"
+)
+
+// MultiprocEnvSetInApp reports the variable set where it is too late.
+var MultiprocEnvSetInApp = &d.Rule{
+	Code:     "MP206",
+	Name:     "multiproc-env-set-in-app",
+	Severity: d.Error,
+	Title:    "PROMETHEUS_MULTIPROC_DIR set in app code (or after prometheus_client is imported)",
+	Doc: "The gunicorn master runs child_exit, on_starting and when_ready, and it never imports the app module " +
+		"unless preload_app is on: a variable set there reaches the workers but not the master, so " +
+		"mark_process_dead(worker.pid) gets no directory, raises TypeError in the master's SIGCHLD handling " +
+		"and takes gunicorn down. In the gunicorn config the set must come before any import that loads " +
+		"prometheus_client (directly, through prometheus_flask_exporter or through the app's own modules), " +
+		"because the value store is chosen at that first import. Tests (conftest.py) and scripts run as their " +
+		"own process are not reported.",
+	Before: `# app/__init__.py
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = "/tmp/metrics"`,
+	After: `# gunicorn.conf.py, first lines
+import os
+
+os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", "/tmp/metrics")`,
+	FixDoc: "Moves a module-level set with a literal value to the very top of the gunicorn config (creating " +
+		"gunicorn.conf.py when there is none). Sets inside functions or conditions get no automatic fix.",
+	Applies: func(p *d.Project) bool { return p.Facts.Gunicorn },
+	Run: func(pass *d.Pass) {
+		f := pass.File
+		p := pass.Project
+		if standaloneOrTest(p, f) {
+			return
+		}
+		cfg := p.Facts.ConfigFor(f)
+		var first *d.Import
+		if cfg != nil {
+			first = p.FirstPrometheusImport(f)
+		}
+		for _, e := range p.Facts.EnvSets {
+			if e.File != f || e.How == "raw_env" {
+				continue
+			}
+			switch {
+			case cfg == nil && e.How == "app code":
+				if p.Facts.EnvVarSet() && !overridesMaster(p, f, e) {
+					continue // the master has it already; setdefault here is a no-op
+				}
+				if preloadApp(p) {
+					// With preload_app the master imports the app (Arbiter.setup)
+					// before any hook runs; a set above the module's first
+					// prometheus import reaches it.
+					if fi := p.FirstPrometheusImport(f); fi == nil || e.Span.Start < fi.Span.Start {
+						continue
+					}
+				}
+				pass.ReportIn(f, e.Span, "%s set in app code never reaches the gunicorn master (child_exit, on_starting, when_ready): set it at the very top of the gunicorn config or in the process environment", e.Name).
+					AddFix(moveEnvToConfigFix(p, f, e))
+			case cfg != nil && first != nil && e.Span.Start > first.Span.Start:
+				pass.ReportIn(f, e.Span, "%s is set after %s is imported (line %d): prometheus_client has already chosen per-process memory; set it before any such import", e.Name, strings.TrimSpace(f.Text(first.Span)), f.Lines().Line(first.Span.Start)+1).
+					AddFix(moveEnvToConfigFix(p, f, e))
+			}
+		}
+	},
+}
+
+// overridesMaster reports an unconditional assignment whose literal value
+// differs from a value the master gets: workers and master then disagree.
+func overridesMaster(p *d.Project, f *d.File, e *d.EnvSet) bool {
+	if strings.Contains(f.Text(e.Span), "setdefault") || e.Value == "" {
+		return false
+	}
+	for _, o := range p.Facts.EnvSets {
+		if o.ReachesMaster && o.Value != "" && o.Value != e.Value && !strings.Contains(o.Value, "$") {
+			return true
+		}
+	}
+	return false
+}
+
+// moveEnvToConfigFix deletes a module-level set and puts the preamble with
+// its value at the top of the loaded gunicorn config.
+func moveEnvToConfigFix(p *d.Project, f *d.File, e *d.EnvSet) d.Fix {
+	if e.Value == "" || d.IndentOf(f, e.Span.Start) != "" || d.LineStartOf(f, e.Span.Start) != e.Span.Start {
+		return d.Fix{}
+	}
+	after := strings.TrimSpace(f.Text(d.Span{Start: e.Span.End, End: lineEndNoNL(f, e.Span.End)}))
+	if after != "" && !strings.HasPrefix(after, "#") {
+		return d.Fix{}
+	}
+	sp := snippetParams(p, nil, "")
+	sp.MultiprocDir = e.Value
+	edits := []d.Edit{deleteLines(f, e.Span)}
+	cfg := p.Facts.Config()
+	switch {
+	case cfg == nil:
+		fix := gunicornSetupFix(p)
+		fix.Edits = append(fix.Edits, edits...)
+		fix.Title = "Set " + e.Name + " in a new gunicorn.conf.py instead"
+		return fix
+	case !cfg.Loaded:
+		return d.Fix{}
+	}
+	if cfg.File != f && p.Facts.EnvVarSet() {
+		// The master already has a value: only drop the override.
+		return d.Fix{Title: "Remove the set from app code (the master's value applies)", Edits: edits}
+	}
+	at := d.TopInsertPoint(cfg.File)
+	edits = append(edits, d.Edit{Path: cfg.File.Path, Span: d.Span{Start: at, End: at}, NewText: snippets.GunicornPreamble(sp) + "\n"})
+	return d.Fix{Title: "Move " + e.Name + " to the very top of " + cfg.File.Path, Edits: edits}
+}
+
+// preloadApp reports preload_app = True in a loaded config or --preload on
+// a command line.
+func preloadApp(p *d.Project) bool {
+	for _, c := range p.Facts.LoadedConfigs() {
+		if a := c.Setting("preload_app"); a != nil && a.Value != nil && a.Value.Text == "True" {
+			return true
+		}
+	}
+	for _, c := range append(append([]*d.CommandLine{}, p.Facts.Commands...), p.Facts.CmdArgs...) {
+		for _, a := range c.Args {
+			if a == "--preload" {
+				return true
+			}
+		}
+	}
+	return false
+}

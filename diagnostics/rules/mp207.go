@@ -1,0 +1,79 @@
+package rules
+
+import (
+	"strings"
+
+	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/snippets"
+)
+
+// RawEnvAfterConfigImport reports raw_env setting the variable in a config
+// that imports prometheus_client at module level.
+var RawEnvAfterConfigImport = &d.Rule{
+	Code:     "MP207",
+	Name:     "raw-env-after-config-import",
+	Severity: d.Error,
+	Title:    "raw_env sets PROMETHEUS_MULTIPROC_DIR after the config has imported prometheus_client",
+	Doc: "gunicorn applies raw_env in Arbiter.setup, after the config file has run. A config that imports " +
+		"prometheus_client at module level (directly, via prometheus_flask_exporter, or via the app's modules) " +
+		"has already chosen per-process memory in the master; the forked workers inherit that module, so no " +
+		"worker writes files and the multiprocess collector sees nothing. Import inside the hooks, or set the " +
+		"variable before the import (top of the config) or in the process environment.",
+	Before: `from prometheus_flask_exporter.multiprocess import GunicornPrometheusMetrics
+
+raw_env = ["PROMETHEUS_MULTIPROC_DIR=/tmp/metrics"]`,
+	After: `import os
+
+os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", "/tmp/metrics")
+os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
+
+from prometheus_flask_exporter.multiprocess import GunicornPrometheusMetrics`,
+	FixDoc:  "Sets the variable with os.environ.setdefault at the very top of the config, before the import (raw_env may stay).",
+	Applies: func(p *d.Project) bool { return p.Facts.Gunicorn },
+	Run: func(pass *d.Pass) {
+		f := pass.File
+		p := pass.Project
+		if p.Facts.ConfigFor(f) == nil {
+			return
+		}
+		first := p.FirstPrometheusImport(f)
+		if first == nil {
+			return
+		}
+		for _, e := range p.Facts.EnvSets {
+			if e.How != "raw_env" || e.File != f {
+				continue
+			}
+			if setEarlier(p, f, first) {
+				return
+			}
+			sp := snippetParams(p, nil, "")
+			sp.MultiprocDir = e.Value
+			at := d.TopInsertPoint(f)
+			fix := d.Fix{}
+			if e.Value != "" && !strings.ContainsAny(e.Value, "$`") {
+				fix = d.Fix{Title: "Set " + e.Name + " at the very top of the config", Edits: []d.Edit{{Path: f.Path, Span: d.Span{Start: at, End: at}, NewText: snippets.GunicornPreamble(sp) + "\n"}}}
+			}
+			pass.ReportIn(f, e.Span, "raw_env is applied after this config ran, but %s (line %d) has already imported prometheus_client: workers will not use %s", strings.TrimSpace(f.Text(first.Span)), f.Lines().Line(first.Span.Start)+1, e.Name).
+				AddFix(fix)
+		}
+	},
+}
+
+// setEarlier reports whether the master already has the variable before the
+// config's first prometheus import: the process environment, or a set in
+// the config above that import.
+func setEarlier(p *d.Project, f *d.File, first *d.Import) bool {
+	for _, e := range p.Facts.EnvSets {
+		if !e.ReachesMaster || e.How == "raw_env" {
+			continue
+		}
+		if e.How != "gunicorn config" {
+			return true
+		}
+		if e.File == f && e.Span.Start < first.Span.Start {
+			return true
+		}
+	}
+	return false
+}

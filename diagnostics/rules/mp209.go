@@ -1,0 +1,58 @@
+package rules
+
+import (
+	d "github.com/multiprom/multiprom/diagnostics"
+)
+
+// PreloadWithReload reports preload_app combined with reload.
+var PreloadWithReload = &d.Rule{
+	Code:     "MP209",
+	Name:     "preload-with-reload",
+	Severity: d.Warning,
+	Title:    "preload_app with reload: code changes are not reloaded",
+	Doc: "With preload_app the master imports the app once, before forking; workers are copies of that " +
+		"import. reload restarts the workers when a file changes, but they are forked from the same master " +
+		"and come back with the old code (and, in multiprocess mode, with metric objects the master created " +
+		"before the fork). gunicorn's docs call the two incompatible: use reload in development, preload_app " +
+		"in production, not both.",
+	Before: `preload_app = True
+reload = True`,
+	After:   `preload_app = True`,
+	FixDoc:  "Removes the `reload = True` line (a development setting) from the config; when either comes from a command line there is no automatic fix.",
+	Project: true,
+	Applies: func(p *d.Project) bool { return p.Facts.Gunicorn },
+	Run: func(pass *d.Pass) {
+		p := pass.Project
+		preload, reload := boolSetting(p, "preload_app", "--preload"), boolSetting(p, "reload", "--reload")
+		if preload == nil || reload == nil {
+			return
+		}
+		diag := pass.ReportIn(reload.File, reload.Span, "reload with preload_app: restarted workers are forked from the preloaded master and keep the old code; drop one of them")
+		if a := reload.assign; a != nil && a.TopLevel {
+			diag.AddFix(d.Fix{Title: "Remove reload = True", Edits: []d.Edit{deleteLines(reload.File, a.Span)}})
+		}
+	},
+}
+
+type settingLoc struct {
+	d.Loc
+	assign *d.Assign
+}
+
+// boolSetting finds a setting that is True in a loaded config, or its flag
+// on a command line.
+func boolSetting(p *d.Project, name, flag string) *settingLoc {
+	for _, c := range p.Facts.LoadedConfigs() {
+		if a := c.Setting(name); a != nil && a.Value != nil && a.Value.Text == "True" {
+			return &settingLoc{d.Loc{File: c.File, Span: a.Span}, a}
+		}
+	}
+	for _, c := range append(append([]*d.CommandLine{}, p.Facts.Commands...), p.Facts.CmdArgs...) {
+		for _, a := range c.Args {
+			if a == flag {
+				return &settingLoc{d.Loc{File: c.File, Span: c.Span}, nil}
+			}
+		}
+	}
+	return nil
+}

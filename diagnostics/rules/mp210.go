@@ -1,0 +1,44 @@
+package rules
+
+import (
+	"strconv"
+
+	d "github.com/multiprom/multiprom/diagnostics"
+)
+
+// RecycledWorkersGrowFiles reports max_requests in multiprocess projects.
+var RecycledWorkersGrowFiles = &d.Rule{
+	Code:     "MP210",
+	Name:     "recycled-workers-grow-files",
+	Severity: d.Info,
+	Title:    "max_requests recycles workers, and each leaves its metric files behind",
+	Doc: "In multiprocess mode every worker pid writes its own *.db files, and prometheus_client keeps the " +
+		"files of dead workers (counters must not go backwards; mark_process_dead removes only live* gauge " +
+		"files). max_requests restarts each worker after N requests, so a busy server accumulates files without " +
+		"bound until the next restart, and every scrape reads all of them: scrapes slow down and memory grows. " +
+		"Raise max_requests a lot, or restart (and clean the directory) periodically.",
+	Before:  `max_requests = 1000`,
+	After:   `max_requests = 100000  # and a periodic restart that empties PROMETHEUS_MULTIPROC_DIR`,
+	FixDoc:  "No automatic fix: the right recycling interval depends on the app's leak rate and traffic.",
+	Project: true,
+	Applies: gunicornMultiprocess,
+	Run: func(pass *d.Pass) {
+		p := pass.Project
+		for _, c := range p.Facts.LoadedConfigs() {
+			if a := c.Setting("max_requests"); a != nil && a.Value != nil {
+				if n, err := strconv.Atoi(a.Value.Text); err == nil && n > 0 {
+					pass.ReportIn(c.File, a.Span, "max_requests = %d: every recycled worker leaves its metric files in PROMETHEUS_MULTIPROC_DIR, and scrapes read them all", n)
+					return
+				}
+			}
+		}
+		for _, c := range append(append([]*d.CommandLine{}, p.Facts.Commands...), p.Facts.CmdArgs...) {
+			if v, ok := c.Flag("", "--max-requests"); ok {
+				if n, err := strconv.Atoi(v); err == nil && n > 0 {
+					pass.ReportIn(c.File, c.Span, "--max-requests %d: every recycled worker leaves its metric files in PROMETHEUS_MULTIPROC_DIR, and scrapes read them all", n)
+					return
+				}
+			}
+		}
+	},
+}
