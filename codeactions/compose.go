@@ -23,24 +23,9 @@ func composeEdits(p *diagnostics.Project, f *diagnostics.File, dir string) ([]di
 	if services == nil || services.Kind != yaml.MappingNode {
 		return nil, ""
 	}
-	name := ""
-	for _, c := range p.Facts.Commands {
-		if c.File == f {
-			name = composeServiceAt(f, c.Span.Start)
-			break
-		}
-	}
+	name := appComposeService(p, f, services)
 	if name == "" {
-		var built []string
-		for i := 0; i+1 < len(services.Content); i += 2 {
-			if yamlMapValue(services.Content[i+1], "build") != nil {
-				built = append(built, services.Content[i].Value)
-			}
-		}
-		if len(built) != 1 {
-			return nil, ""
-		}
-		name = built[0]
+		return nil, ""
 	}
 	svc := yamlMapValue(services, name)
 	if svc == nil || svc.Kind != yaml.MappingNode || len(svc.Content) == 0 {
@@ -57,16 +42,17 @@ func composeEdits(p *diagnostics.Project, f *diagnostics.File, dir string) ([]di
 	idx := f.Lines()
 	lineStart := func(line int) int { return idx.LineStart(line - 1) }
 	keyIndent := strings.Repeat(" ", svc.Content[0].Column-1)
-	top := lineStart(svc.Content[0].Line) // before the service's first key
+	// New keys go after the service's last value.
+	bottom := lineStart(yamlEndLine(svc.Content[len(svc.Content)-1]) + 1)
 	value := strconv.Quote(dir)
 
 	var edits []diagnostics.Edit
-	var atTop string
+	var added string
 	env := yamlMapValue(svc, "environment")
 	switch {
 	case setsVar(p, f):
 	case env == nil:
-		atTop += keyIndent + "environment:" + nl + keyIndent + "  " + diagnostics.EnvVar + ": " + value + nl
+		added += keyIndent + "environment:" + nl + keyIndent + "  " + diagnostics.EnvVar + ": " + value + nl
 	case env.Style&yaml.FlowStyle != 0:
 		return nil, f.Path + ": environment of " + name + " is flow-style; add " + diagnostics.EnvVar + " to it by hand"
 	case env.Kind == yaml.MappingNode && len(env.Content) >= 2:
@@ -87,11 +73,20 @@ func composeEdits(p *diagnostics.Project, f *diagnostics.File, dir string) ([]di
 	default:
 		return nil, f.Path + ": environment of " + name + " is empty or unusual; add " + diagnostics.EnvVar + " by hand"
 	}
-	if yamlMapValue(svc, "tmpfs") == nil && len(edits)+len(atTop) > 0 {
-		atTop += keyIndent + "tmpfs:" + nl + keyIndent + "  - " + value + nl
+	if yamlMapValue(svc, "tmpfs") == nil && len(edits)+len(added) > 0 {
+		added += keyIndent + "tmpfs:" + nl + keyIndent + "  - " + value + nl
 	}
-	if atTop != "" {
-		edits = append(edits, diagnostics.Edit{Path: f.Path, Span: diagnostics.Span{Start: top, End: top}, NewText: atTop})
+	if added != "" {
+		merged := false
+		for i := range edits {
+			if edits[i].Span.Start == bottom {
+				edits[i].NewText += added // one insertion per offset
+				merged = true
+			}
+		}
+		if !merged {
+			edits = append(edits, diagnostics.Edit{Path: f.Path, Span: diagnostics.Span{Start: bottom, End: bottom}, NewText: added})
+		}
 	}
 	if len(edits) == 0 {
 		return nil, ""
@@ -147,4 +142,26 @@ func composeSetsVar(src []byte, service string) bool {
 		}
 	}
 	return false
+}
+
+// appComposeService is the service that runs the app: the one whose command
+// runs gunicorn, else the only one built from the project ("" if unsure).
+func appComposeService(p *diagnostics.Project, f *diagnostics.File, services *yaml.Node) string {
+	for _, c := range p.Facts.Commands {
+		if c.File == f {
+			if name := composeServiceAt(f, c.Span.Start); name != "" {
+				return name
+			}
+		}
+	}
+	var built []string
+	for i := 0; i+1 < len(services.Content); i += 2 {
+		if yamlMapValue(services.Content[i+1], "build") != nil {
+			built = append(built, services.Content[i].Value)
+		}
+	}
+	if len(built) == 1 {
+		return built[0]
+	}
+	return ""
 }

@@ -165,7 +165,7 @@ func dockerfileEdit(p *diagnostics.Project, f *diagnostics.File, dir string) (di
 		off += len(raw)
 	}
 	text := "# multiprom: prometheus_client's multiprocess directory, shared by the gunicorn" + nl +
-		"# master and its workers (gunicorn.conf.py empties it when gunicorn starts)." + nl +
+		"# master and its workers; gunicorn.conf.py's on_starting hook empties it." + nl +
 		"ENV " + diagnostics.EnvVar + "=" + dockerQuote(dir) + nl
 	if at < 0 {
 		at = len(src)

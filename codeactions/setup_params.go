@@ -143,15 +143,18 @@ func scrapeTarget(p *diagnostics.Project) string {
 	return net.JoinHostPort(host, port)
 }
 
-// composeGunicornService is the name of the compose service whose command
-// runs gunicorn, or "".
+// composeGunicornService is the name of the compose service that runs the
+// app, or "".
 func composeGunicornService(p *diagnostics.Project) string {
-	for _, c := range p.Facts.Commands {
-		if c.File.Kind != diagnostics.KindCompose {
+	for _, f := range p.FilesOf(diagnostics.KindCompose) {
+		var doc yaml.Node
+		if yaml.Unmarshal(f.Src, &doc) != nil || len(doc.Content) == 0 {
 			continue
 		}
-		if svc := composeServiceAt(c.File, c.Span.Start); svc != "" {
-			return svc
+		if services := yamlMapValue(doc.Content[0], "services"); services != nil && services.Kind == yaml.MappingNode {
+			if name := appComposeService(p, f, services); name != "" {
+				return name
+			}
 		}
 	}
 	return ""
