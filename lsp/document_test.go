@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"go.lsp.dev/protocol"
+	"go.uber.org/zap/zaptest"
 
 	"github.com/multiprom/multiprom/diagnostics"
 )
@@ -108,4 +109,16 @@ func readFileF(f *testing.F, p string) string {
 		f.Fatal(err)
 	}
 	return string(data)
+}
+
+func newServerForTest(t *testing.T) *Server {
+	t.Helper()
+	s := newServer(t.Context(), zaptest.NewLogger(t), Options{})
+	t.Cleanup(s.stop)
+	return s
+}
+
+func emptyProject(t *testing.T, root string) *diagnostics.Project {
+	t.Helper()
+	return diagnostics.NewProject(context.Background(), root, nil, diagnostics.Settings{})
 }
