@@ -159,13 +159,24 @@ func (c *client) writeRaw(b []byte) {
 // call sends a request and waits for its response.
 func (c *client) call(method string, params any) (json.RawMessage, *rpcError) {
 	c.t.Helper()
+	_, ch := c.callAsync(method, params)
+	return c.await(method, ch)
+}
+
+// callAsync sends a request and returns its id and where its response goes.
+func (c *client) callAsync(method string, params any) (int, chan rpcMessage) {
 	c.mu.Lock()
 	c.nextID++
-	id := strconv.Itoa(c.nextID)
+	id := c.nextID
 	ch := make(chan rpcMessage, 1)
-	c.waiting[id] = ch
+	c.waiting[strconv.Itoa(id)] = ch
 	c.mu.Unlock()
-	c.send(map[string]any{"jsonrpc": "2.0", "id": c.nextIDValue(id), "method": method, "params": params})
+	c.send(map[string]any{"jsonrpc": "2.0", "id": id, "method": method, "params": params})
+	return id, ch
+}
+
+func (c *client) await(method string, ch chan rpcMessage) (json.RawMessage, *rpcError) {
+	c.t.Helper()
 	select {
 	case m := <-ch:
 		return m.Result, m.Error
@@ -176,8 +187,6 @@ func (c *client) call(method string, params any) (json.RawMessage, *rpcError) {
 	}
 	return nil, nil
 }
-
-func (c *client) nextIDValue(id string) any { n, _ := strconv.Atoi(id); return n }
 
 // mustCall is call that fails the test on an error response.
 func (c *client) mustCall(method string, params, result any) {

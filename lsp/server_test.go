@@ -534,3 +534,41 @@ func TestCreateFileOnlyWithResourceOperations(t *testing.T) {
 		})
 	}
 }
+
+func TestCancelRequest(t *testing.T) {
+	started := make(chan struct{})
+	methods["test/block"] = method{fn: func(_ *Server, ctx context.Context, _ json.RawMessage) (any, error) {
+		close(started)
+		<-ctx.Done()
+		return nil, ctx.Err()
+	}, async: true}
+	t.Cleanup(func() { delete(methods, "test/block") })
+	s := startSession(t, Options{})
+	s.handshake(t.TempDir(), nil)
+	id, ch := s.callAsync("test/block", nil)
+	<-started
+	// The read loop is free while the request runs: other requests answer.
+	if _, err := s.call("unknown/x", nil); err == nil || err.Code != -32601 {
+		t.Errorf("while a request runs: %v", err)
+	}
+	s.notify("$/cancelRequest", map[string]any{"id": id})
+	if _, err := s.await("test/block", ch); err == nil || err.Code != -32800 {
+		t.Errorf("cancelled request answered with %v, want RequestCancelled -32800", err)
+	}
+	s.mustCall("shutdown", nil, nil)
+}
+
+func TestDocumentsOutsideAnyRoot(t *testing.T) {
+	s := startSession(t, Options{})
+	s.handshake("", nil)
+	u := protocol.DocumentURI("untitled:Untitled-1")
+	s.open(u, 1, "from prometheus_client import Gauge\nQ = Gauge('q', 'Q')\n")
+	s.waitDiags(u, "publish for an untitled buffer", func(publishDiagnosticsParams) bool { return true })
+	loose := uri.File(filepath.Join(t.TempDir(), "solo.py"))
+	s.open(loose, 1, "x = 1\n")
+	s.waitDiags(loose, "publish for a file outside the root", func(publishDiagnosticsParams) bool { return true })
+	var actions []wireAction
+	s.mustCall("textDocument/codeAction", map[string]any{"textDocument": map[string]any{"uri": u}, "range": rng(1, 0, 1, 5),
+		"context": map[string]any{"diagnostics": []protocol.Diagnostic{}}}, &actions)
+	s.mustCall("shutdown", nil, nil)
+}
