@@ -230,10 +230,16 @@ func freeModuleName(f *d.File, want string) string {
 // of a.x) nor keyword-argument names (the k of f(k=v)).
 func identifiers(src string) []string {
 	var out []string
-	i := 0
+	i, depth := 0, 0
 	for i < len(src) {
 		c := src[i]
 		switch {
+		case c == '(' || c == '[' || c == '{':
+			depth++
+			i++
+		case c == ')' || c == ']' || c == '}':
+			depth--
+			i++
 		case c == '#':
 			for i < len(src) && src[i] != '\n' {
 				i++
@@ -266,7 +272,7 @@ func identifiers(src string) []string {
 			prev := strings.TrimRight(src[:i], " \t\r\n\\")
 			next := strings.TrimLeft(src[j:], " \t\r\n\\")
 			isAttr := strings.HasSuffix(prev, ".")
-			isKw := strings.HasPrefix(next, "=") && !strings.HasPrefix(next, "==")
+			isKw := depth > 0 && strings.HasPrefix(next, "=") && !strings.HasPrefix(next, "==")
 			// String prefixes (f"", r"", b"") are not names.
 			isPrefix := j < len(src) && (src[j] == '"' || src[j] == '\'')
 			if !isAttr && !isKw && !isPrefix {

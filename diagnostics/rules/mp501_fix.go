@@ -1,0 +1,400 @@
+package rules
+
+import (
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/snippets"
+)
+
+// businessFix routes a metric through the Redis business-metrics module. It
+// returns the zero fix unless every reference to the metric is understood.
+func businessFix(p *d.Project, decl *d.MetricDecl, full, kind string) d.Fix {
+	ix := p.Metrics()
+	f := decl.File
+	help := decl.Param("documentation")
+	if help == nil || !help.IsStr || decl.Call.HasSplat() {
+		return d.Fix{}
+	}
+	var labels []string
+	if decl.Param("labelnames") != nil {
+		ls, ok := decl.LabelNames()
+		if !ok {
+			return d.Fix{}
+		}
+		for _, l := range ls {
+			labels = append(labels, l.Str)
+		}
+	}
+	stmt := assignStatement(f, decl)
+	if stmt == nil {
+		return d.Fix{}
+	}
+
+	// Where the module goes and how it is imported: the top package of the
+	// declaring module, else the project root.
+	pkgDir, pkgMod := "", ""
+	if parts := strings.Split(f.ModuleName(), "."); len(parts) > 1 || strings.HasSuffix(f.Path, "/__init__.py") {
+		pkgMod = parts[0]
+		pkgDir = pkgMod
+		if strings.HasPrefix(f.Path, "src/") {
+			pkgDir = "src/" + pkgMod
+		}
+	}
+	modPath := "business_metrics.py"
+	importLine := "import business_metrics"
+	if pkgMod != "" {
+		modPath = pkgDir + "/business_metrics.py"
+		importLine = "from " + pkgMod + " import business_metrics"
+	}
+
+	fix := d.Fix{Title: "Keep " + declLabel(decl) + " in Redis (route it through " + modPath + ")", Unsafe: true}
+	imports := map[*d.File][]string{}
+	var files []*d.File
+	need := func(uf *d.File, line string) {
+		if _, ok := imports[uf]; !ok {
+			files = append(files, uf)
+		}
+		if !contains(imports[uf], line) {
+			imports[uf] = append(imports[uf], line)
+		}
+	}
+
+	// 1. The module: create it, or declare the metric in the existing one.
+	if existing := p.File(modPath); existing != nil {
+		e, ok := addToBusinessModule(existing, full, kind, help.Str, labels)
+		if !ok {
+			return d.Fix{}
+		}
+		fix.Edits = append(fix.Edits, e)
+	} else {
+		sp := snippetParams(p, f, "")
+		sp.Package = pkgMod
+		content, err := snippets.BusinessMetricsModuleErr(sp, []snippets.BusinessMetric{{Name: full, Kind: kind, Help: help.Str, Labels: labels}})
+		if err != nil {
+			return d.Fix{}
+		}
+		fix.Creates = append(fix.Creates, d.Create{Path: modPath, Content: content})
+	}
+
+	// 2. Every use becomes a business_metrics call.
+	uses := ix.Uses(decl)
+	consumed := map[*d.Call]bool{}
+	// expected counts, per file and name, the mentions this fix accounts
+	// for; any other mention (passed to a function, re-exported) is code the
+	// fix would break, so it is not offered.
+	expected := map[*d.File]map[string]int{}
+	expect := func(uf *d.File, name string) {
+		if expected[uf] == nil {
+			expected[uf] = map[string]int{}
+		}
+		expected[uf][name]++
+	}
+	for _, u := range uses {
+		if u.Method == "labels" {
+			continue
+		}
+		uf := ix.UseFile(u)
+		call, ok := businessCall(uf, u, kind, full, labels)
+		if !ok {
+			return d.Fix{}
+		}
+		if u.Recv != nil {
+			consumed[u.Recv] = true
+		}
+		fix.Edits = append(fix.Edits, d.Replace(uf, u.Span, call))
+		need(uf, importLine)
+		if !strings.Contains(u.Base, ".") {
+			expect(uf, u.Base)
+		}
+	}
+	for _, u := range uses {
+		if u.Method == "labels" && !consumed[u] {
+			return d.Fix{} // a labelled child kept in a variable: not followed
+		}
+	}
+
+	// 3. The declaration goes; imports of the name go with it.
+	fix.Edits = append(fix.Edits, d.Replace(f, d.Span{Start: d.LineStartOf(f, stmt.Span.Start), End: d.LineEndOf(f, stmt.Span.End-1)}, ""))
+	expect(f, decl.Var)
+	replacedImport := map[*d.File]bool{}
+	for _, uf := range p.PythonFiles() {
+		for _, im := range uf.Py.Imports {
+			if im.Name != decl.Var || uf == f {
+				continue
+			}
+			siblings := importSiblings(uf, im)
+			if resolveTarget(p, uf, im) != f {
+				continue
+			}
+			expect(uf, im.Name)
+			if im.Alias != "" {
+				expect(uf, im.Alias)
+			}
+			newText := ""
+			if len(siblings) > 1 {
+				newText = rebuildFromImport(uf, im, siblings)
+			} else if lines := imports[uf]; len(lines) > 0 && !replacedImport[uf] {
+				newText = strings.Join(lines, "\n")
+				replacedImport[uf] = true
+			}
+			span := im.Span
+			if newText == "" {
+				span = d.Span{Start: d.LineStartOf(uf, im.Span.Start), End: d.LineEndOf(uf, im.Span.End-1)}
+			}
+			fix.Edits = append(fix.Edits, d.Replace(uf, span, newText))
+		}
+	}
+	for uf, names := range expected {
+		for name, n := range names {
+			if countWord(uf, name) != n {
+				return d.Fix{}
+			}
+		}
+	}
+
+	// 4. Wire the module into the scrape, unless it already is.
+	if !businessWired(p) {
+		wf, at, text, ok := businessWiringSite(p)
+		if !ok {
+			return d.Fix{}
+		}
+		fix.Edits = append(fix.Edits, d.Edit{Path: wf.Path, Span: d.Span{Start: at, End: at}, NewText: text})
+		need(wf, importLine)
+	}
+	for _, uf := range files {
+		if replacedImport[uf] {
+			continue
+		}
+		fix.Edits = append(fix.Edits, d.AddImports(uf, imports[uf])...)
+	}
+	if overlapping(fix.Edits) {
+		return d.Fix{}
+	}
+	return fix
+}
+
+// assignStatement is the top-level `NAME = Counter(...)` statement.
+func assignStatement(f *d.File, decl *d.MetricDecl) *d.Assign {
+	for _, a := range f.Py.Assigns {
+		if a.Scope == nil && a.Class == "" && a.Target == decl.Var && a.Op == "=" && a.Span.Contains(decl.Call.Span) && a.TopLevel {
+			return a
+		}
+	}
+	return nil
+}
+
+// businessCall turns one use (X.inc(2), X.labels("a").set(v), ...) into the
+// business_metrics call.
+func businessCall(f *d.File, u *d.Call, kind, name string, labels []string) (string, bool) {
+	var kw []string
+	if u.Recv != nil {
+		lc := u.Recv
+		if lc.Method != "labels" || lc.Recv != nil || lc.HasSplat() {
+			return "", false
+		}
+		pos := 0
+		for _, a := range lc.Args {
+			switch {
+			case a.Name == "":
+				if pos >= len(labels) {
+					return "", false
+				}
+				kw = append(kw, labels[pos]+"="+a.Value.Text)
+				pos++
+			case contains(labels, a.Name):
+				kw = append(kw, a.Name+"="+a.Value.Text)
+			default:
+				return "", false
+			}
+		}
+		if len(kw) != len(labels) {
+			return "", false
+		}
+	} else if len(labels) > 0 {
+		return "", false
+	}
+	if u.HasSplat() || len(u.Args) > 1 || (len(u.Args) == 1 && u.Args[0].Name != "" && u.Args[0].Name != "amount" && u.Args[0].Name != "value") {
+		return "", false
+	}
+	amount := ""
+	if len(u.Args) == 1 {
+		amount = u.Args[0].Value.Text
+	}
+	var fn string
+	switch {
+	case kind == "counter" && u.Method == "inc":
+		fn = "inc"
+	case kind == "gauge" && u.Method == "inc":
+		fn = "inc_gauge"
+	case kind == "gauge" && u.Method == "dec":
+		fn = "inc_gauge"
+		if amount == "" {
+			amount = "-1"
+		} else {
+			amount = "-(" + amount + ")"
+		}
+	case kind == "gauge" && u.Method == "set":
+		if amount == "" {
+			return "", false
+		}
+		fn = "set_gauge"
+	default:
+		return "", false
+	}
+	args := []string{strconv.Quote(name)}
+	if amount != "" {
+		args = append(args, amount)
+	}
+	args = append(args, kw...)
+	return "business_metrics." + fn + "(" + strings.Join(args, ", ") + ")", true
+}
+
+var metricsDictRe = regexp.MustCompile(`(?m)^METRICS = \{`)
+
+// addToBusinessModule declares one more metric in an existing module's
+// METRICS dict.
+func addToBusinessModule(mod *d.File, name, kind, help string, labels []string) (d.Edit, bool) {
+	src := string(mod.Src)
+	loc := metricsDictRe.FindStringIndex(src)
+	if loc == nil || strings.Contains(src, "    "+strconv.Quote(name)+": (") {
+		return d.Edit{}, false
+	}
+	end := strings.Index(src[loc[1]:], "\n}")
+	if end < 0 {
+		return d.Edit{}, false
+	}
+	at := loc[1] + end + 1
+	quoted := make([]string, len(labels))
+	for i, l := range labels {
+		quoted[i] = strconv.Quote(l)
+	}
+	line := "    " + strconv.Quote(name) + ": (" + strconv.Quote(kind) + ", " + strconv.Quote(help) + ", [" + strings.Join(quoted, ", ") + "]),\n"
+	return d.Edit{Path: mod.Path, Span: d.Span{Start: at, End: at}, NewText: line}, true
+}
+
+// importSiblings are the imports made by the same statement.
+func importSiblings(f *d.File, im *d.Import) []*d.Import {
+	var out []*d.Import
+	for _, o := range f.Py.Imports {
+		if o.Span == im.Span {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// resolveTarget is the file a from-import reads the name from.
+func resolveTarget(p *d.Project, f *d.File, im *d.Import) *d.File {
+	mod := im.Module
+	if im.Level > 0 {
+		pkg := f.ModuleName()
+		if !strings.HasSuffix(f.Path, "__init__.py") {
+			pkg = parentMod(pkg)
+		}
+		for i := 1; i < im.Level; i++ {
+			pkg = parentMod(pkg)
+		}
+		if mod == "" {
+			mod = pkg
+		} else if pkg != "" {
+			mod = pkg + "." + mod
+		}
+	}
+	return p.ModuleFile(mod)
+}
+
+func parentMod(m string) string {
+	if i := strings.LastIndexByte(m, '.'); i >= 0 {
+		return m[:i]
+	}
+	return ""
+}
+
+// rebuildFromImport writes the from-import statement without im.
+func rebuildFromImport(f *d.File, im *d.Import, all []*d.Import) string {
+	var names []string
+	for _, o := range all {
+		if o == im {
+			continue
+		}
+		n := o.Name
+		if o.Alias != "" {
+			n += " as " + o.Alias
+		}
+		names = append(names, n)
+	}
+	return "from " + strings.Repeat(".", im.Level) + im.Module + " import " + strings.Join(names, ", ")
+}
+
+// countWord counts whole-word occurrences of name outside comments.
+func countWord(f *d.File, name string) int {
+	n := 0
+	for _, id := range identifiers(string(f.Src)) {
+		if id == name {
+			n++
+		}
+	}
+	return n
+}
+
+// businessWired reports whether some handler already exposes the module.
+func businessWired(p *d.Project) bool {
+	for _, f := range p.PythonFiles() {
+		s := string(f.Src)
+		if strings.Contains(s, "business_metrics.register(") || strings.Contains(s, "business_metrics.attach_to_exporter(") {
+			if !strings.HasSuffix(f.Path, "business_metrics.py") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// businessWiringSite finds where to register the module: after the
+// statement that adds a MultiProcessCollector to a per-request registry
+// (raw), or after the exporter's construction (exporter).
+func businessWiringSite(p *d.Project) (*d.File, int, string, bool) {
+	for _, f := range p.PythonFiles() {
+		for _, c := range f.Py.Calls {
+			q := f.Py.Qualify(c.Func)
+			if c.Scope != nil && strings.HasSuffix(q, "MultiProcessCollector") {
+				if a := c.Positional(0); a != nil && a.Kind == "identifier" {
+					at := d.LineEndOf(f, c.StmtSpan.End-1)
+					return f, at, d.IndentOf(f, c.StmtSpan.Start) + "business_metrics.register(" + a.Text + ")  # Redis-backed business metrics\n", true
+				}
+			}
+		}
+	}
+	for _, f := range p.PythonFiles() {
+		for _, c := range f.Py.Calls {
+			if c.Target != "" && strings.Contains(c.Func, "PrometheusMetrics") && !strings.Contains(c.Func, ".") {
+				at := d.LineEndOf(f, c.StmtSpan.End-1)
+				return f, at, d.IndentOf(f, c.StmtSpan.Start) + "business_metrics.attach_to_exporter(" + c.Target + ")  # Redis-backed business metrics\n", true
+			}
+		}
+	}
+	return nil, 0, "", false
+}
+
+// overlapping reports edits of one file that overlap (the fix is dropped
+// rather than offered broken).
+func overlapping(es []d.Edit) bool {
+	sorted := append([]d.Edit(nil), es...)
+	sort.Slice(sorted, func(i, j int) bool {
+		if sorted[i].Path != sorted[j].Path {
+			return sorted[i].Path < sorted[j].Path
+		}
+		return sorted[i].Span.Start < sorted[j].Span.Start
+	})
+	for i := 1; i < len(sorted); i++ {
+		a, b := sorted[i-1], sorted[i]
+		if a.Path == b.Path && b.Span.Start < a.Span.End {
+			return true
+		}
+	}
+	return false
+}
