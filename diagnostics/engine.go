@@ -40,9 +40,32 @@ func Check(p *Project, rules []*Rule, only map[string]bool) []*Diagnostic {
 			continue
 		}
 		d.Severity = p.Settings.SeverityFor(d.Rule.Code, d.Severity)
+		d.Fixes = fixesOnSoundFiles(p, d.Fixes)
 		kept = append(kept, d)
 	}
 	SortDiagnostics(kept)
+	return kept
+}
+
+// fixesOnSoundFiles drops the fixes that edit a Python file with syntax
+// errors (the finding stays). The summary of such a file is tree-sitter's
+// error recovery, so an edit may land inside an unclosed bracket or string:
+// it would break the file further, and fix-all would re-apply it every
+// round because the fixed construct never appears (found by FuzzFix).
+func fixesOnSoundFiles(p *Project, fixes []Fix) []Fix {
+	kept := fixes[:0]
+	for _, fx := range fixes {
+		sound := true
+		for _, e := range fx.Edits {
+			if f := p.File(e.Path); f != nil && f.Kind == KindPython && (f.Py == nil || len(f.Py.Errors) > 0) {
+				sound = false
+				break
+			}
+		}
+		if sound {
+			kept = append(kept, fx)
+		}
+	}
 	return kept
 }
 
