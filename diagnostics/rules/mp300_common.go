@@ -2,7 +2,6 @@ package rules
 
 import (
 	"fmt"
-	"path"
 	"strings"
 
 	d "github.com/multiprom/multiprom/diagnostics"
@@ -35,64 +34,13 @@ func nameSpan(decl *d.MetricDecl) d.Span {
 }
 
 // isTestFile reports files that pytest runs, never the served app.
-func isTestFile(f *d.File) bool {
-	base := path.Base(f.Path)
-	if base == "conftest.py" || strings.HasPrefix(base, "test_") || strings.HasSuffix(base, "_test.py") {
-		return true
-	}
-	for _, seg := range strings.Split(path.Dir(f.Path), "/") {
-		if seg == "tests" || seg == "test" {
-			return true
-		}
-	}
-	return false
-}
+func isTestFile(f *d.File) bool { return d.IsTestFile(f) }
 
 // runsAsOwnProcess reports a module that a known command line starts with
-// python (`python -m pkg.tasks`, `python tasks.py`) and that has a
-// `__main__` guard: a separate process (a job runner, a batch script), not a
-// gunicorn worker, so per-worker concerns do not apply to it.
-func runsAsOwnProcess(p *d.Project, f *d.File) bool {
-	guard := false
-	for _, st := range f.Py.Statements {
-		t := f.Text(st)
-		if strings.HasPrefix(t, "if __name__") && strings.Contains(firstLineOf(t), "__main__") {
-			guard = true
-			break
-		}
-	}
-	if !guard {
-		return false
-	}
-	mod := f.ModuleName()
-	for _, df := range p.Files {
-		switch df.Kind {
-		case d.KindProcfile, d.KindDockerfile, d.KindCompose, d.KindSystemd, d.KindShell:
-		default:
-			continue
-		}
-		for _, line := range strings.Split(string(df.Src), "\n") {
-			if !strings.Contains(line, "python") || strings.Contains(line, "gunicorn") {
-				continue
-			}
-			for _, w := range strings.FieldsFunc(line, func(r rune) bool {
-				return r == ' ' || r == '\t' || r == '"' || r == '\'' || r == '[' || r == ']' || r == ','
-			}) {
-				if w == mod || w == f.Path || w == "./"+f.Path || strings.HasSuffix(w, "/"+f.Path) {
-					return true
-				}
-			}
-		}
-	}
-	return false
-}
-
-func firstLineOf(s string) string {
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		return s[:i]
-	}
-	return s
-}
+// python (`python -m pkg.tasks`, `python tasks.py`): a separate process (a
+// job runner, a batch script), not a gunicorn worker, so per-worker concerns
+// do not apply to it.
+func runsAsOwnProcess(p *d.Project, f *d.File) bool { return p.Facts.Standalone[f.Path] }
 
 // exclusiveBranches reports two calls of one file on opposite sides of the
 // same if/else, which never both run.
@@ -114,19 +62,7 @@ func exclusiveBranches(a, b *d.MetricDecl) bool {
 
 // onEnvUnsetBranch reports a call guarded so that it runs only when
 // PROMETHEUS_MULTIPROC_DIR is not set (the single-process fallback).
-func onEnvUnsetBranch(c *d.Call) bool {
-	for _, cond := range c.Conds {
-		t := cond.Text
-		if !strings.Contains(t, d.EnvVar) && !strings.Contains(t, d.LegacyEnvVar) {
-			continue
-		}
-		negated := strings.Contains(t, "not in") || strings.HasPrefix(strings.TrimSpace(t), "not ")
-		if negated != cond.Else {
-			return true
-		}
-	}
-	return false
-}
+func onEnvUnsetBranch(f *d.File, c *d.Call) bool { return d.EnvGate(f, c).WhenUnset }
 
 // clientDecls are the project's prometheus_client constructors (exporter
 // methods excluded) of the given types, all types when none is given.

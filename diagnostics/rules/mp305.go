@@ -35,7 +35,7 @@ def metrics():
 				continue
 			}
 			arg := c.Positional(0)
-			if arg == nil || onEnvUnsetBranch(c) {
+			if arg == nil || onEnvUnsetBranch(pass.File, c) {
 				continue
 			}
 			if arg.Kind == "call" && strings.Contains(arg.Text, "MultiProcessCollector(") {

@@ -14,7 +14,7 @@ var PushgatewayMultiproc = &d.Rule{
 		"what its own process holds, under the same job/grouping key, so the workers overwrite one " +
 		"another and the gateway shows whichever pushed last. A long-running web app should be scraped " +
 		"(a /metrics endpoint with a MultiProcessCollector); the Pushgateway is for batch jobs. A module " +
-		"that a command line runs as its own process (python -m pkg.job, with a __main__ guard) is not " +
+		"that a command line runs as its own process (python -m pkg.job, python job.py) is not " +
 		"reported.",
 	Before: `@app.route("/import")
 def run_import():
