@@ -114,9 +114,10 @@ func appendToArray(path, src string, open int, items []string, nl string) (diagn
 		// One item a line, at the last item's indentation, before the "]" line;
 		// comments after the last item stay where they are.
 		ls := strings.LastIndexByte(src[:lastSig], '\n') + 1
-		indent := src[ls : ls+len(src[ls:lastSig])-len(strings.TrimLeft(src[ls:lastSig], " \t"))]
-		if strings.TrimSpace(src[ls:lastSig+1]) == "" || ls <= open {
-			indent = "    "
+		indent := "    "
+		if ls > open { // the last item starts its own line: use its indentation
+			line := src[ls:lastSig]
+			indent = line[:len(line)-len(strings.TrimLeft(line, " \t"))]
 		}
 		text := ""
 		if src[lastSig] != ',' {

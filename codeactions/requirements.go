@@ -17,24 +17,24 @@ type Requirement struct {
 	Line   string // the requirement line added
 }
 
-// Known are the dependencies multiprom's snippets import. The lower bounds
+// KnownRequirements are the dependencies multiprom's snippets import. The lower bounds
 // are the set-up checklist's; they are only ever written for a dependency
 // the project does not list at all: an existing pin is the user's choice and
 // is never touched (our snippets work with prometheus_client 0.16).
-var Known = []Requirement{
+var KnownRequirements = []Requirement{
 	{Module: "prometheus_client", Dist: "prometheus-client", Line: "prometheus_client>=0.19.0"},
 	{Module: "prometheus_flask_exporter", Dist: "prometheus-flask-exporter", Line: "prometheus_flask_exporter>=0.23.0"},
 	{Module: "redis", Dist: "redis", Line: "redis>=5.0.0"},
 }
 
-// RequirementsFix adds to the project's requirements every library of Known
+// RequirementsFix adds to the project's requirements every library of KnownRequirements
 // that its code imports and no requirements file lists. It edits the file
 // that lists Flask (else requirements.txt, else pyproject's
 // [project].dependencies) and never creates one: a project without either
 // may use a dependency file multiprom does not read (setup.py, Pipfile).
 func RequirementsFix(p *diagnostics.Project) diagnostics.Fix {
 	var need []Requirement
-	for _, r := range Known {
+	for _, r := range KnownRequirements {
 		if importsModule(p, r.Module) && !listed(p, r.Dist) {
 			need = append(need, r)
 		}
@@ -50,7 +50,7 @@ func RequirementsFix(p *diagnostics.Project) diagnostics.Fix {
 // leaves a project it did not change byte-for-byte alone.
 func withNewRequirements(ctx context.Context, before, after *diagnostics.Project) *diagnostics.Project {
 	var need []Requirement
-	for _, r := range Known {
+	for _, r := range KnownRequirements {
 		if importsModule(after, r.Module) && !importsModule(before, r.Module) && !listed(after, r.Dist) {
 			need = append(need, r)
 		}
@@ -71,12 +71,12 @@ func withNewRequirements(ctx context.Context, before, after *diagnostics.Project
 // creating requirements.txt when the project has no dependency file.
 // Notes explain what was deliberately left alone.
 func RequirementsAction(p *diagnostics.Project) (diagnostics.Fix, []string) {
-	wanted := []Requirement{Known[0]}
-	if p.Facts.Flavour == "exporter" || importsModule(p, Known[1].Module) {
-		wanted = append(wanted, Known[1])
+	wanted := []Requirement{KnownRequirements[0]}
+	if p.Facts.Flavour == "exporter" || importsModule(p, KnownRequirements[1].Module) {
+		wanted = append(wanted, KnownRequirements[1])
 	}
-	if p.Facts.Redis || importsModule(p, Known[2].Module) {
-		wanted = append(wanted, Known[2])
+	if p.Facts.Redis || importsModule(p, KnownRequirements[2].Module) {
+		wanted = append(wanted, KnownRequirements[2])
 	}
 	var need []Requirement
 	var notes []string
