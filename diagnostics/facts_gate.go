@@ -97,6 +97,10 @@ func EnvGate(f *File, c *Call) Gate {
 			if trimmed == "try:" && exceptCatchesValueError(f, c, ind) {
 				g.Handled = true
 			}
+			// The except branch of such a try is the fallback.
+			if strings.HasPrefix(trimmed, "except") && (trimmed == "except:" || strings.Contains(trimmed, "ValueError") || strings.Contains(trimmed, "Exception")) {
+				g.Handled = true
+			}
 			if strings.HasPrefix(trimmed, "def ") || strings.HasPrefix(trimmed, "class ") {
 				break
 			}

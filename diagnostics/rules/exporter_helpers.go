@@ -278,8 +278,17 @@ func gunicornArity(fn *d.FuncDef) int {
 }
 
 // deleteLines returns an edit removing the whole lines of span.
+// When blank lines surround it, one of them goes too (no double gap).
 func deleteLines(f *d.File, s d.Span) d.Edit {
-	return d.Edit{Path: f.Path, Span: d.Span{Start: d.LineStartOf(f, s.Start), End: d.LineEndOf(f, s.End-1)}, NewText: ""}
+	start, end := d.LineStartOf(f, s.Start), d.LineEndOf(f, s.End-1)
+	if start > 0 && end < len(f.Src) {
+		prev := f.Text(d.Span{Start: d.LineStartOf(f, start-1), End: start})
+		next := d.LineEndOf(f, end)
+		if strings.TrimSpace(prev) == "" && strings.TrimSpace(f.Text(d.Span{Start: end, End: next})) == "" {
+			end = next
+		}
+	}
+	return d.Edit{Path: f.Path, Span: d.Span{Start: start, End: end}, NewText: ""}
 }
 
 // deleteFunc removes a module-level function with the blank lines before it.

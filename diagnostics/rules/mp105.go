@@ -70,10 +70,9 @@ func registersProcessCollectors(m *d.Module, scope *d.FuncDef, reg string) bool 
 			continue
 		}
 		q := m.Qualify(c.Func)
-		for _, n := range []string{"ProcessCollector", "PlatformCollector", "GCCollector"} {
-			if strings.HasSuffix(q, n) {
-				return true
-			}
+		last := q[strings.LastIndexByte(q, '.')+1:]
+		if last == "ProcessCollector" || last == "PlatformCollector" || last == "GCCollector" {
+			return true
 		}
 		if c.Func == reg+".register" {
 			if a := c.Positional(0); a != nil {
