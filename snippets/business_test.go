@@ -39,16 +39,8 @@ func TestRedisBusinessMetrics(t *testing.T) {
 	s := startGunicorn(t, dir, GunicornConfig(p, "4"), "REDIS_URL="+redisURL)
 
 	const n = 40
-	pids := map[string]bool{}
-	for i := 0; i < n; i++ {
-		code, body := get(t, s.base+"/order")
-		if code != 200 {
-			t.Fatalf("/order: HTTP %d: %s", code, body)
-		}
-		pids[strings.TrimSpace(body)] = true
-	}
-	if len(pids) < 2 {
-		t.Fatalf("only %d worker(s) took orders; the test needs several", len(pids))
+	if workers := s.requestsTo(t, n, func(int) string { return "/order" }); workers < 2 {
+		t.Fatalf("only %d worker(s) took orders; the test needs several", workers)
 	}
 	for i := 0; i < 10; i++ {
 		fams := scrape(t, s.base+"/metrics")

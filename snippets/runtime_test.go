@@ -3,11 +3,13 @@ package snippets
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -47,22 +49,65 @@ func startGunicorn(t *testing.T, dir, conf string, env ...string) *gunicornServe
 }
 
 // requests makes n requests, every fifth one to /boom (a 500), and returns how many distinct
-// worker pids answered the others.
+// worker pids answered the others. Six clients run at once so that busy workers cannot all
+// be the one that accepts next: sequential requests on a loaded machine may all land on one.
 func (s *gunicornServer) requests(t *testing.T, n int) int {
 	t.Helper()
-	pids := map[string]bool{}
-	for i := 0; i < n; i++ {
+	return s.requestsTo(t, n, func(i int) string {
 		if i%5 == 4 {
-			if code, _ := get(t, s.base+"/boom"); code != 500 {
-				t.Fatalf("/boom: HTTP %d", code)
+			return "/boom"
+		}
+		return "/"
+	})
+}
+
+// requestsTo makes n requests to pathFor(i) from six clients at once and returns how many
+// distinct worker pids answered; /boom must answer 500, every other path 200 with its pid.
+func (s *gunicornServer) requestsTo(t *testing.T, n int, pathFor func(i int) string) int {
+	t.Helper()
+	type answer struct {
+		path, body string
+		code       int
+		err        error
+	}
+	jobs := make(chan int)
+	answers := make(chan answer, n)
+	var wg sync.WaitGroup
+	for c := 0; c < 6; c++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				path := pathFor(i)
+				resp, err := client.Get(s.base + path)
+				if err != nil {
+					answers <- answer{path: path, err: err}
+					continue
+				}
+				b, err := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				answers <- answer{path, string(b), resp.StatusCode, err}
 			}
-			continue
+		}()
+	}
+	for i := 0; i < n; i++ {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	close(answers)
+	pids := map[string]bool{}
+	for a := range answers {
+		switch {
+		case a.err != nil:
+			t.Fatalf("%s: %v", a.path, a.err)
+		case a.path == "/boom" && a.code != 500:
+			t.Fatalf("/boom: HTTP %d", a.code)
+		case a.path != "/boom" && a.code != 200:
+			t.Fatalf("%s: HTTP %d: %s", a.path, a.code, a.body)
+		case a.path != "/boom":
+			pids[strings.TrimSpace(a.body)] = true
 		}
-		code, body := get(t, s.base+"/")
-		if code != 200 {
-			t.Fatalf("/: HTTP %d", code)
-		}
-		pids[strings.TrimSpace(body)] = true
 	}
 	return len(pids)
 }

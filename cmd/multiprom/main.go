@@ -17,6 +17,8 @@ const usage = `multiprom — find and fix Prometheus metrics bugs under multi-wo
 usage:
   multiprom check [flags] [PATH...]   lint a project (also: multiprom --check)
   multiprom serve [--stdio]           run the language server over stdio
+  multiprom setup [--dashboard] [--deploy] [--requirements] [--all] [--diff] [PATH]
+                                      create the Grafana dashboard, deploy files and requirements
   multiprom verify URL                scrape an endpoint and check counters are consistent
   multiprom rules                     list the rules
   multiprom explain CODE              print a rule's documentation
@@ -31,6 +33,7 @@ type command func(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 func commands() map[string]command {
 	return map[string]command{
 		"check":   runCheck,
+		"setup":   runSetup,
 		"serve":   runServe,
 		"verify":  func(args []string, _ io.Reader, stdout, stderr io.Writer) int { return runVerify(args, stdout, stderr) },
 		"rules":   runRules,

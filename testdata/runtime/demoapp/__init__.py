@@ -7,8 +7,12 @@ from flask import Flask
 def create_app():
     app = Flask(__name__)
 
+    # "/" and "/order" hold their worker for 20 ms: with several clients at
+    # once a sync worker cannot take them all, so requests spread over the
+    # workers even on a busy machine (the tests need several workers).
     @app.route("/")
     def index():
+        time.sleep(0.02)
         return "%d\n" % os.getpid()
 
     @app.route("/slow")
@@ -29,6 +33,7 @@ def create_app():
         from demoapp import business_metrics
 
         business_metrics.inc("orders", kind="book")
+        time.sleep(0.02)
         return "%d\n" % os.getpid()
 
     return app
