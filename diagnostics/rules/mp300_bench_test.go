@@ -1,0 +1,46 @@
+package rules
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	d "github.com/multiprom/multiprom/diagnostics"
+)
+
+// BenchmarkMetricRules runs the MP3xx-MP5xx rules over a 200-module project
+// (10 metrics and their cross-module uses per module), index build included,
+// as one editor keystroke re-check does.
+func BenchmarkMetricRules(b *testing.B) {
+	var files []*d.File
+	files = append(files, &d.File{Path: "gunicorn.conf.py", Kind: d.KindPython, Src: []byte("workers = 4\n")})
+	for i := 0; i < 200; i++ {
+		var m, v strings.Builder
+		m.WriteString("from prometheus_client import Counter, Gauge\n\n")
+		fmt.Fprintf(&v, "from app.m%d import *\n\n\ndef view():\n", i)
+		for j := 0; j < 10; j++ {
+			fmt.Fprintf(&m, "G%d = Gauge(\"app_m%d_g%d\", \"help\", [\"kind\"])\n", j, i, j)
+			fmt.Fprintf(&v, "    G%d.labels(\"a\").inc()\n", j)
+		}
+		files = append(files,
+			&d.File{Path: fmt.Sprintf("app/m%d.py", i), Kind: d.KindPython, Src: []byte(m.String())},
+			&d.File{Path: fmt.Sprintf("app/v%d.py", i), Kind: d.KindPython, Src: []byte(v.String())})
+	}
+	var mine []*d.Rule
+	for _, r := range All {
+		if r.Code >= "MP301" {
+			mine = append(mine, r)
+		}
+	}
+	ctx := context.Background()
+	base := d.NewProject(ctx, "/bench/app", files, d.Settings{})
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		// A fresh project per iteration: the index is rebuilt, as after an edit.
+		p := d.NewProject(ctx, "/bench/app", base.Files, d.Settings{})
+		if n := len(d.Check(p, mine, nil)); n < 2000 {
+			b.Fatalf("%d findings, want the 2000 MP301s at least", n)
+		}
+	}
+}
