@@ -8,26 +8,34 @@ import (
 // file's current source; the appliers reject overlapping edits.
 
 // AddKeyword returns an edit that appends `name=value` to a call's
-// arguments, keeping a trailing comma and multi-line layout intact.
+// arguments, keeping a trailing comma and multi-line layout intact. The
+// insertion point is found from the last argument's span, never from the
+// text before ")": that text may end in a comment (`f(a  # why\n)`), and an
+// insertion there would land inside the comment, change nothing, and be
+// re-applied by every fix-all round (found by FuzzFix).
 func AddKeyword(f *File, c *Call, name, value string) Edit {
 	args := c.ArgsSpan
 	inner := f.Text(Span{args.Start + 1, args.End - 1})
-	trimmed := strings.TrimRight(inner, " \t\r\n")
-	closeAt := args.Start + 1 + len(trimmed) // just after the last argument (or the comma)
 	kw := name + "=" + value
-	switch {
-	case strings.TrimSpace(inner) == "":
-		return Edit{Path: f.Path, Span: Span{args.Start + 1, args.End - 1}, NewText: kw}
-	case strings.HasSuffix(trimmed, ","):
-		// f(a, b,\n) -> f(a, b, kw,\n): insert after the trailing comma.
-		if strings.Contains(inner[len(trimmed):], "\n") {
-			indent := lastArgIndent(f, c)
-			return Edit{Path: f.Path, Span: Span{closeAt, closeAt}, NewText: "\n" + indent + kw + ","}
+	if len(c.Args) == 0 {
+		if strings.TrimSpace(inner) == "" {
+			return Edit{Path: f.Path, Span: Span{args.Start + 1, args.End - 1}, NewText: kw}
 		}
-		return Edit{Path: f.Path, Span: Span{closeAt, closeAt}, NewText: " " + kw}
-	default:
-		return Edit{Path: f.Path, Span: Span{closeAt, closeAt}, NewText: ", " + kw}
+		// Only comments (or a bare generator) inside: put it first.
+		return Edit{Path: f.Path, Span: Span{args.Start + 1, args.Start + 1}, NewText: kw + ","}
 	}
+	last := c.Args[len(c.Args)-1].Span.End
+	after := f.Text(Span{last, args.End - 1}) // between the last argument and ")"
+	gap := len(after) - len(strings.TrimLeft(after, " \t\r\n\\"))
+	if !strings.HasPrefix(after[gap:], ",") {
+		return Edit{Path: f.Path, Span: Span{last, last}, NewText: ", " + kw}
+	}
+	comma := last + gap + 1 // just after the trailing comma
+	if strings.Contains(f.Text(Span{comma, args.End - 1}), "\n") {
+		// f(a, b,\n) -> f(a, b,\n    kw,\n): one argument a line.
+		return Edit{Path: f.Path, Span: Span{comma, comma}, NewText: "\n" + lastArgIndent(f, c) + kw + ","}
+	}
+	return Edit{Path: f.Path, Span: Span{comma, comma}, NewText: " " + kw}
 }
 
 func lastArgIndent(f *File, c *Call) string {

@@ -17,7 +17,27 @@ func Summarize(tree *sitter.Tree, src []byte) *Module {
 		}
 	}
 	w.visit(root, scope{topLevel: true})
+	w.m.Errors = syntaxErrors(root, nil)
 	return w.m
+}
+
+// syntaxErrors collects the spans of ERROR and MISSING nodes anywhere in the
+// tree. It is a walk of its own, not part of visit: visit skips subtrees it
+// reads by hand (imports, call arguments, decorators), and an error inside
+// one of them still makes the file unsound for fixes (FuzzFix found
+// "from m import (0 Gauge )" summarised with no errors). Clean subtrees are
+// not entered (HasError covers the node and all its descendants).
+func syntaxErrors(n *sitter.Node, out []Span) []Span {
+	if n.IsError() || n.IsMissing() {
+		return append(out, span(n))
+	}
+	if !n.HasError() {
+		return out
+	}
+	for i := 0; i < int(n.ChildCount()); i++ {
+		out = syntaxErrors(n.Child(i), out)
+	}
+	return out
 }
 
 type walker struct {
@@ -48,8 +68,6 @@ func (w *walker) text(n *sitter.Node) string { return string(w.src[n.StartByte()
 
 func (w *walker) visit(n *sitter.Node, sc scope) {
 	switch n.Type() {
-	case "ERROR":
-		w.m.Errors = append(w.m.Errors, span(n))
 	case "comment":
 		w.m.Comments = append(w.m.Comments, Comment{Text: w.text(n), Span: span(n)})
 		return
@@ -57,9 +75,6 @@ func (w *walker) visit(n *sitter.Node, sc scope) {
 		"for_statement", "while_statement", "with_statement", "try_statement", "import_statement",
 		"import_from_statement", "raise_statement", "assert_statement", "delete_statement", "global_statement":
 		sc.stmt = span(n)
-	}
-	if n.IsMissing() {
-		w.m.Errors = append(w.m.Errors, span(n))
 	}
 	switch n.Type() {
 	case "function_definition":
