@@ -1,15 +1,18 @@
 package diagnostics
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 )
 
@@ -33,12 +36,30 @@ type ScanResult struct {
 	Root     string
 	Files    []*File
 	Problems []Problem
+	// Unparsed are the Python files the prefilter left unparsed (their Py is
+	// an empty Module). A server that edits other files may parse them on
+	// demand (File.Parse) when an edit could make them matter.
+	Unparsed map[string]bool
 }
 
-// Scan walks root and loads every file whose kind matters, parsing Python
-// files on all cores. Unreadable files become problems, not errors; the
-// error is for a root that cannot be walked at all.
+// ScanOptions tune a scan.
+type ScanOptions struct {
+	// ParseAll parses every Python file. By default files that the byte
+	// prefilter (prefilter.go) shows cannot matter are not parsed: they join
+	// the project with an empty summary and are listed in Unparsed.
+	ParseAll bool
+}
+
+// Scan walks root and loads every file whose kind matters, parsing the
+// Python files that can matter on all cores (see ScanOptions). Unreadable
+// files become problems, not errors; the error is for a root that cannot be
+// walked at all.
 func Scan(ctx context.Context, root string) (*ScanResult, error) {
+	return ScanWith(ctx, root, ScanOptions{})
+}
+
+// ScanWith is Scan with options.
+func ScanWith(ctx context.Context, root string, opts ScanOptions) (*ScanResult, error) {
 	abs, err := filepath.Abs(root)
 	if err != nil {
 		return nil, fmt.Errorf("scan %s: %w", root, err)
@@ -79,10 +100,106 @@ func Scan(ctx context.Context, root string) (*ScanResult, error) {
 	if walkErr != nil {
 		return nil, fmt.Errorf("scan %s: %w", root, walkErr)
 	}
-	files, problems := LoadFiles(ctx, abs, paths)
+	loaded := readFiles(ctx, abs, paths)
+	if opts.ParseAll {
+		for i := range loaded {
+			if loaded[i].file != nil && loaded[i].file.Kind == KindPython {
+				loaded[i].parse = true
+			}
+		}
+	} else {
+		res.Unparsed = choosePython(ctx, loaded)
+	}
+	parseMarked(ctx, loaded)
+	files, problems := collect(loaded)
 	res.Files = files
 	res.Problems = append(res.Problems, problems...)
 	return res, nil
+}
+
+// choosePython marks the Python files to parse: the prefilter's relevant
+// files, files that a deploy file may name (gunicorn -c, python -m, python
+// x.py), and, to a fixed point, files that mention a relevant app module or
+// one of its metrics by name. The rest get an empty summary; their paths are
+// returned.
+func choosePython(ctx context.Context, loaded []loadedFile) map[string]bool {
+	var others [][]byte // non-Python files: deploy files may name modules
+	for _, l := range loaded {
+		if l.file != nil && l.file.Kind != KindPython {
+			others = append(others, l.file.Src)
+		}
+	}
+	var pending []int
+	var round []int // app files parsed in this round, whose names spread
+	for i := range loaded {
+		f := loaded[i].file
+		if f == nil || f.Kind != KindPython {
+			continue
+		}
+		rel := classifyPython(f.Path, f.Src)
+		switch {
+		case rel == relevantApp:
+			loaded[i].parse = true
+			round = append(round, i)
+		case rel == relevantLocal || mentionedIn(others, f):
+			loaded[i].parse = true
+		default:
+			pending = append(pending, i)
+		}
+	}
+	// Spread relevance to importers. Each round needs the summaries of the
+	// previous one (metric names), so parse as we go.
+	for len(round) > 0 && len(pending) > 0 {
+		parseMarked(ctx, loaded)
+		var words []string
+		seen := map[string]bool{}
+		for _, i := range round {
+			if loaded[i].file == nil {
+				continue
+			}
+			for _, w := range propagationWords(loaded[i].file) {
+				if w != "" && !seen[w] {
+					seen[w] = true
+					words = append(words, w)
+				}
+			}
+		}
+		round = round[:0]
+		rest := pending[:0]
+		for _, i := range pending {
+			if mentionsWord(loaded[i].file.Src, words) {
+				loaded[i].parse = true
+				round = append(round, i)
+			} else {
+				rest = append(rest, i)
+			}
+		}
+		pending = rest
+	}
+	unparsed := map[string]bool{}
+	for _, i := range pending {
+		f := loaded[i].file
+		f.Py = &Module{}
+		unparsed[f.Path] = true
+	}
+	return unparsed
+}
+
+// mentionedIn reports whether a non-Python file names f: its base name
+// (worker.py, gunicorn -c conf/prod.py) or its module stem (python -m
+// pkg.tasks, -c python:pkg.conf).
+func mentionedIn(others [][]byte, f *File) bool {
+	base := path.Base(f.Path)
+	stem := strings.TrimSuffix(base, ".py")
+	if stem == "__init__" {
+		stem = path.Base(path.Dir(f.Path))
+	}
+	for _, src := range others {
+		if bytes.Contains(src, []byte(base)) || mentionsWord(src, []string{stem}) {
+			return true
+		}
+	}
+	return false
 }
 
 func unwrapPathErr(err error) error {
@@ -97,31 +214,76 @@ func unwrapPathErr(err error) error {
 // in parallel. Files that vanish, cannot be read, are too large or are not
 // text become problems.
 func LoadFiles(ctx context.Context, root string, paths []string) ([]*File, []Problem) {
-	type result struct {
-		file    *File
-		problem *Problem
+	loaded := readFiles(ctx, root, paths)
+	for i := range loaded {
+		if loaded[i].file != nil && loaded[i].file.Kind == KindPython {
+			loaded[i].parse = true
+		}
 	}
-	results := make([]result, len(paths))
+	parseMarked(ctx, loaded)
+	return collect(loaded)
+}
+
+// loadedFile is one path's outcome: a file (parse marks a Python file still
+// to be parsed) or a problem.
+type loadedFile struct {
+	file    *File
+	problem *Problem
+	parse   bool
+}
+
+// parallel runs fn(i) for i in [0, n) on all cores.
+func parallel(n int, fn func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	var next atomic.Int64
 	var wg sync.WaitGroup
-	next := make(chan int)
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range next {
-				f, prob := loadFile(ctx, root, paths[i])
-				results[i] = result{f, prob}
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				fn(i)
 			}
 		}()
 	}
-	for i := range paths {
-		next <- i
-	}
-	close(next)
 	wg.Wait()
+}
+
+func readFiles(ctx context.Context, root string, paths []string) []loadedFile {
+	out := make([]loadedFile, len(paths))
+	parallel(len(paths), func(i int) {
+		out[i].file, out[i].problem = readFile(root, paths[i])
+	})
+	return out
+}
+
+// parseMarked parses the marked files in parallel and clears the marks; a
+// file that fails to parse becomes a problem.
+func parseMarked(ctx context.Context, loaded []loadedFile) {
+	var idx []int
+	for i := range loaded {
+		if loaded[i].parse && loaded[i].file != nil && loaded[i].file.Py == nil {
+			idx = append(idx, i)
+		}
+		loaded[i].parse = false
+	}
+	parallel(len(idx), func(k int) {
+		l := &loaded[idx[k]]
+		if err := l.file.Parse(ctx); err != nil {
+			l.problem = &Problem{l.file.Path, err.Error()}
+			l.file = nil
+		}
+	})
+}
+
+func collect(loaded []loadedFile) ([]*File, []Problem) {
 	var files []*File
 	var problems []Problem
-	for _, r := range results {
+	for _, r := range loaded {
 		if r.problem != nil {
 			problems = append(problems, *r.problem)
 		}
@@ -132,7 +294,7 @@ func LoadFiles(ctx context.Context, root string, paths []string) ([]*File, []Pro
 	return files, problems
 }
 
-func loadFile(ctx context.Context, root, p string) (*File, *Problem) {
+func readFile(root, p string) (*File, *Problem) {
 	rel, err := filepath.Rel(root, p)
 	if err != nil {
 		return nil, &Problem{p, err.Error()}
@@ -154,11 +316,8 @@ func loadFile(ctx context.Context, root, p string) (*File, *Problem) {
 	}
 	f := &File{Path: rel, Kind: Classify(rel), Src: src}
 	if f.Kind == KindPython {
-		if !utf8.Valid(src) || strings.IndexByte(string(src[:min(len(src), 8000)]), 0) >= 0 {
+		if bytes.IndexByte(src[:min(len(src), 8000)], 0) >= 0 || !utf8.Valid(src) {
 			return nil, &Problem{rel, "skipped: not UTF-8 text"}
-		}
-		if err := f.Parse(ctx); err != nil {
-			return nil, &Problem{rel, err.Error()}
 		}
 	}
 	return f, nil
