@@ -73,7 +73,7 @@ func pickFixes(p *diagnostics.Project, ds []*diagnostics.Diagnostic) ([]diagnost
 	var creates []diagnostics.Create
 	n := 0
 	for _, d := range ds {
-		if len(d.Fixes) == 0 || d.Fixes[0].Unsafe {
+		if !d.Fixable() {
 			continue
 		}
 		fix := d.Fixes[0]

@@ -44,6 +44,10 @@ type Fix struct {
 	Unsafe bool
 }
 
+// Fixable reports whether --fix and fix-all would apply a fix for d: its
+// preferred fix exists and is safe.
+func (d *Diagnostic) Fixable() bool { return len(d.Fixes) > 0 && !d.Fixes[0].Unsafe }
+
 // IsZero reports whether the fix changes nothing.
 func (f Fix) IsZero() bool { return len(f.Edits) == 0 && len(f.Creates) == 0 }
 

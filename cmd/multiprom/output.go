@@ -47,7 +47,7 @@ func toJSON(cwd string, f finding) jsonFinding {
 		Name:      f.diag.Rule.Name,
 		Severity:  f.diag.Severity.String(),
 		Message:   f.diag.Message,
-		Fixable:   len(f.diag.Fixes) > 0,
+		Fixable:   f.diag.Fixable(),
 		URL:       f.diag.Rule.DocURL(),
 	}
 }

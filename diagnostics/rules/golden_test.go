@@ -170,7 +170,7 @@ func runGolden(t *testing.T, path string) {
 		}
 	}
 	for _, diag := range d.Check(proj2, selected, nil) {
-		if len(diag.Fixes) > 0 {
+		if diag.Fixable() {
 			t.Errorf("after fix-all, %s still reports a fixable %s at %s: %s", diag.Path, diag.Rule.Code, diag.Path, diag.Message)
 		}
 	}
