@@ -21,12 +21,15 @@ type Facts struct {
 	Workers          Workers
 	MultiWorker      bool
 	Multiprocess     bool
-	Flavour          string // "exporter" or "raw"
-	ClientVersion    string // pinned prometheus_client version ("" = unknown)
-	ClientMax        string // highest version the requirement allows ("" = unbounded)
-	ClientMin        string // lowest version the requirement allows ("" = unbounded)
-	Redis            bool
-	AppTag           string
+	// Prometheus is true when app code imports prometheus_client or
+	// prometheus_flask_exporter, or the requirements name them.
+	Prometheus    bool
+	Flavour       string // "exporter" or "raw"
+	ClientVersion string // pinned prometheus_client version ("" = unknown)
+	ClientMax     string // highest version the requirement allows ("" = unbounded)
+	ClientMin     string // lowest version the requirement allows ("" = unbounded)
+	Redis         bool
+	AppTag        string
 
 	Configs  []*GunicornConfig // every gunicorn config found, loaded or not
 	Commands []*CommandLine    // command lines that run gunicorn

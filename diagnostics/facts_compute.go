@@ -67,6 +67,9 @@ func computeFacts(p *Project, info PyprojectInfo) *Facts {
 		if len(m.ImportsFrom("prometheus_flask_exporter")) > 0 {
 			fs.Flavour = "exporter"
 		}
+		if !IsTestFile(f) && (len(m.ImportsFrom("prometheus_flask_exporter")) > 0 || len(m.ImportsFrom("prometheus_client")) > 0) {
+			fs.Prometheus = true
+		}
 		if len(m.ImportsFrom("redis")) > 0 {
 			fs.Redis = true
 		}
@@ -106,7 +109,12 @@ func computeFacts(p *Project, info PyprojectInfo) *Facts {
 	if r := fs.Requirements["prometheus-client"]; r != nil {
 		fs.ClientVersion, fs.ClientMin, fs.ClientMax = versionBounds(r.Spec)
 	}
-	fs.Multiprocess = fs.MultiWorker || usesMultiproc || len(fs.EnvSets) > 0
+	if fs.Requirements["prometheus-client"] != nil || fs.Requirements["prometheus-flask-exporter"] != nil {
+		fs.Prometheus = true
+	}
+	// Several workers make a project multiprocess only when it has metrics:
+	// a Flask app without Prometheus has no files to aggregate (MP102 says so).
+	fs.Multiprocess = (fs.MultiWorker && fs.Prometheus) || usesMultiproc || len(fs.EnvSets) > 0
 
 	switch {
 	case p.Settings.ApplicationTag != "":

@@ -48,6 +48,10 @@ HITS = Counter("hits", "Hits")`,
 			if !isIdentifier(reg.Text) {
 				continue
 			}
+			if r := registersDefault(m, c, reg.Text); r != nil {
+				pass.Report(r.Span, "%s has a MultiProcessCollector and also registers the default REGISTRY: every scrape shows each metric twice (this worker's and the aggregate)", reg.Text)
+				continue
+			}
 			var shared []*d.MetricDecl
 			for _, decl := range f.Py.MetricDecls(f) {
 				if a := decl.Call.Keyword("registry"); a != nil && a.Value.Text == reg.Text && sameScopeVar(decl.Call, c) {
@@ -91,4 +95,30 @@ func removeArg(f *d.File, c *d.Call, a *d.Arg) d.Edit {
 	}
 	// Keep a trailing comma layout: ", registry=r," -> ","
 	return d.Edit{Path: f.Path, Span: d.Span{Start: start, End: end}, NewText: ""}
+}
+
+// registersDefault finds reg.register(REGISTRY) in the same branch as the
+// collector call.
+func registersDefault(m *d.Module, collector *d.Call, reg string) *d.Call {
+	for _, c := range m.Calls {
+		if c.Scope != collector.Scope || c.Func != reg+".register" || !sameConds(c.Conds, collector.Conds) {
+			continue
+		}
+		if a := c.Positional(0); a != nil && isDefaultRegistry(m, a) {
+			return c
+		}
+	}
+	return nil
+}
+
+func sameConds(a, b []d.Cond) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
 }

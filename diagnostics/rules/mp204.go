@@ -30,7 +30,7 @@ os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", "/tmp/metrics")`,
 		"master's own with preload_app), plus the variable preamble and child_exit where missing; creates " +
 		"gunicorn.conf.py when there is none. No fix when an on_starting hook exists: add the clean-up to it.",
 	Project: true,
-	Applies: func(p *d.Project) bool { return gunicornMultiprocess(p) && len(p.Facts.EnvSets) > 0 },
+	Applies: func(p *d.Project) bool { return gunicornMultiprocess(p) && dirUsed(p) },
 	Run: func(pass *d.Pass) {
 		p := pass.Project
 		if cleansAtStart(p) {
@@ -70,6 +70,11 @@ func cleansAtStart(p *d.Project) bool {
 		s := string(f.Src)
 		switch f.Kind {
 		case d.KindCompose:
+			for dir := range dirs {
+				if strings.Contains(s, "rm -rf "+dir) {
+					return true
+				}
+			}
 			if strings.Contains(s, "tmpfs") {
 				for dir := range dirs {
 					if strings.Contains(s, dir) {
@@ -77,7 +82,7 @@ func cleansAtStart(p *d.Project) bool {
 					}
 				}
 			}
-		case d.KindShell, d.KindDockerfile, d.KindSystemd:
+		case d.KindShell, d.KindDockerfile, d.KindSystemd, d.KindProcfile:
 			for dir := range dirs {
 				if (strings.Contains(s, "rm -rf "+dir) || strings.Contains(s, "rm -rf \""+dir)) || strings.Contains(s, "rm -f "+dir) {
 					return true
@@ -86,6 +91,18 @@ func cleansAtStart(p *d.Project) bool {
 			if strings.Contains(s, "rm ") && strings.Contains(s, "PROMETHEUS_MULTIPROC_DIR") && strings.Contains(s, ".db") {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// dirUsed reports whether some process really gets the directory: a set
+// that reaches the gunicorn master, or one in app code (the workers use it).
+// A set only in an unloaded config or an unread .env is MP205's business.
+func dirUsed(p *d.Project) bool {
+	for _, e := range p.Facts.EnvSets {
+		if e.ReachesMaster || e.How == "app code" {
+			return true
 		}
 	}
 	return false

@@ -1,0 +1,3 @@
+#!/bin/sh
+set -e
+exec gunicorn -c gunicorn.conf.py wsgi:app

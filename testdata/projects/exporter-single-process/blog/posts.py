@@ -1,0 +1,8 @@
+from flask import Blueprint
+
+posts = Blueprint("posts", __name__)
+
+
+@posts.route("/posts/<slug>")
+def show(slug):
+    return slug
