@@ -34,8 +34,14 @@ func syntaxErrors(n *sitter.Node, out []Span) []Span {
 	if !n.HasError() {
 		return out
 	}
+	before := len(out)
 	for i := 0; i < int(n.ChildCount()); i++ {
 		out = syntaxErrors(n.Child(i), out)
+	}
+	if len(out) == before {
+		// The error is a hidden node no child walk reaches: a MISSING
+		// _newline between two statements ("x=0def f():"). Blame n.
+		out = append(out, span(n))
 	}
 	return out
 }
