@@ -1,0 +1,134 @@
+package bench
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Corpus describes a generated Flask/prometheus project.
+type Corpus struct {
+	Modules int // app modules (each about LinesPer lines)
+	// Noise adds files the prefilter must judge: keyword-free modules that
+	// import app modules or use their metrics, plain utilities, settings
+	// files, a config named only by a Procfile -c.
+	Noise bool
+}
+
+// LinesPer is the approximate size of one generated app module.
+const LinesPer = 200
+
+// Generate writes the project under dir and returns the number of lines.
+func Generate(dir string, c Corpus) (int, error) {
+	lines := 0
+	write := func(rel, text string) error {
+		p := filepath.Join(dir, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return fmt.Errorf("generate: %w", err)
+		}
+		lines += strings.Count(text, "\n")
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			return fmt.Errorf("generate: %w", err)
+		}
+		return nil
+	}
+	files := map[string]string{
+		"requirements.txt": "flask==2.2.2\nprometheus-client==0.16.0\ngunicorn==20.1.0\nredis==4.3.4\n",
+		"gunicorn.conf.py": "import os\n\nbind = \"0.0.0.0:8000\"\nworkers = 4\n\n\ndef on_starting(server):\n    pass\n",
+		"app/__init__.py":  appInit(c.Modules),
+		"app/metrics.py":   "from prometheus_client import Counter, Gauge\n\nSHARED_TOTAL = Counter(\"shared_total\", \"Shared\")\nSHARED_LIVE = Gauge(\"shared_live\", \"Shared gauge\")\n",
+		"wsgi.py":          "from app import create_app\n\napplication = create_app()\n",
+	}
+	for i := 0; i < c.Modules; i++ {
+		files[fmt.Sprintf("app/views/mod%04d.py", i)] = appModule(i)
+	}
+	files["app/views/__init__.py"] = ""
+	if c.Noise {
+		for rel, text := range noiseFiles(c.Modules) {
+			files[rel] = text
+		}
+	}
+	for rel, text := range files {
+		if err := write(rel, text); err != nil {
+			return 0, err
+		}
+	}
+	return lines, nil
+}
+
+func appInit(n int) string {
+	var b strings.Builder
+	b.WriteString("from flask import Flask\n\n\ndef create_app():\n    app = Flask(__name__)\n")
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "    from app.views import mod%04d\n    app.register_blueprint(mod%04d.bp)\n", i, i)
+	}
+	b.WriteString("    return app\n")
+	return b.String()
+}
+
+// appModule is one blueprint with metrics: some gauges lack a mode (MP301
+// fires), some are counted up and down from another module, a few use
+// invalid modes (MP302), and the module exposes nothing itself.
+func appModule(i int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "\"\"\"Views %d.\"\"\"\nimport time\n\nfrom flask import Blueprint, jsonify, request\nfrom prometheus_client import Counter, Gauge, Histogram\n\nfrom app.metrics import SHARED_TOTAL, SHARED_LIVE\n", i)
+	if i > 0 {
+		fmt.Fprintf(&b, "from app.views.mod%04d import IN_PROGRESS_%d\n", i-1, i-1)
+	}
+	fmt.Fprintf(&b, "\nbp = Blueprint(\"mod%d\", __name__)\n\n", i)
+	fmt.Fprintf(&b, "REQUESTS_%d = Counter(\"mod%d_requests_total\", \"Requests\", [\"endpoint\", \"method\"])\n", i, i)
+	fmt.Fprintf(&b, "LATENCY_%d = Histogram(\"mod%d_request_duration_seconds\", \"Latency\", [\"endpoint\"])\n", i, i)
+	fmt.Fprintf(&b, "IN_PROGRESS_%d = Gauge(\"mod%d_in_progress\", \"In progress\")\n", i, i)
+	mode := "livesum"
+	if i%50 == 7 {
+		mode = "livesumm"
+	}
+	fmt.Fprintf(&b, "QUEUE_%d = Gauge(\"mod%d_queue\", \"Queue\", multiprocess_mode=%q)\n\n", i, i, mode)
+	for r := 0; r < 12; r++ {
+		fmt.Fprintf(&b, "\n@bp.route(\"/m%d/r%d\", methods=[\"GET\", \"POST\"])\ndef view_%d_%d():\n", i, r, i, r)
+		fmt.Fprintf(&b, "    start = time.time()\n    IN_PROGRESS_%d.inc()\n    try:\n", i)
+		fmt.Fprintf(&b, "        REQUESTS_%d.labels(endpoint=\"r%d\", method=request.method).inc()\n", i, r)
+		b.WriteString("        SHARED_TOTAL.inc()\n")
+		if i > 0 {
+			fmt.Fprintf(&b, "        IN_PROGRESS_%d.inc()\n        IN_PROGRESS_%d.dec()\n", i-1, i-1)
+		}
+		fmt.Fprintf(&b, "        payload = {\"module\": %d, \"route\": %d, \"items\": [x * 2 for x in range(10) if x %% 3]}\n", i, r)
+		b.WriteString("        if request.args.get(\"slow\"):\n            time.sleep(0.01)\n")
+		fmt.Fprintf(&b, "        QUEUE_%d.set(len(payload[\"items\"]))\n        return jsonify(payload)\n", i)
+		fmt.Fprintf(&b, "    finally:\n        IN_PROGRESS_%d.dec()\n        LATENCY_%d.labels(endpoint=\"r%d\").observe(time.time() - start)\n", i, i, r)
+	}
+	return b.String()
+}
+
+// noiseFiles are the cases the prefilter must not get wrong.
+func noiseFiles(n int) map[string]string {
+	out := map[string]string{
+		// Keyword-free importer of an app module (import chains).
+		"app/wsgi_chain.py": "from app.views import mod0000\n\nhandler = mod0000.bp\n",
+		// Uses a metric of another module without naming any library.
+		"app/tasks/cleanup.py": "from app.metrics import SHARED_LIVE\n\n\ndef run():\n    SHARED_LIVE.inc()\n    SHARED_LIVE.dec()\n",
+		// Re-export through a keyword-free package init.
+		"app/tasks/__init__.py": "from app.views.mod0000 import QUEUE_0 as Q\n",
+		"app/tasks/use_q.py":    "from app.tasks import Q\n\n\ndef tick():\n    Q.inc()\n",
+		// Plain utilities.
+		"app/util/strings.py":  "def slug(s):\n    return s.lower().replace(\" \", \"-\")\n",
+		"app/util/timeouts.py": "def f():\n    timeout = 3\n    user = \"x\"\n    return timeout, user\n",
+		// A settings file by content only (two top-level settings).
+		"deploy/settings_like.py": "workers = 2\nthreads = 4\n",
+		// Odd indentation that tree-sitter puts at module level.
+		"deploy/odd_indent.py": "import os\n    workers = 3\n    bind = \"x\"\n",
+		// A config named only by the Procfile's -c, holding only a hook.
+		"deploy/hooks_only.py": "def child_exit(server, worker):\n    pass\n",
+		"Procfile":             "web: gunicorn -c deploy/hooks_only.py wsgi:application\n",
+		// Env gate without any library name.
+		"app/gate.py": "import os\n\nif os.environ.get(\"SERVER_SOFTWARE\", \"\").startswith(\"gunicorn\"):\n    MODE = 1\n",
+		// A run-separately script named by python in a shell file.
+		"scripts/job.py": "import sys\n\nprint(sys.argv)\n",
+		"scripts/run.sh": "#!/bin/sh\npython scripts/job.py\n",
+	}
+	for i := 0; i < n/10+1; i++ {
+		out[fmt.Sprintf("lib/plain%03d.py", i)] = fmt.Sprintf("import os\nimport json\n\n\ndef load_%d(path, timeout=5):\n    with open(path) as f:\n        return json.load(f)\n", i)
+	}
+	return out
+}
