@@ -3,6 +3,8 @@
 package rules
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"strconv"
 	"strings"
 
@@ -31,6 +33,12 @@ func snippetParams(p *d.Project, f *d.File, indent string) snippets.Params {
 			sp.MultiprocDir = e.Value
 			break
 		}
+	}
+	if sp.MultiprocDir == "" {
+		// One directory per checkout: two projects with the same name on one
+		// host must not share (and wipe) each other's files.
+		sum := sha256.Sum256([]byte(p.Root))
+		sp.MultiprocDir = snippets.DefaultMultiprocDir(p.Facts.AppTag) + "-" + hex.EncodeToString(sum[:3])
 	}
 	if f != nil {
 		mod := f.ModuleName()
