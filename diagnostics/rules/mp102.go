@@ -28,7 +28,7 @@ init_metrics(app)
 app.register_blueprint(shop)`,
 	FixDoc: "Inserts the flavour's app block right after `app = Flask(__name__)` (before any blueprint or route " +
 		"registration) and merges its imports; the raw flavour also creates prom_metrics.py next to the app " +
-		"module. Offered only when the app is assigned by a simple statement.",
+		"module. Offered only when the app is assigned by a simple statement; an editor action, not applied by --fix.",
 	Project: true,
 	Run: func(pass *d.Pass) {
 		p := pass.Project
@@ -72,7 +72,8 @@ func appBlockFix(p *d.Project, app *d.AppSite) d.Fix {
 	edits := d.AddImports(f, imports)
 	at := d.LineEndOf(f, c.StmtSpan.End-1)
 	edits = append(edits, d.Edit{Path: f.Path, Span: d.Span{Start: at, End: at}, NewText: block})
-	fix := d.Fix{Title: "Add Prometheus metrics to the app (" + string(sp.Flavour) + " flavour)", Edits: edits}
+	// An action, not a --fix: it adds a feature rather than repairing a bug.
+	fix := d.Fix{Title: "Add Prometheus metrics to the app (" + string(sp.Flavour) + " flavour)", Edits: edits, Unsafe: true}
 	files, err := snippets.AppFiles(sp)
 	if err != nil {
 		return d.Fix{}

@@ -18,7 +18,7 @@ var PreloadWithReload = &d.Rule{
 	Before: `preload_app = True
 reload = True`,
 	After:   `preload_app = True`,
-	FixDoc:  "Removes the `reload = True` line (a development setting) from the config; when either comes from a command line there is no automatic fix.",
+	FixDoc:  "Removes the `reload = True` line (a development setting) from the config; when either comes from a command line there is no automatic fix. Offered as an editor action, not applied by --fix (which of the two to drop is a choice).",
 	Project: true,
 	Applies: func(p *d.Project) bool { return p.Facts.Gunicorn },
 	Run: func(pass *d.Pass) {
@@ -29,7 +29,8 @@ reload = True`,
 		}
 		diag := pass.ReportIn(reload.File, reload.Span, "reload with preload_app: restarted workers are forked from the preloaded master and keep the old code; drop one of them")
 		if a := reload.assign; a != nil && a.TopLevel {
-			diag.AddFix(d.Fix{Title: "Remove reload = True", Edits: []d.Edit{deleteLines(reload.File, a.Span)}})
+			// Unsafe: which of the two to drop is the user's choice.
+			diag.AddFix(d.Fix{Title: "Remove reload = True", Edits: []d.Edit{deleteLines(reload.File, a.Span)}, Unsafe: true})
 		}
 	},
 }
