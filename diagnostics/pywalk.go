@@ -17,8 +17,18 @@ func Summarize(tree *sitter.Tree, src []byte) *Module {
 		}
 	}
 	w.visit(root, scope{topLevel: true})
-	w.m.Errors = syntaxErrors(root, nil)
+	w.m.Errors = syntaxErrors(root, w.m.Errors)
 	return w.m
+}
+
+// hasStatement reports whether a block holds anything but comments.
+func hasStatement(block *sitter.Node) bool {
+	for i := 0; i < int(block.NamedChildCount()); i++ {
+		if block.NamedChild(i).Type() != "comment" {
+			return true
+		}
+	}
+	return false
 }
 
 // syntaxErrors collects the spans of ERROR and MISSING nodes anywhere in the
@@ -77,6 +87,13 @@ func (w *walker) visit(n *sitter.Node, sc scope) {
 	case "comment":
 		w.m.Comments = append(w.m.Comments, Comment{Text: w.text(n), Span: span(n)})
 		return
+	case "block":
+		// tree-sitter accepts a block with no statement ("def f():" at the
+		// end of the file); Python does not. Fixes that insert into such a
+		// body cannot know its indentation and looped in fix-all (FuzzFix).
+		if !hasStatement(n) {
+			w.m.Errors = append(w.m.Errors, span(n))
+		}
 	case "expression_statement", "return_statement", "decorated_definition", "if_statement",
 		"for_statement", "while_statement", "with_statement", "try_statement", "import_statement",
 		"import_from_statement", "raise_statement", "assert_statement", "delete_statement", "global_statement":
