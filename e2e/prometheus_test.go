@@ -133,8 +133,7 @@ type promServer struct {
 // startPrometheus runs a Prometheus with a generated config scraping target every second.
 func startPrometheus(t *testing.T, target string) *promServer {
 	t.Helper()
-	work := t.TempDir()
-	config := fmt.Sprintf(`global:
+	return startPrometheusConfig(t, fmt.Sprintf(`global:
   scrape_interval: 1s
   scrape_timeout: 1s
   evaluation_interval: 1s
@@ -143,7 +142,13 @@ scrape_configs:
     metrics_path: /metrics
     static_configs:
       - targets: [%q]
-`, target)
+`, target))
+}
+
+// startPrometheusConfig runs a Prometheus with the given configuration.
+func startPrometheusConfig(t *testing.T, config string) *promServer {
+	t.Helper()
+	work := t.TempDir()
 	cfgPath := filepath.Join(work, "prometheus.yml")
 	if err := os.WriteFile(cfgPath, []byte(config), 0o644); err != nil {
 		t.Fatal(err)
