@@ -19,8 +19,11 @@ type Result struct {
 	Created map[string][]byte // new files
 	Applied int               // fixes applied over all rounds
 	Rounds  int
-	// Remaining are the findings left after the last round.
+	// Remaining are the findings left after the last round, with spans in
+	// Final's files (not the original ones).
 	Remaining []*diagnostics.Diagnostic
+	// Final is the project with every fix applied.
+	Final *diagnostics.Project
 }
 
 // FixAll applies preferred fixes until nothing changes (bounded by
@@ -37,7 +40,6 @@ func FixAll(ctx context.Context, p *diagnostics.Project, rules []*diagnostics.Ru
 			return nil, fmt.Errorf("fix all: %w", err)
 		}
 		ds := diagnostics.Check(cur, rules, nil)
-		res.Remaining = ds
 		edits, creates, n := pickFixes(cur, ds)
 		if n == 0 {
 			break
@@ -60,9 +62,8 @@ func FixAll(ctx context.Context, p *diagnostics.Project, rules []*diagnostics.Ru
 			res.Changed[f.Path] = f.Src
 		}
 	}
-	if res.Rounds == MaxRounds {
-		res.Remaining = diagnostics.Check(cur, rules, nil)
-	}
+	res.Final = cur
+	res.Remaining = diagnostics.Check(cur, rules, nil)
 	return res, nil
 }
 

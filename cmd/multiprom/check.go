@@ -103,14 +103,14 @@ func runCheck(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		}
 		ds := d.Check(proj, rules.All, t.only)
 		if cf.fix || cf.diff {
-			n, remaining, err := applyFixes(ctx, proj, t, cf, cwd, stdout, stderr)
+			n, remaining, final, err := applyFixes(ctx, proj, t, cf, cwd, stdout, stderr)
 			if err != nil {
 				fmt.Fprintf(stderr, "multiprom check: %v\n", err)
 				return 2
 			}
 			if cf.fix {
 				fixed += n
-				ds = remaining
+				ds, proj = remaining, final
 			} else {
 				pending += n
 			}
@@ -143,10 +143,11 @@ func exitFor(found, exitZero bool) int {
 // applyFixes runs fix-all on a project and writes (--fix) or prints
 // (--diff) the result. It returns the number of fixes and the findings
 // that remain.
-func applyFixes(ctx context.Context, proj *d.Project, t target, cf checkFlags, cwd string, stdout, stderr io.Writer) (int, []*d.Diagnostic, error) {
+// The findings' spans refer to the returned project's files.
+func applyFixes(ctx context.Context, proj *d.Project, t target, cf checkFlags, cwd string, stdout, stderr io.Writer) (int, []*d.Diagnostic, *d.Project, error) {
 	res, err := codeactions.FixAll(ctx, proj, rules.All)
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, nil, err
 	}
 	read := map[string][]byte{}
 	for _, f := range proj.Files {
@@ -163,11 +164,11 @@ func applyFixes(ctx context.Context, proj *d.Project, t target, cf checkFlags, c
 		remaining = kept
 	}
 	if cf.diff {
-		return res.Applied, remaining, codeactions.WriteDiff(stdout, read, res, func(rel string) string { return displayPath(cwd, proj.Root, rel) })
+		return res.Applied, remaining, res.Final, codeactions.WriteDiff(stdout, read, res, func(rel string) string { return displayPath(cwd, proj.Root, rel) })
 	}
 	rep, err := codeactions.Write(proj.Root, read, res)
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, nil, err
 	}
 	for _, rel := range sortedErrKeys(rep.Skipped) {
 		fmt.Fprintf(stderr, "%s: not fixed: %v\n", displayPath(cwd, proj.Root, rel), rep.Skipped[rel])
@@ -181,12 +182,12 @@ func applyFixes(ctx context.Context, proj *d.Project, t target, cf checkFlags, c
 		// Something was left alone: report from the files as they are on disk.
 		scan, err := d.Scan(ctx, proj.Root)
 		if err != nil {
-			return 0, nil, err
+			return 0, nil, nil, err
 		}
 		again := d.NewProject(ctx, scan.Root, scan.Files, proj.Settings)
-		remaining = d.Check(again, rules.All, t.only)
+		return res.Applied, d.Check(again, rules.All, t.only), again, nil
 	}
-	return res.Applied, remaining, nil
+	return res.Applied, remaining, res.Final, nil
 }
 
 func sortedErrKeys(m map[string]error) []string {
