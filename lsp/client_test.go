@@ -16,6 +16,7 @@ import (
 
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
+	"go.uber.org/zap"
 	"go.uber.org/zap/zaptest"
 )
 
@@ -42,7 +43,7 @@ func (e *rpcError) Error() string { return fmt.Sprintf("%d %s", e.Code, e.Messag
 // client is a small JSON-RPC client speaking LSP framing, used both
 // in-process (over pipes) and against the real binary (over its stdio).
 type client struct {
-	t   *testing.T
+	t   testing.TB
 	out io.Writer
 
 	writeMu sync.Mutex
@@ -57,7 +58,7 @@ type client struct {
 	closed    chan struct{}
 }
 
-func newClient(t *testing.T, in io.Reader, out io.Writer) *client {
+func newClient(t testing.TB, in io.Reader, out io.Writer) *client {
 	c := &client{t: t, out: out, waiting: map[string]chan rpcMessage{}, notes: make(chan struct{}, 1), closed: make(chan struct{})}
 	go c.readLoop(bufio.NewReader(in))
 	return c
@@ -285,10 +286,17 @@ type session struct {
 
 func startSession(t *testing.T, opts Options) *session {
 	t.Helper()
+	return startSessionWith(t, opts, zaptest.NewLogger(t))
+}
+
+// startSessionB is a session for benchmarks: no logging.
+func startSessionB(b *testing.B) *session { return startSessionWith(b, Options{}, zap.NewNop()) }
+
+func startSessionWith(t testing.TB, opts Options, logger *zap.Logger) *session {
+	t.Helper()
 	cr, cw := io.Pipe() // client -> server
 	sr, sw := io.Pipe() // server -> client
 	s := &session{done: make(chan error, 1), toSrv: cw, fromSv: sr}
-	logger := zaptest.NewLogger(t)
 	go func() {
 		err := Serve(context.Background(), cr, sw, logger, opts)
 		sw.Close()

@@ -1,0 +1,61 @@
+package lsp
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"go.lsp.dev/uri"
+)
+
+// bigApp is a relevant module of about n lines: gauges, routes, uses.
+func bigApp(n int) string {
+	var b strings.Builder
+	b.WriteString("from flask import Flask\nfrom prometheus_client import Gauge, Counter\n\napp = Flask(__name__)\n")
+	for i := 0; b.Len() < n*40; i++ {
+		fmt.Fprintf(&b, "\nG%d = Gauge(\"g%d\", \"Gauge %d\")\nC%d = Counter(\"c%d\", \"Counter %d\")\n\n\n@app.route(\"/r%d\")\ndef r%d():\n    G%d.inc()\n    C%d.inc()\n    return \"ok\"\n", i, i, i, i, i, i, i, i, i, i)
+	}
+	return b.String()
+}
+
+// BenchmarkEditLatency measures didChange -> publishDiagnostics for a
+// one-character edit in a 5,000-line module, through the protocol.
+func BenchmarkEditLatency(b *testing.B) {
+	root := b.TempDir()
+	os.WriteFile(filepath.Join(root, "gunicorn.conf.py"), []byte("workers = 4\n"), 0o644)
+	text := bigApp(5000)
+	os.WriteFile(filepath.Join(root, "app.py"), []byte(text), 0o644)
+	s := startSessionB(b)
+	s.handshake(root, nil)
+	app := uri.File(filepath.Join(root, "app.py"))
+	s.open(app, 1, text)
+	s.waitDiags(app, "open", func(publishDiagnosticsParams) bool { return true })
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		v := 2 + i
+		if i%2 == 0 {
+			s.change(app, v, map[string]any{"range": rng(0, 0, 0, 0), "text": "#"})
+		} else {
+			s.change(app, v, map[string]any{"range": rng(0, 0, 0, 1), "text": ""})
+		}
+		s.waitDiags(app, "edit", func(p publishDiagnosticsParams) bool { return p.Version != nil && int(*p.Version) == v })
+	}
+}
+
+// BenchmarkOpenLatency is the from-scratch reference: open -> publish.
+func BenchmarkOpenLatency(b *testing.B) {
+	root := b.TempDir()
+	os.WriteFile(filepath.Join(root, "gunicorn.conf.py"), []byte("workers = 4\n"), 0o644)
+	text := bigApp(5000)
+	s := startSessionB(b)
+	s.handshake(root, nil)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		app := uri.File(filepath.Join(root, fmt.Sprintf("app%d.py", i)))
+		s.open(app, 1, text)
+		s.waitDiags(app, "open", func(publishDiagnosticsParams) bool { return true })
+		s.notify("textDocument/didClose", map[string]any{"textDocument": map[string]any{"uri": app}})
+	}
+}
