@@ -13,7 +13,20 @@ import (
 func (s *Server) initialized(ctx context.Context, _ json.RawMessage) (any, error) {
 	s.mu.Lock()
 	watch := s.client.watchFiles
+	folders := append([]*workspace(nil), s.folders...)
 	s.mu.Unlock()
+	// Scan now, while the client is still opening its first document: the
+	// first publish then waits only for what is left of the scan.
+	if len(folders) > 0 && s.track() {
+		go func() {
+			defer s.wg.Done()
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			for _, ws := range folders {
+				s.ensureScanned(s.ctx, ws)
+			}
+		}()
+	}
 	if watch && s.track() {
 		// A request to the client: its answer comes through the read loop,
 		// so it must not be awaited on the read goroutine.
