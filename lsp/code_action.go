@@ -28,6 +28,14 @@ func (s *Server) codeAction(ctx context.Context, raw json.RawMessage) (any, erro
 		return []codeAction{}, nil
 	}
 	s.ensureChecked(ctx, d)
+	if editsOtherFiles(d) {
+		// Cached per-file findings stay valid while this document and the
+		// facts are unchanged, but a fix that edits another file carries
+		// spans of that file as it was then: recompute against the current
+		// project before offering it.
+		d.checked = false
+		s.checkWorkspace(ctx, d.ws, false)
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -158,4 +166,19 @@ func (s *Server) disableAction(d *document, f *diagnostics.Diagnostic, lspDiag p
 		Diagnostics: []protocol.Diagnostic{lspDiag},
 		Edit:        b.build(),
 	}, true
+}
+
+// editsOtherFiles reports whether a per-file finding of d has a fix that
+// edits a file other than d itself.
+func editsOtherFiles(d *document) bool {
+	for _, f := range d.perFile {
+		for _, fix := range f.Fixes {
+			for _, e := range fix.Edits {
+				if e.Path != d.rel {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
