@@ -19,13 +19,23 @@ var parserPool = sync.Pool{New: func() any {
 
 // ParsePython parses src, reusing old (already edited with Tree.Edit) for an
 // incremental parse when it is not nil.
+//
+// The parse itself is not cancellable: go-tree-sitter's ParseCtx watches the
+// context from a goroutine that can set the parser's cancel flag after the
+// parse has finished, and nothing clears that flag, so a pooled parser would
+// fail every later parse. A parse is bounded by the file size limit, so the
+// context is checked before parsing instead.
 func ParsePython(ctx context.Context, old *sitter.Tree, src []byte) (*sitter.Tree, error) {
-	p := parserPool.Get().(*sitter.Parser)
-	defer parserPool.Put(p)
-	tree, err := p.ParseCtx(ctx, old, src)
-	if err != nil {
-		p.Reset()
+	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("parse python: %w", err)
 	}
+	p := parserPool.Get().(*sitter.Parser)
+	tree, err := p.ParseCtx(context.Background(), old, src)
+	if err != nil {
+		// A parser in an unknown state is not given back.
+		p.Close()
+		return nil, fmt.Errorf("parse python: %w", err)
+	}
+	parserPool.Put(p)
 	return tree, nil
 }

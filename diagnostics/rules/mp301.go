@@ -30,6 +30,10 @@ var GaugeWithoutMode = &d.Rule{
 				missing = append(missing, decl)
 			}
 		}
+		var every d.Fix // "set every Gauge in this file": built once, shared by each finding
+		if len(missing) > 1 {
+			every = allGaugesFix(pass.Project, f, missing)
+		}
 		for _, decl := range missing {
 			preferred := preferredMode(pass.Project, decl)
 			name, _ := decl.NameArg()
@@ -42,7 +46,7 @@ var GaugeWithoutMode = &d.Rule{
 				}
 			}
 			if len(missing) > 1 {
-				diag.AddFix(allGaugesFix(pass.Project, f, missing))
+				diag.AddFix(every)
 			}
 		}
 	},
