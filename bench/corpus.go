@@ -132,3 +132,15 @@ func noiseFiles(n int) map[string]string {
 	}
 	return out
 }
+
+// BigModule is one relevant module of about n lines: blueprint routes that
+// use prometheus metrics, with a comment line in every block for edits.
+func BigModule(n int) string {
+	var b strings.Builder
+	b.WriteString("from flask import Blueprint, request\nfrom prometheus_client import Counter, Gauge\n\nbp = Blueprint(\"big\", __name__)\n")
+	b.WriteString("HITS = Counter(\"big_hits_total\", \"Hits\", [\"route\"])\nBUSY = Gauge(\"big_busy\", \"Busy\")\n\n")
+	for i := 0; strings.Count(b.String(), "\n") < n; i++ {
+		fmt.Fprintf(&b, "\n# note %d\n@bp.route(\"/r%d\")\ndef route_%d():\n    BUSY.inc()\n    try:\n        HITS.labels(route=\"r%d\").inc()\n        return {\"n\": %d, \"q\": request.args.get(\"q\")}\n    finally:\n        BUSY.dec()\n", i, i, i, i, i)
+	}
+	return b.String()
+}

@@ -1,0 +1,52 @@
+package bench
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	d "github.com/multiprom/multiprom/diagnostics"
+)
+
+// ParseOnly reads every .py file under dir and parses it with tree-sitter
+// on all cores, nothing else: the floor the check is compared with. It
+// returns the elapsed time (reading included, as the check reads too).
+func ParseOnly(dir string) time.Duration {
+	t := time.Now()
+	var paths []string
+	_ = filepath.WalkDir(dir, func(p string, e os.DirEntry, err error) error {
+		if err == nil && !e.IsDir() && strings.HasSuffix(p, ".py") {
+			paths = append(paths, p)
+		}
+		return nil
+	})
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(paths) {
+					return
+				}
+				src, err := os.ReadFile(paths[i])
+				if err != nil {
+					continue
+				}
+				tree, err := d.ParsePython(context.Background(), nil, src)
+				if err == nil {
+					tree.Close()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return time.Since(t)
+}
