@@ -23,6 +23,7 @@ func runServe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fl.Bool("stdio", true, "communicate over stdin/stdout (the default; accepted because editors pass it)")
 	logFile := fl.String("log-file", "", "write logs to this file instead of stderr")
 	logLevel := fl.String("log-level", "info", "log level: debug, info, warn, error")
+	debounce := fl.Duration("debounce", 0, "delay before checking after an edit (0: the default 50ms; negative: none)")
 	if err := fl.Parse(args); err != nil {
 		return 2
 	}
@@ -48,7 +49,7 @@ func runServe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := lsp.Serve(ctx, stdin, stdout, logger, lsp.Options{Version: version}); err != nil {
+	if err := lsp.Serve(ctx, stdin, stdout, logger, lsp.Options{Version: version, Debounce: *debounce}); err != nil {
 		logger.Info("server stopped", zap.Error(err))
 		return 1
 	}
