@@ -64,7 +64,7 @@ func (s *Server) codeAction(ctx context.Context, raw json.RawMessage) (any, erro
 					Title:       fix.Title,
 					Kind:        protocol.QuickFix,
 					Diagnostics: []protocol.Diagnostic{lspDiag},
-					IsPreferred: i == 0,
+					IsPreferred: i == 0 && !fix.Unsafe,
 					Edit:        b.build(),
 				})
 			}
@@ -90,6 +90,11 @@ func (s *Server) codeAction(ctx context.Context, raw json.RawMessage) (any, erro
 		}
 		actions = append(actions, a)
 	}
+	// Set-up steps are offered only when asked for by kind: they are
+	// project-wide and would crowd the light bulb of every line.
+	if len(p.Context.Only) > 0 {
+		actions = append(actions, s.setupActions(d, want)...)
+	}
 	return actions, nil
 }
 
@@ -109,7 +114,7 @@ func kindWanted(kind protocol.CodeActionKind, only []protocol.CodeActionKind) bo
 
 func fixable(ds []*diagnostics.Diagnostic) bool {
 	for _, d := range ds {
-		if len(d.Fixes) > 0 {
+		if d.Fixable() {
 			return true
 		}
 	}

@@ -101,7 +101,7 @@ func (s *Server) capabilities(enc PositionEncodingKind) *initializeResult {
 	var actions any = true
 	if s.client.literalActions {
 		actions = &codeActionOptions{
-			CodeActionKinds: []protocol.CodeActionKind{protocol.QuickFix, SourceFixAll, SourceFixAllMultiprom},
+			CodeActionKinds: []protocol.CodeActionKind{protocol.QuickFix, SourceFixAll, SourceFixAllMultiprom, SourceMultiprom},
 			ResolveProvider: true,
 		}
 	}

@@ -41,7 +41,7 @@ func TestFixAllResolvedLazily(t *testing.T) {
 	var actions []wireAction
 	s.mustCall("textDocument/codeAction", map[string]any{
 		"textDocument": map[string]any{"uri": app}, "range": d.Range,
-		"context": map[string]any{"diagnostics": []protocol.Diagnostic{}, "only": []string{"source"}},
+		"context": map[string]any{"diagnostics": []protocol.Diagnostic{}, "only": []string{"source.fixAll"}},
 	}, &actions)
 	if len(actions) != 1 || actions[0].Edit != nil || len(actions[0].Data) == 0 {
 		t.Fatalf("want one unresolved fix-all action, got %+v", actions)
