@@ -30,6 +30,7 @@ func Check(p *Project, rules []*Rule, only map[string]bool) []*Diagnostic {
 			out = append(out, runRule(r, p, f)...)
 		}
 	}
+	unsound := unsoundFiles(p)
 	kept := out[:0]
 	for _, d := range out {
 		if only != nil && !only[d.Path] {
@@ -40,7 +41,7 @@ func Check(p *Project, rules []*Rule, only map[string]bool) []*Diagnostic {
 			continue
 		}
 		d.Severity = p.Settings.SeverityFor(d.Rule.Code, d.Severity)
-		d.Fixes = fixesOnSoundFiles(p, d.Fixes)
+		d.Fixes = fixesOnSoundFiles(unsound, d.Fixes)
 		kept = append(kept, d)
 	}
 	SortDiagnostics(kept)
@@ -52,12 +53,17 @@ func Check(p *Project, rules []*Rule, only map[string]bool) []*Diagnostic {
 // error recovery, so an edit may land inside an unclosed bracket or string:
 // it would break the file further, and fix-all would re-apply it every
 // round because the fixed construct never appears (found by FuzzFix).
-func fixesOnSoundFiles(p *Project, fixes []Fix) []Fix {
+// unsound is the set of such files; when it is empty nothing is scanned
+// (a project-wide fix can carry thousands of edits per finding).
+func fixesOnSoundFiles(unsound map[string]bool, fixes []Fix) []Fix {
+	if len(unsound) == 0 {
+		return fixes
+	}
 	kept := fixes[:0]
 	for _, fx := range fixes {
 		sound := true
 		for _, e := range fx.Edits {
-			if f := p.File(e.Path); f != nil && f.Kind == KindPython && (f.Py == nil || len(f.Py.Errors) > 0) {
+			if unsound[e.Path] {
 				sound = false
 				break
 			}
@@ -67,6 +73,17 @@ func fixesOnSoundFiles(p *Project, fixes []Fix) []Fix {
 		}
 	}
 	return kept
+}
+
+// unsoundFiles are the Python files that did not parse cleanly.
+func unsoundFiles(p *Project) map[string]bool {
+	out := map[string]bool{}
+	for _, f := range p.Files {
+		if f.Kind == KindPython && (f.Py == nil || len(f.Py.Errors) > 0) {
+			out[f.Path] = true
+		}
+	}
+	return out
 }
 
 // runRule runs one rule, turning a panic in it into an internal-error

@@ -15,10 +15,9 @@ import (
 // re-applied by every fix-all round (found by FuzzFix).
 func AddKeyword(f *File, c *Call, name, value string) Edit {
 	args := c.ArgsSpan
-	inner := f.Text(Span{args.Start + 1, args.End - 1})
 	kw := name + "=" + value
 	if len(c.Args) == 0 {
-		if strings.TrimSpace(inner) == "" {
+		if strings.TrimSpace(f.Text(Span{args.Start + 1, args.End - 1})) == "" {
 			return Edit{Path: f.Path, Span: Span{args.Start + 1, args.End - 1}, NewText: kw}
 		}
 		// Only comments (or a bare generator) inside: put it first.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -56,6 +57,22 @@ type ScanOptions struct {
 // walked at all.
 func Scan(ctx context.Context, root string) (*ScanResult, error) {
 	return ScanWith(ctx, root, ScanOptions{})
+}
+
+// readAtMost reads up to limit+1 bytes of a file, so a file that grows
+// between the size check and the read (a log being written) cannot make the
+// scan read without bound; the caller rejects more than limit.
+func readAtMost(p string, limit int64) ([]byte, error) {
+	fh, err := os.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	src, err := io.ReadAll(io.LimitReader(fh, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", p, err)
+	}
+	return src, nil
 }
 
 // ScanWith is Scan with options.
@@ -305,14 +322,19 @@ func readFile(root, p string) (*File, *Problem) {
 		return nil, &Problem{rel, fmt.Sprintf("cannot read: %v", unwrapPathErr(err))}
 	}
 	if !info.Mode().IsRegular() {
-		return nil, nil
+		// A FIFO, socket or device named like a project file: never opened
+		// (reading a FIFO blocks until someone writes to it).
+		return nil, &Problem{rel, fmt.Sprintf("skipped: not a regular file (%s)", info.Mode().Type())}
 	}
 	if info.Size() > MaxFileSize {
 		return nil, &Problem{rel, fmt.Sprintf("skipped: %d bytes is larger than the %d MiB limit", info.Size(), MaxFileSize>>20)}
 	}
-	src, err := os.ReadFile(p)
+	src, err := readAtMost(p, MaxFileSize)
 	if err != nil {
 		return nil, &Problem{rel, fmt.Sprintf("cannot read: %v", unwrapPathErr(err))}
+	}
+	if len(src) > MaxFileSize {
+		return nil, &Problem{rel, fmt.Sprintf("skipped: larger than the %d MiB limit", MaxFileSize>>20)}
 	}
 	f := &File{Path: rel, Kind: Classify(rel), Src: src}
 	if f.Kind == KindPython {
