@@ -55,6 +55,12 @@ func markDeadLines(p *d.Project, workerVar string) []string {
 }
 
 func insertMarkDeadFix(p *d.Project, f *d.File, h *d.FuncDef) d.Fix {
+	if strings.TrimSpace(f.Text(d.Span{Start: d.LineStartOf(f, h.BodySpan.Start), End: h.BodySpan.Start})) != "" {
+		// A one-line suite (`def child_exit(server, worker): pass`): lines
+		// added after it would land at module level, and fix-all re-added
+		// them every round (found by FuzzFix). No fix.
+		return d.Fix{}
+	}
 	worker := "worker"
 	if len(h.Params) > 1 && h.Params[1].Name != "" {
 		worker = h.Params[1].Name
