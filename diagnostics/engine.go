@@ -30,7 +30,7 @@ func Check(p *Project, rules []*Rule, only map[string]bool) []*Diagnostic {
 			out = append(out, runRule(r, p, f)...)
 		}
 	}
-	unsound := unsoundFiles(p)
+	unsound, seen := unsoundFiles(p), map[editsKey]bool{}
 	kept := out[:0]
 	for _, d := range out {
 		if only != nil && !only[d.Path] {
@@ -41,7 +41,7 @@ func Check(p *Project, rules []*Rule, only map[string]bool) []*Diagnostic {
 			continue
 		}
 		d.Severity = p.Settings.SeverityFor(d.Rule.Code, d.Severity)
-		d.Fixes = fixesOnSoundFiles(unsound, d.Fixes)
+		d.Fixes = fixesOnSoundFiles(unsound, seen, d.Fixes)
 		kept = append(kept, d)
 	}
 	SortDiagnostics(kept)
@@ -55,24 +55,46 @@ func Check(p *Project, rules []*Rule, only map[string]bool) []*Diagnostic {
 // round because the fixed construct never appears (found by FuzzFix).
 // unsound is the set of such files; when it is empty nothing is scanned
 // (a project-wide fix can carry thousands of edits per finding).
-func fixesOnSoundFiles(unsound map[string]bool, fixes []Fix) []Fix {
+//
+// seen remembers the answer per edit slice: a project-wide fix attaches the
+// same slice of one edit per gauge to every gauge's finding, and checking
+// it again for each finding was quadratic (10,000 gauges: seconds).
+func fixesOnSoundFiles(unsound map[string]bool, seen map[editsKey]bool, fixes []Fix) []Fix {
 	if len(unsound) == 0 {
 		return fixes
 	}
 	kept := fixes[:0]
 	for _, fx := range fixes {
 		sound := true
-		for _, e := range fx.Edits {
-			if unsound[e.Path] {
-				sound = false
-				break
+		if len(fx.Edits) > 0 {
+			key := editsKey{&fx.Edits[0], len(fx.Edits)}
+			s, ok := seen[key]
+			if !ok {
+				s = editsSound(unsound, fx.Edits)
+				seen[key] = s
 			}
+			sound = s
 		}
 		if sound {
 			kept = append(kept, fx)
 		}
 	}
 	return kept
+}
+
+// editsKey identifies a slice of edits by its first element and length.
+type editsKey struct {
+	first *Edit
+	n     int
+}
+
+func editsSound(unsound map[string]bool, edits []Edit) bool {
+	for _, e := range edits {
+		if unsound[e.Path] {
+			return false
+		}
+	}
+	return true
 }
 
 // unsoundFiles are the Python files that did not parse cleanly.

@@ -28,18 +28,30 @@ type Position struct {
 type LineIndex struct {
 	src    []byte
 	starts []int // byte offset of the start of each line
+	// ascii marks lines without a byte >= 0x80, where a column is the same
+	// in every encoding and needs no walk: a minified one-line file with
+	// thousands of findings would otherwise cost line length per finding.
+	ascii []bool
 }
 
 // NewLineIndex indexes src. Lines end at "\n"; a "\r" before it belongs to
 // the line's terminator, so CRLF files get the same lines as LF files.
 func NewLineIndex(src []byte) *LineIndex {
 	starts := make([]int, 1, 64)
+	ascii := make([]bool, 0, 64)
+	lineASCII := true
 	for i, b := range src {
-		if b == '\n' {
+		switch {
+		case b == '\n':
 			starts = append(starts, i+1)
+			ascii = append(ascii, lineASCII)
+			lineASCII = true
+		case b >= 0x80:
+			lineASCII = false
 		}
 	}
-	return &LineIndex{src: src, starts: starts}
+	ascii = append(ascii, lineASCII)
+	return &LineIndex{src: src, starts: starts, ascii: ascii}
 }
 
 // LineCount is the number of lines (a trailing newline opens an empty line).
@@ -83,6 +95,9 @@ func (x *LineIndex) Position(off int, enc Encoding) Position {
 	}
 	line := x.Line(off)
 	start := x.starts[line]
+	if x.ascii[line] {
+		return Position{Line: line, Col: off - start}
+	}
 	return Position{Line: line, Col: columnOf(x.src[start:off], enc)}
 }
 
@@ -100,6 +115,9 @@ func (x *LineIndex) Offset(p Position, enc Encoding) int {
 	start, end := x.starts[p.Line], x.lineEnd(p.Line)
 	if p.Col <= 0 {
 		return start
+	}
+	if x.ascii[p.Line] {
+		return start + min(p.Col, end-start)
 	}
 	col := 0
 	for i := start; i < end; {
