@@ -61,7 +61,8 @@ type File struct {
 	Src  []byte
 	Py   *Module // Python files only; nil when the file could not be parsed
 
-	lines *LineIndex
+	lines   *LineIndex
+	modName string // ModuleName, set once by NewProject (it is asked for often)
 }
 
 // Lines returns the file's line index, built on first use.
@@ -83,7 +84,14 @@ func (f *File) Text(s Span) string {
 // ModuleName is the dotted Python module name of a .py file relative to the
 // root ("pkg/__init__.py" -> "pkg", "pkg/views.py" -> "pkg.views").
 func (f *File) ModuleName() string {
-	p := strings.TrimSuffix(f.Path, ".py")
+	if f.modName != "" {
+		return f.modName
+	}
+	return moduleNameOf(f.Path)
+}
+
+func moduleNameOf(path string) string {
+	p := strings.TrimSuffix(path, ".py")
 	p = strings.TrimSuffix(p, "/__init__")
 	p = strings.TrimPrefix(p, "src/")
 	return strings.ReplaceAll(p, "/", ".")

@@ -255,7 +255,29 @@ func (p *Project) MetricUses(d *MetricDecl) []*Call {
 
 type moduleTable struct {
 	byName map[string]*File
-	files  []*File
+	// bySuffix maps every proper dotted suffix of a module name ("b.c" and
+	// "c" for "a.b.c") to its file, or to nil when several files share it.
+	bySuffix map[string]*File
+}
+
+func newModuleTable(files []*File) *moduleTable {
+	t := &moduleTable{byName: map[string]*File{}, bySuffix: map[string]*File{}}
+	for _, f := range files {
+		name := f.ModuleName()
+		t.byName[name] = f
+		for i := 0; i < len(name); i++ {
+			if name[i] != '.' {
+				continue
+			}
+			suffix := name[i+1:]
+			if prev, seen := t.bySuffix[suffix]; seen && prev != f {
+				t.bySuffix[suffix] = nil // ambiguous
+			} else {
+				t.bySuffix[suffix] = f
+			}
+		}
+	}
+	return t
 }
 
 // resolve finds the project file of a dotted module name: exact, or the one
@@ -268,25 +290,13 @@ func (t *moduleTable) resolve(name string) *File {
 	if f := t.byName[name]; f != nil {
 		return f
 	}
-	var found *File
-	for _, f := range t.files {
-		if strings.HasSuffix(f.ModuleName(), "."+name) {
-			if found != nil {
-				return nil // ambiguous
-			}
-			found = f
-		}
-	}
-	return found
+	return t.bySuffix[name]
 }
 
 func buildMetricIndex(p *Project) *MetricIndex {
 	ix := &MetricIndex{byFile: map[*File][]*MetricDecl{}, uses: map[*Call][]*Call{}, owner: map[*Call]*MetricDecl{}, file: map[*Call]*File{}}
 	files := p.PythonFiles()
-	mods := &moduleTable{byName: map[string]*File{}, files: files}
-	for _, f := range files {
-		mods.byName[f.ModuleName()] = f
-	}
+	mods := newModuleTable(files)
 	// exports: module-level names bound to a metric, per file.
 	exports := map[*File]map[string]*MetricDecl{}
 	for _, f := range files {

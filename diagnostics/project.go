@@ -18,7 +18,8 @@ type Project struct {
 	// not findings; the CLI prints them on stderr.
 	Problems []Problem
 
-	byPath map[string]*File
+	byPath   map[string]*File
+	byModule map[string]*File // dotted module name -> the first file (path order)
 
 	// metricsOnce guards metrics, the lazily built metric index (Metrics()).
 	metricsOnce sync.Once
@@ -35,11 +36,17 @@ type Problem struct {
 // files without a summary are parsed here. Editor settings win over
 // pyproject.toml's [tool.multiprom].
 func NewProject(ctx context.Context, root string, files []*File, editor Settings) *Project {
-	p := &Project{Root: root, byPath: make(map[string]*File, len(files))}
+	p := &Project{Root: root, byPath: make(map[string]*File, len(files)), byModule: map[string]*File{}}
 	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
 	p.Files = files
 	for _, f := range files {
 		p.byPath[f.Path] = f
+		if f.Kind == KindPython {
+			f.modName = moduleNameOf(f.Path)
+			if _, dup := p.byModule[f.modName]; !dup {
+				p.byModule[f.modName] = f
+			}
+		}
 		if f.Kind == KindPython && f.Py == nil {
 			if err := f.Parse(ctx); err != nil {
 				p.Problems = append(p.Problems, Problem{f.Path, err.Error()})
@@ -98,11 +105,4 @@ func (p *Project) PythonFiles() []*File {
 
 // ModuleFile resolves a dotted module name to a project file
 // ("pkg.metrics" -> pkg/metrics.py or pkg/metrics/__init__.py).
-func (p *Project) ModuleFile(mod string) *File {
-	for _, f := range p.Files {
-		if f.Kind == KindPython && f.ModuleName() == mod {
-			return f
-		}
-	}
-	return nil
-}
+func (p *Project) ModuleFile(mod string) *File { return p.byModule[mod] }
