@@ -21,6 +21,21 @@ func Summarize(tree *sitter.Tree, src []byte) *Module {
 	return w.m
 }
 
+// loneComma records a syntax error for "f(,)", "class A(,):" and "{,}":
+// tree-sitter takes them for empty lists, Python rejects them, and a fix
+// adding the first argument produced "f(x=1,,)" (found by FuzzFix).
+func (w *walker) loneComma(n *sitter.Node) {
+	if n.NamedChildCount() > 0 && hasStatement(n) {
+		return
+	}
+	for i := 0; i < int(n.ChildCount()); i++ {
+		if c := n.Child(i); !c.IsNamed() && c.Type() == "," {
+			w.m.Errors = append(w.m.Errors, span(n))
+			return
+		}
+	}
+}
+
 // hasStatement reports whether a block holds anything but comments.
 func hasStatement(block *sitter.Node) bool {
 	for i := 0; i < int(block.NamedChildCount()); i++ {
@@ -99,6 +114,8 @@ func (w *walker) visit(n *sitter.Node, sc scope) {
 	case "comment":
 		w.m.Comments = append(w.m.Comments, Comment{Text: w.text(n), Span: span(n)})
 		return
+	case "dictionary":
+		w.loneComma(n)
 	case "block":
 		// tree-sitter accepts a block with no statement ("def f():" at the
 		// end of the file); Python does not. Fixes that insert into such a
@@ -266,6 +283,7 @@ func (w *walker) class(n *sitter.Node, sc scope) {
 		c.Name = w.text(name)
 	}
 	if sup := n.ChildByFieldName("superclasses"); sup != nil {
+		w.loneComma(sup)
 		for i := 0; i < int(sup.NamedChildCount()); i++ {
 			c.Bases = append(c.Bases, w.text(sup.NamedChild(i)))
 		}
@@ -455,6 +473,7 @@ func (w *walker) callOf(n *sitter.Node, sc scope) *Call {
 	}
 	w.m.Calls = append(w.m.Calls, c)
 	if args := n.ChildByFieldName("arguments"); args != nil {
+		w.loneComma(args)
 		c.ArgsSpan = span(args)
 		if args.Type() == "argument_list" {
 			for i := 0; i < int(args.NamedChildCount()); i++ {
