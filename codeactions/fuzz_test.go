@@ -1,12 +1,16 @@
 package codeactions_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -227,4 +231,115 @@ func FuzzFixProject(f *testing.F) {
 		}
 		checkFixes(t, files)
 	})
+}
+
+// TestFixCorpusCompiles replays every FuzzFix input (the committed seeds,
+// plus a local corpus directory named by MULTIPROM_FUZZ_CORPUS, e.g. go's
+// fuzz cache after a long run) and asks CPython, not tree-sitter, whether
+// fix-all keeps each Python file that compiled compiling. tree-sitter is
+// more lenient than Python ("f(,)", "def f(): at EOF"), so the fuzz
+// target's own oracle can miss what this one catches.
+func TestFixCorpusCompiles(t *testing.T) {
+	python := "/usr/bin/python3"
+	if _, err := os.Stat(python); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("%s is required under CI: %v", python, err)
+		}
+		t.Skipf("no %s", python)
+	}
+	dirs := []string{filepath.Join("testdata", "fuzz", "FuzzFix")}
+	if extra := os.Getenv("MULTIPROM_FUZZ_CORPUS"); extra != "" {
+		dirs = append(dirs, extra)
+	}
+	type item struct {
+		Name   string `json:"name"`
+		Before []byte `json:"before"`
+		After  []byte `json:"after"`
+		input  string
+	}
+	var items []item
+	for _, dir := range dirs {
+		entries, _ := os.ReadDir(dir)
+		for _, e := range entries {
+			which, data, ok := readFuzzInput(filepath.Join(dir, e.Name()))
+			if !ok {
+				continue
+			}
+			files := map[string][]byte{}
+			for n, src := range companions {
+				files[n] = []byte(src)
+			}
+			files[fixNames[int(which)%len(fixNames)]] = data
+			res, err := codeactions.FixAll(context.Background(), newProject(files), rules.All)
+			if err != nil {
+				t.Fatalf("%s: %v", e.Name(), err)
+			}
+			for name, after := range res.Changed {
+				if d.Classify(name) == d.KindPython {
+					items = append(items, item{Name: name, Before: files[name], After: after, input: e.Name()})
+				}
+			}
+		}
+	}
+	if len(items) == 0 {
+		t.Fatal("no fixed Python files in the corpus")
+	}
+	in, err := json.Marshal(items)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const script = `
+import base64, json, sys
+def ok(src, name):
+    try:
+        compile(base64.b64decode(src), name, "exec")
+        return True
+    except (SyntaxError, ValueError):
+        return False
+json.dump([[ok(i["before"], i["name"]), ok(i["after"], i["name"])] for i in json.load(sys.stdin)], sys.stdout)
+`
+	cmd := exec.Command(python, "-c", script)
+	cmd.Stdin = bytes.NewReader(in)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("python: %v", err)
+	}
+	var verdicts [][2]bool
+	if err := json.Unmarshal(out, &verdicts); err != nil || len(verdicts) != len(items) {
+		t.Fatalf("python answered %s (%v)", out, err)
+	}
+	compiled := 0
+	for i, v := range verdicts {
+		if v[0] {
+			compiled++
+		}
+		if v[0] && !v[1] {
+			t.Errorf("%s: %s compiled before fix-all and not after:\n--- before\n%s\n--- after\n%s", items[i].input, items[i].Name, items[i].Before, items[i].After)
+		}
+	}
+	t.Logf("%d fixed Python files, %d of them compiled before the fix", len(items), compiled)
+}
+
+// readFuzzInput decodes a "go test fuzz v1" file of FuzzFix (a byte and a
+// []byte).
+func readFuzzInput(path string) (uint8, []byte, bool) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return 0, nil, false
+	}
+	lines := strings.SplitN(string(raw), "\n", 3)
+	if len(lines) < 3 || lines[0] != "go test fuzz v1" {
+		return 0, nil, false
+	}
+	b, ok1 := strings.CutPrefix(strings.TrimSpace(lines[1]), "byte(")
+	s, ok2 := strings.CutPrefix(strings.TrimSpace(lines[2]), "[]byte(")
+	if !ok1 || !ok2 {
+		return 0, nil, false
+	}
+	r, err1 := strconv.Unquote(strings.TrimSuffix(b, ")"))
+	data, err2 := strconv.Unquote(strings.TrimSuffix(s, ")"))
+	if err1 != nil || err2 != nil || len(r) == 0 {
+		return 0, nil, false
+	}
+	return r[0], []byte(data), true
 }
