@@ -17,6 +17,8 @@ type Module struct {
 	Statements []Span
 	// Errors are spans of syntax errors (ERROR and MISSING nodes).
 	Errors []Span
+
+	importByLocal map[string]*Import // see importOf
 }
 
 // Expr is an expression as rules need it: its kind, its source text and,
@@ -222,15 +224,38 @@ func (m *Module) Qualify(name string) string {
 	if i := strings.IndexByte(name, '.'); i >= 0 {
 		head, rest = name[:i], name[i:]
 	}
+	im := m.importOf(head)
+	if im == nil {
+		return name
+	}
+	if im.Name == "" && im.Alias == "" {
+		return name // `import a.b` binds a; the dotted use is already qualified
+	}
+	return im.Qualified() + rest
+}
+
+// importOf returns the first import binding local, through an index built
+// by Summarize (Qualify runs for every call of every rule).
+func (m *Module) importOf(local string) *Import {
+	if m.importByLocal != nil {
+		return m.importByLocal[local]
+	}
 	for _, im := range m.Imports {
-		if im.Local() == head {
-			if im.Name == "" && im.Alias == "" {
-				return name // `import a.b` binds a; the dotted use is already qualified
-			}
-			return im.Qualified() + rest
+		if im.Local() == local {
+			return im
 		}
 	}
-	return name
+	return nil
+}
+
+// indexImports builds the index importOf reads; the first binding wins.
+func (m *Module) indexImports() {
+	m.importByLocal = make(map[string]*Import, len(m.Imports))
+	for _, im := range m.Imports {
+		if _, ok := m.importByLocal[im.Local()]; !ok {
+			m.importByLocal[im.Local()] = im
+		}
+	}
 }
 
 // CallsTo returns the calls whose qualified callee is one of names (exact

@@ -9,7 +9,7 @@ import (
 // Summarize walks a parsed Python tree once and builds its Module.
 func Summarize(tree *sitter.Tree, src []byte) *Module {
 	w := &walker{src: src, str: string(src), m: &Module{}, rightCall: map[Span]string{}}
-	root := tree.RootNode()
+	root := flatten(tree, len(src)).root()
 	for i := 0; i < int(root.NamedChildCount()); i++ {
 		st := root.NamedChild(i)
 		if st.Type() != "comment" {
@@ -18,13 +18,14 @@ func Summarize(tree *sitter.Tree, src []byte) *Module {
 	}
 	w.visit(root, scope{topLevel: true})
 	w.m.Errors = syntaxErrors(root, w.m.Errors)
+	w.m.indexImports()
 	return w.m
 }
 
 // loneComma records a syntax error for "f(,)", "class A(,):" and "{,}":
 // tree-sitter takes them for empty lists, Python rejects them, and a fix
 // adding the first argument produced "f(x=1,,)" (found by FuzzFix).
-func (w *walker) loneComma(n *sitter.Node) {
+func (w *walker) loneComma(n *fnode) {
 	if n.NamedChildCount() > 0 && hasStatement(n) {
 		return
 	}
@@ -37,7 +38,7 @@ func (w *walker) loneComma(n *sitter.Node) {
 }
 
 // hasStatement reports whether a block holds anything but comments.
-func hasStatement(block *sitter.Node) bool {
+func hasStatement(block *fnode) bool {
 	for i := 0; i < int(block.NamedChildCount()); i++ {
 		if block.NamedChild(i).Type() != "comment" {
 			return true
@@ -52,7 +53,7 @@ func hasStatement(block *sitter.Node) bool {
 // one of them still makes the file unsound for fixes (FuzzFix found
 // "from m import (0 Gauge )" summarised with no errors). Clean subtrees are
 // not entered (HasError covers the node and all its descendants).
-func syntaxErrors(n *sitter.Node, out []Span) []Span {
+func syntaxErrors(n *fnode, out []Span) []Span {
 	if n.IsError() || n.IsMissing() {
 		return append(out, span(n))
 	}
@@ -60,7 +61,7 @@ func syntaxErrors(n *sitter.Node, out []Span) []Span {
 		return out
 	}
 	before := len(out)
-	eachChild(n, func(c *sitter.Node) { out = syntaxErrors(c, out) })
+	eachChild(n, func(c *fnode) { out = syntaxErrors(c, out) })
 	if len(out) == before {
 		// The error is a hidden node no child walk reaches: a MISSING
 		// _newline between two statements ("x=0def f():"). Blame n.
@@ -102,11 +103,11 @@ func (s scope) withCond(text string, els bool) scope {
 	return s
 }
 
-func span(n *sitter.Node) Span { return Span{int(n.StartByte()), int(n.EndByte())} }
+func span(n *fnode) Span { return Span{int(n.StartByte()), int(n.EndByte())} }
 
-func (w *walker) text(n *sitter.Node) string { return w.str[n.StartByte():n.EndByte()] }
+func (w *walker) text(n *fnode) string { return w.str[n.StartByte():n.EndByte()] }
 
-func (w *walker) visit(n *sitter.Node, sc scope) {
+func (w *walker) visit(n *fnode, sc scope) {
 	// Type() is a cgo call that allocates a Go string: ask once (profile:
 	// Node.Type was 9% of a corpus check).
 	typ := n.Type()
@@ -174,34 +175,18 @@ func (w *walker) visit(n *sitter.Node, sc scope) {
 	w.children(n, inner)
 }
 
-func (w *walker) children(n *sitter.Node, sc scope) {
-	eachChild(n, func(c *sitter.Node) {
+func (w *walker) children(n *fnode, sc scope) {
+	eachChild(n, func(c *fnode) {
 		if c.IsNamed() || c.IsMissing() {
 			w.visit(c, sc)
 		}
 	})
 }
 
-// eachChild calls fn for every child of n in order. Node.Child(i) walks
-// from the first child, so on a node with many children (an ERROR node
-// holding 10,000 unclosed "(") indexing is quadratic; such nodes are walked
-// with a cursor instead.
-func eachChild(n *sitter.Node, fn func(*sitter.Node)) {
-	count := int(n.ChildCount())
-	if count <= 64 {
-		for i := 0; i < count; i++ {
-			fn(n.Child(i))
-		}
-		return
-	}
-	cur := sitter.NewTreeCursor(n)
-	defer cur.Close()
-	for ok := cur.GoToFirstChild(); ok; ok = cur.GoToNextSibling() {
-		fn(cur.CurrentNode())
-	}
-}
+// eachChild calls fn for every child of n in order.
+func eachChild(n *fnode, fn func(*fnode)) { n.eachChild(fn) }
 
-func (w *walker) function(n *sitter.Node, sc scope) {
+func (w *walker) function(n *fnode, sc scope) {
 	f := &FuncDef{Parent: sc.fn, Class: sc.class, Span: span(n)}
 	outer := n
 	if p := n.Parent(); p != nil && p.Type() == "decorated_definition" {
@@ -237,7 +222,7 @@ func (w *walker) function(n *sitter.Node, sc scope) {
 	}
 }
 
-func (w *walker) params(ps *sitter.Node) []Param {
+func (w *walker) params(ps *fnode) []Param {
 	var out []Param
 	for i := 0; i < int(ps.NamedChildCount()); i++ {
 		p := ps.NamedChild(i)
@@ -277,7 +262,7 @@ func (w *walker) params(ps *sitter.Node) []Param {
 	return out
 }
 
-func (w *walker) class(n *sitter.Node, sc scope) {
+func (w *walker) class(n *fnode, sc scope) {
 	c := &ClassDef{Span: span(n)}
 	if name := n.ChildByFieldName("name"); name != nil {
 		c.Name = w.text(name)
@@ -306,7 +291,7 @@ func (w *walker) class(n *sitter.Node, sc scope) {
 	}
 }
 
-func (w *walker) imports(n *sitter.Node, sc scope) {
+func (w *walker) imports(n *fnode, sc scope) {
 	sp := span(n)
 	if n.Type() == "import_statement" {
 		for i := 0; i < int(n.NamedChildCount()); i++ {
@@ -355,14 +340,14 @@ func (w *walker) imports(n *sitter.Node, sc scope) {
 	}
 }
 
-func (w *walker) fieldText(n *sitter.Node, field string) string {
+func (w *walker) fieldText(n *fnode, field string) string {
 	if c := n.ChildByFieldName(field); c != nil {
 		return w.text(c)
 	}
 	return ""
 }
 
-func (w *walker) ifStatement(n *sitter.Node, sc scope) {
+func (w *walker) ifStatement(n *fnode, sc scope) {
 	sc.stmt = span(n)
 	cond := n.ChildByFieldName("condition")
 	condText := ""
@@ -396,7 +381,7 @@ func (w *walker) ifStatement(n *sitter.Node, sc scope) {
 	}
 }
 
-func (w *walker) conditional(n *sitter.Node, sc scope) {
+func (w *walker) conditional(n *fnode, sc scope) {
 	// a if test else b: named children are a, test, b.
 	if n.NamedChildCount() < 3 {
 		w.children(n, sc)
@@ -409,7 +394,7 @@ func (w *walker) conditional(n *sitter.Node, sc scope) {
 	w.visit(b, sc.withCond(t, true))
 }
 
-func (w *walker) assign(n *sitter.Node, sc scope) {
+func (w *walker) assign(n *fnode, sc scope) {
 	left, right := n.ChildByFieldName("left"), n.ChildByFieldName("right")
 	if left == nil {
 		return
@@ -430,7 +415,7 @@ func (w *walker) assign(n *sitter.Node, sc scope) {
 	w.m.Assigns = append(w.m.Assigns, a)
 }
 
-func (w *walker) call(n *sitter.Node, sc scope) {
+func (w *walker) call(n *fnode, sc scope) {
 	c := w.callOf(n, sc)
 	// Record the assignment target when the call is the whole right side.
 	if target, ok := w.rightCall[c.Span]; ok {
@@ -441,7 +426,7 @@ func (w *walker) call(n *sitter.Node, sc scope) {
 
 // callOf records the call n (once) and returns it; nested calls in the
 // callee and arguments are recorded too.
-func (w *walker) callOf(n *sitter.Node, sc scope) *Call {
+func (w *walker) callOf(n *fnode, sc scope) *Call {
 	c := &Call{Span: span(n), Scope: sc.fn, Class: sc.class, Conds: sc.conds, StmtSpan: sc.stmt}
 	fn := n.ChildByFieldName("function")
 	if fn != nil {
@@ -508,7 +493,7 @@ func (w *walker) callOf(n *sitter.Node, sc scope) *Call {
 
 // expr describes n without recording anything; calls inside it are
 // recorded by the normal visit.
-func (w *walker) expr(n *sitter.Node, sc scope) *Expr {
+func (w *walker) expr(n *fnode, sc scope) *Expr {
 	e := &Expr{Kind: n.Type(), Text: w.text(n), Span: span(n)}
 	switch e.Kind {
 	case "string":

@@ -1,0 +1,251 @@
+package diagnostics
+
+/*
+#include <stdint.h>
+#include <stdbool.h>
+
+// Declarations of the tree-sitter C API compiled into go-tree-sitter (the
+// version go.mod pins; TestFlatTreeMatchesNodeAPI guards the layouts).
+typedef struct { uint32_t context[4]; const void *id; const void *tree; } TSNode;
+typedef struct { const void *tree; const void *id; uint32_t context[3]; } TSTreeCursor;
+typedef uint16_t TSSymbol;
+typedef uint16_t TSFieldId;
+
+TSSymbol ts_node_symbol(TSNode self);
+uint32_t ts_node_start_byte(TSNode self);
+uint32_t ts_node_end_byte(TSNode self);
+bool ts_node_is_named(TSNode self);
+bool ts_node_is_missing(TSNode self);
+bool ts_node_has_error(TSNode self);
+TSTreeCursor ts_tree_cursor_new(TSNode node);
+void ts_tree_cursor_delete(TSTreeCursor *self);
+TSNode ts_tree_cursor_current_node(const TSTreeCursor *self);
+TSFieldId ts_tree_cursor_current_field_id(const TSTreeCursor *self);
+bool ts_tree_cursor_goto_parent(TSTreeCursor *self);
+bool ts_tree_cursor_goto_next_sibling(TSTreeCursor *self);
+bool ts_tree_cursor_goto_first_child(TSTreeCursor *self);
+
+enum { MP_NAMED = 1, MP_MISSING = 2, MP_HAS_ERROR = 4 };
+
+typedef struct {
+	uint32_t start, end;
+	int32_t parent, first, next;
+	uint32_t child_count;
+	uint16_t symbol, field;
+	uint8_t flags;
+} mp_node;
+
+// mp_flatten writes the visible nodes under root in document order (a
+// node before its children) and returns how many there are, or -1 when cap
+// is too small. One C call per tree instead of several per node.
+static int32_t mp_flatten(TSNode root, mp_node *out, int32_t cap) {
+	TSTreeCursor c = ts_tree_cursor_new(root);
+	int32_t n = 0, cur = -1, last_child = -1;
+	// last[i]: the last child written so far of node i is tracked through
+	// the parent chain: cur is the node whose children are being written.
+	for (;;) {
+		if (n >= cap) { ts_tree_cursor_delete(&c); return -1; }
+		TSNode node = ts_tree_cursor_current_node(&c);
+		mp_node *o = &out[n];
+		o->start = ts_node_start_byte(node);
+		o->end = ts_node_end_byte(node);
+		o->parent = cur;
+		o->first = -1;
+		o->next = -1;
+		o->child_count = 0;
+		o->symbol = ts_node_symbol(node);
+		o->field = ts_tree_cursor_current_field_id(&c);
+		o->flags = (ts_node_is_named(node) ? MP_NAMED : 0) | (ts_node_is_missing(node) ? MP_MISSING : 0) |
+			(ts_node_has_error(node) ? MP_HAS_ERROR : 0);
+		if (cur >= 0) {
+			if (last_child >= 0) out[last_child].next = n; else out[cur].first = n;
+			out[cur].child_count++;
+		}
+		int32_t self = n++;
+		if (ts_tree_cursor_goto_first_child(&c)) {
+			cur = self;
+			last_child = -1;
+			continue;
+		}
+		last_child = self;
+		while (!ts_tree_cursor_goto_next_sibling(&c)) {
+			if (!ts_tree_cursor_goto_parent(&c)) { ts_tree_cursor_delete(&c); return n; }
+			last_child = cur;
+			cur = out[cur].parent;
+		}
+	}
+}
+*/
+import "C"
+
+import (
+	"sync"
+	"unsafe"
+
+	sitter "github.com/smacker/go-tree-sitter"
+	"github.com/smacker/go-tree-sitter/python"
+)
+
+// flatTree is a parsed tree copied into Go memory by one C call: the walker
+// reads it without a cgo call per node (those were most of a summary's cost).
+type flatTree struct {
+	nodes []fnode
+}
+
+// fnode mirrors the few sitter.Node methods the walker uses.
+type fnode struct {
+	t                   *flatTree
+	start, end          uint32
+	parent, first, next int32
+	childCount          uint32
+	symbol, field       uint16
+	flags               uint8
+}
+
+const errorSymbol = 0xFFFF // ts_builtin_sym_error
+
+// pythonNames are the grammar's symbol and field names, read once (the
+// language is immutable).
+var pythonNames = sync.OnceValue(func() (names struct {
+	symbols []string
+	fields  []string
+	fieldID map[string]uint16
+}) {
+	lang := python.GetLanguage()
+	names.symbols = make([]string, lang.SymbolCount())
+	for i := range names.symbols {
+		names.symbols[i] = lang.SymbolName(sitter.Symbol(i))
+	}
+	names.fieldID = map[string]uint16{}
+	names.fields = []string{""}
+	for i := 1; ; i++ {
+		name := lang.FieldName(i)
+		if name == "" {
+			break
+		}
+		names.fields = append(names.fields, name)
+		names.fieldID[name] = uint16(i)
+	}
+	return names
+})
+
+// flatten copies tree into Go memory.
+func flatten(tree *sitter.Tree, srcLen int) *flatTree {
+	root := tree.RootNode()
+	// sitter.Node's first field is the C TSNode; the layouts are the same C struct.
+	cnode := *(*C.TSNode)(unsafe.Pointer(root))
+	capacity := srcLen/2 + 64
+	for {
+		buf := make([]C.mp_node, capacity)
+		n := int(C.mp_flatten(cnode, &buf[0], C.int32_t(capacity)))
+		if n >= 0 {
+			t := &flatTree{nodes: make([]fnode, n)}
+			for i := 0; i < n; i++ {
+				b := &buf[i]
+				t.nodes[i] = fnode{t: t, start: uint32(b.start), end: uint32(b.end), parent: int32(b.parent),
+					first: int32(b.first), next: int32(b.next), childCount: uint32(b.child_count),
+					symbol: uint16(b.symbol), field: uint16(b.field), flags: uint8(b.flags)}
+			}
+			return t
+		}
+		capacity *= 2
+	}
+}
+
+func (t *flatTree) root() *fnode { return &t.nodes[0] }
+
+func (t *flatTree) at(i int32) *fnode {
+	if i < 0 {
+		return nil
+	}
+	return &t.nodes[i]
+}
+
+func (n *fnode) Type() string {
+	if n.symbol == errorSymbol {
+		return "ERROR"
+	}
+	names := pythonNames()
+	if int(n.symbol) < len(names.symbols) {
+		return names.symbols[n.symbol]
+	}
+	return ""
+}
+
+func (n *fnode) StartByte() uint32 { return n.start }
+func (n *fnode) EndByte() uint32   { return n.end }
+func (n *fnode) IsNamed() bool     { return n.flags&C.MP_NAMED != 0 }
+func (n *fnode) IsMissing() bool   { return n.flags&C.MP_MISSING != 0 }
+func (n *fnode) IsError() bool     { return n.symbol == errorSymbol }
+func (n *fnode) HasError() bool    { return n.flags&C.MP_HAS_ERROR != 0 }
+func (n *fnode) Parent() *fnode    { return n.t.at(n.parent) }
+func (n *fnode) ChildCount() uint32 {
+	return n.childCount
+}
+
+// Child returns the i-th child (named or not), or nil.
+func (n *fnode) Child(i int) *fnode {
+	c := n.t.at(n.first)
+	for ; c != nil && i > 0; i-- {
+		c = n.t.at(c.next)
+	}
+	return c
+}
+
+// NamedChildCount counts the named children.
+func (n *fnode) NamedChildCount() uint32 {
+	var k uint32
+	for c := n.t.at(n.first); c != nil; c = n.t.at(c.next) {
+		if c.IsNamed() {
+			k++
+		}
+	}
+	return k
+}
+
+// NamedChild returns the i-th named child, or nil.
+func (n *fnode) NamedChild(i int) *fnode {
+	for c := n.t.at(n.first); c != nil; c = n.t.at(c.next) {
+		if c.IsNamed() {
+			if i == 0 {
+				return c
+			}
+			i--
+		}
+	}
+	return nil
+}
+
+// ChildByFieldName returns the first child in that field, or nil.
+func (n *fnode) ChildByFieldName(name string) *fnode {
+	id, ok := pythonNames().fieldID[name]
+	if !ok {
+		return nil
+	}
+	for c := n.t.at(n.first); c != nil; c = n.t.at(c.next) {
+		if c.field == id {
+			return c
+		}
+	}
+	return nil
+}
+
+// FieldNameForChild returns the field name of the i-th child, or "".
+func (n *fnode) FieldNameForChild(i int) string {
+	c := n.Child(i)
+	if c == nil {
+		return ""
+	}
+	names := pythonNames()
+	if int(c.field) < len(names.fields) {
+		return names.fields[c.field]
+	}
+	return ""
+}
+
+// children returns the children in order.
+func (n *fnode) eachChild(fn func(*fnode)) {
+	for c := n.t.at(n.first); c != nil; c = n.t.at(c.next) {
+		fn(c)
+	}
+}

@@ -1,0 +1,84 @@
+package diagnostics
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	sitter "github.com/smacker/go-tree-sitter"
+)
+
+// TestFlatTreeMatchesNodeAPI checks the one-call flattening against
+// go-tree-sitter's own Node API, node by node: type, span, flags, children
+// and their fields. It guards the C struct layouts flattree.go declares.
+func TestFlatTreeMatchesNodeAPI(t *testing.T) {
+	sources := map[string]string{
+		"empty":      "",
+		"syntax":     "def f(:\n    pass\nx = (1,\nclass\n",
+		"missing":    "x=0def f():\n",
+		"unicode":    "s = '🙂日本'\nG = Gauge('a', 'b')  # c\n",
+		"decorators": "@app.route('/x', methods=['GET'])\n@other\ndef v(a, b=1, *c, d, **e):\n    return f(a)(b).g[c]\n",
+		"deep":       strings.Repeat("(", 3000) + "1" + strings.Repeat(")", 3000) + "\n",
+		"unclosed":   strings.Repeat("(", 500) + "\n",
+	}
+	_ = filepath.Walk("..", func(p string, info os.FileInfo, err error) error {
+		if err == nil && strings.HasSuffix(p, ".py") && !strings.Contains(p, "node_modules") && info.Size() < 200_000 {
+			if b, err := os.ReadFile(p); err == nil {
+				sources[p] = string(b)
+			}
+		}
+		return nil
+	})
+	if len(sources) < 20 {
+		t.Fatalf("only %d sources", len(sources))
+	}
+	for name, src := range sources {
+		tree, err := ParsePython(context.Background(), nil, []byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		flat := flatten(tree, len(src))
+		if msg := compareNodes(tree.RootNode(), flat.root()); msg != "" {
+			t.Errorf("%s: %s", name, msg)
+		}
+		tree.Close()
+	}
+}
+
+func compareNodes(a *sitter.Node, b *fnode) string {
+	type pair struct {
+		a *sitter.Node
+		b *fnode
+	}
+	stack := []pair{{a, b}}
+	for len(stack) > 0 {
+		p := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		a, b := p.a, p.b
+		if a.Type() != b.Type() || a.StartByte() != b.StartByte() || a.EndByte() != b.EndByte() ||
+			a.IsNamed() != b.IsNamed() || a.IsMissing() != b.IsMissing() || a.IsError() != b.IsError() ||
+			a.HasError() != b.HasError() || a.ChildCount() != b.ChildCount() || a.NamedChildCount() != b.NamedChildCount() {
+			return "node " + a.Type() + " differs from " + b.Type()
+		}
+		cur := sitter.NewTreeCursor(a)
+		i := 0
+		for ok := cur.GoToFirstChild(); ok; ok = cur.GoToNextSibling() {
+			if cur.CurrentFieldName() != b.FieldNameForChild(i) {
+				cur.Close()
+				return "field of child " + cur.CurrentNode().Type() + " differs: " + cur.CurrentFieldName() + " vs " + b.FieldNameForChild(i)
+			}
+			stack = append(stack, pair{cur.CurrentNode(), b.Child(i)})
+			i++
+		}
+		cur.Close()
+		for _, f := range []string{"name", "body", "condition", "function", "arguments", "left", "right", "value", "module_name"} {
+			x, y := a.ChildByFieldName(f), b.ChildByFieldName(f)
+			if (x == nil) != (y == nil) || x != nil && (x.StartByte() != y.StartByte() || x.Type() != y.Type()) {
+				return "ChildByFieldName(" + f + ") differs under " + a.Type()
+			}
+		}
+	}
+	return ""
+}
