@@ -51,6 +51,9 @@ func TestHostileWorkspace(t *testing.T) {
 	write(t, root, "deep_unclosed.py", []byte(strings.Repeat("(", 10000)))
 	write(t, root, "deep_blocks.py", []byte(nestedIfs(1000)))
 	write(t, root, "empty.py", nil)
+	// Wide: 100,000 statements in one module, 100,000 elements in one list.
+	write(t, root, "wide_module.py", []byte("from prometheus_client import Gauge\n"+strings.Repeat("G.set(1)\n", 100000)))
+	write(t, root, "wide_list.py", []byte("X = ["+strings.Repeat("1,", 100000)+"]\n"))
 	write(t, root, "requirements.txt", []byte("\xff\xfe\x00b\x00i\x00n\x00"))
 	write(t, root, "Dockerfile", []byte("CMD [\"gunicorn\", \"-w\", \n\x00"+strings.Repeat("\\\n", 5000)))
 	write(t, root, "docker-compose.yml", []byte(strings.Repeat("- ", 10000)+"&a [*a, *a]\n"))
@@ -91,7 +94,7 @@ func TestHostileWorkspace(t *testing.T) {
 	for _, f := range res.Files {
 		got[f.Path] = true
 	}
-	for _, want := range []string{"m.py", "gunicorn.conf.py", "deep_brackets.py", "deep_calls.py", "deep_unclosed.py", "deep_blocks.py", "dir.py/inner.py", "empty.py"} {
+	for _, want := range []string{"m.py", "gunicorn.conf.py", "deep_brackets.py", "deep_calls.py", "deep_unclosed.py", "deep_blocks.py", "dir.py/inner.py", "empty.py", "wide_module.py", "wide_list.py"} {
 		if !got[want] {
 			t.Errorf("%s not loaded", want)
 		}
