@@ -2,6 +2,7 @@ package diagnostics_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -56,7 +57,8 @@ func TestHostileWorkspace(t *testing.T) {
 	write(t, root, "wide_list.py", []byte("X = ["+strings.Repeat("1,", 100000)+"]\n"))
 	write(t, root, "requirements.txt", []byte("\xff\xfe\x00b\x00i\x00n\x00"))
 	write(t, root, "Dockerfile", []byte("CMD [\"gunicorn\", \"-w\", \n\x00"+strings.Repeat("\\\n", 5000)))
-	write(t, root, "docker-compose.yml", []byte(strings.Repeat("- ", 10000)+"&a [*a, *a]\n"))
+	write(t, root, "docker-compose.yml", []byte(aliasBomb()))
+	write(t, root, "compose.yaml", []byte(strings.Repeat("- ", 10000)+"&a [*a, *a]\n"))
 	must(t, os.Symlink("nowhere.py", filepath.Join(root, "dangling.py")))
 	must(t, os.Symlink("self.py", filepath.Join(root, "self.py")))
 	must(t, os.Symlink(".", filepath.Join(root, "loop")))
@@ -116,6 +118,25 @@ func TestHostileWorkspace(t *testing.T) {
 	if !found {
 		t.Error("the sound part of the project was not checked: no MP301 in m.py")
 	}
+}
+
+// aliasBomb is a "billion laughs" compose file: nine levels of nine
+// aliases, with services and a command among them.
+func aliasBomb() string {
+	var b strings.Builder
+	b.WriteString("a0: &a0 [\"gunicorn -w 4 app:app\", \"lol\"]\n")
+	for i := 1; i <= 9; i++ {
+		fmt.Fprintf(&b, "a%d: &a%d [", i, i)
+		for j := 0; j < 9; j++ {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "*a%d", i-1)
+		}
+		b.WriteString("]\n")
+	}
+	b.WriteString("services:\n  web:\n    command: *a9\n    environment: *a9\n  api: *a9\n")
+	return b.String()
 }
 
 func nestedIfs(depth int) string {
