@@ -270,13 +270,16 @@ func TopInsertPoint(f *File) int {
 }
 
 // AppendToFile returns an edit adding text at the end of the file, separated
-// by a blank line pair as PEP 8 wants between top-level definitions.
+// by a blank line pair as PEP 8 wants between top-level definitions. It only
+// inserts at the very end: replacing the trailing blank lines instead made it
+// overlap another edit of the same fix that inserts after a docstring
+// followed by blank lines (found by FuzzFixProject).
 func AppendToFile(f *File, text string) Edit {
 	src := string(f.Src)
 	trimmed := strings.TrimRight(src, " \t\r\n")
-	sep := "\n\n\n"
-	if trimmed == "" {
-		sep = ""
+	sep := ""
+	if trimmed != "" {
+		sep = strings.Repeat("\n", max(0, 3-strings.Count(src[len(trimmed):], "\n")))
 	}
-	return Edit{Path: f.Path, Span: Span{len(trimmed), len(src)}, NewText: sep + strings.TrimRight(text, "\n") + "\n"}
+	return Edit{Path: f.Path, Span: Span{len(src), len(src)}, NewText: sep + strings.TrimRight(text, "\n") + "\n"}
 }
