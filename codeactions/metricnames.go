@@ -177,7 +177,7 @@ func exporterConfig(p *diagnostics.Project) exporterSetup {
 			continue
 		}
 		for _, c := range f.Py.Calls {
-			q := f.Py.Qualify(c.Func)
+			q := c.Qualified()
 			cls := strings.TrimSuffix(q, ".for_app_factory")
 			if !strings.HasSuffix(cls, "PrometheusMetrics") || !(strings.HasPrefix(q, "prometheus_flask_exporter") || strings.HasSuffix(c.Func, "PrometheusMetrics") || strings.HasSuffix(c.Func, "PrometheusMetrics.for_app_factory")) {
 				continue

@@ -74,7 +74,7 @@ func computeFacts(p *Project, info PyprojectInfo) *Facts {
 			fs.Redis = true
 		}
 		for _, c := range m.Calls {
-			q := m.Qualify(c.Func)
+			q := c.Qualified()
 			switch {
 			case q == "flask.Flask":
 				site := &AppSite{File: f, Call: c, Factory: c.Scope}
@@ -462,7 +462,7 @@ func pythonEnvSets(f *File) []*EnvSet {
 		}
 	}
 	for _, c := range m.Calls {
-		q := m.Qualify(c.Func)
+		q := c.Qualified()
 		if q != "os.environ.setdefault" && q != "os.putenv" && q != "os.environ.update" {
 			continue
 		}

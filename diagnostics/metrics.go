@@ -164,11 +164,24 @@ func (d *MetricDecl) Mode() (string, *Arg) {
 var clientMetricTypes = []string{"Counter", "Gauge", "Histogram", "Summary", "Info", "Enum"}
 
 // MetricDecls returns the metric constructors of one module.
+//
+// The result is computed once per (module, file) and shared: callers must
+// not modify it. Rules run on every keystroke and several of them ask.
 func (m *Module) MetricDecls(f *File) []*MetricDecl {
-	var out []*MetricDecl
+	m.declsMu.Lock()
+	defer m.declsMu.Unlock()
+	if m.decls != nil && m.declsFile == f {
+		return m.decls
+	}
+	m.decls, m.declsFile = m.metricDecls(f), f
+	return m.decls
+}
+
+func (m *Module) metricDecls(f *File) []*MetricDecl {
+	out := []*MetricDecl{}
 	exporterVars := exporterObjects(m)
 	for _, c := range m.Calls {
-		q := m.Qualify(c.Func)
+		q := c.Qualified()
 		for _, t := range clientMetricTypes {
 			if q == "prometheus_client."+t || q == "prometheus_client.metrics."+t || q == "prometheus_client.core."+t {
 				out = append(out, &MetricDecl{File: f, Call: c, Type: t, Var: c.Target})
@@ -193,7 +206,7 @@ func exporterObjects(m *Module) map[string]bool {
 		if c.Target == "" {
 			continue
 		}
-		q := m.Qualify(c.Func)
+		q := c.Qualified()
 		if strings.HasPrefix(q, "prometheus_flask_exporter.") || strings.HasSuffix(c.Func, "PrometheusMetrics") || strings.HasSuffix(c.Func, "PrometheusMetrics.for_app_factory") {
 			out[c.Target] = true
 		}

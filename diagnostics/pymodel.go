@@ -1,6 +1,9 @@
 package diagnostics
 
-import "strings"
+import (
+	"strings"
+	"sync"
+)
 
 // Module is the plain-Go summary of one Python file that rules read. It is
 // built by one walk over the syntax tree, so rules never touch tree-sitter
@@ -19,6 +22,10 @@ type Module struct {
 	Errors []Span
 
 	importByLocal map[string]*Import // see importOf
+
+	declsMu   sync.Mutex // guards decls and declsFile (see MetricDecls)
+	decls     []*MetricDecl
+	declsFile *File
 }
 
 // Expr is an expression as rules need it: its kind, its source text and,
@@ -64,7 +71,17 @@ type Call struct {
 	Class        string   // innermost enclosing class name, "" if none
 	Conds        []Cond   // enclosing if/else and conditional-expression tests, outermost first
 	Target       string   // the name this call's value is assigned to, if it is the whole right-hand side
+	qual         string   // Func resolved through the module's imports (Summarize sets it)
 	StmtSpan     Span     // the statement containing the call
+}
+
+// Qualified is the callee resolved through the module's imports, as
+// Module.Qualify(c.Func) would return it (computed once by Summarize).
+func (c *Call) Qualified() string {
+	if c.qual == "" {
+		return c.Func
+	}
+	return c.qual
 }
 
 // Positional returns the i-th positional argument or nil.
@@ -248,13 +265,17 @@ func (m *Module) importOf(local string) *Import {
 	return nil
 }
 
-// indexImports builds the index importOf reads; the first binding wins.
+// indexImports builds the index importOf reads (the first binding wins)
+// and resolves every call's callee once.
 func (m *Module) indexImports() {
 	m.importByLocal = make(map[string]*Import, len(m.Imports))
 	for _, im := range m.Imports {
 		if _, ok := m.importByLocal[im.Local()]; !ok {
 			m.importByLocal[im.Local()] = im
 		}
+	}
+	for _, c := range m.Calls {
+		c.qual = m.Qualify(c.Func)
 	}
 }
 
@@ -263,7 +284,7 @@ func (m *Module) indexImports() {
 func (m *Module) CallsTo(names ...string) []*Call {
 	var out []*Call
 	for _, c := range m.Calls {
-		q := m.Qualify(c.Func)
+		q := c.Qualified()
 		for _, n := range names {
 			if q == n {
 				out = append(out, c)

@@ -23,7 +23,7 @@ var (
 // exporterCtor recognises an exporter construction: Cls(...) or
 // Cls.for_app_factory(...), returning the class name.
 func exporterCtor(m *d.Module, c *d.Call) (class string, factory bool, ok bool) {
-	q := m.Qualify(c.Func)
+	q := c.Qualified()
 	if !strings.HasPrefix(q, "prometheus_flask_exporter.") {
 		return "", false, false
 	}
@@ -233,7 +233,7 @@ func callsIn(m *d.Module, fn *d.FuncDef) []*d.Call {
 // isMarkDead reports whether a call marks a worker dead: prometheus_client's
 // mark_process_dead or the exporter's mark_process_dead_on_child_exit.
 func isMarkDead(m *d.Module, c *d.Call) bool {
-	q := m.Qualify(c.Func)
+	q := c.Qualified()
 	return strings.HasSuffix(q, "mark_process_dead") || strings.HasSuffix(q, "mark_process_dead_on_child_exit") ||
 		c.Method == "mark_process_dead" || c.Method == "mark_process_dead_on_child_exit"
 }

@@ -33,7 +33,7 @@ def metrics():
 		f := pass.File
 		m := f.Py
 		for _, c := range m.Calls {
-			q := m.Qualify(c.Func)
+			q := c.Qualified()
 			switch q {
 			case "prometheus_client.generate_latest", "prometheus_client.exposition.generate_latest":
 				arg := c.Positional(0)

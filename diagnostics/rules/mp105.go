@@ -32,7 +32,7 @@ GCCollector(registry=registry)`,
 		f := pass.File
 		m := f.Py
 		for _, c := range m.Calls {
-			if !strings.HasSuffix(m.Qualify(c.Func), "MultiProcessCollector") || !strings.HasPrefix(m.Qualify(c.Func), "prometheus_client") {
+			if !strings.HasSuffix(c.Qualified(), "MultiProcessCollector") || !strings.HasPrefix(c.Qualified(), "prometheus_client") {
 				continue
 			}
 			reg := c.Positional(0)
@@ -69,7 +69,7 @@ func registersProcessCollectors(m *d.Module, scope *d.FuncDef, reg string) bool 
 		if c.Scope != scope {
 			continue
 		}
-		q := m.Qualify(c.Func)
+		q := c.Qualified()
 		last := q[strings.LastIndexByte(q, '.')+1:]
 		if last == "ProcessCollector" || last == "PlatformCollector" || last == "GCCollector" {
 			return true

@@ -39,7 +39,7 @@ def when_ready(server):
 		isConfig := p.Facts.IsConfig(f)
 		internal := internalExporterVars(m)
 		for _, c := range m.Calls {
-			q := m.Qualify(c.Func)
+			q := c.Qualified()
 			client := q == "prometheus_client.start_http_server" || q == "prometheus_client.start_wsgi_server" ||
 				q == "prometheus_client.exposition.start_http_server" || q == "prometheus_client.exposition.start_wsgi_server"
 			exporter := c.Method == "start_http_server" && c.Recv == nil && exporterVar(m, c.Base) && !internal[c.Base]
@@ -73,7 +73,7 @@ func outermost(fn *d.FuncDef) *d.FuncDef {
 // isFactory reports whether fn builds a Flask app (create_app and friends).
 func isFactory(m *d.Module, fn *d.FuncDef) bool {
 	for _, c := range callsIn(m, fn) {
-		if m.Qualify(c.Func) == "flask.Flask" {
+		if c.Qualified() == "flask.Flask" {
 			return true
 		}
 	}

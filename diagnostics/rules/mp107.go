@@ -31,7 +31,7 @@ HITS = Counter("hits", "Hits")`,
 		f := pass.File
 		m := f.Py
 		for _, c := range m.Calls {
-			if !strings.HasSuffix(m.Qualify(c.Func), "MultiProcessCollector") {
+			if !strings.HasSuffix(c.Qualified(), "MultiProcessCollector") {
 				continue
 			}
 			reg := c.Positional(0)

@@ -65,7 +65,7 @@ func multiprocCode(p *d.Project) string {
 		}
 		m := f.Py
 		for _, c := range m.Calls {
-			q := m.Qualify(c.Func)
+			q := c.Qualified()
 			line := f.Lines().Line(c.Span.Start) + 1
 			if strings.HasPrefix(q, "prometheus_client") && strings.HasSuffix(q, "MultiProcessCollector") {
 				return fmt.Sprintf("MultiProcessCollector (%s:%d)", f.Path, line)

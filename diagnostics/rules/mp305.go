@@ -29,7 +29,7 @@ def metrics():
 	Run: func(pass *d.Pass) {
 		m := pass.File.Py
 		for _, c := range m.Calls {
-			switch m.Qualify(c.Func) {
+			switch c.Qualified() {
 			case "prometheus_client.REGISTRY.register", "prometheus_client.registry.REGISTRY.register", "prometheus_client.core.REGISTRY.register":
 			default:
 				continue
@@ -55,7 +55,7 @@ def metrics():
 func perRequestRegistrySite(p *d.Project) string {
 	for _, f := range p.PythonFiles() {
 		for _, c := range f.Py.Calls {
-			if c.Scope != nil && strings.HasSuffix(f.Py.Qualify(c.Func), "MultiProcessCollector") {
+			if c.Scope != nil && strings.HasSuffix(c.Qualified(), "MultiProcessCollector") {
 				if a := c.Positional(0); a != nil {
 					return "in " + c.Scope.Name + "() at " + where(f, c.Span.Start) + ", on " + strings.TrimSpace(a.Text)
 				}

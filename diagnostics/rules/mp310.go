@@ -28,7 +28,7 @@ def run_import():
 			return
 		}
 		for _, c := range m.Calls {
-			switch m.Qualify(c.Func) {
+			switch c.Qualified() {
 			case "prometheus_client.push_to_gateway", "prometheus_client.pushadd_to_gateway",
 				"prometheus_client.exposition.push_to_gateway", "prometheus_client.exposition.pushadd_to_gateway":
 				pass.Report(c.Span, "%s() from a multiprocess app: each worker pushes only its own values under the same grouping key and overwrites the others; expose /metrics and let Prometheus scrape it", pushName(c))

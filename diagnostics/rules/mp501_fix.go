@@ -360,7 +360,7 @@ func businessWired(p *d.Project) bool {
 func businessWiringSite(p *d.Project) (*d.File, int, string, bool) {
 	for _, f := range p.PythonFiles() {
 		for _, c := range f.Py.Calls {
-			q := f.Py.Qualify(c.Func)
+			q := c.Qualified()
 			if c.Scope != nil && strings.HasSuffix(q, "MultiProcessCollector") {
 				if a := c.Positional(0); a != nil && a.Kind == "identifier" {
 					at := d.LineEndOf(f, c.StmtSpan.End-1)
