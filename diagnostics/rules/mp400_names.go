@@ -39,6 +39,9 @@ func declLabels(decl *d.MetricDecl) []labelRef {
 		return nil
 	}
 	text := a.Value.Text
+	if len(text) < 2 || text[0] != '{' || text[len(text)-1] != '}' {
+		return nil // an unclosed "{" (a MISSING "}") panicked here (FuzzProject)
+	}
 	inner := text[1 : len(text)-1]
 	off := a.Value.Span.Start + 1
 	for _, item := range splitTopLevel(inner) {
