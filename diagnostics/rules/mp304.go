@@ -73,7 +73,11 @@ func infoToGaugeFix(p *d.Project, decl *d.MetricDecl) d.Fix {
 		if v.Kind != "dictionary" {
 			return d.Fix{}
 		}
-		items := splitTopLevel(strings.TrimSpace(v.Text)[1 : len(strings.TrimSpace(v.Text))-1])
+		dict := strings.TrimSpace(v.Text)
+		if len(dict) < 2 || dict[len(dict)-1] != '}' {
+			return d.Fix{} // an unclosed "{" would panic on the slice below
+		}
+		items := splitTopLevel(dict[1 : len(dict)-1])
 		var ks, kw []string
 		for _, it := range items {
 			m := labelKeyRe.FindStringSubmatch(it)
