@@ -103,7 +103,7 @@ func (s *stream) readFrame() ([]byte, int64, error) {
 		// Re-synchronise on a Content-Length anywhere in the line: bytes left
 		// over from a frame whose Content-Length was too short end up in
 		// front of the next header.
-		i := bytes.Index(bytes.ToLower(trimmed), contentLength)
+		i := indexFoldASCII(trimmed, contentLength)
 		if i < 0 {
 			if bytes.IndexByte(trimmed, ':') > 0 && sawHeader {
 				continue // another header (Content-Type): ignored
@@ -243,4 +243,28 @@ func (s *stream) Close() error {
 		}
 	}
 	return nil
+}
+
+// indexFoldASCII finds needle (lower-case ASCII) in b ignoring ASCII case.
+// bytes.ToLower would not do: it maps some non-ASCII runes (and invalid
+// UTF-8) to encodings of another length, so an index into the lowered copy
+// is not an index into b (FuzzStream found the slice out of range).
+func indexFoldASCII(b, needle []byte) int {
+	for i := 0; i+len(needle) <= len(b); i++ {
+		match := true
+		for j, c := range needle {
+			x := b[i+j]
+			if 'A' <= x && x <= 'Z' {
+				x += 'a' - 'A'
+			}
+			if x != c {
+				match = false
+				break
+			}
+		}
+		if match {
+			return i
+		}
+	}
+	return -1
 }
