@@ -44,8 +44,8 @@ func Write(root string, read map[string][]byte, res *Result) (*WriteReport, erro
 	}
 	paths := sortedKeys(res.Changed)
 	for _, rel := range paths {
-		target, err := insideRoot(realRoot, rel)
-		if errors.Is(err, errOutside) {
+		target, err := ResolveInRoot(realRoot, rel)
+		if errors.Is(err, ErrOutsideRoot) {
 			rep.Skipped[rel] = err
 			continue
 		} else if err != nil {
@@ -83,8 +83,8 @@ func Write(root string, read map[string][]byte, res *Result) (*WriteReport, erro
 	}
 	var creates []string
 	for _, rel := range sortedKeys(res.Created) {
-		target, err := insideRoot(realRoot, rel)
-		if errors.Is(err, errOutside) {
+		target, err := ResolveInRoot(realRoot, rel)
+		if errors.Is(err, ErrOutsideRoot) {
 			rep.Skipped[rel] = err
 			continue
 		} else if err != nil {
@@ -127,14 +127,14 @@ func Write(root string, read map[string][]byte, res *Result) (*WriteReport, erro
 	return rep, nil
 }
 
-// errOutside marks paths refused because they leave the workspace root.
-var errOutside = errors.New("it leaves the workspace root")
+// ErrOutsideRoot marks paths refused because they leave the workspace root.
+var ErrOutsideRoot = errors.New("it leaves the workspace root")
 
 // insideRoot resolves rel under realRoot and refuses anything that ends up
 // outside it: "..", absolute paths, and symlinked directories pointing out.
-func insideRoot(realRoot, rel string) (string, error) {
+func ResolveInRoot(realRoot, rel string) (string, error) {
 	if err := CheckRelPath(rel); err != nil {
-		return "", fmt.Errorf("refusing %s: %w", rel, errOutside)
+		return "", fmt.Errorf("refusing %s: %w", rel, ErrOutsideRoot)
 	}
 	target := filepath.Join(realRoot, filepath.FromSlash(rel))
 	// Resolve the deepest existing ancestor (the file itself may not exist yet).
@@ -143,7 +143,7 @@ func insideRoot(realRoot, rel string) (string, error) {
 		real, err := filepath.EvalSymlinks(dir)
 		if err == nil {
 			if !within(realRoot, real) {
-				return "", fmt.Errorf("refusing %s: it resolves outside the workspace root: %w", rel, errOutside)
+				return "", fmt.Errorf("refusing %s: it resolves outside the workspace root: %w", rel, ErrOutsideRoot)
 			}
 			break
 		}

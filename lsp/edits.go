@@ -3,7 +3,6 @@ package lsp
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -122,31 +121,10 @@ func (b *editBuilder) target(rel string) (string, error) {
 		}
 		return "", fmt.Errorf("refusing %s: the document has no workspace root", rel)
 	}
-	if err := codeactions.CheckRelPath(rel); err != nil {
+	if _, err := codeactions.ResolveInRoot(b.ws.realRoot, rel); err != nil {
 		return "", fmt.Errorf("edit target: %w", err)
 	}
-	abs := filepath.Join(b.ws.root, filepath.FromSlash(rel))
-	// Resolve the deepest existing ancestor: a symlinked directory that
-	// points out of the root is refused too.
-	dir := abs
-	for {
-		real, err := filepath.EvalSymlinks(dir)
-		if err == nil {
-			if !within(b.ws.realRoot, real) && !within(b.ws.root, real) {
-				return "", fmt.Errorf("refusing %s: it resolves outside the workspace root", rel)
-			}
-			break
-		}
-		if !errors.Is(err, fs.ErrNotExist) {
-			return "", fmt.Errorf("resolve %s: %w", rel, err)
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			break
-		}
-		dir = parent
-	}
-	return abs, nil
+	return filepath.Join(b.ws.root, filepath.FromSlash(rel)), nil
 }
 
 func (b *editBuilder) existsOnDisk(rel string) bool {
