@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/multiprom/multiprom/codeactions"
 	d "github.com/multiprom/multiprom/diagnostics"
 )
 
@@ -74,5 +75,37 @@ func checkProject(t *testing.T, dir string) {
 	}
 	if string(want) != text {
 		t.Errorf("findings differ from %s\ngot:\n%s\nwant:\n%s", expPath, text, want)
+	}
+	checkProjectFixes(t, proj)
+}
+
+// checkProjectFixes: a correct project is left byte-for-byte alone by
+// fix-all; any other project's fixed Python compiles, and a second fix-all
+// changes nothing.
+func checkProjectFixes(t *testing.T, proj *d.Project) {
+	ctx := context.Background()
+	res, err := codeactions.FixAll(ctx, proj, All)
+	if err != nil {
+		t.Fatalf("fix all: %v", err)
+	}
+	if strings.HasPrefix(filepath.Base(proj.Root), "ok-") {
+		if len(res.Changed)+len(res.Created) > 0 {
+			t.Errorf("fix-all changed a correct project: %v %v", keysOf(res.Changed), keysOf(res.Created))
+		}
+		return
+	}
+	for _, f := range res.Final.PythonFiles() {
+		if _, changed := res.Changed[f.Path]; changed {
+			pyCompile(t, f.Path, f.Src)
+		} else if _, created := res.Created[f.Path]; created {
+			pyCompile(t, f.Path, f.Src)
+		}
+	}
+	again, err := codeactions.FixAll(ctx, res.Final, All)
+	if err != nil {
+		t.Fatalf("second fix all: %v", err)
+	}
+	if len(again.Changed)+len(again.Created) > 0 {
+		t.Errorf("second fix-all changed files again: %v %v", keysOf(again.Changed), keysOf(again.Created))
 	}
 }
