@@ -3,6 +3,7 @@ package diagnostics
 /*
 #include <stdint.h>
 #include <stdbool.h>
+#include <stdlib.h>
 
 // Declarations of the tree-sitter C API compiled into go-tree-sitter (the
 // version go.mod pins; TestFlatTreeMatchesNodeAPI guards the layouts).
@@ -36,17 +37,25 @@ typedef struct {
 } mp_node;
 
 // mp_flatten writes the visible nodes under root in document order (a
-// node before its children) and returns how many there are, or -1 when cap
-// is too small. One C call per tree instead of several per node.
-static int32_t mp_flatten(TSNode root, mp_node *out, int32_t cap) {
+// node before its children) into a malloc'd array (*out, freed by the
+// caller) and returns how many there are, or -1 when memory runs out. One
+// C call per tree instead of several per node. Field ids are looked up only
+// for children of the node types flagged in want (indexed by symbol):
+// ts_tree_cursor_current_field_id was half the cost of the walk.
+static int32_t mp_flatten(TSNode root, const uint8_t *want, uint32_t want_len, mp_node **out) {
+	int32_t cap = 1024, n = 0, cur = -1, last_child = -1;
+	mp_node *buf = malloc(sizeof(mp_node) * cap);
+	if (!buf) return -1;
 	TSTreeCursor c = ts_tree_cursor_new(root);
-	int32_t n = 0, cur = -1, last_child = -1;
-	// last[i]: the last child written so far of node i is tracked through
-	// the parent chain: cur is the node whose children are being written.
 	for (;;) {
-		if (n >= cap) { ts_tree_cursor_delete(&c); return -1; }
+		if (n >= cap) {
+			cap *= 2;
+			mp_node *grown = realloc(buf, sizeof(mp_node) * cap);
+			if (!grown) { free(buf); ts_tree_cursor_delete(&c); return -1; }
+			buf = grown;
+		}
 		TSNode node = ts_tree_cursor_current_node(&c);
-		mp_node *o = &out[n];
+		mp_node *o = &buf[n];
 		o->start = ts_node_start_byte(node);
 		o->end = ts_node_end_byte(node);
 		o->parent = cur;
@@ -54,12 +63,15 @@ static int32_t mp_flatten(TSNode root, mp_node *out, int32_t cap) {
 		o->next = -1;
 		o->child_count = 0;
 		o->symbol = ts_node_symbol(node);
-		o->field = ts_tree_cursor_current_field_id(&c);
+		o->field = 0;
+		if (cur >= 0 && buf[cur].symbol < want_len && want[buf[cur].symbol]) {
+			o->field = ts_tree_cursor_current_field_id(&c);
+		}
 		o->flags = (ts_node_is_named(node) ? MP_NAMED : 0) | (ts_node_is_missing(node) ? MP_MISSING : 0) |
 			(ts_node_has_error(node) ? MP_HAS_ERROR : 0);
 		if (cur >= 0) {
-			if (last_child >= 0) out[last_child].next = n; else out[cur].first = n;
-			out[cur].child_count++;
+			if (last_child >= 0) buf[last_child].next = n; else buf[cur].first = n;
+			buf[cur].child_count++;
 		}
 		int32_t self = n++;
 		if (ts_tree_cursor_goto_first_child(&c)) {
@@ -69,9 +81,13 @@ static int32_t mp_flatten(TSNode root, mp_node *out, int32_t cap) {
 		}
 		last_child = self;
 		while (!ts_tree_cursor_goto_next_sibling(&c)) {
-			if (!ts_tree_cursor_goto_parent(&c)) { ts_tree_cursor_delete(&c); return n; }
+			if (!ts_tree_cursor_goto_parent(&c)) {
+				ts_tree_cursor_delete(&c);
+				*out = buf;
+				return n;
+			}
 			last_child = cur;
-			cur = out[cur].parent;
+			cur = buf[cur].parent;
 		}
 	}
 }
@@ -137,28 +153,51 @@ var pythonNames = sync.OnceValue(func() (names struct {
 	return names
 })
 
+// fieldParents are the node types whose children's fields the walker asks
+// for (ChildByFieldName/FieldNameForChild work only under them).
+var fieldParents = []string{
+	"decorated_definition", "function_definition", "class_definition", "default_parameter",
+	"typed_default_parameter", "typed_parameter", "aliased_import", "import_from_statement", "import_statement",
+	"if_statement", "elif_clause", "else_clause", "assignment", "augmented_assignment", "call",
+	"attribute", "keyword_argument", "conditional_expression",
+}
+
+// wantFields flags, by symbol, the node types of fieldParents.
+var wantFields = sync.OnceValue(func() []C.uint8_t {
+	names := pythonNames()
+	want := make([]C.uint8_t, len(names.symbols))
+	for i, name := range names.symbols {
+		for _, p := range fieldParents {
+			if name == p {
+				want[i] = 1
+			}
+		}
+	}
+	return want
+})
+
 // flatten copies tree into Go memory.
 func flatten(tree *sitter.Tree, srcLen int) *flatTree {
 	root := tree.RootNode()
 	// sitter.Node's first field is the C TSNode; the layouts are the same C struct.
 	cnode := *(*C.TSNode)(unsafe.Pointer(root))
-	capacity := srcLen/2 + 64
-	for {
-		buf := make([]C.mp_node, capacity)
-		n := int(C.mp_flatten(cnode, &buf[0], C.int32_t(capacity)))
-		if n >= 0 {
-			t := &flatTree{nodes: make([]fnode, n)}
-			for i := 0; i < n; i++ {
-				b := &buf[i]
-				t.nodes[i] = fnode{t: t, start: uint32(b.start), end: uint32(b.end), parent: int32(b.parent),
-					first: int32(b.first), next: int32(b.next), childCount: uint32(b.child_count),
-					symbol: uint16(b.symbol), field: uint16(b.field), flags: uint8(b.flags)}
-			}
-			t.index()
-			return t
-		}
-		capacity *= 2
+	want := wantFields()
+	var out *C.mp_node
+	n := int(C.mp_flatten(cnode, &want[0], C.uint32_t(len(want)), &out))
+	if n < 0 {
+		panic("flatten: out of memory")
 	}
+	defer C.free(unsafe.Pointer(out))
+	buf := unsafe.Slice(out, n)
+	t := &flatTree{nodes: make([]fnode, n)}
+	for i := range buf {
+		b := &buf[i]
+		t.nodes[i] = fnode{t: t, start: uint32(b.start), end: uint32(b.end), parent: int32(b.parent),
+			first: int32(b.first), next: int32(b.next), childCount: uint32(b.child_count),
+			symbol: uint16(b.symbol), field: uint16(b.field), flags: uint8(b.flags)}
+	}
+	t.index()
+	return t
 }
 
 // index lays out every node's children contiguously. Nodes are in
