@@ -109,7 +109,11 @@ func runCheck(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 				return 2
 			}
 			if cf.fix {
-				fixed += n
+				// Count findings resolved, not fixes: one fix can resolve
+				// several findings (MP101 and MP108 share the exporter block).
+				if resolved := len(ds) - len(remaining); resolved > 0 {
+					fixed += resolved
+				}
 				ds, proj = remaining, final
 			} else {
 				pending += n
