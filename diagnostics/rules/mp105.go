@@ -45,7 +45,7 @@ GCCollector(registry=registry)`,
 			if registersProcessCollectors(m, c.Scope, reg.Text) {
 				continue
 			}
-			pass.Report(c.Span, "registry %s has a MultiProcessCollector but no ProcessCollector/PlatformCollector/GCCollector: process_* and python_* metrics disappear", reg.Text).
+			pass.Report(c.Span, "registry `%s` has a MultiProcessCollector but no ProcessCollector/PlatformCollector/GCCollector: process_* and python_* metrics disappear", reg.Text).
 				AddFix(processCollectorsFix(f, c, reg.Text))
 		}
 	},
