@@ -117,22 +117,6 @@ func runVerify(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// parseInterspersed lets flags follow the URL (`verify URL --scrapes 5`), which the flag
-// package alone stops at.
-func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
-	var positional []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		if fs.NArg() == 0 {
-			return positional, nil
-		}
-		positional = append(positional, fs.Arg(0))
-		args = fs.Args()[1:]
-	}
-}
-
 // normalizeURL accepts host:port forms and fills in an empty path.
 func normalizeURL(raw, defaultPath string) (string, error) {
 	if !strings.Contains(raw, "://") {
