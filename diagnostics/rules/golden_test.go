@@ -202,19 +202,25 @@ func keysOf(m map[string][]byte) []string {
 }
 
 func rewriteFixed(t *testing.T, path string, ar *txtar.Archive, after map[string]string) {
+	rewriteSections(t, path, ar, ".fixed", after)
+}
+
+// rewriteSections replaces the archive's "<name><suffix>" sections with
+// texts (by name, in name order) and writes the archive back (-update).
+func rewriteSections(t *testing.T, path string, ar *txtar.Archive, suffix string, texts map[string]string) {
 	var files []txtar.File
 	for _, f := range ar.Files {
-		if !strings.HasSuffix(f.Name, ".fixed") {
+		if !strings.HasSuffix(f.Name, suffix) {
 			files = append(files, f)
 		}
 	}
-	names := make([]string, 0, len(after))
-	for n := range after {
+	names := make([]string, 0, len(texts))
+	for n := range texts {
 		names = append(names, n)
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		files = append(files, txtar.File{Name: n + ".fixed", Data: []byte(after[n])})
+		files = append(files, txtar.File{Name: n + suffix, Data: []byte(texts[n])})
 	}
 	ar.Files = files
 	if err := os.WriteFile(path, txtar.Format(ar), 0o644); err != nil {

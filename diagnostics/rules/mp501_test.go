@@ -2,10 +2,8 @@ package rules
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"regexp"
-	"sort"
 	"strings"
 	"testing"
 
@@ -89,24 +87,7 @@ func runAction(t *testing.T, path string) {
 		got[c.Path] = c.Content
 	}
 	if *update {
-		var keep []txtar.File
-		for _, f := range ar.Files {
-			if !strings.HasSuffix(f.Name, ".after") {
-				keep = append(keep, f)
-			}
-		}
-		names := make([]string, 0, len(got))
-		for n := range got {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		for _, n := range names {
-			keep = append(keep, txtar.File{Name: n + ".after", Data: []byte(got[n])})
-		}
-		ar.Files = keep
-		if err := os.WriteFile(path, txtar.Format(ar), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		rewriteSections(t, path, ar, ".after", got)
 		return
 	}
 	for n, text := range got {
