@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	d "github.com/multiprom/multiprom/diagnostics"
 )
@@ -38,11 +39,13 @@ var GaugeWithoutMode = &d.Rule{
 			preferred := preferredMode(pass.Project, decl)
 			name, _ := decl.NameArg()
 			diag := pass.Report(decl.Call.Span, "Gauge %s has no multiprocess_mode: under gunicorn it exports one series per worker pid; use %q", quoteName(name, decl), preferred)
-			diag.AddFix(modeFix(f, decl.Call, preferred, true))
+			// One insertion point for every alternative: only the value differs.
+			at := d.AddKeyword(f, decl.Call, "multiprocess_mode", modePlaceholder)
+			diag.AddFix(modeFix(at, preferred, true))
 			counted := usedWithIncDec(pass.Project, decl)
 			for _, m := range GaugeModes {
 				if m.Mode != preferred && modeSupported(pass.Project, m.Mode) && !(counted && isMostRecent(m.Mode)) {
-					diag.AddFix(modeFix(f, decl.Call, m.Mode, false))
+					diag.AddFix(modeFix(at, m.Mode, false))
 				}
 			}
 			if len(missing) > 1 {
@@ -72,12 +75,19 @@ func quoteName(name string, decl *d.MetricDecl) string {
 	return "(unnamed)"
 }
 
-func modeFix(f *d.File, c *d.Call, mode string, preferred bool) d.Fix {
+// modePlaceholder stands for the quoted mode in the keyword edit that
+// modeFix specialises.
+const modePlaceholder = "\x00mode\x00"
+
+// modeFix sets the mode through at, an AddKeyword edit built with
+// modePlaceholder as the value.
+func modeFix(at d.Edit, mode string, preferred bool) d.Fix {
 	title := fmt.Sprintf("Set multiprocess_mode=%q", mode)
 	if preferred {
 		title += " (fits how the gauge is used)"
 	}
-	return d.Fix{Title: title, Edits: []d.Edit{d.AddKeyword(f, c, "multiprocess_mode", strconv.Quote(mode))}}
+	at.NewText = strings.Replace(at.NewText, modePlaceholder, strconv.Quote(mode), 1)
+	return d.Fix{Title: title, Edits: []d.Edit{at}}
 }
 
 // incDecMethods are the Gauge methods that add to its value (a
