@@ -43,6 +43,8 @@ typedef struct {
 // for children of the node types flagged in want (indexed by symbol):
 // ts_tree_cursor_current_field_id was half the cost of the walk.
 static int32_t mp_flatten(TSNode root, const uint8_t *want, uint32_t want_len, mp_node **out) {
+	// want[symbol] bit 1: read the fields of its children; bit 2: the symbol is named
+	// (the symbol's metadata, what ts_node_is_named reads; ERROR is named).
 	int32_t cap = 1024, n = 0, cur = -1, last_child = -1;
 	mp_node *buf = malloc(sizeof(mp_node) * cap);
 	if (!buf) return -1;
@@ -64,10 +66,11 @@ static int32_t mp_flatten(TSNode root, const uint8_t *want, uint32_t want_len, m
 		o->child_count = 0;
 		o->symbol = ts_node_symbol(node);
 		o->field = 0;
-		if (cur >= 0 && buf[cur].symbol < want_len && want[buf[cur].symbol]) {
+		if (cur >= 0 && buf[cur].symbol < want_len && (want[buf[cur].symbol] & 1)) {
 			o->field = ts_tree_cursor_current_field_id(&c);
 		}
-		o->flags = (ts_node_is_named(node) ? MP_NAMED : 0) | (ts_node_is_missing(node) ? MP_MISSING : 0) |
+		bool named = o->symbol < want_len ? (want[o->symbol] & 2) != 0 : ts_node_is_named(node);
+		o->flags = (named ? MP_NAMED : 0) | (ts_node_is_missing(node) ? MP_MISSING : 0) |
 			(ts_node_has_error(node) ? MP_HAS_ERROR : 0);
 		if (cur >= 0) {
 			if (last_child >= 0) buf[last_child].next = n; else buf[cur].first = n;
@@ -166,11 +169,15 @@ var fieldParents = []string{
 var wantFields = sync.OnceValue(func() []C.uint8_t {
 	names := pythonNames()
 	want := make([]C.uint8_t, len(names.symbols))
+	lang := python.GetLanguage()
 	for i, name := range names.symbols {
 		for _, p := range fieldParents {
 			if name == p {
-				want[i] = 1
+				want[i] |= 1
 			}
+		}
+		if lang.SymbolType(sitter.Symbol(i)) == sitter.SymbolTypeRegular {
+			want[i] |= 2
 		}
 	}
 	return want
