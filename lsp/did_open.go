@@ -39,6 +39,9 @@ func (s *Server) didOpen(ctx context.Context, raw json.RawMessage) (any, error) 
 		d.kind = diagnostics.KindPython
 	}
 	s.docs[u] = d
+	// The buffer replaces the disk copy; keeping both doubled the memory
+	// of every open file (didClose reads the file from disk again).
+	delete(ws.disk, rel)
 	ws.project = nil
 	s.debounce.schedule(ws, true)
 	return nil, nil

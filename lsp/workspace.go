@@ -119,7 +119,9 @@ func (s *Server) ensureScanned(ctx context.Context, ws *workspace) {
 		return
 	}
 	for _, f := range res.Files {
-		ws.disk[f.Path] = f
+		if s.docAt(ws, f.Path) == nil { // open documents are read from their buffer
+			ws.disk[f.Path] = f
+		}
 	}
 	ws.problems = res.Problems
 	for _, p := range res.Problems {
@@ -129,8 +131,7 @@ func (s *Server) ensureScanned(ctx context.Context, ws *workspace) {
 }
 
 // reloadFromDisk refreshes one file of a workspace (or forgets it when it
-// is gone). Open documents keep their buffer; the disk copy is kept for
-// when they close.
+// is gone). Open documents keep their buffer and no disk copy.
 func (s *Server) reloadFromDisk(ctx context.Context, ws *workspace, rel string) {
 	if ws.loose || rel == "" || skipped(rel) {
 		return
@@ -140,7 +141,9 @@ func (s *Server) reloadFromDisk(ctx context.Context, ws *workspace, rel string) 
 		return
 	}
 	abs := filepath.Join(ws.root, filepath.FromSlash(rel))
-	if _, err := os.Stat(abs); err != nil {
+	if _, err := os.Stat(abs); err != nil || s.docAt(ws, rel) != nil {
+		// Gone, or open: an open document is read from its buffer, and
+		// didClose reads the file again.
 		delete(ws.disk, rel)
 		return
 	}
