@@ -97,6 +97,7 @@ func (s *Server) runScheduled(wss []*workspace) {
 		s.ensureScanned(s.ctx, ws)
 		s.checkWorkspace(s.ctx, ws, true)
 	}
+	s.releaseWhenIdle()
 }
 
 // track registers background work unless the server is stopping.

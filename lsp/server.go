@@ -47,6 +47,10 @@ type Server struct {
 	// mu guards the client's capabilities, the settings, the workspaces and
 	// the documents, and serialises checks (File values are shared between
 	// projects and are not safe for concurrent use).
+	// idleMu guards idleTimer (see releaseWhenIdle).
+	idleMu    sync.Mutex
+	idleTimer *time.Timer
+
 	mu       sync.Mutex
 	client   clientCaps
 	editor   diagnostics.Settings // settings from the editor; they win over pyproject
