@@ -16,8 +16,10 @@ demo: build
 	@$(BIN) check testdata/demo; status=$$?; \
 	if [ $$status -ne 1 ]; then echo "expected findings (exit 1), got exit $$status"; exit 1; fi
 	@echo
-	@echo "== what --fix would change (nothing is written):"
-	@$(BIN) check --diff testdata/demo >/dev/null 2>&1; $(BIN) check --diff testdata/demo 2>&1 | tail -n 1
+	@echo "== multiprom check --diff testdata/demo (what --fix would write; nothing is written)"
+	@$(BIN) check --diff testdata/demo | head -n 40; echo "   ..."
+	@echo
+	@echo "Fix a copy:  cp -r testdata/demo /tmp/demo && $(BIN) check --fix /tmp/demo"
 
 test:
 	bash scripts/test.sh
