@@ -28,34 +28,70 @@ bool ts_tree_cursor_goto_first_child(TSTreeCursor *self);
 
 enum { MP_NAMED = 1, MP_MISSING = 2, MP_HAS_ERROR = 4 };
 
+// mp_node is one visible node. kids_at and named_at index the block's kids
+// and named arrays, where each node's children are a contiguous run.
 typedef struct {
 	uint32_t start, end;
-	int32_t parent, first, next;
-	uint32_t child_count;
+	int32_t parent, first, next, self;
+	uint32_t child_count, named_count, kids_at, named_at;
 	uint16_t symbol, field;
-	uint8_t flags;
+	uint8_t flags, pad[3];
 } mp_node;
 
-// mp_flatten writes the visible nodes under root in document order (a
-// node before its children) into a malloc'd array (*out, freed by the
-// caller) and returns how many there are, or -1 when memory runs out. One
-// C call per tree instead of several per node. Field ids are looked up only
-// for children of the node types flagged in want (indexed by symbol):
+// mp_block is the header of the one allocation that holds a flat tree:
+// the header, then n nodes, then n_kids and n_named int32 child indexes.
+// Offsets, not pointers, so a node finds everything from its own address.
+typedef struct {
+	int32_t n, n_kids, n_named, pad;
+} mp_block;
+
+static mp_node *mp_nodes(mp_block *b) { return (mp_node *)(b + 1); }
+
+// mp_index lays out every node's children contiguously (the walker's
+// Child(i) and NamedChild(i) are O(1); walking sibling lists per index made
+// its loops quadratic on a 50,000-statement module). Nodes are in document
+// order, so appending each node to its parent's run keeps children in order.
+static void mp_index(mp_block *b) {
+	mp_node *nodes = mp_nodes(b);
+	int32_t *kids = (int32_t *)(nodes + b->n);
+	int32_t *named = kids + b->n_kids;
+	uint32_t all = 0, nn = 0;
+	for (int32_t i = 0; i < b->n; i++) {
+		nodes[i].kids_at = all;
+		all += nodes[i].child_count;
+		nodes[i].named_at = nn;
+		nn += nodes[i].named_count;
+		nodes[i].child_count = 0;  // refilled below as a fill counter
+		nodes[i].named_count = 0;
+	}
+	for (int32_t i = 1; i < b->n; i++) {
+		mp_node *p = &nodes[nodes[i].parent];
+		kids[p->kids_at + p->child_count++] = i;
+		if (nodes[i].flags & MP_NAMED) named[p->named_at + p->named_count++] = i;
+	}
+}
+
+// mp_flatten copies the visible nodes under root, in document order (a
+// node before its children), into one malloc'd block (freed by the caller
+// with free) and returns it, or NULL when memory runs out. One C call per
+// tree instead of several per node. Field ids are looked up only for
+// children of the node types flagged in want (indexed by symbol):
 // ts_tree_cursor_current_field_id was half the cost of the walk.
-static int32_t mp_flatten(TSNode root, const uint8_t *want, uint32_t want_len, mp_node **out) {
+static mp_block *mp_flatten(TSNode root, const uint8_t *want, uint32_t want_len) {
 	// want[symbol] bit 1: read the fields of its children; bit 2: the symbol is named
 	// (the symbol's metadata, what ts_node_is_named reads; ERROR is named).
 	int32_t cap = 1024, n = 0, cur = -1, last_child = -1;
-	mp_node *buf = malloc(sizeof(mp_node) * cap);
-	if (!buf) return -1;
+	mp_block *b = malloc(sizeof(mp_block) + sizeof(mp_node) * cap);
+	if (!b) return NULL;
 	TSTreeCursor c = ts_tree_cursor_new(root);
 	for (;;) {
 		if (n >= cap) {
 			cap *= 2;
-			mp_node *grown = realloc(buf, sizeof(mp_node) * cap);
-			if (!grown) { free(buf); ts_tree_cursor_delete(&c); return -1; }
-			buf = grown;
+			mp_block *grown = realloc(b, sizeof(mp_block) + sizeof(mp_node) * cap);
+			if (!grown) { free(b); ts_tree_cursor_delete(&c); return NULL; }
+			b = grown;
 		}
+		mp_node *buf = mp_nodes(b);
 		TSNode node = ts_tree_cursor_current_node(&c);
 		mp_node *o = &buf[n];
 		o->start = ts_node_start_byte(node);
@@ -63,7 +99,9 @@ static int32_t mp_flatten(TSNode root, const uint8_t *want, uint32_t want_len, m
 		o->parent = cur;
 		o->first = -1;
 		o->next = -1;
+		o->self = n;
 		o->child_count = 0;
+		o->named_count = 0;
 		o->symbol = ts_node_symbol(node);
 		o->field = 0;
 		if (cur >= 0 && buf[cur].symbol < want_len && (want[buf[cur].symbol] & 1)) {
@@ -75,6 +113,7 @@ static int32_t mp_flatten(TSNode root, const uint8_t *want, uint32_t want_len, m
 		if (cur >= 0) {
 			if (last_child >= 0) buf[last_child].next = n; else buf[cur].first = n;
 			buf[cur].child_count++;
+			if (named) buf[cur].named_count++;
 		}
 		int32_t self = n++;
 		if (ts_tree_cursor_goto_first_child(&c)) {
@@ -86,8 +125,15 @@ static int32_t mp_flatten(TSNode root, const uint8_t *want, uint32_t want_len, m
 		while (!ts_tree_cursor_goto_next_sibling(&c)) {
 			if (!ts_tree_cursor_goto_parent(&c)) {
 				ts_tree_cursor_delete(&c);
-				*out = buf;
-				return n;
+				int32_t n_named = 0;
+				for (int32_t i = 1; i < n; i++) n_named += (buf[i].flags & MP_NAMED) != 0;
+				mp_block *sized = realloc(b, sizeof(mp_block) + sizeof(mp_node) * n + sizeof(int32_t) * (n - 1 + n_named));
+				if (!sized) { free(b); return NULL; }
+				sized->n = n;
+				sized->n_kids = n - 1;
+				sized->n_named = n_named;
+				mp_index(sized);
+				return sized;
 			}
 			last_child = cur;
 			cur = buf[cur].parent;
@@ -105,28 +151,29 @@ import (
 	"github.com/smacker/go-tree-sitter/python"
 )
 
-// flatTree is a parsed tree copied into Go memory by one C call: the walker
-// reads it without a cgo call per node (those were most of a summary's cost).
-type flatTree struct {
-	nodes []fnode
-	// kids and named hold each node's children (all, and named only) as
-	// contiguous runs (fnode.kidsAt, fnode.namedAt), so Child(i) and
-	// NamedChild(i) are O(1). Walking the sibling list for each index made
-	// the walker's index loops quadratic: a 2 MB module of 50,000
-	// statements took minutes (found by the hostile-input tests).
-	kids, named []int32
+// flatTree is a parsed tree copied into C memory by one C call, children
+// indexed there too: the walker reads it without a cgo call per node (those
+// were most of a summary's cost) and without Go allocations (the Go copy of
+// 3.5 M nodes was 260 MB of garbage per 234k-line corpus). It lives only
+// while one file is summarised; free releases it.
+type flatTree struct{ block *C.mp_block }
+
+// fnode is the Go view of C.mp_node (same layout; init checks the size).
+// It holds no pointer: a node reaches its block from its own address and
+// index (self), so the nodes can live in C memory.
+type fnode struct {
+	start, end                              uint32
+	parent, first, next, self               int32
+	childCount, namedCount, kidsAt, namedAt uint32
+	symbol, field                           uint16
+	flags                                   uint8
+	_                                       [3]uint8
 }
 
-// fnode mirrors the few sitter.Node methods the walker uses.
-type fnode struct {
-	t                   *flatTree
-	start, end          uint32
-	parent, first, next int32
-	childCount          uint32
-	kidsAt, namedAt     uint32
-	namedCount          uint32
-	symbol, field       uint16
-	flags               uint8
+func init() {
+	if unsafe.Sizeof(fnode{}) != C.sizeof_mp_node || C.sizeof_mp_block%unsafe.Alignof(fnode{}) != 0 {
+		panic("flattree: fnode does not match mp_node")
+	}
 }
 
 const errorSymbol = 0xFFFF // ts_builtin_sym_error
@@ -183,70 +230,49 @@ var wantFields = sync.OnceValue(func() []C.uint8_t {
 	return want
 })
 
-// flatten copies tree into Go memory.
+// flatten copies tree into C memory; the caller frees it.
 func flatten(tree *sitter.Tree, srcLen int) *flatTree {
 	root := tree.RootNode()
 	// sitter.Node's first field is the C TSNode; the layouts are the same C struct.
 	cnode := *(*C.TSNode)(unsafe.Pointer(root))
 	want := wantFields()
-	var out *C.mp_node
-	n := int(C.mp_flatten(cnode, &want[0], C.uint32_t(len(want)), &out))
-	if n < 0 {
+	b := C.mp_flatten(cnode, &want[0], C.uint32_t(len(want)))
+	if b == nil {
 		panic("flatten: out of memory")
 	}
-	defer C.free(unsafe.Pointer(out))
-	buf := unsafe.Slice(out, n)
-	t := &flatTree{nodes: make([]fnode, n)}
-	for i := range buf {
-		b := &buf[i]
-		t.nodes[i] = fnode{t: t, start: uint32(b.start), end: uint32(b.end), parent: int32(b.parent),
-			first: int32(b.first), next: int32(b.next), childCount: uint32(b.child_count),
-			symbol: uint16(b.symbol), field: uint16(b.field), flags: uint8(b.flags)}
-	}
-	t.index()
-	return t
+	return &flatTree{block: b}
 }
 
-// index lays out every node's children contiguously. Nodes are in
-// document order, so appending each node to its parent's run keeps the
-// children in order.
-func (t *flatTree) index() {
-	var all, named uint32
-	for i := range t.nodes {
-		n := &t.nodes[i]
-		n.kidsAt, all = all, all+n.childCount
-		if p := t.at(n.parent); p != nil && n.IsNamed() {
-			p.namedCount++
-		}
-	}
-	for i := range t.nodes {
-		n := &t.nodes[i]
-		n.namedAt, named = named, named+n.namedCount
-	}
-	t.kids, t.named = make([]int32, all), make([]int32, named)
-	fillAll, fillNamed := make([]uint32, len(t.nodes)), make([]uint32, len(t.nodes))
-	for i := range t.nodes {
-		pi := t.nodes[i].parent
-		if pi < 0 {
-			continue
-		}
-		p := &t.nodes[pi]
-		t.kids[p.kidsAt+fillAll[pi]] = int32(i)
-		fillAll[pi]++
-		if t.nodes[i].IsNamed() {
-			t.named[p.namedAt+fillNamed[pi]] = int32(i)
-			fillNamed[pi]++
-		}
-	}
+// free releases the C memory; no node may be used afterwards.
+func (t *flatTree) free() {
+	C.free(unsafe.Pointer(t.block))
+	t.block = nil
 }
 
-func (t *flatTree) root() *fnode { return &t.nodes[0] }
+func (t *flatTree) root() *fnode { return (*fnode)(unsafe.Pointer(C.mp_nodes(t.block))) }
 
-func (t *flatTree) at(i int32) *fnode {
+// nodeAt returns node i of n's block (i < 0: nil). Nodes are contiguous
+// after the header, so node i is n's address moved by (i - n.self) nodes.
+func (n *fnode) nodeAt(i int32) *fnode {
 	if i < 0 {
 		return nil
 	}
-	return &t.nodes[i]
+	return (*fnode)(unsafe.Add(unsafe.Pointer(n), int(i-n.self)*int(unsafe.Sizeof(fnode{}))))
+}
+
+// block returns the header of n's block.
+func (n *fnode) block() *C.mp_block {
+	return (*C.mp_block)(unsafe.Add(unsafe.Pointer(n), -int(n.self)*int(unsafe.Sizeof(fnode{}))-C.sizeof_mp_block))
+}
+
+// kid returns entry i of the block's kids (named: of its named) array.
+func (n *fnode) kid(i uint32, named bool) int32 {
+	b := n.block()
+	kids := unsafe.Add(unsafe.Pointer(n.nodeAt(0)), int(b.n)*int(unsafe.Sizeof(fnode{})))
+	if named {
+		i += uint32(b.n_kids)
+	}
+	return *(*int32)(unsafe.Add(kids, int(i)*4))
 }
 
 func (n *fnode) Type() string {
@@ -266,7 +292,7 @@ func (n *fnode) IsNamed() bool     { return n.flags&C.MP_NAMED != 0 }
 func (n *fnode) IsMissing() bool   { return n.flags&C.MP_MISSING != 0 }
 func (n *fnode) IsError() bool     { return n.symbol == errorSymbol }
 func (n *fnode) HasError() bool    { return n.flags&C.MP_HAS_ERROR != 0 }
-func (n *fnode) Parent() *fnode    { return n.t.at(n.parent) }
+func (n *fnode) Parent() *fnode    { return n.nodeAt(n.parent) }
 func (n *fnode) ChildCount() uint32 {
 	return n.childCount
 }
@@ -276,7 +302,7 @@ func (n *fnode) Child(i int) *fnode {
 	if i < 0 || i >= int(n.childCount) {
 		return nil
 	}
-	return n.t.at(n.t.kids[n.kidsAt+uint32(i)])
+	return n.nodeAt(n.kid(n.kidsAt+uint32(i), false))
 }
 
 // NamedChildCount counts the named children.
@@ -287,7 +313,7 @@ func (n *fnode) NamedChild(i int) *fnode {
 	if i < 0 || i >= int(n.namedCount) {
 		return nil
 	}
-	return n.t.at(n.t.named[n.namedAt+uint32(i)])
+	return n.nodeAt(n.kid(n.namedAt+uint32(i), true))
 }
 
 // ChildByFieldName returns the first child in that field, or nil.
@@ -296,7 +322,7 @@ func (n *fnode) ChildByFieldName(name string) *fnode {
 	if !ok {
 		return nil
 	}
-	for c := n.t.at(n.first); c != nil; c = n.t.at(c.next) {
+	for c := n.nodeAt(n.first); c != nil; c = n.nodeAt(c.next) {
 		if c.field == id {
 			return c
 		}
@@ -319,7 +345,7 @@ func (n *fnode) FieldNameForChild(i int) string {
 
 // children returns the children in order.
 func (n *fnode) eachChild(fn func(*fnode)) {
-	for c := n.t.at(n.first); c != nil; c = n.t.at(c.next) {
+	for c := n.nodeAt(n.first); c != nil; c = n.nodeAt(c.next) {
 		fn(c)
 	}
 }

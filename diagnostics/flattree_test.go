@@ -43,6 +43,7 @@ func TestFlatTreeMatchesNodeAPI(t *testing.T) {
 		if msg := compareNodes(tree.RootNode(), flat.root()); msg != "" {
 			t.Errorf("%s: %s", name, msg)
 		}
+		flat.free()
 		tree.Close()
 	}
 }

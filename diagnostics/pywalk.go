@@ -9,7 +9,9 @@ import (
 // Summarize walks a parsed Python tree once and builds its Module.
 func Summarize(tree *sitter.Tree, src []byte) *Module {
 	w := &walker{src: src, str: string(src), m: &Module{}, rightCall: map[Span]string{}}
-	root := flatten(tree, len(src)).root()
+	flat := flatten(tree, len(src))
+	defer flat.free() // the Module holds no node: spans and strings only
+	root := flat.root()
 	for i := 0; i < int(root.NamedChildCount()); i++ {
 		st := root.NamedChild(i)
 		if st.Type() != "comment" {
