@@ -140,6 +140,48 @@ static mp_block *mp_flatten(TSNode root, const uint8_t *want, uint32_t want_len)
 		}
 	}
 }
+
+// mp_top is one visible child of the root: a top-level statement, comment
+// or error. The summary is built per top-level child, so that an edit can
+// reuse what it did not touch (see chunks.go).
+typedef struct {
+	TSNode node;
+	uint32_t start, end;
+	uint16_t symbol;
+	uint8_t flags;
+} mp_top;
+
+// mp_top_level writes the visible children of root into a malloc'd array
+// (*out, freed by the caller) and returns how many, or -1 when memory runs
+// out.
+static int32_t mp_top_level(TSNode root, const uint8_t *want, uint32_t want_len, mp_top **out) {
+	int32_t cap = 64, n = 0;
+	mp_top *buf = malloc(sizeof(mp_top) * cap);
+	if (!buf) return -1;
+	TSTreeCursor c = ts_tree_cursor_new(root);
+	if (ts_tree_cursor_goto_first_child(&c)) {
+		do {
+			if (n >= cap) {
+				cap *= 2;
+				mp_top *grown = realloc(buf, sizeof(mp_top) * cap);
+				if (!grown) { free(buf); ts_tree_cursor_delete(&c); return -1; }
+				buf = grown;
+			}
+			TSNode node = ts_tree_cursor_current_node(&c);
+			mp_top *t = &buf[n++];
+			t->node = node;
+			t->start = ts_node_start_byte(node);
+			t->end = ts_node_end_byte(node);
+			t->symbol = ts_node_symbol(node);
+			bool named = t->symbol < want_len ? (want[t->symbol] & 2) != 0 : ts_node_is_named(node);
+			t->flags = (named ? MP_NAMED : 0) | (ts_node_is_missing(node) ? MP_MISSING : 0) |
+				(ts_node_has_error(node) ? MP_HAS_ERROR : 0);
+		} while (ts_tree_cursor_goto_next_sibling(&c));
+	}
+	ts_tree_cursor_delete(&c);
+	*out = buf;
+	return n;
+}
 */
 import "C"
 
@@ -232,9 +274,46 @@ var wantFields = sync.OnceValue(func() []C.uint8_t {
 
 // flatten copies tree into C memory; the caller frees it.
 func flatten(tree *sitter.Tree, srcLen int) *flatTree {
-	root := tree.RootNode()
-	// sitter.Node's first field is the C TSNode; the layouts are the same C struct.
-	cnode := *(*C.TSNode)(unsafe.Pointer(root))
+	return flattenNode(rootOf(tree))
+}
+
+// rootOf is the C root node of tree. sitter.Node's first field is the C
+// TSNode; the layouts are the same C struct.
+func rootOf(tree *sitter.Tree) C.TSNode { return *(*C.TSNode)(unsafe.Pointer(tree.RootNode())) }
+
+// topNode is one visible child of a tree's root (from C.mp_top).
+type topNode struct {
+	node       C.TSNode
+	start, end uint32
+	symbol     uint16
+	flags      uint8
+}
+
+func (t *topNode) span() Span    { return Span{int(t.start), int(t.end)} }
+func (t *topNode) named() bool   { return t.flags&C.MP_NAMED != 0 }
+func (t *topNode) missing() bool { return t.flags&C.MP_MISSING != 0 }
+func (t *topNode) hasError() bool {
+	return t.flags&C.MP_HAS_ERROR != 0 || t.symbol == errorSymbol || t.flags&C.MP_MISSING != 0
+}
+
+// topLevel lists the visible children of root, in order.
+func topLevel(root C.TSNode) []topNode {
+	want := wantFields()
+	var out *C.mp_top
+	n := int(C.mp_top_level(root, &want[0], C.uint32_t(len(want)), &out))
+	if n < 0 {
+		panic("flatten: out of memory")
+	}
+	defer C.free(unsafe.Pointer(out))
+	tops := make([]topNode, n)
+	for i, t := range unsafe.Slice(out, n) {
+		tops[i] = topNode{node: t.node, start: uint32(t.start), end: uint32(t.end), symbol: uint16(t.symbol), flags: uint8(t.flags)}
+	}
+	return tops
+}
+
+// flattenNode copies the subtree under node into C memory; the caller frees it.
+func flattenNode(cnode C.TSNode) *flatTree {
 	want := wantFields()
 	b := C.mp_flatten(cnode, &want[0], C.uint32_t(len(want)))
 	if b == nil {

@@ -22,6 +22,7 @@ type Module struct {
 	Errors []Span
 
 	importByLocal map[string]*Import // see importOf
+	summaryExtra
 
 	declsMu   sync.Mutex // guards decls and declsFile (see MetricDecls)
 	decls     []*MetricDecl
@@ -266,15 +267,17 @@ func (m *Module) importOf(local string) *Import {
 }
 
 // indexImports builds the index importOf reads (the first binding wins)
-// and resolves every call's callee once.
-func (m *Module) indexImports() {
+// and resolves the callee of every call from index from on once (the
+// calls before it were resolved with the same imports and are shared with
+// an earlier summary).
+func (m *Module) indexImports(from int) {
 	m.importByLocal = make(map[string]*Import, len(m.Imports))
 	for _, im := range m.Imports {
 		if _, ok := m.importByLocal[im.Local()]; !ok {
 			m.importByLocal[im.Local()] = im
 		}
 	}
-	for _, c := range m.Calls {
+	for _, c := range m.Calls[from:] {
 		c.qual = m.Qualify(c.Func)
 	}
 }

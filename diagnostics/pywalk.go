@@ -2,27 +2,7 @@ package diagnostics
 
 import (
 	"strings"
-
-	sitter "github.com/smacker/go-tree-sitter"
 )
-
-// Summarize walks a parsed Python tree once and builds its Module.
-func Summarize(tree *sitter.Tree, src []byte) *Module {
-	w := &walker{src: src, str: string(src), m: &Module{}, rightCall: map[Span]string{}}
-	flat := flatten(tree, len(src))
-	defer flat.free() // the Module holds no node: spans and strings only
-	root := flat.root()
-	for i := 0; i < int(root.NamedChildCount()); i++ {
-		st := root.NamedChild(i)
-		if st.Type() != "comment" {
-			w.m.Statements = append(w.m.Statements, span(st))
-		}
-	}
-	w.visit(root, scope{topLevel: true})
-	w.m.Errors = syntaxErrors(root, w.m.Errors)
-	w.m.indexImports()
-	return w.m
-}
 
 // loneComma records a syntax error for "f(,)", "class A(,):" and "{,}":
 // tree-sitter takes them for empty lists, Python rejects them, and a fix
@@ -74,12 +54,16 @@ func syntaxErrors(n *fnode, out []Span) []Span {
 
 type walker struct {
 	src []byte
-	// str is src as one string: every Text in the summary is a substring of
-	// it. Copying each node's text made a summary quadratic in nesting depth
+	// str is the text of the top-level statement being walked, which starts
+	// at byte base of src: every Text in its summary is a substring of it.
+	// Copying each node's text made a summary quadratic in nesting depth
 	// (10,000 nested calls: each argument's Text holds the rest of the
-	// file, hundreds of MB).
-	str string
-	m   *Module
+	// file, hundreds of MB), and one string per statement lets an edit keep
+	// the statements it did not touch without pinning old versions of the
+	// whole file (chunks.go).
+	str  string
+	base int
+	m    *Module
 	// rightCall maps the span of a call that is the whole right side of an
 	// assignment to the assignment's target. The walk sets it on the way
 	// down so that call() need not ask for its parent: Node.Parent walks
@@ -107,7 +91,9 @@ func (s scope) withCond(text string, els bool) scope {
 
 func span(n *fnode) Span { return Span{int(n.StartByte()), int(n.EndByte())} }
 
-func (w *walker) text(n *fnode) string { return w.str[n.StartByte():n.EndByte()] }
+func (w *walker) text(n *fnode) string {
+	return w.str[int(n.StartByte())-w.base : int(n.EndByte())-w.base]
+}
 
 func (w *walker) visit(n *fnode, sc scope) {
 	// Type() is a cgo call that allocates a Go string: ask once (profile:

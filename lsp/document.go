@@ -31,7 +31,10 @@ type document struct {
 	tree      *sitter.Tree
 	treeStale bool
 	py        *diagnostics.Module // summary of text; nil when stale
-	lastEdit  int64               // Server.editSeq at the last edit or open
+	// prevPy is the last summary while py is stale: the next summary
+	// reuses its statements that the edits did not touch.
+	prevPy   *diagnostics.Module
+	lastEdit int64 // Server.editSeq at the last edit or open
 
 	// Results of the last check of this document (see check.go).
 	checked   bool
@@ -62,6 +65,9 @@ func (d *document) dropTree() {
 // encoding and are converted by the LineIndex; the tree, when kept, is told
 // about the edit (in bytes and byte points) so the next parse is incremental.
 func (d *document) applyChange(ch contentChange, enc diagnostics.Encoding) {
+	if d.py != nil {
+		d.prevPy = d.py
+	}
 	d.py = nil
 	if ch.Range == nil {
 		d.text = []byte(ch.Text)
@@ -120,7 +126,8 @@ func (d *document) summarize(ctx context.Context) error {
 		d.tree.Close()
 	}
 	d.tree, d.treeStale = tree, false
-	d.py = diagnostics.Summarize(tree, d.text)
+	d.py = diagnostics.SummarizeEdit(d.prevPy, tree, d.text)
+	d.prevPy = nil
 	return nil
 }
 
