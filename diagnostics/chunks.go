@@ -14,25 +14,58 @@ import (
 // are copied with their spans shifted (SummarizeEdit). Walking the whole
 // tree again was most of an edit's cost in a large file (bench/RESULTS.md).
 
-// rng is a half-open range of indexes into one of the Module's slices.
-type rng struct{ lo, hi int32 }
-
-func (r rng) n() int { return int(r.hi - r.lo) }
+// The kinds of item a chunk counts, in the order of chunk.counts.
+const (
+	kCalls = iota
+	kFuncs
+	kClasses
+	kImports
+	kAssigns
+	kComments
+	kVisitErrs
+	kSynErrs
+	nKinds
+)
 
 // chunk is one top-level child of the module: a statement, a comment or an
-// error.
+// error. It is small on purpose: an open document holds one per statement.
 type chunk struct {
-	span Span
-	text string // the child's source; every Text in its items is a substring
-	sym  uint16
+	start int32
+	sym   uint16
 	// reusable: no syntax error inside, and it starts a line, so the same
 	// text elsewhere summarises the same way (indentation is read from the
 	// line start).
 	reusable  bool
-	statement bool // a named child that is not a comment (Module.Statements)
+	statement bool   // a named child that is not a comment (Module.Statements)
+	text      string // the child's source; every Text in its items is a substring
+	// counts are how many items of each kind the chunk added; its items
+	// follow those of the chunks before it in the Module's slices.
+	counts [nKinds]int32
+}
 
-	calls, funcs, classes, imports, assigns, comments rng
-	visitErrs, synErrs                                rng
+func (c *chunk) span() Span { return Span{int(c.start), int(c.start) + len(c.text)} }
+
+// offsets are the indexes, per kind, where a chunk's items start.
+type offsets [nKinds]int32
+
+func (o *offsets) advance(c *chunk) {
+	for k := range o {
+		o[k] += c.counts[k]
+	}
+}
+
+// offsetsAt returns where the items of chunk i of m start.
+func (m *Module) offsetsAt(i int) offsets {
+	var o offsets
+	for j := 0; j < i; j++ {
+		o.advance(&m.chunks[j])
+	}
+	return o
+}
+
+// items returns the range [lo, hi) of kind k for a chunk at offsets o.
+func (c *chunk) items(o *offsets, k int) (int, int) {
+	return int(o[k]), int(o[k] + c.counts[k])
 }
 
 // summaryExtra is the part of a Module only SummarizeEdit reads.
@@ -70,16 +103,22 @@ func SummarizeEdit(prev *Module, tree *sitter.Tree, src []byte) *Module {
 			hi++
 		}
 	}
+	var at offsets // of prev's chunk i
 	for i := 0; i < lo; i++ {
-		b.share(prev, &prev.chunks[i])
+		b.share(prev, &prev.chunks[i], &at)
+		at.advance(&prev.chunks[i])
 	}
 	sharedCalls := len(b.m.Calls)
-	for i := lo; i < len(tops); i++ {
-		if i >= len(tops)-hi {
-			b.copyShifted(prev, &prev.chunks[len(prev.chunks)-(len(tops)-i)], len(src)-prev.srcLen)
-			continue
-		}
+	for i := lo; i < len(tops)-hi; i++ {
 		b.walk(&tops[i], rootType == "module", rootErr)
+	}
+	if hi > 0 {
+		first := len(prev.chunks) - hi
+		at = prev.offsetsAt(first)
+		for j := first; j < len(prev.chunks); j++ {
+			b.copyShifted(prev, &prev.chunks[j], &at, len(src)-prev.srcLen)
+			at.advance(&prev.chunks[j])
+		}
 	}
 	m := b.finish(Span{int(root.StartByte()), int(root.EndByte())}, root.HasError(), rootErr)
 
@@ -109,7 +148,7 @@ func SummarizeEdit(prev *Module, tree *sitter.Tree, src []byte) *Module {
 // bytes, so c's summary, shifted, is top's.
 func (c *chunk) matches(top *topNode, src []byte, delta int) bool {
 	return c.reusable && !top.hasError() && top.symbol == c.sym &&
-		int(top.start) == c.span.Start+delta && int(top.end-top.start) == len(c.text) &&
+		int(top.start) == int(c.start)+delta && int(top.end-top.start) == len(c.text) &&
 		startsLine(src, int(top.start)) && string(src[top.start:top.end]) == c.text
 }
 
@@ -139,29 +178,27 @@ type builder struct {
 	rightCall map[Span]string
 }
 
-// mark is the lengths of the builder's slices, to record a chunk's ranges.
-type mark struct{ calls, funcs, classes, imports, assigns, comments, visit, syn int32 }
-
-func (b *builder) mark() mark {
+// lengths are the lengths of the builder's slices, per kind.
+func (b *builder) lengths() offsets {
 	m := b.m
-	return mark{int32(len(m.Calls)), int32(len(m.Funcs)), int32(len(m.Classes)), int32(len(m.Imports)),
+	return offsets{int32(len(m.Calls)), int32(len(m.Funcs)), int32(len(m.Classes)), int32(len(m.Imports)),
 		int32(len(m.Assigns)), int32(len(m.Comments)), int32(len(b.visitErrs)), int32(len(b.synErrs))}
 }
 
 // close records the chunk of everything appended since from.
-func (b *builder) close(c chunk, from mark) {
-	to := b.mark()
-	c.calls, c.funcs, c.classes = rng{from.calls, to.calls}, rng{from.funcs, to.funcs}, rng{from.classes, to.classes}
-	c.imports, c.assigns, c.comments = rng{from.imports, to.imports}, rng{from.assigns, to.assigns}, rng{from.comments, to.comments}
-	c.visitErrs, c.synErrs = rng{from.visit, to.visit}, rng{from.syn, to.syn}
+func (b *builder) close(c chunk, from offsets) {
+	to := b.lengths()
+	for k := range c.counts {
+		c.counts[k] = to[k] - from[k]
+	}
 	b.m.chunks = append(b.m.chunks, c)
 }
 
 // walk summarises one top-level child from the tree.
 func (b *builder) walk(top *topNode, moduleRoot, rootErr bool) {
-	from := b.mark()
+	from := b.lengths()
 	sp := top.span()
-	c := chunk{span: sp, text: string(b.src[sp.Start:sp.End]), sym: top.symbol,
+	c := chunk{start: int32(sp.Start), text: string(b.src[sp.Start:sp.End]), sym: top.symbol,
 		reusable:  moduleRoot && !top.hasError() && startsLine(b.src, sp.Start),
 		statement: top.named() && top.symbol != commentSymbol()}
 	flat := flattenNode(top.node)
@@ -184,29 +221,39 @@ func (b *builder) walk(top *topNode, moduleRoot, rootErr bool) {
 	b.close(c, from)
 }
 
-// share appends prev's chunk c as it is: same spans, same objects.
-func (b *builder) share(prev *Module, c *chunk) {
-	from := b.mark()
+// share appends prev's chunk c, whose items start at o, as it is: same
+// spans, same objects.
+func (b *builder) share(prev *Module, c *chunk, o *offsets) {
+	from := b.lengths()
 	m := b.m
-	m.Calls = append(m.Calls, prev.Calls[c.calls.lo:c.calls.hi]...)
-	m.Funcs = append(m.Funcs, prev.Funcs[c.funcs.lo:c.funcs.hi]...)
-	m.Classes = append(m.Classes, prev.Classes[c.classes.lo:c.classes.hi]...)
-	m.Imports = append(m.Imports, prev.Imports[c.imports.lo:c.imports.hi]...)
-	m.Assigns = append(m.Assigns, prev.Assigns[c.assigns.lo:c.assigns.hi]...)
-	m.Comments = append(m.Comments, prev.Comments[c.comments.lo:c.comments.hi]...)
-	b.visitErrs = append(b.visitErrs, prev.Errors[c.visitErrs.lo:c.visitErrs.hi]...)
-	b.synErrs = append(b.synErrs, prev.Errors[prev.nVisit+int(c.synErrs.lo):prev.nVisit+int(c.synErrs.hi)]...)
+	m.Calls = append(m.Calls, sub(prev.Calls, c, o, kCalls)...)
+	m.Funcs = append(m.Funcs, sub(prev.Funcs, c, o, kFuncs)...)
+	m.Classes = append(m.Classes, sub(prev.Classes, c, o, kClasses)...)
+	m.Imports = append(m.Imports, sub(prev.Imports, c, o, kImports)...)
+	m.Assigns = append(m.Assigns, sub(prev.Assigns, c, o, kAssigns)...)
+	m.Comments = append(m.Comments, sub(prev.Comments, c, o, kComments)...)
+	b.visitErrs = append(b.visitErrs, sub(prev.Errors, c, o, kVisitErrs)...)
+	b.synErrs = append(b.synErrs, sub(prev.synErrs(), c, o, kSynErrs)...)
 	b.close(*c, from)
 }
+
+// sub returns the items of kind k of chunk c (at offsets o) in s.
+func sub[T any](s []T, c *chunk, o *offsets, k int) []T {
+	lo, hi := c.items(o, k)
+	return s[lo:hi]
+}
+
+// synErrs are the errors syntaxErrors found, after the walk's.
+func (m *Module) synErrs() []Span { return m.Errors[m.nVisit:] }
 
 // copyShifted appends copies of prev's chunk c with every span moved by
 // delta bytes. Pointers between its items (a call's scope and receiver, a
 // function's parent) are redirected to the copies.
-func (b *builder) copyShifted(prev *Module, c *chunk, delta int) {
-	from := b.mark()
+func (b *builder) copyShifted(prev *Module, c *chunk, o *offsets, delta int) {
+	from := b.lengths()
 	m := b.m
 	sh := func(s Span) Span { return Span{s.Start + delta, s.End + delta} }
-	funcs := make(map[*FuncDef]*FuncDef, c.funcs.n())
+	funcs := make(map[*FuncDef]*FuncDef, c.counts[kFuncs])
 	fn := func(f *FuncDef) *FuncDef {
 		if f == nil {
 			return nil
@@ -216,31 +263,36 @@ func (b *builder) copyShifted(prev *Module, c *chunk, delta int) {
 		}
 		return f // outside the chunk: cannot happen for a top-level statement
 	}
-	for _, f := range prev.Funcs[c.funcs.lo:c.funcs.hi] {
+	for _, f := range sub(prev.Funcs, c, o, kFuncs) {
 		g := *f
 		g.Span, g.NameSpan, g.ParamsSpan, g.BodySpan = sh(f.Span), sh(f.NameSpan), sh(f.ParamsSpan), sh(f.BodySpan)
 		g.Decorators = shiftExprs(f.Decorators, delta)
 		funcs[f] = &g
 		m.Funcs = append(m.Funcs, &g)
 	}
-	for _, g := range m.Funcs[from.funcs:] {
+	for _, g := range m.Funcs[from[kFuncs]:] {
 		g.Parent = fn(g.Parent)
 	}
-	for _, cl := range prev.Classes[c.classes.lo:c.classes.hi] {
+	for _, cl := range sub(prev.Classes, c, o, kClasses) {
 		d := *cl
 		d.Span = sh(cl.Span)
 		m.Classes = append(m.Classes, &d)
 	}
-	for _, im := range prev.Imports[c.imports.lo:c.imports.hi] {
+	for _, im := range sub(prev.Imports, c, o, kImports) {
 		j := *im
 		j.Span, j.Scope = sh(im.Span), fn(im.Scope)
 		m.Imports = append(m.Imports, &j)
 	}
-	calls := make(map[*Call]*Call, c.calls.n())
-	for _, call := range prev.Calls[c.calls.lo:c.calls.hi] {
+	calls := make(map[*Call]*Call, c.counts[kCalls])
+	ctxs := map[*CallContext]*CallContext{}
+	for _, call := range sub(prev.Calls, c, o, kCalls) {
 		d := *call
 		d.Span, d.FuncSpan, d.ArgsSpan, d.StmtSpan = sh(call.Span), sh(call.FuncSpan), sh(call.ArgsSpan), sh(call.StmtSpan)
-		d.Scope = fn(call.Scope)
+		d.CallContext = ctxs[call.CallContext]
+		if d.CallContext == nil {
+			d.CallContext = &CallContext{Scope: fn(call.Scope), Class: call.Class, Conds: call.Conds}
+			ctxs[call.CallContext] = d.CallContext
+		}
 		if call.Args != nil {
 			d.Args = make([]*Arg, len(call.Args))
 			for i, a := range call.Args {
@@ -250,27 +302,27 @@ func (b *builder) copyShifted(prev *Module, c *chunk, delta int) {
 		calls[call] = &d
 		m.Calls = append(m.Calls, &d)
 	}
-	for _, d := range m.Calls[from.calls:] {
+	for _, d := range m.Calls[from[kCalls]:] {
 		if r := calls[d.Recv]; r != nil {
 			d.Recv = r
 		}
 	}
-	for _, a := range prev.Assigns[c.assigns.lo:c.assigns.hi] {
+	for _, a := range sub(prev.Assigns, c, o, kAssigns) {
 		d := *a
 		d.Span, d.Scope, d.Value = sh(a.Span), fn(a.Scope), shiftExpr(a.Value, delta)
 		m.Assigns = append(m.Assigns, &d)
 	}
-	for _, cm := range prev.Comments[c.comments.lo:c.comments.hi] {
+	for _, cm := range sub(prev.Comments, c, o, kComments) {
 		m.Comments = append(m.Comments, Comment{Text: cm.Text, Span: sh(cm.Span)})
 	}
-	for _, e := range prev.Errors[c.visitErrs.lo:c.visitErrs.hi] {
+	for _, e := range sub(prev.Errors, c, o, kVisitErrs) {
 		b.visitErrs = append(b.visitErrs, sh(e))
 	}
-	for _, e := range prev.Errors[prev.nVisit+int(c.synErrs.lo) : prev.nVisit+int(c.synErrs.hi)] {
+	for _, e := range sub(prev.synErrs(), c, o, kSynErrs) {
 		b.synErrs = append(b.synErrs, sh(e))
 	}
 	moved := *c
-	moved.span = sh(c.span)
+	moved.start += int32(delta)
 	b.close(moved, from)
 }
 
@@ -305,12 +357,24 @@ func (b *builder) finish(rootSpan Span, rootHasError, rootErr bool) *Module {
 	if rootErr || rootHasError && len(b.synErrs) == 0 {
 		m.Errors = append(m.Errors, rootSpan)
 	}
-	for _, c := range m.chunks {
-		if c.statement {
-			m.Statements = append(m.Statements, c.span)
+	for i := range m.chunks {
+		if m.chunks[i].statement {
+			m.Statements = append(m.Statements, m.chunks[i].span())
 		}
 	}
+	// Exact-size copies: appends leave up to half of a slice unused, and an
+	// open document keeps its summary for as long as it is open.
+	m.Calls, m.Funcs, m.Classes = exact(m.Calls), exact(m.Funcs), exact(m.Classes)
+	m.Imports, m.Assigns, m.Comments = exact(m.Imports), exact(m.Assigns), exact(m.Comments)
+	m.Statements, m.chunks = exact(m.Statements), exact(m.chunks)
 	return m
+}
+
+func exact[T any](s []T) []T {
+	if len(s) == cap(s) {
+		return s
+	}
+	return append([]T(nil), s...)
 }
 
 // commentSymbol is the grammar's symbol for comments.

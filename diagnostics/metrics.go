@@ -187,10 +187,10 @@ func (m *Module) metricDecls(f *File) []*MetricDecl {
 				out = append(out, &MetricDecl{File: f, Call: c, Type: t, Var: c.Target})
 			}
 		}
-		if c.Recv == nil && exporterVars[c.Base] {
-			switch c.Method {
+		if c.Recv == nil && exporterVars[c.BaseName()] {
+			switch c.MethodName() {
 			case "counter", "gauge", "histogram", "summary", "info":
-				t := strings.ToUpper(c.Method[:1]) + c.Method[1:]
+				t := strings.ToUpper(c.MethodName()[:1]) + c.MethodName()[1:]
 				out = append(out, &MetricDecl{File: f, Call: c, Type: t, Var: c.Target, Exporter: true})
 			}
 		}
@@ -224,9 +224,14 @@ func exporterObjects(m *Module) map[string]bool {
 type MetricIndex struct {
 	decls  []*MetricDecl
 	byFile map[*File][]*MetricDecl
-	uses   map[*Call][]*Call     // declaring call -> method calls on the metric
-	owner  map[*Call]*MetricDecl // method call -> the metric it is made on
-	file   map[*Call]*File       // method call -> its file
+	uses   map[*Call][]*Call // declaring call -> method calls on the metric
+	owner  map[*Call]use     // method call -> the metric it is made on, and its file
+}
+
+// use is what the index knows of a method call on a metric.
+type use struct {
+	decl *MetricDecl
+	file *File
 }
 
 // Metrics returns the project's metric index, building it on first use.
@@ -249,17 +254,17 @@ func (ix *MetricIndex) DeclsIn(f *File) []*MetricDecl { return ix.byFile[f] }
 func (ix *MetricIndex) Uses(d *MetricDecl) []*Call { return ix.uses[d.Call] }
 
 // Owner returns the metric a method call is made on, or nil.
-func (ix *MetricIndex) Owner(c *Call) *MetricDecl { return ix.owner[c] }
+func (ix *MetricIndex) Owner(c *Call) *MetricDecl { return ix.owner[c].decl }
 
 // UseFile returns the file holding a use returned by Uses.
-func (ix *MetricIndex) UseFile(c *Call) *File { return ix.file[c] }
+func (ix *MetricIndex) UseFile(c *Call) *File { return ix.owner[c].file }
 
 // MetricUses returns the method calls made on the metric declared by d,
 // anywhere in the project, .labels() calls excluded.
 func (p *Project) MetricUses(d *MetricDecl) []*Call {
 	var out []*Call
 	for _, c := range p.Metrics().uses[d.Call] {
-		if c.Method != "labels" {
+		if c.MethodName() != "labels" {
 			out = append(out, c)
 		}
 	}
@@ -307,7 +312,7 @@ func (t *moduleTable) resolve(name string) *File {
 }
 
 func buildMetricIndex(p *Project) *MetricIndex {
-	ix := &MetricIndex{byFile: map[*File][]*MetricDecl{}, uses: map[*Call][]*Call{}, owner: map[*Call]*MetricDecl{}, file: map[*Call]*File{}}
+	ix := &MetricIndex{byFile: map[*File][]*MetricDecl{}, uses: map[*Call][]*Call{}, owner: map[*Call]use{}}
 	files := p.PythonFiles()
 	mods := newModuleTable(files)
 	// exports: module-level names bound to a metric, per file.
@@ -391,16 +396,15 @@ func buildMetricIndex(p *Project) *MetricIndex {
 			continue
 		}
 		for _, c := range f.Py.Calls {
-			if c.Method == "" || c.Base == "" {
+			if c.MethodName() == "" || c.BaseName() == "" {
 				continue
 			}
-			d := names[c.Base]
+			d := names[c.BaseName()]
 			if d == nil || c == d.Call {
 				continue
 			}
 			ix.uses[d.Call] = append(ix.uses[d.Call], c)
-			ix.owner[c] = d
-			ix.file[c] = f
+			ix.owner[c] = use{d, f}
 		}
 	}
 	return ix

@@ -191,10 +191,70 @@ func settingAssignments(src []byte, max int) int {
 }
 
 // mentionsWord reports whether src holds one of words as a whole identifier.
-func mentionsWord(src []byte, words []string) bool {
+func mentionsWord(src []byte, words []string) bool { return newWordMatcher(words).in(src) }
+
+// wordMatcher finds any of many words as whole identifiers in one pass over
+// a source: a word made of identifier bytes occurs as a whole identifier
+// exactly when it equals a maximal run of identifier bytes. Searching for
+// each word in turn made spreading relevance through a project O(words ×
+// bytes): 60 ms of a 234k-line check with 3,000 metric names.
+type wordMatcher struct {
+	idents map[string]bool
+	others []string // words with other bytes: searched one by one
+}
+
+func newWordMatcher(words []string) *wordMatcher {
+	m := &wordMatcher{idents: make(map[string]bool, len(words))}
 	for _, w := range words {
+		if isIdentWord(w) {
+			m.idents[w] = true
+		} else if w != "" {
+			m.others = append(m.others, w)
+		}
+	}
+	return m
+}
+
+func isIdentWord(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if !isIdentByte(w[i]) {
+			return false
+		}
+	}
+	return w != ""
+}
+
+// in reports whether src holds one of the words as a whole identifier.
+func (m *wordMatcher) in(src []byte) bool {
+	if len(m.idents) > 0 {
+		for i := 0; i < len(src); {
+			if !isIdentByte(src[i]) {
+				i++
+				continue
+			}
+			j := i + 1
+			for j < len(src) && isIdentByte(src[j]) {
+				j++
+			}
+			if m.idents[string(src[i:j])] {
+				return true
+			}
+			i = j
+		}
+	}
+	return searchWords(src, m.others)
+}
+
+// searchWords is mentionsWord by one search per word. The empty word names
+// nothing: searching for it ran off the end of the source and panicked
+// (found by TestWordMatcherMatchesSearch; no caller passes one today).
+func searchWords(src []byte, words []string) bool {
+	for _, w := range words {
+		if w == "" {
+			continue
+		}
 		off := 0
-		for {
+		for off <= len(src) {
 			i := bytes.Index(src[off:], []byte(w))
 			if i < 0 {
 				break

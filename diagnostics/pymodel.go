@@ -37,7 +37,6 @@ type Expr struct {
 	Span  Span
 	Str   string  // decoded value of a plain string literal (Kind "string", not an f-string)
 	IsStr bool    // Str is valid
-	Call  *Call   // Kind "call": the call
 	Elems []*Expr // Kind "list"/"tuple"/"set": the elements
 }
 
@@ -64,16 +63,50 @@ type Call struct {
 	Args     []*Arg
 	// Recv is the call this one is a method of, for chains such as
 	// G.labels("a").inc(): the inc call's Recv is the labels call.
-	Recv *Call
-	// Base and Method split Func at its last dot, following Recv chains to
-	// the root name: for G.labels("a").inc() Base is "G", Method is "inc".
-	Base, Method string
-	Scope        *FuncDef // innermost enclosing function, nil at module level
-	Class        string   // innermost enclosing class name, "" if none
-	Conds        []Cond   // enclosing if/else and conditional-expression tests, outermost first
-	Target       string   // the name this call's value is assigned to, if it is the whole right-hand side
-	qual         string   // Func resolved through the module's imports (Summarize sets it)
-	StmtSpan     Span     // the statement containing the call
+	Recv     *Call
+	Target   string // the name this call's value is assigned to, if it is the whole right-hand side
+	qual     string // Func resolved through the module's imports (Summarize sets it)
+	StmtSpan Span   // the statement containing the call
+	// The context (Scope, Class, Conds) is shared by the calls made under
+	// the same function, class and conditions: a project holds hundreds of
+	// thousands of calls, and memory for open documents is budgeted
+	// (bench/RESULTS.md).
+	*CallContext
+}
+
+// CallContext is where a call is made.
+type CallContext struct {
+	Scope *FuncDef // innermost enclosing function, nil at module level
+	Class string   // innermost enclosing class name, "" if none
+	Conds []Cond   // enclosing if/else and conditional-expression tests, outermost first
+}
+
+// BaseName and MethodName split Func at its last dot, following Recv
+// chains to the root name: for G.labels("a").inc() the base is "G" and the
+// method "inc". They are derived, not stored: a project holds hundreds of
+// thousands of calls.
+func (c *Call) BaseName() string {
+	if c.Recv != nil {
+		if b := c.Recv.BaseName(); b != "" {
+			return b
+		}
+		return c.Recv.Func
+	}
+	if i := strings.LastIndexByte(c.Func, '.'); i >= 0 {
+		return c.Func[:i]
+	}
+	return ""
+}
+
+// MethodName: see BaseName.
+func (c *Call) MethodName() string {
+	if c.Recv != nil {
+		return c.Func[len(c.Recv.Func)+len("()."):]
+	}
+	if i := strings.LastIndexByte(c.Func, '.'); i >= 0 {
+		return c.Func[i+1:]
+	}
+	return ""
 }
 
 // Qualified is the callee resolved through the module's imports, as

@@ -70,6 +70,7 @@ type walker struct {
 	// from the root and made deep nesting quadratic (found by the hostile
 	// workspace test: 10,000 nested calls took 26 s).
 	rightCall map[Span]string
+	contexts  map[ctxKey]*CallContext // see context
 }
 
 // scope is the context a node is visited in.
@@ -412,10 +413,37 @@ func (w *walker) call(n *fnode, sc scope) {
 	}
 }
 
+// context returns the CallContext of sc, shared by the calls of the
+// statement's walk made in the same context.
+func (w *walker) context(sc scope) *CallContext {
+	// Conditions are never modified once made (scope.withCond copies), so
+	// the slice's first element and length identify them.
+	key := ctxKey{fn: sc.fn, class: sc.class, n: len(sc.conds)}
+	if len(sc.conds) > 0 {
+		key.conds = &sc.conds[0]
+	}
+	if c := w.contexts[key]; c != nil {
+		return c
+	}
+	if w.contexts == nil {
+		w.contexts = map[ctxKey]*CallContext{}
+	}
+	c := &CallContext{Scope: sc.fn, Class: sc.class, Conds: sc.conds}
+	w.contexts[key] = c
+	return c
+}
+
+type ctxKey struct {
+	fn    *FuncDef
+	class string
+	conds *Cond
+	n     int
+}
+
 // callOf records the call n (once) and returns it; nested calls in the
 // callee and arguments are recorded too.
 func (w *walker) callOf(n *fnode, sc scope) *Call {
-	c := &Call{Span: span(n), Scope: sc.fn, Class: sc.class, Conds: sc.conds, StmtSpan: sc.stmt}
+	c := &Call{Span: span(n), StmtSpan: sc.stmt, CallContext: w.context(sc)}
 	fn := n.ChildByFieldName("function")
 	if fn != nil {
 		c.FuncSpan = span(fn)
@@ -424,12 +452,7 @@ func (w *walker) callOf(n *fnode, sc scope) *Call {
 			attr := fn.ChildByFieldName("attribute")
 			if obj != nil && obj.Type() == "call" {
 				c.Recv = w.callOf(obj, sc)
-				c.Method = w.text(attr)
-				c.Base = c.Recv.Base
-				if c.Base == "" {
-					c.Base = c.Recv.Func
-				}
-				c.Func = c.Recv.Func + "()." + c.Method
+				c.Func = c.Recv.Func + "()." + w.text(attr)
 			} else {
 				w.visit(fn, sc)
 				c.Func = compact(w.text(fn))
@@ -437,11 +460,6 @@ func (w *walker) callOf(n *fnode, sc scope) *Call {
 		} else {
 			w.visit(fn, sc)
 			c.Func = compact(w.text(fn))
-		}
-		if c.Recv == nil {
-			if i := strings.LastIndexByte(c.Func, '.'); i >= 0 {
-				c.Base, c.Method = c.Func[:i], c.Func[i+1:]
-			}
 		}
 	}
 	w.m.Calls = append(w.m.Calls, c)

@@ -57,7 +57,7 @@ def metrics():
 		t.Errorf("conds: %+v", c.Conds)
 	}
 	inc := calls["X.labels().inc"]
-	if inc == nil || inc.Base != "X" || inc.Method != "inc" || inc.Recv == nil {
+	if inc == nil || inc.BaseName() != "X" || inc.MethodName() != "inc" || inc.Recv == nil {
 		t.Errorf("chained call: %+v", inc)
 	}
 	fn := m.Func("create_app")

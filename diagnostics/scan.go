@@ -183,8 +183,9 @@ func choosePython(ctx context.Context, loaded []loadedFile) map[string]bool {
 		}
 		round = round[:0]
 		rest := pending[:0]
+		spread := newWordMatcher(words)
 		for _, i := range pending {
-			if mentionsWord(loaded[i].file.Src, words) {
+			if spread.in(loaded[i].file.Src) {
 				loaded[i].parse = true
 				round = append(round, i)
 			} else {

@@ -1,7 +1,10 @@
 package lsp
 
 import (
+	"runtime"
 	"time"
+
+	"go.uber.org/zap"
 
 	"github.com/multiprom/multiprom/diagnostics"
 )
@@ -19,5 +22,13 @@ func (s *Server) releaseWhenIdle() {
 	if s.idleTimer != nil {
 		s.idleTimer.Stop()
 	}
-	s.idleTimer = time.AfterFunc(idleRelease, diagnostics.ReleaseMemory)
+	s.idleTimer = time.AfterFunc(idleRelease, func() {
+		diagnostics.ReleaseMemory()
+		if ce := s.logger.Check(zap.DebugLevel, "idle: memory released"); ce != nil {
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			ce.Write(zap.Uint64("heap_inuse", ms.HeapInuse), zap.Uint64("heap_alloc", ms.HeapAlloc),
+				zap.Uint64("stack_inuse", ms.StackInuse), zap.Uint64("sys", ms.Sys))
+		}
+	})
 }

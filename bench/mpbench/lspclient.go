@@ -33,6 +33,8 @@ type publish struct {
 }
 
 func startServer(bin string, args ...string) (*client, error) {
+	// MPBENCH_SERVE_ARGS adds flags, e.g. "--log-level=debug --log-file=/tmp/mp.log".
+	args = append(args, strings.Fields(os.Getenv("MPBENCH_SERVE_ARGS"))...)
 	cmd := exec.Command(bin, append([]string{"serve"}, args...)...)
 	in, err := cmd.StdinPipe()
 	if err != nil {
@@ -184,6 +186,9 @@ func (c *client) rss() int {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", c.cmd.Process.Pid))
 	if err != nil {
 		return 0
+	}
+	if os.Getenv("MPBENCH_STATUS") != "" {
+		os.Stderr.Write(b)
 	}
 	for _, l := range strings.Split(string(b), "\n") {
 		if v, ok := strings.CutPrefix(l, "VmRSS:"); ok {

@@ -235,7 +235,7 @@ func callsIn(m *d.Module, fn *d.FuncDef) []*d.Call {
 func isMarkDead(m *d.Module, c *d.Call) bool {
 	q := c.Qualified()
 	return strings.HasSuffix(q, "mark_process_dead") || strings.HasSuffix(q, "mark_process_dead_on_child_exit") ||
-		c.Method == "mark_process_dead" || c.Method == "mark_process_dead_on_child_exit"
+		c.MethodName() == "mark_process_dead" || c.MethodName() == "mark_process_dead_on_child_exit"
 }
 
 // hookMarksDead reports whether the hook calls a mark-dead function, itself

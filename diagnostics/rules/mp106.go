@@ -42,7 +42,7 @@ def when_ready(server):
 			q := c.Qualified()
 			client := q == "prometheus_client.start_http_server" || q == "prometheus_client.start_wsgi_server" ||
 				q == "prometheus_client.exposition.start_http_server" || q == "prometheus_client.exposition.start_wsgi_server"
-			exporter := c.Method == "start_http_server" && c.Recv == nil && exporterVar(m, c.Base) && !internal[c.Base]
+			exporter := c.MethodName() == "start_http_server" && c.Recv == nil && exporterVar(m, c.BaseName()) && !internal[c.BaseName()]
 			if !client && !exporter || underMainGuard(c) {
 				continue
 			}
@@ -58,7 +58,7 @@ def when_ready(server):
 			if where == "" {
 				continue
 			}
-			pass.Report(c.Span, "%s() %s runs in every gunicorn worker: the port is bound once and the other workers fail or serve their own values; start it once in a when_ready hook with a multiprocess registry", strings.TrimPrefix(c.Func, c.Base+"."), where)
+			pass.Report(c.Span, "%s() %s runs in every gunicorn worker: the port is bound once and the other workers fail or serve their own values; start it once in a when_ready hook with a multiprocess registry", strings.TrimPrefix(c.Func, c.BaseName()+"."), where)
 		}
 	},
 }

@@ -61,7 +61,7 @@ func whenReadyServes(p *d.Project) bool {
 			continue
 		}
 		for _, c := range callsIn(cfg.File.Py, h) {
-			if c.Method == "start_http_server_when_ready" || c.Method == "start_http_server" {
+			if c.MethodName() == "start_http_server_when_ready" || c.MethodName() == "start_http_server" {
 				return true
 			}
 		}

@@ -26,12 +26,12 @@ var InternalExporterHTTPServer = &d.Rule{
 		m := f.Py
 		internal := internalExporterVars(m)
 		for _, c := range m.Calls {
-			if c.Method != "start_http_server_when_ready" {
+			if c.MethodName() != "start_http_server_when_ready" {
 				continue
 			}
-			q := m.Qualify(c.Base)
+			q := m.Qualify(c.BaseName())
 			class := q[strings.LastIndexByte(q, '.')+1:]
-			if !internalExporters[class] && !internal[c.Base] {
+			if !internalExporters[class] && !internal[c.BaseName()] {
 				continue
 			}
 			pass.Report(c.Span, "%s.start_http_server_when_ready() does nothing but warn: the Internal class serves the metrics path on the app", class).

@@ -104,7 +104,7 @@ func usedWithIncDec(p *d.Project, decl *d.MetricDecl) bool {
 		return true
 	}
 	for _, c := range p.Metrics().Uses(decl) {
-		if incDecMethods[c.Method] {
+		if incDecMethods[c.MethodName()] {
 			return true
 		}
 	}

@@ -27,7 +27,7 @@ def _sample_queue():
 	Run: func(pass *d.Pass) {
 		ix := pass.Project.Metrics()
 		for _, c := range pass.File.Py.Calls {
-			if c.Method != "set_function" {
+			if c.MethodName() != "set_function" {
 				continue
 			}
 			decl := ix.Owner(c)
@@ -41,8 +41,8 @@ def _sample_queue():
 
 // baseName is the receiver text of a method call for messages ("QUEUE").
 func baseName(c *d.Call) string {
-	if c.Base != "" {
-		return c.Base
+	if c.BaseName() != "" {
+		return c.BaseName()
 	}
 	return c.Func
 }

@@ -66,7 +66,7 @@ func infoToGaugeFix(p *d.Project, decl *d.MetricDecl) d.Fix {
 	var keys []string
 	var edits []d.Edit
 	for _, u := range uses {
-		if u.Method != "info" || u.Recv != nil || len(u.Args) != 1 || u.Args[0].Name != "" {
+		if u.MethodName() != "info" || u.Recv != nil || len(u.Args) != 1 || u.Args[0].Name != "" {
 			return d.Fix{}
 		}
 		v := u.Args[0].Value

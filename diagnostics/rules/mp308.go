@@ -38,8 +38,8 @@ IN_PROGRESS.inc()`,
 			if !decl.Exporter {
 				use = ""
 				for _, c := range ix.Uses(decl) {
-					if incDecMethods[c.Method] {
-						use = baseName(c) + "." + c.Method + "() at " + where(ix.UseFile(c), c.Span.Start)
+					if incDecMethods[c.MethodName()] {
+						use = baseName(c) + "." + c.MethodName() + "() at " + where(ix.UseFile(c), c.Span.Start)
 						break
 					}
 				}

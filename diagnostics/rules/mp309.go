@@ -48,7 +48,7 @@ func renamePidFix(p *d.Project, decl *d.MetricDecl, label *d.Expr) d.Fix {
 	ix := p.Metrics()
 	edits := []d.Edit{d.Replace(decl.File, label.Span, strconv.Quote(pidLabelReplacement))}
 	for _, u := range ix.Uses(decl) {
-		if u.Method != "labels" && u.Method != "remove" {
+		if u.MethodName() != "labels" && u.MethodName() != "remove" {
 			continue
 		}
 		if u.HasSplat() {

@@ -38,8 +38,8 @@ def run_import():
 }
 
 func pushName(c *d.Call) string {
-	if c.Method != "" {
-		return c.Method
+	if c.MethodName() != "" {
+		return c.MethodName()
 	}
 	return c.Func
 }

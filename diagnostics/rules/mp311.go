@@ -22,14 +22,14 @@ var LabelRemovalMultiproc = &d.Rule{
 	Run: func(pass *d.Pass) {
 		ix := pass.Project.Metrics()
 		for _, c := range pass.File.Py.Calls {
-			if c.Method != "remove" && c.Method != "clear" {
+			if c.MethodName() != "remove" && c.MethodName() != "clear" {
 				continue
 			}
 			decl := ix.Owner(c)
 			if decl == nil || decl.Exporter || c.Recv != nil {
 				continue
 			}
-			pass.Report(c.Span, "%s.%s() only forgets the labels in this process: in multiprocess mode the values stay in the workers' files and keep being exported", baseName(c), c.Method)
+			pass.Report(c.Span, "%s.%s() only forgets the labels in this process: in multiprocess mode the values stay in the workers' files and keep being exported", baseName(c), c.MethodName())
 		}
 	},
 }

@@ -94,7 +94,7 @@ func businessFix(p *d.Project, decl *d.MetricDecl, full, kind string) d.Fix {
 		expected[uf][name]++
 	}
 	for _, u := range uses {
-		if u.Method == "labels" {
+		if u.MethodName() == "labels" {
 			continue
 		}
 		uf := ix.UseFile(u)
@@ -107,12 +107,12 @@ func businessFix(p *d.Project, decl *d.MetricDecl, full, kind string) d.Fix {
 		}
 		fix.Edits = append(fix.Edits, d.Replace(uf, u.Span, call))
 		need(uf, importLine)
-		if !strings.Contains(u.Base, ".") {
-			expect(uf, u.Base)
+		if !strings.Contains(u.BaseName(), ".") {
+			expect(uf, u.BaseName())
 		}
 	}
 	for _, u := range uses {
-		if u.Method == "labels" && !consumed[u] {
+		if u.MethodName() == "labels" && !consumed[u] {
 			return d.Fix{} // a labelled child kept in a variable: not followed
 		}
 	}
@@ -193,7 +193,7 @@ func businessCall(f *d.File, u *d.Call, kind, name string, labels []string) (str
 	var kw []string
 	if u.Recv != nil {
 		lc := u.Recv
-		if lc.Method != "labels" || lc.Recv != nil || lc.HasSplat() {
+		if lc.MethodName() != "labels" || lc.Recv != nil || lc.HasSplat() {
 			return "", false
 		}
 		pos := 0
@@ -226,18 +226,18 @@ func businessCall(f *d.File, u *d.Call, kind, name string, labels []string) (str
 	}
 	var fn string
 	switch {
-	case kind == "counter" && u.Method == "inc":
+	case kind == "counter" && u.MethodName() == "inc":
 		fn = "inc"
-	case kind == "gauge" && u.Method == "inc":
+	case kind == "gauge" && u.MethodName() == "inc":
 		fn = "inc_gauge"
-	case kind == "gauge" && u.Method == "dec":
+	case kind == "gauge" && u.MethodName() == "dec":
 		fn = "inc_gauge"
 		if amount == "" {
 			amount = "-1"
 		} else {
 			amount = "-(" + amount + ")"
 		}
-	case kind == "gauge" && u.Method == "set":
+	case kind == "gauge" && u.MethodName() == "set":
 		if amount == "" {
 			return "", false
 		}
