@@ -57,8 +57,8 @@ func wsgiApp(p *diagnostics.Project) string {
 		switch {
 		case a.Factory != nil && a.Factory.IsModuleLevel():
 			return mod + ":" + a.Factory.Name + "()"
-		case a.Factory == nil && a.Call.Target != "":
-			return mod + ":" + a.Call.Target
+		case a.Factory == nil && a.Call.TargetName() != "":
+			return mod + ":" + a.Call.TargetName()
 		}
 	}
 	return ""
@@ -111,7 +111,7 @@ func scrapeTarget(p *diagnostics.Project) string {
 		}
 		// GunicornPrometheusMetrics serves metrics on its own port.
 		for _, c := range cfg.File.Py.Calls {
-			if c.Method == "start_http_server_when_ready" && !strings.Contains(c.Base, "Internal") {
+			if c.MethodName() == "start_http_server_when_ready" && !strings.Contains(c.BaseName(), "Internal") {
 				if e := c.Positional(0); e != nil && e.Kind == "integer" {
 					bind = "0.0.0.0:" + e.Text
 				} else if a := c.Keyword("port"); a != nil && a.Value.Kind == "integer" {

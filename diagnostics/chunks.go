@@ -3,6 +3,7 @@ package diagnostics
 import (
 	"strings"
 	"sync"
+	"unsafe"
 
 	sitter "github.com/smacker/go-tree-sitter"
 )
@@ -74,15 +75,27 @@ type summaryExtra struct {
 	chunked   bool // the root is a clean module: its chunks can be reused
 	srcLen    int
 	nVisit    int    // Errors[:nVisit] were found by the walk, the rest by syntaxErrors
-	importSig string // the import bindings Call.qual was resolved with
+	importSig string // the import bindings the calls' callees were resolved with
 }
 
-// Summarize walks a parsed Python tree and builds its Module.
+// Summarize walks a parsed Python tree and builds its Module. The Module's
+// strings share src's memory (an open document's text is not held twice),
+// so src must never be modified afterwards: every caller's source is a
+// buffer replaced, not edited, on change.
 func Summarize(tree *sitter.Tree, src []byte) *Module { return SummarizeEdit(nil, tree, src) }
+
+// aliasString is b as a string without a copy (see Summarize).
+func aliasString(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
+}
 
 // SummarizeEdit builds the Module of tree, reusing the chunks of prev (the
 // summary of an earlier version of the same file, or nil) whose text did
-// not change. prev is not modified: a check may still be reading it.
+// not change. prev is not modified: a check may still be reading it. src
+// must never be modified afterwards (see Summarize).
 func SummarizeEdit(prev *Module, tree *sitter.Tree, src []byte) *Module {
 	root := tree.RootNode()
 	rootType := root.Type()
@@ -122,16 +135,16 @@ func SummarizeEdit(prev *Module, tree *sitter.Tree, src []byte) *Module {
 	}
 	m := b.finish(Span{int(root.StartByte()), int(root.EndByte())}, root.HasError(), rootErr)
 
-	// Call.qual depends on the imports. Shared calls belong to prev too, so
+	// Qualified callees depend on the imports. Shared calls belong to prev too, so
 	// when the imports changed they are replaced by copies before the new
 	// resolution is written.
 	m.importSig = importSignature(m.Imports)
 	if prev != nil && sharedCalls > 0 && m.importSig != prev.importSig {
 		remap := make(map[*Call]*Call, sharedCalls)
 		for i := 0; i < sharedCalls; i++ {
-			c := *m.Calls[i]
-			remap[m.Calls[i]] = &c
-			m.Calls[i] = &c
+			c := m.Calls[i].clone()
+			remap[m.Calls[i]] = c
+			m.Calls[i] = c
 		}
 		for i := 0; i < sharedCalls; i++ {
 			if r := remap[m.Calls[i].Recv]; r != nil {
@@ -176,6 +189,7 @@ type builder struct {
 	visitErrs []Span
 	synErrs   []Span
 	rightCall map[Span]string
+	contexts  map[ctxKey]*CallContext // shared by the walks: module-level calls share one
 }
 
 // lengths are the lengths of the builder's slices, per kind.
@@ -198,7 +212,7 @@ func (b *builder) close(c chunk, from offsets) {
 func (b *builder) walk(top *topNode, moduleRoot, rootErr bool) {
 	from := b.lengths()
 	sp := top.span()
-	c := chunk{start: int32(sp.Start), text: string(b.src[sp.Start:sp.End]), sym: top.symbol,
+	c := chunk{start: int32(sp.Start), text: aliasString(b.src[sp.Start:sp.End]), sym: top.symbol,
 		reusable:  moduleRoot && !top.hasError() && startsLine(b.src, sp.Start),
 		statement: top.named() && top.symbol != commentSymbol()}
 	flat := flattenNode(top.node)
@@ -207,7 +221,10 @@ func (b *builder) walk(top *topNode, moduleRoot, rootErr bool) {
 	if b.rightCall == nil {
 		b.rightCall = map[Span]string{}
 	}
-	w := &walker{src: b.src, str: c.text, base: sp.Start, m: b.m, rightCall: b.rightCall}
+	if b.contexts == nil {
+		b.contexts = map[ctxKey]*CallContext{}
+	}
+	w := &walker{src: b.src, str: c.text, base: sp.Start, m: b.m, rightCall: b.rightCall, contexts: b.contexts}
 	if n.IsNamed() || n.IsMissing() {
 		w.visit(n, scope{topLevel: moduleRoot})
 	}
@@ -286,8 +303,8 @@ func (b *builder) copyShifted(prev *Module, c *chunk, o *offsets, delta int) {
 	calls := make(map[*Call]*Call, c.counts[kCalls])
 	ctxs := map[*CallContext]*CallContext{}
 	for _, call := range sub(prev.Calls, c, o, kCalls) {
-		d := *call
-		d.Span, d.FuncSpan, d.ArgsSpan, d.StmtSpan = sh(call.Span), sh(call.FuncSpan), sh(call.ArgsSpan), sh(call.StmtSpan)
+		d := call.clone()
+		d.Span, d.callee, d.args, d.stmt = sh(call.Span), pack(sh(call.CalleeSpan())), pack(sh(call.ArgListSpan())), pack(sh(call.StatementSpan()))
 		d.CallContext = ctxs[call.CallContext]
 		if d.CallContext == nil {
 			d.CallContext = &CallContext{Scope: fn(call.Scope), Class: call.Class, Conds: call.Conds}
@@ -299,8 +316,8 @@ func (b *builder) copyShifted(prev *Module, c *chunk, o *offsets, delta int) {
 				d.Args[i] = &Arg{Name: a.Name, Span: sh(a.Span), Value: shiftExpr(a.Value, delta)}
 			}
 		}
-		calls[call] = &d
-		m.Calls = append(m.Calls, &d)
+		calls[call] = d
+		m.Calls = append(m.Calls, d)
 	}
 	for _, d := range m.Calls[from[kCalls]:] {
 		if r := calls[d.Recv]; r != nil {

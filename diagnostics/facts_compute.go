@@ -470,14 +470,14 @@ func pythonEnvSets(f *File) []*EnvSet {
 			first := c.Positional(0)
 			hit := first != nil && first.IsStr && first.Str == name
 			if q == "os.environ.update" {
-				hit = strings.Contains(f.Text(c.ArgsSpan), name)
+				hit = strings.Contains(f.Text(c.ArgListSpan()), name)
 			}
 			if hit {
 				val := ""
 				if v := c.Positional(1); v != nil {
 					val = v.Str
 				}
-				out = append(out, &EnvSet{Loc: Loc{f, c.StmtSpan}, Name: name, Value: val})
+				out = append(out, &EnvSet{Loc: Loc{f, c.StatementSpan()}, Name: name, Value: val})
 			}
 		}
 	}

@@ -82,7 +82,7 @@ func EnvGate(f *File, c *Call) Gate {
 		return g
 	}
 	lines, callLine := scopeLinesBefore(f, c)
-	indent := IndentOf(f, c.StmtSpan.Start)
+	indent := IndentOf(f, c.StatementSpan().Start)
 	// Walk back through the lines of the call's block.
 	for i := callLine - 1; i >= 0; i-- {
 		l := lines[i]
@@ -126,7 +126,7 @@ func EnvGate(f *File, c *Call) Gate {
 // scopeLinesBefore returns the file's lines and the 0-based line of the call.
 func scopeLinesBefore(f *File, c *Call) ([]string, int) {
 	lines := strings.Split(string(f.Src), "\n")
-	return lines, f.Lines().Line(c.StmtSpan.Start)
+	return lines, f.Lines().Line(c.StatementSpan().Start)
 }
 
 // blockReturns reports whether the block under line i (header indentation
@@ -153,7 +153,7 @@ func blockReturns(lines []string, i int, ind string) bool {
 // after the call: bare, Exception, or ValueError.
 func exceptCatchesValueError(f *File, c *Call, ind string) bool {
 	lines := strings.Split(string(f.Src), "\n")
-	for j := f.Lines().Line(c.StmtSpan.End) + 1; j < len(lines); j++ {
+	for j := f.Lines().Line(c.StatementSpan().End) + 1; j < len(lines); j++ {
 		l := lines[j]
 		t := strings.TrimSpace(l)
 		if t == "" || strings.HasPrefix(t, "#") {

@@ -65,6 +65,13 @@ type File struct {
 	modName string // ModuleName, set once by NewProject (it is asked for often)
 }
 
+// UseLines sets the file's line index when the caller already has one for
+// Src (an editor buffer keeps one for its edits), and returns f.
+func (f *File) UseLines(idx *LineIndex) *File {
+	f.lines = idx
+	return f
+}
+
 // Lines returns the file's line index, built on first use.
 func (f *File) Lines() *LineIndex {
 	if f.lines == nil {

@@ -14,7 +14,7 @@ import (
 // insertion there would land inside the comment, change nothing, and be
 // re-applied by every fix-all round (found by FuzzFix).
 func AddKeyword(f *File, c *Call, name, value string) Edit {
-	args := c.ArgsSpan
+	args := c.ArgListSpan()
 	kw := name + "=" + value
 	if len(c.Args) == 0 {
 		if strings.TrimSpace(f.Text(Span{args.Start + 1, args.End - 1})) == "" {

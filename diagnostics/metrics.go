@@ -184,14 +184,14 @@ func (m *Module) metricDecls(f *File) []*MetricDecl {
 		q := c.Qualified()
 		for _, t := range clientMetricTypes {
 			if q == "prometheus_client."+t || q == "prometheus_client.metrics."+t || q == "prometheus_client.core."+t {
-				out = append(out, &MetricDecl{File: f, Call: c, Type: t, Var: c.Target})
+				out = append(out, &MetricDecl{File: f, Call: c, Type: t, Var: c.TargetName()})
 			}
 		}
 		if c.Recv == nil && exporterVars[c.BaseName()] {
 			switch c.MethodName() {
 			case "counter", "gauge", "histogram", "summary", "info":
 				t := strings.ToUpper(c.MethodName()[:1]) + c.MethodName()[1:]
-				out = append(out, &MetricDecl{File: f, Call: c, Type: t, Var: c.Target, Exporter: true})
+				out = append(out, &MetricDecl{File: f, Call: c, Type: t, Var: c.TargetName(), Exporter: true})
 			}
 		}
 	}
@@ -203,12 +203,12 @@ func (m *Module) metricDecls(f *File) []*MetricDecl {
 func exporterObjects(m *Module) map[string]bool {
 	out := map[string]bool{}
 	for _, c := range m.Calls {
-		if c.Target == "" {
+		if c.TargetName() == "" {
 			continue
 		}
 		q := c.Qualified()
 		if strings.HasPrefix(q, "prometheus_flask_exporter.") || strings.HasSuffix(c.Func, "PrometheusMetrics") || strings.HasSuffix(c.Func, "PrometheusMetrics.for_app_factory") {
-			out[c.Target] = true
+			out[c.TargetName()] = true
 		}
 	}
 	return out

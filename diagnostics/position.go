@@ -1,6 +1,7 @@
 package diagnostics
 
 import (
+	"bytes"
 	"sort"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -27,7 +28,7 @@ type Position struct {
 // place where byte columns become UTF-16 or code-point columns and back.
 type LineIndex struct {
 	src    []byte
-	starts []int // byte offset of the start of each line
+	starts []int32 // byte offset of the start of each line (an open document keeps its index)
 	// ascii marks lines without a byte >= 0x80, where a column is the same
 	// in every encoding and needs no walk: a minified one-line file with
 	// thousands of findings would otherwise cost line length per finding.
@@ -37,13 +38,14 @@ type LineIndex struct {
 // NewLineIndex indexes src. Lines end at "\n"; a "\r" before it belongs to
 // the line's terminator, so CRLF files get the same lines as LF files.
 func NewLineIndex(src []byte) *LineIndex {
-	starts := make([]int, 1, 64)
-	ascii := make([]bool, 0, 64)
+	n := bytes.Count(src, []byte{'\n'}) + 1
+	starts := make([]int32, 1, n)
+	ascii := make([]bool, 0, n)
 	lineASCII := true
 	for i, b := range src {
 		switch {
 		case b == '\n':
-			starts = append(starts, i+1)
+			starts = append(starts, int32(i+1))
 			ascii = append(ascii, lineASCII)
 			lineASCII = true
 		case b >= 0x80:
@@ -65,15 +67,15 @@ func (x *LineIndex) LineStart(line int) int {
 	if line >= len(x.starts) {
 		return len(x.src)
 	}
-	return x.starts[line]
+	return int(x.starts[line])
 }
 
 // lineEnd is the offset of the line's terminator (or end of text).
 func (x *LineIndex) lineEnd(line int) int {
 	end := len(x.src)
 	if line+1 < len(x.starts) {
-		end = x.starts[line+1] - 1
-		if end > x.starts[line] && x.src[end-1] == '\r' {
+		end = int(x.starts[line+1]) - 1
+		if end > int(x.starts[line]) && x.src[end-1] == '\r' {
 			end--
 		}
 	}
@@ -82,7 +84,7 @@ func (x *LineIndex) lineEnd(line int) int {
 
 // Line returns the zero-based line containing byte offset off.
 func (x *LineIndex) Line(off int) int {
-	return sort.Search(len(x.starts), func(i int) bool { return x.starts[i] > off }) - 1
+	return sort.Search(len(x.starts), func(i int) bool { return int(x.starts[i]) > off }) - 1
 }
 
 // Position converts a byte offset to a line and a column in enc.
@@ -94,7 +96,7 @@ func (x *LineIndex) Position(off int, enc Encoding) Position {
 		off = len(x.src)
 	}
 	line := x.Line(off)
-	start := x.starts[line]
+	start := int(x.starts[line])
 	if x.ascii[line] {
 		return Position{Line: line, Col: off - start}
 	}
@@ -112,7 +114,7 @@ func (x *LineIndex) Offset(p Position, enc Encoding) int {
 	if p.Line >= len(x.starts) {
 		return len(x.src)
 	}
-	start, end := x.starts[p.Line], x.lineEnd(p.Line)
+	start, end := int(x.starts[p.Line]), x.lineEnd(p.Line)
 	if p.Col <= 0 {
 		return start
 	}

@@ -56,23 +56,96 @@ type Cond struct {
 
 // Call is a call expression.
 type Call struct {
-	Func     string // callee source text with whitespace removed, e.g. "metrics.gauge", "prometheus_client.Gauge"
-	FuncSpan Span
-	Span     Span // the whole call
-	ArgsSpan Span // the argument list, parentheses included
-	Args     []*Arg
+	Func string // callee source text with whitespace removed, e.g. "metrics.gauge", "prometheus_client.Gauge"
+	Span Span   // the whole call
+	Args []*Arg
 	// Recv is the call this one is a method of, for chains such as
 	// G.labels("a").inc(): the inc call's Recv is the labels call.
-	Recv     *Call
-	Target   string // the name this call's value is assigned to, if it is the whole right-hand side
-	qual     string // Func resolved through the module's imports (Summarize sets it)
-	StmtSpan Span   // the statement containing the call
+	Recv *Call
+	// extra holds the rarely set fields (see TargetName and Qualified).
+	extra *callExtra
 	// The context (Scope, Class, Conds) is shared by the calls made under
 	// the same function, class and conditions: a project holds hundreds of
 	// thousands of calls, and memory for open documents is budgeted
 	// (bench/RESULTS.md).
 	*CallContext
+	// The callee's, the argument list's and the statement's spans, packed
+	// (see CalleeSpan, ArgListSpan, StatementSpan).
+	callee, args, stmt span32
 }
+
+// callExtra is what few calls have: an assignment target, or a callee
+// that imports resolve to another name.
+type callExtra struct {
+	target string // the name this call's value is assigned to, if it is the whole right-hand side
+	qual   string // Func resolved through the module's imports, when it differs
+}
+
+// TargetName is the name the call's value is assigned to when the call is
+// the whole right-hand side of an assignment, or "".
+func (c *Call) TargetName() string {
+	if c.extra == nil {
+		return ""
+	}
+	return c.extra.target
+}
+
+func (c *Call) setTarget(t string) {
+	if t == "" && c.extra == nil {
+		return
+	}
+	if c.extra == nil {
+		c.extra = &callExtra{}
+	}
+	c.extra.target = t
+	c.trimExtra()
+}
+
+// setQual records the resolved callee (Summarize, once per call).
+func (c *Call) setQual(q string) {
+	if q == c.Func {
+		q = ""
+	}
+	if q == "" && c.extra == nil {
+		return
+	}
+	if c.extra == nil {
+		c.extra = &callExtra{}
+	}
+	c.extra.qual = q
+	c.trimExtra()
+}
+
+func (c *Call) trimExtra() {
+	if c.extra != nil && *c.extra == (callExtra{}) {
+		c.extra = nil
+	}
+}
+
+// clone copies the call for a new summary; nothing of it is shared.
+func (c *Call) clone() *Call {
+	d := *c
+	if c.extra != nil {
+		e := *c.extra
+		d.extra = &e
+	}
+	return &d
+}
+
+// span32 is a Span packed in half the memory (sources are far below 2 GiB).
+type span32 struct{ start, end int32 }
+
+func pack(s Span) span32    { return span32{int32(s.Start), int32(s.End)} }
+func (s span32) span() Span { return Span{int(s.start), int(s.end)} }
+
+// CalleeSpan is the span of the called expression.
+func (c *Call) CalleeSpan() Span { return c.callee.span() }
+
+// ArgListSpan is the span of the argument list, parentheses included.
+func (c *Call) ArgListSpan() Span { return c.args.span() }
+
+// StatementSpan is the span of the statement containing the call.
+func (c *Call) StatementSpan() Span { return c.stmt.span() }
 
 // CallContext is where a call is made.
 type CallContext struct {
@@ -112,10 +185,10 @@ func (c *Call) MethodName() string {
 // Qualified is the callee resolved through the module's imports, as
 // Module.Qualify(c.Func) would return it (computed once by Summarize).
 func (c *Call) Qualified() string {
-	if c.qual == "" {
+	if c.extra == nil || c.extra.qual == "" {
 		return c.Func
 	}
-	return c.qual
+	return c.extra.qual
 }
 
 // Positional returns the i-th positional argument or nil.
@@ -311,7 +384,7 @@ func (m *Module) indexImports(from int) {
 		}
 	}
 	for _, c := range m.Calls[from:] {
-		c.qual = m.Qualify(c.Func)
+		c.setQual(m.Qualify(c.Func))
 	}
 }
 

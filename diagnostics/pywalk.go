@@ -408,7 +408,7 @@ func (w *walker) call(n *fnode, sc scope) {
 	c := w.callOf(n, sc)
 	// Record the assignment target when the call is the whole right side.
 	if target, ok := w.rightCall[c.Span]; ok {
-		c.Target = target
+		c.setTarget(target)
 		delete(w.rightCall, c.Span)
 	}
 }
@@ -425,9 +425,6 @@ func (w *walker) context(sc scope) *CallContext {
 	if c := w.contexts[key]; c != nil {
 		return c
 	}
-	if w.contexts == nil {
-		w.contexts = map[ctxKey]*CallContext{}
-	}
 	c := &CallContext{Scope: sc.fn, Class: sc.class, Conds: sc.conds}
 	w.contexts[key] = c
 	return c
@@ -443,10 +440,10 @@ type ctxKey struct {
 // callOf records the call n (once) and returns it; nested calls in the
 // callee and arguments are recorded too.
 func (w *walker) callOf(n *fnode, sc scope) *Call {
-	c := &Call{Span: span(n), StmtSpan: sc.stmt, CallContext: w.context(sc)}
+	c := &Call{Span: span(n), stmt: pack(sc.stmt), CallContext: w.context(sc)}
 	fn := n.ChildByFieldName("function")
 	if fn != nil {
-		c.FuncSpan = span(fn)
+		c.callee = pack(span(fn))
 		if fn.Type() == "attribute" {
 			obj := fn.ChildByFieldName("object")
 			attr := fn.ChildByFieldName("attribute")
@@ -465,7 +462,7 @@ func (w *walker) callOf(n *fnode, sc scope) *Call {
 	w.m.Calls = append(w.m.Calls, c)
 	if args := n.ChildByFieldName("arguments"); args != nil {
 		w.loneComma(args)
-		c.ArgsSpan = span(args)
+		c.args = pack(span(args))
 		if args.Type() == "argument_list" {
 			for i := 0; i < int(args.NamedChildCount()); i++ {
 				a := args.NamedChild(i)
@@ -540,7 +537,7 @@ func (w *walker) indentAt(off int) string {
 	for end < len(w.src) && (w.src[end] == ' ' || w.src[end] == '\t') {
 		end++
 	}
-	return string(w.src[start:end])
+	return aliasString(w.src[start:end]) // src is never modified (see Summarize)
 }
 
 // compact removes all whitespace (dotted names split over lines).

@@ -40,7 +40,7 @@ def metrics():
 		calls[c.Func] = c
 	}
 	x := calls["G"]
-	if x == nil || m.Qualify(x.Func) != "prometheus_client.Gauge" || x.Target != "X" || x.Scope != nil {
+	if x == nil || m.Qualify(x.Func) != "prometheus_client.Gauge" || x.TargetName() != "X" || x.Scope != nil {
 		t.Fatalf("G call: %+v", x)
 	}
 	if kw := x.Keyword("multiprocess_mode"); kw == nil || kw.Value.Str != "livesum" {

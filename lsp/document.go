@@ -14,7 +14,7 @@ import (
 // maxTrees is how many documents keep their tree-sitter tree between edits.
 // A tree costs several times its source; documents not being edited keep
 // only their summary and are parsed from scratch when edited again.
-const maxTrees = 8
+const maxTrees = 3
 
 // document is an open editor buffer. Its text wins over the disk.
 type document struct {
@@ -133,7 +133,7 @@ func (d *document) summarize(ctx context.Context) error {
 
 // asFile is the document as the engine sees it, at its current version.
 func (d *document) asFile() *diagnostics.File {
-	return &diagnostics.File{Path: d.rel, Kind: d.kind, Src: d.text, Py: d.py}
+	return (&diagnostics.File{Path: d.rel, Kind: d.kind, Src: d.text, Py: d.py}).UseLines(d.index())
 }
 
 // limitTrees drops the trees of all but the maxTrees most recently edited

@@ -48,8 +48,9 @@ type Server struct {
 	// the documents, and serialises checks (File values are shared between
 	// projects and are not safe for concurrent use).
 	// idleMu guards idleTimer (see releaseWhenIdle).
-	idleMu    sync.Mutex
-	idleTimer *time.Timer
+	idleMu      sync.Mutex
+	idleTimer   *time.Timer
+	idleStopped bool
 
 	mu       sync.Mutex
 	client   clientCaps
@@ -101,6 +102,7 @@ func newServer(ctx context.Context, logger *zap.Logger, opts Options) *Server {
 // stop ends background work: pending checks are dropped, running ones finish.
 func (s *Server) stop() {
 	s.debounce.stop()
+	s.stopIdle()
 	s.lifeMu.Lock()
 	s.stopping = true
 	s.lifeMu.Unlock()

@@ -51,18 +51,18 @@ func exporterCalls(m *d.Module) []*d.Call {
 // simpleAssignment reports whether the call is the whole right side of a
 // `name = call(...)` statement that is alone on its lines.
 func simpleAssignment(f *d.File, c *d.Call) bool {
-	if c.Target == "" || !isIdentifier(c.Target) {
+	if c.TargetName() == "" || !isIdentifier(c.TargetName()) {
 		return false
 	}
-	st := f.Text(c.StmtSpan)
-	if !strings.HasPrefix(st, c.Target) || !strings.HasSuffix(st, f.Text(c.Span)) {
+	st := f.Text(c.StatementSpan())
+	if !strings.HasPrefix(st, c.TargetName()) || !strings.HasSuffix(st, f.Text(c.Span)) {
 		return false
 	}
-	before := f.Text(d.Span{Start: d.LineStartOf(f, c.StmtSpan.Start), End: c.StmtSpan.Start})
+	before := f.Text(d.Span{Start: d.LineStartOf(f, c.StatementSpan().Start), End: c.StatementSpan().Start})
 	if strings.TrimSpace(before) != "" {
 		return false
 	}
-	after := strings.TrimSpace(f.Text(d.Span{Start: c.StmtSpan.End, End: lineEndNoNL(f, c.StmtSpan.End)}))
+	after := strings.TrimSpace(f.Text(d.Span{Start: c.StatementSpan().End, End: lineEndNoNL(f, c.StatementSpan().End)}))
 	return after == "" || strings.HasPrefix(after, "#")
 }
 
@@ -134,7 +134,7 @@ func gatedExporterFix(pass *d.Pass, c *d.Call, class string, factory bool) d.Fix
 	if !simpleAssignment(f, c) {
 		return d.Fix{}
 	}
-	indent := d.IndentOf(f, c.StmtSpan.Start)
+	indent := d.IndentOf(f, c.StatementSpan().Start)
 	app := appArg(c)
 	useSnippet := !factory && app != "" && snippetFriendly(c) && (singleProcessExporters[class] || internalExporters[class]) && class != "RESTfulPrometheusMetrics"
 	var imports []string
@@ -155,30 +155,30 @@ func gatedExporterFix(pass *d.Pass, c *d.Call, class string, factory bool) d.Fix
 		if strings.Contains(string(f.Src), `"app_info"`) || strings.Contains(string(f.Src), `'app_info'`) {
 			block = dropLines(block, "metrics.info(")
 		}
-		if c.Target != "metrics" {
-			block = metricsVarRe.ReplaceAllString(block, "${1}"+c.Target+"${2}")
+		if c.TargetName() != "metrics" {
+			block = metricsVarRe.ReplaceAllString(block, "${1}"+c.TargetName()+"${2}")
 		}
 	} else {
 		mpClass := class
 		if singleProcessExporters[class] {
 			mpClass = "GunicornInternalPrometheusMetrics"
 		}
-		rest := f.Text(d.Span{Start: c.FuncSpan.End, End: c.Span.End})
+		rest := f.Text(d.Span{Start: c.CalleeSpan().End, End: c.Span.End})
 		if factory {
-			rest = ".for_app_factory" + f.Text(c.ArgsSpan)
+			rest = ".for_app_factory" + f.Text(c.ArgListSpan())
 		}
 		rest = strings.ReplaceAll(rest, "\n", "\n    ")
 		block = "if \"PROMETHEUS_MULTIPROC_DIR\" in os.environ:\n" +
-			"    " + c.Target + " = " + mpClass + rest + "\n" +
+			"    " + c.TargetName() + " = " + mpClass + rest + "\n" +
 			"else:\n" +
-			"    " + c.Target + " = PrometheusMetrics" + rest + "\n"
+			"    " + c.TargetName() + " = PrometheusMetrics" + rest + "\n"
 		block = indentBlock(block, indent)
 		imports = []string{"import os", "from prometheus_flask_exporter import PrometheusMetrics",
 			"from prometheus_flask_exporter.multiprocess import " + mpClass}
 	}
 	text := strings.TrimSuffix(strings.TrimPrefix(block, indent), "\n")
 	edits := d.AddImports(f, imports)
-	edits = append(edits, d.Replace(f, c.StmtSpan, text))
+	edits = append(edits, d.Replace(f, c.StatementSpan(), text))
 	return d.Fix{Title: "Gate the exporter on PROMETHEUS_MULTIPROC_DIR (multiprocess class under gunicorn, PrometheusMetrics otherwise)", Edits: edits}
 }
 

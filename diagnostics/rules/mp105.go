@@ -88,12 +88,12 @@ func registersProcessCollectors(m *d.Module, scope *d.FuncDef, reg string) bool 
 }
 
 func processCollectorsFix(f *d.File, c *d.Call, reg string) d.Fix {
-	st := f.Text(c.StmtSpan)
+	st := f.Text(c.StatementSpan())
 	if !strings.HasSuffix(st, f.Text(c.Span)) {
 		return d.Fix{}
 	}
-	indent := d.IndentOf(f, c.StmtSpan.Start)
-	at := d.LineEndOf(f, c.StmtSpan.End-1)
+	indent := d.IndentOf(f, c.StatementSpan().Start)
+	at := d.LineEndOf(f, c.StatementSpan().End-1)
 	text := indent + "ProcessCollector(registry=" + reg + ")\n" +
 		indent + "PlatformCollector(registry=" + reg + ")\n" +
 		indent + "GCCollector(registry=" + reg + ")\n"

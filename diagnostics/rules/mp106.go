@@ -83,7 +83,7 @@ func isFactory(m *d.Module, fn *d.FuncDef) bool {
 // exporterVar reports whether name holds an exporter object in m.
 func exporterVar(m *d.Module, name string) bool {
 	for _, c := range m.Calls {
-		if c.Target == name {
+		if c.TargetName() == name {
 			if _, _, ok := exporterCtor(m, c); ok {
 				return true
 			}
@@ -98,14 +98,14 @@ func internalExporterVars(m *d.Module) map[string]bool {
 	out := map[string]bool{}
 	other := map[string]bool{}
 	for _, c := range m.Calls {
-		if c.Target == "" {
+		if c.TargetName() == "" {
 			continue
 		}
 		if class, _, ok := exporterCtor(m, c); ok {
 			if internalExporters[class] {
-				out[c.Target] = true
+				out[c.TargetName()] = true
 			} else {
-				other[c.Target] = true
+				other[c.TargetName()] = true
 			}
 		}
 	}

@@ -43,14 +43,14 @@ var InternalExporterHTTPServer = &d.Rule{
 // removeCallFix deletes the statement holding the call, or the whole
 // function when nothing but imports would remain in it.
 func removeCallFix(f *d.File, c *d.Call) d.Fix {
-	if f.Text(c.StmtSpan) != f.Text(c.Span) {
+	if f.Text(c.StatementSpan()) != f.Text(c.Span) {
 		return d.Fix{}
 	}
-	if c.Scope != nil && c.Scope.IsModuleLevel() && onlyStatement(f, c.Scope, c.StmtSpan) {
+	if c.Scope != nil && c.Scope.IsModuleLevel() && onlyStatement(f, c.Scope, c.StatementSpan()) {
 		return d.Fix{Title: "Remove " + c.Scope.Name + " (it only made the no-op call)", Edits: []d.Edit{deleteFunc(f, c.Scope)}}
 	}
-	if c.Scope != nil && onlyStatement(f, c.Scope, c.StmtSpan) {
+	if c.Scope != nil && onlyStatement(f, c.Scope, c.StatementSpan()) {
 		return d.Fix{}
 	}
-	return d.Fix{Title: "Remove the no-op call", Edits: []d.Edit{deleteLines(f, c.StmtSpan)}}
+	return d.Fix{Title: "Remove the no-op call", Edits: []d.Edit{deleteLines(f, c.StatementSpan())}}
 }

@@ -49,11 +49,11 @@ var MarkDeadInWorkerExit = &d.Rule{
 }
 
 func moveToChildExitFix(p *d.Project, f *d.File, h *d.FuncDef, c *d.Call) d.Fix {
-	if f.Text(c.StmtSpan) != f.Text(c.Span) || c.Scope != h {
+	if f.Text(c.StatementSpan()) != f.Text(c.Span) || c.Scope != h {
 		return d.Fix{}
 	}
 	child := f.Py.Func("child_exit")
-	alone := onlyStatement(f, h, c.StmtSpan)
+	alone := onlyStatement(f, h, c.StatementSpan())
 	if child == nil && alone && gunicornArity(h) == 2 {
 		return d.Fix{Title: "Rename worker_exit to child_exit", Edits: []d.Edit{d.Replace(f, h.NameSpan, "child_exit")}}
 	}
@@ -64,7 +64,7 @@ func moveToChildExitFix(p *d.Project, f *d.File, h *d.FuncDef, c *d.Call) d.Fix 
 		}
 		edits = append(edits, deleteFunc(f, h))
 	} else {
-		edits = append(edits, deleteLines(f, c.StmtSpan))
+		edits = append(edits, deleteLines(f, c.StatementSpan()))
 	}
 	if child == nil {
 		// Before worker_exit, so the edit never touches the deleted lines.

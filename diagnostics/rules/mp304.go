@@ -97,8 +97,8 @@ func infoToGaugeFix(p *d.Project, decl *d.MetricDecl) d.Fix {
 			return d.Fix{}
 		}
 		uf := p.Metrics().UseFile(u)
-		recv := strings.TrimSuffix(uf.Text(u.FuncSpan), ".info")
-		if recv == uf.Text(u.FuncSpan) {
+		recv := strings.TrimSuffix(uf.Text(u.CalleeSpan()), ".info")
+		if recv == uf.Text(u.CalleeSpan()) {
 			return d.Fix{}
 		}
 		edits = append(edits, d.Replace(uf, u.Span, recv+".labels("+strings.Join(kw, ", ")+").set(1)"))
@@ -106,7 +106,7 @@ func infoToGaugeFix(p *d.Project, decl *d.MetricDecl) d.Fix {
 	if len(keys) == 0 {
 		return d.Fix{}
 	}
-	callee := f.Text(c.FuncSpan)
+	callee := f.Text(c.CalleeSpan())
 	var newCallee string
 	var imports []string
 	switch {

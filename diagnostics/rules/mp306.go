@@ -124,8 +124,8 @@ func moduleLevelFix(f *d.File, decl *d.MetricDecl) d.Fix {
 	if n, ok := decl.NameArg(); ok {
 		want = n
 	}
-	if len(identifiers(c.Target)) == 1 && identifiers(c.Target)[0] == c.Target {
-		want = c.Target // purchases = Counter(...) -> PURCHASES
+	if len(identifiers(c.TargetName())) == 1 && identifiers(c.TargetName())[0] == c.TargetName() {
+		want = c.TargetName() // purchases = Counter(...) -> PURCHASES
 	}
 	name := freeModuleName(f, want)
 	// Continuation lines keep their indentation relative to the call's line.

@@ -363,17 +363,17 @@ func businessWiringSite(p *d.Project) (*d.File, int, string, bool) {
 			q := c.Qualified()
 			if c.Scope != nil && strings.HasSuffix(q, "MultiProcessCollector") {
 				if a := c.Positional(0); a != nil && a.Kind == "identifier" {
-					at := d.LineEndOf(f, c.StmtSpan.End-1)
-					return f, at, d.IndentOf(f, c.StmtSpan.Start) + "business_metrics.register(" + a.Text + ")  # Redis-backed business metrics\n", true
+					at := d.LineEndOf(f, c.StatementSpan().End-1)
+					return f, at, d.IndentOf(f, c.StatementSpan().Start) + "business_metrics.register(" + a.Text + ")  # Redis-backed business metrics\n", true
 				}
 			}
 		}
 	}
 	for _, f := range p.PythonFiles() {
 		for _, c := range f.Py.Calls {
-			if c.Target != "" && strings.Contains(c.Func, "PrometheusMetrics") && !strings.Contains(c.Func, ".") {
-				at := d.LineEndOf(f, c.StmtSpan.End-1)
-				return f, at, d.IndentOf(f, c.StmtSpan.Start) + "business_metrics.attach_to_exporter(" + c.Target + ")  # Redis-backed business metrics\n", true
+			if c.TargetName() != "" && strings.Contains(c.Func, "PrometheusMetrics") && !strings.Contains(c.Func, ".") {
+				at := d.LineEndOf(f, c.StatementSpan().End-1)
+				return f, at, d.IndentOf(f, c.StatementSpan().Start) + "business_metrics.attach_to_exporter(" + c.TargetName() + ")  # Redis-backed business metrics\n", true
 			}
 		}
 	}
