@@ -90,35 +90,31 @@ func (c *Call) TargetName() string {
 	return c.extra.target
 }
 
-func (c *Call) setTarget(t string) {
-	if t == "" && c.extra == nil {
-		return
-	}
-	if c.extra == nil {
-		c.extra = &callExtra{}
-	}
-	c.extra.target = t
-	c.trimExtra()
-}
+func (c *Call) setTarget(t string) { c.editExtra(func(e *callExtra) { e.target = t }) }
 
 // setQual records the resolved callee (Summarize, once per call).
 func (c *Call) setQual(q string) {
 	if q == c.Func {
 		q = ""
 	}
-	if q == "" && c.extra == nil {
-		return
-	}
-	if c.extra == nil {
-		c.extra = &callExtra{}
-	}
-	c.extra.qual = q
-	c.trimExtra()
+	c.editExtra(func(e *callExtra) { e.qual = q })
 }
 
-func (c *Call) trimExtra() {
-	if c.extra != nil && *c.extra == (callExtra{}) {
+// editExtra changes the extra fields; a call without any keeps none. The
+// call must not be shared with another summary (see clone).
+func (c *Call) editExtra(set func(*callExtra)) {
+	var e callExtra
+	if c.extra != nil {
+		e = *c.extra
+	}
+	set(&e)
+	switch {
+	case e == callExtra{}:
 		c.extra = nil
+	case c.extra == nil:
+		c.extra = &e
+	default:
+		*c.extra = e
 	}
 }
 
