@@ -98,7 +98,7 @@ func setsVar(p *diagnostics.Project, f *diagnostics.File) bool {
 func cleansAtStart(p *diagnostics.Project) bool {
 	if cfg := p.Facts.Config(); cfg != nil {
 		if h := cfg.Hook("on_starting"); h != nil {
-			body := cfg.File.Text(h.BodySpan)
+			body := cfg.File.Text(h.BodyBlockSpan())
 			if strings.Contains(body, "remove") || strings.Contains(body, "unlink") || strings.Contains(body, "rmtree") {
 				return true
 			}

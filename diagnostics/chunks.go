@@ -282,7 +282,7 @@ func (b *builder) copyShifted(prev *Module, c *chunk, o *offsets, delta int) {
 	}
 	for _, f := range sub(prev.Funcs, c, o, kFuncs) {
 		g := *f
-		g.Span, g.NameSpan, g.ParamsSpan, g.BodySpan = sh(f.Span), sh(f.NameSpan), sh(f.ParamsSpan), sh(f.BodySpan)
+		g.Span, g.name, g.params, g.body = sh(f.Span), pack(sh(f.DefNameSpan())), pack(sh(f.ParamListSpan())), pack(sh(f.BodyBlockSpan()))
 		g.Decorators = shiftExprs(f.Decorators, delta)
 		funcs[f] = &g
 		m.Funcs = append(m.Funcs, &g)

@@ -407,6 +407,10 @@ func buildMetricIndex(p *Project) *MetricIndex {
 			ix.owner[c] = use{d, f}
 		}
 	}
+	// The server keeps the index of the last check: no append slack.
+	for k, v := range ix.uses {
+		ix.uses[k] = exact(v)
+	}
 	return ix
 }
 

@@ -226,16 +226,25 @@ func (c *Call) HasSplat() bool {
 type FuncDef struct {
 	Name       string
 	Span       Span // the whole definition, decorators included
-	NameSpan   Span
-	ParamsSpan Span
-	BodySpan   Span
 	Params     []Param
 	Decorators []*Expr
 	Parent     *FuncDef // enclosing function, nil at module or class level
 	Class      string   // enclosing class name, "" if none
 	Indent     string   // indentation of the def line
 	BodyIndent string   // indentation of the body's first statement
+	// The name's, the parameter list's and the body's spans, packed (see
+	// DefNameSpan, ParamListSpan, BodyBlockSpan).
+	name, params, body span32
 }
+
+// DefNameSpan is the span of the function's name.
+func (f *FuncDef) DefNameSpan() Span { return f.name.span() }
+
+// ParamListSpan is the span of the parameter list, parentheses included.
+func (f *FuncDef) ParamListSpan() Span { return f.params.span() }
+
+// BodyBlockSpan is the span of the body block.
+func (f *FuncDef) BodyBlockSpan() Span { return f.body.span() }
 
 // Param is one parameter. Kind is "", "*", "**" or "/" (marker).
 type Param struct {

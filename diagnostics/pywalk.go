@@ -192,17 +192,17 @@ func (w *walker) function(n *fnode, sc scope) {
 	}
 	f.Indent = w.indentAt(int(outer.StartByte()))
 	if name := n.ChildByFieldName("name"); name != nil {
-		f.Name, f.NameSpan = w.text(name), span(name)
+		f.Name, f.name = w.text(name), pack(span(name))
 	}
 	if ps := n.ChildByFieldName("parameters"); ps != nil {
-		f.ParamsSpan = span(ps)
+		f.params = pack(span(ps))
 		f.Params = w.params(ps)
 		// Defaults are evaluated in the enclosing scope.
 		w.children(ps, sc)
 	}
 	body := n.ChildByFieldName("body")
 	if body != nil {
-		f.BodySpan = span(body)
+		f.body = pack(span(body))
 		f.BodyIndent = w.indentAt(int(body.StartByte()))
 	}
 	w.m.Funcs = append(w.m.Funcs, f)

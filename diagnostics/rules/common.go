@@ -109,7 +109,7 @@ func cleansDir(p *d.Project) bool {
 	}
 	if cfg := p.Facts.Config(); cfg != nil {
 		if h := cfg.Hook("on_starting"); h != nil {
-			body := cfg.File.Text(h.BodySpan)
+			body := cfg.File.Text(h.BodyBlockSpan())
 			return strings.Contains(body, "remove") || strings.Contains(body, "rmtree") || strings.Contains(body, "unlink")
 		}
 	}

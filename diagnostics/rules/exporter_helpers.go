@@ -318,8 +318,8 @@ func deleteFunc(f *d.File, fn *d.FuncDef) d.Edit {
 // onlyStatement reports whether, apart from the statement at s, the
 // function body holds only imports, a docstring, pass and comments.
 func onlyStatement(f *d.File, fn *d.FuncDef, s d.Span) bool {
-	body := f.Text(d.Span{Start: fn.BodySpan.Start, End: d.LineStartOf(f, s.Start)}) +
-		f.Text(d.Span{Start: d.LineEndOf(f, s.End-1), End: fn.BodySpan.End})
+	body := f.Text(d.Span{Start: fn.BodyBlockSpan().Start, End: d.LineStartOf(f, s.Start)}) +
+		f.Text(d.Span{Start: d.LineEndOf(f, s.End-1), End: fn.BodyBlockSpan().End})
 	inDoc := false
 	for _, l := range strings.Split(body, "\n") {
 		t := strings.TrimSpace(l)

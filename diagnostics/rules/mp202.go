@@ -37,7 +37,7 @@ var ChildExitWithoutMarkDead = &d.Rule{
 		if h == nil || gunicornArity(h) != 2 || hookMarksDead(f.Py, h) {
 			return
 		}
-		pass.Report(h.NameSpan, "child_exit does not call mark_process_dead(worker.pid): live* gauge files of dead workers stay and keep counting").
+		pass.Report(h.DefNameSpan(), "child_exit does not call mark_process_dead(worker.pid): live* gauge files of dead workers stay and keep counting").
 			AddFix(insertMarkDeadFix(pass.Project, f, h))
 	},
 }
@@ -55,7 +55,7 @@ func markDeadLines(p *d.Project, workerVar string) []string {
 }
 
 func insertMarkDeadFix(p *d.Project, f *d.File, h *d.FuncDef) d.Fix {
-	if strings.TrimSpace(f.Text(d.Span{Start: d.LineStartOf(f, h.BodySpan.Start), End: h.BodySpan.Start})) != "" {
+	if strings.TrimSpace(f.Text(d.Span{Start: d.LineStartOf(f, h.BodyBlockSpan().Start), End: h.BodyBlockSpan().Start})) != "" {
 		// A one-line suite (`def child_exit(server, worker): pass`): lines
 		// added after it would land at module level, and fix-all re-added
 		// them every round (found by FuzzFix). No fix.
@@ -72,10 +72,10 @@ func insertMarkDeadFix(p *d.Project, f *d.File, h *d.FuncDef) d.Fix {
 		}
 		b.WriteString("\n")
 	}
-	if strings.TrimSpace(f.Text(h.BodySpan)) == "pass" {
-		return d.Fix{Title: "Call mark-dead in child_exit", Edits: []d.Edit{d.Replace(f, h.BodySpan, strings.TrimPrefix(strings.TrimSuffix(b.String(), "\n"), h.BodyIndent))}}
+	if strings.TrimSpace(f.Text(h.BodyBlockSpan())) == "pass" {
+		return d.Fix{Title: "Call mark-dead in child_exit", Edits: []d.Edit{d.Replace(f, h.BodyBlockSpan(), strings.TrimPrefix(strings.TrimSuffix(b.String(), "\n"), h.BodyIndent))}}
 	}
-	at := d.LineEndOf(f, h.BodySpan.End-1)
+	at := d.LineEndOf(f, h.BodyBlockSpan().End-1)
 	text := b.String()
 	if at == len(f.Src) && len(f.Src) > 0 && f.Src[len(f.Src)-1] != '\n' {
 		text = "\n" + text

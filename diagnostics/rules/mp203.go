@@ -55,7 +55,7 @@ func moveToChildExitFix(p *d.Project, f *d.File, h *d.FuncDef, c *d.Call) d.Fix 
 	child := f.Py.Func("child_exit")
 	alone := onlyStatement(f, h, c.StatementSpan())
 	if child == nil && alone && gunicornArity(h) == 2 {
-		return d.Fix{Title: "Rename worker_exit to child_exit", Edits: []d.Edit{d.Replace(f, h.NameSpan, "child_exit")}}
+		return d.Fix{Title: "Rename worker_exit to child_exit", Edits: []d.Edit{d.Replace(f, h.DefNameSpan(), "child_exit")}}
 	}
 	var edits []d.Edit
 	if alone {

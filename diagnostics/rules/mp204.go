@@ -38,7 +38,7 @@ os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", "/tmp/metrics")`,
 		}
 		if cfg := p.Facts.Config(); cfg != nil {
 			if h := cfg.Hook("on_starting"); h != nil {
-				pass.ReportIn(cfg.File, h.NameSpan, "on_starting does not empty PROMETHEUS_MULTIPROC_DIR: the previous run's *.db files are summed into this run's metrics; remove them here")
+				pass.ReportIn(cfg.File, h.DefNameSpan(), "on_starting does not empty PROMETHEUS_MULTIPROC_DIR: the previous run's *.db files are summed into this run's metrics; remove them here")
 				return
 			}
 		}

@@ -55,7 +55,7 @@ var BadHook = &d.Rule{
 			if got == want || fn.Name == "post_request" && got >= 2 && got <= 4 {
 				continue
 			}
-			pass.Report(fn.ParamsSpan, "gunicorn hook %s takes %d positional parameter(s), not %d: gunicorn refuses the config with TypeError at start-up", fn.Name, want, got).
+			pass.Report(fn.ParamListSpan(), "gunicorn hook %s takes %d positional parameter(s), not %d: gunicorn refuses the config with TypeError at start-up", fn.Name, want, got).
 				AddFix(signatureFix(f, fn, want))
 		}
 		if h := m.Func("child_exit"); h != nil && gunicornArity(h) == 2 {
@@ -107,10 +107,10 @@ func signatureFix(f *d.File, fn *d.FuncDef, want int) d.Fix {
 			}
 		}
 		if allDefault && noStar {
-			params := f.Text(fn.ParamsSpan)
+			params := f.Text(fn.ParamListSpan())
 			idx := strings.Index(params, extra[0].Name)
 			if idx > 0 {
-				at := fn.ParamsSpan.Start + idx
+				at := fn.ParamListSpan().Start + idx
 				return d.Fix{Title: "Make " + extra[0].Name + " keyword-only", Edits: []d.Edit{{Path: f.Path, Span: d.Span{Start: at, End: at}, NewText: "*, "}}}
 			}
 		}
@@ -126,5 +126,5 @@ func signatureFix(f *d.File, fn *d.FuncDef, want int) d.Fix {
 		}
 	}
 	return d.Fix{Title: fmt.Sprintf("Use gunicorn's signature %s(%s)", fn.Name, strings.Join(canon, ", ")),
-		Edits: []d.Edit{d.Replace(f, fn.ParamsSpan, "("+strings.Join(canon, ", ")+")")}}
+		Edits: []d.Edit{d.Replace(f, fn.ParamListSpan(), "("+strings.Join(canon, ", ")+")")}}
 }
