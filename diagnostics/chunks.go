@@ -100,21 +100,27 @@ func SummarizeEdit(prev *Module, tree *sitter.Tree, src []byte) *Module {
 	root := tree.RootNode()
 	rootType := root.Type()
 	rootErr := root.IsError() || root.IsMissing()
-	tops := topLevel(rootOf(tree))
 	b := &builder{m: &Module{}, src: src}
 	b.m.chunked = rootType == "module" && !rootErr
 	b.m.srcLen = len(src)
+	moduleRoot := rootType == "module"
+	if prev == nil || !prev.chunked || !b.m.chunked {
+		// Nothing to reuse: one flat copy of the whole tree.
+		flat := flatten(tree, len(src))
+		defer flat.free() // the Module holds no node: spans and strings only
+		flat.root().eachChild(func(c *fnode) { b.walk(c, moduleRoot, rootErr) })
+		return b.done(prev, 0, root)
+	}
 
+	tops := topLevel(rootOf(tree))
 	lo, hi := 0, 0 // tops[:lo] and tops[len(tops)-hi:] reuse prev's chunks
-	if prev != nil && prev.chunked && b.m.chunked {
-		delta := len(src) - prev.srcLen
-		pc := prev.chunks
-		for lo < len(tops) && lo < len(pc) && pc[lo].matches(&tops[lo], src, 0) {
-			lo++
-		}
-		for hi < len(tops)-lo && hi < len(pc)-lo && pc[len(pc)-1-hi].matches(&tops[len(tops)-1-hi], src, delta) {
-			hi++
-		}
+	delta := len(src) - prev.srcLen
+	pc := prev.chunks
+	for lo < len(tops) && lo < len(pc) && pc[lo].matches(&tops[lo], src, 0) {
+		lo++
+	}
+	for hi < len(tops)-lo && hi < len(pc)-lo && pc[len(pc)-1-hi].matches(&tops[len(tops)-1-hi], src, delta) {
+		hi++
 	}
 	var at offsets // of prev's chunk i
 	for i := 0; i < lo; i++ {
@@ -123,17 +129,25 @@ func SummarizeEdit(prev *Module, tree *sitter.Tree, src []byte) *Module {
 	}
 	sharedCalls := len(b.m.Calls)
 	for i := lo; i < len(tops)-hi; i++ {
-		b.walk(&tops[i], rootType == "module", rootErr)
+		flat := flattenNode(tops[i].node)
+		b.walk(flat.root(), moduleRoot, rootErr)
+		flat.free()
 	}
 	if hi > 0 {
 		first := len(prev.chunks) - hi
 		at = prev.offsetsAt(first)
 		for j := first; j < len(prev.chunks); j++ {
-			b.copyShifted(prev, &prev.chunks[j], &at, len(src)-prev.srcLen)
+			b.copyShifted(prev, &prev.chunks[j], &at, delta)
 			at.advance(&prev.chunks[j])
 		}
 	}
-	m := b.finish(Span{int(root.StartByte()), int(root.EndByte())}, root.HasError(), rootErr)
+	return b.done(prev, sharedCalls, root)
+}
+
+// done lays the Module out and resolves its callees; the first sharedCalls
+// calls are prev's.
+func (b *builder) done(prev *Module, sharedCalls int, root *sitter.Node) *Module {
+	m := b.finish(Span{int(root.StartByte()), int(root.EndByte())}, root.HasError(), root.IsError() || root.IsMissing())
 
 	// Qualified callees depend on the imports. Shared calls belong to prev too, so
 	// when the imports changed they are replaced by copies before the new
@@ -208,16 +222,14 @@ func (b *builder) close(c chunk, from offsets) {
 	b.m.chunks = append(b.m.chunks, c)
 }
 
-// walk summarises one top-level child from the tree.
-func (b *builder) walk(top *topNode, moduleRoot, rootErr bool) {
+// walk summarises n, a top-level child, from a flat copy of the tree (of
+// the whole tree, or of n alone).
+func (b *builder) walk(n *fnode, moduleRoot, rootErr bool) {
 	from := b.lengths()
-	sp := top.span()
-	c := chunk{start: int32(sp.Start), text: aliasString(b.src[sp.Start:sp.End]), sym: top.symbol,
-		reusable:  moduleRoot && !top.hasError() && startsLine(b.src, sp.Start),
-		statement: top.named() && top.symbol != commentSymbol()}
-	flat := flattenNode(top.node)
-	defer flat.free() // the Module holds no node: spans and strings only
-	n := flat.root()
+	sp := span(n)
+	c := chunk{start: int32(sp.Start), text: aliasString(b.src[sp.Start:sp.End]), sym: n.symbol,
+		reusable:  moduleRoot && !n.HasError() && !n.IsError() && !n.IsMissing() && startsLine(b.src, sp.Start),
+		statement: n.IsNamed() && n.symbol != commentSymbol()}
 	if b.rightCall == nil {
 		b.rightCall = map[Span]string{}
 	}
