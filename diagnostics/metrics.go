@@ -1,6 +1,9 @@
 package diagnostics
 
-import "strings"
+import (
+	"strings"
+	"sync"
+)
 
 // MetricDecl is a metric constructor call: prometheus_client's classes or an
 // exporter's metrics.counter/gauge/... method.
@@ -163,6 +166,19 @@ func (d *MetricDecl) Mode() (string, *Arg) {
 
 var clientMetricTypes = []string{"Counter", "Gauge", "Histogram", "Summary", "Info", "Enum"}
 
+// clientMetricCtors maps the qualified names of the client's metric
+// classes to their type (built once: concatenating the names for every
+// call was most of an edit's metric index).
+var clientMetricCtors = sync.OnceValue(func() map[string]string {
+	out := map[string]string{}
+	for _, t := range clientMetricTypes {
+		for _, mod := range []string{"prometheus_client.", "prometheus_client.metrics.", "prometheus_client.core."} {
+			out[mod+t] = t
+		}
+	}
+	return out
+})
+
 // MetricDecls returns the metric constructors of one module.
 //
 // The result is computed once per (module, file) and shared: callers must
@@ -181,11 +197,8 @@ func (m *Module) metricDecls(f *File) []*MetricDecl {
 	out := []*MetricDecl{}
 	exporterVars := exporterObjects(m)
 	for _, c := range m.Calls {
-		q := c.Qualified()
-		for _, t := range clientMetricTypes {
-			if q == "prometheus_client."+t || q == "prometheus_client.metrics."+t || q == "prometheus_client.core."+t {
-				out = append(out, &MetricDecl{File: f, Call: c, Type: t, Var: c.TargetName()})
-			}
+		if t, ok := clientMetricCtors()[c.Qualified()]; ok {
+			out = append(out, &MetricDecl{File: f, Call: c, Type: t, Var: c.TargetName()})
 		}
 		if c.Recv == nil && exporterVars[c.BaseName()] {
 			switch c.MethodName() {

@@ -294,7 +294,11 @@ func parseMarked(ctx context.Context, loaded []loadedFile) {
 		if err := l.file.Parse(ctx); err != nil {
 			l.problem = &Problem{l.file.Path, err.Error()}
 			l.file = nil
+			return
 		}
+		// Cached on the module; asked next by the import spread and the
+		// metric index, one file at a time.
+		l.file.Py.MetricDecls(l.file)
 	})
 }
 
