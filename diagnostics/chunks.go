@@ -106,7 +106,7 @@ func SummarizeEdit(prev *Module, tree *sitter.Tree, src []byte) *Module {
 	moduleRoot := rootType == "module"
 	if prev == nil || !prev.chunked || !b.m.chunked {
 		// Nothing to reuse: one flat copy of the whole tree.
-		flat := flatten(tree, len(src))
+		flat := flatten(tree, src)
 		defer flat.free() // the Module holds no node: spans and strings only
 		flat.root().eachChild(func(c *fnode) { b.walk(c, moduleRoot, rootErr) })
 		return b.done(prev, 0, root)
@@ -129,7 +129,7 @@ func SummarizeEdit(prev *Module, tree *sitter.Tree, src []byte) *Module {
 	}
 	sharedCalls := len(b.m.Calls)
 	for i := lo; i < len(tops)-hi; i++ {
-		flat := flattenNode(tops[i].node)
+		flat := flattenNode(tops[i].node, src)
 		b.walk(flat.root(), moduleRoot, rootErr)
 		flat.free()
 	}

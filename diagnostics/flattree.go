@@ -77,9 +77,10 @@ static void mp_index(mp_block *b) {
 // tree instead of several per node. Field ids are looked up only for
 // children of the node types flagged in want (indexed by symbol):
 // ts_tree_cursor_current_field_id was half the cost of the walk.
-static mp_block *mp_flatten(TSNode root, const uint8_t *want, uint32_t want_len) {
+static mp_block *mp_flatten(TSNode root, const uint8_t *want, uint32_t want_len, const char *src, uint32_t src_len) {
 	// want[symbol] bit 1: read the fields of its children; bit 2: the symbol is named
-	// (the symbol's metadata, what ts_node_is_named reads; ERROR is named).
+	// (the symbol's metadata, what ts_node_is_named reads; ERROR is named);
+	// bit 4: a string literal (see leaf below).
 	int32_t cap = 1024, n = 0, cur = -1, last_child = -1;
 	mp_block *b = malloc(sizeof(mp_block) + sizeof(mp_node) * cap);
 	if (!b) return NULL;
@@ -116,7 +117,20 @@ static mp_block *mp_flatten(TSNode root, const uint8_t *want, uint32_t want_len)
 			if (named) buf[cur].named_count++;
 		}
 		int32_t self = n++;
-		if (ts_tree_cursor_goto_first_child(&c)) {
+		// A string literal without an f or t prefix (want bit 4) is copied
+		// as a leaf: its parts are text, and the walker reads its text (a
+		// tenth of the nodes of a typical module). One with an error
+		// keeps its parts, for syntaxErrors.
+		bool leaf = false;
+		if (o->symbol < want_len && (want[o->symbol] & 4) && !(o->flags & MP_HAS_ERROR)) {
+			leaf = true;
+			for (uint32_t i = o->start; i < src_len && i < o->start + 4; i++) {
+				char ch = src[i];
+				if (ch == '"' || ch == '\'') break;
+				if (ch == 'f' || ch == 'F' || ch == 't' || ch == 'T') { leaf = false; break; }
+			}
+		}
+		if (!leaf && ts_tree_cursor_goto_first_child(&c)) {
 			cur = self;
 			last_child = -1;
 			continue;
@@ -267,14 +281,17 @@ var wantFields = sync.OnceValue(func() []C.uint8_t {
 		}
 		if lang.SymbolType(sitter.Symbol(i)) == sitter.SymbolTypeRegular {
 			want[i] |= 2
+			if name == "string" {
+				want[i] |= 4
+			}
 		}
 	}
 	return want
 })
 
-// flatten copies tree into C memory; the caller frees it.
-func flatten(tree *sitter.Tree, srcLen int) *flatTree {
-	return flattenNode(rootOf(tree))
+// flatten copies tree, parsed from src, into C memory; the caller frees it.
+func flatten(tree *sitter.Tree, src []byte) *flatTree {
+	return flattenNode(rootOf(tree), src)
 }
 
 // rootOf is the C root node of tree. sitter.Node's first field is the C
@@ -313,9 +330,13 @@ func topLevel(root C.TSNode) []topNode {
 }
 
 // flattenNode copies the subtree under node into C memory; the caller frees it.
-func flattenNode(cnode C.TSNode) *flatTree {
+func flattenNode(cnode C.TSNode, src []byte) *flatTree {
 	want := wantFields()
-	b := C.mp_flatten(cnode, &want[0], C.uint32_t(len(want)))
+	var p *C.char
+	if len(src) > 0 {
+		p = (*C.char)(unsafe.Pointer(&src[0]))
+	}
+	b := C.mp_flatten(cnode, &want[0], C.uint32_t(len(want)), p, C.uint32_t(len(src)))
 	if b == nil {
 		panic("flatten: out of memory")
 	}

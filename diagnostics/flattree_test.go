@@ -22,6 +22,7 @@ func TestFlatTreeMatchesNodeAPI(t *testing.T) {
 		"decorators": "@app.route('/x', methods=['GET'])\n@other\ndef v(a, b=1, *c, d, **e):\n    return f(a)(b).g[c]\n",
 		"deep":       strings.Repeat("(", 3000) + "1" + strings.Repeat(")", 3000) + "\n",
 		"unclosed":   strings.Repeat("(", 500) + "\n",
+		"strings":    "x = f\"{G.inc()}\" + 'a' + rb\"z\" + F'{y}' + '''q''' \"b\" \"c\"\ns = 'open\n",
 	}
 	_ = filepath.Walk("..", func(p string, info os.FileInfo, err error) error {
 		if err == nil && strings.HasSuffix(p, ".py") && !strings.Contains(p, "node_modules") && info.Size() < 200_000 {
@@ -39,8 +40,8 @@ func TestFlatTreeMatchesNodeAPI(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		flat := flatten(tree, len(src))
-		if msg := compareNodes(tree.RootNode(), flat.root()); msg != "" {
+		flat := flatten(tree, []byte(src))
+		if msg := compareNodes(tree.RootNode(), flat.root(), []byte(src)); msg != "" {
 			t.Errorf("%s: %s", name, msg)
 		}
 		flat.free()
@@ -48,7 +49,7 @@ func TestFlatTreeMatchesNodeAPI(t *testing.T) {
 	}
 }
 
-func compareNodes(a *sitter.Node, b *fnode) string {
+func compareNodes(a *sitter.Node, b *fnode, src []byte) string {
 	type pair struct {
 		a *sitter.Node
 		b *fnode
@@ -60,8 +61,21 @@ func compareNodes(a *sitter.Node, b *fnode) string {
 		a, b := p.a, p.b
 		if a.Type() != b.Type() || a.StartByte() != b.StartByte() || a.EndByte() != b.EndByte() ||
 			a.IsNamed() != b.IsNamed() || a.IsMissing() != b.IsMissing() || a.IsError() != b.IsError() ||
-			a.HasError() != b.HasError() || a.ChildCount() != b.ChildCount() || a.NamedChildCount() != b.NamedChildCount() {
+			a.HasError() != b.HasError() {
 			return "node " + a.Type() + " differs from " + b.Type()
+		}
+		// Plain string literals are copied as leaves; f-strings and strings
+		// with errors keep their parts.
+		if b.Type() == "string" && b.ChildCount() == 0 && a.ChildCount() > 0 {
+			text := a.Content(src)
+			prefix := text[:strings.IndexAny(text+"'", "'\"")]
+			if a.HasError() || strings.ContainsAny(prefix, "fFtT") {
+				return "string " + a.Content(src) + " lost its parts"
+			}
+			continue
+		}
+		if a.ChildCount() != b.ChildCount() || a.NamedChildCount() != b.NamedChildCount() {
+			return "node " + a.Type() + " has other children than " + b.Type()
 		}
 		fields := wantsFields(a.Type())
 		cur := sitter.NewTreeCursor(a)
@@ -95,4 +109,23 @@ func wantsFields(typ string) bool {
 		}
 	}
 	return false
+}
+
+// TestCallsInFStringsAreSummarised: plain string literals are copied as
+// leaves, f-strings (and t-strings) keep their parts, so calls inside an
+// interpolation are still seen.
+func TestCallsInFStringsAreSummarised(t *testing.T) {
+	src := []byte("x = f'{G.inc()}' 'plain(a)' F\"{H.dec()}\"\ny = 'not_a_call()'\n")
+	tree, err := ParsePython(context.Background(), nil, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tree.Close()
+	var got []string
+	for _, c := range Summarize(tree, src).Calls {
+		got = append(got, c.Func)
+	}
+	if strings.Join(got, ",") != "G.inc,H.dec" {
+		t.Errorf("calls %v, want G.inc and H.dec", got)
+	}
 }

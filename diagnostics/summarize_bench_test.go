@@ -45,7 +45,7 @@ func BenchmarkSummaryStages(b *testing.B) {
 		for i := 0; i < b.N; i++ {
 			for _, src := range srcs {
 				tree, _ := ParsePython(context.Background(), nil, src)
-				flatten(tree, len(src)).free()
+				flatten(tree, src).free()
 				tree.Close()
 			}
 		}
