@@ -10,8 +10,13 @@ import (
 // restricts per-file rules to those files (the LSP re-checks the documents
 // an edit can affect); project rules always run and their findings are
 // filtered to only.
+//
+// Per-file rules run on all cores, a file at a time; rules only read the
+// project (its lazy parts, the metric index, metric declarations and line
+// indexes, are safe for concurrent use).
 func Check(p *Project, rules []*Rule, only map[string]bool) []*Diagnostic {
-	var out []*Diagnostic
+	var out, perFile []*Diagnostic
+	var fileRules []*Rule
 	for _, r := range rules {
 		if !p.Settings.Enabled(r.Code) {
 			continue
@@ -23,13 +28,26 @@ func Check(p *Project, rules []*Rule, only map[string]bool) []*Diagnostic {
 			out = append(out, runRule(r, p, nil)...)
 			continue
 		}
-		for _, f := range p.Files {
-			if f.Kind != KindPython || f.Py == nil || (only != nil && !only[f.Path]) {
-				continue
-			}
-			out = append(out, runRule(r, p, f)...)
+		fileRules = append(fileRules, r)
+	}
+	var files []*File
+	for _, f := range p.Files {
+		if f.Kind == KindPython && f.Py != nil && (only == nil || only[f.Path]) {
+			files = append(files, f)
 		}
 	}
+	if len(fileRules) > 0 {
+		found := make([][]*Diagnostic, len(files))
+		parallel(len(files), func(i int) {
+			for _, r := range fileRules {
+				found[i] = append(found[i], runRule(r, p, files[i])...)
+			}
+		})
+		for _, ds := range found {
+			perFile = append(perFile, ds...)
+		}
+	}
+	out = append(out, perFile...)
 	ff := newFixFilter(p)
 	kept := out[:0]
 	for _, d := range out {
@@ -58,7 +76,9 @@ func runRule(r *Rule, p *Project, f *File) (out []*Diagnostic) {
 			if f != nil {
 				where = f.Path
 			}
+			p.problemsMu.Lock()
 			p.Problems = append(p.Problems, Problem{where, fmt.Sprintf("internal error in rule %s: %v", r.Code, e)})
+			p.problemsMu.Unlock()
 			out = nil
 		}
 	}()

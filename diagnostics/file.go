@@ -3,6 +3,7 @@ package diagnostics
 import (
 	"path"
 	"strings"
+	"sync/atomic"
 )
 
 // Kind classifies a workspace file by the role it can play in a deployment.
@@ -61,23 +62,26 @@ type File struct {
 	Src  []byte
 	Py   *Module // Python files only; nil when the file could not be parsed
 
-	lines   *LineIndex
+	lines   atomic.Pointer[LineIndex]
 	modName string // ModuleName, set once by NewProject (it is asked for often)
 }
 
 // UseLines sets the file's line index when the caller already has one for
 // Src (an editor buffer keeps one for its edits), and returns f.
 func (f *File) UseLines(idx *LineIndex) *File {
-	f.lines = idx
+	f.lines.Store(idx)
 	return f
 }
 
-// Lines returns the file's line index, built on first use.
+// Lines returns the file's line index, built on first use. Safe for
+// concurrent use: rules run on several files at once and may read the
+// lines of a file other than their own.
 func (f *File) Lines() *LineIndex {
-	if f.lines == nil {
-		f.lines = NewLineIndex(f.Src)
+	if idx := f.lines.Load(); idx != nil {
+		return idx
 	}
-	return f.lines
+	f.lines.CompareAndSwap(nil, NewLineIndex(f.Src))
+	return f.lines.Load()
 }
 
 // Text returns the source text of a span.

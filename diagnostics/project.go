@@ -23,6 +23,7 @@ type Project struct {
 
 	// metricsOnce guards metrics, the lazily built metric index (Metrics()).
 	metricsOnce sync.Once
+	problemsMu  sync.Mutex // guards Problems while rules run (see Check)
 	metrics     *MetricIndex
 }
 
