@@ -325,7 +325,8 @@ func (t *moduleTable) resolve(name string) *File {
 }
 
 func buildMetricIndex(p *Project) *MetricIndex {
-	ix := &MetricIndex{byFile: map[*File][]*MetricDecl{}, uses: map[*Call][]*Call{}, owner: map[*Call]use{}}
+	ix := &MetricIndex{byFile: map[*File][]*MetricDecl{}, uses: map[*Call][]*Call{}}
+	var found []owned
 	files := p.PythonFiles()
 	mods := newModuleTable(files)
 	// exports: module-level names bound to a metric, per file.
@@ -409,22 +410,34 @@ func buildMetricIndex(p *Project) *MetricIndex {
 			continue
 		}
 		for _, c := range f.Py.Calls {
-			if c.MethodName() == "" || c.BaseName() == "" {
+			base := c.BaseName()
+			if base == "" || c.MethodName() == "" {
 				continue
 			}
-			d := names[c.BaseName()]
+			d := names[base]
 			if d == nil || c == d.Call {
 				continue
 			}
 			ix.uses[d.Call] = append(ix.uses[d.Call], c)
-			ix.owner[c] = use{d, f}
+			found = append(found, owned{c, use{d, f}})
 		}
+	}
+	// The owner map is made at its final size: growing it by rehashing
+	// was a fifth of a large project's metric index.
+	ix.owner = make(map[*Call]use, len(found))
+	for _, o := range found {
+		ix.owner[o.call] = o.use
 	}
 	// The server keeps the index of the last check: no append slack.
 	for k, v := range ix.uses {
 		ix.uses[k] = exact(v)
 	}
 	return ix
+}
+
+type owned struct {
+	call *Call
+	use  use
 }
 
 func joinModule(a, b string) string {
