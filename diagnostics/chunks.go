@@ -72,7 +72,7 @@ func (c *chunk) items(o *offsets, k int) (int, int) {
 // summaryExtra is the part of a Module only SummarizeEdit reads.
 type summaryExtra struct {
 	chunks    []chunk
-	chunked   bool // the root is a clean module: its chunks can be reused
+	chunked   bool // a module without syntax errors: its chunks can be reused
 	srcLen    int
 	nVisit    int    // Errors[:nVisit] were found by the walk, the rest by syntaxErrors
 	importSig string // the import bindings the calls' callees were resolved with
@@ -101,7 +101,11 @@ func SummarizeEdit(prev *Module, tree *sitter.Tree, src []byte) *Module {
 	rootType := root.Type()
 	rootErr := root.IsError() || root.IsMissing()
 	b := &builder{m: &Module{}, src: src}
-	b.m.chunked = rootType == "module" && !rootErr
+	// Only a tree without any syntax error lends or borrows chunks: error
+	// recovery can read a statement differently because of an error after
+	// it ("A=A,A" before a stray "!0" is a pattern_list, an
+	// expression_list without it; found by FuzzSummarizeEdit).
+	b.m.chunked = rootType == "module" && !rootErr && !root.HasError()
 	b.m.srcLen = len(src)
 	moduleRoot := rootType == "module"
 	if prev == nil || !prev.chunked || !b.m.chunked {
