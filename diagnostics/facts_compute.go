@@ -450,8 +450,13 @@ func pythonEnvSets(f *File) []*EnvSet {
 	var out []*EnvSet
 	m := f.Py
 	for _, a := range m.Assigns {
+		i := strings.IndexByte(a.Target, '[')
+		if i < 0 {
+			continue // not a subscript (cheap test first: this runs for every assignment of every file)
+		}
+		// Qualify the subscripted name: E["X"] with `from os import environ as E`.
+		q := m.Qualify(a.Target[:i]) + a.Target[i:]
 		for _, name := range []string{EnvVar, LegacyEnvVar} {
-			q := m.Qualify(a.Target)
 			if (strings.HasPrefix(q, "os.environ[") || strings.HasPrefix(q, "environ[")) && (strings.Contains(a.Target, `"`+name+`"`) || strings.Contains(a.Target, `'`+name+`'`)) {
 				val := ""
 				if a.Value != nil {
