@@ -73,15 +73,16 @@ func computeFacts(p *Project, info PyprojectInfo) *Facts {
 		if len(m.ImportsFrom("redis")) > 0 {
 			fs.Redis = true
 		}
+		if !m.HasCallee(appOrMultiprocCallee) {
+			continue
+		}
 		for _, c := range m.Calls {
 			q := c.Qualified()
 			switch {
 			case q == "flask.Flask":
 				site := &AppSite{File: f, Call: c, Factory: c.Scope}
 				fs.Apps = append(fs.Apps, site)
-			case strings.HasSuffix(q, "MultiProcessCollector"), strings.Contains(q, "GunicornPrometheusMetrics"),
-				strings.Contains(q, "GunicornInternalPrometheusMetrics"), strings.Contains(q, "MultiprocessPrometheusMetrics"),
-				strings.Contains(q, "MultiprocessInternalPrometheusMetrics"):
+			case multiprocCallee(q):
 				// Code that only runs when the variable is set (the gated
 				// snippets) does not make a project multiprocess by itself;
 				// neither do tests or separately run scripts.
@@ -446,6 +447,21 @@ func isLoadedConfigFile(p *Project, f *File) bool {
 
 // pythonEnvSets finds os.environ[NAME] = v, os.environ.setdefault(NAME, v),
 // os.environ.update(...) mentioning NAME and os.putenv(NAME, v).
+// appOrMultiprocCallee: the callees computeFacts looks for.
+func appOrMultiprocCallee(q string) bool { return q == "flask.Flask" || multiprocCallee(q) }
+
+// multiprocCallee: a multiprocess collector or exporter class.
+func multiprocCallee(q string) bool {
+	return strings.HasSuffix(q, "MultiProcessCollector") || strings.Contains(q, "GunicornPrometheusMetrics") ||
+		strings.Contains(q, "GunicornInternalPrometheusMetrics") || strings.Contains(q, "MultiprocessPrometheusMetrics") ||
+		strings.Contains(q, "MultiprocessInternalPrometheusMetrics")
+}
+
+// envSetCallee: the calls that set an environment variable.
+func envSetCallee(q string) bool {
+	return q == "os.environ.setdefault" || q == "os.putenv" || q == "os.environ.update"
+}
+
 func pythonEnvSets(f *File) []*EnvSet {
 	var out []*EnvSet
 	m := f.Py
@@ -466,9 +482,12 @@ func pythonEnvSets(f *File) []*EnvSet {
 			}
 		}
 	}
+	if !m.HasCallee(envSetCallee) {
+		return out
+	}
 	for _, c := range m.Calls {
 		q := c.Qualified()
-		if q != "os.environ.setdefault" && q != "os.putenv" && q != "os.environ.update" {
+		if !envSetCallee(q) {
 			continue
 		}
 		for _, name := range []string{EnvVar, LegacyEnvVar} {

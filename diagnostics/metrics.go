@@ -326,7 +326,6 @@ func (t *moduleTable) resolve(name string) *File {
 
 func buildMetricIndex(p *Project) *MetricIndex {
 	ix := &MetricIndex{byFile: map[*File][]*MetricDecl{}, uses: map[*Call][]*Call{}}
-	var found []owned
 	files := p.PythonFiles()
 	mods := newModuleTable(files)
 	// exports: module-level names bound to a metric, per file.
@@ -368,7 +367,11 @@ func buildMetricIndex(p *Project) *MetricIndex {
 			names[prefix+"."+n] = d
 		}
 	}
-	for _, f := range files {
+	// Each file's uses are found on all cores (exports and the module table
+	// are only read), then merged in file order.
+	perFile := make([][]owned, len(files))
+	parallel(len(files), func(i int) {
+		f := files[i]
 		names := map[string]*MetricDecl{}
 		for _, d := range ix.byFile[f] {
 			if d.Var != "" {
@@ -407,7 +410,7 @@ func buildMetricIndex(p *Project) *MetricIndex {
 			}
 		}
 		if len(names) == 0 {
-			continue
+			return
 		}
 		for _, c := range f.Py.Calls {
 			base := c.BaseName()
@@ -418,9 +421,19 @@ func buildMetricIndex(p *Project) *MetricIndex {
 			if d == nil || c == d.Call {
 				continue
 			}
-			ix.uses[d.Call] = append(ix.uses[d.Call], c)
-			found = append(found, owned{c, use{d, f}})
+			perFile[i] = append(perFile[i], owned{c, use{d, f}})
 		}
+	})
+	n := 0
+	for _, fileUses := range perFile {
+		n += len(fileUses)
+	}
+	found := make([]owned, 0, n)
+	for _, fileUses := range perFile {
+		for _, o := range fileUses {
+			ix.uses[o.use.decl.Call] = append(ix.uses[o.use.decl.Call], o.call)
+		}
+		found = append(found, fileUses...)
 	}
 	// The owner map is made at its final size: growing it by rehashing
 	// was a fifth of a large project's metric index.

@@ -1,6 +1,7 @@
 package diagnostics
 
 import (
+	"sort"
 	"strings"
 	"sync"
 )
@@ -23,6 +24,9 @@ type Module struct {
 
 	importByLocal map[string]*Import // see importOf
 	summaryExtra
+
+	calleesOnce sync.Once
+	callees     []string // distinct qualified callees, sorted (see HasCallee)
 
 	declsMu   sync.Mutex // guards decls and declsFile (see MetricDecls)
 	decls     []*MetricDecl
@@ -391,6 +395,31 @@ func (m *Module) indexImports(from int) {
 	for _, c := range m.Calls[from:] {
 		c.setQual(m.Qualify(c.Func))
 	}
+}
+
+// HasCallee reports whether some call of the module has a qualified callee
+// for which match is true. It asks once per distinct callee (a module calls
+// few distinct names many times), so passes over a whole project can skip
+// the modules without the calls they look for instead of reading every
+// call record: on a large project those reads are cache misses. Safe for
+// concurrent use.
+func (m *Module) HasCallee(match func(qualified string) bool) bool {
+	m.calleesOnce.Do(func() {
+		seen := make(map[string]bool, 16)
+		for _, c := range m.Calls {
+			if q := c.Qualified(); !seen[q] {
+				seen[q] = true
+				m.callees = append(m.callees, q)
+			}
+		}
+		sort.Strings(m.callees)
+	})
+	for _, q := range m.callees {
+		if match(q) {
+			return true
+		}
+	}
+	return false
 }
 
 // CallsTo returns the calls whose qualified callee is one of names (exact

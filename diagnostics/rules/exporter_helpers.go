@@ -40,6 +40,9 @@ func exporterCtor(m *d.Module, c *d.Call) (class string, factory bool, ok bool) 
 // exporterCalls returns the exporter constructions of a module.
 func exporterCalls(m *d.Module) []*d.Call {
 	var out []*d.Call
+	if !m.HasCallee(func(q string) bool { return strings.HasPrefix(q, "prometheus_flask_exporter.") }) {
+		return nil
+	}
 	for _, c := range m.Calls {
 		if _, _, ok := exporterCtor(m, c); ok {
 			out = append(out, c)
