@@ -105,8 +105,8 @@ func scrapeTarget(p *diagnostics.Project) string {
 			switch {
 			case a.Value.IsStr:
 				bind = a.Value.Str
-			case len(a.Value.Elems) > 0 && a.Value.Elems[0].IsStr:
-				bind = a.Value.Elems[0].Str
+			case len(a.Value.Elements()) > 0 && a.Value.Elements()[0].IsStr:
+				bind = a.Value.Elements()[0].Str
 			}
 		}
 		// GunicornPrometheusMetrics serves metrics on its own port.

@@ -22,7 +22,6 @@ const (
 	kClasses
 	kImports
 	kAssigns
-	kComments
 	kVisitErrs
 	kSynErrs
 	nKinds
@@ -214,7 +213,7 @@ type builder struct {
 func (b *builder) lengths() offsets {
 	m := b.m
 	return offsets{int32(len(m.Calls)), int32(len(m.Funcs)), int32(len(m.Classes)), int32(len(m.Imports)),
-		int32(len(m.Assigns)), int32(len(m.Comments)), int32(len(b.visitErrs)), int32(len(b.synErrs))}
+		int32(len(m.Assigns)), int32(len(b.visitErrs)), int32(len(b.synErrs))}
 }
 
 // close records the chunk of everything appended since from.
@@ -264,7 +263,6 @@ func (b *builder) share(prev *Module, c *chunk, o *offsets) {
 	m.Classes = append(m.Classes, sub(prev.Classes, c, o, kClasses)...)
 	m.Imports = append(m.Imports, sub(prev.Imports, c, o, kImports)...)
 	m.Assigns = append(m.Assigns, sub(prev.Assigns, c, o, kAssigns)...)
-	m.Comments = append(m.Comments, sub(prev.Comments, c, o, kComments)...)
 	b.visitErrs = append(b.visitErrs, sub(prev.Errors, c, o, kVisitErrs)...)
 	b.synErrs = append(b.synErrs, sub(prev.synErrs(), c, o, kSynErrs)...)
 	b.close(*c, from)
@@ -326,11 +324,12 @@ func (b *builder) copyShifted(prev *Module, c *chunk, o *offsets, delta int) {
 			d.CallContext = &CallContext{Scope: fn(call.Scope), Class: call.Class, Conds: call.Conds}
 			ctxs[call.CallContext] = d.CallContext
 		}
-		if call.Args != nil {
-			d.Args = make([]*Arg, len(call.Args))
-			for i, a := range call.Args {
-				d.Args[i] = &Arg{Name: a.Name, Span: sh(a.Span), Value: shiftExpr(a.Value, delta)}
+		if call.argv != nil {
+			args := make([]*Arg, len(*call.argv))
+			for i, a := range *call.argv {
+				args[i] = &Arg{Name: a.Name, Span: sh(a.Span), Value: shiftExpr(a.Value, delta)}
 			}
+			d.argv = &args
 		}
 		calls[call] = d
 		m.Calls = append(m.Calls, d)
@@ -344,9 +343,6 @@ func (b *builder) copyShifted(prev *Module, c *chunk, o *offsets, delta int) {
 		d := *a
 		d.Span, d.Scope, d.Value = sh(a.Span), fn(a.Scope), shiftExpr(a.Value, delta)
 		m.Assigns = append(m.Assigns, &d)
-	}
-	for _, cm := range sub(prev.Comments, c, o, kComments) {
-		m.Comments = append(m.Comments, Comment{Text: cm.Text, Span: sh(cm.Span)})
 	}
 	for _, e := range sub(prev.Errors, c, o, kVisitErrs) {
 		b.visitErrs = append(b.visitErrs, sh(e))
@@ -365,7 +361,10 @@ func shiftExpr(e *Expr, delta int) *Expr {
 	}
 	d := *e
 	d.Span = Span{e.Span.Start + delta, e.Span.End + delta}
-	d.Elems = shiftExprs(e.Elems, delta)
+	if e.elems != nil {
+		elems := shiftExprs(*e.elems, delta)
+		d.elems = &elems
+	}
 	return &d
 }
 
@@ -398,7 +397,7 @@ func (b *builder) finish(rootSpan Span, rootHasError, rootErr bool) *Module {
 	// Exact-size copies: appends leave up to half of a slice unused, and an
 	// open document keeps its summary for as long as it is open.
 	m.Calls, m.Funcs, m.Classes = exact(m.Calls), exact(m.Funcs), exact(m.Classes)
-	m.Imports, m.Assigns, m.Comments = exact(m.Imports), exact(m.Assigns), exact(m.Comments)
+	m.Imports, m.Assigns = exact(m.Imports), exact(m.Assigns)
 	m.Statements, m.chunks = exact(m.Statements), exact(m.chunks)
 	return m
 }

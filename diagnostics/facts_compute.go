@@ -376,7 +376,7 @@ func findEnvSets(p *Project, fs *Facts, envs []envAssign) {
 		}
 		if cfg != nil {
 			if a := cfg.Setting("raw_env"); a != nil && a.Value != nil {
-				for _, el := range a.Value.Elems {
+				for _, el := range a.Value.Elements() {
 					for _, name := range []string{EnvVar, LegacyEnvVar} {
 						if el.IsStr && strings.HasPrefix(el.Str, name+"=") {
 							fs.EnvSets = append(fs.EnvSets, &EnvSet{Loc: Loc{f, el.Span}, Name: name, How: "raw_env", Value: strings.TrimPrefix(el.Str, name+"="), ReachesMaster: cfg.Loaded})

@@ -16,14 +16,14 @@ import (
 func AddKeyword(f *File, c *Call, name, value string) Edit {
 	args := c.ArgListSpan()
 	kw := name + "=" + value
-	if len(c.Args) == 0 {
+	if len(c.Arguments()) == 0 {
 		if strings.TrimSpace(f.Text(Span{args.Start + 1, args.End - 1})) == "" {
 			return Edit{Path: f.Path, Span: Span{args.Start + 1, args.End - 1}, NewText: kw}
 		}
 		// Only comments (or a bare generator) inside: put it first.
 		return Edit{Path: f.Path, Span: Span{args.Start + 1, args.Start + 1}, NewText: kw + ","}
 	}
-	last := c.Args[len(c.Args)-1].Span.End
+	last := c.Arguments()[len(c.Arguments())-1].Span.End
 	after := f.Text(Span{last, args.End - 1}) // between the last argument and ")"
 	gap := len(after) - len(strings.TrimLeft(after, " \t\r\n\\"))
 	if !strings.HasPrefix(after[gap:], ",") {
@@ -38,10 +38,10 @@ func AddKeyword(f *File, c *Call, name, value string) Edit {
 }
 
 func lastArgIndent(f *File, c *Call) string {
-	if len(c.Args) == 0 {
+	if len(c.Arguments()) == 0 {
 		return "    "
 	}
-	last := c.Args[len(c.Args)-1].Span.Start
+	last := c.Arguments()[len(c.Arguments())-1].Span.Start
 	idx := f.Lines()
 	start := idx.LineStart(idx.Line(last))
 	end := start

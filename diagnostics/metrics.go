@@ -128,12 +128,12 @@ func (d *MetricDecl) LabelNames() ([]*Expr, bool) {
 	default:
 		return nil, false
 	}
-	for _, el := range e.Elems {
+	for _, el := range e.Elements() {
 		if !el.IsStr {
 			return nil, false
 		}
 	}
-	return e.Elems, true
+	return e.Elements(), true
 }
 
 // OnDefaultRegistry reports whether the constructor registers on

@@ -10,12 +10,11 @@ import (
 // built by one walk over the syntax tree, so rules never touch tree-sitter
 // (cheap, and the tree can be dropped for documents not being edited).
 type Module struct {
-	Calls    []*Call
-	Funcs    []*FuncDef
-	Classes  []*ClassDef
-	Imports  []*Import
-	Assigns  []*Assign
-	Comments []Comment
+	Calls   []*Call
+	Funcs   []*FuncDef
+	Classes []*ClassDef
+	Imports []*Import
+	Assigns []*Assign
 	// Statements are the module's top-level statements, in order (for
 	// "insert at the very top" and "after the imports" fixes).
 	Statements []Span
@@ -39,9 +38,19 @@ type Expr struct {
 	Kind  string // tree-sitter node type: "string", "integer", "identifier", "attribute", "call", "list", "tuple", "true", "lambda", ...
 	Text  string // source text
 	Span  Span
-	Str   string  // decoded value of a plain string literal (Kind "string", not an f-string)
-	IsStr bool    // Str is valid
-	Elems []*Expr // Kind "list"/"tuple"/"set": the elements
+	Str   string // decoded value of a plain string literal (Kind "string", not an f-string)
+	IsStr bool   // Str is valid
+	// elems points to the elements of a list, tuple or set (see Elements):
+	// most expressions have none, and an open document holds thousands.
+	elems *[]*Expr
+}
+
+// Elements returns the elements of a list, tuple or set expression.
+func (e *Expr) Elements() []*Expr {
+	if e.elems == nil {
+		return nil
+	}
+	return *e.elems
 }
 
 // Arg is one argument of a call: positional when Name is "".
@@ -62,7 +71,9 @@ type Cond struct {
 type Call struct {
 	Func string // callee source text with whitespace removed, e.g. "metrics.gauge", "prometheus_client.Gauge"
 	Span Span   // the whole call
-	Args []*Arg
+	// argv points to the arguments (see Arguments): one word instead of a
+	// slice's three, and most calls have none or one.
+	argv *[]*Arg
 	// Recv is the call this one is a method of, for chains such as
 	// G.labels("a").inc(): the inc call's Recv is the labels call.
 	Recv *Call
@@ -154,6 +165,21 @@ type CallContext struct {
 	Conds []Cond   // enclosing if/else and conditional-expression tests, outermost first
 }
 
+// Arguments returns the call's arguments, in order.
+func (c *Call) Arguments() []*Arg {
+	if c.argv == nil {
+		return nil
+	}
+	return *c.argv
+}
+
+func (c *Call) addArg(a *Arg) {
+	if c.argv == nil {
+		c.argv = &[]*Arg{}
+	}
+	*c.argv = append(*c.argv, a)
+}
+
 // BaseName and MethodName split Func at its last dot, following Recv
 // chains to the root name: for G.labels("a").inc() the base is "G" and the
 // method "inc". They are derived, not stored: a project holds hundreds of
@@ -194,7 +220,7 @@ func (c *Call) Qualified() string {
 // Positional returns the i-th positional argument or nil.
 func (c *Call) Positional(i int) *Expr {
 	n := 0
-	for _, a := range c.Args {
+	for _, a := range c.Arguments() {
 		if a.Name == "" {
 			if n == i {
 				return a.Value
@@ -207,7 +233,7 @@ func (c *Call) Positional(i int) *Expr {
 
 // Keyword returns the keyword argument with that name or nil.
 func (c *Call) Keyword(name string) *Arg {
-	for _, a := range c.Args {
+	for _, a := range c.Arguments() {
 		if a.Name == name {
 			return a
 		}
@@ -218,7 +244,7 @@ func (c *Call) Keyword(name string) *Arg {
 // HasSplat reports whether the call passes *args or **kwargs, in which case
 // a missing keyword may still be supplied.
 func (c *Call) HasSplat() bool {
-	for _, a := range c.Args {
+	for _, a := range c.Arguments() {
 		if a.Name == "*" || a.Name == "**" {
 			return true
 		}
@@ -339,12 +365,6 @@ type Assign struct {
 	Scope    *FuncDef
 	Class    string
 	TopLevel bool // a direct child of the module (not nested in if/try/with)
-}
-
-// Comment is a "#" comment.
-type Comment struct {
-	Text string
-	Span Span
 }
 
 // Qualify resolves a dotted name used in this module through its imports:

@@ -102,8 +102,7 @@ func (w *walker) visit(n *fnode, sc scope) {
 	typ := n.Type()
 	switch typ {
 	case "comment":
-		w.m.Comments = append(w.m.Comments, Comment{Text: w.text(n), Span: span(n)})
-		return
+		return // comments are read from the source where needed (suppress.go)
 	case "dictionary":
 		w.loneComma(n)
 	case "block":
@@ -475,15 +474,15 @@ func (w *walker) callOf(n *fnode, sc scope) *Call {
 						arg.Value = w.expr(v, sc)
 						w.visit(v, sc)
 					}
-					c.Args = append(c.Args, arg)
+					c.addArg(arg)
 				case "list_splat":
-					c.Args = append(c.Args, &Arg{Name: "*", Span: span(a), Value: &Expr{Kind: a.Type(), Text: w.text(a), Span: span(a)}})
+					c.addArg(&Arg{Name: "*", Span: span(a), Value: &Expr{Kind: a.Type(), Text: w.text(a), Span: span(a)}})
 					w.visit(a, sc)
 				case "dictionary_splat":
-					c.Args = append(c.Args, &Arg{Name: "**", Span: span(a), Value: &Expr{Kind: a.Type(), Text: w.text(a), Span: span(a)}})
+					c.addArg(&Arg{Name: "**", Span: span(a), Value: &Expr{Kind: a.Type(), Text: w.text(a), Span: span(a)}})
 					w.visit(a, sc)
 				default:
-					c.Args = append(c.Args, &Arg{Span: span(a), Value: w.expr(a, sc)})
+					c.addArg(&Arg{Span: span(a), Value: w.expr(a, sc)})
 					w.visit(a, sc)
 				}
 			}
@@ -511,10 +510,14 @@ func (w *walker) expr(n *fnode, sc scope) *Expr {
 		}
 		e.Str, e.IsStr = b.String(), ok
 	case "list", "tuple", "set", "expression_list":
+		var elems []*Expr
 		for i := 0; i < int(n.NamedChildCount()); i++ {
 			if c := n.NamedChild(i); c.Type() != "comment" {
-				e.Elems = append(e.Elems, w.expr(c, sc))
+				elems = append(elems, w.expr(c, sc))
 			}
+		}
+		if elems != nil {
+			e.elems = &elems
 		}
 	case "parenthesized_expression":
 		if n.NamedChildCount() == 1 {

@@ -14,7 +14,7 @@ import (
 // maxTrees is how many documents keep their tree-sitter tree between edits.
 // A tree costs several times its source; documents not being edited keep
 // only their summary and are parsed from scratch when edited again.
-const maxTrees = 3
+const maxTrees = 2
 
 // document is an open editor buffer. Its text wins over the disk.
 type document struct {

@@ -100,7 +100,7 @@ func snippetFriendly(c *d.Call) bool {
 	if c.HasSplat() {
 		return false
 	}
-	for i, a := range c.Args {
+	for i, a := range c.Arguments() {
 		switch a.Name {
 		case "":
 			if i != 0 {

@@ -80,7 +80,7 @@ func sameScopeVar(metric, collector *d.Call) bool {
 // removeArg deletes one argument with its separating comma.
 func removeArg(f *d.File, c *d.Call, a *d.Arg) d.Edit {
 	idx := -1
-	for i, x := range c.Args {
+	for i, x := range c.Arguments() {
 		if x == a {
 			idx = i
 		}
@@ -89,9 +89,9 @@ func removeArg(f *d.File, c *d.Call, a *d.Arg) d.Edit {
 	switch {
 	case idx > 0:
 		// from the end of the previous argument
-		start = c.Args[idx-1].Span.End
-	case len(c.Args) > 1:
-		end = c.Args[1].Span.Start
+		start = c.Arguments()[idx-1].Span.End
+	case len(c.Arguments()) > 1:
+		end = c.Arguments()[1].Span.Start
 	}
 	// Keep a trailing comma layout: ", registry=r," -> ","
 	return d.Edit{Path: f.Path, Span: d.Span{Start: start, End: end}, NewText: ""}

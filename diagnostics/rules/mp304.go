@@ -51,12 +51,12 @@ func infoToGaugeFix(p *d.Project, decl *d.MetricDecl) d.Fix {
 	if !ok || decl.Var == "" || c.Scope != nil || c.HasSplat() || decl.Param("documentation") == nil {
 		return d.Fix{}
 	}
-	for _, a := range c.Args {
+	for _, a := range c.Arguments() {
 		if a.Name != "" && a.Name != "name" && a.Name != "documentation" {
 			return d.Fix{}
 		}
 	}
-	if len(c.Args) != 2 {
+	if len(c.Arguments()) != 2 {
 		return d.Fix{}
 	}
 	uses := p.Metrics().Uses(decl)
@@ -66,10 +66,10 @@ func infoToGaugeFix(p *d.Project, decl *d.MetricDecl) d.Fix {
 	var keys []string
 	var edits []d.Edit
 	for _, u := range uses {
-		if u.MethodName() != "info" || u.Recv != nil || len(u.Args) != 1 || u.Args[0].Name != "" {
+		if u.MethodName() != "info" || u.Recv != nil || len(u.Arguments()) != 1 || u.Arguments()[0].Name != "" {
 			return d.Fix{}
 		}
-		v := u.Args[0].Value
+		v := u.Arguments()[0].Value
 		if v.Kind != "dictionary" {
 			return d.Fix{}
 		}

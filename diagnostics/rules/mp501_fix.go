@@ -197,7 +197,7 @@ func businessCall(f *d.File, u *d.Call, kind, name string, labels []string) (str
 			return "", false
 		}
 		pos := 0
-		for _, a := range lc.Args {
+		for _, a := range lc.Arguments() {
 			switch {
 			case a.Name == "":
 				if pos >= len(labels) {
@@ -217,12 +217,12 @@ func businessCall(f *d.File, u *d.Call, kind, name string, labels []string) (str
 	} else if len(labels) > 0 {
 		return "", false
 	}
-	if u.HasSplat() || len(u.Args) > 1 || (len(u.Args) == 1 && u.Args[0].Name != "" && u.Args[0].Name != "amount" && u.Args[0].Name != "value") {
+	if u.HasSplat() || len(u.Arguments()) > 1 || (len(u.Arguments()) == 1 && u.Arguments()[0].Name != "" && u.Arguments()[0].Name != "amount" && u.Arguments()[0].Name != "value") {
 		return "", false
 	}
 	amount := ""
-	if len(u.Args) == 1 {
-		amount = u.Args[0].Value.Text
+	if len(u.Arguments()) == 1 {
+		amount = u.Arguments()[0].Value.Text
 	}
 	var fn string
 	switch {
