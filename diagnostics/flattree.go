@@ -306,9 +306,7 @@ type topNode struct {
 	flags      uint8
 }
 
-func (t *topNode) span() Span    { return Span{int(t.start), int(t.end)} }
-func (t *topNode) named() bool   { return t.flags&C.MP_NAMED != 0 }
-func (t *topNode) missing() bool { return t.flags&C.MP_MISSING != 0 }
+// hasError reports an error at or under the node.
 func (t *topNode) hasError() bool {
 	return t.flags&C.MP_HAS_ERROR != 0 || t.symbol == errorSymbol || t.flags&C.MP_MISSING != 0
 }

@@ -19,9 +19,21 @@ for pkg in $(go list ./...); do
   for target in $targets; do
     echo "== fuzz $pkg $target ($duration)"
     log=$(mktemp)
+    corpus="$dir/testdata/fuzz/$target"
+    before=$(ls "$corpus" 2>/dev/null | sort || true)
     if ! go test "$pkg" -run='^$' -fuzz="^${target}\$" -fuzztime="$duration" -fuzzminimizetime=10s >"$log" 2>&1; then
+      after=$(ls "$corpus" 2>/dev/null | sort || true)
+      # Go before 1.27 can end a duration-bounded run with a bare "context
+      # deadline exceeded" and no input (go.dev/issue/75804, a race in the
+      # fuzzing coordinator at -fuzztime expiry). Only that exact case is
+      # a flake; any run that wrote an input, or failed otherwise, fails.
+      if [ "$before" = "$after" ] && grep -q '^    context deadline exceeded$' "$log" && ! grep -q -- '--- FAIL: .*/' "$log"; then
+        echo "   flake: go.dev/issue/75804 (context deadline exceeded at -fuzztime, no input written); not a finding"
+        rm -f "$log"
+        continue
+      fi
       cat "$log"; rm -f "$log"
-      echo "fuzz: $target found a failure (input saved under $dir/testdata/fuzz/$target/)"
+      echo "fuzz: $target found a failure (input saved under $corpus/)"
       exit 1
     fi
     execs=$(grep -o 'execs: [0-9]*' "$log" | tail -1 | awk '{print $2}')
