@@ -9,8 +9,8 @@ import (
 )
 
 // A summary is built one top-level statement at a time. What one statement
-// contributed is a chunk: ranges of the Module's slices and the statement's
-// own text. An edit re-walks only the statements it touched: the chunks
+// contributed is a chunk: how many items of each kind it added to the
+// Module's slices, and the statement's own text. An edit re-walks only the statements it touched: the chunks
 // before it are shared with the previous summary and the chunks after it
 // are copied with their spans shifted (SummarizeEdit). Walking the whole
 // tree again was most of an edit's cost in a large file (bench/RESULTS.md).
