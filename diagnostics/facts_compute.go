@@ -73,10 +73,7 @@ func computeFacts(p *Project, info PyprojectInfo) *Facts {
 		if len(m.ImportsFrom("redis")) > 0 {
 			fs.Redis = true
 		}
-		if !m.HasCallee(appOrMultiprocCallee) {
-			continue
-		}
-		for _, c := range m.Calls {
+		for _, c := range m.CallsWhere(appOrMultiprocCallee) {
 			q := c.Qualified()
 			switch {
 			case q == "flask.Flask":
@@ -482,14 +479,8 @@ func pythonEnvSets(f *File) []*EnvSet {
 			}
 		}
 	}
-	if !m.HasCallee(envSetCallee) {
-		return out
-	}
-	for _, c := range m.Calls {
+	for _, c := range m.CallsWhere(envSetCallee) {
 		q := c.Qualified()
-		if !envSetCallee(q) {
-			continue
-		}
 		for _, name := range []string{EnvVar, LegacyEnvVar} {
 			first := c.Positional(0)
 			hit := first != nil && first.IsStr && first.Str == name

@@ -1,7 +1,7 @@
 package diagnostics
 
 import (
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -25,7 +25,7 @@ type Module struct {
 	summaryExtra
 
 	calleesOnce sync.Once
-	callees     []string // distinct qualified callees, sorted (see HasCallee)
+	callees     []calleeGroup // the calls grouped by callee (see calleeIndex)
 
 	declsMu   sync.Mutex // guards decls and declsFile (see MetricDecls)
 	decls     []*MetricDecl
@@ -417,43 +417,100 @@ func (m *Module) indexImports(from int) {
 	}
 }
 
-// HasCallee reports whether some call of the module has a qualified callee
-// for which match is true. It asks once per distinct callee (a module calls
-// few distinct names many times), so passes over a whole project can skip
-// the modules without the calls they look for instead of reading every
-// call record: on a large project those reads are cache misses. Safe for
-// concurrent use.
-func (m *Module) HasCallee(match func(qualified string) bool) bool {
+// calleeGroup is the calls of a module made through one callee text.
+type calleeGroup struct {
+	fn    string  // Call.Func
+	qual  string  // its qualified name (the same for every call with that Func)
+	calls []int32 // indexes into Module.Calls, ascending
+}
+
+// method is the name after the last dot of the callee, as Call.MethodName
+// returns it ("" for a bare name).
+func (g *calleeGroup) method() string {
+	if i := strings.LastIndexByte(g.fn, '.'); i >= 0 {
+		return g.fn[i+1:]
+	}
+	return ""
+}
+
+// calleeIndex groups the calls by callee text, once. A module calls few
+// distinct names many times, and most rules look for a handful of callees:
+// asking the groups instead of reading every call record keeps a pass over a
+// large project out of its cache misses (those reads made the rules grow
+// faster than the project). Safe for concurrent use.
+func (m *Module) calleeIndex() []calleeGroup {
 	m.calleesOnce.Do(func() {
-		seen := make(map[string]bool, 16)
-		for _, c := range m.Calls {
-			if q := c.Qualified(); !seen[q] {
-				seen[q] = true
-				m.callees = append(m.callees, q)
+		at := make(map[string]int32, 16)
+		for i, c := range m.Calls {
+			g, ok := at[c.Func]
+			if !ok {
+				g = int32(len(m.callees))
+				at[c.Func] = g
+				m.callees = append(m.callees, calleeGroup{fn: c.Func, qual: c.Qualified()})
 			}
+			m.callees[g].calls = append(m.callees[g].calls, int32(i))
 		}
-		sort.Strings(m.callees)
+		for i := range m.callees {
+			m.callees[i].calls = exact(m.callees[i].calls)
+		}
+		m.callees = exact(m.callees)
 	})
-	for _, q := range m.callees {
-		if match(q) {
+	return m.callees
+}
+
+// HasCallee reports whether some call of the module has a qualified callee
+// for which match is true; match is asked once per distinct callee.
+func (m *Module) HasCallee(match func(qualified string) bool) bool {
+	for _, g := range m.calleeIndex() {
+		if match(g.qual) {
 			return true
 		}
 	}
 	return false
 }
 
-// CallsTo returns the calls whose qualified callee is one of names (exact
-// dotted names such as "prometheus_client.Gauge").
+// CallsWhere returns, in source order, the calls whose qualified callee
+// satisfies match; match is asked once per distinct callee.
+func (m *Module) CallsWhere(match func(qualified string) bool) []*Call {
+	return m.gather(func(g *calleeGroup) bool { return match(g.qual) })
+}
+
+// CallsTo returns, in source order, the calls whose qualified callee is one
+// of names (exact dotted names such as "prometheus_client.Gauge").
 func (m *Module) CallsTo(names ...string) []*Call {
-	var out []*Call
-	for _, c := range m.Calls {
-		q := c.Qualified()
-		for _, n := range names {
-			if q == n {
-				out = append(out, c)
-				break
-			}
+	return m.gather(func(g *calleeGroup) bool { return slices.Contains(names, g.qual) })
+}
+
+// MethodCalls returns, in source order, the calls whose MethodName is one
+// of names (G.inc(), x.labels(..).set(): "inc", "set").
+func (m *Module) MethodCalls(names ...string) []*Call {
+	return m.gather(func(g *calleeGroup) bool {
+		meth := g.method()
+		return meth != "" && slices.Contains(names, meth)
+	})
+}
+
+// gather collects the calls of the groups for which keep is true, in the
+// order of Module.Calls.
+func (m *Module) gather(keep func(g *calleeGroup) bool) []*Call {
+	var idx []int32
+	groups := 0
+	for i := range m.calleeIndex() {
+		g := &m.callees[i]
+		if keep(g) {
+			idx = append(idx, g.calls...)
+			groups++
 		}
+	}
+	if len(idx) == 0 {
+		return nil
+	}
+	if groups > 1 {
+		slices.Sort(idx)
+	}
+	out := make([]*Call, len(idx))
+	for i, k := range idx {
+		out[i] = m.Calls[k]
 	}
 	return out
 }

@@ -173,3 +173,25 @@ func businessModule(p *d.Project) *d.File {
 	}
 	return nil
 }
+
+// clientMultiProcessCollector matches prometheus_client's
+// MultiProcessCollector, by qualified callee.
+func clientMultiProcessCollector(q string) bool {
+	return strings.HasPrefix(q, "prometheus_client") && strings.HasSuffix(q, "MultiProcessCollector")
+}
+
+// anyMultiProcessCollector matches a MultiProcessCollector from anywhere.
+func anyMultiProcessCollector(q string) bool { return strings.HasSuffix(q, "MultiProcessCollector") }
+
+// startsServer matches the callees that start a metrics HTTP server
+// (prometheus_client's and an exporter object's start_http_server).
+func startsServer(q string) bool {
+	return strings.HasSuffix(q, "start_http_server") || strings.HasSuffix(q, "start_wsgi_server")
+}
+
+// multiprocCandidate matches the callees that can put a project in
+// multiprocess mode: prometheus_client's MultiProcessCollector and
+// prometheus_flask_exporter's classes.
+func multiprocCandidate(q string) bool {
+	return clientMultiProcessCollector(q) || strings.HasPrefix(q, "prometheus_flask_exporter.")
+}

@@ -32,9 +32,8 @@ def metrics():
 	Run: func(pass *d.Pass) {
 		f := pass.File
 		m := f.Py
-		for _, c := range m.Calls {
-			q := c.Qualified()
-			switch q {
+		for _, c := range m.CallsTo(exposeDefaultCallees...) {
+			switch c.Qualified() {
 			case "prometheus_client.generate_latest", "prometheus_client.exposition.generate_latest":
 				arg := c.Positional(0)
 				if kw := c.Keyword("registry"); kw != nil {
@@ -59,6 +58,14 @@ def metrics():
 			}
 		}
 	},
+}
+
+// exposeDefaultCallees are the exposition calls that default to the
+// default registry.
+var exposeDefaultCallees = []string{
+	"prometheus_client.generate_latest", "prometheus_client.exposition.generate_latest",
+	"prometheus_client.make_wsgi_app", "prometheus_client.make_asgi_app",
+	"prometheus_client.exposition.make_wsgi_app", "prometheus_client.exposition.make_asgi_app",
 }
 
 func isDefaultRegistry(m *d.Module, e *d.Expr) bool {

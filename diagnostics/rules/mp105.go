@@ -31,10 +31,7 @@ GCCollector(registry=registry)`,
 	Run: func(pass *d.Pass) {
 		f := pass.File
 		m := f.Py
-		for _, c := range m.Calls {
-			if !strings.HasSuffix(c.Qualified(), "MultiProcessCollector") || !strings.HasPrefix(c.Qualified(), "prometheus_client") {
-				continue
-			}
+		for _, c := range m.CallsWhere(clientMultiProcessCollector) {
 			reg := c.Positional(0)
 			if a := c.Keyword("registry"); a != nil {
 				reg = a.Value
@@ -65,7 +62,11 @@ func freshRegistry(m *d.Module, scope *d.FuncDef, name string) bool {
 // registersProcessCollectors reports whether the scope puts any of the
 // process/platform/GC collectors (or the whole default registry) on reg.
 func registersProcessCollectors(m *d.Module, scope *d.FuncDef, reg string) bool {
-	for _, c := range m.Calls {
+	collectorOrRegister := func(q string) bool {
+		last := q[strings.LastIndexByte(q, '.')+1:]
+		return last == "ProcessCollector" || last == "PlatformCollector" || last == "GCCollector" || last == "register"
+	}
+	for _, c := range m.CallsWhere(collectorOrRegister) {
 		if c.Scope != scope {
 			continue
 		}

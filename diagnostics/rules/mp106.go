@@ -38,7 +38,7 @@ def when_ready(server):
 		m := f.Py
 		isConfig := p.Facts.IsConfig(f)
 		internal := internalExporterVars(m)
-		for _, c := range m.Calls {
+		for _, c := range m.CallsWhere(startsServer) {
 			q := c.Qualified()
 			client := q == "prometheus_client.start_http_server" || q == "prometheus_client.start_wsgi_server" ||
 				q == "prometheus_client.exposition.start_http_server" || q == "prometheus_client.exposition.start_wsgi_server"
@@ -82,11 +82,9 @@ func isFactory(m *d.Module, fn *d.FuncDef) bool {
 
 // exporterVar reports whether name holds an exporter object in m.
 func exporterVar(m *d.Module, name string) bool {
-	for _, c := range m.Calls {
+	for _, c := range exporterCalls(m) {
 		if c.TargetName() == name {
-			if _, _, ok := exporterCtor(m, c); ok {
-				return true
-			}
+			return true
 		}
 	}
 	return false
@@ -97,7 +95,7 @@ func exporterVar(m *d.Module, name string) bool {
 func internalExporterVars(m *d.Module) map[string]bool {
 	out := map[string]bool{}
 	other := map[string]bool{}
-	for _, c := range m.Calls {
+	for _, c := range exporterCalls(m) {
 		if c.TargetName() == "" {
 			continue
 		}

@@ -103,8 +103,8 @@ func usedWithIncDec(p *d.Project, decl *d.MetricDecl) bool {
 		// inc()s before the view and dec()s after it.
 		return true
 	}
-	for _, c := range p.Metrics().Uses(decl) {
-		if incDecMethods[c.MethodName()] {
+	for _, u := range p.Metrics().Uses(decl) {
+		if incDecMethods[u.Call.MethodName()] {
 			return true
 		}
 	}

@@ -26,11 +26,8 @@ def _sample_queue():
 	Applies: multiprocess,
 	Run: func(pass *d.Pass) {
 		ix := pass.Project.Metrics()
-		for _, c := range pass.File.Py.Calls {
-			if c.MethodName() != "set_function" {
-				continue
-			}
-			decl := ix.Owner(c)
+		for _, c := range pass.File.Py.MethodCalls("set_function") {
+			decl := ix.Owner(pass.File, c)
 			if decl == nil || decl.Type != "Gauge" {
 				continue
 			}

@@ -65,7 +65,8 @@ func infoToGaugeFix(p *d.Project, decl *d.MetricDecl) d.Fix {
 	}
 	var keys []string
 	var edits []d.Edit
-	for _, u := range uses {
+	for _, mu := range uses {
+		u := mu.Call
 		if u.MethodName() != "info" || u.Recv != nil || len(u.Arguments()) != 1 || u.Arguments()[0].Name != "" {
 			return d.Fix{}
 		}
@@ -96,7 +97,7 @@ func infoToGaugeFix(p *d.Project, decl *d.MetricDecl) d.Fix {
 		} else if strings.Join(keys, ",") != strings.Join(ks, ",") {
 			return d.Fix{}
 		}
-		uf := p.Metrics().UseFile(u)
+		uf := mu.File
 		recv := strings.TrimSuffix(uf.Text(u.CalleeSpan()), ".info")
 		if recv == uf.Text(u.CalleeSpan()) {
 			return d.Fix{}

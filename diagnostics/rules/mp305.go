@@ -28,12 +28,7 @@ def metrics():
 	Applies: multiprocess,
 	Run: func(pass *d.Pass) {
 		m := pass.File.Py
-		for _, c := range m.Calls {
-			switch c.Qualified() {
-			case "prometheus_client.REGISTRY.register", "prometheus_client.registry.REGISTRY.register", "prometheus_client.core.REGISTRY.register":
-			default:
-				continue
-			}
+		for _, c := range m.CallsTo("prometheus_client.REGISTRY.register", "prometheus_client.registry.REGISTRY.register", "prometheus_client.core.REGISTRY.register") {
 			arg := c.Positional(0)
 			if arg == nil || onEnvUnsetBranch(pass.File, c) {
 				continue
@@ -54,8 +49,8 @@ def metrics():
 // MultiProcessCollector, "" if none.
 func perRequestRegistrySite(p *d.Project) string {
 	for _, f := range p.PythonFiles() {
-		for _, c := range f.Py.Calls {
-			if c.Scope != nil && strings.HasSuffix(c.Qualified(), "MultiProcessCollector") {
+		for _, c := range f.Py.CallsWhere(anyMultiProcessCollector) {
+			if c.Scope != nil {
 				if a := c.Positional(0); a != nil {
 					return "in " + c.Scope.Name + "() at " + where(f, c.Span.Start) + ", on " + strings.TrimSpace(a.Text)
 				}

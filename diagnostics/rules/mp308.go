@@ -37,9 +37,9 @@ IN_PROGRESS.inc()`,
 			use := "the exporter's gauge decorator (inc before the view, dec after)"
 			if !decl.Exporter {
 				use = ""
-				for _, c := range ix.Uses(decl) {
-					if incDecMethods[c.MethodName()] {
-						use = baseName(c) + "." + c.MethodName() + "() at " + where(ix.UseFile(c), c.Span.Start)
+				for _, u := range ix.Uses(decl) {
+					if c := u.Call; incDecMethods[c.MethodName()] {
+						use = baseName(c) + "." + c.MethodName() + "() at " + where(u.File, c.Span.Start)
 						break
 					}
 				}

@@ -47,7 +47,8 @@ var GaugePidLabel = &d.Rule{
 func renamePidFix(p *d.Project, decl *d.MetricDecl, label *d.Expr) d.Fix {
 	ix := p.Metrics()
 	edits := []d.Edit{d.Replace(decl.File, label.Span, strconv.Quote(pidLabelReplacement))}
-	for _, u := range ix.Uses(decl) {
+	for _, mu := range ix.Uses(decl) {
+		u := mu.Call
 		if u.MethodName() != "labels" && u.MethodName() != "remove" {
 			continue
 		}
@@ -55,7 +56,7 @@ func renamePidFix(p *d.Project, decl *d.MetricDecl, label *d.Expr) d.Fix {
 			return d.Fix{}
 		}
 		if a := u.Keyword("pid"); a != nil {
-			uf := ix.UseFile(u)
+			uf := mu.File
 			edits = append(edits, d.Replace(uf, d.Span{Start: a.Span.Start, End: a.Span.Start + len("pid")}, pidLabelReplacement))
 		}
 	}

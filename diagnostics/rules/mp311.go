@@ -21,11 +21,8 @@ var LabelRemovalMultiproc = &d.Rule{
 	Applies: multiprocess,
 	Run: func(pass *d.Pass) {
 		ix := pass.Project.Metrics()
-		for _, c := range pass.File.Py.Calls {
-			if c.MethodName() != "remove" && c.MethodName() != "clear" {
-				continue
-			}
-			decl := ix.Owner(c)
+		for _, c := range pass.File.Py.MethodCalls("remove", "clear") {
+			decl := ix.Owner(pass.File, c)
 			if decl == nil || decl.Exporter || c.Recv != nil {
 				continue
 			}

@@ -93,11 +93,11 @@ func businessFix(p *d.Project, decl *d.MetricDecl, full, kind string) d.Fix {
 		}
 		expected[uf][name]++
 	}
-	for _, u := range uses {
+	for _, mu := range uses {
+		u, uf := mu.Call, mu.File
 		if u.MethodName() == "labels" {
 			continue
 		}
-		uf := ix.UseFile(u)
 		call, ok := businessCall(uf, u, kind, full, labels)
 		if !ok {
 			return d.Fix{}
@@ -111,8 +111,8 @@ func businessFix(p *d.Project, decl *d.MetricDecl, full, kind string) d.Fix {
 			expect(uf, u.BaseName())
 		}
 	}
-	for _, u := range uses {
-		if u.MethodName() == "labels" && !consumed[u] {
+	for _, mu := range uses {
+		if u := mu.Call; u.MethodName() == "labels" && !consumed[u] {
 			return d.Fix{} // a labelled child kept in a variable: not followed
 		}
 	}

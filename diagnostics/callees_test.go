@@ -1,0 +1,70 @@
+package diagnostics
+
+import (
+	"strings"
+	"testing"
+)
+
+// The callee index answers what a scan of Module.Calls would: the same
+// calls, in the same (source) order.
+func TestCalleeIndexMatchesScan(t *testing.T) {
+	m := summarize(t, `from prometheus_client import Counter, Gauge as G
+import prometheus_client as pc
+C = Counter("c", "c")
+g = G("g", "g")
+def view():
+    C.inc()
+    g.set(1)
+    pc.Counter("d", "d").labels(a=1).inc()
+    remove()
+    C.remove("x")
+    g.labels("y").clear()
+`)
+	funcs := func(cs []*Call) string {
+		var out []string
+		for _, c := range cs {
+			out = append(out, c.Func)
+		}
+		return strings.Join(out, " ")
+	}
+	scan := func(keep func(c *Call) bool) string {
+		var out []*Call
+		for _, c := range m.Calls {
+			if keep(c) {
+				out = append(out, c)
+			}
+		}
+		return funcs(out)
+	}
+	tests := []struct {
+		name      string
+		got, want string
+	}{
+		{"CallsTo two names",
+			funcs(m.CallsTo("prometheus_client.Gauge", "prometheus_client.Counter")),
+			scan(func(c *Call) bool {
+				return c.Qualified() == "prometheus_client.Gauge" || c.Qualified() == "prometheus_client.Counter"
+			})},
+		{"CallsWhere suffix",
+			funcs(m.CallsWhere(func(q string) bool { return strings.HasSuffix(q, "inc") })),
+			scan(func(c *Call) bool { return strings.HasSuffix(c.Qualified(), "inc") })},
+		{"MethodCalls skips bare names",
+			funcs(m.MethodCalls("remove", "clear")),
+			scan(func(c *Call) bool { return c.MethodName() == "remove" || c.MethodName() == "clear" })},
+		{"nothing", funcs(m.CallsTo("os.getenv")), ""},
+	}
+	for _, tt := range tests {
+		if tt.got != tt.want {
+			t.Errorf("%s: got %q, want %q", tt.name, tt.got, tt.want)
+		}
+	}
+	if got := funcs(m.CallsTo("prometheus_client.Gauge", "prometheus_client.Counter")); got != `Counter G pc.Counter` {
+		t.Errorf("CallsTo order: %q", got)
+	}
+	if got := funcs(m.MethodCalls("remove", "clear")); got != "C.remove g.labels().clear" {
+		t.Errorf("MethodCalls: %q", got)
+	}
+	if !m.HasCallee(func(q string) bool { return q == "remove" }) || m.HasCallee(func(q string) bool { return q == "os.getenv" }) {
+		t.Error("HasCallee disagrees with the calls")
+	}
+}
