@@ -68,3 +68,47 @@ def view():
 		t.Error("HasCallee disagrees with the calls")
 	}
 }
+
+// usesIn resolves each callee group once; it must find exactly the calls
+// ownerOf accepts one by one, in the same order.
+func TestUsesInMatchesOwnerOf(t *testing.T) {
+	src := `from prometheus_client import Counter, Gauge
+import metrics as mx
+C = Counter("c", "c")
+G = Gauge("g", "g")
+def view():
+    C.inc()
+    G.labels("a").set(1)
+    G.labels(a=1).labels(b=2).inc()
+    mx.C.inc()
+    (G.labels()).dec()
+    "().".join(x)
+    C()
+    C.labels(x).remove("y")
+    G.set(C.inc())
+`
+	f := &File{Path: "app/views.py", Kind: KindPython, Src: []byte(src)}
+	m := summarize(t, src)
+	f.Py = m
+	decls := m.MetricDecls(f)
+	if len(decls) != 2 {
+		t.Fatalf("want 2 declarations, got %d", len(decls))
+	}
+	names := map[string]*MetricDecl{"C": decls[0], "G": decls[1], "mx.C": decls[0]}
+	var want []string
+	for _, c := range m.Calls {
+		if d := ownerOf(names, c); d != nil {
+			want = append(want, c.Func+"→"+d.Var)
+		}
+	}
+	var got []string
+	for _, o := range usesIn(f, names) {
+		got = append(got, o.use.Call.Func+"→"+o.decl.Var)
+	}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("usesIn:\n got %v\nwant %v", got, want)
+	}
+	if len(want) < 8 {
+		t.Errorf("the source should hold at least 8 uses, found %v", want)
+	}
+}

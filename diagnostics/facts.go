@@ -297,25 +297,8 @@ func looksLikeGunicornConfig(f *File) bool {
 	if f.Py == nil {
 		return false
 	}
-	settings, other := 0, 0
-	for _, a := range f.Py.Assigns {
-		if a.Scope != nil || a.Class != "" || !a.TopLevel {
-			continue
-		}
-		if gunicornSettingNames[a.Target] {
-			settings++
-		} else if !strings.HasPrefix(a.Target, "_") {
-			other++
-		}
-	}
-	hooks := 0
-	for _, fn := range f.Py.Funcs {
-		if fn.IsModuleLevel() {
-			if _, ok := GunicornHooks[fn.Name]; ok {
-				hooks++
-			}
-		}
-	}
+	d := f.Py.digest()
+	settings, other, hooks := d.settings, d.otherNames, d.hooks
 	return (settings >= 2 && settings > other) || (hooks >= 1 && settings >= 1)
 }
 

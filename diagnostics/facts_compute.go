@@ -64,13 +64,14 @@ func computeFacts(p *Project, info PyprojectInfo) *Facts {
 	usesMultiproc := false
 	for _, f := range p.PythonFiles() {
 		m := f.Py
-		if len(m.ImportsFrom("prometheus_flask_exporter")) > 0 {
+		dg := m.digest()
+		if dg.importsExporter {
 			fs.Flavour = "exporter"
 		}
-		if !IsTestFile(f) && (len(m.ImportsFrom("prometheus_flask_exporter")) > 0 || len(m.ImportsFrom("prometheus_client")) > 0) {
+		if !IsTestFile(f) && (dg.importsExporter || dg.importsClient) {
 			fs.Prometheus = true
 		}
-		if len(m.ImportsFrom("redis")) > 0 {
+		if dg.importsRedis {
 			fs.Redis = true
 		}
 		for _, c := range m.CallsWhere(appOrMultiprocCallee) {
@@ -462,11 +463,9 @@ func envSetCallee(q string) bool {
 func pythonEnvSets(f *File) []*EnvSet {
 	var out []*EnvSet
 	m := f.Py
-	for _, a := range m.Assigns {
+	for _, k := range m.digest().envAssigns {
+		a := m.Assigns[k]
 		i := strings.IndexByte(a.Target, '[')
-		if i < 0 {
-			continue // not a subscript (cheap test first: this runs for every assignment of every file)
-		}
 		// Qualify the subscripted name: E["X"] with `from os import environ as E`.
 		q := m.Qualify(a.Target[:i]) + a.Target[i:]
 		for _, name := range []string{EnvVar, LegacyEnvVar} {

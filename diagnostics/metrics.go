@@ -1,6 +1,7 @@
 package diagnostics
 
 import (
+	"slices"
 	"strings"
 	"sync"
 )
@@ -13,6 +14,23 @@ type MetricDecl struct {
 	Type     string // "Counter", "Gauge", "Histogram", "Summary", "Info", "Enum"
 	Var      string // assignment target, "" if not assigned
 	Exporter bool   // created through a prometheus_flask_exporter object
+
+	// known: full, fullOK and onDefault hold FullName and
+	// OnDefaultRegistry, computed with the module's summary (while its
+	// calls are in cache) rather than by each rule of each check.
+	known     bool
+	full      string
+	fullOK    bool
+	onDefault bool
+}
+
+// remember computes what FullName and OnDefaultRegistry return, m being
+// the declaring module; the decl is not shared yet.
+func (d *MetricDecl) remember(m *Module) *MetricDecl {
+	d.full, d.fullOK = d.fullName()
+	d.onDefault = d.onDefaultRegistry(m)
+	d.known = true
+	return d
 }
 
 // clientParams is the positional order of prometheus_client's metric
@@ -57,6 +75,13 @@ func (d *MetricDecl) NameArg() (string, bool) {
 // counters (the exposition adds it back to the sample), "_unit" appended
 // unless already there. ok is false when a part is not a literal.
 func (d *MetricDecl) FullName() (string, bool) {
+	if d.known {
+		return d.full, d.fullOK
+	}
+	return d.fullName()
+}
+
+func (d *MetricDecl) fullName() (string, bool) {
 	// Asked by several rules for every declaration: no allocation beyond
 	// the result.
 	var parts [4]string // name, namespace, subsystem, unit
@@ -146,6 +171,13 @@ func (d *MetricDecl) LabelNames() ([]*Expr, bool) {
 // prometheus_client.REGISTRY: no registry= (or registry=REGISTRY). Exporter
 // metrics go to the exporter's registry and are not counted.
 func (d *MetricDecl) OnDefaultRegistry() bool {
+	if d.known {
+		return d.onDefault
+	}
+	return d.onDefaultRegistry(d.File.Py)
+}
+
+func (d *MetricDecl) onDefaultRegistry(m *Module) bool {
 	if d.Exporter {
 		return false
 	}
@@ -156,7 +188,7 @@ func (d *MetricDecl) OnDefaultRegistry() bool {
 	if e == nil {
 		return true
 	}
-	q := d.File.Py.Qualify(strings.TrimSpace(e.Text))
+	q := m.Qualify(strings.TrimSpace(e.Text))
 	return q == "prometheus_client.REGISTRY" || q == "prometheus_client.registry.REGISTRY" || q == "prometheus_client.core.REGISTRY"
 }
 
@@ -204,13 +236,13 @@ func (m *Module) metricDecls(f *File) []*MetricDecl {
 	exporterVars := exporterObjects(m)
 	for _, c := range m.Calls {
 		if t, ok := clientMetricCtors()[c.Qualified()]; ok {
-			out = append(out, &MetricDecl{File: f, Call: c, Type: t, Var: c.TargetName()})
+			out = append(out, (&MetricDecl{File: f, Call: c, Type: t, Var: c.TargetName()}).remember(m))
 		}
 		if c.Recv == nil && exporterVars[c.BaseName()] {
 			switch c.MethodName() {
 			case "counter", "gauge", "histogram", "summary", "info":
 				t := strings.ToUpper(c.MethodName()[:1]) + c.MethodName()[1:]
-				out = append(out, &MetricDecl{File: f, Call: c, Type: t, Var: c.TargetName(), Exporter: true})
+				out = append(out, (&MetricDecl{File: f, Call: c, Type: t, Var: c.TargetName(), Exporter: true}).remember(m))
 			}
 		}
 	}
@@ -436,11 +468,7 @@ func buildMetricIndex(p *Project) *MetricIndex {
 			return
 		}
 		fileNames[i] = names
-		for _, c := range f.Py.Calls {
-			if d := ownerOf(names, c); d != nil {
-				perFile[i] = append(perFile[i], owned{d, MetricUse{c, f}})
-			}
-		}
+		perFile[i] = usesIn(f, names)
 	})
 	ix.names = make(map[*File]map[string]*MetricDecl, len(files))
 	for i, fileUses := range perFile {
@@ -456,6 +484,45 @@ func buildMetricIndex(p *Project) *MetricIndex {
 		ix.uses[k] = exact(v)
 	}
 	return ix
+}
+
+// usesIn returns the method calls of f made on a metric that names
+// binds, in source order: what ownerOf says of each call, asked once per
+// distinct callee and base instead of once per call, so that the pass
+// reads the module's callee index rather than every call record of the
+// project (those reads grew faster than the project).
+func usesIn(f *File, names map[string]*MetricDecl) []owned {
+	m := f.Py
+	type hit struct {
+		k    int32
+		decl *MetricDecl
+	}
+	var hits []hit
+	groups := 0
+	for i := range m.calleeIndex() {
+		g := &m.callees[i]
+		if g.base == "" || g.method() == "" {
+			continue
+		}
+		d := names[g.base]
+		if d == nil {
+			continue
+		}
+		groups++
+		for _, k := range g.calls {
+			if m.Calls[k] != d.Call {
+				hits = append(hits, hit{k, d})
+			}
+		}
+	}
+	if groups > 1 {
+		slices.SortFunc(hits, func(a, b hit) int { return int(a.k - b.k) })
+	}
+	out := make([]owned, len(hits))
+	for i, h := range hits {
+		out[i] = owned{h.decl, MetricUse{m.Calls[h.k], f}}
+	}
+	return out
 }
 
 // owned is a use found in a file's pass, with its metric.

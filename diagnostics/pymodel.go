@@ -27,6 +27,9 @@ type Module struct {
 	calleesOnce sync.Once
 	callees     []calleeGroup // the calls grouped by callee (see calleeIndex)
 
+	digestOnce sync.Once
+	digestV    *moduleDigest // see digest
+
 	declsMu   sync.Mutex // guards decls and declsFile (see MetricDecls)
 	decls     []*MetricDecl
 	declsFile *File
@@ -417,15 +420,22 @@ func (m *Module) indexImports(from int) {
 	}
 }
 
-// calleeGroup is the calls of a module made through one callee text.
+// calleeGroup is the calls of a module made through one callee text on
+// one base.
 type calleeGroup struct {
 	fn    string  // Call.Func
-	qual  string  // its qualified name (the same for every call with that Func)
+	base  string  // Call.BaseName()
+	qual  string  // the qualified callee (the same for every call with that Func)
 	calls []int32 // indexes into Module.Calls, ascending
 }
 
+// calleeKey: the callee text alone does not decide the base name (a
+// receiver chain's base comes from its calls), so both are the key.
+type calleeKey struct{ fn, base string }
+
 // method is the name after the last dot of the callee, as Call.MethodName
-// returns it ("" for a bare name).
+// returns it ("" for a bare name): a receiver chain's Func ends in
+// "()." + the method, whose name has no dot.
 func (g *calleeGroup) method() string {
 	if i := strings.LastIndexByte(g.fn, '.'); i >= 0 {
 		return g.fn[i+1:]
@@ -440,13 +450,14 @@ func (g *calleeGroup) method() string {
 // faster than the project). Safe for concurrent use.
 func (m *Module) calleeIndex() []calleeGroup {
 	m.calleesOnce.Do(func() {
-		at := make(map[string]int32, 16)
+		at := make(map[calleeKey]int32, 16)
 		for i, c := range m.Calls {
-			g, ok := at[c.Func]
+			k := calleeKey{c.Func, c.BaseName()}
+			g, ok := at[k]
 			if !ok {
 				g = int32(len(m.callees))
-				at[c.Func] = g
-				m.callees = append(m.callees, calleeGroup{fn: c.Func, qual: c.Qualified()})
+				at[k] = g
+				m.callees = append(m.callees, calleeGroup{fn: c.Func, base: k.base, qual: c.Qualified()})
 			}
 			m.callees[g].calls = append(m.callees[g].calls, int32(i))
 		}
