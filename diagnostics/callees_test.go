@@ -112,3 +112,31 @@ def view():
 		t.Errorf("the source should hold at least 8 uses, found %v", want)
 	}
 }
+
+// Select answers as the uncached queries do, and remembers per query.
+func TestSelectRemembersPerQuery(t *testing.T) {
+	m := summarize(t, `from prometheus_client import Counter
+C = Counter("c", "c")
+C.inc()
+C.labels("x").remove("x")
+`)
+	incs := QualifiedCallees(func(q string) bool { return strings.HasSuffix(q, "inc") })
+	removes := MethodsNamed("remove")
+	ctors := ExactCallees("prometheus_client.Counter")
+	for _, tt := range []struct {
+		q    *CalleeQuery
+		want []*Call
+	}{
+		{incs, m.CallsWhere(func(q string) bool { return strings.HasSuffix(q, "inc") })},
+		{removes, m.MethodCalls("remove")},
+		{ctors, m.CallsTo("prometheus_client.Counter")},
+	} {
+		first := m.Select(tt.q)
+		if len(first) != 1 || len(tt.want) != 1 || first[0] != tt.want[0] {
+			t.Fatalf("Select = %v, want %v", first, tt.want)
+		}
+		if again := m.Select(tt.q); &again[0] != &first[0] {
+			t.Error("Select computed the answer again instead of remembering it")
+		}
+	}
+}

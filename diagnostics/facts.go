@@ -242,15 +242,14 @@ func (fs *Facts) ClientOlderThan(v string) bool {
 
 // CompareVersions compares dotted numeric versions ("0.16.0" < "0.18").
 func CompareVersions(a, b string) int {
-	pa, pb := strings.Split(a, "."), strings.Split(b, ".")
-	for i := 0; i < len(pa) || i < len(pb); i++ {
-		x, y := 0, 0
-		if i < len(pa) {
-			x, _ = strconv.Atoi(leadingDigits(pa[i]))
-		}
-		if i < len(pb) {
-			y, _ = strconv.Atoi(leadingDigits(pb[i]))
-		}
+	// Component by component without splitting: rules ask for every
+	// finding (which Gauge modes the client supports).
+	for a != "" || b != "" {
+		var pa, pb string
+		pa, a, _ = strings.Cut(a, ".")
+		pb, b, _ = strings.Cut(b, ".")
+		x, _ := strconv.Atoi(leadingDigits(pa))
+		y, _ := strconv.Atoi(leadingDigits(pb))
 		if x != y {
 			if x < y {
 				return -1

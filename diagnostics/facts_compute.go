@@ -74,7 +74,7 @@ func computeFacts(p *Project, info PyprojectInfo) *Facts {
 		if dg.importsRedis {
 			fs.Redis = true
 		}
-		for _, c := range m.CallsWhere(appOrMultiprocCallee) {
+		for _, c := range m.Select(appOrMultiprocCalls) {
 			q := c.Qualified()
 			switch {
 			case q == "flask.Flask":
@@ -445,6 +445,11 @@ func isLoadedConfigFile(p *Project, f *File) bool {
 
 // pythonEnvSets finds os.environ[NAME] = v, os.environ.setdefault(NAME, v),
 // os.environ.update(...) mentioning NAME and os.putenv(NAME, v).
+var (
+	appOrMultiprocCalls = QualifiedCallees(appOrMultiprocCallee)
+	envSetCalls         = QualifiedCallees(envSetCallee)
+)
+
 // appOrMultiprocCallee: the callees computeFacts looks for.
 func appOrMultiprocCallee(q string) bool { return q == "flask.Flask" || multiprocCallee(q) }
 
@@ -478,7 +483,7 @@ func pythonEnvSets(f *File) []*EnvSet {
 			}
 		}
 	}
-	for _, c := range m.CallsWhere(envSetCallee) {
+	for _, c := range m.Select(envSetCalls) {
 		q := c.Qualified()
 		for _, name := range []string{EnvVar, LegacyEnvVar} {
 			first := c.Positional(0)

@@ -63,9 +63,14 @@ func (ff *fixFilter) keep(fixes []Fix) []Fix {
 }
 
 func (ff *fixFilter) verdict(edits []Edit) editsVerdict {
+	// Only long slices are remembered: most fixes are an edit or two, and
+	// remembering each of them cost more than judging it again.
+	const remembered = 8
 	key := editsKey{&edits[0], len(edits)}
-	if v, ok := ff.seen[key]; ok {
-		return v
+	if len(edits) >= remembered {
+		if v, ok := ff.seen[key]; ok {
+			return v
+		}
 	}
 	v := editsVerdict{sound: true, edits: edits}
 	noop := 0
@@ -86,7 +91,9 @@ func (ff *fixFilter) verdict(edits []Edit) editsVerdict {
 			}
 		}
 	}
-	ff.seen[key] = v
+	if len(edits) >= remembered {
+		ff.seen[key] = v
+	}
 	return v
 }
 

@@ -27,6 +27,9 @@ type Module struct {
 	calleesOnce sync.Once
 	callees     []calleeGroup // the calls grouped by callee (see calleeIndex)
 
+	selectMu sync.Mutex
+	selected map[*CalleeQuery][]*Call // see Select
+
 	digestOnce sync.Once
 	digestV    *moduleDigest // see digest
 
@@ -478,6 +481,51 @@ func (m *Module) HasCallee(match func(qualified string) bool) bool {
 		}
 	}
 	return false
+}
+
+// A CalleeQuery selects a module's calls by callee. Rules ask the same
+// queries of every module on every check (in the editor, every keystroke),
+// and a module never changes, so it remembers each answer (see Select).
+// Make queries once, as package-level values: the answers are remembered
+// per query value.
+type CalleeQuery struct{ keep func(g *calleeGroup) bool }
+
+// QualifiedCallees selects the calls whose qualified callee satisfies match.
+func QualifiedCallees(match func(qualified string) bool) *CalleeQuery {
+	return &CalleeQuery{func(g *calleeGroup) bool { return match(g.qual) }}
+}
+
+// ExactCallees selects the calls whose qualified callee is one of names.
+func ExactCallees(names ...string) *CalleeQuery {
+	return &CalleeQuery{func(g *calleeGroup) bool { return slices.Contains(names, g.qual) }}
+}
+
+// MethodsNamed selects the calls whose MethodName is one of names.
+func MethodsNamed(names ...string) *CalleeQuery {
+	return &CalleeQuery{func(g *calleeGroup) bool {
+		meth := g.method()
+		return meth != "" && slices.Contains(names, meth)
+	}}
+}
+
+// Select returns the calls q selects, in source order, remembered per
+// query. The slice is shared: callers must not modify it. Safe for
+// concurrent use.
+func (m *Module) Select(q *CalleeQuery) []*Call {
+	m.selectMu.Lock()
+	out, ok := m.selected[q]
+	m.selectMu.Unlock()
+	if ok {
+		return out
+	}
+	out = m.gather(q.keep)
+	m.selectMu.Lock()
+	if m.selected == nil {
+		m.selected = make(map[*CalleeQuery][]*Call, 8)
+	}
+	m.selected[q] = out
+	m.selectMu.Unlock()
+	return out
 }
 
 // CallsWhere returns, in source order, the calls whose qualified callee

@@ -195,3 +195,19 @@ func startsServer(q string) bool {
 func multiprocCandidate(q string) bool {
 	return clientMultiProcessCollector(q) || strings.HasPrefix(q, "prometheus_flask_exporter.")
 }
+
+// The callee queries of the rules, made once: a module remembers each
+// query's answer (see Module.Select).
+var (
+	clientCollectorCalls    = d.QualifiedCallees(clientMultiProcessCollector)
+	anyCollectorCalls       = d.QualifiedCallees(anyMultiProcessCollector)
+	startsServerCalls       = d.QualifiedCallees(startsServer)
+	multiprocCandidateCalls = d.QualifiedCallees(multiprocCandidate)
+	exporterModuleCalls     = d.QualifiedCallees(func(q string) bool { return strings.HasPrefix(q, "prometheus_flask_exporter.") })
+	gatewayCalls            = d.QualifiedCallees(func(q string) bool { return strings.HasSuffix(q, "_to_gateway") })
+	defaultRegisterCalls    = d.ExactCallees("prometheus_client.REGISTRY.register", "prometheus_client.registry.REGISTRY.register", "prometheus_client.core.REGISTRY.register")
+	registerCalls           = d.MethodsNamed("register")
+	whenReadyCalls          = d.MethodsNamed("start_http_server_when_ready")
+	setFunctionCalls        = d.MethodsNamed("set_function")
+	removeClearCalls        = d.MethodsNamed("remove", "clear")
+)

@@ -40,7 +40,7 @@ func exporterCtor(m *d.Module, c *d.Call) (class string, factory bool, ok bool) 
 // exporterCalls returns the exporter constructions of a module.
 func exporterCalls(m *d.Module) []*d.Call {
 	var out []*d.Call
-	for _, c := range m.CallsWhere(func(q string) bool { return strings.HasPrefix(q, "prometheus_flask_exporter.") }) {
+	for _, c := range m.Select(exporterModuleCalls) {
 		if _, _, ok := exporterCtor(m, c); ok {
 			out = append(out, c)
 		}

@@ -32,7 +32,7 @@ def metrics():
 	Run: func(pass *d.Pass) {
 		f := pass.File
 		m := f.Py
-		for _, c := range m.CallsTo(exposeDefaultCallees...) {
+		for _, c := range m.Select(exposeDefaultCalls) {
 			switch c.Qualified() {
 			case "prometheus_client.generate_latest", "prometheus_client.exposition.generate_latest":
 				arg := c.Positional(0)
@@ -60,13 +60,13 @@ def metrics():
 	},
 }
 
-// exposeDefaultCallees are the exposition calls that default to the
+// exposeDefaultCalls are the exposition calls that default to the
 // default registry.
-var exposeDefaultCallees = []string{
+var exposeDefaultCalls = d.ExactCallees(
 	"prometheus_client.generate_latest", "prometheus_client.exposition.generate_latest",
 	"prometheus_client.make_wsgi_app", "prometheus_client.make_asgi_app",
 	"prometheus_client.exposition.make_wsgi_app", "prometheus_client.exposition.make_asgi_app",
-}
+)
 
 func isDefaultRegistry(m *d.Module, e *d.Expr) bool {
 	q := m.Qualify(strings.TrimSpace(e.Text))

@@ -31,7 +31,7 @@ GCCollector(registry=registry)`,
 	Run: func(pass *d.Pass) {
 		f := pass.File
 		m := f.Py
-		for _, c := range m.CallsWhere(clientMultiProcessCollector) {
+		for _, c := range m.Select(clientCollectorCalls) {
 			reg := c.Positional(0)
 			if a := c.Keyword("registry"); a != nil {
 				reg = a.Value
@@ -59,14 +59,17 @@ func freshRegistry(m *d.Module, scope *d.FuncDef, name string) bool {
 	return false
 }
 
+// collectorOrRegisterCalls: the process/platform/GC collectors and any
+// .register() call.
+var collectorOrRegisterCalls = d.QualifiedCallees(func(q string) bool {
+	last := q[strings.LastIndexByte(q, '.')+1:]
+	return last == "ProcessCollector" || last == "PlatformCollector" || last == "GCCollector" || last == "register"
+})
+
 // registersProcessCollectors reports whether the scope puts any of the
 // process/platform/GC collectors (or the whole default registry) on reg.
 func registersProcessCollectors(m *d.Module, scope *d.FuncDef, reg string) bool {
-	collectorOrRegister := func(q string) bool {
-		last := q[strings.LastIndexByte(q, '.')+1:]
-		return last == "ProcessCollector" || last == "PlatformCollector" || last == "GCCollector" || last == "register"
-	}
-	for _, c := range m.CallsWhere(collectorOrRegister) {
+	for _, c := range m.Select(collectorOrRegisterCalls) {
 		if c.Scope != scope {
 			continue
 		}

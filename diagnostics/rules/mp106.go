@@ -38,7 +38,7 @@ def when_ready(server):
 		m := f.Py
 		isConfig := p.Facts.IsConfig(f)
 		internal := internalExporterVars(m)
-		for _, c := range m.CallsWhere(startsServer) {
+		for _, c := range m.Select(startsServerCalls) {
 			q := c.Qualified()
 			client := q == "prometheus_client.start_http_server" || q == "prometheus_client.start_wsgi_server" ||
 				q == "prometheus_client.exposition.start_http_server" || q == "prometheus_client.exposition.start_wsgi_server"

@@ -28,7 +28,7 @@ HITS = Counter("hits", "Hits")`,
 	Run: func(pass *d.Pass) {
 		f := pass.File
 		m := f.Py
-		for _, c := range m.CallsWhere(anyMultiProcessCollector) {
+		for _, c := range m.Select(anyCollectorCalls) {
 			reg := c.Positional(0)
 			if a := c.Keyword("registry"); a != nil {
 				reg = a.Value
@@ -95,7 +95,7 @@ func removeArg(f *d.File, c *d.Call, a *d.Arg) d.Edit {
 // registersDefault finds reg.register(REGISTRY) in the same branch as the
 // collector call.
 func registersDefault(m *d.Module, collector *d.Call, reg string) *d.Call {
-	for _, c := range m.MethodCalls("register") {
+	for _, c := range m.Select(registerCalls) {
 		if c.Scope != collector.Scope || c.Func != reg+".register" || !sameConds(c.Conds, collector.Conds) {
 			continue
 		}

@@ -25,7 +25,7 @@ var InternalExporterHTTPServer = &d.Rule{
 		f := pass.File
 		m := f.Py
 		internal := internalExporterVars(m)
-		for _, c := range m.MethodCalls("start_http_server_when_ready") {
+		for _, c := range m.Select(whenReadyCalls) {
 			q := m.Qualify(c.BaseName())
 			class := q[strings.LastIndexByte(q, '.')+1:]
 			if !internalExporters[class] && !internal[c.BaseName()] {

@@ -64,7 +64,7 @@ func multiprocCode(p *d.Project) string {
 			continue
 		}
 		m := f.Py
-		for _, c := range m.CallsWhere(multiprocCandidate) {
+		for _, c := range m.Select(multiprocCandidateCalls) {
 			q := c.Qualified()
 			line := f.Lines().Line(c.Span.Start) + 1
 			if strings.HasPrefix(q, "prometheus_client") && strings.HasSuffix(q, "MultiProcessCollector") {

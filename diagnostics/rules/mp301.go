@@ -82,11 +82,12 @@ const modePlaceholder = "\x00mode\x00"
 // modeFix sets the mode through at, an AddKeyword edit built with
 // modePlaceholder as the value.
 func modeFix(at d.Edit, mode string, preferred bool) d.Fix {
-	title := fmt.Sprintf("Set multiprocess_mode=%q", mode)
+	quoted := strconv.Quote(mode)
+	title := "Set multiprocess_mode=" + quoted
 	if preferred {
 		title += " (fits how the gauge is used)"
 	}
-	at.NewText = strings.Replace(at.NewText, modePlaceholder, strconv.Quote(mode), 1)
+	at.NewText = strings.Replace(at.NewText, modePlaceholder, quoted, 1)
 	return d.Fix{Title: title, Edits: []d.Edit{at}}
 }
 

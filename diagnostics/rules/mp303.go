@@ -26,7 +26,7 @@ def _sample_queue():
 	Applies: multiprocess,
 	Run: func(pass *d.Pass) {
 		ix := pass.Project.Metrics()
-		for _, c := range pass.File.Py.MethodCalls("set_function") {
+		for _, c := range pass.File.Py.Select(setFunctionCalls) {
 			decl := ix.Owner(pass.File, c)
 			if decl == nil || decl.Type != "Gauge" {
 				continue

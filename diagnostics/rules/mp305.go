@@ -28,7 +28,7 @@ def metrics():
 	Applies: multiprocess,
 	Run: func(pass *d.Pass) {
 		m := pass.File.Py
-		for _, c := range m.CallsTo("prometheus_client.REGISTRY.register", "prometheus_client.registry.REGISTRY.register", "prometheus_client.core.REGISTRY.register") {
+		for _, c := range m.Select(defaultRegisterCalls) {
 			arg := c.Positional(0)
 			if arg == nil || onEnvUnsetBranch(pass.File, c) {
 				continue
@@ -49,7 +49,7 @@ def metrics():
 // MultiProcessCollector, "" if none.
 func perRequestRegistrySite(p *d.Project) string {
 	for _, f := range p.PythonFiles() {
-		for _, c := range f.Py.CallsWhere(anyMultiProcessCollector) {
+		for _, c := range f.Py.Select(anyCollectorCalls) {
 			if c.Scope != nil {
 				if a := c.Positional(0); a != nil {
 					return "in " + c.Scope.Name + "() at " + where(f, c.Span.Start) + ", on " + strings.TrimSpace(a.Text)

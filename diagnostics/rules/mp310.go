@@ -1,8 +1,6 @@
 package rules
 
 import (
-	"strings"
-
 	d "github.com/multiprom/multiprom/diagnostics"
 )
 
@@ -29,7 +27,7 @@ def run_import():
 		if runsAsOwnProcess(pass.Project, f) {
 			return
 		}
-		for _, c := range m.CallsWhere(func(q string) bool { return strings.HasSuffix(q, "_to_gateway") }) {
+		for _, c := range m.Select(gatewayCalls) {
 			switch c.Qualified() {
 			case "prometheus_client.push_to_gateway", "prometheus_client.pushadd_to_gateway",
 				"prometheus_client.exposition.push_to_gateway", "prometheus_client.exposition.pushadd_to_gateway":

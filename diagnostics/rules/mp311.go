@@ -21,7 +21,7 @@ var LabelRemovalMultiproc = &d.Rule{
 	Applies: multiprocess,
 	Run: func(pass *d.Pass) {
 		ix := pass.Project.Metrics()
-		for _, c := range pass.File.Py.MethodCalls("remove", "clear") {
+		for _, c := range pass.File.Py.Select(removeClearCalls) {
 			decl := ix.Owner(pass.File, c)
 			if decl == nil || decl.Exporter || c.Recv != nil {
 				continue
