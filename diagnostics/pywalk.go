@@ -123,7 +123,7 @@ func (w *walker) visit(n *fnode, sc scope) {
 		return
 	case "decorated_definition":
 		// function() and class() read the decorators themselves.
-		if d := n.ChildByFieldName("definition"); d != nil {
+		if d := n.byField(fld.definition); d != nil {
 			if d.Type() == "class_definition" {
 				for i := 0; i < int(n.NamedChildCount()); i++ {
 					if c := n.NamedChild(i); c.Type() == "decorator" {
@@ -190,16 +190,16 @@ func (w *walker) function(n *fnode, sc scope) {
 		}
 	}
 	f.Indent = w.indentAt(int(outer.StartByte()))
-	if name := n.ChildByFieldName("name"); name != nil {
+	if name := n.byField(fld.name); name != nil {
 		f.Name, f.name = w.text(name), pack(span(name))
 	}
-	if ps := n.ChildByFieldName("parameters"); ps != nil {
+	if ps := n.byField(fld.parameters); ps != nil {
 		f.params = pack(span(ps))
 		f.Params = w.params(ps)
 		// Defaults are evaluated in the enclosing scope.
 		w.children(ps, sc)
 	}
-	body := n.ChildByFieldName("body")
+	body := n.byField(fld.body)
 	if body != nil {
 		f.body = pack(span(body))
 		f.BodyIndent = w.indentAt(int(body.StartByte()))
@@ -233,7 +233,7 @@ func (w *walker) params(ps *fnode) []Param {
 			out = append(out, Param{Name: name, Kind: kind})
 		case "default_parameter", "typed_default_parameter":
 			name := ""
-			if c := p.ChildByFieldName("name"); c != nil {
+			if c := p.byField(fld.name); c != nil {
 				name = w.text(c)
 			}
 			out = append(out, Param{Name: name, HasDefault: true})
@@ -252,10 +252,10 @@ func (w *walker) params(ps *fnode) []Param {
 
 func (w *walker) class(n *fnode, sc scope) {
 	c := &ClassDef{Span: span(n)}
-	if name := n.ChildByFieldName("name"); name != nil {
+	if name := n.byField(fld.name); name != nil {
 		c.Name = w.text(name)
 	}
-	if sup := n.ChildByFieldName("superclasses"); sup != nil {
+	if sup := n.byField(fld.superclasses); sup != nil {
 		w.loneComma(sup)
 		for i := 0; i < int(sup.NamedChildCount()); i++ {
 			c.Bases = append(c.Bases, w.text(sup.NamedChild(i)))
@@ -263,14 +263,14 @@ func (w *walker) class(n *fnode, sc scope) {
 		w.children(sup, sc)
 	}
 	w.m.Classes = append(w.m.Classes, c)
-	if body := n.ChildByFieldName("body"); body != nil {
+	if body := n.byField(fld.body); body != nil {
 		for i := 0; i < int(body.NamedChildCount()); i++ {
 			st := body.NamedChild(i)
 			if st.Type() == "decorated_definition" {
-				st = st.ChildByFieldName("definition")
+				st = st.byField(fld.definition)
 			}
 			if st != nil && st.Type() == "function_definition" {
-				if name := st.ChildByFieldName("name"); name != nil {
+				if name := st.byField(fld.name); name != nil {
 					c.Methods = append(c.Methods, w.text(name))
 				}
 			}
@@ -289,8 +289,8 @@ func (w *walker) imports(n *fnode, sc scope) {
 			case "dotted_name":
 				im.Module = w.text(c)
 			case "aliased_import":
-				im.Module = w.fieldText(c, "name")
-				im.Alias = w.fieldText(c, "alias")
+				im.Module = w.fieldText(c, fld.name)
+				im.Alias = w.fieldText(c, fld.alias)
 			default:
 				continue
 			}
@@ -299,7 +299,7 @@ func (w *walker) imports(n *fnode, sc scope) {
 		return
 	}
 	module, level := "", 0
-	if mn := n.ChildByFieldName("module_name"); mn != nil {
+	if mn := n.byField(fld.moduleName); mn != nil {
 		t := w.text(mn)
 		for strings.HasPrefix(t, ".") {
 			level++
@@ -317,8 +317,8 @@ func (w *walker) imports(n *fnode, sc scope) {
 		case "dotted_name":
 			im.Name = w.text(c)
 		case "aliased_import":
-			im.Name = w.fieldText(c, "name")
-			im.Alias = w.fieldText(c, "alias")
+			im.Name = w.fieldText(c, fld.name)
+			im.Alias = w.fieldText(c, fld.alias)
 		case "wildcard_import":
 			im.Name = "*"
 		default:
@@ -328,8 +328,8 @@ func (w *walker) imports(n *fnode, sc scope) {
 	}
 }
 
-func (w *walker) fieldText(n *fnode, field string) string {
-	if c := n.ChildByFieldName(field); c != nil {
+func (w *walker) fieldText(n *fnode, field uint16) string {
+	if c := n.byField(field); c != nil {
 		return w.text(c)
 	}
 	return ""
@@ -337,13 +337,13 @@ func (w *walker) fieldText(n *fnode, field string) string {
 
 func (w *walker) ifStatement(n *fnode, sc scope) {
 	sc.stmt = span(n)
-	cond := n.ChildByFieldName("condition")
+	cond := n.byField(fld.condition)
 	condText := ""
 	if cond != nil {
 		condText = w.text(cond)
 		w.visit(cond, sc)
 	}
-	if cons := n.ChildByFieldName("consequence"); cons != nil {
+	if cons := n.byField(fld.consequence); cons != nil {
 		w.visit(cons, sc.withCond(condText, false))
 	}
 	// Every elif/else runs only when the tests before it were false.
@@ -353,16 +353,16 @@ func (w *walker) ifStatement(n *fnode, sc scope) {
 		switch c.Type() {
 		case "elif_clause":
 			ct := ""
-			if ec := c.ChildByFieldName("condition"); ec != nil {
+			if ec := c.byField(fld.condition); ec != nil {
 				ct = w.text(ec)
 				w.visit(ec, neg)
 			}
-			if cons := c.ChildByFieldName("consequence"); cons != nil {
+			if cons := c.byField(fld.consequence); cons != nil {
 				w.visit(cons, neg.withCond(ct, false))
 			}
 			neg = neg.withCond(ct, true)
 		case "else_clause":
-			if body := c.ChildByFieldName("body"); body != nil {
+			if body := c.byField(fld.body); body != nil {
 				w.visit(body, neg)
 			}
 		}
@@ -383,13 +383,13 @@ func (w *walker) conditional(n *fnode, sc scope) {
 }
 
 func (w *walker) assign(n *fnode, sc scope) {
-	left, right := n.ChildByFieldName("left"), n.ChildByFieldName("right")
+	left, right := n.byField(fld.left), n.byField(fld.right)
 	if left == nil {
 		return
 	}
 	op := "="
 	if n.Type() == "augmented_assignment" {
-		if o := n.ChildByFieldName("operator"); o != nil {
+		if o := n.byField(fld.operator); o != nil {
 			op = w.text(o)
 		}
 	}
@@ -440,12 +440,12 @@ type ctxKey struct {
 // callee and arguments are recorded too.
 func (w *walker) callOf(n *fnode, sc scope) *Call {
 	c := &Call{Span: span(n), stmt: pack(sc.stmt), CallContext: w.context(sc)}
-	fn := n.ChildByFieldName("function")
+	fn := n.byField(fld.function)
 	if fn != nil {
 		c.callee = pack(span(fn))
 		if fn.Type() == "attribute" {
-			obj := fn.ChildByFieldName("object")
-			attr := fn.ChildByFieldName("attribute")
+			obj := fn.byField(fld.object)
+			attr := fn.byField(fld.attribute)
 			if obj != nil && obj.Type() == "call" {
 				c.Recv = w.callOf(obj, sc)
 				c.Func = c.Recv.Func + "()." + w.text(attr)
@@ -459,7 +459,7 @@ func (w *walker) callOf(n *fnode, sc scope) *Call {
 		}
 	}
 	w.m.Calls = append(w.m.Calls, c)
-	if args := n.ChildByFieldName("arguments"); args != nil {
+	if args := n.byField(fld.arguments); args != nil {
 		w.loneComma(args)
 		c.args = pack(span(args))
 		if args.Type() == "argument_list" {
@@ -469,8 +469,8 @@ func (w *walker) callOf(n *fnode, sc scope) *Call {
 				case "comment":
 					continue
 				case "keyword_argument":
-					arg := &Arg{Name: w.fieldText(a, "name"), Span: span(a)}
-					if v := a.ChildByFieldName("value"); v != nil {
+					arg := &Arg{Name: w.fieldText(a, fld.name), Span: span(a)}
+					if v := a.byField(fld.value); v != nil {
 						arg.Value = w.expr(v, sc)
 						w.visit(v, sc)
 					}

@@ -296,9 +296,12 @@ func parseMarked(ctx context.Context, loaded []loadedFile) {
 			l.file = nil
 			return
 		}
-		// Cached on the module; asked next by the import spread and the
-		// metric index, one file at a time.
+		// Cached on the module; asked next by the import spread, the
+		// project facts and the metric index, one file at a time: made
+		// here, on all cores, while the summary is in cache.
 		l.file.Py.MetricDecls(l.file)
+		l.file.Py.calleeIndex()
+		l.file.Py.digest()
 	})
 }
 

@@ -2,6 +2,7 @@ package diagnostics
 
 import (
 	"context"
+	sitter "github.com/smacker/go-tree-sitter"
 	"os"
 	"path/filepath"
 	"strings"
@@ -56,6 +57,39 @@ func BenchmarkSummaryStages(b *testing.B) {
 				tree, _ := ParsePython(context.Background(), nil, src)
 				Summarize(tree, src)
 				tree.Close()
+			}
+		}
+	})
+}
+
+// BenchmarkFlattenWalk times the copy of parsed trees and the walk over the
+// copies, without the parse: the two stages of a summary, measured apart
+// from the parse whose noise hides them in BenchmarkSummaryStages.
+func BenchmarkFlattenWalk(b *testing.B) {
+	srcs := corpusSources(b)
+	if len(srcs) > 300 {
+		srcs = srcs[:300]
+	}
+	trees := make([]*sitter.Tree, len(srcs))
+	for i, src := range srcs {
+		trees[i], _ = ParsePython(context.Background(), nil, src)
+	}
+	defer func() {
+		for _, t := range trees {
+			t.Close()
+		}
+	}()
+	b.Run("flatten", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			for k, t := range trees {
+				flatten(t, srcs[k]).free()
+			}
+		}
+	})
+	b.Run("summarize", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			for k, t := range trees {
+				Summarize(t, srcs[k])
 			}
 		}
 	})
