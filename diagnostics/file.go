@@ -1,8 +1,10 @@
 package diagnostics
 
 import (
+	"bytes"
 	"path"
 	"strings"
+	"sync"
 	"sync/atomic"
 )
 
@@ -64,6 +66,27 @@ type File struct {
 
 	lines   atomic.Pointer[LineIndex]
 	modName string // ModuleName, set once by NewProject (it is asked for often)
+
+	legacyOnce sync.Once
+	legacyAt   []int // see LegacyEnvVarAt
+}
+
+// LegacyEnvVarAt returns the offsets of LegacyEnvVar in the source, found
+// once per file: a project rule asks on every check (every keystroke in
+// the editor), and scanning every byte of the project each time was most
+// of that rule. Safe for concurrent use.
+func (f *File) LegacyEnvVarAt() []int {
+	f.legacyOnce.Do(func() {
+		for off := 0; ; {
+			i := bytes.Index(f.Src[off:], []byte(LegacyEnvVar))
+			if i < 0 {
+				break
+			}
+			f.legacyAt = append(f.legacyAt, off+i)
+			off += i + len(LegacyEnvVar)
+		}
+	})
+	return f.legacyAt
 }
 
 // UseLines sets the file's line index when the caller already has one for

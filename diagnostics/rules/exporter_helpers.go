@@ -74,9 +74,7 @@ func lineEndNoNL(f *d.File, off int) int {
 	return e
 }
 
-var identRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-
-func isIdentifier(s string) bool { return identRe.MatchString(s) }
+func isIdentifier(s string) bool { return allBytes(s, "") }
 
 // appArg is the Flask app the exporter is constructed with, if it is a name.
 func appArg(c *d.Call) string {

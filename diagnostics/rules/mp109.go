@@ -29,15 +29,12 @@ var DeprecatedMultiprocEnv = &d.Rule{
 			default:
 				continue
 			}
+			at := f.LegacyEnvVarAt()
+			if len(at) == 0 {
+				continue
+			}
 			src := string(f.Src)
-			off := 0
-			for {
-				i := strings.Index(src[off:], d.LegacyEnvVar)
-				if i < 0 {
-					break
-				}
-				at := off + i
-				off = at + len(d.LegacyEnvVar)
+			for _, at := range at {
 				if !legacyNameAt(f, src, at) {
 					continue
 				}

@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"regexp"
 	"strings"
 
 	d "github.com/multiprom/multiprom/diagnostics"
@@ -10,11 +9,39 @@ import (
 // Helpers of the MP4xx naming rules, after prometheus_client's validation
 // (metrics_core.py) and promtool's lint (client_golang promlint).
 
-var (
-	metricNameRe = regexp.MustCompile(`^[a-zA-Z_:][a-zA-Z0-9_:]*$`)
-	labelNameRe  = regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9_]*$`)
-	camelCaseRe  = regexp.MustCompile(`[a-z][A-Z]`)
-)
+// The name checks run for every declaration on every check: byte loops,
+// not regular expressions (the backtracking matcher was half of MP405).
+
+// validMetricName: ^[a-zA-Z_:][a-zA-Z0-9_:]*$
+func validMetricName(s string) bool { return allBytes(s, ":") }
+
+// validLabelName: ^[a-zA-Z_][a-zA-Z0-9_]*$
+func validLabelName(s string) bool { return allBytes(s, "") }
+
+// allBytes reports whether s is non-empty, every byte a letter, digit, _
+// or one of extra, and the first not a digit.
+func allBytes(s, extra string) bool {
+	if s == "" || s[0] >= '0' && s[0] <= '9' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		b := s[i]
+		if !(b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '_' || strings.IndexByte(extra, b) >= 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// camelCase: a lower-case letter followed by an upper-case one.
+func camelCase(s string) bool {
+	for i := 1; i < len(s); i++ {
+		if s[i-1] >= 'a' && s[i-1] <= 'z' && s[i] >= 'A' && s[i] <= 'Z' {
+			return true
+		}
+	}
+	return false
+}
 
 // labelRef is one label name a declaration defines, with where it is written.
 type labelRef struct {

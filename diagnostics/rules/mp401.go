@@ -18,7 +18,7 @@ var InvalidMetricName = &d.Rule{
 	Run: func(pass *d.Pass) {
 		for _, decl := range namedDecls(pass.Project, pass.File) {
 			full, _ := decl.FullName()
-			if metricNameRe.MatchString(full) {
+			if validMetricName(full) {
 				continue
 			}
 			pass.Report(nameSpan(decl), "metric name %q is not valid (it must match [a-zA-Z_:][a-zA-Z0-9_:]*): prometheus_client raises ValueError: Invalid metric name", full)

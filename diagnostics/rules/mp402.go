@@ -24,7 +24,7 @@ var InvalidLabelName = &d.Rule{
 			for _, l := range declLabels(decl) {
 				why := ""
 				switch {
-				case !labelNameRe.MatchString(l.Name):
+				case !validLabelName(l.Name):
 					why = "is not a valid label name (it must match [a-zA-Z_][a-zA-Z0-9_]*)"
 				case strings.HasPrefix(l.Name, "__"):
 					why = "starts with \"__\", which is reserved for Prometheus' internal use"

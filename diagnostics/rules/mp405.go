@@ -25,7 +25,7 @@ var MetricNameStyle = &d.Rule{
 		for _, decl := range namedDecls(pass.Project, pass.File) {
 			full, _ := decl.FullName()
 			var problems []string
-			if camelCaseRe.MatchString(full) {
+			if camelCase(full) {
 				problems = append(problems, "is camelCase (use snake_case)")
 			}
 			lower := strings.ToLower(full)
@@ -42,7 +42,7 @@ var MetricNameStyle = &d.Rule{
 				pass.Report(nameSpan(decl), "metric name %q %s", full, strings.Join(problems, ", "))
 			}
 			for _, l := range declLabels(decl) {
-				if camelCaseRe.MatchString(l.Name) {
+				if camelCase(l.Name) {
 					pass.Report(l.Span, "label name %q is camelCase: use snake_case", l.Name)
 				}
 			}
