@@ -15,8 +15,7 @@ import (
 // project (its lazy parts, the metric index, metric declarations and line
 // indexes, are safe for concurrent use).
 func Check(p *Project, rules []*Rule, only map[string]bool) []*Diagnostic {
-	var out, perFile []*Diagnostic
-	var fileRules []*Rule
+	var projectRules, fileRules []*Rule
 	for _, r := range rules {
 		if !p.Settings.Enabled(r.Code) {
 			continue
@@ -25,29 +24,36 @@ func Check(p *Project, rules []*Rule, only map[string]bool) []*Diagnostic {
 			continue
 		}
 		if r.Project {
-			out = append(out, runRule(r, p, nil)...)
-			continue
+			projectRules = append(projectRules, r)
+		} else {
+			fileRules = append(fileRules, r)
 		}
-		fileRules = append(fileRules, r)
 	}
 	var files []*File
-	for _, f := range p.Files {
-		if f.Kind == KindPython && f.Py != nil && (only == nil || only[f.Path]) {
-			files = append(files, f)
-		}
-	}
 	if len(fileRules) > 0 {
-		found := make([][]*Diagnostic, len(files))
-		parallel(len(files), func(i int) {
-			for _, r := range fileRules {
-				found[i] = append(found[i], runRule(r, p, files[i])...)
+		for _, f := range p.Files {
+			if f.Kind == KindPython && f.Py != nil && (only == nil || only[f.Path]) {
+				files = append(files, f)
 			}
-		})
-		for _, ds := range found {
-			perFile = append(perFile, ds...)
 		}
 	}
-	out = append(out, perFile...)
+	// One pool for both: the project rules (first, the longest) run beside
+	// the files' instead of before them on one core.
+	found := make([][]*Diagnostic, len(projectRules)+len(files))
+	parallel(len(found), func(i int) {
+		if i < len(projectRules) {
+			found[i] = runRule(projectRules[i], p, nil)
+			return
+		}
+		f := files[i-len(projectRules)]
+		for _, r := range fileRules {
+			found[i] = append(found[i], runRule(r, p, f)...)
+		}
+	})
+	var out []*Diagnostic
+	for _, ds := range found {
+		out = append(out, ds...)
+	}
 	ff := newFixFilter(p)
 	kept := out[:0]
 	for _, d := range out {
