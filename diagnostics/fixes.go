@@ -132,7 +132,14 @@ func AddImports(f *File, lines []string) []Edit {
 			edits = append(edits, Edit{Path: f.Path, Span: im.Span, NewText: "from " + mod + " import (\n    " + strings.Join(names, ",\n    ") + ",\n)"})
 			continue
 		}
-		edits = append(edits, Edit{Path: f.Path, Span: Span{at, at}, NewText: ", " + strings.Join(extend[im], ", ")})
+		sep := ", "
+		if strings.HasSuffix(strings.TrimSpace(text), ",") {
+			// "from m import A," (a trailing comma tree-sitter accepts and
+			// Python does not): the names complete the list instead of
+			// doubling the comma (found by FuzzFixProject).
+			sep = " "
+		}
+		edits = append(edits, Edit{Path: f.Path, Span: Span{at, at}, NewText: sep + strings.Join(extend[im], ", ")})
 	}
 	if len(rest) > 0 {
 		at := importInsertPoint(f)
