@@ -32,7 +32,7 @@ enum { MP_NAMED = 1, MP_MISSING = 2, MP_HAS_ERROR = 4 };
 // and named arrays, where each node's children are a contiguous run.
 typedef struct {
 	uint32_t start, end;
-	int32_t parent, first, next, self;
+	int32_t parent, self;
 	uint32_t child_count, named_count, kids_at, named_at;
 	uint16_t symbol, field;
 	uint8_t flags, pad[3];
@@ -88,7 +88,7 @@ static mp_block *mp_flatten(TSNode root, const uint8_t *want, uint32_t want_len,
 	// comments make it less): sized for that, most trees need no realloc
 	// while they are copied, only the one that trims the block at the end.
 	uint32_t span = ts_node_end_byte(root) - ts_node_start_byte(root);
-	int32_t cap = (int32_t)(((uint64_t)span * 3) / 8) + 64, n = 0, cur = -1, last_child = -1;
+	int32_t cap = (int32_t)(((uint64_t)span * 3) / 8) + 64, n = 0, cur = -1;
 	mp_block *b = malloc(sizeof(mp_block) + sizeof(mp_node) * cap);
 	if (!b) return NULL;
 	TSTreeCursor c = ts_tree_cursor_new(root);
@@ -105,8 +105,6 @@ static mp_block *mp_flatten(TSNode root, const uint8_t *want, uint32_t want_len,
 		o->start = node.context[0]; // ts_node_start_byte, without the call
 		o->end = ts_node_end_byte(node);
 		o->parent = cur;
-		o->first = -1;
-		o->next = -1;
 		o->self = n;
 		o->child_count = 0;
 		o->named_count = 0;
@@ -121,7 +119,6 @@ static mp_block *mp_flatten(TSNode root, const uint8_t *want, uint32_t want_len,
 			o->flags |= (ts_node_is_missing(node) ? MP_MISSING : 0) | (ts_node_has_error(node) ? MP_HAS_ERROR : 0);
 		}
 		if (cur >= 0) {
-			if (last_child >= 0) buf[last_child].next = n; else buf[cur].first = n;
 			buf[cur].child_count++;
 			if (named) buf[cur].named_count++;
 		}
@@ -141,10 +138,8 @@ static mp_block *mp_flatten(TSNode root, const uint8_t *want, uint32_t want_len,
 		}
 		if (!leaf && ts_tree_cursor_goto_first_child(&c)) {
 			cur = self;
-			last_child = -1;
 			continue;
 		}
-		last_child = self;
 		while (!ts_tree_cursor_goto_next_sibling(&c)) {
 			if (!ts_tree_cursor_goto_parent(&c)) {
 				ts_tree_cursor_delete(&c);
@@ -158,7 +153,6 @@ static mp_block *mp_flatten(TSNode root, const uint8_t *want, uint32_t want_len,
 				mp_index(sized);
 				return sized;
 			}
-			last_child = cur;
 			cur = buf[cur].parent;
 		}
 	}
@@ -228,7 +222,7 @@ type flatTree struct{ block *C.mp_block }
 // index (self), so the nodes can live in C memory.
 type fnode struct {
 	start, end                              uint32
-	parent, first, next, self               int32
+	parent, self                            int32
 	childCount, namedCount, kidsAt, namedAt uint32
 	symbol, field                           uint16
 	flags                                   uint8
@@ -467,12 +461,23 @@ func (n *fnode) ChildByFieldName(name string) *fnode {
 
 // byField returns the first child in the field with that id (see fld), or nil.
 func (n *fnode) byField(id uint16) *fnode {
-	for c := n.nodeAt(n.first); c != nil; c = n.nodeAt(c.next) {
-		if c.field == id {
+	kids := n.kids()
+	for _, k := range kids {
+		if c := n.nodeAt(k); c.field == id {
 			return c
 		}
 	}
 	return nil
+}
+
+// kids returns the indexes of n's children, in order (a view of the block).
+func (n *fnode) kids() []int32 {
+	if n.childCount == 0 {
+		return nil
+	}
+	b := n.block()
+	at := unsafe.Add(unsafe.Pointer(n.nodeAt(0)), int(b.n)*int(unsafe.Sizeof(fnode{}))+int(n.kidsAt)*4)
+	return unsafe.Slice((*int32)(at), n.childCount)
 }
 
 // FieldNameForChild returns the field name of the i-th child, or "".
@@ -490,7 +495,7 @@ func (n *fnode) FieldNameForChild(i int) string {
 
 // children returns the children in order.
 func (n *fnode) eachChild(fn func(*fnode)) {
-	for c := n.nodeAt(n.first); c != nil; c = n.nodeAt(c.next) {
-		fn(c)
+	for _, k := range n.kids() {
+		fn(n.nodeAt(k))
 	}
 }
