@@ -346,7 +346,9 @@ type moduleTable struct {
 }
 
 func newModuleTable(files []*File) *moduleTable {
-	t := &moduleTable{byName: map[string]*File{}, bySuffix: map[string]*File{}}
+	// Sized up front: rebuilt on every check, and growing maps of a large
+	// project by rehashing showed in the model's profile.
+	t := &moduleTable{byName: make(map[string]*File, len(files)), bySuffix: make(map[string]*File, 2*len(files))}
 	for _, f := range files {
 		name := f.ModuleName()
 		t.byName[name] = f
@@ -379,11 +381,11 @@ func (t *moduleTable) resolve(name string) *File {
 }
 
 func buildMetricIndex(p *Project) *MetricIndex {
-	ix := &MetricIndex{byFile: map[*File][]*MetricDecl{}, uses: map[*Call][]MetricUse{}}
 	files := p.PythonFiles()
+	ix := &MetricIndex{byFile: make(map[*File][]*MetricDecl, len(files))}
 	mods := newModuleTable(files)
 	// exports: module-level names bound to a metric, per file.
-	exports := map[*File]map[string]*MetricDecl{}
+	exports := make(map[*File]map[string]*MetricDecl, len(files))
 	for _, f := range files {
 		ds := f.Py.MetricDecls(f)
 		ix.byFile[f] = ds
@@ -471,6 +473,7 @@ func buildMetricIndex(p *Project) *MetricIndex {
 		perFile[i] = usesIn(f, names)
 	})
 	ix.names = make(map[*File]map[string]*MetricDecl, len(files))
+	ix.uses = make(map[*Call][]MetricUse, len(ix.decls))
 	for i, fileUses := range perFile {
 		if fileNames[i] != nil {
 			ix.names[files[i]] = fileNames[i]
