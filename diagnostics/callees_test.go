@@ -94,7 +94,11 @@ def view():
 	if len(decls) != 2 {
 		t.Fatalf("want 2 declarations, got %d", len(decls))
 	}
-	names := map[string]*MetricDecl{"C": decls[0], "G": decls[1], "mx.C": decls[0]}
+	other := &File{Path: "metrics.py"}
+	names := newMetricNames(map[*File]map[string]*MetricDecl{other: {"C": decls[0]}})
+	names.bind("C", decls[0])
+	names.bind("G", decls[1])
+	names.bindModule("mx", other)
 	var want []string
 	for _, c := range m.Calls {
 		if d := ownerOf(names, c); d != nil {
@@ -138,5 +142,39 @@ C.labels("x").remove("x")
 		if again := m.Select(tt.q); &again[0] != &first[0] {
 			t.Error("Select computed the answer again instead of remembering it")
 		}
+	}
+}
+
+// A later binding wins, as in Python; a module bound to a prefix hides an
+// earlier one only for the names it exports.
+func TestMetricNamesLaterBindingWins(t *testing.T) {
+	a, b, c := &MetricDecl{Var: "a"}, &MetricDecl{Var: "b"}, &MetricDecl{Var: "c"}
+	x, y := &File{Path: "x.py"}, &File{Path: "y.py"}
+	exports := map[*File]map[string]*MetricDecl{x: {"A": a, "B": b}, y: {"A": c}}
+	n := newMetricNames(exports)
+	n.bind("m.A", b)     // own `m.A = Counter(...)`, then
+	n.bindModule("m", x) // import x as m
+	n.bindModule("m", y) // import y as m
+	tests := []struct {
+		name string
+		want *MetricDecl
+	}{
+		{"m.A", c}, // y, the latest
+		{"m.B", b}, // only x has B
+		{"m.C", nil},
+		{"A", nil},
+		{"", nil},
+	}
+	for _, tt := range tests {
+		if got := n.lookup(tt.name); got != tt.want {
+			t.Errorf("lookup(%q) = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+	n.bind("m.A", a) // a later assignment rebinds it
+	if got := n.lookup("m.A"); got != a {
+		t.Errorf("after rebinding, lookup(m.A) = %v, want a", got)
+	}
+	if (*metricNames)(nil).lookup("m.A") != nil || !(*metricNames)(nil).empty() {
+		t.Error("a nil table names nothing")
 	}
 }

@@ -280,7 +280,7 @@ type MetricIndex struct {
 	// declarations and what its imports bind): Owner resolves a call with
 	// them. A project-wide call -> metric map was a fifth of the index and
 	// grew faster than the project.
-	names map[*File]map[string]*MetricDecl
+	names map[*File]*metricNames
 }
 
 // MetricUse is a method call made on a metric and the file that holds it.
@@ -315,12 +315,12 @@ func (ix *MetricIndex) Owner(f *File, c *Call) *MetricDecl {
 
 // ownerOf resolves the receiver of a method call through a file's metric
 // names; the declaring call itself is not a use.
-func ownerOf(names map[string]*MetricDecl, c *Call) *MetricDecl {
+func ownerOf(names *metricNames, c *Call) *MetricDecl {
 	base := c.BaseName()
 	if base == "" || c.MethodName() == "" {
 		return nil
 	}
-	if d := names[base]; d != nil && c != d.Call {
+	if d := names.lookup(base); d != nil && c != d.Call {
 		return d
 	}
 	return nil
@@ -418,21 +418,16 @@ func buildMetricIndex(p *Project) *MetricIndex {
 		}
 		return nil
 	}
-	bindModule := func(names map[string]*MetricDecl, prefix string, t *File) {
-		for n, d := range exports[t] {
-			names[prefix+"."+n] = d
-		}
-	}
 	// Each file's uses are found on all cores (exports and the module table
 	// are only read), then merged in file order.
 	perFile := make([][]owned, len(files))
-	fileNames := make([]map[string]*MetricDecl, len(files))
+	fileNames := make([]*metricNames, len(files))
 	parallel(len(files), func(i int) {
 		f := files[i]
-		names := map[string]*MetricDecl{}
+		names := newMetricNames(exports)
 		for _, d := range ix.byFile[f] {
 			if d.Var != "" {
-				names[d.Var] = d
+				names.bind(d.Var, d)
 			}
 		}
 		for _, im := range f.Py.Imports {
@@ -441,18 +436,18 @@ func buildMetricIndex(p *Project) *MetricIndex {
 			case im.Name == "*":
 				if t := mods.resolve(mod); t != nil && t != f {
 					for n, d := range exports[t] {
-						names[n] = d
+						names.bind(n, d)
 					}
 				}
 			case im.Name != "":
 				if t := mods.resolve(mod); t != nil && t != f {
 					if d := lookup(t, im.Name, 3); d != nil {
-						names[im.Local()] = d
+						names.bind(im.Local(), d)
 						continue
 					}
 				}
 				if sub := mods.resolve(joinModule(mod, im.Name)); sub != nil && sub != f {
-					bindModule(names, im.Local(), sub)
+					names.bindModule(im.Local(), sub)
 				}
 			default:
 				t := mods.resolve(im.Module)
@@ -460,19 +455,19 @@ func buildMetricIndex(p *Project) *MetricIndex {
 					continue
 				}
 				if im.Alias != "" {
-					bindModule(names, im.Alias, t)
+					names.bindModule(im.Alias, t)
 				} else {
-					bindModule(names, im.Module, t)
+					names.bindModule(im.Module, t)
 				}
 			}
 		}
-		if len(names) == 0 {
+		if names.empty() {
 			return
 		}
 		fileNames[i] = names
 		perFile[i] = usesIn(f, names)
 	})
-	ix.names = make(map[*File]map[string]*MetricDecl, len(files))
+	ix.names = make(map[*File]*metricNames, len(files))
 	ix.uses = make(map[*Call][]MetricUse, len(ix.decls))
 	for i, fileUses := range perFile {
 		if fileNames[i] != nil {
@@ -494,7 +489,7 @@ func buildMetricIndex(p *Project) *MetricIndex {
 // distinct callee and base instead of once per call, so that the pass
 // reads the module's callee index rather than every call record of the
 // project (those reads grew faster than the project).
-func usesIn(f *File, names map[string]*MetricDecl) []owned {
+func usesIn(f *File, names *metricNames) []owned {
 	m := f.Py
 	type hit struct {
 		k    int32
@@ -507,7 +502,7 @@ func usesIn(f *File, names map[string]*MetricDecl) []owned {
 		if g.base == "" || g.method() == "" {
 			continue
 		}
-		d := names[g.base]
+		d := names.lookup(g.base)
 		if d == nil {
 			continue
 		}
