@@ -1,6 +1,7 @@
 package diagnostics
 
 import (
+	"context"
 	"strings"
 	"testing"
 )
@@ -176,5 +177,57 @@ func TestMetricNamesLaterBindingWins(t *testing.T) {
 	}
 	if (*metricNames)(nil).lookup("m.A") != nil || !(*metricNames)(nil).empty() {
 		t.Error("a nil table names nothing")
+	}
+}
+
+// The metric index lists a metric's uses in file and source order, across
+// the ways a module reaches it, and resolves each use's owner and file.
+func TestMetricIndexUsesInOrder(t *testing.T) {
+	srcs := map[string]string{
+		"pkg/__init__.py": "",
+		"pkg/metrics.py": `from prometheus_client import Counter, Gauge
+JOBS = Counter("jobs", "Jobs")
+LIVE = Gauge("live", "Live", multiprocess_mode="livesum")
+JOBS.inc()
+`,
+		"pkg/a.py": `from pkg.metrics import JOBS, LIVE
+def f():
+    JOBS.inc()
+    LIVE.inc()
+    JOBS.labels().inc()
+`,
+		"pkg/b.py": `import pkg.metrics as m
+from pkg import metrics
+def g():
+    m.JOBS.inc(2)
+    metrics.LIVE.dec()
+    metrics.JOBS.inc(3)
+`,
+	}
+	var files []*File
+	for path, src := range srcs {
+		files = append(files, &File{Path: path, Kind: KindPython, Src: []byte(src)})
+	}
+	p := NewProject(context.Background(), "/w", files, Settings{})
+	ix := p.Metrics()
+	byVar := map[string]*MetricDecl{}
+	for _, d := range ix.Decls() {
+		byVar[d.Var] = d
+	}
+	show := func(us []MetricUse) string {
+		var out []string
+		for _, u := range us {
+			out = append(out, u.File.Path+":"+u.Call.Func)
+			if ix.Owner(u.File, u.Call) == nil {
+				t.Errorf("%s %s: no owner", u.File.Path, u.Call.Func)
+			}
+		}
+		return strings.Join(out, " ")
+	}
+	if got, want := show(ix.Uses(byVar["JOBS"])), "pkg/a.py:JOBS.inc pkg/a.py:JOBS.labels pkg/a.py:JOBS.labels().inc pkg/b.py:m.JOBS.inc pkg/b.py:metrics.JOBS.inc pkg/metrics.py:JOBS.inc"; got != want {
+		t.Errorf("JOBS uses:\n got %s\nwant %s", got, want)
+	}
+	if got, want := show(ix.Uses(byVar["LIVE"])), "pkg/a.py:LIVE.inc pkg/b.py:metrics.LIVE.dec"; got != want {
+		t.Errorf("LIVE uses:\n got %s\nwant %s", got, want)
 	}
 }

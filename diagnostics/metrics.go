@@ -418,6 +418,10 @@ func buildMetricIndex(p *Project) *MetricIndex {
 		}
 		return nil
 	}
+	declAt := make(map[*Call]int, len(ix.decls)) // a declaration's index in ix.decls
+	for i, d := range ix.decls {
+		declAt[d.Call] = i
+	}
 	// Each file's uses are found on all cores (exports and the module table
 	// are only read), then merged in file order.
 	perFile := make([][]owned, len(files))
@@ -466,22 +470,63 @@ func buildMetricIndex(p *Project) *MetricIndex {
 		}
 		fileNames[i] = names
 		perFile[i] = usesIn(f, names)
+		for k := range perFile[i] {
+			o := &perFile[i][k]
+			if at, ok := declAt[o.decl.Call]; ok {
+				o.at = int32(at)
+			} else {
+				o.at = -1
+			}
+		}
 	})
 	ix.names = make(map[*File]*metricNames, len(files))
 	ix.uses = make(map[*Call][]MetricUse, len(ix.decls))
-	for i, fileUses := range perFile {
-		if fileNames[i] != nil {
-			ix.names[files[i]] = fileNames[i]
-		}
-		for _, o := range fileUses {
-			ix.uses[o.decl.Call] = append(ix.uses[o.decl.Call], o.use)
+	for i, names := range fileNames {
+		if names != nil {
+			ix.names[files[i]] = names
 		}
 	}
-	// The server keeps the index of the last check: no append slack.
-	for k, v := range ix.uses {
-		ix.uses[k] = exact(v)
-	}
+	ix.layOutUses(perFile)
 	return ix
+}
+
+// layOutUses fills ix.uses from each file's uses, in file order: counted
+// per declaration, then laid out in one array (appending each use to a map
+// entry and trimming the slices after was a third of the index, serial).
+func (ix *MetricIndex) layOutUses(perFile [][]owned) {
+	counts := make([]int, len(ix.decls))
+	total := 0
+	for _, fileUses := range perFile {
+		for _, o := range fileUses {
+			if o.at >= 0 {
+				counts[o.at]++
+				total++
+			}
+		}
+	}
+	all := make([]MetricUse, total)
+	lists := make([][]MetricUse, len(ix.decls))
+	off := 0
+	for i, n := range counts {
+		lists[i] = all[off : off : off+n]
+		off += n
+	}
+	for _, fileUses := range perFile {
+		for _, o := range fileUses {
+			if o.at >= 0 {
+				lists[o.at] = append(lists[o.at], o.use)
+			} else {
+				// Not a declaration of the index (cannot happen: names bind
+				// only the index's declarations); kept rather than lost.
+				ix.uses[o.decl.Call] = append(ix.uses[o.decl.Call], o.use)
+			}
+		}
+	}
+	for i, l := range lists {
+		if len(l) > 0 {
+			ix.uses[ix.decls[i].Call] = l
+		}
+	}
 }
 
 // usesIn returns the method calls of f made on a metric that names
@@ -518,7 +563,7 @@ func usesIn(f *File, names *metricNames) []owned {
 	}
 	out := make([]owned, len(hits))
 	for i, h := range hits {
-		out[i] = owned{h.decl, MetricUse{m.Calls[h.k], f}}
+		out[i] = owned{decl: h.decl, use: MetricUse{m.Calls[h.k], f}}
 	}
 	return out
 }
@@ -527,6 +572,7 @@ func usesIn(f *File, names *metricNames) []owned {
 type owned struct {
 	decl *MetricDecl
 	use  MetricUse
+	at   int32 // decl's index in the index's declarations, or -1
 }
 
 func joinModule(a, b string) string {
