@@ -106,9 +106,10 @@ def view():
 			want = append(want, c.Func+"→"+d.Var)
 		}
 	}
+	declAt := map[*Call]int{decls[0].Call: 0, decls[1].Call: 1}
 	var got []string
-	for _, o := range usesIn(f, names) {
-		got = append(got, o.use.Call.Func+"→"+o.decl.Var)
+	for _, h := range usesIn(f, names, declAt) {
+		got = append(got, m.Calls[h.k].Func+"→"+decls[h.at].Var)
 	}
 	if strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("usesIn:\n got %v\nwant %v", got, want)

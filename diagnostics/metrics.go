@@ -424,7 +424,7 @@ func buildMetricIndex(p *Project) *MetricIndex {
 	}
 	// Each file's uses are found on all cores (exports and the module table
 	// are only read), then merged in file order.
-	perFile := make([][]owned, len(files))
+	perFile := make([][]useHit, len(files))
 	fileNames := make([]*metricNames, len(files))
 	parallel(len(files), func(i int) {
 		f := files[i]
@@ -469,15 +469,7 @@ func buildMetricIndex(p *Project) *MetricIndex {
 			return
 		}
 		fileNames[i] = names
-		perFile[i] = usesIn(f, names)
-		for k := range perFile[i] {
-			o := &perFile[i][k]
-			if at, ok := declAt[o.decl.Call]; ok {
-				o.at = int32(at)
-			} else {
-				o.at = -1
-			}
-		}
+		perFile[i] = usesIn(f, names, declAt)
 	})
 	ix.names = make(map[*File]*metricNames, len(files))
 	ix.uses = make(map[*Call][]MetricUse, len(ix.decls))
@@ -486,23 +478,21 @@ func buildMetricIndex(p *Project) *MetricIndex {
 			ix.names[files[i]] = names
 		}
 	}
-	ix.layOutUses(perFile)
+	ix.layOutUses(files, perFile)
 	return ix
 }
 
 // layOutUses fills ix.uses from each file's uses, in file order: counted
 // per declaration, then laid out in one array (appending each use to a map
 // entry and trimming the slices after was a third of the index, serial).
-func (ix *MetricIndex) layOutUses(perFile [][]owned) {
+func (ix *MetricIndex) layOutUses(files []*File, perFile [][]useHit) {
 	counts := make([]int, len(ix.decls))
 	total := 0
-	for _, fileUses := range perFile {
-		for _, o := range fileUses {
-			if o.at >= 0 {
-				counts[o.at]++
-				total++
-			}
+	for _, hits := range perFile {
+		for _, h := range hits {
+			counts[h.at]++
 		}
+		total += len(hits)
 	}
 	all := make([]MetricUse, total)
 	lists := make([][]MetricUse, len(ix.decls))
@@ -511,15 +501,10 @@ func (ix *MetricIndex) layOutUses(perFile [][]owned) {
 		lists[i] = all[off : off : off+n]
 		off += n
 	}
-	for _, fileUses := range perFile {
-		for _, o := range fileUses {
-			if o.at >= 0 {
-				lists[o.at] = append(lists[o.at], o.use)
-			} else {
-				// Not a declaration of the index (cannot happen: names bind
-				// only the index's declarations); kept rather than lost.
-				ix.uses[o.decl.Call] = append(ix.uses[o.decl.Call], o.use)
-			}
+	for i, hits := range perFile {
+		calls := files[i].Py.Calls
+		for _, h := range hits {
+			lists[h.at] = append(lists[h.at], MetricUse{calls[h.k], files[i]})
 		}
 	}
 	for i, l := range lists {
@@ -533,16 +518,23 @@ func (ix *MetricIndex) layOutUses(perFile [][]owned) {
 // binds, in source order: what ownerOf says of each call, asked once per
 // distinct callee and base instead of once per call, so that the pass
 // reads the module's callee index rather than every call record of the
-// project (those reads grew faster than the project).
-func usesIn(f *File, names *metricNames) []owned {
+// project (those reads grew faster than the project). declAt gives each
+// declaration's index in the metric index (names bind only those).
+func usesIn(f *File, names *metricNames, declAt map[*Call]int) []useHit {
 	m := f.Py
-	type hit struct {
-		k    int32
-		decl *MetricDecl
-	}
-	var hits []hit
-	groups := 0
+	n, groups := 0, 0
 	for i := range m.calleeIndex() {
+		g := &m.callees[i]
+		if g.base != "" && g.method() != "" && names.lookup(g.base) != nil {
+			n += len(g.calls)
+			groups++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	hits := make([]useHit, 0, n)
+	for i := range m.callees {
 		g := &m.callees[i]
 		if g.base == "" || g.method() == "" {
 			continue
@@ -551,29 +543,26 @@ func usesIn(f *File, names *metricNames) []owned {
 		if d == nil {
 			continue
 		}
-		groups++
+		at, ok := declAt[d.Call]
+		if !ok {
+			continue // not the index's (cannot happen): never a wrong metric
+		}
 		for _, k := range g.calls {
 			if m.Calls[k] != d.Call {
-				hits = append(hits, hit{k, d})
+				hits = append(hits, useHit{k, int32(at)})
 			}
 		}
 	}
 	if groups > 1 {
-		slices.SortFunc(hits, func(a, b hit) int { return int(a.k - b.k) })
+		slices.SortFunc(hits, func(a, b useHit) int { return int(a.k - b.k) })
 	}
-	out := make([]owned, len(hits))
-	for i, h := range hits {
-		out[i] = owned{decl: h.decl, use: MetricUse{m.Calls[h.k], f}}
-	}
-	return out
+	return hits
 }
 
-// owned is a use found in a file's pass, with its metric.
-type owned struct {
-	decl *MetricDecl
-	use  MetricUse
-	at   int32 // decl's index in the index's declarations, or -1
-}
+// useHit is a use found in a file's pass: the call's index in the file's
+// module and its metric's index in the metric index (8 bytes: a large
+// project has hundreds of thousands of them per check).
+type useHit struct{ k, at int32 }
 
 func joinModule(a, b string) string {
 	if a == "" {
