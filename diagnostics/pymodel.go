@@ -528,26 +528,22 @@ func (m *Module) Select(q *CalleeQuery) []*Call {
 	return out
 }
 
+// CallsWhere, CallsTo and MethodCalls ask once, without remembering the
+// answer (see Select for what rules ask on every check).
+
 // CallsWhere returns, in source order, the calls whose qualified callee
 // satisfies match; match is asked once per distinct callee.
 func (m *Module) CallsWhere(match func(qualified string) bool) []*Call {
-	return m.gather(func(g *calleeGroup) bool { return match(g.qual) })
+	return m.gather(QualifiedCallees(match).keep)
 }
 
 // CallsTo returns, in source order, the calls whose qualified callee is one
 // of names (exact dotted names such as "prometheus_client.Gauge").
-func (m *Module) CallsTo(names ...string) []*Call {
-	return m.gather(func(g *calleeGroup) bool { return slices.Contains(names, g.qual) })
-}
+func (m *Module) CallsTo(names ...string) []*Call { return m.gather(ExactCallees(names...).keep) }
 
 // MethodCalls returns, in source order, the calls whose MethodName is one
 // of names (G.inc(), x.labels(..).set(): "inc", "set").
-func (m *Module) MethodCalls(names ...string) []*Call {
-	return m.gather(func(g *calleeGroup) bool {
-		meth := g.method()
-		return meth != "" && slices.Contains(names, meth)
-	})
-}
+func (m *Module) MethodCalls(names ...string) []*Call { return m.gather(MethodsNamed(names...).keep) }
 
 // gather collects the calls of the groups for which keep is true, in the
 // order of Module.Calls.
