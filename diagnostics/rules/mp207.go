@@ -62,16 +62,19 @@ from prometheus_flask_exporter.multiprocess import GunicornPrometheusMetrics`,
 
 // setEarlier reports whether the master already has the variable before the
 // config's first prometheus import: the process environment, or a set in
-// the config above that import.
+// the config above that import. The latter counts even for a config no
+// known command line loads (MP211 says so): whenever it runs, the set runs
+// first. Requiring it to reach the master made this rule's own fix never
+// satisfy it there, and fix-all insert it again every round (FuzzFixProject).
 func setEarlier(p *d.Project, f *d.File, first *d.Import) bool {
 	for _, e := range p.Facts.EnvSets {
-		if !e.ReachesMaster || e.How == "raw_env" {
+		if e.How == "raw_env" {
 			continue
 		}
-		if e.How != "gunicorn config" {
+		if e.File == f && e.Span.Start < first.Span.Start {
 			return true
 		}
-		if e.File == f && e.Span.Start < first.Span.Start {
+		if e.ReachesMaster && e.How != "gunicorn config" {
 			return true
 		}
 	}
