@@ -45,11 +45,11 @@ def view():
 			scan(func(c *Call) bool {
 				return c.Qualified() == "prometheus_client.Gauge" || c.Qualified() == "prometheus_client.Counter"
 			})},
-		{"CallsWhere suffix",
-			funcs(m.CallsWhere(func(q string) bool { return strings.HasSuffix(q, "inc") })),
+		{"QualifiedCallees suffix",
+			funcs(m.Select(QualifiedCallees(func(q string) bool { return strings.HasSuffix(q, "inc") }))),
 			scan(func(c *Call) bool { return strings.HasSuffix(c.Qualified(), "inc") })},
-		{"MethodCalls skips bare names",
-			funcs(m.MethodCalls("remove", "clear")),
+		{"MethodsNamed skips bare names",
+			funcs(m.Select(MethodsNamed("remove", "clear"))),
 			scan(func(c *Call) bool { return c.MethodName() == "remove" || c.MethodName() == "clear" })},
 		{"nothing", funcs(m.CallsTo("os.getenv")), ""},
 	}
@@ -61,15 +61,15 @@ def view():
 	if got := funcs(m.CallsTo("prometheus_client.Gauge", "prometheus_client.Counter")); got != `Counter G pc.Counter` {
 		t.Errorf("CallsTo order: %q", got)
 	}
-	if got := funcs(m.MethodCalls("remove", "clear")); got != "C.remove g.labels().clear" {
-		t.Errorf("MethodCalls: %q", got)
+	if got := funcs(m.Select(MethodsNamed("remove", "clear"))); got != "C.remove g.labels().clear" {
+		t.Errorf("MethodsNamed: %q", got)
 	}
-	if !m.HasCallee(func(q string) bool { return q == "remove" }) || m.HasCallee(func(q string) bool { return q == "os.getenv" }) {
-		t.Error("HasCallee disagrees with the calls")
+	if len(m.Select(ExactCallees("remove"))) != 1 || len(m.Select(ExactCallees("os.getenv"))) != 0 {
+		t.Error("ExactCallees disagrees with the calls")
 	}
 }
 
-// Select answers as the uncached queries do, and remembers per query.
+// Select answers as a scan of the calls does, and remembers per query.
 func TestSelectRemembersPerQuery(t *testing.T) {
 	m := summarize(t, `from prometheus_client import Counter
 C = Counter("c", "c")
@@ -83,8 +83,8 @@ C.labels("x").remove("x")
 		q    *CalleeQuery
 		want []*Call
 	}{
-		{incs, m.CallsWhere(func(q string) bool { return strings.HasSuffix(q, "inc") })},
-		{removes, m.MethodCalls("remove")},
+		{incs, callsNamed(m, "C.inc")},
+		{removes, callsNamed(m, "C.labels().remove")},
 		{ctors, m.CallsTo("prometheus_client.Counter")},
 	} {
 		first := m.Select(tt.q)
@@ -95,4 +95,15 @@ C.labels("x").remove("x")
 			t.Error("Select computed the answer again instead of remembering it")
 		}
 	}
+}
+
+// callsNamed returns the calls whose callee text is fn.
+func callsNamed(m *Module, fn string) []*Call {
+	var out []*Call
+	for _, c := range m.Calls {
+		if c.Func == fn {
+			out = append(out, c)
+		}
+	}
+	return out
 }

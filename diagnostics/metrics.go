@@ -15,21 +15,20 @@ type MetricDecl struct {
 	Var      string // assignment target, "" if not assigned
 	Exporter bool   // created through a prometheus_flask_exporter object
 
-	// known: full, fullOK and onDefault hold FullName and
-	// OnDefaultRegistry, computed with the module's summary (while its
-	// calls are in cache) rather than by each rule of each check.
-	known     bool
+	// full, fullOK and onDefault hold FullName and OnDefaultRegistry,
+	// computed when the declaration is made, with the module's summary
+	// (while its calls are in cache), rather than by each rule of each check.
 	full      string
 	fullOK    bool
 	onDefault bool
 }
 
 // remember computes what FullName and OnDefaultRegistry return, m being
-// the declaring module; the decl is not shared yet.
+// the declaring module; the decl is not shared yet. Every declaration is
+// made this way (metricDecls).
 func (d *MetricDecl) remember(m *Module) *MetricDecl {
 	d.full, d.fullOK = d.fullName()
 	d.onDefault = d.onDefaultRegistry(m)
-	d.known = true
 	return d
 }
 
@@ -74,12 +73,7 @@ func (d *MetricDecl) NameArg() (string, bool) {
 // _build_full_name does: namespace_subsystem_name, "_total" stripped from
 // counters (the exposition adds it back to the sample), "_unit" appended
 // unless already there. ok is false when a part is not a literal.
-func (d *MetricDecl) FullName() (string, bool) {
-	if d.known {
-		return d.full, d.fullOK
-	}
-	return d.fullName()
-}
+func (d *MetricDecl) FullName() (string, bool) { return d.full, d.fullOK }
 
 func (d *MetricDecl) fullName() (string, bool) {
 	// Asked by several rules for every declaration: no allocation beyond
@@ -170,12 +164,7 @@ func (d *MetricDecl) LabelNames() ([]*Expr, bool) {
 // OnDefaultRegistry reports whether the constructor registers on
 // prometheus_client.REGISTRY: no registry= (or registry=REGISTRY). Exporter
 // metrics go to the exporter's registry and are not counted.
-func (d *MetricDecl) OnDefaultRegistry() bool {
-	if d.known {
-		return d.onDefault
-	}
-	return d.onDefaultRegistry(d.File.Py)
-}
+func (d *MetricDecl) OnDefaultRegistry() bool { return d.onDefault }
 
 func (d *MetricDecl) onDefaultRegistry(m *Module) bool {
 	if d.Exporter {
@@ -522,19 +511,14 @@ func (ix *MetricIndex) layOutUses(files []*File, perFile [][]useHit) {
 // declaration's index in the metric index (names bind only those).
 func usesIn(f *File, names *metricNames, declAt map[*Call]int) []useHit {
 	m := f.Py
-	n, groups := 0, 0
+	type match struct {
+		g    *calleeGroup
+		at   int
+		decl *Call // the declaring call, which is not a use of itself
+	}
+	var matched []match
+	n := 0
 	for i := range m.calleeIndex() {
-		g := &m.callees[i]
-		if g.base != "" && g.method() != "" && names.lookup(g.base) != nil {
-			n += len(g.calls)
-			groups++
-		}
-	}
-	if n == 0 {
-		return nil
-	}
-	hits := make([]useHit, 0, n)
-	for i := range m.callees {
 		g := &m.callees[i]
 		if g.base == "" || g.method() == "" {
 			continue
@@ -547,13 +531,21 @@ func usesIn(f *File, names *metricNames, declAt map[*Call]int) []useHit {
 		if !ok {
 			continue // not the index's (cannot happen): never a wrong metric
 		}
-		for _, k := range g.calls {
-			if m.Calls[k] != d.Call {
-				hits = append(hits, useHit{k, int32(at)})
+		matched = append(matched, match{g, at, d.Call})
+		n += len(g.calls)
+	}
+	if n == 0 {
+		return nil
+	}
+	hits := make([]useHit, 0, n)
+	for _, mt := range matched {
+		for _, k := range mt.g.calls {
+			if m.Calls[k] != mt.decl {
+				hits = append(hits, useHit{k, int32(mt.at)})
 			}
 		}
 	}
-	if groups > 1 {
+	if len(matched) > 1 {
 		slices.SortFunc(hits, func(a, b useHit) int { return int(a.k - b.k) })
 	}
 	return hits

@@ -472,17 +472,6 @@ func (m *Module) calleeIndex() []calleeGroup {
 	return m.callees
 }
 
-// HasCallee reports whether some call of the module has a qualified callee
-// for which match is true; match is asked once per distinct callee.
-func (m *Module) HasCallee(match func(qualified string) bool) bool {
-	for _, g := range m.calleeIndex() {
-		if match(g.qual) {
-			return true
-		}
-	}
-	return false
-}
-
 // A CalleeQuery selects a module's calls by callee. Rules ask the same
 // queries of every module on every check (in the editor, every keystroke),
 // and a module never changes, so it remembers each answer (see Select).
@@ -528,22 +517,10 @@ func (m *Module) Select(q *CalleeQuery) []*Call {
 	return out
 }
 
-// CallsWhere, CallsTo and MethodCalls ask once, without remembering the
-// answer (see Select for what rules ask on every check).
-
-// CallsWhere returns, in source order, the calls whose qualified callee
-// satisfies match; match is asked once per distinct callee.
-func (m *Module) CallsWhere(match func(qualified string) bool) []*Call {
-	return m.gather(QualifiedCallees(match).keep)
-}
-
 // CallsTo returns, in source order, the calls whose qualified callee is one
-// of names (exact dotted names such as "prometheus_client.Gauge").
+// of names (exact dotted names such as "prometheus_client.Gauge"), without
+// remembering the answer (see Select for what rules ask on every check).
 func (m *Module) CallsTo(names ...string) []*Call { return m.gather(ExactCallees(names...).keep) }
-
-// MethodCalls returns, in source order, the calls whose MethodName is one
-// of names (G.inc(), x.labels(..).set(): "inc", "set").
-func (m *Module) MethodCalls(names ...string) []*Call { return m.gather(MethodsNamed(names...).keep) }
 
 // gather collects the calls of the groups for which keep is true, in the
 // order of Module.Calls.
