@@ -294,6 +294,7 @@ func (w *walker) imports(n *fnode, sc scope) {
 			default:
 				continue
 			}
+			im.full = im.qualified()
 			w.m.Imports = append(w.m.Imports, im)
 		}
 		return
@@ -324,6 +325,7 @@ func (w *walker) imports(n *fnode, sc scope) {
 		default:
 			continue
 		}
+		im.full = im.qualified()
 		w.m.Imports = append(w.m.Imports, im)
 	}
 }
