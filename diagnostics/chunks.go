@@ -240,6 +240,7 @@ func (b *builder) walk(n *fnode, moduleRoot, rootErr bool) {
 		b.contexts = map[ctxKey]*CallContext{}
 	}
 	w := &walker{src: b.src, str: c.text, base: sp.Start, m: b.m, rightCall: b.rightCall, contexts: b.contexts}
+	w.obj.sizeFor(n)
 	if n.IsNamed() || n.IsMissing() {
 		w.visit(n, scope{topLevel: moduleRoot})
 	}

@@ -189,13 +189,6 @@ func (c *Call) Arguments() []*Arg {
 	return *c.argv
 }
 
-func (c *Call) addArg(a *Arg) {
-	if c.argv == nil {
-		c.argv = &[]*Arg{}
-	}
-	*c.argv = append(*c.argv, a)
-}
-
 // BaseName and MethodName split Func at its last dot, following Recv
 // chains to the root name: for G.labels("a").inc() the base is "G" and the
 // method "inc". They are derived, not stored: a project holds hundreds of

@@ -71,6 +71,7 @@ type walker struct {
 	// workspace test: 10,000 nested calls took 26 s).
 	rightCall map[Span]string
 	contexts  map[ctxKey]*CallContext // see context
+	obj       objects
 }
 
 // scope is the context a node is visited in.
@@ -441,7 +442,8 @@ type ctxKey struct {
 // callOf records the call n (once) and returns it; nested calls in the
 // callee and arguments are recorded too.
 func (w *walker) callOf(n *fnode, sc scope) *Call {
-	c := &Call{Span: span(n), stmt: pack(sc.stmt), CallContext: w.context(sc)}
+	c := w.obj.call()
+	*c = Call{Span: span(n), stmt: pack(sc.stmt), CallContext: w.context(sc)}
 	fn := n.byField(fld.function)
 	if fn != nil {
 		c.callee = pack(span(fn))
@@ -465,28 +467,34 @@ func (w *walker) callOf(n *fnode, sc scope) *Call {
 		w.loneComma(args)
 		c.args = pack(span(args))
 		if args.Type() == "argument_list" {
+			list := w.obj.argList(int(args.NamedChildCount()))
 			for i := 0; i < int(args.NamedChildCount()); i++ {
 				a := args.NamedChild(i)
-				switch a.Type() {
-				case "comment":
+				if a.Type() == "comment" {
 					continue
+				}
+				arg := w.obj.arg()
+				switch a.Type() {
 				case "keyword_argument":
-					arg := &Arg{Name: w.fieldText(a, fld.name), Span: span(a)}
+					*arg = Arg{Name: w.fieldText(a, fld.name), Span: span(a)}
 					if v := a.byField(fld.value); v != nil {
 						arg.Value = w.expr(v, sc)
 						w.visit(v, sc)
 					}
-					c.addArg(arg)
 				case "list_splat":
-					c.addArg(&Arg{Name: "*", Span: span(a), Value: &Expr{Kind: a.Type(), Text: w.text(a), Span: span(a)}})
+					*arg = Arg{Name: "*", Span: span(a), Value: w.leaf(a)}
 					w.visit(a, sc)
 				case "dictionary_splat":
-					c.addArg(&Arg{Name: "**", Span: span(a), Value: &Expr{Kind: a.Type(), Text: w.text(a), Span: span(a)}})
+					*arg = Arg{Name: "**", Span: span(a), Value: w.leaf(a)}
 					w.visit(a, sc)
 				default:
-					c.addArg(&Arg{Span: span(a), Value: w.expr(a, sc)})
+					*arg = Arg{Span: span(a), Value: w.expr(a, sc)}
 					w.visit(a, sc)
 				}
+				*list = append(*list, arg)
+			}
+			if len(*list) > 0 {
+				c.argv = list
 			}
 		} else {
 			w.visit(args, sc)
@@ -495,10 +503,17 @@ func (w *walker) callOf(n *fnode, sc scope) *Call {
 	return c
 }
 
+// leaf describes n by its type and text alone.
+func (w *walker) leaf(n *fnode) *Expr {
+	e := w.obj.expr()
+	*e = Expr{Kind: n.Type(), Text: w.text(n), Span: span(n)}
+	return e
+}
+
 // expr describes n without recording anything; calls inside it are
 // recorded by the normal visit.
 func (w *walker) expr(n *fnode, sc scope) *Expr {
-	e := &Expr{Kind: n.Type(), Text: w.text(n), Span: span(n)}
+	e := w.leaf(n)
 	switch e.Kind {
 	case "string":
 		e.Str, e.IsStr = decodeString(e.Text)
@@ -512,14 +527,17 @@ func (w *walker) expr(n *fnode, sc scope) *Expr {
 		}
 		e.Str, e.IsStr = b.String(), ok
 	case "list", "tuple", "set", "expression_list":
-		var elems []*Expr
+		if n.NamedChildCount() == 0 {
+			break
+		}
+		elems := w.obj.elemList(int(n.NamedChildCount()))
 		for i := 0; i < int(n.NamedChildCount()); i++ {
 			if c := n.NamedChild(i); c.Type() != "comment" {
-				elems = append(elems, w.expr(c, sc))
+				*elems = append(*elems, w.expr(c, sc))
 			}
 		}
-		if elems != nil {
-			e.elems = &elems
+		if len(*elems) > 0 {
+			e.elems = elems
 		}
 	case "parenthesized_expression":
 		if n.NamedChildCount() == 1 {

@@ -1,0 +1,140 @@
+package diagnostics
+
+// objects hands out a chunk's calls, arguments and expressions from a few
+// arrays sized before its walk, instead of one allocation each: those were
+// three quarters of a summary's allocations, and allocating and collecting
+// them a fifth of a corpus check's time beyond the parse (bench/RESULTS.md).
+//
+// The arrays belong to one chunk (one top-level statement), as its summary
+// does, so an edit that re-walks a chunk drops its arrays with it. When an
+// estimate falls short, the rest are allocated one by one.
+type objects struct {
+	calls     []Call
+	args      []Arg
+	exprs     []Expr
+	argLists  [][]*Arg  // the Call.argv headers
+	argPtrs   []*Arg    // their backing arrays, cut to each call's size
+	elemLists [][]*Expr // the Expr.elems headers
+	elemPtrs  []*Expr   // their backing arrays
+}
+
+// walkSymbols are the grammar's symbols that the estimate counts.
+type walkSymbols struct {
+	call, argumentList, keywordArgument, list, tuple, set, assignment, decorator uint16
+}
+
+var wsym = func() walkSymbols {
+	id := func(name string) uint16 {
+		for i, n := range pyNames.symbols {
+			if n == name && wantFields()[i]&2 != 0 {
+				return uint16(i)
+			}
+		}
+		panic("python grammar: no symbol " + name)
+	}
+	return walkSymbols{
+		call: id("call"), argumentList: id("argument_list"), keywordArgument: id("keyword_argument"),
+		list: id("list"), tuple: id("tuple"), set: id("set"), assignment: id("assignment"), decorator: id("decorator"),
+	}
+}()
+
+// sizeFor counts what the walk of n's subtree will allocate: a call per
+// call node, an argument and an expression per argument, an expression per
+// element of a list, tuple or set given as an argument, and per assignment
+// and decorator. Nodes are in document order with every subtree contiguous,
+// so the subtree is the nodes after n whose parent is n or after it.
+func (o *objects) sizeFor(n *fnode) {
+	var calls, args, exprs, lists, elemLists, elems int
+	total := int32(n.block().n)
+	for i := n.self; i < total; i++ {
+		c := n.nodeAt(i)
+		if i > n.self && c.parent < n.self {
+			break
+		}
+		switch c.symbol {
+		case wsym.call:
+			calls++
+		case wsym.argumentList:
+			args += int(c.namedCount)
+			lists++
+		case wsym.list, wsym.tuple, wsym.set:
+			if p := c.Parent(); p != nil && (p.symbol == wsym.argumentList || p.symbol == wsym.keywordArgument) {
+				exprs += int(c.namedCount)
+				elemLists++
+				elems += int(c.namedCount)
+			}
+		case wsym.assignment, wsym.decorator:
+			exprs++
+		}
+	}
+	o.calls = make([]Call, calls)
+	o.args = make([]Arg, args)
+	o.exprs = make([]Expr, args+exprs)
+	o.argLists = make([][]*Arg, lists)
+	o.argPtrs = make([]*Arg, args)
+	o.elemLists = make([][]*Expr, elemLists)
+	o.elemPtrs = make([]*Expr, elems)
+}
+
+func (o *objects) call() *Call {
+	if len(o.calls) == 0 {
+		return new(Call)
+	}
+	c := &o.calls[0]
+	o.calls = o.calls[1:]
+	return c
+}
+
+func (o *objects) arg() *Arg {
+	if len(o.args) == 0 {
+		return new(Arg)
+	}
+	a := &o.args[0]
+	o.args = o.args[1:]
+	return a
+}
+
+func (o *objects) expr() *Expr {
+	if len(o.exprs) == 0 {
+		return new(Expr)
+	}
+	e := &o.exprs[0]
+	o.exprs = o.exprs[1:]
+	return e
+}
+
+// argList returns an empty argument list with room for n arguments.
+func (o *objects) argList(n int) *[]*Arg {
+	var l *[]*Arg
+	if len(o.argLists) > 0 {
+		l = &o.argLists[0]
+		o.argLists = o.argLists[1:]
+	} else {
+		l = new([]*Arg)
+	}
+	if n <= len(o.argPtrs) {
+		*l = o.argPtrs[:0:n]
+		o.argPtrs = o.argPtrs[n:]
+	} else {
+		*l = make([]*Arg, 0, n)
+	}
+	return l
+}
+
+// elemList returns an empty element list with room for n elements.
+func (o *objects) elemList(n int) *[]*Expr {
+	var l *[]*Expr
+	if len(o.elemLists) > 0 {
+		l = &o.elemLists[0]
+		o.elemLists = o.elemLists[1:]
+	} else {
+		l = new([]*Expr)
+	}
+	if n <= len(o.elemPtrs) {
+		*l = o.elemPtrs[:0:n]
+		o.elemPtrs = o.elemPtrs[n:]
+	} else {
+		*l = make([]*Expr, 0, n)
+	}
+	return l
+}
