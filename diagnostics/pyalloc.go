@@ -103,38 +103,28 @@ func (o *objects) expr() *Expr {
 	return e
 }
 
+
 // argList returns an empty argument list with room for n arguments.
-func (o *objects) argList(n int) *[]*Arg {
-	var l *[]*Arg
-	if len(o.argLists) > 0 {
-		l = &o.argLists[0]
-		o.argLists = o.argLists[1:]
-	} else {
-		l = new([]*Arg)
-	}
-	if n <= len(o.argPtrs) {
-		*l = o.argPtrs[:0:n]
-		o.argPtrs = o.argPtrs[n:]
-	} else {
-		*l = make([]*Arg, 0, n)
-	}
-	return l
-}
+func (o *objects) argList(n int) *[]*Arg { return takeList(&o.argLists, &o.argPtrs, n) }
 
 // elemList returns an empty element list with room for n elements.
-func (o *objects) elemList(n int) *[]*Expr {
-	var l *[]*Expr
-	if len(o.elemLists) > 0 {
-		l = &o.elemLists[0]
-		o.elemLists = o.elemLists[1:]
+func (o *objects) elemList(n int) *[]*Expr { return takeList(&o.elemLists, &o.elemPtrs, n) }
+
+// takeList takes a list header from headers and room for n pointers from
+// ptrs, or allocates what they lack.
+func takeList[T any](headers *[][]*T, ptrs *[]*T, n int) *[]*T {
+	var l *[]*T
+	if len(*headers) > 0 {
+		l = &(*headers)[0]
+		*headers = (*headers)[1:]
 	} else {
-		l = new([]*Expr)
+		l = new([]*T)
 	}
-	if n <= len(o.elemPtrs) {
-		*l = o.elemPtrs[:0:n]
-		o.elemPtrs = o.elemPtrs[n:]
+	if n <= len(*ptrs) {
+		*l = (*ptrs)[:0:n]
+		*ptrs = (*ptrs)[n:]
 	} else {
-		*l = make([]*Expr, 0, n)
+		*l = make([]*T, 0, n)
 	}
 	return l
 }
