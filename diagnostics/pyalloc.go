@@ -103,7 +103,6 @@ func (o *objects) expr() *Expr {
 	return e
 }
 
-
 // argList returns an empty argument list with room for n arguments.
 func (o *objects) argList(n int) *[]*Arg { return takeList(&o.argLists, &o.argPtrs, n) }
 
