@@ -4,6 +4,7 @@ package diagnostics
 #include <stdint.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 
 // Declarations of the tree-sitter C API compiled into go-tree-sitter (the
 // version go.mod pins; TestFlatTreeMatchesNodeAPI guards the layouts).
@@ -110,6 +111,7 @@ static mp_block *mp_flatten(TSNode root, const uint8_t *want, uint32_t want_len,
 		o->named_count = 0;
 		o->symbol = ts_node_symbol(node);
 		o->field = 0;
+		o->pad[0] = o->pad[1] = o->pad[2] = 0; // so that two copies compare byte for byte
 		if (cur >= 0 && buf[cur].symbol < want_len && (want[buf[cur].symbol] & 1)) {
 			o->field = ts_tree_cursor_current_field_id(&c);
 		}
@@ -148,6 +150,7 @@ static mp_block *mp_flatten(TSNode root, const uint8_t *want, uint32_t want_len,
 				mp_block *sized = realloc(b, sizeof(mp_block) + sizeof(mp_node) * n + sizeof(int32_t) * (n - 1 + n_named));
 				if (!sized) { free(b); return NULL; }
 				sized->n = n;
+				sized->pad = 0;
 				sized->n_kids = n - 1;
 				sized->n_named = n_named;
 				mp_index(sized);
@@ -157,6 +160,8 @@ static mp_block *mp_flatten(TSNode root, const uint8_t *want, uint32_t want_len,
 		}
 	}
 }
+
+#include "flatsubtree.h"
 
 // mp_top is one visible child of the root: a top-level statement, comment
 // or error. The summary is built per top-level child, so that an edit can
@@ -370,11 +375,35 @@ func flattenNode(cnode C.TSNode, src []byte) *flatTree {
 	if len(src) > 0 {
 		p = (*C.char)(unsafe.Pointer(&src[0]))
 	}
-	b := C.mp_flatten(cnode, &want[0], C.uint32_t(len(want)), p, C.uint32_t(len(src)))
+	var b *C.mp_block
+	if directFlatten() {
+		b = C.mp_flatten_direct(cnode, &want[0], C.uint32_t(len(want)), p, C.uint32_t(len(src)))
+	} else {
+		b = C.mp_flatten(cnode, &want[0], C.uint32_t(len(want)), p, C.uint32_t(len(src)))
+	}
 	if b == nil {
 		panic("flatten: out of memory")
 	}
 	return &flatTree{block: b}
+}
+
+// sameFlatCopies copies the tree under root both ways and compares the
+// blocks byte for byte.
+func sameFlatCopies(root C.TSNode, src []byte) bool {
+	want := wantFields()
+	var p *C.char
+	if len(src) > 0 {
+		p = (*C.char)(unsafe.Pointer(&src[0]))
+	}
+	a := C.mp_flatten(root, &want[0], C.uint32_t(len(want)), p, C.uint32_t(len(src)))
+	b := C.mp_flatten_direct(root, &want[0], C.uint32_t(len(want)), p, C.uint32_t(len(src)))
+	defer C.free(unsafe.Pointer(a))
+	defer C.free(unsafe.Pointer(b))
+	if a == nil || b == nil || a.n != b.n || a.n_kids != b.n_kids || a.n_named != b.n_named {
+		return false
+	}
+	size := C.size_t(C.sizeof_mp_block) + C.size_t(a.n)*C.sizeof_mp_node + C.size_t(a.n_kids+a.n_named)*4
+	return C.memcmp(unsafe.Pointer(a), unsafe.Pointer(b), size) == 0
 }
 
 // free releases the C memory; no node may be used afterwards.
