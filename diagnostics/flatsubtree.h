@@ -268,15 +268,8 @@ static mp_block *mp_flatten_direct(TSNode root, const uint8_t *want, uint32_t wa
 		if (mp_st_child_count(c) == 0) continue;
 		// A string literal without an f or t prefix is copied as a leaf
 		// (see mp_flatten).
-		if (o->symbol < want_len && (want[o->symbol] & 4) && !(o->flags & MP_HAS_ERROR)) {
-			bool leaf = true;
-			for (uint32_t i = start; i < src_len && i < start + 4; i++) {
-				char ch = src[i];
-				if (ch == '"' || ch == '\'') break;
-				if (ch == 'f' || ch == 'F' || ch == 't' || ch == 'T') { leaf = false; break; }
-			}
-			if (leaf) continue;
-		}
+		if (o->symbol < want_len && (want[o->symbol] & 4) && !(o->flags & MP_HAS_ERROR) &&
+			mp_plain_string(src, src_len, start)) continue;
 		if (depth == scap) {
 			scap *= 2;
 			mp_frame *grown = realloc(stack, sizeof(mp_frame) * scap);
@@ -287,14 +280,5 @@ static mp_block *mp_flatten_direct(TSNode root, const uint8_t *want, uint32_t wa
 		mp_frame_init(&stack[depth++], lang, c, start, self, false, 0, wf);
 	}
 	free(stack);
-	int32_t n_named = 0;
-	for (int32_t i = 1; i < n; i++) n_named += (buf[i].flags & MP_NAMED) != 0;
-	mp_block *sized = realloc(b, sizeof(mp_block) + sizeof(mp_node) * n + sizeof(int32_t) * (n - 1 + n_named));
-	if (!sized) { free(b); return NULL; }
-	sized->n = n;
-	sized->pad = 0;
-	sized->n_kids = n - 1;
-	sized->n_named = n_named;
-	mp_index(sized);
-	return sized;
+	return mp_finish(b, n);
 }

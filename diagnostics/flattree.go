@@ -72,6 +72,33 @@ static void mp_index(mp_block *b) {
 	}
 }
 
+// mp_finish trims a block of n copied nodes to size and indexes their
+// children, or frees it and returns NULL when memory runs out.
+static mp_block *mp_finish(mp_block *b, int32_t n) {
+	mp_node *buf = mp_nodes(b);
+	int32_t n_named = 0;
+	for (int32_t i = 1; i < n; i++) n_named += (buf[i].flags & MP_NAMED) != 0;
+	mp_block *sized = realloc(b, sizeof(mp_block) + sizeof(mp_node) * n + sizeof(int32_t) * (n - 1 + n_named));
+	if (!sized) { free(b); return NULL; }
+	sized->n = n;
+	sized->pad = 0;
+	sized->n_kids = n - 1;
+	sized->n_named = n_named;
+	mp_index(sized);
+	return sized;
+}
+
+// mp_plain_string reports whether the string literal at start has no f or
+// t prefix (a string's prefix is at most two letters; four bytes are read).
+static bool mp_plain_string(const char *src, uint32_t src_len, uint32_t start) {
+	for (uint32_t i = start; i < src_len && i < start + 4; i++) {
+		char ch = src[i];
+		if (ch == '"' || ch == '\'') return true;
+		if (ch == 'f' || ch == 'F' || ch == 't' || ch == 'T') return false;
+	}
+	return true;
+}
+
 // mp_flatten copies the visible nodes under root, in document order (a
 // node before its children), into one malloc'd block (freed by the caller
 // with free) and returns it, or NULL when memory runs out. One C call per
@@ -129,15 +156,8 @@ static mp_block *mp_flatten(TSNode root, const uint8_t *want, uint32_t want_len,
 		// as a leaf: its parts are text, and the walker reads its text (a
 		// tenth of the nodes of a typical module). One with an error
 		// keeps its parts, for syntaxErrors.
-		bool leaf = false;
-		if (o->symbol < want_len && (want[o->symbol] & 4) && !(o->flags & MP_HAS_ERROR)) {
-			leaf = true;
-			for (uint32_t i = o->start; i < src_len && i < o->start + 4; i++) {
-				char ch = src[i];
-				if (ch == '"' || ch == '\'') break;
-				if (ch == 'f' || ch == 'F' || ch == 't' || ch == 'T') { leaf = false; break; }
-			}
-		}
+		bool leaf = o->symbol < want_len && (want[o->symbol] & 4) && !(o->flags & MP_HAS_ERROR) &&
+			mp_plain_string(src, src_len, o->start);
 		if (!leaf && ts_tree_cursor_goto_first_child(&c)) {
 			cur = self;
 			continue;
@@ -145,16 +165,7 @@ static mp_block *mp_flatten(TSNode root, const uint8_t *want, uint32_t want_len,
 		while (!ts_tree_cursor_goto_next_sibling(&c)) {
 			if (!ts_tree_cursor_goto_parent(&c)) {
 				ts_tree_cursor_delete(&c);
-				int32_t n_named = 0;
-				for (int32_t i = 1; i < n; i++) n_named += (buf[i].flags & MP_NAMED) != 0;
-				mp_block *sized = realloc(b, sizeof(mp_block) + sizeof(mp_node) * n + sizeof(int32_t) * (n - 1 + n_named));
-				if (!sized) { free(b); return NULL; }
-				sized->n = n;
-				sized->pad = 0;
-				sized->n_kids = n - 1;
-				sized->n_named = n_named;
-				mp_index(sized);
-				return sized;
+				return mp_finish(b, n);
 			}
 			cur = buf[cur].parent;
 		}
