@@ -20,6 +20,7 @@ import (
 	"github.com/multiprom/multiprom/bench"
 	d "github.com/multiprom/multiprom/diagnostics"
 	"github.com/multiprom/multiprom/diagnostics/rules"
+	"github.com/multiprom/multiprom/internal/batchgc"
 )
 
 var (
@@ -157,6 +158,9 @@ func benchScan() {
 
 // 2. All-relevant corpus: check vs plain tree-sitter parsing; linearity.
 func benchCorpus(tmp string) {
+	// The check is timed in this process: with the collector set as
+	// `multiprom check` sets it (the parse-only floor runs under it too).
+	defer batchgc.Apply()()
 	// measure also times the model + rules over the first half of the
 	// corpus's files (half: the whole corpus in memory, half of it checked).
 	measure := func(modules int) (check, parse, model, half, warm stats, lines int) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/multiprom/multiprom/internal/batchgc"
 	"io"
 	"os"
 	"path/filepath"
@@ -75,6 +76,8 @@ func runCheck(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if len(paths) == 0 {
 		paths = []string{"."}
 	}
+	// One scan, one report, exit: the summaries stay live to the end.
+	defer batchgc.Apply()()
 	cwd, err := os.Getwd()
 	if err != nil {
 		fmt.Fprintf(stderr, "multiprom check: %v\n", err)
