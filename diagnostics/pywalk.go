@@ -72,6 +72,8 @@ type walker struct {
 	rightCall map[Span]string
 	contexts  map[ctxKey]*CallContext // see context
 	obj       objects
+	lastKey   ctxKey // the key and context context() returned last
+	lastCtx   *CallContext
 }
 
 // scope is the context a node is visited in.
@@ -424,11 +426,17 @@ func (w *walker) context(sc scope) *CallContext {
 	if len(sc.conds) > 0 {
 		key.conds = &sc.conds[0]
 	}
-	if c := w.contexts[key]; c != nil {
-		return c
+	// Consecutive calls are mostly made in the same context: ask the map
+	// only when it changes (hashing the key showed in the profile).
+	if w.lastCtx != nil && key == w.lastKey {
+		return w.lastCtx
 	}
-	c := &CallContext{Scope: sc.fn, Class: sc.class, Conds: sc.conds}
-	w.contexts[key] = c
+	c := w.contexts[key]
+	if c == nil {
+		c = &CallContext{Scope: sc.fn, Class: sc.class, Conds: sc.conds}
+		w.contexts[key] = c
+	}
+	w.lastKey, w.lastCtx = key, c
 	return c
 }
 
