@@ -18,25 +18,47 @@ type objects struct {
 	elemPtrs  []*Expr   // their backing arrays
 }
 
-// walkSymbols are the grammar's symbols that the estimate counts.
-type walkSymbols struct {
-	call, argumentList, keywordArgument, list, tuple, set, assignment, decorator uint16
-}
+// What sizeFor counts a node as, by symbol (sizeKinds).
+const (
+	sizeOther uint8 = iota
+	sizeCall
+	sizeArgumentList
+	sizeSequence // list, tuple or set: its elements, when it is an argument
+	sizeOneExpr  // assignment or decorator: one expression
+)
 
-var wsym = func() walkSymbols {
-	id := func(name string) uint16 {
-		for i, n := range pyNames.symbols {
-			if n == name && wantFields()[i]&2 != 0 {
-				return uint16(i)
-			}
+// sizeKinds maps each grammar symbol to what sizeFor counts it as: a table
+// read instead of comparing each node's symbol with eight variables.
+var sizeKinds, keywordArgumentSym = func() ([]uint8, uint16) {
+	kinds := make([]uint8, len(pyNames.symbols)+1)
+	var kw uint16 = errorSymbol
+	for i, n := range pyNames.symbols {
+		if wantFields()[i]&2 == 0 {
+			continue // anonymous tokens share names with rules ("list" is both)
 		}
-		panic("python grammar: no symbol " + name)
+		switch n {
+		case "call":
+			kinds[i] = sizeCall
+		case "argument_list":
+			kinds[i] = sizeArgumentList
+		case "list", "tuple", "set":
+			kinds[i] = sizeSequence
+		case "assignment", "decorator":
+			kinds[i] = sizeOneExpr
+		case "keyword_argument":
+			kw = uint16(i)
+		}
 	}
-	return walkSymbols{
-		call: id("call"), argumentList: id("argument_list"), keywordArgument: id("keyword_argument"),
-		list: id("list"), tuple: id("tuple"), set: id("set"), assignment: id("assignment"), decorator: id("decorator"),
-	}
+	return kinds, kw
 }()
+
+// sizeKindOf is sizeKinds[sym], sizeOther for ERROR.
+func sizeKindOf(sym uint16) uint8 {
+	if int(sym) < len(sizeKinds) {
+		return sizeKinds[sym]
+	}
+	return sizeOther
+}
 
 // sizeFor counts what the walk of n's subtree will allocate: a call per
 // call node, an argument and an expression per argument, an expression per
@@ -51,19 +73,19 @@ func (o *objects) sizeFor(n *fnode) {
 		if i > n.self && c.parent < n.self {
 			break
 		}
-		switch c.symbol {
-		case wsym.call:
+		switch sizeKindOf(c.symbol) {
+		case sizeCall:
 			calls++
-		case wsym.argumentList:
+		case sizeArgumentList:
 			args += int(c.namedCount)
 			lists++
-		case wsym.list, wsym.tuple, wsym.set:
-			if p := c.Parent(); p != nil && (p.symbol == wsym.argumentList || p.symbol == wsym.keywordArgument) {
+		case sizeSequence:
+			if p := c.Parent(); p != nil && (sizeKindOf(p.symbol) == sizeArgumentList || p.symbol == keywordArgumentSym) {
 				exprs += int(c.namedCount)
 				elemLists++
 				elems += int(c.namedCount)
 			}
-		case wsym.assignment, wsym.decorator:
+		case sizeOneExpr:
 			exprs++
 		}
 	}

@@ -10,7 +10,7 @@ import (
 // TestWalkAllocatesPerChunkNotPerCall holds the walk to its estimates: a
 // module of many calls with arguments allocates a few arrays per function,
 // not an object per call, argument and expression. A change to the grammar
-// names the estimate counts (see wsym) would fall back to one allocation
+// names the estimate counts (see sizeKinds) would fall back to one allocation
 // each and fail here.
 func TestWalkAllocatesPerChunkNotPerCall(t *testing.T) {
 	var b strings.Builder
