@@ -100,31 +100,28 @@ func (w *walker) text(n *fnode) string {
 }
 
 func (w *walker) visit(n *fnode, sc scope) {
-	// Type() is a cgo call that allocates a Go string: ask once (profile:
-	// Node.Type was 9% of a corpus check).
-	typ := n.Type()
-	switch typ {
-	case "comment":
+	// One table read per node instead of two switches over its type name
+	// (see visitActs).
+	act := visitActOf(n.symbol)
+	if act&actStatement != 0 {
+		sc.stmt = span(n)
+	}
+	switch act &^ actStatement {
+	case actComment:
 		return // comments are read from the source where needed (suppress.go)
-	case "dictionary":
+	case actDictionary:
 		w.loneComma(n)
-	case "block":
+	case actBlock:
 		// tree-sitter accepts a block with no statement ("def f():" at the
 		// end of the file); Python does not. Fixes that insert into such a
 		// body cannot know its indentation and looped in fix-all (FuzzFix).
 		if !hasStatement(n) {
 			w.m.Errors = append(w.m.Errors, span(n))
 		}
-	case "expression_statement", "return_statement", "decorated_definition", "if_statement",
-		"for_statement", "while_statement", "with_statement", "try_statement", "import_statement",
-		"import_from_statement", "raise_statement", "assert_statement", "delete_statement", "global_statement":
-		sc.stmt = span(n)
-	}
-	switch typ {
-	case "function_definition":
+	case actFunction:
 		w.function(n, sc)
 		return
-	case "decorated_definition":
+	case actDecorated:
 		// function() and class() read the decorators themselves.
 		if d := n.byField(fld.definition); d != nil {
 			if d.Type() == "class_definition" {
@@ -137,33 +134,83 @@ func (w *walker) visit(n *fnode, sc scope) {
 			w.visit(d, sc)
 		}
 		return
-	case "class_definition":
+	case actClass:
 		w.class(n, sc)
 		return
-	case "import_statement", "import_from_statement":
+	case actImport:
 		w.imports(n, sc)
 		return
-	case "if_statement":
+	case actIf:
 		w.ifStatement(n, sc)
 		return
-	case "conditional_expression":
+	case actConditional:
 		w.conditional(n, sc)
 		return
-	case "assignment", "augmented_assignment":
+	case actAssign:
 		w.assign(n, sc)
-	case "call":
+	case actCall:
 		w.call(n, sc)
 		return
 	}
 	inner := sc
-	if typ != "module" {
+	switch act &^ actStatement {
+	case actModule:
+	case actExpressionStatement:
+		// An assignment is a child of an expression statement; keep the flag.
+	default:
 		inner.topLevel = false
 	}
-	if typ == "expression_statement" {
-		// An assignment is a child of an expression statement; keep the flag.
-		inner.topLevel = sc.topLevel
-	}
 	w.children(n, inner)
+}
+
+// What visit does with a node, by its type (visitActs); actStatement is a
+// flag: the node is a statement, whose span its calls record.
+const (
+	actOther uint8 = iota
+	actComment
+	actDictionary
+	actBlock
+	actFunction
+	actDecorated
+	actClass
+	actImport
+	actIf
+	actConditional
+	actAssign
+	actCall
+	actModule
+	actExpressionStatement
+	actStatement uint8 = 0x80
+)
+
+// visitActs maps each named symbol of the grammar to its act.
+var visitActs = func() []uint8 {
+	byName := map[string]uint8{
+		"comment": actComment, "dictionary": actDictionary, "block": actBlock,
+		"function_definition": actFunction, "decorated_definition": actDecorated | actStatement,
+		"class_definition": actClass, "import_statement": actImport | actStatement,
+		"import_from_statement": actImport | actStatement, "if_statement": actIf | actStatement,
+		"conditional_expression": actConditional, "assignment": actAssign, "augmented_assignment": actAssign,
+		"call": actCall, "module": actModule, "expression_statement": actExpressionStatement | actStatement,
+		"return_statement": actStatement, "for_statement": actStatement, "while_statement": actStatement,
+		"with_statement": actStatement, "try_statement": actStatement, "raise_statement": actStatement,
+		"assert_statement": actStatement, "delete_statement": actStatement, "global_statement": actStatement,
+	}
+	acts := make([]uint8, len(pyNames.symbols))
+	for i, name := range pyNames.symbols {
+		if wantFields()[i]&2 != 0 { // named: an anonymous token may share a rule's name
+			acts[i] = byName[name]
+		}
+	}
+	return acts
+}()
+
+// visitActOf is visitActs[sym], actOther for ERROR.
+func visitActOf(sym uint16) uint8 {
+	if int(sym) < len(visitActs) {
+		return visitActs[sym]
+	}
+	return actOther
 }
 
 func (w *walker) children(n *fnode, sc scope) {
