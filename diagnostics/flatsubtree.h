@@ -262,6 +262,7 @@ static mp_block *mp_flatten_direct(TSNode root, const uint8_t *want, uint32_t wa
 		if (!clean) {
 			o->flags |= (mp_st_missing(c) ? MP_MISSING : 0) | (mp_st_has_error(c) ? MP_HAS_ERROR : 0);
 		}
+		if (!named && mp_dropped(o, parent, want, want_len) && mp_st_child_count(c) == 0) continue;
 		buf[parent].child_count++;
 		if (named) buf[parent].named_count++;
 		int32_t self = n++;
