@@ -74,7 +74,6 @@ type summaryExtra struct {
 	chunked   bool // a module without syntax errors: its chunks can be reused
 	srcLen    int
 	nVisit    int    // Errors[:nVisit] were found by the walk, the rest by syntaxErrors
-	importSig string // the import bindings the calls' callees were resolved with
 }
 
 // Summarize walks a parsed Python tree and builds its Module. The Module's
@@ -155,8 +154,9 @@ func (b *builder) done(prev *Module, sharedCalls int, root *sitter.Node) *Module
 	// Qualified callees depend on the imports. Shared calls belong to prev too, so
 	// when the imports changed they are replaced by copies before the new
 	// resolution is written.
-	m.importSig = importSignature(m.Imports)
-	if prev != nil && sharedCalls > 0 && m.importSig != prev.importSig {
+	// Compared only when calls are shared: a batch check never edits, and
+	// building the signature of every module showed in its profile.
+	if prev != nil && sharedCalls > 0 && !sameImportSignature(m.Imports, prev.Imports) {
 		remap := make(map[*Call]*Call, sharedCalls)
 		for i := 0; i < sharedCalls; i++ {
 			c := m.Calls[i].clone()
@@ -183,6 +183,10 @@ func (c *chunk) matches(top *topNode, src []byte, delta int) bool {
 }
 
 func startsLine(src []byte, off int) bool { return off == 0 || src[off-1] == '\n' }
+
+// sameImportSignature reports whether Module.Qualify reads the same of
+// both import lists.
+func sameImportSignature(a, b []*Import) bool { return importSignature(a) == importSignature(b) }
 
 // importSignature is what Module.Qualify reads of the imports.
 func importSignature(imports []*Import) string {

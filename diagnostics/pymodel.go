@@ -431,11 +431,24 @@ func (m *Module) indexImports(from int) {
 			m.importByLocal[im.Local()] = im
 		}
 	}
-	// Most callees repeat in a module: each qualified name is made once.
-	made := map[string]string{}
+	// Most callees repeat in a module: each name qualified through an
+	// import is made once. Most calls are on local names, which qualify to
+	// themselves: they skip the memo.
+	var made map[string]string
 	for _, c := range m.Calls[from:] {
+		head := c.Func
+		if i := strings.IndexByte(head, '.'); i >= 0 {
+			head = head[:i]
+		}
+		if m.importOf(head) == nil {
+			c.setQual(c.Func)
+			continue
+		}
 		q, ok := made[c.Func]
 		if !ok {
+			if made == nil {
+				made = map[string]string{}
+			}
 			q = m.Qualify(c.Func)
 			made[c.Func] = q
 		}
