@@ -70,10 +70,10 @@ func (c *chunk) items(o *offsets, k int) (int, int) {
 
 // summaryExtra is the part of a Module only SummarizeEdit reads.
 type summaryExtra struct {
-	chunks    []chunk
-	chunked   bool // a module without syntax errors: its chunks can be reused
-	srcLen    int
-	nVisit    int    // Errors[:nVisit] were found by the walk, the rest by syntaxErrors
+	chunks  []chunk
+	chunked bool // a module without syntax errors: its chunks can be reused
+	srcLen  int
+	nVisit  int // Errors[:nVisit] were found by the walk, the rest by syntaxErrors
 }
 
 // Summarize walks a parsed Python tree and builds its Module. The Module's
