@@ -95,23 +95,40 @@ func aliasString(b []byte) string {
 // not change. prev is not modified: a check may still be reading it. src
 // must never be modified afterwards (see Summarize).
 func SummarizeEdit(prev *Module, tree *sitter.Tree, src []byte) *Module {
+	return summarizeTree(prev, tree, src, false)
+}
+
+// summarizeAndClose is Summarize for a tree that is not needed afterwards:
+// it is closed as soon as it is copied, before the walk, so that its
+// memory goes back to the allocator while in cache (the next parse on the
+// same thread reuses it).
+func summarizeAndClose(tree *sitter.Tree, src []byte) *Module { return summarizeTree(nil, tree, src, true) }
+
+func summarizeTree(prev *Module, tree *sitter.Tree, src []byte, closeTree bool) *Module {
 	root := tree.RootNode()
 	rootType := root.Type()
 	rootErr := root.IsError() || root.IsMissing()
+	rs := rootSummary{span: Span{int(root.StartByte()), int(root.EndByte())}, hasErr: root.HasError(), isErr: rootErr}
 	b := &builder{m: &Module{}, src: src}
 	// Only a tree without any syntax error lends or borrows chunks: error
 	// recovery can read a statement differently because of an error after
 	// it ("A=A,A" before a stray "!0" is a pattern_list, an
 	// expression_list without it; found by FuzzSummarizeEdit).
-	b.m.chunked = rootType == "module" && !rootErr && !root.HasError()
+	b.m.chunked = rootType == "module" && !rootErr && !rs.hasErr
 	b.m.srcLen = len(src)
 	moduleRoot := rootType == "module"
 	if prev == nil || !prev.chunked || !b.m.chunked {
 		// Nothing to reuse: one flat copy of the whole tree.
 		flat := flatten(tree, src)
 		defer flat.free() // the Module holds no node: spans and strings only
+		if closeTree {
+			tree.Close()
+		}
 		flat.root().eachChild(func(c *fnode) { b.walk(c, moduleRoot, rootErr) })
-		return b.done(prev, 0, root)
+		return b.done(prev, 0, rs)
+	}
+	if closeTree {
+		defer tree.Close()
 	}
 
 	tops := topLevel(rootOf(tree))
@@ -143,13 +160,19 @@ func SummarizeEdit(prev *Module, tree *sitter.Tree, src []byte) *Module {
 			at.advance(&prev.chunks[j])
 		}
 	}
-	return b.done(prev, sharedCalls, root)
+	return b.done(prev, sharedCalls, rs)
 }
 
 // done lays the Module out and resolves its callees; the first sharedCalls
 // calls are prev's.
-func (b *builder) done(prev *Module, sharedCalls int, root *sitter.Node) *Module {
-	m := b.finish(Span{int(root.StartByte()), int(root.EndByte())}, root.HasError(), root.IsError() || root.IsMissing())
+// rootSummary is what done reads of the tree's root.
+type rootSummary struct {
+	span          Span
+	hasErr, isErr bool
+}
+
+func (b *builder) done(prev *Module, sharedCalls int, root rootSummary) *Module {
+	m := b.finish(root.span, root.hasErr, root.isErr)
 
 	// Qualified callees depend on the imports. Shared calls belong to prev too, so
 	// when the imports changed they are replaced by copies before the new

@@ -74,8 +74,7 @@ func (f *File) Parse(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	defer tree.Close()
-	f.Py = Summarize(tree, f.Src)
+	f.Py = summarizeAndClose(tree, f.Src)
 	return nil
 }
 
