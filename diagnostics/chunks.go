@@ -102,7 +102,9 @@ func SummarizeEdit(prev *Module, tree *sitter.Tree, src []byte) *Module {
 // it is closed as soon as it is copied, before the walk, so that its
 // memory goes back to the allocator while in cache (the next parse on the
 // same thread reuses it).
-func summarizeAndClose(tree *sitter.Tree, src []byte) *Module { return summarizeTree(nil, tree, src, true) }
+func summarizeAndClose(tree *sitter.Tree, src []byte) *Module {
+	return summarizeTree(nil, tree, src, true)
+}
 
 func summarizeTree(prev *Module, tree *sitter.Tree, src []byte, closeTree bool) *Module {
 	root := tree.RootNode()
