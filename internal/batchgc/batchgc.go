@@ -1,45 +1,91 @@
 // Package batchgc sets the garbage collector for a one-shot batch run such
 // as `multiprom check`, which builds a project's summaries, reports and
-// exits: nearly everything it allocates stays live until the end, so with
-// the default GOGC=100 the collector marks the growing heap again at every
-// doubling, for nothing. Measured on a 1,000-module corpus (bench/), that
-// was 7 % of the parse's CPU on top of it, and GOGC=400 gave the check a
-// fifth of its time beyond the parse back.
+// exits: nearly everything it allocates stays live until the end, so a
+// collection before the end marks a heap that is all still in use, for
+// nothing. Measured on a 1,000-module corpus (bench/), the default GOGC=100
+// cost 7 % of the parse's CPU on top of it; GOGC=400 took most of that
+// back but added a collection at 2,000 modules that 1,000 did not have, so
+// the check no longer scaled linearly. A batch run therefore collects only
+// under memory pressure: no proportional GC, and a soft memory limit.
 //
 // The language server does not use it: it lives long, and its memory is
 // budgeted (bench/RESULTS.md).
 package batchgc
 
 import (
+	"bufio"
 	"os"
 	"runtime/debug"
+	"strconv"
+	"strings"
 )
 
-// Percent is the GOGC a batch run uses.
-const Percent = 400
+// Limits on the soft memory limit: a quarter of the memory the process may
+// use (the machine's, or its cgroup's when lower), within these bounds.
+const (
+	MinLimit     = 512 << 20
+	MaxLimit     = 4 << 30
+	defaultLimit = 1 << 30 // when the memory size cannot be read
+)
 
-// Limit is the soft memory limit that goes with it: near it the collector
-// runs as often as it must, so a project whose summaries are large does not
-// pay the larger heap in memory (the default collector would stay at twice
-// the live heap, which below 512 MiB is under this limit anyway).
-const Limit = 1 << 30
-
-// Apply sets Percent and Limit unless GOGC or GOMEMLIMIT is set in the
-// environment (the user's choice wins), and returns a function that puts
-// back what was there before.
+// Apply turns the proportional collector off and sets the soft memory
+// limit (Limit), unless GOGC or GOMEMLIMIT is set in the environment (the
+// user's choice wins), and returns a function that puts back what was
+// there before.
 func Apply() (restore func()) {
-	var undo []func()
-	if os.Getenv("GOGC") == "" {
-		old := debug.SetGCPercent(Percent)
-		undo = append(undo, func() { debug.SetGCPercent(old) })
+	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
+		return func() {}
 	}
-	if os.Getenv("GOMEMLIMIT") == "" {
-		old := debug.SetMemoryLimit(Limit)
-		undo = append(undo, func() { debug.SetMemoryLimit(old) })
-	}
+	oldLimit := debug.SetMemoryLimit(Limit())
+	oldPercent := debug.SetGCPercent(-1)
 	return func() {
-		for _, u := range undo {
-			u()
+		debug.SetGCPercent(oldPercent)
+		debug.SetMemoryLimit(oldLimit)
+	}
+}
+
+// Limit is the soft memory limit of a batch run.
+func Limit() int64 {
+	total := memTotal()
+	if cg := cgroupMax(); cg > 0 && (total == 0 || cg < total) {
+		total = cg
+	}
+	if total == 0 {
+		return defaultLimit
+	}
+	return min(max(total/4, MinLimit), MaxLimit)
+}
+
+// memTotal reads MemTotal from /proc/meminfo (0 when it cannot).
+func memTotal() int64 {
+	f, err := os.Open("/proc/meminfo")
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		fields := strings.Fields(sc.Text())
+		if len(fields) >= 2 && fields[0] == "MemTotal:" {
+			kb, err := strconv.ParseInt(fields[1], 10, 64)
+			if err == nil {
+				return kb << 10
+			}
 		}
 	}
+	return 0
+}
+
+// cgroupMax reads the cgroup v2 memory limit of the process's cgroup
+// (0 when there is none or it cannot be read).
+func cgroupMax() int64 {
+	b, err := os.ReadFile("/sys/fs/cgroup/memory.max")
+	if err != nil {
+		return 0
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64)
+	if err != nil { // "max": no limit
+		return 0
+	}
+	return n
 }

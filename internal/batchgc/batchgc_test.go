@@ -12,18 +12,16 @@ func TestApplySetsAndRestores(t *testing.T) {
 	defer debug.SetGCPercent(before)
 	limit := debug.SetMemoryLimit(-1)
 	restore := Apply()
-	if got := debug.SetGCPercent(-1); got != Percent {
-		t.Errorf("GOGC during a batch run = %d, want %d", got, Percent)
+	if got := debug.SetGCPercent(-1); got != -1 {
+		t.Errorf("GOGC during a batch run = %d, want off (-1)", got)
 	}
-	debug.SetGCPercent(Percent)
-	if got := debug.SetMemoryLimit(-1); got != Limit {
-		t.Errorf("memory limit during a batch run = %d, want %d", got, Limit)
+	if got := debug.SetMemoryLimit(-1); got != Limit() {
+		t.Errorf("memory limit during a batch run = %d, want %d", got, Limit())
 	}
 	restore()
-	if got := debug.SetGCPercent(-1); got != 123 {
+	if got := debug.SetGCPercent(123); got != 123 {
 		t.Errorf("GOGC after restore = %d, want 123", got)
 	}
-	debug.SetGCPercent(123)
 	if got := debug.SetMemoryLimit(-1); got != limit {
 		t.Errorf("memory limit after restore = %d, want %d", got, limit)
 	}
@@ -31,13 +29,17 @@ func TestApplySetsAndRestores(t *testing.T) {
 
 func TestApplyLeavesTheUsersChoice(t *testing.T) {
 	t.Setenv("GOGC", "50")
-	t.Setenv("GOMEMLIMIT", "2GiB")
 	before := debug.SetGCPercent(77)
 	defer debug.SetGCPercent(before)
 	restore := Apply()
 	defer restore()
-	if got := debug.SetGCPercent(-1); got != 77 {
+	if got := debug.SetGCPercent(77); got != 77 {
 		t.Errorf("GOGC set by the user was changed to %d", got)
 	}
-	debug.SetGCPercent(77)
+}
+
+func TestLimitIsBounded(t *testing.T) {
+	if l := Limit(); l < MinLimit || l > MaxLimit {
+		t.Errorf("Limit() = %d, outside [%d, %d]", l, MinLimit, MaxLimit)
+	}
 }
