@@ -71,7 +71,7 @@ func addConfigFlagFix(p *d.Project, cfg *d.File) d.Fix {
 			return d.Fix{}
 		}
 		at := c.Span.Start + i + len("gunicorn")
-		text := " -c " + rel
+		text := " -c " + shellWord(rel)
 		if strings.HasPrefix(line[i+len("gunicorn"):], `",`) {
 			q, _ := json.Marshal(rel)
 			at++ // after the closing quote
@@ -83,6 +83,22 @@ func addConfigFlagFix(p *d.Project, cfg *d.File) d.Fix {
 		return d.Fix{}
 	}
 	return d.Fix{Title: "Load " + cfg.Path + " with -c", Edits: edits}
+}
+
+// shellWord quotes a path for a shell command line when it holds anything
+// a shell would split or read specially: a file named "#.py" unquoted was
+// a comment, so the fix never loaded it and fix-all repeated it
+// (FuzzFixProject).
+func shellWord(s string) string {
+	safe := s != ""
+	for i := 0; i < len(s) && safe; i++ {
+		c := s[i]
+		safe = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("_./:=@%+,-", c) >= 0
+	}
+	if safe {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // gunicornWord finds "gunicorn" as a command word in a line.
