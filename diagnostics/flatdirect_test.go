@@ -6,8 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	sitter "github.com/smacker/go-tree-sitter"
 )
 
 // TestDirectFlattenInUse: the direct copy passed its start-up check, so
@@ -66,7 +64,7 @@ func compareTopLevel(text string) string {
 	root := tree.RootNode()
 	for i, top := range topLevel(rootOf(tree)) {
 		flat := flattenNode(top.node, src)
-		msg := compareNodes(childOf(root, i), flat.root(), src)
+		msg := compareNodes(root.Child(i), flat.root(), src)
 		flat.free()
 		if msg != "" {
 			return "top-level statement " + root.Child(i).Type() + ": " + msg
@@ -74,8 +72,6 @@ func compareTopLevel(text string) string {
 	}
 	return ""
 }
-
-func childOf(n *sitter.Node, i int) *sitter.Node { return n.Child(i) }
 
 // FuzzDirectFlatten: on any input, the copy of the tree and of each
 // top-level statement agrees with the node API.

@@ -98,31 +98,18 @@ func (o *objects) sizeFor(n *fnode) {
 	o.elemPtrs = make([]*Expr, elems)
 }
 
-func (o *objects) call() *Call {
-	if len(o.calls) == 0 {
-		return new(Call)
-	}
-	c := &o.calls[0]
-	o.calls = o.calls[1:]
-	return c
-}
+func (o *objects) call() *Call { return take(&o.calls) }
+func (o *objects) arg() *Arg   { return take(&o.args) }
+func (o *objects) expr() *Expr { return take(&o.exprs) }
 
-func (o *objects) arg() *Arg {
-	if len(o.args) == 0 {
-		return new(Arg)
+// take hands out the first element of free, or a new one when it is empty.
+func take[T any](free *[]T) *T {
+	if len(*free) == 0 {
+		return new(T)
 	}
-	a := &o.args[0]
-	o.args = o.args[1:]
-	return a
-}
-
-func (o *objects) expr() *Expr {
-	if len(o.exprs) == 0 {
-		return new(Expr)
-	}
-	e := &o.exprs[0]
-	o.exprs = o.exprs[1:]
-	return e
+	x := &(*free)[0]
+	*free = (*free)[1:]
+	return x
 }
 
 // argList returns an empty argument list with room for n arguments.
@@ -134,13 +121,7 @@ func (o *objects) elemList(n int) *[]*Expr { return takeList(&o.elemLists, &o.el
 // takeList takes a list header from headers and room for n pointers from
 // ptrs, or allocates what they lack.
 func takeList[T any](headers *[][]*T, ptrs *[]*T, n int) *[]*T {
-	var l *[]*T
-	if len(*headers) > 0 {
-		l = &(*headers)[0]
-		*headers = (*headers)[1:]
-	} else {
-		l = new([]*T)
-	}
+	l := take(headers)
 	if n <= len(*ptrs) {
 		*l = (*ptrs)[:0:n]
 		*ptrs = (*ptrs)[n:]
