@@ -14,9 +14,11 @@ import (
 )
 
 // ParseOnly reads every .py file under dir and parses it with tree-sitter
-// on all cores, nothing else: the floor the check is compared with. It
-// returns the elapsed time (reading included, as the check reads too).
-func ParseOnly(dir string) time.Duration {
+// on workers goroutines (0: GOMAXPROCS), nothing else: the floor the check
+// is compared with. It returns the elapsed time (reading included, as the
+// check reads too). mpbench runs it with the check's scheduler setting and
+// worker count (internal/batchprocs).
+func ParseOnly(dir string, workers int) time.Duration {
 	t := time.Now()
 	var paths []string
 	_ = filepath.WalkDir(dir, func(p string, e os.DirEntry, err error) error {
@@ -27,7 +29,10 @@ func ParseOnly(dir string) time.Duration {
 	})
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

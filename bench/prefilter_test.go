@@ -155,3 +155,25 @@ func extract(t *testing.T, archive string) string {
 	}
 	return dir
 }
+
+// TestWorkerCountDoesNotChangeTheOutcome scans the same trees with one
+// worker, the default, and more workers than Ps (ScanOptions.Workers, as
+// `multiprom check` sets it): findings, fixes, facts and problems must be
+// the same.
+func TestWorkerCountDoesNotChangeTheOutcome(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := Generate(dir, Corpus{Modules: 40, Noise: true}); err != nil {
+		t.Fatal(err)
+	}
+	for _, root := range []string{dir, "../testdata/demo"} {
+		want := run(t, root, d.ScanOptions{})
+		if want.findings == "" {
+			t.Fatalf("%s: no findings: the comparison proves nothing", root)
+		}
+		for _, workers := range []int{1, 3, 17} {
+			if got := run(t, root, d.ScanOptions{Workers: workers}); got != want {
+				t.Errorf("%s with %d workers: outcome differs from the default scan", root, workers)
+			}
+		}
+	}
+}

@@ -49,6 +49,10 @@ type ScanOptions struct {
 	// prefilter (prefilter.go) shows cannot matter are not parsed: they join
 	// the project with an empty summary and are listed in Unparsed.
 	ParseAll bool
+	// Workers is how many goroutines read and parse (0: GOMAXPROCS). A
+	// batch run that keeps a P idle on purpose (internal/batchprocs) passes
+	// the count from before it raised GOMAXPROCS.
+	Workers int
 }
 
 // Scan walks root and loads every file whose kind matters, parsing the
@@ -117,7 +121,7 @@ func ScanWith(ctx context.Context, root string, opts ScanOptions) (*ScanResult, 
 	if walkErr != nil {
 		return nil, fmt.Errorf("scan %s: %w", root, walkErr)
 	}
-	loaded := readFiles(ctx, abs, paths)
+	loaded := readFiles(ctx, abs, paths, opts.Workers)
 	if opts.ParseAll {
 		for i := range loaded {
 			if loaded[i].file != nil && loaded[i].file.Kind == KindPython {
@@ -125,9 +129,9 @@ func ScanWith(ctx context.Context, root string, opts ScanOptions) (*ScanResult, 
 			}
 		}
 	} else {
-		res.Unparsed = choosePython(ctx, loaded)
+		res.Unparsed = choosePython(ctx, loaded, opts.Workers)
 	}
-	parseMarked(ctx, loaded)
+	parseMarked(ctx, loaded, opts.Workers)
 	files, problems := collect(loaded)
 	res.Files = files
 	res.Problems = append(res.Problems, problems...)
@@ -139,7 +143,7 @@ func ScanWith(ctx context.Context, root string, opts ScanOptions) (*ScanResult, 
 // x.py), and, to a fixed point, files that mention a relevant app module or
 // one of its metrics by name. The rest get an empty summary; their paths are
 // returned.
-func choosePython(ctx context.Context, loaded []loadedFile) map[string]bool {
+func choosePython(ctx context.Context, loaded []loadedFile, workers int) map[string]bool {
 	var others [][]byte // non-Python files: deploy files may name modules
 	for _, l := range loaded {
 		if l.file != nil && l.file.Kind != KindPython {
@@ -167,7 +171,7 @@ func choosePython(ctx context.Context, loaded []loadedFile) map[string]bool {
 	// Spread relevance to importers. Each round needs the summaries of the
 	// previous one (metric names), so parse as we go.
 	for len(round) > 0 && len(pending) > 0 {
-		parseMarked(ctx, loaded)
+		parseMarked(ctx, loaded, workers)
 		var words []string
 		seen := map[string]bool{}
 		for _, i := range round {
@@ -232,13 +236,13 @@ func unwrapPathErr(err error) error {
 // in parallel. Files that vanish, cannot be read, are too large or are not
 // text become problems.
 func LoadFiles(ctx context.Context, root string, paths []string) ([]*File, []Problem) {
-	loaded := readFiles(ctx, root, paths)
+	loaded := readFiles(ctx, root, paths, 0)
 	for i := range loaded {
 		if loaded[i].file != nil && loaded[i].file.Kind == KindPython {
 			loaded[i].parse = true
 		}
 	}
-	parseMarked(ctx, loaded)
+	parseMarked(ctx, loaded, 0)
 	return collect(loaded)
 }
 
@@ -251,8 +255,15 @@ type loadedFile struct {
 }
 
 // parallel runs fn(i) for i in [0, n) on all cores.
-func parallel(n int, fn func(i int)) {
-	workers := min(runtime.GOMAXPROCS(0), n)
+func parallel(n int, fn func(i int)) { parallelOn(0, n, fn) }
+
+// parallelOn runs fn(i) for i in [0, n) on workers goroutines (0:
+// GOMAXPROCS).
+func parallelOn(workers, n int, fn func(i int)) {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = min(workers, n)
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
@@ -271,17 +282,18 @@ func parallel(n int, fn func(i int)) {
 	wg.Wait()
 }
 
-func readFiles(ctx context.Context, root string, paths []string) []loadedFile {
+func readFiles(ctx context.Context, root string, paths []string, workers int) []loadedFile {
 	out := make([]loadedFile, len(paths))
-	parallel(len(paths), func(i int) {
+	parallelOn(workers, len(paths), func(i int) {
 		out[i].file, out[i].problem = readFile(root, paths[i])
 	})
 	return out
 }
 
-// parseMarked parses the marked files in parallel and clears the marks; a
-// file that fails to parse becomes a problem.
-func parseMarked(ctx context.Context, loaded []loadedFile) {
+// parseMarked parses the marked files on workers goroutines (0:
+// GOMAXPROCS) and clears the marks; a file that fails to parse becomes a
+// problem.
+func parseMarked(ctx context.Context, loaded []loadedFile, workers int) {
 	var idx []int
 	for i := range loaded {
 		if loaded[i].parse && loaded[i].file != nil && loaded[i].file.Py == nil {
@@ -289,7 +301,7 @@ func parseMarked(ctx context.Context, loaded []loadedFile) {
 		}
 		loaded[i].parse = false
 	}
-	parallel(len(idx), func(k int) {
+	parallelOn(workers, len(idx), func(k int) {
 		l := &loaded[idx[k]]
 		if err := l.file.Parse(ctx); err != nil {
 			l.problem = &Problem{l.file.Path, err.Error()}

@@ -21,6 +21,7 @@ import (
 	d "github.com/multiprom/multiprom/diagnostics"
 	"github.com/multiprom/multiprom/diagnostics/rules"
 	"github.com/multiprom/multiprom/internal/batchgc"
+	"github.com/multiprom/multiprom/internal/batchprocs"
 )
 
 var (
@@ -171,9 +172,15 @@ func benchCorpus(tmp string) {
 		}
 		var cs, ps, ms, hs, ws []time.Duration
 		for i := 0; i < *runs; i++ {
-			ps = append(ps, bench.ParseOnly(dir))
+			// The floor and the scan with the scheduler setting of
+			// `multiprom check`'s scan (internal/batchprocs).
+			workers, restoreProcs := batchprocs.Apply()
+			ps = append(ps, bench.ParseOnly(dir, workers))
+			restoreProcs()
 			t := time.Now()
-			res, err := d.Scan(context.Background(), dir)
+			workers, restoreProcs = batchprocs.Apply()
+			res, err := d.ScanWith(context.Background(), dir, d.ScanOptions{Workers: workers})
+			restoreProcs()
 			if err != nil {
 				fail("%v", err)
 			}

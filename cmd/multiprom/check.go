@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"github.com/multiprom/multiprom/internal/batchgc"
+	"github.com/multiprom/multiprom/internal/batchprocs"
 	"io"
 	"os"
 	"path/filepath"
@@ -92,7 +93,7 @@ func runCheck(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	var all []finding
 	fixed, pending := 0, 0
 	for _, t := range targets {
-		scan, err := d.Scan(ctx, t.root)
+		scan, err := scanBatch(ctx, t.root)
 		if err != nil {
 			fmt.Fprintf(stderr, "multiprom check: %v\n", err)
 			return 2
@@ -187,7 +188,7 @@ func applyFixes(ctx context.Context, proj *d.Project, t target, cf checkFlags, c
 	}
 	if len(rep.Skipped) > 0 {
 		// Something was left alone: report from the files as they are on disk.
-		scan, err := d.Scan(ctx, proj.Root)
+		scan, err := scanBatch(ctx, proj.Root)
 		if err != nil {
 			return 0, nil, nil, err
 		}
@@ -195,6 +196,15 @@ func applyFixes(ctx context.Context, proj *d.Project, t target, cf checkFlags, c
 		return res.Applied, d.Check(again, rules.All, t.only), again, nil
 	}
 	return res.Applied, remaining, res.Final, nil
+}
+
+// scanBatch scans root as a batch run does: with a P to spare while it
+// reads and parses (see internal/batchprocs), put back before the rules,
+// which are all Go.
+func scanBatch(ctx context.Context, root string) (*d.ScanResult, error) {
+	workers, restore := batchprocs.Apply()
+	defer restore()
+	return d.ScanWith(ctx, root, d.ScanOptions{Workers: workers})
 }
 
 func sortedErrKeys(m map[string]error) []string {
