@@ -2,6 +2,7 @@ package diagnostics
 
 import (
 	"bytes"
+	"encoding/binary"
 	"sort"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -41,19 +42,36 @@ func NewLineIndex(src []byte) *LineIndex {
 	n := bytes.Count(src, []byte{'\n'}) + 1
 	starts := make([]int32, 1, n)
 	ascii := make([]bool, 0, n)
-	lineASCII := true
-	for i, b := range src {
-		switch {
-		case b == '\n':
-			starts = append(starts, int32(i+1))
-			ascii = append(ascii, lineASCII)
-			lineASCII = true
-		case b >= 0x80:
-			lineASCII = false
+	// Newlines are found with IndexByte and each line tested for ASCII a
+	// word at a time: a byte loop was a fifth of the rules' time in a
+	// corpus check (every file with a finding builds its index).
+	for start := 0; ; {
+		i := bytes.IndexByte(src[start:], '\n')
+		if i < 0 {
+			ascii = append(ascii, isASCII(src[start:]))
+			break
+		}
+		ascii = append(ascii, isASCII(src[start:start+i]))
+		start += i + 1
+		starts = append(starts, int32(start))
+	}
+	return &LineIndex{src: src, starts: starts, ascii: ascii}
+}
+
+// isASCII reports whether b has no byte >= 0x80, eight bytes at a time.
+func isASCII(b []byte) bool {
+	for len(b) >= 8 {
+		if binary.LittleEndian.Uint64(b)&0x8080808080808080 != 0 {
+			return false
+		}
+		b = b[8:]
+	}
+	for _, c := range b {
+		if c >= 0x80 {
+			return false
 		}
 	}
-	ascii = append(ascii, lineASCII)
-	return &LineIndex{src: src, starts: starts, ascii: ascii}
+	return true
 }
 
 // LineCount is the number of lines (a trailing newline opens an empty line).

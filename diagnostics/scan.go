@@ -65,18 +65,22 @@ func Scan(ctx context.Context, root string) (*ScanResult, error) {
 
 // readAtMost reads up to limit+1 bytes of a file, so a file that grows
 // between the size check and the read (a log being written) cannot make the
-// scan read without bound; the caller rejects more than limit.
-func readAtMost(p string, limit int64) ([]byte, error) {
+// scan read without bound; the caller rejects more than limit. size is the
+// size the file had when it was stat'ed: the buffer starts with room for it
+// and the read that finds the end (io.ReadAll starts at 512 bytes and grew
+// and copied its buffer four times for a typical module).
+func readAtMost(p string, limit, size int64) ([]byte, error) {
 	fh, err := os.Open(p)
 	if err != nil {
 		return nil, err
 	}
 	defer fh.Close()
-	src, err := io.ReadAll(io.LimitReader(fh, limit+1))
-	if err != nil {
+	var buf bytes.Buffer
+	buf.Grow(int(min(max(size, 0), limit)) + bytes.MinRead)
+	if _, err := buf.ReadFrom(io.LimitReader(fh, limit+1)); err != nil {
 		return nil, fmt.Errorf("read %s: %w", p, err)
 	}
-	return src, nil
+	return buf.Bytes(), nil
 }
 
 // ScanWith is Scan with options.
@@ -349,7 +353,7 @@ func readFile(root, p string) (*File, *Problem) {
 	if info.Size() > MaxFileSize {
 		return nil, &Problem{rel, fmt.Sprintf("skipped: %d bytes is larger than the %d MiB limit", info.Size(), MaxFileSize>>20)}
 	}
-	src, err := readAtMost(p, MaxFileSize)
+	src, err := readAtMost(p, MaxFileSize, info.Size())
 	if err != nil {
 		return nil, &Problem{rel, fmt.Sprintf("cannot read: %v", unwrapPathErr(err))}
 	}
