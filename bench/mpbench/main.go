@@ -158,6 +158,30 @@ func benchScan() {
 	add("scan: pyflakes / multiprom (medians)", fmt.Sprintf("%.0f×", ratio), "≥ 100×", ratio >= 100)
 }
 
+// timeFloor times bench.ParseOnly on dir with the scheduler setting and
+// worker count of `multiprom check`'s scan (internal/batchprocs).
+func timeFloor(dir string) time.Duration {
+	workers, restore := batchprocs.Apply()
+	defer restore()
+	return bench.ParseOnly(dir, workers)
+}
+
+// timeCheck times a check of dir as `multiprom check` runs it: the scan
+// with its scheduler setting, the project and all rules. It returns the
+// time, the scan (for the rows that time the rules again) and how many
+// findings there were.
+func timeCheck(dir string) (time.Duration, *d.ScanResult, int) {
+	t := time.Now()
+	workers, restore := batchprocs.Apply()
+	res, err := d.ScanWith(context.Background(), dir, d.ScanOptions{Workers: workers})
+	restore()
+	if err != nil {
+		fail("%v", err)
+	}
+	n := len(d.Check(d.NewProject(context.Background(), res.Root, res.Files, d.Settings{}), rules.All, nil))
+	return time.Since(t), res, n
+}
+
 // 2. All-relevant corpus: check vs plain tree-sitter parsing; linearity.
 func benchCorpus(tmp string) {
 	// The check is timed in this process: with the collector set as
@@ -173,23 +197,12 @@ func benchCorpus(tmp string) {
 		}
 		var cs, ps, ms, hs, ws []time.Duration
 		for i := 0; i < *runs; i++ {
-			// The floor and the scan with the scheduler setting of
-			// `multiprom check`'s scan (internal/batchprocs).
-			workers, restoreProcs := batchprocs.Apply()
-			ps = append(ps, bench.ParseOnly(dir, workers))
-			restoreProcs()
-			t := time.Now()
-			workers, restoreProcs = batchprocs.Apply()
-			res, err := d.ScanWith(context.Background(), dir, d.ScanOptions{Workers: workers})
-			restoreProcs()
-			if err != nil {
-				fail("%v", err)
-			}
-			p := d.NewProject(context.Background(), res.Root, res.Files, d.Settings{})
-			if len(d.Check(p, rules.All, nil)) == 0 {
+			ps = append(ps, timeFloor(dir))
+			elapsed, res, findings := timeCheck(dir)
+			if findings == 0 {
 				fail("corpus produced no findings")
 			}
-			cs = append(cs, time.Since(t))
+			cs = append(cs, elapsed)
 			// The model and the rules again on the same summaries, from a
 			// collected heap (otherwise the scan's garbage is collected
 			// inside this timing) and cold caches (see bench.ColdCaches).
@@ -201,8 +214,7 @@ func benchCorpus(tmp string) {
 				runtime.GC()
 				bench.ColdCaches()
 				t1 := time.Now()
-				p = d.NewProject(context.Background(), res.Root, res.Files, d.Settings{})
-				d.Check(p, rules.All, nil)
+				d.Check(d.NewProject(context.Background(), res.Root, res.Files, d.Settings{}), rules.All, nil)
 				ms = append(ms, time.Since(t1))
 				runtime.GC()
 				bench.ColdCaches()
@@ -250,19 +262,10 @@ func benchCorpus(tmp string) {
 	var fcs, fps []time.Duration
 	for i := 0; i < *runs; i++ {
 		debug.FreeOSMemory()
-		workers, restoreProcs := batchprocs.Apply()
-		fps = append(fps, bench.ParseOnly(dir, workers))
-		restoreProcs()
+		fps = append(fps, timeFloor(dir))
 		debug.FreeOSMemory()
-		t := time.Now()
-		workers, restoreProcs = batchprocs.Apply()
-		res, err := d.ScanWith(context.Background(), dir, d.ScanOptions{Workers: workers})
-		restoreProcs()
-		if err != nil {
-			fail("%v", err)
-		}
-		d.Check(d.NewProject(context.Background(), res.Root, res.Files, d.Settings{}), rules.All, nil)
-		fcs = append(fcs, time.Since(t))
+		elapsed, _, _ := timeCheck(dir)
+		fcs = append(fcs, elapsed)
 	}
 	fc, fp := summarize(fcs), summarize(fps)
 	info("corpus, from a heap returned to the system (as a fresh process): parse only", fp.String())
