@@ -107,3 +107,39 @@ func callsNamed(m *Module, fn string) []*Call {
 	}
 	return out
 }
+
+// Every call is in exactly one callee group, the group of its own callee,
+// and each group lists its calls in source order with no spare capacity
+// (the groups share one array: an append to one must not write into the
+// next).
+func TestCalleeIndexGroupsEveryCallOnce(t *testing.T) {
+	m := summarize(t, `import time
+from prometheus_client import Counter
+C = Counter("c", "c")
+def f():
+    C.inc(); time.time(); C.inc(); C.labels("a").inc(); time.time(); g(); g(); C.inc()
+`)
+	seen := make([]int, len(m.Calls))
+	for _, g := range m.calleeIndex() {
+		if cap(g.calls) != len(g.calls) {
+			t.Errorf("group %q: cap %d, len %d", g.fn, cap(g.calls), len(g.calls))
+		}
+		for k, i := range g.calls {
+			seen[i]++
+			if c := m.Calls[i]; c.Func != g.fn || c.BaseName() != g.base {
+				t.Errorf("call %d (%s) in group %q", i, c.Func, g.fn)
+			}
+			if k > 0 && g.calls[k-1] >= i {
+				t.Errorf("group %q: calls out of order: %v", g.fn, g.calls)
+			}
+		}
+	}
+	for i, n := range seen {
+		if n != 1 {
+			t.Errorf("call %d (%s) is in %d groups", i, m.Calls[i].Func, n)
+		}
+	}
+	if len(m.Calls) < 8 {
+		t.Fatalf("only %d calls summarised: the test proves little", len(m.Calls))
+	}
+}
