@@ -187,89 +187,131 @@ func benchCorpus(tmp string) {
 	// The check is timed in this process: with the collector set as
 	// `multiprom check` sets it (the parse-only floor runs under it too).
 	defer batchgc.Apply()()
-	// measure also times the model + rules over the first half of the
-	// corpus's files (half: the whole corpus in memory, half of it checked).
-	measure := func(modules int) (check, parse, model, half, warm stats, lines int) {
-		dir := filepath.Join(tmp, fmt.Sprintf("corpus%d", modules))
-		lines, err := bench.Generate(dir, bench.Corpus{Modules: modules})
-		if err != nil {
-			fail("%v", err)
+	dir1, l1 := generate(tmp, 1000)
+	dir2, l2 := generate(tmp, 2000)
+
+	// Throughput: the floor and the check of the 1× corpus, alternating.
+	// The timed checks reuse memory that earlier runs in this process freed.
+	var cs, ps []time.Duration
+	for i := 0; i < *runs; i++ {
+		ps = append(ps, timeFloor(dir1))
+		elapsed, _, findings := timeCheck(dir1)
+		if findings == 0 {
+			fail("corpus produced no findings")
 		}
-		var cs, ps, ms, hs, ws []time.Duration
-		for i := 0; i < *runs; i++ {
-			ps = append(ps, timeFloor(dir))
-			elapsed, res, findings := timeCheck(dir)
-			if findings == 0 {
-				fail("corpus produced no findings")
-			}
-			cs = append(cs, elapsed)
-			// The model and the rules again on the same summaries, from a
-			// collected heap (otherwise the scan's garbage is collected
-			// inside this timing) and cold caches (see bench.ColdCaches).
-			// Tens of milliseconds on a shared machine: four samples per
-			// run, so that the median has twenty to settle on.
-			firstHalf := bench.FirstHalf(res.Files, modules)
-			d.Check(d.NewProject(context.Background(), res.Root, firstHalf, d.Settings{}), rules.All, nil)
-			for k := 0; k < 4; k++ {
-				runtime.GC()
-				bench.ColdCaches()
-				t1 := time.Now()
-				d.Check(d.NewProject(context.Background(), res.Root, res.Files, d.Settings{}), rules.All, nil)
-				ms = append(ms, time.Since(t1))
-				runtime.GC()
-				bench.ColdCaches()
-				t2 := time.Now()
-				d.Check(d.NewProject(context.Background(), res.Root, firstHalf, d.Settings{}), rules.All, nil)
-				hs = append(hs, time.Since(t2))
-				// For reference: the same after the collection alone.
-				runtime.GC()
-				t3 := time.Now()
-				d.Check(d.NewProject(context.Background(), res.Root, res.Files, d.Settings{}), rules.All, nil)
-				ws = append(ws, time.Since(t3))
-			}
-		}
-		return summarize(cs), summarize(ps), summarize(ms), summarize(hs), summarize(ws), lines
+		cs = append(cs, elapsed)
 	}
-	c1, p1, m1, _, w1, l1 := measure(1000)
+	c1, p1 := summarize(cs), summarize(ps)
 	info(fmt.Sprintf("corpus: %d lines (every file relevant), parse only", l1), p1.String())
 	info("corpus: scan + project + all rules", c1.String())
-	info(fmt.Sprintf("corpus: project model + all rules (no parsing; cold caches; median of %d)", 4**runs), m1.String())
 	ratio := float64(p1.med) / float64(c1.med)
 	add("corpus: check throughput / parse throughput", fmt.Sprintf("%.0f %%", ratio*100), "≥ 80 %", ratio >= 0.8)
-	c2, p2, m2, h2, w2, l2 := measure(2000)
-	info(fmt.Sprintf("corpus ×2 (%d lines): parse only", l2), p2.String())
-	info("corpus: time(2×) / time(1×), parse only (the floor, for reference)", fmt.Sprintf("%.2f", float64(p2.med)/float64(p1.med)))
-	info(fmt.Sprintf("corpus ×2 (%d lines): check", l2), c2.String())
-	info(fmt.Sprintf("corpus ×2: project model + all rules (cold caches; median of %d)", 4**runs), m2.String())
-	lin := float64(c2.med) / float64(c1.med)
-	add("corpus: time(2×) / time(1×), whole check", fmt.Sprintf("%.2f", lin), "≤ 2.00", lin <= 2)
-	linM := float64(m2.med) / float64(m1.med)
-	add("corpus: time(2×) / time(1×), project model + rules (cold caches)", fmt.Sprintf("%.2f", linM), "≤ 2.00", linM <= 2)
-	info(fmt.Sprintf("corpus, corpus ×2: project model + all rules with caches warm from a GC (for reference; median of %d)", 4**runs),
-		fmt.Sprintf("%s, %s: ratio %.2f", ms(w1.med), ms(w2.med), float64(w2.med)/float64(w1.med)))
-	// The same doubling with the heap held fixed: the ×2 corpus in memory,
-	// its first half checked, then all of it (for reference: it tells the
-	// work that grows from the cost of a larger heap).
-	info(fmt.Sprintf("corpus ×2 in memory: project model + rules over its first half (cold caches; median of %d)", 4**runs), h2.String())
-	info("corpus ×2 in memory: time(all) / time(first half), project model + rules", fmt.Sprintf("%.2f", float64(m2.med)/float64(h2.med)))
-	// For reference, after everything above (it changes what memory the
-	// process keeps): the floor and the check of the corpus, each after
-	// all free memory went back to the system, as a fresh `multiprom check`
-	// process starts. The rows above reuse memory that earlier runs freed;
-	// here every page the check allocates is new to the process, and on
-	// this machine a page fault costs about 15 µs.
-	dir := filepath.Join(tmp, "corpus1000")
-	var fcs, fps []time.Duration
-	for i := 0; i < *runs; i++ {
-		debug.FreeOSMemory()
-		fps = append(fps, timeFloor(dir))
-		debug.FreeOSMemory()
-		elapsed, _, _ := timeCheck(dir)
-		fcs = append(fcs, elapsed)
+
+	// Linearity of the whole check, in pairs: the 1× and the 2× corpus
+	// timed one right after the other, in alternating order, so that a
+	// change in the machine's load falls on both sides of a pair's ratio,
+	// and each timing from the same heap state, all free memory returned
+	// to the system as a fresh `multiprom check` process starts. (Timings
+	// that reuse memory freed by earlier runs fault in a share of their
+	// pages that depends on what ran before and on Go's scavenger, which
+	// returns memory at a pace set by time: bench/RESULTS.md.) The floor
+	// is timed the same way, in the same pairs.
+	pairs := 2 * *runs
+	var fc1, fc2, fp1, fp2 []time.Duration
+	var rc, rp []float64
+	var res1, res2 *d.ScanResult
+	for i := 0; i < pairs; i++ {
+		var c, p [2]time.Duration
+		for _, k := range pairOrder(i) {
+			dir := []string{dir1, dir2}[k]
+			debug.FreeOSMemory()
+			p[k] = timeFloor(dir)
+			debug.FreeOSMemory()
+			var res *d.ScanResult
+			c[k], res, _ = timeCheck(dir)
+			if k == 0 {
+				res1 = res
+			} else {
+				res2 = res
+			}
+		}
+		fc1, fc2, fp1, fp2 = append(fc1, c[0]), append(fc2, c[1]), append(fp1, p[0]), append(fp2, p[1])
+		rc = append(rc, float64(c[1])/float64(c[0]))
+		rp = append(rp, float64(p[1])/float64(p[0]))
 	}
-	fc, fp := summarize(fcs), summarize(fps)
-	info("corpus, from a heap returned to the system (as a fresh process): parse only", fp.String())
-	info("corpus, from a heap returned to the system: scan + project + all rules", fc.String())
-	info("corpus, from a heap returned to the system: check throughput / parse throughput (for reference)",
-		fmt.Sprintf("%.0f %%", 100*float64(fp.med)/float64(fc.med)))
+	info(fmt.Sprintf("corpus ×2 (%d lines), in pairs with the 1× corpus, each from a heap returned to the system (median of %d pairs): parse only, 1× / 2×", l2, pairs),
+		summarize(fp1).String()+" / "+summarize(fp2).String())
+	info("corpus ×2, in the same pairs: check, 1× / 2×", summarize(fc1).String()+" / "+summarize(fc2).String())
+	info("corpus: time(2×) / time(1×), parse only, median of the pairs' ratios (the floor, for reference)", ratioStats(rp))
+	lin := median(rc)
+	add("corpus: time(2×) / time(1×), whole check, median of the pairs' ratios", ratioStats(rc), "≤ 2.00", lin <= 2)
+	info("corpus, from a heap returned to the system (as a fresh process; the 1× timings of the pairs): check throughput / parse throughput (for reference)",
+		fmt.Sprintf("%.0f %%", 100*float64(summarize(fp1).med)/float64(summarize(fc1).med)))
+
+	// Linearity of the project model and the rules alone, again in pairs,
+	// on the summaries of both corpora held in memory together: each
+	// timing after a collection (otherwise the scan's garbage is collected
+	// inside it) and from cold caches (see bench.ColdCaches). Tens of
+	// milliseconds on a shared machine: four pairs per run. The ×2
+	// corpus's first half is timed in the same rounds, for reference: the
+	// same doubling with the heap held fixed.
+	firstHalf := bench.FirstHalf(res2.Files, 2000)
+	d.Check(d.NewProject(context.Background(), res2.Root, firstHalf, d.Settings{}), rules.All, nil)
+	modelRules := func(res *d.ScanResult, files []*d.File) time.Duration {
+		runtime.GC()
+		bench.ColdCaches()
+		t := time.Now()
+		d.Check(d.NewProject(context.Background(), res.Root, files, d.Settings{}), rules.All, nil)
+		return time.Since(t)
+	}
+	var m1, m2, h2 []time.Duration
+	var rm []float64
+	for i := 0; i < 4**runs; i++ {
+		var m [2]time.Duration
+		for _, k := range pairOrder(i) {
+			res := []*d.ScanResult{res1, res2}[k]
+			m[k] = modelRules(res, res.Files)
+		}
+		m1, m2 = append(m1, m[0]), append(m2, m[1])
+		rm = append(rm, float64(m[1])/float64(m[0]))
+		h2 = append(h2, modelRules(res2, firstHalf))
+	}
+	info(fmt.Sprintf("corpus / corpus ×2: project model + all rules (no parsing; cold caches; median of %d pairs)", len(rm)),
+		summarize(m1).String()+" / "+summarize(m2).String())
+	add("corpus: time(2×) / time(1×), project model + rules, median of the pairs' ratios", ratioStats(rm), "≤ 2.00", median(rm) <= 2)
+	info(fmt.Sprintf("corpus ×2 in memory: project model + rules over its first half (cold caches; median of %d)", len(h2)), summarize(h2).String())
+	info("corpus ×2 in memory: time(all) / time(first half), project model + rules (medians)", fmt.Sprintf("%.2f", float64(summarize(m2).med)/float64(summarize(h2).med)))
+}
+
+// generate writes a corpus of the given number of modules under tmp.
+func generate(tmp string, modules int) (dir string, lines int) {
+	dir = filepath.Join(tmp, fmt.Sprintf("corpus%d", modules))
+	lines, err := bench.Generate(dir, bench.Corpus{Modules: modules})
+	if err != nil {
+		fail("%v", err)
+	}
+	return dir, lines
+}
+
+// pairOrder is the order of the two sizes in pair i: 1× first in even
+// pairs, 2× first in odd ones, so that neither side is always timed
+// second (after the other has warmed or loaded the machine).
+func pairOrder(i int) [2]int {
+	if i%2 == 0 {
+		return [2]int{0, 1}
+	}
+	return [2]int{1, 0}
+}
+
+func median(xs []float64) float64 {
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	return s[len(s)/2]
+}
+
+// ratioStats prints the median and min–max of ratios.
+func ratioStats(xs []float64) string {
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	return fmt.Sprintf("%.2f (%.2f–%.2f)", s[len(s)/2], s[0], s[len(s)-1])
 }
