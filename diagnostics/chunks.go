@@ -111,7 +111,10 @@ func summarizeTree(prev *Module, tree *sitter.Tree, src []byte, closeTree bool) 
 	rootType := root.Type()
 	rootErr := root.IsError() || root.IsMissing()
 	rs := rootSummary{span: Span{int(root.StartByte()), int(root.EndByte())}, hasErr: root.HasError(), isErr: rootErr}
-	b := &builder{m: &Module{}, src: src}
+	sc := getSummaryScratch()
+	defer putSummaryScratch(sc)
+	b := &builder{m: sc.newModule(), src: src, sc: sc, visitErrs: sc.visitErrs[:0], synErrs: sc.synErrs[:0],
+		rightCall: sc.rightCall, contexts: sc.contexts}
 	// Only a tree without any syntax error lends or borrows chunks: error
 	// recovery can read a statement differently because of an error after
 	// it ("A=A,A" before a stray "!0" is a pattern_list, an
@@ -236,6 +239,7 @@ type builder struct {
 	synErrs   []Span
 	rightCall map[Span]string
 	contexts  map[ctxKey]*CallContext // shared by the walks: module-level calls share one
+	sc        *summaryScratch         // where the lists grow (finish detaches them)
 }
 
 // lengths are the lengths of the builder's slices, per kind.
@@ -262,13 +266,8 @@ func (b *builder) walk(n *fnode, moduleRoot, rootErr bool) {
 	c := chunk{start: int32(sp.Start), text: aliasString(b.src[sp.Start:sp.End]), sym: n.symbol,
 		reusable:  moduleRoot && !n.HasError() && !n.IsError() && !n.IsMissing() && startsLine(b.src, sp.Start),
 		statement: n.IsNamed() && n.symbol != commentSymbol()}
-	if b.rightCall == nil {
-		b.rightCall = map[Span]string{}
-	}
-	if b.contexts == nil {
-		b.contexts = map[ctxKey]*CallContext{}
-	}
-	w := &walker{src: b.src, str: c.text, base: sp.Start, m: b.m, rightCall: b.rightCall, contexts: b.contexts}
+	w := &b.sc.walker
+	*w = walker{src: b.src, str: c.text, base: sp.Start, m: b.m, rightCall: b.rightCall, contexts: b.contexts}
 	w.obj.sizeFor(n)
 	if n.IsNamed() || n.IsMissing() {
 		w.visit(n, scope{topLevel: moduleRoot})
@@ -415,23 +414,35 @@ func shiftExprs(es []*Expr, delta int) []*Expr {
 func (b *builder) finish(rootSpan Span, rootHasError, rootErr bool) *Module {
 	m := b.m
 	m.nVisit = len(b.visitErrs)
-	m.Errors = append(append([]Span(nil), b.visitErrs...), b.synErrs...)
+	extra := 0
 	if rootErr || rootHasError && len(b.synErrs) == 0 {
-		m.Errors = append(m.Errors, rootSpan)
+		extra = 1
 	}
+	if n := len(b.visitErrs) + len(b.synErrs) + extra; n > 0 {
+		m.Errors = append(append(make([]Span, 0, n), b.visitErrs...), b.synErrs...)
+		if extra > 0 {
+			m.Errors = append(m.Errors, rootSpan)
+		}
+	} else {
+		m.Errors = nil
+	}
+	b.sc.visitErrs, b.sc.synErrs = b.visitErrs, b.synErrs
 	for i := range m.chunks {
 		if m.chunks[i].statement {
 			m.Statements = append(m.Statements, m.chunks[i].span())
 		}
 	}
-	// Exact-size copies: appends leave up to half of a slice unused, and an
-	// open document keeps its summary for as long as it is open.
-	m.Calls, m.Funcs, m.Classes = exact(m.Calls), exact(m.Funcs), exact(m.Classes)
-	m.Imports, m.Assigns = exact(m.Imports), exact(m.Assigns)
-	m.Statements, m.chunks = exact(m.Statements), exact(m.chunks)
+	// The lists grew in the scratch; the Module gets exact-size copies (an
+	// open document keeps its summary for as long as it is open).
+	b.sc.keep(m)
+	m.Calls, m.Funcs, m.Classes = detach(m.Calls), detach(m.Funcs), detach(m.Classes)
+	m.Imports, m.Assigns = detach(m.Imports), detach(m.Assigns)
+	m.Statements, m.chunks = detach(m.Statements), detach(m.chunks)
 	return m
 }
 
+// exact returns s, or a copy of it at its exact size when it has spare
+// capacity.
 func exact[T any](s []T) []T {
 	if len(s) == cap(s) {
 		return s

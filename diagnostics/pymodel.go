@@ -490,22 +490,27 @@ func (m *Module) calleeIndex() []calleeGroup {
 		// group's calls as a run of one array (appending to each group's
 		// own list grew and copied it several times, and trimming it
 		// copied it once more: the index was a tenth of a corpus scan's
-		// allocations).
-		at := make(map[calleeKey]int32, 16)
-		groupOf := make([]int32, len(m.Calls))
-		var sizes []int32
+		// allocations). The map, each call's group and the groups as they
+		// are found are scratch that the next module reuses: they were most
+		// of what was left of the index's allocations.
+		sc := calleeScratchPool.Get().(*calleeScratch)
+		defer sc.put()
+		groupOf := grown(sc.groupOf, len(m.Calls))
+		groups, sizes := sc.groups[:0], sc.sizes[:0]
 		for i, c := range m.Calls {
 			k := calleeKey{c.Func, c.BaseName()}
-			g, ok := at[k]
+			g, ok := sc.at[k]
 			if !ok {
-				g = int32(len(m.callees))
-				at[k] = g
-				m.callees = append(m.callees, calleeGroup{fn: c.Func, base: k.base, qual: c.Qualified()})
+				g = int32(len(groups))
+				sc.at[k] = g
+				groups = append(groups, calleeGroup{fn: c.Func, base: k.base, qual: c.Qualified()})
 				sizes = append(sizes, 0)
 			}
 			groupOf[i] = g
 			sizes[g]++
 		}
+		sc.groupOf, sc.groups, sc.sizes = groupOf, groups, sizes
+		m.callees = detach(groups)
 		runs := make([]int32, len(m.Calls))
 		at0 := 0
 		for g, n := range sizes {
@@ -515,9 +520,36 @@ func (m *Module) calleeIndex() []calleeGroup {
 		for i, g := range groupOf {
 			m.callees[g].calls = append(m.callees[g].calls, int32(i))
 		}
-		m.callees = exact(m.callees)
 	})
 	return m.callees
+}
+
+// calleeScratch is calleeIndex's working memory, pooled across modules.
+type calleeScratch struct {
+	at      map[calleeKey]int32 // a callee's group
+	groupOf []int32             // each call's group
+	groups  []calleeGroup
+	sizes   []int32 // each group's number of calls
+}
+
+var calleeScratchPool = sync.Pool{New: func() any { return &calleeScratch{at: map[calleeKey]int32{}} }}
+
+// put empties the scratch (it keeps no module's strings alive) and
+// returns it to the pool.
+func (sc *calleeScratch) put() {
+	clear(sc.at)
+	sc.groups = emptied(sc.groups)
+	sc.groupOf, sc.sizes = sc.groupOf[:0], sc.sizes[:0]
+	calleeScratchPool.Put(sc)
+}
+
+// grown returns s with length n, reallocated only when its capacity is
+// short (its contents are not kept).
+func grown[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
 }
 
 // A CalleeQuery selects a module's calls by callee. Rules ask the same
