@@ -16,6 +16,7 @@ import (
 	"runtime/debug"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/multiprom/multiprom/bench"
@@ -190,34 +191,19 @@ func benchCorpus(tmp string) {
 	dir1, l1 := generate(tmp, 1000)
 	dir2, l2 := generate(tmp, 2000)
 
-	// Throughput: the floor and the check of the 1× corpus, alternating.
-	// The timed checks reuse memory that earlier runs in this process freed.
-	var cs, ps []time.Duration
-	for i := 0; i < *runs; i++ {
-		ps = append(ps, timeFloor(dir1))
-		elapsed, _, findings := timeCheck(dir1)
-		if findings == 0 {
-			fail("corpus produced no findings")
-		}
-		cs = append(cs, elapsed)
-	}
-	c1, p1 := summarize(cs), summarize(ps)
-	info(fmt.Sprintf("corpus: %d lines (every file relevant), parse only", l1), p1.String())
-	info("corpus: scan + project + all rules", c1.String())
-	ratio := float64(p1.med) / float64(c1.med)
-	add("corpus: check throughput / parse throughput", fmt.Sprintf("%.0f %%", ratio*100), "≥ 80 %", ratio >= 0.8)
-
-	// Linearity of the whole check, in pairs: the 1× and the 2× corpus
-	// timed one right after the other, in alternating order, so that a
-	// change in the machine's load falls on both sides of a pair's ratio,
-	// and each timing from the same heap state, all free memory returned
-	// to the system as a fresh `multiprom check` process starts. (Timings
-	// that reuse memory freed by earlier runs fault in a share of their
-	// pages that depends on what ran before and on Go's scavenger, which
-	// returns memory at a pace set by time: bench/RESULTS.md.) The floor
-	// is timed the same way, in the same pairs.
+	// The floor and the check of the 1× and the 2× corpus, in pairs: the
+	// two sizes one right after the other, in alternating order, so that a
+	// change in the machine's load falls on both sides of a pair's ratio.
+	// Every timing starts from the same heap state, all free memory
+	// returned to the system, as a fresh `multiprom check` process starts:
+	// each page the check allocates is then a page fault, as it is for a
+	// user. (Timings that reuse memory an earlier run freed fault in a
+	// share of their pages that depends on Go's scavenger, which after a
+	// collection returns idle memory at a pace set by time: the reference
+	// rows below.)
 	pairs := 2 * *runs
-	var fc1, fc2, fp1, fp2 []time.Duration
+	var f1, f2, c1, c2 []time.Duration
+	var ff1, fc1 []int64 // page faults of the 1× floor and check
 	var rc, rp []float64
 	var res1, res2 *d.ScanResult
 	for i := 0; i < pairs; i++ {
@@ -225,41 +211,74 @@ func benchCorpus(tmp string) {
 		for _, k := range pairOrder(i) {
 			dir := []string{dir1, dir2}[k]
 			debug.FreeOSMemory()
+			faults := minorFaults()
 			p[k] = timeFloor(dir)
+			floorFaults := minorFaults() - faults
 			debug.FreeOSMemory()
+			faults = minorFaults()
 			var res *d.ScanResult
-			c[k], res, _ = timeCheck(dir)
+			var findings int
+			c[k], res, findings = timeCheck(dir)
+			if findings == 0 {
+				fail("corpus produced no findings")
+			}
 			if k == 0 {
 				res1 = res
+				ff1, fc1 = append(ff1, floorFaults), append(fc1, minorFaults()-faults)
 			} else {
 				res2 = res
 			}
 		}
-		fc1, fc2, fp1, fp2 = append(fc1, c[0]), append(fc2, c[1]), append(fp1, p[0]), append(fp2, p[1])
+		f1, f2, c1, c2 = append(f1, p[0]), append(f2, p[1]), append(c1, c[0]), append(c2, c[1])
 		rc = append(rc, float64(c[1])/float64(c[0]))
 		rp = append(rp, float64(p[1])/float64(p[0]))
 	}
-	info(fmt.Sprintf("corpus ×2 (%d lines), in pairs with the 1× corpus, each from a heap returned to the system (median of %d pairs): parse only, 1× / 2×", l2, pairs),
-		summarize(fp1).String()+" / "+summarize(fp2).String())
-	info("corpus ×2, in the same pairs: check, 1× / 2×", summarize(fc1).String()+" / "+summarize(fc2).String())
+	sf1, sc1 := summarize(f1), summarize(c1)
+	info(fmt.Sprintf("corpus: %d lines (every file relevant), parse only; each timing from a heap returned to the system (median of %d)", l1, pairs), sf1.String())
+	info("corpus: scan + project + all rules, the same way", sc1.String())
+	info("corpus: page faults of the parse only / of the check (medians)", fmt.Sprintf("%d / %d", medianInt(ff1), medianInt(fc1)))
+	ratio := float64(sf1.med) / float64(sc1.med)
+	add("corpus: check throughput / parse throughput", fmt.Sprintf("%.0f %%", ratio*100), "≥ 80 %", ratio >= 0.8)
+	info(fmt.Sprintf("corpus ×2 (%d lines), in pairs with the 1× corpus, the same way: parse only", l2), summarize(f2).String())
+	info("corpus ×2, in the same pairs: check", summarize(c2).String())
 	info("corpus: time(2×) / time(1×), parse only, median of the pairs' ratios (the floor, for reference)", ratioStats(rp))
-	lin := median(rc)
-	add("corpus: time(2×) / time(1×), whole check, median of the pairs' ratios", ratioStats(rc), "≤ 2.00", lin <= 2)
-	info("corpus, from a heap returned to the system (as a fresh process; the 1× timings of the pairs): check throughput / parse throughput (for reference)",
-		fmt.Sprintf("%.0f %%", 100*float64(summarize(fp1).med)/float64(summarize(fc1).med)))
+	add("corpus: time(2×) / time(1×), whole check, median of the pairs' ratios", ratioStats(rc), "≤ 2.00", median(rc) <= 2)
+
+	// For reference: the floor and the check each after a collection only,
+	// reusing the memory the run before freed (the fourth and fifth
+	// sessions' target rows). How many pages a check faults in back
+	// depends on how much Go's scavenger returned in the meantime.
+	var wf, wc []time.Duration
+	var wfc []int64
+	for i := 0; i < *runs; i++ {
+		runtime.GC()
+		wf = append(wf, timeFloor(dir1))
+		runtime.GC()
+		faults := minorFaults()
+		elapsed, _, _ := timeCheck(dir1)
+		wfc = append(wfc, minorFaults()-faults)
+		wc = append(wc, elapsed)
+	}
+	swf, swc := summarize(wf), summarize(wc)
+	sort.Slice(wfc, func(i, j int) bool { return wfc[i] < wfc[j] })
+	info(fmt.Sprintf("corpus, each timing after a collection only (reusing freed memory; %d runs): parse only / check", *runs), swf.String()+" / "+swc.String())
+	info("corpus, after a collection only: page faults of the check, min–max", fmt.Sprintf("%d–%d", wfc[0], wfc[len(wfc)-1]))
+	info("corpus, after a collection only: check throughput / parse throughput (for reference)", fmt.Sprintf("%.0f %%", 100*float64(swf.med)/float64(swc.med)))
 
 	// Linearity of the project model and the rules alone, again in pairs,
 	// on the summaries of both corpora held in memory together: each
-	// timing after a collection (otherwise the scan's garbage is collected
-	// inside it) and from cold caches (see bench.ColdCaches). Tens of
+	// timing from a heap returned to the system (collected, so that the
+	// scan's garbage is not collected inside it, and with all free memory
+	// returned, so that every page the rules allocate is new, whatever the
+	// scavenger did before) and from cold caches (see bench.ColdCaches). Tens of
 	// milliseconds on a shared machine: four pairs per run. The ×2
 	// corpus's first half is timed in the same rounds, for reference: the
 	// same doubling with the heap held fixed.
 	firstHalf := bench.FirstHalf(res2.Files, 2000)
 	d.Check(d.NewProject(context.Background(), res2.Root, firstHalf, d.Settings{}), rules.All, nil)
 	modelRules := func(res *d.ScanResult, files []*d.File) time.Duration {
-		runtime.GC()
 		bench.ColdCaches()
+		debug.FreeOSMemory()
 		t := time.Now()
 		d.Check(d.NewProject(context.Background(), res.Root, files, d.Settings{}), rules.All, nil)
 		return time.Since(t)
@@ -309,9 +328,25 @@ func median(xs []float64) float64 {
 	return s[len(s)/2]
 }
 
-// ratioStats prints the median and min–max of ratios.
+// ratioStats prints the median and min–max of ratios, to three places
+// (a ratio printed as 2.00 may be above its bound).
 func ratioStats(xs []float64) string {
 	s := append([]float64(nil), xs...)
 	sort.Float64s(s)
-	return fmt.Sprintf("%.2f (%.2f–%.2f)", s[len(s)/2], s[0], s[len(s)-1])
+	return fmt.Sprintf("%.3f (%.3f–%.3f)", s[len(s)/2], s[0], s[len(s)-1])
+}
+
+func medianInt(xs []int64) int64 {
+	s := append([]int64(nil), xs...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	return s[len(s)/2]
+}
+
+// minorFaults is the process's count of minor page faults so far.
+func minorFaults() int64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return ru.Minflt
 }
