@@ -78,7 +78,9 @@ func (o *objects) sizeFor(n *fnode) {
 			calls++
 		case sizeArgumentList:
 			args += int(c.namedCount)
-			lists++
+			if c.namedCount > 0 {
+				lists++ // an empty list keeps no header (Call.argv stays nil)
+			}
 		case sizeSequence:
 			if p := c.Parent(); p != nil && (sizeKindOf(p.symbol) == sizeArgumentList || p.symbol == keywordArgumentSym) {
 				exprs += int(c.namedCount)

@@ -523,7 +523,13 @@ func (w *walker) callOf(n *fnode, sc scope) *Call {
 	if args := n.byField(fld.arguments); args != nil {
 		w.loneComma(args)
 		c.args = pack(span(args))
-		if args.Type() == "argument_list" {
+		switch {
+		case args.Type() != "argument_list":
+			w.visit(args, sc)
+		case args.NamedChildCount() == 0:
+			// f(): no arguments, and no list header taken (nearly half of
+			// the calls of a typical module).
+		default:
 			list := w.obj.argList(int(args.NamedChildCount()))
 			for i := 0; i < int(args.NamedChildCount()); i++ {
 				a := args.NamedChild(i)
@@ -553,8 +559,6 @@ func (w *walker) callOf(n *fnode, sc scope) *Call {
 			if len(*list) > 0 {
 				c.argv = list
 			}
-		} else {
-			w.visit(args, sc)
 		}
 	}
 	return c
