@@ -312,14 +312,23 @@ func (s *demoServer) get(path string) error {
 	return nil
 }
 
-// scrape reads /metrics once.
+// scrape reads /metrics. A scrape that lands while another worker is
+// creating a metric file fails in prometheus_client (it reads the file
+// while it is still empty: struct.error, HTTP 500); the demo's own view
+// does not retry as the generated one does, so the scrape is retried a few
+// times before the test fails.
 func (s *demoServer) scrape(t *testing.T) *verify.Snapshot {
 	t.Helper()
-	snap, err := verify.Scrape(context.Background(), client, s.base+"/metrics")
-	if err != nil {
-		t.Fatalf("%v; gunicorn log:\n%s", err, s.tail(30))
+	var err error
+	for attempt := range 4 {
+		var snap *verify.Snapshot
+		if snap, err = verify.Scrape(context.Background(), client, s.base+"/metrics"); err == nil {
+			return snap
+		}
+		time.Sleep(time.Duration(attempt+1) * 100 * time.Millisecond)
 	}
-	return snap
+	t.Fatalf("%v; gunicorn log:\n%s", err, s.tail(30))
+	return nil
 }
 
 // requestTotal is flask_http_request_total summed over its labels in one scrape.
