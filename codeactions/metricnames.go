@@ -140,7 +140,7 @@ func exposedName(d *diagnostics.MetricDecl) (string, bool) {
 		if e == nil {
 			return "", true
 		}
-		return e.Str, e.IsStr
+		return e.Str(), e.IsStr()
 	}
 	ns, ok1 := part(3, "namespace")
 	sub, ok2 := part(4, "subsystem")
@@ -185,8 +185,8 @@ func exporterConfig(p *diagnostics.Project) exporterSetup {
 			s := exporterSetup{Found: true, Prefix: "flask_", Defaults: true}
 			if a := c.Keyword("defaults_prefix"); a != nil {
 				switch {
-				case a.Value.IsStr && a.Value.Str != "":
-					s.Prefix = a.Value.Str + "_"
+				case a.Value.IsStr() && a.Value.Str() != "":
+					s.Prefix = a.Value.Str() + "_"
 				case strings.HasSuffix(a.Value.Text, "NO_PREFIX"):
 					s.Prefix = ""
 				}
@@ -194,8 +194,8 @@ func exporterConfig(p *diagnostics.Project) exporterSetup {
 			if a := c.Keyword("export_defaults"); a != nil && a.Value.Text == "False" {
 				s.Defaults = false
 			}
-			if a := c.Keyword("path"); a != nil && a.Value.IsStr && strings.HasPrefix(a.Value.Str, "/") {
-				s.Path = a.Value.Str
+			if a := c.Keyword("path"); a != nil && a.Value.IsStr() && strings.HasPrefix(a.Value.Str(), "/") {
+				s.Path = a.Value.Str()
 			}
 			multi := strings.Contains(cls, "Gunicorn") || strings.Contains(cls, "Multiprocess")
 			if !best.Found || multi {

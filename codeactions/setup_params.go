@@ -103,18 +103,18 @@ func scrapeTarget(p *diagnostics.Project) string {
 	if cfg := p.Facts.Config(); cfg != nil {
 		if a := cfg.Setting("bind"); a != nil && a.Value != nil {
 			switch {
-			case a.Value.IsStr:
-				bind = a.Value.Str
-			case len(a.Value.Elements()) > 0 && a.Value.Elements()[0].IsStr:
-				bind = a.Value.Elements()[0].Str
+			case a.Value.IsStr():
+				bind = a.Value.Str()
+			case len(a.Value.Elements()) > 0 && a.Value.Elements()[0].IsStr():
+				bind = a.Value.Elements()[0].Str()
 			}
 		}
 		// GunicornPrometheusMetrics serves metrics on its own port.
 		for _, c := range cfg.File.Py.Calls {
 			if c.MethodName() == "start_http_server_when_ready" && !strings.Contains(c.BaseName(), "Internal") {
-				if e := c.Positional(0); e != nil && e.Kind == "integer" {
+				if e := c.Positional(0); e != nil && e.Kind() == "integer" {
 					bind = "0.0.0.0:" + e.Text
-				} else if a := c.Keyword("port"); a != nil && a.Value.Kind == "integer" {
+				} else if a := c.Keyword("port"); a != nil && a.Value.Kind() == "integer" {
 					bind = "0.0.0.0:" + a.Value.Text
 				}
 			}

@@ -389,7 +389,7 @@ func shiftExpr(e *Expr, delta int) *Expr {
 		return nil
 	}
 	d := *e
-	d.Span = Span{e.Span.Start + delta, e.Span.End + delta}
+	d.span = span32{e.span.start + int32(delta), e.span.end + int32(delta)}
 	if e.elems != nil {
 		elems := shiftExprs(*e.elems, delta)
 		d.elems = &elems

@@ -376,8 +376,8 @@ func findEnvSets(p *Project, fs *Facts, envs []envAssign) {
 			if a := cfg.Setting("raw_env"); a != nil && a.Value != nil {
 				for _, el := range a.Value.Elements() {
 					for _, name := range []string{EnvVar, LegacyEnvVar} {
-						if el.IsStr && strings.HasPrefix(el.Str, name+"=") {
-							fs.EnvSets = append(fs.EnvSets, &EnvSet{Loc: Loc{f, el.Span}, Name: name, How: "raw_env", Value: strings.TrimPrefix(el.Str, name+"="), ReachesMaster: cfg.Loaded})
+						if el.IsStr() && strings.HasPrefix(el.Str(), name+"=") {
+							fs.EnvSets = append(fs.EnvSets, &EnvSet{Loc: Loc{f, el.Span()}, Name: name, How: "raw_env", Value: strings.TrimPrefix(el.Str(), name+"="), ReachesMaster: cfg.Loaded})
 						}
 					}
 				}
@@ -477,7 +477,7 @@ func pythonEnvSets(f *File) []*EnvSet {
 			if (strings.HasPrefix(q, "os.environ[") || strings.HasPrefix(q, "environ[")) && (strings.Contains(a.Target, `"`+name+`"`) || strings.Contains(a.Target, `'`+name+`'`)) {
 				val := ""
 				if a.Value != nil {
-					val = a.Value.Str
+					val = a.Value.Str()
 				}
 				out = append(out, &EnvSet{Loc: Loc{f, a.Span}, Name: name, Value: val})
 			}
@@ -487,14 +487,14 @@ func pythonEnvSets(f *File) []*EnvSet {
 		q := c.Qualified()
 		for _, name := range []string{EnvVar, LegacyEnvVar} {
 			first := c.Positional(0)
-			hit := first != nil && first.IsStr && first.Str == name
+			hit := first != nil && first.IsStr() && first.Str() == name
 			if q == "os.environ.update" {
 				hit = strings.Contains(f.Text(c.ArgListSpan()), name)
 			}
 			if hit {
 				val := ""
 				if v := c.Positional(1); v != nil {
-					val = v.Str
+					val = v.Str()
 				}
 				out = append(out, &EnvSet{Loc: Loc{f, c.StatementSpan()}, Name: name, Value: val})
 			}

@@ -471,13 +471,16 @@ func (n *fnode) kid(i uint32, named bool) int32 {
 	return *(*int32)(unsafe.Add(kids, int(i)*4))
 }
 
-func (n *fnode) Type() string {
-	if n.symbol == errorSymbol {
+func (n *fnode) Type() string { return symbolName(n.symbol) }
+
+// symbolName is the node type of a grammar symbol.
+func symbolName(sym uint16) string {
+	if sym == errorSymbol {
 		return "ERROR"
 	}
 	names := pythonNames()
-	if int(n.symbol) < len(names.symbols) {
-		return names.symbols[n.symbol]
+	if int(sym) < len(names.symbols) {
+		return names.symbols[sym]
 	}
 	return ""
 }

@@ -63,10 +63,10 @@ func (d *MetricDecl) Param(name string) *Expr {
 // NameArg returns the literal metric name (first positional or name=).
 func (d *MetricDecl) NameArg() (string, bool) {
 	e := d.Param("name")
-	if e == nil || !e.IsStr {
+	if e == nil || !e.IsStr() {
 		return "", false
 	}
-	return e.Str, true
+	return e.Str(), true
 }
 
 // FullName is the family name prometheus_client exposes, built as its
@@ -87,10 +87,10 @@ func (d *MetricDecl) fullName() (string, bool) {
 			}
 			continue
 		}
-		if !e.IsStr {
+		if !e.IsStr() {
 			return "", false
 		}
-		parts[i] = e.Str
+		parts[i] = e.Str()
 	}
 	name, ns, ss, unit := parts[0], parts[1], parts[2], parts[3]
 	if ns == "" && ss == "" && (d.Type != "Counter" || !strings.HasSuffix(name, "_total")) && (unit == "" || strings.HasSuffix(name, "_"+unit)) {
@@ -145,7 +145,7 @@ func (d *MetricDecl) LabelNames() ([]*Expr, bool) {
 	if e == nil {
 		return nil, false
 	}
-	switch e.Kind {
+	switch e.Kind() {
 	case "list", "tuple":
 	case "string":
 		// A bare string is iterated character by character: not a list of names.
@@ -154,7 +154,7 @@ func (d *MetricDecl) LabelNames() ([]*Expr, bool) {
 		return nil, false
 	}
 	for _, el := range e.Elements() {
-		if !el.IsStr {
+		if !el.IsStr() {
 			return nil, false
 		}
 	}
@@ -185,10 +185,10 @@ func (d *MetricDecl) onDefaultRegistry(m *Module) bool {
 // not a literal; absent means the client's default "all").
 func (d *MetricDecl) Mode() (string, *Arg) {
 	a := d.Call.Keyword("multiprocess_mode")
-	if a == nil || a.Value == nil || !a.Value.IsStr {
+	if a == nil || a.Value == nil || !a.Value.IsStr() {
 		return "", a
 	}
-	return a.Value.Str, a
+	return a.Value.Str(), a
 }
 
 var clientMetricTypes = []string{"Counter", "Gauge", "Histogram", "Summary", "Info", "Enum"}

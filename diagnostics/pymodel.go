@@ -38,27 +38,6 @@ type Module struct {
 	declsFile *File
 }
 
-// Expr is an expression as rules need it: its kind, its source text and,
-// for literals, its value.
-type Expr struct {
-	Kind  string // tree-sitter node type: "string", "integer", "identifier", "attribute", "call", "list", "tuple", "true", "lambda", ...
-	Text  string // source text
-	Span  Span
-	Str   string // decoded value of a plain string literal (Kind "string", not an f-string)
-	IsStr bool   // Str is valid
-	// elems points to the elements of a list, tuple or set (see Elements):
-	// most expressions have none, and an open document holds thousands.
-	elems *[]*Expr
-}
-
-// Elements returns the elements of a list, tuple or set expression.
-func (e *Expr) Elements() []*Expr {
-	if e.elems == nil {
-		return nil
-	}
-	return *e.elems
-}
-
 // Arg is one argument of a call: positional when Name is "".
 type Arg struct {
 	Name  string

@@ -567,7 +567,7 @@ func (w *walker) callOf(n *fnode, sc scope) *Call {
 // leaf describes n by its type and text alone.
 func (w *walker) leaf(n *fnode) *Expr {
 	e := w.obj.expr()
-	*e = Expr{Kind: n.Type(), Text: w.text(n), Span: span(n)}
+	*e = Expr{Text: w.text(n), span: pack(span(n)), kind: n.symbol}
 	return e
 }
 
@@ -575,9 +575,10 @@ func (w *walker) leaf(n *fnode) *Expr {
 // recorded by the normal visit.
 func (w *walker) expr(n *fnode, sc scope) *Expr {
 	e := w.leaf(n)
-	switch e.Kind {
+	switch e.Kind() {
 	case "string":
-		e.Str, e.IsStr = decodeString(e.Text)
+		value, ok, start, end := decodeStringAt(e.Text)
+		e.setStr(value, ok, start, end)
 	case "concatenated_string":
 		var b strings.Builder
 		ok := true
@@ -586,7 +587,7 @@ func (w *walker) expr(n *fnode, sc scope) *Expr {
 			ok = ok && good
 			b.WriteString(s)
 		}
-		e.Str, e.IsStr = b.String(), ok
+		e.setStr(b.String(), ok, -1, -1)
 	case "list", "tuple", "set", "expression_list":
 		if n.NamedChildCount() == 0 {
 			break
@@ -603,7 +604,7 @@ func (w *walker) expr(n *fnode, sc scope) *Expr {
 	case "parenthesized_expression":
 		if n.NamedChildCount() == 1 {
 			inner := w.expr(n.NamedChild(0), sc)
-			inner.Span, inner.Text = e.Span, e.Text
+			inner.setText(e.Text, e.Span())
 			return inner
 		}
 	}
@@ -642,12 +643,19 @@ func compact(s string) string {
 // literal; escapes are decoded for the common cases only, which is all that
 // metric names and env var names need.
 func decodeString(lit string) (string, bool) {
+	s, ok, _, _ := decodeStringAt(lit)
+	return s, ok
+}
+
+// decodeStringAt is decodeString, and where the value lies in lit when it
+// is lit's own bytes (no escape replaced): from start to len(lit)-end.
+func decodeStringAt(lit string) (value string, ok bool, start, end int) {
 	i := 0
 	raw := false
 	for i < len(lit) && strings.ContainsRune("rRbBuUfF", rune(lit[i])) {
 		switch lit[i] {
 		case 'f', 'F', 'b', 'B':
-			return "", false
+			return "", false, -1, -1
 		case 'r', 'R':
 			raw = true
 		}
@@ -658,10 +666,13 @@ func decodeString(lit string) (string, bool) {
 		if strings.HasPrefix(body, q) && strings.HasSuffix(body, q) && len(body) >= 2*len(q) {
 			s := body[len(q) : len(body)-len(q)]
 			if !raw && strings.Contains(s, `\`) {
-				s = strings.NewReplacer(`\\`, `\`, `\'`, `'`, `\"`, `"`, `\n`, "\n", `\t`, "\t").Replace(s)
+				return escapes.Replace(s), true, -1, -1
 			}
-			return s, true
+			return s, true, i + len(q), len(q)
 		}
 	}
-	return "", false
+	return "", false, -1, -1
 }
+
+// escapes decodes the escapes decodeString knows.
+var escapes = strings.NewReplacer(`\\`, `\`, `\'`, `'`, `\"`, `"`, `\n`, "\n", `\t`, "\t")

@@ -43,10 +43,10 @@ def metrics():
 	if x == nil || m.Qualify(x.Func) != "prometheus_client.Gauge" || x.TargetName() != "X" || x.Scope != nil {
 		t.Fatalf("G call: %+v", x)
 	}
-	if kw := x.Keyword("multiprocess_mode"); kw == nil || kw.Value.Str != "livesum" {
+	if kw := x.Keyword("multiprocess_mode"); kw == nil || kw.Value.Str() != "livesum" {
 		t.Errorf("keyword: %+v", kw)
 	}
-	if n := x.Positional(0); n == nil || n.Str != "x" {
+	if n := x.Positional(0); n == nil || n.Str() != "x" {
 		t.Errorf("positional 0: %+v", n)
 	}
 	c := calls["pc.Counter"]

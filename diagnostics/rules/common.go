@@ -124,7 +124,7 @@ func liveGaugeExists(p *d.Project) bool {
 			if decl.Type != "Gauge" {
 				continue
 			}
-			if a := decl.Call.Keyword("multiprocess_mode"); a != nil && a.Value.IsStr && strings.HasPrefix(a.Value.Str, "live") && isValidMode(a.Value.Str) {
+			if a := decl.Call.Keyword("multiprocess_mode"); a != nil && a.Value.IsStr() && strings.HasPrefix(a.Value.Str(), "live") && isValidMode(a.Value.Str()) {
 				return true
 			}
 		}

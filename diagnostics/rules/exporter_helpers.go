@@ -103,15 +103,15 @@ func snippetFriendly(c *d.Call) bool {
 			}
 		case "app", "registry":
 		case "path":
-			if !a.Value.IsStr || !strings.HasPrefix(a.Value.Str, "/") {
+			if !a.Value.IsStr() || !strings.HasPrefix(a.Value.Str(), "/") {
 				return false
 			}
 		case "group_by":
-			if !a.Value.IsStr || (a.Value.Str != "endpoint" && a.Value.Str != "path") {
+			if !a.Value.IsStr() || (a.Value.Str() != "endpoint" && a.Value.Str() != "path") {
 				return false
 			}
 		case "defaults_prefix":
-			if !a.Value.IsStr || a.Value.Str != "flask" {
+			if !a.Value.IsStr() || a.Value.Str() != "flask" {
 				return false
 			}
 		default:
@@ -143,7 +143,7 @@ func gatedExporterFix(pass *d.Pass, c *d.Call, class string, factory bool) d.Fix
 		sp.AppVar = app
 		sp.Redis = false
 		if a := c.Keyword("path"); a != nil {
-			sp.MetricsPath = a.Value.Str
+			sp.MetricsPath = a.Value.Str()
 		}
 		var err error
 		imports, block, err = snippets.AppBlock(sp)

@@ -92,9 +92,9 @@ func perRequestRegistryFix(pass *d.Pass, c *d.Call, keyword bool) d.Fix {
 	edits = append(edits, d.Edit{Path: f.Path, Span: d.Span{Start: lineStart, End: lineStart}, NewText: block})
 	if keyword || c.Keyword("registry") != nil {
 		if kw := c.Keyword("registry"); kw != nil {
-			edits = append(edits, d.Replace(f, kw.Value.Span, varName))
+			edits = append(edits, d.Replace(f, kw.Value.Span(), varName))
 		} else if pos := c.Positional(0); pos != nil {
-			edits = append(edits, d.Replace(f, pos.Span, varName))
+			edits = append(edits, d.Replace(f, pos.Span(), varName))
 		} else {
 			edits = append(edits, d.AddKeyword(f, c, "registry", varName))
 		}

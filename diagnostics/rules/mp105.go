@@ -51,7 +51,7 @@ GCCollector(registry=registry)`,
 // freshRegistry reports whether name is assigned CollectorRegistry() in scope.
 func freshRegistry(m *d.Module, scope *d.FuncDef, name string) bool {
 	for _, a := range m.Assigns {
-		if a.Scope == scope && a.Target == name && a.Value != nil && a.Value.Kind == "call" &&
+		if a.Scope == scope && a.Target == name && a.Value != nil && a.Value.Kind() == "call" &&
 			strings.HasSuffix(m.Qualify(strings.SplitN(a.Value.Text, "(", 2)[0]), "CollectorRegistry") {
 			return true
 		}

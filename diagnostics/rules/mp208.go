@@ -70,8 +70,8 @@ var BadHook = &d.Rule{
 				}
 				t := strings.ReplaceAll(arg.Text, " ", "")
 				if t == "os.getpid()" || m.Qualify(strings.TrimSuffix(t, "()")) == "os.getpid" || t == server+".pid" {
-					pass.Report(arg.Span, "%s in child_exit is the master's pid, not the dead worker's: use %s.pid", arg.Text, worker).
-						AddFix(d.Fix{Title: "Mark " + worker + ".pid dead", Edits: []d.Edit{d.Replace(f, arg.Span, worker+".pid")}})
+					pass.Report(arg.Span(), "%s in child_exit is the master's pid, not the dead worker's: use %s.pid", arg.Text, worker).
+						AddFix(d.Fix{Title: "Mark " + worker + ".pid dead", Edits: []d.Edit{d.Replace(f, arg.Span(), worker+".pid")}})
 				}
 			}
 		}

@@ -28,7 +28,7 @@ func declLabel(decl *d.MetricDecl) string {
 // nameSpan is where name findings go: the name argument, else the call.
 func nameSpan(decl *d.MetricDecl) d.Span {
 	if e := decl.Param("name"); e != nil {
-		return e.Span
+		return e.Span()
 	}
 	return decl.Call.Span
 }

@@ -27,23 +27,23 @@ var GaugeInvalidMode = &d.Rule{
 				continue
 			}
 			arg := decl.Call.Keyword("multiprocess_mode")
-			if arg == nil || arg.Value == nil || !arg.Value.IsStr {
+			if arg == nil || arg.Value == nil || !arg.Value.IsStr() {
 				continue
 			}
-			mode := arg.Value.Str
+			mode := arg.Value.Str()
 			since, valid := modeSince(mode)
 			switch {
 			case !valid:
 				near := nearestMode(pass.Project, mode)
-				pass.Report(arg.Value.Span, "multiprocess_mode %q is not valid: Gauge() raises ValueError; did you mean %q?", mode, near).
-					AddFix(d.Fix{Title: "Use multiprocess_mode=" + strconv.Quote(near), Edits: []d.Edit{d.Replace(f, arg.Value.Span, strconv.Quote(near))}})
+				pass.Report(arg.Value.Span(), "multiprocess_mode %q is not valid: Gauge() raises ValueError; did you mean %q?", mode, near).
+					AddFix(d.Fix{Title: "Use multiprocess_mode=" + strconv.Quote(near), Edits: []d.Edit{d.Replace(f, arg.Value.Span(), strconv.Quote(near))}})
 			case since != "" && pass.Project.Facts.ClientOlderThan(since):
 				near := olderEquivalent(pass.Project, mode)
 				if usedWithIncDec(pass.Project, decl) && modeSupported(pass.Project, "livesum") {
 					near = "livesum" // counted up and down: the values add up across workers
 				}
-				pass.Report(arg.Value.Span, "multiprocess_mode %q needs prometheus_client >= %s, but the project pins %s; use %q", mode, since, clientPin(pass.Project), near).
-					AddFix(d.Fix{Title: "Use multiprocess_mode=" + strconv.Quote(near), Edits: []d.Edit{d.Replace(f, arg.Value.Span, strconv.Quote(near))}})
+				pass.Report(arg.Value.Span(), "multiprocess_mode %q needs prometheus_client >= %s, but the project pins %s; use %q", mode, since, clientPin(pass.Project), near).
+					AddFix(d.Fix{Title: "Use multiprocess_mode=" + strconv.Quote(near), Edits: []d.Edit{d.Replace(f, arg.Value.Span(), strconv.Quote(near))}})
 			}
 		}
 	},

@@ -71,7 +71,7 @@ func infoToGaugeFix(p *d.Project, decl *d.MetricDecl) d.Fix {
 			return d.Fix{}
 		}
 		v := u.Arguments()[0].Value
-		if v.Kind != "dictionary" {
+		if v.Kind() != "dictionary" {
 			return d.Fix{}
 		}
 		dict := strings.TrimSpace(v.Text)

@@ -33,7 +33,7 @@ def metrics():
 			if arg == nil || onEnvUnsetBranch(pass.File, c) {
 				continue
 			}
-			if arg.Kind == "call" && strings.Contains(arg.Text, "MultiProcessCollector(") {
+			if arg.Kind() == "call" && strings.Contains(arg.Text, "MultiProcessCollector(") {
 				continue // MP107's business
 			}
 			hint := "register it on the per-request registry next to the MultiProcessCollector"

@@ -47,8 +47,8 @@ IN_PROGRESS.inc()`,
 					continue
 				}
 			}
-			pass.Report(arg.Value.Span, "%s has multiprocess_mode %q but is used with %s, which raises RuntimeError with a mostrecent mode; use \"livesum\"", declLabel(decl), mode, use).
-				AddFix(d.Fix{Title: "Use multiprocess_mode=\"livesum\"", Edits: []d.Edit{d.Replace(f, arg.Value.Span, strconv.Quote("livesum"))}})
+			pass.Report(arg.Value.Span(), "%s has multiprocess_mode %q but is used with %s, which raises RuntimeError with a mostrecent mode; use \"livesum\"", declLabel(decl), mode, use).
+				AddFix(d.Fix{Title: "Use multiprocess_mode=\"livesum\"", Edits: []d.Edit{d.Replace(f, arg.Value.Span(), strconv.Quote("livesum"))}})
 		}
 	},
 }

@@ -34,10 +34,10 @@ var GaugePidLabel = &d.Rule{
 				continue
 			}
 			for _, l := range labels {
-				if l.Str != "pid" {
+				if l.Str() != "pid" {
 					continue
 				}
-				pass.Report(l.Span, "%s has a label named pid: multiprocess mode overwrites it with the worker's pid (and drops it for min/max/sum modes), so its values are lost; rename it", declLabel(decl)).
+				pass.Report(l.Span(), "%s has a label named pid: multiprocess mode overwrites it with the worker's pid (and drops it for min/max/sum modes), so its values are lost; rename it", declLabel(decl)).
 					AddFix(renamePidFix(pass.Project, decl, l))
 			}
 		}
@@ -46,7 +46,7 @@ var GaugePidLabel = &d.Rule{
 
 func renamePidFix(p *d.Project, decl *d.MetricDecl, label *d.Expr) d.Fix {
 	ix := p.Metrics()
-	edits := []d.Edit{d.Replace(decl.File, label.Span, strconv.Quote(pidLabelReplacement))}
+	edits := []d.Edit{d.Replace(decl.File, label.Span(), strconv.Quote(pidLabelReplacement))}
 	for _, mu := range ix.Uses(decl) {
 		u := mu.Call
 		if u.MethodName() != "labels" && u.MethodName() != "remove" {

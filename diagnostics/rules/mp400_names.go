@@ -57,12 +57,12 @@ func declLabels(decl *d.MetricDecl) []labelRef {
 	if !decl.Exporter {
 		ls, _ := decl.LabelNames()
 		for _, l := range ls {
-			out = append(out, labelRef{l.Str, l.Span})
+			out = append(out, labelRef{l.Str(), l.Span()})
 		}
 		return out
 	}
 	a := decl.Call.Keyword("labels")
-	if a == nil || a.Value == nil || a.Value.Kind != "dictionary" {
+	if a == nil || a.Value == nil || a.Value.Kind() != "dictionary" {
 		return nil
 	}
 	text := a.Value.Text
@@ -70,7 +70,7 @@ func declLabels(decl *d.MetricDecl) []labelRef {
 		return nil // an unclosed "{" (a MISSING "}") panicked here (FuzzProject)
 	}
 	inner := text[1 : len(text)-1]
-	off := a.Value.Span.Start + 1
+	off := a.Value.Span().Start + 1
 	for _, item := range splitTopLevel(inner) {
 		m := labelKeyRe.FindStringSubmatchIndex(item)
 		start := strings.Index(inner, item)

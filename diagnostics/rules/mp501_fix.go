@@ -16,7 +16,7 @@ func businessFix(p *d.Project, decl *d.MetricDecl, full, kind string) d.Fix {
 	ix := p.Metrics()
 	f := decl.File
 	help := decl.Param("documentation")
-	if help == nil || !help.IsStr || decl.Call.HasSplat() {
+	if help == nil || !help.IsStr() || decl.Call.HasSplat() {
 		return d.Fix{}
 	}
 	var labels []string
@@ -26,7 +26,7 @@ func businessFix(p *d.Project, decl *d.MetricDecl, full, kind string) d.Fix {
 			return d.Fix{}
 		}
 		for _, l := range ls {
-			labels = append(labels, l.Str)
+			labels = append(labels, l.Str())
 		}
 	}
 	stmt := assignStatement(f, decl)
@@ -65,7 +65,7 @@ func businessFix(p *d.Project, decl *d.MetricDecl, full, kind string) d.Fix {
 
 	// 1. The module: create it, or declare the metric in the existing one.
 	if existing := p.File(modPath); existing != nil {
-		e, ok := addToBusinessModule(existing, full, kind, help.Str, labels)
+		e, ok := addToBusinessModule(existing, full, kind, help.Str(), labels)
 		if !ok {
 			return d.Fix{}
 		}
@@ -73,7 +73,7 @@ func businessFix(p *d.Project, decl *d.MetricDecl, full, kind string) d.Fix {
 	} else {
 		sp := snippetParams(p, f, "")
 		sp.Package = pkgMod
-		content, err := snippets.BusinessMetricsModuleErr(sp, []snippets.BusinessMetric{{Name: full, Kind: kind, Help: help.Str, Labels: labels}})
+		content, err := snippets.BusinessMetricsModuleErr(sp, []snippets.BusinessMetric{{Name: full, Kind: kind, Help: help.Str(), Labels: labels}})
 		if err != nil {
 			return d.Fix{}
 		}
@@ -362,7 +362,7 @@ func businessWiringSite(p *d.Project) (*d.File, int, string, bool) {
 		for _, c := range f.Py.Calls {
 			q := c.Qualified()
 			if c.Scope != nil && strings.HasSuffix(q, "MultiProcessCollector") {
-				if a := c.Positional(0); a != nil && a.Kind == "identifier" {
+				if a := c.Positional(0); a != nil && a.Kind() == "identifier" {
 					at := d.LineEndOf(f, c.StatementSpan().End-1)
 					return f, at, d.IndentOf(f, c.StatementSpan().Start) + "business_metrics.register(" + a.Text + ")  # Redis-backed business metrics\n", true
 				}
