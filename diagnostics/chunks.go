@@ -347,7 +347,8 @@ func (b *builder) copyShifted(prev *Module, c *chunk, o *offsets, delta int) {
 	ctxs := map[*CallContext]*CallContext{}
 	for _, call := range sub(prev.Calls, c, o, kCalls) {
 		d := call.clone()
-		d.Span, d.callee, d.args, d.stmt = sh(call.Span), pack(sh(call.CalleeSpan())), pack(sh(call.ArgListSpan())), pack(sh(call.StatementSpan()))
+		d.callee, d.args, d.stmt = pack(sh(call.CalleeSpan())), pack(sh(call.ArgListSpan())), pack(sh(call.StatementSpan()))
+		d.setSpan(sh(call.Span()))
 		d.CallContext = ctxs[call.CallContext]
 		if d.CallContext == nil {
 			d.CallContext = &CallContext{Scope: fn(call.Scope), Class: call.Class, Conds: call.Conds}
@@ -356,7 +357,7 @@ func (b *builder) copyShifted(prev *Module, c *chunk, o *offsets, delta int) {
 		if call.argv != nil {
 			args := make([]*Arg, len(*call.argv))
 			for i, a := range *call.argv {
-				args[i] = &Arg{Name: a.Name, Span: sh(a.Span), Value: shiftExpr(a.Value, delta)}
+				args[i] = &Arg{Name: a.Name, span: pack(sh(a.Span())), Value: shiftExpr(a.Value, delta)}
 			}
 			d.argv = &args
 		}

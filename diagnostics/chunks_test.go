@@ -129,7 +129,7 @@ func TestSummarizeEditReuses(t *testing.T) {
 		t.Error("the Gauge call before the edit was not shared")
 	}
 	last := got.Calls[len(got.Calls)-1]
-	if last == prev.Calls[len(prev.Calls)-1] || last.Func != "A.dec" || last.Span.Start != prev.Calls[len(prev.Calls)-1].Span.Start+len("B.inc()\n    ") {
+	if last == prev.Calls[len(prev.Calls)-1] || last.Func != "A.dec" || last.Span().Start != prev.Calls[len(prev.Calls)-1].Span().Start+len("B.inc()\n    ") {
 		t.Errorf("the call after the edit: %+v", last)
 	}
 	if len(got.Calls) != len(prev.Calls)+1 {

@@ -106,3 +106,13 @@ func (e *Expr) MarshalJSON() ([]byte, error) {
 		IsStr      bool
 	}{e.Kind(), e.Text, e.Span(), e.Str(), e.IsStr()})
 }
+
+// MarshalJSON writes the call's exported fields and its span (tests
+// compare summaries through it).
+func (c *Call) MarshalJSON() ([]byte, error) {
+	type fields Call // the fields alone: no MarshalJSON, no recursion
+	return json.Marshal(struct {
+		*fields
+		Span Span
+	}{(*fields)(c), c.Span()})
+}

@@ -212,7 +212,7 @@ func (fs *Facts) MissingAnchor() *Loc {
 		return &Loc{fs.Commands[0].File, fs.Commands[0].Span}
 	}
 	if len(fs.Apps) > 0 {
-		return &Loc{fs.Apps[0].File, fs.Apps[0].Call.Span}
+		return &Loc{fs.Apps[0].File, fs.Apps[0].Call.Span()}
 	}
 	return nil
 }

@@ -23,7 +23,7 @@ func AddKeyword(f *File, c *Call, name, value string) Edit {
 		// Only comments (or a bare generator) inside: put it first.
 		return Edit{Path: f.Path, Span: Span{args.Start + 1, args.Start + 1}, NewText: kw + ","}
 	}
-	last := c.Arguments()[len(c.Arguments())-1].Span.End
+	last := c.Arguments()[len(c.Arguments())-1].Span().End
 	after := f.Text(Span{last, args.End - 1}) // between the last argument and ")"
 	gap := len(after) - len(strings.TrimLeft(after, " \t\r\n\\"))
 	if !strings.HasPrefix(after[gap:], ",") {
@@ -41,7 +41,7 @@ func lastArgIndent(f *File, c *Call) string {
 	if len(c.Arguments()) == 0 {
 		return "    "
 	}
-	last := c.Arguments()[len(c.Arguments())-1].Span.Start
+	last := c.Arguments()[len(c.Arguments())-1].Span().Start
 	idx := f.Lines()
 	start := idx.LineStart(idx.Line(last))
 	end := start

@@ -42,8 +42,11 @@ type Module struct {
 type Arg struct {
 	Name  string
 	Value *Expr
-	Span  Span // the whole argument, including "name="
+	span  span32 // the whole argument, including "name=" (see Span)
 }
+
+// Span is the whole argument, including "name=".
+func (a *Arg) Span() Span { return a.span.span() }
 
 // Cond is one enclosing condition of a call: the test's source text, and
 // whether the call is on the false (else) side of it.
@@ -55,7 +58,6 @@ type Cond struct {
 // Call is a call expression.
 type Call struct {
 	Func string // callee source text with whitespace removed, e.g. "metrics.gauge", "prometheus_client.Gauge"
-	Span Span   // the whole call
 	// argv points to the arguments (see Arguments): one word instead of a
 	// slice's three, and most calls have none or one.
 	argv *[]*Arg
@@ -70,7 +72,8 @@ type Call struct {
 	// (bench/RESULTS.md).
 	*CallContext
 	// The callee's, the argument list's and the statement's spans, packed
-	// (see CalleeSpan, ArgListSpan, StatementSpan).
+	// (see CalleeSpan, ArgListSpan, StatementSpan). The call's own span is
+	// the callee's start to the argument list's end (see Span).
 	callee, args, stmt span32
 }
 
@@ -79,6 +82,33 @@ type Call struct {
 type callExtra struct {
 	target string // the name this call's value is assigned to, if it is the whole right-hand side
 	qual   string // Func resolved through the module's imports, when it differs
+	// span is the call's span when it is not from the callee's start to
+	// the argument list's end (error recovery can leave a field out).
+	span    span32
+	ownSpan bool
+}
+
+// Span is the whole call.
+func (c *Call) Span() Span {
+	if c.extra != nil && c.extra.ownSpan {
+		return c.extra.span.span()
+	}
+	return Span{int(c.callee.start), int(c.args.end)}
+}
+
+// setSpan records the call's span where Span does not derive it.
+func (c *Call) setSpan(sp Span) {
+	if sp == (Span{int(c.callee.start), int(c.args.end)}) {
+		if c.extra != nil && c.extra.ownSpan {
+			e := c.extraValue()
+			e.span, e.ownSpan = span32{}, false
+			c.setExtra(e)
+		}
+		return
+	}
+	e := c.extraValue()
+	e.span, e.ownSpan = pack(sp), true
+	c.setExtra(e)
 }
 
 // TargetName is the name the call's value is assigned to when the call is
@@ -122,7 +152,7 @@ func (c *Call) setExtra(e callExtra) {
 	case e == callExtra{}:
 		c.extra = nil
 	case c.extra == nil:
-		c.extra = &callExtra{target: e.target, qual: e.qual}
+		c.extra = &callExtra{target: e.target, qual: e.qual, span: e.span, ownSpan: e.ownSpan}
 	default:
 		*c.extra = e
 	}

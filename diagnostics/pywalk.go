@@ -460,9 +460,9 @@ func (w *walker) assign(n *fnode, sc scope) {
 func (w *walker) call(n *fnode, sc scope) {
 	c := w.callOf(n, sc)
 	// Record the assignment target when the call is the whole right side.
-	if target, ok := w.rightCall[c.Span]; ok {
+	if target, ok := w.rightCall[c.Span()]; ok {
 		c.setTarget(target)
-		delete(w.rightCall, c.Span)
+		delete(w.rightCall, c.Span())
 	}
 }
 
@@ -500,7 +500,7 @@ type ctxKey struct {
 // callee and arguments are recorded too.
 func (w *walker) callOf(n *fnode, sc scope) *Call {
 	c := w.obj.call()
-	*c = Call{Span: span(n), stmt: pack(sc.stmt), CallContext: w.context(sc)}
+	*c = Call{stmt: pack(sc.stmt), CallContext: w.context(sc)}
 	fn := n.byField(fld.function)
 	if fn != nil {
 		c.callee = pack(span(fn))
@@ -539,19 +539,19 @@ func (w *walker) callOf(n *fnode, sc scope) *Call {
 				arg := w.obj.arg()
 				switch a.Type() {
 				case "keyword_argument":
-					*arg = Arg{Name: w.fieldText(a, fld.name), Span: span(a)}
+					*arg = Arg{Name: w.fieldText(a, fld.name), span: pack(span(a))}
 					if v := a.byField(fld.value); v != nil {
 						arg.Value = w.expr(v, sc)
 						w.visit(v, sc)
 					}
 				case "list_splat":
-					*arg = Arg{Name: "*", Span: span(a), Value: w.leaf(a)}
+					*arg = Arg{Name: "*", span: pack(span(a)), Value: w.leaf(a)}
 					w.visit(a, sc)
 				case "dictionary_splat":
-					*arg = Arg{Name: "**", Span: span(a), Value: w.leaf(a)}
+					*arg = Arg{Name: "**", span: pack(span(a)), Value: w.leaf(a)}
 					w.visit(a, sc)
 				default:
-					*arg = Arg{Span: span(a), Value: w.expr(a, sc)}
+					*arg = Arg{span: pack(span(a)), Value: w.expr(a, sc)}
 					w.visit(a, sc)
 				}
 				*list = append(*list, arg)
@@ -561,6 +561,7 @@ func (w *walker) callOf(n *fnode, sc scope) *Call {
 			}
 		}
 	}
+	c.setSpan(span(n))
 	return c
 }
 

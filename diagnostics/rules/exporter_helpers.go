@@ -55,7 +55,7 @@ func simpleAssignment(f *d.File, c *d.Call) bool {
 		return false
 	}
 	st := f.Text(c.StatementSpan())
-	if !strings.HasPrefix(st, c.TargetName()) || !strings.HasSuffix(st, f.Text(c.Span)) {
+	if !strings.HasPrefix(st, c.TargetName()) || !strings.HasSuffix(st, f.Text(c.Span())) {
 		return false
 	}
 	before := f.Text(d.Span{Start: d.LineStartOf(f, c.StatementSpan().Start), End: c.StatementSpan().Start})
@@ -161,7 +161,7 @@ func gatedExporterFix(pass *d.Pass, c *d.Call, class string, factory bool) d.Fix
 		if singleProcessExporters[class] {
 			mpClass = "GunicornInternalPrometheusMetrics"
 		}
-		rest := f.Text(d.Span{Start: c.CalleeSpan().End, End: c.Span.End})
+		rest := f.Text(d.Span{Start: c.CalleeSpan().End, End: c.Span().End})
 		if factory {
 			rest = ".for_app_factory" + f.Text(c.ArgListSpan())
 		}

@@ -44,7 +44,7 @@ app.register_blueprint(shop)`,
 			if d.IsTestFile(app.File) || p.Facts.Standalone[app.File.Path] {
 				continue
 			}
-			pass.ReportIn(app.File, app.Call.Span, "Flask app without Prometheus metrics: nothing in the project imports prometheus_client or prometheus_flask_exporter").
+			pass.ReportIn(app.File, app.Call.Span(), "Flask app without Prometheus metrics: nothing in the project imports prometheus_client or prometheus_flask_exporter").
 				AddFix(appBlockFix(p, app))
 		}
 	},

@@ -39,7 +39,7 @@ else:
 			if d.EnvGate(f, c).Gated() {
 				continue
 			}
-			pass.Report(c.Span, "%s raises ValueError when PROMETHEUS_MULTIPROC_DIR is unset (pytest, flask run); gate it on the variable with PrometheusMetrics as the fallback", class).
+			pass.Report(c.Span(), "%s raises ValueError when PROMETHEUS_MULTIPROC_DIR is unset (pytest, flask run); gate it on the variable with PrometheusMetrics as the fallback", class).
 				AddFix(gatedExporterFix(pass, c, class, factory))
 		}
 	},

@@ -42,7 +42,7 @@ GCCollector(registry=registry)`,
 			if registersProcessCollectors(m, c.Scope, reg.Text) {
 				continue
 			}
-			pass.Report(c.Span, "registry `%s` has a MultiProcessCollector but no ProcessCollector/PlatformCollector/GCCollector: process_* and python_* metrics disappear", reg.Text).
+			pass.Report(c.Span(), "registry `%s` has a MultiProcessCollector but no ProcessCollector/PlatformCollector/GCCollector: process_* and python_* metrics disappear", reg.Text).
 				AddFix(processCollectorsFix(f, c, reg.Text))
 		}
 	},
@@ -93,7 +93,7 @@ func registersProcessCollectors(m *d.Module, scope *d.FuncDef, reg string) bool 
 
 func processCollectorsFix(f *d.File, c *d.Call, reg string) d.Fix {
 	st := f.Text(c.StatementSpan())
-	if !strings.HasSuffix(st, f.Text(c.Span)) {
+	if !strings.HasSuffix(st, f.Text(c.Span())) {
 		return d.Fix{}
 	}
 	indent := d.IndentOf(f, c.StatementSpan().Start)

@@ -58,7 +58,7 @@ def when_ready(server):
 			if where == "" {
 				continue
 			}
-			pass.Report(c.Span, "%s() %s runs in every gunicorn worker: the port is bound once and the other workers fail or serve their own values; start it once in a when_ready hook with a multiprocess registry", strings.TrimPrefix(c.Func, c.BaseName()+"."), where)
+			pass.Report(c.Span(), "%s() %s runs in every gunicorn worker: the port is bound once and the other workers fail or serve their own values; start it once in a when_ready hook with a multiprocess registry", strings.TrimPrefix(c.Func, c.BaseName()+"."), where)
 		}
 	},
 }

@@ -37,14 +37,14 @@ HITS = Counter("hits", "Hits")`,
 				continue
 			}
 			if isDefaultRegistry(m, reg) {
-				pass.Report(c.Span, "MultiProcessCollector on the default REGISTRY: every scrape shows each metric twice (this worker's and the aggregate); use a registry of its own")
+				pass.Report(c.Span(), "MultiProcessCollector on the default REGISTRY: every scrape shows each metric twice (this worker's and the aggregate); use a registry of its own")
 				continue
 			}
 			if !isIdentifier(reg.Text) {
 				continue
 			}
 			if r := registersDefault(m, c, reg.Text); r != nil {
-				pass.Report(r.Span, "%s has a MultiProcessCollector and also registers the default REGISTRY: every scrape shows each metric twice (this worker's and the aggregate)", reg.Text)
+				pass.Report(r.Span(), "%s has a MultiProcessCollector and also registers the default REGISTRY: every scrape shows each metric twice (this worker's and the aggregate)", reg.Text)
 				continue
 			}
 			var shared []*d.MetricDecl
@@ -60,7 +60,7 @@ HITS = Counter("hits", "Hits")`,
 			for _, decl := range shared {
 				fix.Edits = append(fix.Edits, removeArg(f, decl.Call, decl.Call.Keyword("registry")))
 			}
-			pass.Report(c.Span, "MultiProcessCollector on %s, which %d metric(s) are also created on: each appears twice in the scrape", reg.Text, len(shared)).AddFix(fix)
+			pass.Report(c.Span(), "MultiProcessCollector on %s, which %d metric(s) are also created on: each appears twice in the scrape", reg.Text, len(shared)).AddFix(fix)
 		}
 	},
 }
@@ -80,13 +80,13 @@ func removeArg(f *d.File, c *d.Call, a *d.Arg) d.Edit {
 			idx = i
 		}
 	}
-	start, end := a.Span.Start, a.Span.End
+	start, end := a.Span().Start, a.Span().End
 	switch {
 	case idx > 0:
 		// from the end of the previous argument
-		start = c.Arguments()[idx-1].Span.End
+		start = c.Arguments()[idx-1].Span().End
 	case len(c.Arguments()) > 1:
-		end = c.Arguments()[1].Span.Start
+		end = c.Arguments()[1].Span().Start
 	}
 	// Keep a trailing comma layout: ", registry=r," -> ","
 	return d.Edit{Path: f.Path, Span: d.Span{Start: start, End: end}, NewText: ""}

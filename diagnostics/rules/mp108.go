@@ -43,11 +43,11 @@ var PathCardinality = &d.Rule{
 			a := c.Keyword("group_by")
 			switch {
 			case a == nil:
-				pass.Report(c.Span, "exporter without group_by labels request durations by URL path (the default): one series per distinct URL; use group_by=\"endpoint\"").AddFix(fix(nil))
+				pass.Report(c.Span(), "exporter without group_by labels request durations by URL path (the default): one series per distinct URL; use group_by=\"endpoint\"").AddFix(fix(nil))
 			case a.Value.IsStr() && a.Value.Str() == "path":
-				pass.Report(a.Span, "group_by='path' labels request durations by URL path: one series per distinct URL; use group_by=\"endpoint\"").AddFix(fix(a))
+				pass.Report(a.Span(), "group_by='path' labels request durations by URL path: one series per distinct URL; use group_by=\"endpoint\"").AddFix(fix(a))
 			case a.Value.Kind() == "lambda":
-				pass.Report(a.Span, "group_by=lambda names the label \"<lambda>\", which prometheus_client rejects with ValueError at start-up; use group_by=\"endpoint\" or a named function").
+				pass.Report(a.Span(), "group_by=lambda names the label \"<lambda>\", which prometheus_client rejects with ValueError at start-up; use group_by=\"endpoint\" or a named function").
 					SetSeverity(d.Error).AddFix(fix(a))
 			}
 		}

@@ -40,12 +40,12 @@ var ExporterNeverExposed = &d.Rule{
 				if c.Keyword("path") != nil {
 					note = " (its path= is ignored)"
 				}
-				pass.Report(c.Span, "GunicornPrometheusMetrics adds no /metrics route%s and no gunicorn when_ready hook calls start_http_server_when_ready: nothing serves these metrics", note).
+				pass.Report(c.Span(), "GunicornPrometheusMetrics adds no /metrics route%s and no gunicorn when_ready hook calls start_http_server_when_ready: nothing serves these metrics", note).
 					AddFix(switchToInternalFix(f, class))
 				continue
 			}
 			if a := c.Keyword("path"); a != nil {
-				pass.Report(a.Span, "%s ignores path=: it adds no route to the app; use GunicornInternalPrometheusMetrics to serve %s on the app", class, a.Value.Text).
+				pass.Report(a.Span(), "%s ignores path=: it adds no route to the app; use GunicornInternalPrometheusMetrics to serve %s on the app", class, a.Value.Text).
 					SetSeverity(d.Warning).AddFix(switchToInternalFix(f, class))
 			}
 		}

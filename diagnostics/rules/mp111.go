@@ -31,7 +31,7 @@ var InternalExporterHTTPServer = &d.Rule{
 			if !internalExporters[class] && !internal[c.BaseName()] {
 				continue
 			}
-			pass.Report(c.Span, "%s.start_http_server_when_ready() does nothing but warn: the Internal class serves the metrics path on the app", class).
+			pass.Report(c.Span(), "%s.start_http_server_when_ready() does nothing but warn: the Internal class serves the metrics path on the app", class).
 				AddFix(removeCallFix(f, c))
 		}
 	},
@@ -40,7 +40,7 @@ var InternalExporterHTTPServer = &d.Rule{
 // removeCallFix deletes the statement holding the call, or the whole
 // function when nothing but imports would remain in it.
 func removeCallFix(f *d.File, c *d.Call) d.Fix {
-	if f.Text(c.StatementSpan()) != f.Text(c.Span) {
+	if f.Text(c.StatementSpan()) != f.Text(c.Span()) {
 		return d.Fix{}
 	}
 	if c.Scope != nil && c.Scope.IsModuleLevel() && onlyStatement(f, c.Scope, c.StatementSpan()) {

@@ -42,14 +42,14 @@ var MarkDeadInWorkerExit = &d.Rule{
 			if !isMarkDead(f.Py, c) {
 				continue
 			}
-			pass.Report(c.Span, "mark_process_dead in worker_exit runs in the worker and is skipped for killed workers; call it from child_exit (runs in the master for every exit)").
+			pass.Report(c.Span(), "mark_process_dead in worker_exit runs in the worker and is skipped for killed workers; call it from child_exit (runs in the master for every exit)").
 				AddFix(moveToChildExitFix(p, f, h, c))
 		}
 	},
 }
 
 func moveToChildExitFix(p *d.Project, f *d.File, h *d.FuncDef, c *d.Call) d.Fix {
-	if f.Text(c.StatementSpan()) != f.Text(c.Span) || c.Scope != h {
+	if f.Text(c.StatementSpan()) != f.Text(c.Span()) || c.Scope != h {
 		return d.Fix{}
 	}
 	child := f.Py.Func("child_exit")

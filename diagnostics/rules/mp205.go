@@ -66,7 +66,7 @@ func multiprocCode(p *d.Project) string {
 		m := f.Py
 		for _, c := range m.Select(multiprocCandidateCalls) {
 			q := c.Qualified()
-			line := f.Lines().Line(c.Span.Start) + 1
+			line := f.Lines().Line(c.Span().Start) + 1
 			if strings.HasPrefix(q, "prometheus_client") && strings.HasSuffix(q, "MultiProcessCollector") {
 				return fmt.Sprintf("MultiProcessCollector (%s:%d)", f.Path, line)
 			}
@@ -76,7 +76,7 @@ func multiprocCode(p *d.Project) string {
 		}
 		for _, decl := range m.MetricDecls(f) {
 			if decl.Call.Keyword("multiprocess_mode") != nil {
-				return fmt.Sprintf("multiprocess_mode= (%s:%d)", f.Path, f.Lines().Line(decl.Call.Span.Start)+1)
+				return fmt.Sprintf("multiprocess_mode= (%s:%d)", f.Path, f.Lines().Line(decl.Call.Span().Start)+1)
 			}
 		}
 	}

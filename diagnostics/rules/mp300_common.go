@@ -30,7 +30,7 @@ func nameSpan(decl *d.MetricDecl) d.Span {
 	if e := decl.Param("name"); e != nil {
 		return e.Span()
 	}
-	return decl.Call.Span
+	return decl.Call.Span()
 }
 
 // isTestFile reports files that pytest runs, never the served app.

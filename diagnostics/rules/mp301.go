@@ -38,7 +38,7 @@ var GaugeWithoutMode = &d.Rule{
 		for _, decl := range missing {
 			preferred := preferredMode(pass.Project, decl)
 			name, _ := decl.NameArg()
-			diag := pass.Report(decl.Call.Span, "Gauge %s has no multiprocess_mode: under gunicorn it exports one series per worker pid; use %q", quoteName(name, decl), preferred)
+			diag := pass.Report(decl.Call.Span(), "Gauge %s has no multiprocess_mode: under gunicorn it exports one series per worker pid; use %q", quoteName(name, decl), preferred)
 			// One insertion point for every alternative: only the value differs.
 			at := d.AddKeyword(f, decl.Call, "multiprocess_mode", modePlaceholder)
 			diag.AddFix(modeFix(at, preferred, true))

@@ -31,7 +31,7 @@ def _sample_queue():
 			if decl == nil || decl.Type != "Gauge" {
 				continue
 			}
-			pass.Report(c.Span, "%s.set_function() is ignored in multiprocess mode: the scrape reads the workers' files, never calls the function, and shows 0; set the value where it changes, or keep it in Redis and expose it at scrape time", baseName(c))
+			pass.Report(c.Span(), "%s.set_function() is ignored in multiprocess mode: the scrape reads the workers' files, never calls the function, and shows 0; set the value where it changes, or keep it in Redis and expose it at scrape time", baseName(c))
 		}
 	},
 }

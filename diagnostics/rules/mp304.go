@@ -32,7 +32,7 @@ BUILD.labels(version=VERSION).set(1)`,
 	Run: func(pass *d.Pass) {
 		f := pass.File
 		for _, decl := range clientDecls(pass.Project.Metrics().DeclsIn(f), "Info", "Enum") {
-			diag := pass.Report(decl.Call.Span, "%s is not exported in multiprocess mode (its value lives in one process's memory, not in the multiprocess files); use a Gauge set to 1 with labels and multiprocess_mode=\"max\"", declLabel(decl))
+			diag := pass.Report(decl.Call.Span(), "%s is not exported in multiprocess mode (its value lives in one process's memory, not in the multiprocess files); use a Gauge set to 1 with labels and multiprocess_mode=\"max\"", declLabel(decl))
 			if decl.Type == "Info" {
 				diag.AddFix(infoToGaugeFix(pass.Project, decl))
 			}
@@ -102,7 +102,7 @@ func infoToGaugeFix(p *d.Project, decl *d.MetricDecl) d.Fix {
 		if recv == uf.Text(u.CalleeSpan()) {
 			return d.Fix{}
 		}
-		edits = append(edits, d.Replace(uf, u.Span, recv+".labels("+strings.Join(kw, ", ")+").set(1)"))
+		edits = append(edits, d.Replace(uf, u.Span(), recv+".labels("+strings.Join(kw, ", ")+").set(1)"))
 	}
 	if len(keys) == 0 {
 		return d.Fix{}
@@ -134,7 +134,7 @@ func infoToGaugeFix(p *d.Project, decl *d.MetricDecl) d.Fix {
 	}
 	doc := decl.Param("documentation").Text
 	ctor := newCallee + "(" + strconv.Quote(full+"_info") + ", " + doc + ", [" + strings.Join(quoted, ", ") + "], multiprocess_mode=\"max\")"
-	edits = append(edits, d.Replace(f, c.Span, ctor))
+	edits = append(edits, d.Replace(f, c.Span(), ctor))
 	edits = append(edits, d.AddImports(f, imports)...)
 	return d.Fix{Title: "Replace the Info with a Gauge set to 1 (multiprocess_mode=\"max\")", Edits: edits}
 }

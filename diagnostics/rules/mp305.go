@@ -40,7 +40,7 @@ def metrics():
 			if at := perRequestRegistrySite(pass.Project); at != "" {
 				hint = "register it on the per-request registry (" + at + ")"
 			}
-			pass.Report(c.Span, "%s is registered on the default registry: a multiprocess scrape reads only the workers' files and never calls it; %s", strings.TrimSpace(arg.Text), hint)
+			pass.Report(c.Span(), "%s is registered on the default registry: a multiprocess scrape reads only the workers' files and never calls it; %s", strings.TrimSpace(arg.Text), hint)
 		}
 	},
 }
@@ -52,7 +52,7 @@ func perRequestRegistrySite(p *d.Project) string {
 		for _, c := range f.Py.Select(anyCollectorCalls) {
 			if c.Scope != nil {
 				if a := c.Positional(0); a != nil {
-					return "in " + c.Scope.Name + "() at " + where(f, c.Span.Start) + ", on " + strings.TrimSpace(a.Text)
+					return "in " + c.Scope.Name + "() at " + where(f, c.Span().Start) + ", on " + strings.TrimSpace(a.Text)
 				}
 			}
 		}

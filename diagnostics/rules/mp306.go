@@ -42,7 +42,7 @@ def buy():
 			if what == "" {
 				continue
 			}
-			pass.Report(c.Span, "%s is constructed in %s: the second call raises ValueError: Duplicated timeseries in CollectorRegistry; declare it once at module level", declLabel(decl), what).
+			pass.Report(c.Span(), "%s is constructed in %s: the second call raises ValueError: Duplicated timeseries in CollectorRegistry; declare it once at module level", declLabel(decl), what).
 				AddFix(moduleLevelFix(f, decl))
 		}
 	},
@@ -103,7 +103,7 @@ func guardedCreation(c *d.Call) bool {
 // holds it, when all its names are module-level names.
 func moduleLevelFix(f *d.File, decl *d.MetricDecl) d.Fix {
 	c := decl.Call
-	text := f.Text(c.Span)
+	text := f.Text(c.Span())
 	bound := moduleNames(f)
 	for _, id := range identifiers(text) {
 		if !bound[id] && !pyBuiltins[id] {
@@ -112,7 +112,7 @@ func moduleLevelFix(f *d.File, decl *d.MetricDecl) d.Fix {
 	}
 	var top *d.Span
 	for i, st := range f.Py.Statements {
-		if st.Contains(c.Span) {
+		if st.Contains(c.Span()) {
 			top = &f.Py.Statements[i]
 			break
 		}
@@ -129,7 +129,7 @@ func moduleLevelFix(f *d.File, decl *d.MetricDecl) d.Fix {
 	}
 	name := freeModuleName(f, want)
 	// Continuation lines keep their indentation relative to the call's line.
-	indent := d.IndentOf(f, c.Span.Start)
+	indent := d.IndentOf(f, c.Span().Start)
 	lines := strings.Split(text, "\n")
 	for i := 1; i < len(lines); i++ {
 		lines[i] = strings.TrimPrefix(lines[i], indent)
@@ -139,7 +139,7 @@ func moduleLevelFix(f *d.File, decl *d.MetricDecl) d.Fix {
 		Title: "Declare " + declLabel(decl) + " once at module level as " + name,
 		Edits: []d.Edit{
 			{Path: f.Path, Span: d.Span{Start: at, End: at}, NewText: name + " = " + strings.Join(lines, "\n") + "\n\n\n"},
-			d.Replace(f, c.Span, name),
+			d.Replace(f, c.Span(), name),
 		},
 	}
 }

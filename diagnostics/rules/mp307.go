@@ -46,7 +46,7 @@ JOBS_FINISHED = Counter("jobs_finished", "Jobs finished")   # app/tasks.py`,
 					continue
 				}
 				pass.ReportIn(decl.File, nameSpan(decl), "%s (exposed as %q) collides with %s at %s: both claim %q on the default registry, and prometheus_client raises ValueError: Duplicated timeseries when the second is created; rename one",
-					declLabel(decl), full, declLabel(first.decl), where(first.decl.File, first.decl.Call.Span.Start), n)
+					declLabel(decl), full, declLabel(first.decl), where(first.decl.File, first.decl.Call.Span().Start), n)
 				reported = true
 				break
 			}

@@ -39,7 +39,7 @@ IN_PROGRESS.inc()`,
 				use = ""
 				for _, u := range ix.Uses(decl) {
 					if c := u.Call; incDecMethods[c.MethodName()] {
-						use = baseName(c) + "." + c.MethodName() + "() at " + where(u.File, c.Span.Start)
+						use = baseName(c) + "." + c.MethodName() + "() at " + where(u.File, c.Span().Start)
 						break
 					}
 				}

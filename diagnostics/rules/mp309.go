@@ -57,7 +57,7 @@ func renamePidFix(p *d.Project, decl *d.MetricDecl, label *d.Expr) d.Fix {
 		}
 		if a := u.Keyword("pid"); a != nil {
 			uf := mu.File
-			edits = append(edits, d.Replace(uf, d.Span{Start: a.Span.Start, End: a.Span.Start + len("pid")}, pidLabelReplacement))
+			edits = append(edits, d.Replace(uf, d.Span{Start: a.Span().Start, End: a.Span().Start + len("pid")}, pidLabelReplacement))
 		}
 	}
 	return d.Fix{Title: "Rename the label pid to " + pidLabelReplacement + " (here and in .labels() calls)", Edits: edits, Unsafe: true}

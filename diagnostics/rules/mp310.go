@@ -31,7 +31,7 @@ def run_import():
 			switch c.Qualified() {
 			case "prometheus_client.push_to_gateway", "prometheus_client.pushadd_to_gateway",
 				"prometheus_client.exposition.push_to_gateway", "prometheus_client.exposition.pushadd_to_gateway":
-				pass.Report(c.Span, "%s() from a multiprocess app: each worker pushes only its own values under the same grouping key and overwrites the others; expose /metrics and let Prometheus scrape it", pushName(c))
+				pass.Report(c.Span(), "%s() from a multiprocess app: each worker pushes only its own values under the same grouping key and overwrites the others; expose /metrics and let Prometheus scrape it", pushName(c))
 			}
 		}
 	},

@@ -26,7 +26,7 @@ var LabelRemovalMultiproc = &d.Rule{
 			if decl == nil || decl.Exporter || c.Recv != nil {
 				continue
 			}
-			pass.Report(c.Span, "%s.%s() only forgets the labels in this process: in multiprocess mode the values stay in the workers' files and keep being exported", baseName(c), c.MethodName())
+			pass.Report(c.Span(), "%s.%s() only forgets the labels in this process: in multiprocess mode the values stay in the workers' files and keep being exported", baseName(c), c.MethodName())
 		}
 	},
 }

@@ -61,7 +61,7 @@ business_metrics.inc("orders", kind="book")`,
 			if decl.Type == "Gauge" {
 				kind = "gauge"
 			}
-			pass.Report(decl.Call.Span, "%s reads as a business total: in multiprocess mode it lives in per-worker files that restart from zero at every deploy and are counted per host; with Redis available, keep it in Redis (action: route it through business_metrics.py)", declLabel(decl)).
+			pass.Report(decl.Call.Span(), "%s reads as a business total: in multiprocess mode it lives in per-worker files that restart from zero at every deploy and are counted per host; with Redis available, keep it in Redis (action: route it through business_metrics.py)", declLabel(decl)).
 				AddFix(businessFix(pass.Project, decl, full, kind))
 		}
 	},

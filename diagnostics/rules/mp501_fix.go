@@ -105,7 +105,7 @@ func businessFix(p *d.Project, decl *d.MetricDecl, full, kind string) d.Fix {
 		if u.Recv != nil {
 			consumed[u.Recv] = true
 		}
-		fix.Edits = append(fix.Edits, d.Replace(uf, u.Span, call))
+		fix.Edits = append(fix.Edits, d.Replace(uf, u.Span(), call))
 		need(uf, importLine)
 		if !strings.Contains(u.BaseName(), ".") {
 			expect(uf, u.BaseName())
@@ -180,7 +180,7 @@ func businessFix(p *d.Project, decl *d.MetricDecl, full, kind string) d.Fix {
 // assignStatement is the top-level `NAME = Counter(...)` statement.
 func assignStatement(f *d.File, decl *d.MetricDecl) *d.Assign {
 	for _, a := range f.Py.Assigns {
-		if a.Scope == nil && a.Class == "" && a.Target == decl.Var && a.Op == "=" && a.Span.Contains(decl.Call.Span) && a.TopLevel {
+		if a.Scope == nil && a.Class == "" && a.Target == decl.Var && a.Op == "=" && a.Span.Contains(decl.Call.Span()) && a.TopLevel {
 			return a
 		}
 	}
