@@ -198,7 +198,7 @@ func (b *builder) done(prev *Module, sharedCalls int, root rootSummary) *Module 
 		}
 		sharedCalls = 0
 	}
-	m.indexImports(sharedCalls)
+	m.indexImports(sharedCalls, b.sc.resolved)
 	return m
 }
 

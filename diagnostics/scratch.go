@@ -24,11 +24,13 @@ type summaryScratch struct {
 	synErrs    []Span
 	rightCall  map[Span]string
 	contexts   map[ctxKey]*CallContext
+	resolved   map[string]resolvedCallee // indexImports's memo
 	walker     walker
 }
 
 var summaryScratchPool = sync.Pool{New: func() any {
-	return &summaryScratch{rightCall: map[Span]string{}, contexts: map[ctxKey]*CallContext{}}
+	return &summaryScratch{rightCall: map[Span]string{}, contexts: map[ctxKey]*CallContext{},
+		resolved: map[string]resolvedCallee{}}
 }}
 
 func getSummaryScratch() *summaryScratch { return summaryScratchPool.Get().(*summaryScratch) }
@@ -42,6 +44,7 @@ func putSummaryScratch(s *summaryScratch) {
 	s.visitErrs, s.synErrs = emptied(s.visitErrs), emptied(s.synErrs)
 	clear(s.rightCall)
 	clear(s.contexts)
+	clear(s.resolved)
 	s.walker = walker{}
 	summaryScratchPool.Put(s)
 }
