@@ -42,8 +42,9 @@ func (e *Expr) Span() Span { return e.span.span() }
 // f-string or bytes) whose value Str returns.
 func (e *Expr) IsStr() bool { return e.flags&exprIsStr != 0 }
 
-// Str is the decoded value of a plain string literal ("" when IsStr is
-// false).
+// Str is the decoded value of a plain string literal; "" for anything
+// else, except an implicit concatenation with an f-string part, which keeps
+// what its plain parts decoded to (IsStr false).
 func (e *Expr) Str() string {
 	switch {
 	case e.flags&exprStrCut != 0:
@@ -105,14 +106,4 @@ func (e *Expr) MarshalJSON() ([]byte, error) {
 		Str        string
 		IsStr      bool
 	}{e.Kind(), e.Text, e.Span(), e.Str(), e.IsStr()})
-}
-
-// MarshalJSON writes the call's exported fields and its span (tests
-// compare summaries through it).
-func (c *Call) MarshalJSON() ([]byte, error) {
-	type fields Call // the fields alone: no MarshalJSON, no recursion
-	return json.Marshal(struct {
-		*fields
-		Span Span
-	}{(*fields)(c), c.Span()})
 }

@@ -1,6 +1,7 @@
 package diagnostics
 
 import (
+	"encoding/json"
 	"slices"
 	"strings"
 	"sync"
@@ -86,6 +87,16 @@ type callExtra struct {
 	// the argument list's end (error recovery can leave a field out).
 	span    span32
 	ownSpan bool
+}
+
+// MarshalJSON writes the call's exported fields and its span (tests
+// compare summaries through it).
+func (c *Call) MarshalJSON() ([]byte, error) {
+	type fields Call // the fields alone: no MarshalJSON, no recursion
+	return json.Marshal(struct {
+		*fields
+		Span Span
+	}{(*fields)(c), c.Span()})
 }
 
 // Span is the whole call.
