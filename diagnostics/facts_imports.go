@@ -2,6 +2,19 @@ package diagnostics
 
 import "strings"
 
+// preloaded are the modules the interpreter (with site) and gunicorn have
+// imported before any project code runs. An absolute import of one binds
+// the loaded module, never a project file of the same name: a project's
+// os.py that imports prometheus_client does not make `import os` load it
+// (found by FuzzFixProject: MP206's fix put `import os` above the set it
+// moved, and then reported the set as after a prometheus import, forever).
+var preloaded = map[string]bool{
+	"abc": true, "builtins": true, "codecs": true, "encodings": true, "errno": true,
+	"genericpath": true, "io": true, "marshal": true, "os": true, "posix": true,
+	"posixpath": true, "signal": true, "site": true, "stat": true, "sys": true,
+	"time": true, "zipimport": true,
+}
+
 // ImportReachesPrometheus reports whether executing the import loads
 // prometheus_client: it imports prometheus_client or
 // prometheus_flask_exporter, or a project module whose module-level imports
@@ -26,6 +39,11 @@ func (p *Project) importReaches(f *File, im *Import, seen map[string]bool) bool 
 	}
 	if im.Name != "" && im.Name != "*" {
 		targets = append(targets, mod+"."+im.Name)
+	}
+	if im.Level == 0 && preloaded[parts[0]] {
+		// Already in sys.modules when project code runs: a project file of
+		// the same name is never executed by this import.
+		return false
 	}
 	for _, t := range targets {
 		g := p.ModuleFile(t)
