@@ -116,23 +116,38 @@ func (d *MetricDecl) fullName() (string, bool) {
 // SampleNames are the names the registry reserves for the family
 // (registry.py _get_names): the family name plus the type's suffixes.
 func (d *MetricDecl) SampleNames(full string) []string {
-	out := []string{full}
-	var suffixes []string
-	switch d.Type {
-	case "Counter":
-		suffixes = []string{"_total", "_created"}
-	case "Summary":
-		suffixes = []string{"_sum", "_count", "_created"}
-	case "Histogram":
-		suffixes = []string{"_bucket", "_sum", "_count", "_created"}
-	case "Info":
-		suffixes = []string{"_info"}
-	}
-	for _, s := range suffixes {
-		out = append(out, full+s)
+	suffixes := d.SampleSuffixes()
+	out := make([]string, len(suffixes))
+	for i, s := range suffixes {
+		out[i] = full + s
 	}
 	return out
 }
+
+// SampleSuffixes are what SampleNames appends to the family name, the
+// first being "" (the family name itself). The slice is shared: do not
+// modify it.
+func (d *MetricDecl) SampleSuffixes() []string {
+	switch d.Type {
+	case "Counter":
+		return counterSuffixes
+	case "Summary":
+		return summarySuffixes
+	case "Histogram":
+		return histogramSuffixes
+	case "Info":
+		return infoSuffixes
+	}
+	return familyOnly
+}
+
+var (
+	familyOnly        = []string{""}
+	counterSuffixes   = []string{"", "_total", "_created"}
+	summarySuffixes   = []string{"", "_sum", "_count", "_created"}
+	histogramSuffixes = []string{"", "_bucket", "_sum", "_count", "_created"}
+	infoSuffixes      = []string{"", "_info"}
+)
 
 // LabelNames returns the literal label names of a prometheus_client
 // constructor (labelnames= or the third positional argument); ok is false

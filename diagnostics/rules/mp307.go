@@ -25,38 +25,35 @@ JOBS_DONE = Counter("jobs", "Jobs finished")   # app/tasks.py`,
 JOBS_FINISHED = Counter("jobs_finished", "Jobs finished")   # app/tasks.py`,
 	Project: true,
 	Run: func(pass *d.Pass) {
-		type claim struct{ decl *d.MetricDecl }
-		decls := clientDecls(pass.Project.Metrics().Decls())
-		// Sized for the usual three or four sample names a family claims:
-		// growing it by rehashing was most of this rule on a large project.
-		seen := make(map[string]claim, 4*len(decls))
-		for _, decl := range decls {
+		// The declarations that claim names, first, so that the map is
+		// made once at its size.
+		var claimants []family
+		names := 0
+		for _, decl := range clientDecls(pass.Project.Metrics().Decls()) {
 			if isTestFile(decl.File) || !decl.OnDefaultRegistry() {
 				continue
 			}
-			full, ok := decl.FullName()
-			if !ok {
-				continue
+			if full, ok := decl.FullName(); ok {
+				claimants = append(claimants, family{full, decl})
+				names += len(decl.SampleSuffixes())
 			}
-			names := decl.SampleNames(full)
+		}
+		claims := newNameClaims(names)
+		for _, c := range claimants {
+			full, decl := c.full, c.decl
 			reported := false
-			for _, n := range names {
-				first, dup := seen[n]
-				if !dup || first.decl.Call == decl.Call || exclusiveBranches(first.decl, decl) {
+			for _, sfx := range decl.SampleSuffixes() {
+				first := claims.get(full, sfx)
+				if first == nil || first.Call == decl.Call || exclusiveBranches(first, decl) {
 					continue
 				}
 				pass.ReportIn(decl.File, nameSpan(decl), "%s (exposed as %q) collides with %s at %s: both claim %q on the default registry, and prometheus_client raises ValueError: Duplicated timeseries when the second is created; rename one",
-					declLabel(decl), full, declLabel(first.decl), where(first.decl.File, first.decl.Call.Span().Start), n)
+					declLabel(decl), full, declLabel(first), where(first.File, first.Call.Span().Start), full+sfx)
 				reported = true
 				break
 			}
-			if reported {
-				continue
-			}
-			for _, n := range names {
-				if _, dup := seen[n]; !dup {
-					seen[n] = claim{decl}
-				}
+			if !reported {
+				claims.claimAll(full, decl)
 			}
 		}
 	},
