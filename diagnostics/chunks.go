@@ -1,6 +1,7 @@
 package diagnostics
 
 import (
+	"slices"
 	"strings"
 	"sync"
 	"unsafe"
@@ -415,17 +416,9 @@ func shiftExprs(es []*Expr, delta int) []*Expr {
 func (b *builder) finish(rootSpan Span, rootHasError, rootErr bool) *Module {
 	m := b.m
 	m.nVisit = len(b.visitErrs)
-	extra := 0
+	m.Errors = slices.Concat(b.visitErrs, b.synErrs) // nil when both are empty
 	if rootErr || rootHasError && len(b.synErrs) == 0 {
-		extra = 1
-	}
-	if n := len(b.visitErrs) + len(b.synErrs) + extra; n > 0 {
-		m.Errors = append(append(make([]Span, 0, n), b.visitErrs...), b.synErrs...)
-		if extra > 0 {
-			m.Errors = append(m.Errors, rootSpan)
-		}
-	} else {
-		m.Errors = nil
+		m.Errors = append(m.Errors, rootSpan)
 	}
 	b.sc.visitErrs, b.sc.synErrs = b.visitErrs, b.synErrs
 	for i := range m.chunks {
@@ -440,15 +433,6 @@ func (b *builder) finish(rootSpan Span, rootHasError, rootErr bool) *Module {
 	m.Imports, m.Assigns = detach(m.Imports), detach(m.Assigns)
 	m.Statements, m.chunks = detach(m.Statements), detach(m.chunks)
 	return m
-}
-
-// exact returns s, or a copy of it at its exact size when it has spare
-// capacity.
-func exact[T any](s []T) []T {
-	if len(s) == cap(s) {
-		return s
-	}
-	return append([]T(nil), s...)
 }
 
 // commentSymbol is the grammar's symbol for comments.

@@ -30,20 +30,20 @@ func (p *Project) importReaches(f *File, im *Import, seen map[string]bool) bool 
 			return true
 		}
 	}
+	parts := strings.Split(mod, ".")
+	if im.Level == 0 && preloaded[parts[0]] {
+		// Already in sys.modules when project code runs: a project file of
+		// the same name is never executed by this import.
+		return false
+	}
 	// `import a.b` and `from a.b import c` run a, a.b (and a.b.c when it
 	// is a module).
 	var targets []string
-	parts := strings.Split(mod, ".")
 	for i := range parts {
 		targets = append(targets, strings.Join(parts[:i+1], "."))
 	}
 	if im.Name != "" && im.Name != "*" {
 		targets = append(targets, mod+"."+im.Name)
-	}
-	if im.Level == 0 && preloaded[parts[0]] {
-		// Already in sys.modules when project code runs: a project file of
-		// the same name is never executed by this import.
-		return false
 	}
 	for _, t := range targets {
 		g := p.ModuleFile(t)

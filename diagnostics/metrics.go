@@ -113,20 +113,9 @@ func (d *MetricDecl) fullName() (string, bool) {
 	return full, true
 }
 
-// SampleNames are the names the registry reserves for the family
-// (registry.py _get_names): the family name plus the type's suffixes.
-func (d *MetricDecl) SampleNames(full string) []string {
-	suffixes := d.SampleSuffixes()
-	out := make([]string, len(suffixes))
-	for i, s := range suffixes {
-		out[i] = full + s
-	}
-	return out
-}
-
-// SampleSuffixes are what SampleNames appends to the family name, the
-// first being "" (the family name itself). The slice is shared: do not
-// modify it.
+// SampleSuffixes are what the registry appends to the family name for the
+// names it reserves (registry.py _get_names), the first being "" (the
+// family name itself). The slice is shared: do not modify it.
 func (d *MetricDecl) SampleSuffixes() []string {
 	switch d.Type {
 	case "Counter":

@@ -107,18 +107,14 @@ func (c *Call) Span() Span {
 	return Span{int(c.callee.start), int(c.args.end)}
 }
 
-// setSpan records the call's span where Span does not derive it.
+// setSpan records the call's span where Span does not derive it (set the
+// callee's and argument list's spans first).
 func (c *Call) setSpan(sp Span) {
-	if sp == (Span{int(c.callee.start), int(c.args.end)}) {
-		if c.extra != nil && c.extra.ownSpan {
-			e := c.extraValue()
-			e.span, e.ownSpan = span32{}, false
-			c.setExtra(e)
-		}
-		return
-	}
 	e := c.extraValue()
-	e.span, e.ownSpan = pack(sp), true
+	e.span, e.ownSpan = span32{}, false
+	if sp != (Span{int(c.callee.start), int(c.args.end)}) {
+		e.span, e.ownSpan = pack(sp), true
+	}
 	c.setExtra(e)
 }
 
@@ -454,7 +450,7 @@ func (m *Module) importOf(local string) *Import {
 // indexImports builds the index importOf reads (the first binding wins)
 // and resolves the callee of every call from index from on once (the
 // calls before it were resolved with the same imports and are shared with
-// an earlier summary).
+// an earlier summary). made is an empty memo to work in (scratch).
 func (m *Module) indexImports(from int, made map[string]resolvedCallee) {
 	m.importByLocal = nil
 	if len(m.Imports) > importScanMax {
@@ -470,7 +466,6 @@ func (m *Module) indexImports(from int, made map[string]resolvedCallee) {
 	// field share one extra (a third of a corpus's calls had one each).
 	// Most calls are on local names, which qualify to themselves: they
 	// skip the memo.
-	// made is the scratch memo (empty).
 	for _, c := range m.Calls[from:] {
 		head := c.Func
 		if i := strings.IndexByte(head, '.'); i >= 0 {
