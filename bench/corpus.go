@@ -5,8 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-
-	d "github.com/multiprom/multiprom/diagnostics"
 )
 
 // Corpus describes a generated Flask/prometheus project.
@@ -145,20 +143,4 @@ func BigModule(n int) string {
 		fmt.Fprintf(&b, "\n# note %d\n@bp.route(\"/r%d\")\ndef route_%d():\n    BUSY.inc()\n    try:\n        HITS.labels(route=\"r%d\").inc()\n        return {\"n\": %d, \"q\": request.args.get(\"q\")}\n    finally:\n        BUSY.dec()\n", i, i, i, i, i)
 	}
 	return b.String()
-}
-
-// FirstHalf returns the files of a corpus of the given size without the
-// view modules of its second half: the project a corpus half its size
-// would make, for timing the model and rules on half the files while the
-// whole corpus is in memory.
-func FirstHalf(files []*d.File, modules int) []*d.File {
-	var out []*d.File
-	for _, f := range files {
-		var n int
-		if _, err := fmt.Sscanf(f.Path, "app/views/mod%d.py", &n); err == nil && n >= modules/2 {
-			continue
-		}
-		out = append(out, f)
-	}
-	return out
 }

@@ -12,8 +12,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
-	"runtime/debug"
 	"sort"
 	"strings"
 	"syscall"
@@ -30,6 +28,11 @@ var (
 	runs = flag.Int("runs", 5, "runs per measurement (the table shows the median and min–max)")
 	only = flag.String("only", "scan,corpus,latency,memory,startup", "benchmarks to run")
 	bin  = flag.String("bin", "bin/multiprom", "multiprom binary (built first with go build)")
+	// The corpus benchmark times each run in a process of its own: this
+	// program, run with -child (see runChild).
+	childKind = flag.String("child", "", "internal: run one corpus timing (floor, check or model-rules) on the directory argument and print it")
+	reserve   = flag.Bool("reserve", true, "internal, with -child: reserve the check's heap in huge pages, as multiprom check does")
+	settle    = flag.Duration("settle", 3*time.Second, "pause before each corpus check timing, so that memory freed by the timing before is returned to the system (see runChild)")
 )
 
 func fail(format string, args ...any) {
@@ -87,6 +90,10 @@ func timeCmd(name string, args ...string) time.Duration {
 
 func main() {
 	flag.Parse()
+	if *childKind != "" {
+		child(*childKind, flag.Arg(0))
+		return
+	}
 	if out, err := exec.Command("go", "build", "-o", *bin, "./cmd/multiprom").CombinedOutput(); err != nil {
 		fail("build: %v\n%s", err, out)
 	}
@@ -167,66 +174,133 @@ func timeFloor(dir string) time.Duration {
 	return bench.ParseOnly(dir, workers)
 }
 
-// timeCheck times a check of dir as `multiprom check` runs it: the scan
-// with its scheduler setting, the project and all rules. It returns the
-// time, the scan (for the rows that time the rules again) and how many
-// findings there were.
-func timeCheck(dir string) (time.Duration, *d.ScanResult, int) {
-	t := time.Now()
+// scanBatch scans dir as `multiprom check` does (cmd/multiprom's
+// scanBatch): a P to spare while it reads and parses, and, unless
+// -reserve=false, the heap reserved in huge pages before the parse
+// (batchgc.Reserve).
+func scanBatch(dir string) *d.ScanResult {
 	workers, restore := batchprocs.Apply()
-	res, err := d.ScanWith(context.Background(), dir, d.ScanOptions{Workers: workers})
-	restore()
+	defer restore()
+	opts := d.ScanOptions{Workers: workers}
+	if *reserve {
+		opts.ReserveHeap = batchgc.Reserve
+	}
+	res, err := d.ScanWith(context.Background(), dir, opts)
 	if err != nil {
 		fail("%v", err)
 	}
+	return res
+}
+
+// timeCheck times a check of dir as `multiprom check` runs it: the scan,
+// the project and all rules. It returns the time and how many findings
+// there were.
+func timeCheck(dir string) (time.Duration, int) {
+	t := time.Now()
+	res := scanBatch(dir)
 	n := len(d.Check(d.NewProject(context.Background(), res.Root, res.Files, d.Settings{}), rules.All, nil))
-	return time.Since(t), res, n
+	return time.Since(t), n
+}
+
+// A timing of the corpus benchmark runs in a process of its own, this
+// program run again with -child: each starts as a user's `multiprom check`
+// starts, with nothing mapped, so it pays a page fault for each page it
+// allocates (the rows show them). Timing them in one process instead made
+// the result depend on what earlier timings left mapped: after a
+// collection, on how much Go's scavenger had returned since; after
+// debug.FreeOSMemory, on the free slots left in spans still in use, a
+// fixed amount that the 1× and 2× model + rules timings shared, so their
+// ratio was above 2 though each allocates exactly twice as much (the
+// sixth session's rows; bench/RESULTS.md).
+
+// timing is one child's result.
+type timing struct {
+	elapsed  time.Duration
+	faults   int64 // minor page faults during the timing
+	findings int
+}
+
+// runChild runs one timing of kind (floor, check or model-rules) on dir in
+// a new process. A check or model-rules child starts after -settle: on
+// this VM memory a process frees goes back to the hypervisor about 2 s
+// later (virtio-balloon free page reporting), and until then a new process
+// gets it back at a fraction of the cost of memory the guest has not
+// touched. Started right after a 2× check, a 1× model + rules timing took
+// 23–29 ms; 2 s or more after, 39–46 ms. Which timing of a pair would get
+// the cheap memory depends on the order, so every one starts settled, as
+// a user's check does on a machine not running another one that second.
+// The floor allocates little besides its parser's memory, reused from
+// file to file, and starts at once.
+func runChild(kind, dir string, withReserve bool) timing {
+	if kind != "floor" {
+		time.Sleep(*settle)
+	}
+	self, err := os.Executable()
+	if err != nil {
+		fail("%v", err)
+	}
+	out, err := exec.Command(self, "-child", kind, "-reserve="+fmt.Sprint(withReserve), dir).Output()
+	if err != nil {
+		fail("child %s %s: %v", kind, dir, err)
+	}
+	var t timing
+	var ns int64
+	if _, err := fmt.Sscan(string(out), &ns, &t.faults, &t.findings); err != nil {
+		fail("child %s %s: %q: %v", kind, dir, out, err)
+	}
+	t.elapsed = time.Duration(ns)
+	return t
+}
+
+// child is the -child mode: one timing in this process, printed as
+// "nanoseconds faults findings". It runs with the collector set as
+// `multiprom check` sets it (internal/batchgc), the parse-only floor too.
+func child(kind, dir string) {
+	defer batchgc.Apply()()
+	faults := minorFaults()
+	var elapsed time.Duration
+	var findings int
+	switch kind {
+	case "floor":
+		elapsed = timeFloor(dir)
+	case "check":
+		elapsed, findings = timeCheck(dir)
+	case "model-rules":
+		res := scanBatch(dir)
+		faults = minorFaults()
+		t := time.Now()
+		findings = len(d.Check(d.NewProject(context.Background(), res.Root, res.Files, d.Settings{}), rules.All, nil))
+		elapsed = time.Since(t)
+	default:
+		fail("unknown -child %q", kind)
+	}
+	fmt.Println(elapsed.Nanoseconds(), minorFaults()-faults, findings)
 }
 
 // 2. All-relevant corpus: check vs plain tree-sitter parsing; linearity.
 func benchCorpus(tmp string) {
-	// The check is timed in this process: with the collector set as
-	// `multiprom check` sets it (the parse-only floor runs under it too).
-	defer batchgc.Apply()()
 	dir1, l1 := generate(tmp, 1000)
 	dir2, l2 := generate(tmp, 2000)
 
 	// The floor and the check of the 1× and the 2× corpus, in pairs: the
 	// two sizes one right after the other, in alternating order, so that a
 	// change in the machine's load falls on both sides of a pair's ratio.
-	// Every timing starts from the same heap state, all free memory
-	// returned to the system, as a fresh `multiprom check` process starts:
-	// each page the check allocates is then a page fault, as it is for a
-	// user. (Timings that reuse memory an earlier run freed fault in a
-	// share of their pages that depends on Go's scavenger, which after a
-	// collection returns idle memory at a pace set by time: the reference
-	// rows below.)
 	pairs := 2 * *runs
 	var f1, f2, c1, c2 []time.Duration
 	var ff1, fc1 []int64 // page faults of the 1× floor and check
 	var rc, rp []float64
-	var res1, res2 *d.ScanResult
 	for i := 0; i < pairs; i++ {
 		var c, p [2]time.Duration
 		for _, k := range pairOrder(i) {
 			dir := []string{dir1, dir2}[k]
-			debug.FreeOSMemory()
-			faults := minorFaults()
-			p[k] = timeFloor(dir)
-			floorFaults := minorFaults() - faults
-			debug.FreeOSMemory()
-			faults = minorFaults()
-			var res *d.ScanResult
-			var findings int
-			c[k], res, findings = timeCheck(dir)
-			if findings == 0 {
+			floor := runChild("floor", dir, true)
+			check := runChild("check", dir, true)
+			if check.findings == 0 {
 				fail("corpus produced no findings")
 			}
+			p[k], c[k] = floor.elapsed, check.elapsed
 			if k == 0 {
-				res1 = res
-				ff1, fc1 = append(ff1, floorFaults), append(fc1, minorFaults()-faults)
-			} else {
-				res2 = res
+				ff1, fc1 = append(ff1, floor.faults), append(fc1, check.faults)
 			}
 		}
 		f1, f2, c1, c2 = append(f1, p[0]), append(f2, p[1]), append(c1, c[0]), append(c2, c[1])
@@ -234,7 +308,7 @@ func benchCorpus(tmp string) {
 		rp = append(rp, float64(p[1])/float64(p[0]))
 	}
 	sf1, sc1 := summarize(f1), summarize(c1)
-	info(fmt.Sprintf("corpus: %d lines (every file relevant), parse only; each timing from a heap returned to the system (median of %d)", l1, pairs), sf1.String())
+	info(fmt.Sprintf("corpus: %d lines (every file relevant), parse only; each timing a new process (median of %d)", l1, pairs), sf1.String())
 	info("corpus: scan + project + all rules, the same way", sc1.String())
 	info("corpus: page faults of the parse only / of the check (medians)", fmt.Sprintf("%d / %d", medianInt(ff1), medianInt(fc1)))
 	ratio := float64(sf1.med) / float64(sc1.med)
@@ -244,62 +318,45 @@ func benchCorpus(tmp string) {
 	info("corpus: time(2×) / time(1×), parse only, median of the pairs' ratios (the floor, for reference)", ratioStats(rp))
 	add("corpus: time(2×) / time(1×), whole check, median of the pairs' ratios", ratioStats(rc), "≤ 2.00", median(rc) <= 2)
 
-	// For reference: the floor and the check each after a collection only,
-	// reusing the memory the run before freed (the fourth and fifth
-	// sessions' target rows). How many pages a check faults in back
-	// depends on how much Go's scavenger returned in the meantime.
-	var wf, wc []time.Duration
-	var wfc []int64
+	// For reference: the check without its heap reservation in huge pages
+	// (batchgc.Reserve), each page a 4 KiB fault, alternating with the
+	// floor as above.
+	var nf, nc []time.Duration
+	var nfc []int64
 	for i := 0; i < *runs; i++ {
-		runtime.GC()
-		wf = append(wf, timeFloor(dir1))
-		runtime.GC()
-		faults := minorFaults()
-		elapsed, _, _ := timeCheck(dir1)
-		wfc = append(wfc, minorFaults()-faults)
-		wc = append(wc, elapsed)
+		nf = append(nf, runChild("floor", dir1, true).elapsed)
+		check := runChild("check", dir1, false)
+		nc, nfc = append(nc, check.elapsed), append(nfc, check.faults)
 	}
-	swf, swc := summarize(wf), summarize(wc)
-	sort.Slice(wfc, func(i, j int) bool { return wfc[i] < wfc[j] })
-	info(fmt.Sprintf("corpus, each timing after a collection only (reusing freed memory; %d runs): parse only / check", *runs), swf.String()+" / "+swc.String())
-	info("corpus, after a collection only: page faults of the check, min–max", fmt.Sprintf("%d–%d", wfc[0], wfc[len(wfc)-1]))
-	info("corpus, after a collection only: check throughput / parse throughput (for reference)", fmt.Sprintf("%.0f %%", 100*float64(swf.med)/float64(swc.med)))
+	snf, snc := summarize(nf), summarize(nc)
+	info(fmt.Sprintf("corpus, the check without the heap reserved in huge pages (%d runs): parse only / check", *runs), snf.String()+" / "+snc.String())
+	info("corpus, without the reservation: page faults of the check (median) and throughput / parse throughput (for reference)",
+		fmt.Sprintf("%d, %.0f %%", medianInt(nfc), 100*float64(snf.med)/float64(snc.med)))
 
-	// Linearity of the project model and the rules alone, again in pairs,
-	// on the summaries of both corpora held in memory together: each
-	// timing from a heap returned to the system (collected, so that the
-	// scan's garbage is not collected inside it, and with all free memory
-	// returned, so that every page the rules allocate is new, whatever the
-	// scavenger did before) and from cold caches (see bench.ColdCaches). Tens of
-	// milliseconds on a shared machine: four pairs per run. The ×2
-	// corpus's first half is timed in the same rounds, for reference: the
-	// same doubling with the heap held fixed.
-	firstHalf := bench.FirstHalf(res2.Files, 2000)
-	d.Check(d.NewProject(context.Background(), res2.Root, firstHalf, d.Settings{}), rules.All, nil)
-	modelRules := func(res *d.ScanResult, files []*d.File) time.Duration {
-		bench.ColdCaches()
-		debug.FreeOSMemory()
-		t := time.Now()
-		d.Check(d.NewProject(context.Background(), res.Root, files, d.Settings{}), rules.All, nil)
-		return time.Since(t)
-	}
-	var m1, m2, h2 []time.Duration
+	// Linearity of the project model and the rules alone, again in pairs:
+	// each child scans its corpus as the check does and times what runs
+	// after the scan. Tens of milliseconds: two pairs per run.
+	var m1, m2 []time.Duration
+	var mf1, mf2 []int64
 	var rm []float64
-	for i := 0; i < 4**runs; i++ {
+	for i := 0; i < 2**runs; i++ {
 		var m [2]time.Duration
 		for _, k := range pairOrder(i) {
-			res := []*d.ScanResult{res1, res2}[k]
-			m[k] = modelRules(res, res.Files)
+			t := runChild("model-rules", []string{dir1, dir2}[k], true)
+			m[k] = t.elapsed
+			if k == 0 {
+				mf1 = append(mf1, t.faults)
+			} else {
+				mf2 = append(mf2, t.faults)
+			}
 		}
 		m1, m2 = append(m1, m[0]), append(m2, m[1])
 		rm = append(rm, float64(m[1])/float64(m[0]))
-		h2 = append(h2, modelRules(res2, firstHalf))
 	}
-	info(fmt.Sprintf("corpus / corpus ×2: project model + all rules (no parsing; cold caches; median of %d pairs)", len(rm)),
+	info(fmt.Sprintf("corpus / corpus ×2: project model + all rules, right after the scan, as in a check (median of %d pairs)", len(rm)),
 		summarize(m1).String()+" / "+summarize(m2).String())
+	info("corpus / corpus ×2: page faults of the project model + all rules (medians)", fmt.Sprintf("%d / %d", medianInt(mf1), medianInt(mf2)))
 	add("corpus: time(2×) / time(1×), project model + rules, median of the pairs' ratios", ratioStats(rm), "≤ 2.00", median(rm) <= 2)
-	info(fmt.Sprintf("corpus ×2 in memory: project model + rules over its first half (cold caches; median of %d)", len(h2)), summarize(h2).String())
-	info("corpus ×2 in memory: time(all) / time(first half), project model + rules (medians)", fmt.Sprintf("%.2f", float64(summarize(m2).med)/float64(summarize(h2).med)))
 }
 
 // generate writes a corpus of the given number of modules under tmp.

@@ -204,7 +204,7 @@ func applyFixes(ctx context.Context, proj *d.Project, t target, cf checkFlags, c
 func scanBatch(ctx context.Context, root string) (*d.ScanResult, error) {
 	workers, restore := batchprocs.Apply()
 	defer restore()
-	return d.ScanWith(ctx, root, d.ScanOptions{Workers: workers})
+	return d.ScanWith(ctx, root, d.ScanOptions{Workers: workers, ReserveHeap: batchgc.Reserve})
 }
 
 func sortedErrKeys(m map[string]error) []string {

@@ -57,8 +57,11 @@ func Limit() int64 {
 }
 
 // memTotal reads MemTotal from /proc/meminfo (0 when it cannot).
-func memTotal() int64 {
-	f, err := os.Open("/proc/meminfo")
+func memTotal() int64 { return procKB("/proc/meminfo", "MemTotal:") << 10 }
+
+// procKB reads the "field: N kB" line of a /proc file (0 when it cannot).
+func procKB(path, field string) int64 {
+	f, err := os.Open(path)
 	if err != nil {
 		return 0
 	}
@@ -66,10 +69,10 @@ func memTotal() int64 {
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
 		fields := strings.Fields(sc.Text())
-		if len(fields) >= 2 && fields[0] == "MemTotal:" {
+		if len(fields) >= 2 && fields[0] == field {
 			kb, err := strconv.ParseInt(fields[1], 10, 64)
 			if err == nil {
-				return kb << 10
+				return kb
 			}
 		}
 	}
