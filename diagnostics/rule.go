@@ -1,6 +1,9 @@
 package diagnostics
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // Rule is one check: its documentation is data on the value so that the CLI
 // (`rules`, `explain`), the LSP hover and docs/rules.md share one source.
@@ -74,6 +77,7 @@ func (p *Pass) ReportIn(f *File, span Span, format string, args ...any) *Diagnos
 // AddFix attaches alternatives to a reported diagnostic and returns it, so a
 // rule reads `pass.Report(...).AddFix(fix)`. Zero fixes are dropped.
 func (d *Diagnostic) AddFix(fixes ...Fix) *Diagnostic {
+	d.Fixes = slices.Grow(d.Fixes, len(fixes))
 	for _, f := range fixes {
 		if !f.IsZero() {
 			d.Fixes = append(d.Fixes, f)

@@ -41,16 +41,21 @@ var GaugeWithoutMode = &d.Rule{
 			diag := pass.Report(decl.Call.Span(), "Gauge %s has no multiprocess_mode: under gunicorn it exports one series per worker pid; use %q", quoteName(name, decl), preferred)
 			// One insertion point for every alternative: only the value differs.
 			at := d.AddKeyword(f, decl.Call, "multiprocess_mode", modePlaceholder)
-			diag.AddFix(modeFix(at, preferred, true))
+			// Collected first (on the stack: a constant capacity, more
+			// than the modes and "every Gauge") and added at once: the
+			// finding's fixes are then one allocation of their size.
+			fixes := make([]d.Fix, 0, 16)
+			fixes = append(fixes, modeFix(at, preferred, true))
 			counted := usedWithIncDec(pass.Project, decl)
 			for _, m := range GaugeModes {
 				if m.Mode != preferred && modeSupported(pass.Project, m.Mode) && !(counted && isMostRecent(m.Mode)) {
-					diag.AddFix(modeFix(at, m.Mode, false))
+					fixes = append(fixes, modeFix(at, m.Mode, false))
 				}
 			}
 			if len(missing) > 1 {
-				diag.AddFix(every)
+				fixes = append(fixes, every)
 			}
+			diag.AddFix(fixes...)
 		}
 	},
 }
@@ -82,13 +87,31 @@ const modePlaceholder = "\x00mode\x00"
 // modeFix sets the mode through at, an AddKeyword edit built with
 // modePlaceholder as the value.
 func modeFix(at d.Edit, mode string, preferred bool) d.Fix {
-	quoted := strconv.Quote(mode)
-	title := "Set multiprocess_mode=" + quoted
-	if preferred {
-		title += " (fits how the gauge is used)"
+	t, ok := modeFixTitles[mode]
+	if !ok { // not a mode of GaugeModes: titled the same way
+		t = modeFixTitle(mode)
 	}
-	at.NewText = strings.Replace(at.NewText, modePlaceholder, quoted, 1)
+	title := t[0]
+	if preferred {
+		title = t[1]
+	}
+	at.NewText = strings.Replace(at.NewText, modePlaceholder, strconv.Quote(mode), 1)
 	return d.Fix{Title: title, Edits: []d.Edit{at}}
+}
+
+// modeFixTitles are modeFix's titles for each mode of GaugeModes, as an
+// alternative and as the preferred fix, made once instead of per finding.
+var modeFixTitles = func() map[string][2]string {
+	titles := make(map[string][2]string, len(GaugeModes))
+	for _, m := range GaugeModes {
+		titles[m.Mode] = modeFixTitle(m.Mode)
+	}
+	return titles
+}()
+
+func modeFixTitle(mode string) [2]string {
+	title := "Set multiprocess_mode=" + strconv.Quote(mode)
+	return [2]string{title, title + " (fits how the gauge is used)"}
 }
 
 // incDecMethods are the Gauge methods that add to its value (a
