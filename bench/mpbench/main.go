@@ -32,7 +32,7 @@ var (
 	// program, run with -child (see runChild).
 	childKind = flag.String("child", "", "internal: run one corpus timing (floor, check or model-rules) on the directory argument and print it")
 	reserve   = flag.Bool("reserve", true, "internal, with -child: reserve the check's heap in huge pages, as multiprom check does")
-	settle    = flag.Duration("settle", 3*time.Second, "pause before each corpus check timing, so that memory freed by the timing before is returned to the system (see runChild)")
+	settle    = flag.Duration("settle", 3*time.Second, "pause before each corpus timing, so that memory freed by the timing before is returned to the system (see runChild)")
 )
 
 func fail(format string, args ...any) {
@@ -221,20 +221,16 @@ type timing struct {
 }
 
 // runChild runs one timing of kind (floor, check or model-rules) on dir in
-// a new process. A check or model-rules child starts after -settle: on
-// this VM memory a process frees goes back to the hypervisor about 2 s
-// later (virtio-balloon free page reporting), and until then a new process
-// gets it back at a fraction of the cost of memory the guest has not
-// touched. Started right after a 2× check, a 1× model + rules timing took
-// 23–29 ms; 2 s or more after, 39–46 ms. Which timing of a pair would get
-// the cheap memory depends on the order, so every one starts settled, as
-// a user's check does on a machine not running another one that second.
-// The floor allocates little besides its parser's memory, reused from
-// file to file, and starts at once.
+// a new process, started -settle after the one before: on this VM memory a
+// process frees goes back to the hypervisor about 2 s later (virtio-balloon
+// free page reporting), and until then a new process gets it back at a
+// fraction of the cost of memory the guest has not touched. Started right
+// after a 2× check, a 1× model + rules timing took 23–29 ms; 2 s or more
+// after, 39–46 ms. Which timing of a pair would get the cheap memory
+// depends on the order, so every one starts settled, as a user's check
+// does on a machine not running another one that second.
 func runChild(kind, dir string, withReserve bool) timing {
-	if kind != "floor" {
-		time.Sleep(*settle)
-	}
+	time.Sleep(*settle)
 	self, err := os.Executable()
 	if err != nil {
 		fail("%v", err)
