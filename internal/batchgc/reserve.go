@@ -1,6 +1,9 @@
 package batchgc
 
-import "runtime"
+import (
+	"runtime"
+	"runtime/metrics"
+)
 
 // A page fault costs microseconds, and a batch run faults in every page of
 // the heap it builds, once: on the 2-core VM of bench/RESULTS.md, 23,000
@@ -30,7 +33,10 @@ const minReserve = 8 << 20
 // 2 MiB pages.
 func Reserve(n int64) {
 	n = reserveSize(n)
-	if n == 0 || !hugePagesOnAdvice() {
+	if n == 0 || !hugePagesOnAdvice() || liveHeap() > n/8 {
+		// A heap already large (a second scan in one run: another
+		// root, or the report after --fix) would make the collection
+		// cost more than the faults it saves.
 		return
 	}
 	block := make([]byte, n)
@@ -48,4 +54,14 @@ func reserveSize(n int64) int64 {
 		return 0
 	}
 	return n
+}
+
+// liveHeap is the bytes of heap objects, live or not yet collected.
+func liveHeap() int64 {
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(sample)
+	if sample[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return int64(sample[0].Value.Uint64())
 }
