@@ -287,18 +287,24 @@ func benchCorpus(tmp string) {
 	var rc, rp []float64
 	for i := 0; i < pairs; i++ {
 		var c, p [2]time.Duration
-		for _, k := range pairOrder(i) {
-			dir := []string{dir1, dir2}[k]
-			floor := runChild("floor", dir, true)
-			check := runChild("check", dir, true)
-			if check.findings == 0 {
+		// Floor, check, check, floor: the two checks of the pair (the
+		// linearity row) back to back, and each check next to the floor
+		// of its size (the throughput row).
+		order := pairOrder(i)
+		var floor, check [2]timing
+		dir := func(k int) string { return []string{dir1, dir2}[k] }
+		floor[order[0]] = runChild("floor", dir(order[0]), true)
+		for _, k := range order {
+			check[k] = runChild("check", dir(k), true)
+		}
+		floor[order[1]] = runChild("floor", dir(order[1]), true)
+		for k := range 2 {
+			if check[k].findings == 0 {
 				fail("corpus produced no findings")
 			}
-			p[k], c[k] = floor.elapsed, check.elapsed
-			if k == 0 {
-				ff1, fc1 = append(ff1, floor.faults), append(fc1, check.faults)
-			}
+			p[k], c[k] = floor[k].elapsed, check[k].elapsed
 		}
+		ff1, fc1 = append(ff1, floor[0].faults), append(fc1, check[0].faults)
 		f1, f2, c1, c2 = append(f1, p[0]), append(f2, p[1]), append(c1, c[0]), append(c2, c[1])
 		rc = append(rc, float64(c[1])/float64(c[0]))
 		rp = append(rp, float64(p[1])/float64(p[0]))
@@ -331,11 +337,12 @@ func benchCorpus(tmp string) {
 
 	// Linearity of the project model and the rules alone, again in pairs:
 	// each child scans its corpus as the check does and times what runs
-	// after the scan. Tens of milliseconds: two pairs per run.
+	// after the scan. Tens of milliseconds on a shared machine: four pairs
+	// per run.
 	var m1, m2 []time.Duration
 	var mf1, mf2 []int64
 	var rm []float64
-	for i := 0; i < 2**runs; i++ {
+	for i := 0; i < 4**runs; i++ {
 		var m [2]time.Duration
 		for _, k := range pairOrder(i) {
 			t := runChild("model-rules", []string{dir1, dir2}[k], true)
