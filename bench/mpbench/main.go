@@ -30,9 +30,9 @@ var (
 	bin  = flag.String("bin", "bin/multiprom", "multiprom binary (built first with go build)")
 	// The corpus benchmark times each run in a process of its own: this
 	// program, run with -child (see runChild).
-	childKind = flag.String("child", "", "internal: run one corpus timing (floor, check or model-rules) on the directory argument and print it")
+	childKind = flag.String("child", "", "internal: run one corpus timing (floor, check or model-rules) on the directory argument and print it, or warm (see runChild)")
 	reserve   = flag.Bool("reserve", true, "internal, with -child: reserve the check's heap in huge pages, as multiprom check does")
-	settle    = flag.Duration("settle", 3*time.Second, "pause before each corpus timing, so that memory freed by the timing before is returned to the system (see runChild)")
+	warmMB    = flag.Int("warm", 512, "MiB of memory a process touches and frees right before each corpus timing, so that every timing finds the same memory state (see runChild); 0: none")
 )
 
 func fail(format string, args ...any) {
@@ -221,16 +221,27 @@ type timing struct {
 }
 
 // runChild runs one timing of kind (floor, check or model-rules) on dir in
-// a new process, started -settle after the one before: on this VM memory a
-// process frees goes back to the hypervisor about 2 s later (virtio-balloon
-// free page reporting), and until then a new process gets it back at a
-// fraction of the cost of memory the guest has not touched. Started right
-// after a 2× check, a 1× model + rules timing took 23–29 ms; 2 s or more
-// after, 39–46 ms. Which timing of a pair would get the cheap memory
-// depends on the order, so every one starts settled, as a user's check
-// does on a machine not running another one that second.
+// a new process, right after another process has touched and freed -warm
+// MiB in huge pages. On this VM memory a process frees goes back to the
+// hypervisor a few seconds later (virtio-balloon free page reporting, a
+// budget per pass), and memory the guest gets back from it costs 6–8 µs
+// per 4 KiB to touch again, memory freed just before 0.2 µs. So a timing's
+// cost depended on what ran before it and on how much it needed: after a
+// 3 s pause, touching 96 MiB took 50–144 ms and 192 MiB 307–411 ms, which
+// put the 2× check at 2.03× the 1× in a quiet run whose floor was 2.00×;
+// right after a warm-up of 512 MiB, 5.5 and 11.5 ms. Every timing starts
+// warm, as on a machine that is not handing memory back to a hypervisor.
+// (4 KiB faults cost ~10 µs here either way: the guest's fault path.)
 func runChild(kind, dir string, withReserve bool) timing {
-	time.Sleep(*settle)
+	if *warmMB > 0 {
+		self, err := os.Executable()
+		if err != nil {
+			fail("%v", err)
+		}
+		if out, err := exec.Command(self, "-child", "warm", "-warm", fmt.Sprint(*warmMB)).CombinedOutput(); err != nil {
+			fail("warm-up: %v\n%s", err, out)
+		}
+	}
 	self, err := os.Executable()
 	if err != nil {
 		fail("%v", err)
@@ -257,6 +268,9 @@ func child(kind, dir string) {
 	var elapsed time.Duration
 	var findings int
 	switch kind {
+	case "warm":
+		warm(*warmMB)
+		return
 	case "floor":
 		elapsed = timeFloor(dir)
 	case "check":
@@ -278,47 +292,46 @@ func benchCorpus(tmp string) {
 	dir1, l1 := generate(tmp, 1000)
 	dir2, l2 := generate(tmp, 2000)
 
-	// The floor and the check of the 1× and the 2× corpus, in pairs: the
-	// two sizes one right after the other, in alternating order, so that a
-	// change in the machine's load falls on both sides of a pair's ratio.
-	pairs := 2 * *runs
+	// The floor and the check of the 1× and the 2× corpus, in rounds of
+	// 1×, 2×, 1× (each size a floor then a check): a round's ratio is the
+	// 2× timing over the mean of the two 1× timings around it. The two 1×
+	// timings take as long as the 2× one, so a burst of load on this
+	// shared machine is as likely to fall on either side. (In pairs of one
+	// 1× and one 2× timing, the 2× timing, twice as long, took twice the
+	// bursts and the median ratio leaned above 2: the parse floor alone, a
+	// parse per file and nothing shared, measured 1.99–2.04 that way.) A
+	// drift in the load over a round also cancels.
+	rounds := 2 * *runs
 	var f1, f2, c1, c2 []time.Duration
 	var ff1, fc1 []int64 // page faults of the 1× floor and check
 	var rc, rp []float64
-	for i := 0; i < pairs; i++ {
-		var c, p [2]time.Duration
-		// Floor, check, check, floor: the two checks of the pair (the
-		// linearity row) back to back, and each check next to the floor
-		// of its size (the throughput row).
-		order := pairOrder(i)
-		var floor, check [2]timing
-		dir := func(k int) string { return []string{dir1, dir2}[k] }
-		floor[order[0]] = runChild("floor", dir(order[0]), true)
-		for _, k := range order {
-			check[k] = runChild("check", dir(k), true)
-		}
-		floor[order[1]] = runChild("floor", dir(order[1]), true)
-		for k := range 2 {
-			if check[k].findings == 0 {
+	for i := 0; i < rounds; i++ {
+		var floor, check [3]timing
+		for j, dir := range []string{dir1, dir2, dir1} {
+			floor[j] = runChild("floor", dir, true)
+			check[j] = runChild("check", dir, true)
+			if check[j].findings == 0 {
 				fail("corpus produced no findings")
 			}
-			p[k], c[k] = floor[k].elapsed, check[k].elapsed
 		}
-		ff1, fc1 = append(ff1, floor[0].faults), append(fc1, check[0].faults)
-		f1, f2, c1, c2 = append(f1, p[0]), append(f2, p[1]), append(c1, c[0]), append(c2, c[1])
-		rc = append(rc, float64(c[1])/float64(c[0]))
-		rp = append(rp, float64(p[1])/float64(p[0]))
+		for _, j := range []int{0, 2} {
+			f1, c1 = append(f1, floor[j].elapsed), append(c1, check[j].elapsed)
+			ff1, fc1 = append(ff1, floor[j].faults), append(fc1, check[j].faults)
+		}
+		f2, c2 = append(f2, floor[1].elapsed), append(c2, check[1].elapsed)
+		rc = append(rc, roundRatio(check))
+		rp = append(rp, roundRatio(floor))
 	}
 	sf1, sc1 := summarize(f1), summarize(c1)
-	info(fmt.Sprintf("corpus: %d lines (every file relevant), parse only; each timing a new process (median of %d)", l1, pairs), sf1.String())
+	info(fmt.Sprintf("corpus: %d lines (every file relevant), parse only; each timing a new process (median of %d)", l1, len(f1)), sf1.String())
 	info("corpus: scan + project + all rules, the same way", sc1.String())
 	info("corpus: page faults of the parse only / of the check (medians)", fmt.Sprintf("%d / %d", medianInt(ff1), medianInt(fc1)))
 	ratio := float64(sf1.med) / float64(sc1.med)
 	add("corpus: check throughput / parse throughput", fmt.Sprintf("%.0f %%", ratio*100), "≥ 80 %", ratio >= 0.8)
-	info(fmt.Sprintf("corpus ×2 (%d lines), in pairs with the 1× corpus, the same way: parse only", l2), summarize(f2).String())
-	info("corpus ×2, in the same pairs: check", summarize(c2).String())
-	info("corpus: time(2×) / time(1×), parse only, median of the pairs' ratios (the floor, for reference)", ratioStats(rp))
-	add("corpus: time(2×) / time(1×), whole check, median of the pairs' ratios", ratioStats(rc), "≤ 2.00", median(rc) <= 2)
+	info(fmt.Sprintf("corpus ×2 (%d lines), in rounds 1×, 2×, 1× with the 1× timings above (median of %d): parse only", l2, len(f2)), summarize(f2).String())
+	info("corpus ×2, in the same rounds: check", summarize(c2).String())
+	info("corpus: time(2×) / time(1×), parse only, median of the rounds' ratios (the floor, for reference)", ratioStats(rp))
+	add("corpus: time(2×) / time(1×), whole check, median of the rounds' ratios", ratioStats(rc), "≤ 2.00", median(rc) <= 2)
 
 	// For reference: the check without its heap reservation in huge pages
 	// (batchgc.Reserve), each page a 4 KiB fault, alternating with the
@@ -335,31 +348,26 @@ func benchCorpus(tmp string) {
 	info("corpus, without the reservation: page faults of the check (median) and throughput / parse throughput (for reference)",
 		fmt.Sprintf("%d, %.0f %%", medianInt(nfc), 100*float64(snf.med)/float64(snc.med)))
 
-	// Linearity of the project model and the rules alone, again in pairs:
-	// each child scans its corpus as the check does and times what runs
-	// after the scan. Tens of milliseconds on a shared machine: four pairs
-	// per run.
+	// Linearity of the project model and the rules alone, again in rounds
+	// of 1×, 2×, 1×: each child scans its corpus as the check does and
+	// times what runs after the scan. Tens of milliseconds on a shared
+	// machine: four rounds per run.
 	var m1, m2 []time.Duration
 	var mf1, mf2 []int64
 	var rm []float64
 	for i := 0; i < 4**runs; i++ {
-		var m [2]time.Duration
-		for _, k := range pairOrder(i) {
-			t := runChild("model-rules", []string{dir1, dir2}[k], true)
-			m[k] = t.elapsed
-			if k == 0 {
-				mf1 = append(mf1, t.faults)
-			} else {
-				mf2 = append(mf2, t.faults)
-			}
+		var t [3]timing
+		for j, dir := range []string{dir1, dir2, dir1} {
+			t[j] = runChild("model-rules", dir, true)
 		}
-		m1, m2 = append(m1, m[0]), append(m2, m[1])
-		rm = append(rm, float64(m[1])/float64(m[0]))
+		m1, m2 = append(m1, t[0].elapsed, t[2].elapsed), append(m2, t[1].elapsed)
+		mf1, mf2 = append(mf1, t[0].faults, t[2].faults), append(mf2, t[1].faults)
+		rm = append(rm, roundRatio(t))
 	}
-	info(fmt.Sprintf("corpus / corpus ×2: project model + all rules, right after the scan, as in a check (median of %d pairs)", len(rm)),
+	info(fmt.Sprintf("corpus / corpus ×2: project model + all rules, right after the scan, as in a check (%d rounds)", len(rm)),
 		summarize(m1).String()+" / "+summarize(m2).String())
 	info("corpus / corpus ×2: page faults of the project model + all rules (medians)", fmt.Sprintf("%d / %d", medianInt(mf1), medianInt(mf2)))
-	add("corpus: time(2×) / time(1×), project model + rules, median of the pairs' ratios", ratioStats(rm), "≤ 2.00", median(rm) <= 2)
+	add("corpus: time(2×) / time(1×), project model + rules, median of the rounds' ratios", ratioStats(rm), "≤ 2.00", median(rm) <= 2)
 }
 
 // generate writes a corpus of the given number of modules under tmp.
@@ -372,14 +380,10 @@ func generate(tmp string, modules int) (dir string, lines int) {
 	return dir, lines
 }
 
-// pairOrder is the order of the two sizes in pair i: 1× first in even
-// pairs, 2× first in odd ones, so that neither side is always timed
-// second (after the other has warmed or loaded the machine).
-func pairOrder(i int) [2]int {
-	if i%2 == 0 {
-		return [2]int{0, 1}
-	}
-	return [2]int{1, 0}
+// roundRatio is a round's 2× timing (t[1]) over the mean of its two 1×
+// timings (t[0], t[2]).
+func roundRatio(t [3]timing) float64 {
+	return 2 * float64(t[1].elapsed) / float64(t[0].elapsed+t[2].elapsed)
 }
 
 func median(xs []float64) float64 {
@@ -409,4 +413,17 @@ func minorFaults() int64 {
 		return 0
 	}
 	return ru.Minflt
+}
+
+// warm touches n MiB advised into huge pages and returns, freeing them as
+// the process exits (see runChild).
+func warm(n int) {
+	b, err := syscall.Mmap(-1, 0, n<<20, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_PRIVATE|syscall.MAP_ANON)
+	if err != nil {
+		fail("warm-up: %v", err)
+	}
+	_ = syscall.Madvise(b, syscall.MADV_HUGEPAGE) // advice: 4 KiB pages warm too, more slowly
+	for i := 0; i < len(b); i += 4096 {
+		b[i] = 1
+	}
 }
