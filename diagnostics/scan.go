@@ -134,7 +134,8 @@ func ScanWith(ctx context.Context, root string, opts ScanOptions) (*ScanResult, 
 		if kind := Classify(filepath.ToSlash(rel)); kind != KindOther {
 			paths = append(paths, p)
 			if kind == KindPython && opts.ReserveHeap != nil {
-				if info, err := d.Info(); err == nil {
+				// A file over MaxFileSize is skipped unread.
+				if info, err := d.Info(); err == nil && info.Size() <= MaxFileSize {
 					pyBytes += info.Size()
 				}
 			}
