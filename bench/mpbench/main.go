@@ -197,9 +197,14 @@ func scanBatch(dir string) *d.ScanResult {
 // there were.
 func timeCheck(dir string) (time.Duration, int) {
 	t := time.Now()
-	res := scanBatch(dir)
-	n := len(d.Check(d.NewProject(context.Background(), res.Root, res.Files, d.Settings{}), rules.All, nil))
+	n := checkAll(scanBatch(dir))
 	return time.Since(t), n
+}
+
+// checkAll builds the project of a scan and runs all rules, as a check
+// does after its scan, and returns how many findings there were.
+func checkAll(res *d.ScanResult) int {
+	return len(d.Check(d.NewProject(context.Background(), res.Root, res.Files, d.Settings{}), rules.All, nil))
 }
 
 // A timing of the corpus benchmark runs in a process of its own, this
@@ -233,18 +238,14 @@ type timing struct {
 // warm, as on a machine that is not handing memory back to a hypervisor.
 // (4 KiB faults cost ~10 µs here either way: the guest's fault path.)
 func runChild(kind, dir string, withReserve bool) timing {
-	if *warmMB > 0 {
-		self, err := os.Executable()
-		if err != nil {
-			fail("%v", err)
-		}
-		if out, err := exec.Command(self, "-child", "warm", "-warm", fmt.Sprint(*warmMB)).CombinedOutput(); err != nil {
-			fail("warm-up: %v\n%s", err, out)
-		}
-	}
 	self, err := os.Executable()
 	if err != nil {
 		fail("%v", err)
+	}
+	if *warmMB > 0 {
+		if out, err := exec.Command(self, "-child", "warm", "-warm", fmt.Sprint(*warmMB)).CombinedOutput(); err != nil {
+			fail("warm-up: %v\n%s", err, out)
+		}
 	}
 	out, err := exec.Command(self, "-child", kind, "-reserve="+fmt.Sprint(withReserve), dir).Output()
 	if err != nil {
@@ -279,7 +280,7 @@ func child(kind, dir string) {
 		res := scanBatch(dir)
 		faults = minorFaults()
 		t := time.Now()
-		findings = len(d.Check(d.NewProject(context.Background(), res.Root, res.Files, d.Settings{}), rules.All, nil))
+		findings = checkAll(res)
 		elapsed = time.Since(t)
 	default:
 		fail("unknown -child %q", kind)
@@ -297,8 +298,8 @@ func benchCorpus(tmp string) {
 	// 2× timing over the mean of the two 1× timings around it. The two 1×
 	// timings take as long as the 2× one, so a burst of load on this
 	// shared machine is as likely to fall on either side. (In pairs of one
-	// 1× and one 2× timing, the 2× timing, twice as long, took twice the
-	// bursts and the median ratio leaned above 2: the parse floor alone, a
+	// 1× and one 2× timing, the 2× timing, twice as long, is twice as
+	// likely to catch one, which leans the median ratio above 2: the parse floor alone, a
 	// parse per file and nothing shared, measured 1.99–2.04 that way.) A
 	// drift in the load over a round also cancels.
 	rounds := 2 * *runs
