@@ -299,9 +299,9 @@ func benchCorpus(tmp string) {
 	// timings take as long as the 2× one, so a burst of load on this
 	// shared machine is as likely to fall on either side. (In pairs of one
 	// 1× and one 2× timing, the 2× timing, twice as long, is twice as
-	// likely to catch one, which leans the median ratio above 2: the parse floor alone, a
-	// parse per file and nothing shared, measured 1.99–2.04 that way.) A
-	// drift in the load over a round also cancels.
+	// likely to catch one, which leans the median ratio above 2: the
+	// parse floor alone, a parse per file and nothing shared, measured
+	// 1.99–2.04 that way.) A drift in the load over a round also cancels.
 	rounds := 2 * *runs
 	var f1, f2, c1, c2 []time.Duration
 	var ff1, fc1 []int64 // page faults of the 1× floor and check
