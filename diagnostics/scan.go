@@ -330,17 +330,10 @@ func parseMarked(ctx context.Context, loaded []loadedFile, workers int) {
 	}
 	parallelOn(workers, len(idx), func(k int) {
 		l := &loaded[idx[k]]
-		if err := l.file.Parse(ctx); err != nil {
+		if err := l.file.parseIndexed(ctx); err != nil {
 			l.problem = &Problem{l.file.Path, err.Error()}
 			l.file = nil
-			return
 		}
-		// Cached on the module; asked next by the import spread, the
-		// project facts and the metric index, one file at a time: made
-		// here, on all cores, while the summary is in cache.
-		l.file.Py.MetricDecls(l.file)
-		l.file.Py.calleeIndex()
-		l.file.Py.digest()
 	})
 }
 

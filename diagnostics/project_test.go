@@ -1,0 +1,56 @@
+package diagnostics
+
+import (
+	"context"
+	"fmt"
+	"testing"
+)
+
+// NewProject parses the Python files that come without a summary (fix-all
+// hands it the files it edited), on all cores; a file that cannot be
+// parsed becomes a problem, and the problems come in path order whatever
+// order the goroutines finished in.
+func TestNewProjectParsesUnparsedFiles(t *testing.T) {
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, tc := range []struct {
+		name         string
+		ctx          context.Context
+		wantParsed   bool
+		wantProblems int
+	}{
+		{"parsed", context.Background(), true, 0},
+		{"cancelled: a problem per file", cancelled, false, 40},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var files []*File
+			for i := 39; i >= 0; i-- { // reverse path order: NewProject sorts
+				src := fmt.Sprintf("from prometheus_client import Gauge\n\nG%d = Gauge(\"g%d\", \"G\")\n", i, i)
+				files = append(files, &File{Path: fmt.Sprintf("app/m%02d.py", i), Kind: KindPython, Src: []byte(src)})
+			}
+			files = append(files, &File{Path: "requirements.txt", Kind: Classify("requirements.txt"), Src: []byte("flask\n")})
+			p := NewProject(tc.ctx, "/w", files, Settings{})
+			if len(p.Problems) != tc.wantProblems {
+				t.Fatalf("problems = %d (%v), want %d", len(p.Problems), p.Problems, tc.wantProblems)
+			}
+			for i, pr := range p.Problems {
+				if want := fmt.Sprintf("app/m%02d.py", i); pr.Path != want {
+					t.Errorf("problem %d is for %s, want %s (path order)", i, pr.Path, want)
+				}
+			}
+			for i := 0; i < 40; i++ {
+				f := p.File(fmt.Sprintf("app/m%02d.py", i))
+				if parsed := f.Py != nil; parsed != tc.wantParsed {
+					t.Fatalf("%s parsed = %v, want %v", f.Path, parsed, tc.wantParsed)
+				}
+				if !tc.wantParsed {
+					continue
+				}
+				ds := f.Py.MetricDecls(f)
+				if len(ds) != 1 || ds[0].Var != fmt.Sprintf("G%d", i) {
+					t.Errorf("%s: metric declarations %+v, want G%d", f.Path, ds, i)
+				}
+			}
+		})
+	}
+}
