@@ -5,8 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/multiprom/multiprom/internal/batchgc"
-	"github.com/multiprom/multiprom/internal/batchprocs"
 	"io"
 	"os"
 	"path/filepath"
@@ -16,6 +14,8 @@ import (
 	"github.com/multiprom/multiprom/codeactions"
 	d "github.com/multiprom/multiprom/diagnostics"
 	"github.com/multiprom/multiprom/diagnostics/rules"
+	"github.com/multiprom/multiprom/internal/batchgc"
+	"github.com/multiprom/multiprom/internal/batchprocs"
 )
 
 const checkUsage = `usage: multiprom check [flags] [PATH...]
@@ -39,6 +39,7 @@ type checkFlags struct {
 	diff     bool
 	exitZero bool
 	quiet    bool
+	timings  bool
 }
 
 func runCheck(args []string, _ io.Reader, stdout, stderr io.Writer) int {
@@ -53,6 +54,7 @@ func runCheck(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fl.BoolVar(&cf.diff, "diff", false, "print the fixes as a unified diff instead of writing them")
 	fl.BoolVar(&cf.exitZero, "exit-zero", false, "exit 0 even when findings remain")
 	fl.BoolVar(&cf.quiet, "quiet", false, "text format: no summary line")
+	fl.BoolVar(&cf.timings, "timings", false, "print to stderr, after the report, how long each phase took: scan, project, rules, fix, report")
 	paths, err := parseInterspersed(fl, args)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -77,6 +79,7 @@ func runCheck(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if len(paths) == 0 {
 		paths = []string{"."}
 	}
+	times := newPhaseTimes()
 	// One scan, one report, exit: the summaries stay live to the end.
 	defer batchgc.Apply()()
 	cwd, err := os.Getwd()
@@ -98,6 +101,8 @@ func runCheck(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "multiprom check: %v\n", err)
 			return 2
 		}
+		times.scanned(scan)
+		times.end(phaseScan)
 		proj := d.NewProject(ctx, scan.Root, scan.Files, editor)
 		if err := proj.Settings.Validate(func(c string) bool { return rules.ByCode(c) != nil }); err != nil {
 			fmt.Fprintf(stderr, "%s: %v\n", displayPath(cwd, scan.Root, "pyproject.toml"), err)
@@ -105,7 +110,9 @@ func runCheck(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		for _, pr := range append(scan.Problems, proj.Problems...) {
 			fmt.Fprintf(stderr, "%s: %s\n", displayPath(cwd, scan.Root, pr.Path), pr.Message)
 		}
+		times.end(phaseProject)
 		ds := d.Check(proj, rules.All, t.only)
+		times.end(phaseRules)
 		if cf.fix || cf.diff {
 			n, remaining, final, err := applyFixes(ctx, proj, t, cf, cwd, stdout, stderr)
 			if err != nil {
@@ -122,21 +129,29 @@ func runCheck(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			} else {
 				pending += n
 			}
+			times.end(phaseFix)
 		}
 		for _, diag := range ds {
 			all = append(all, finding{diag: diag, file: proj.File(diag.Path), root: scan.Root})
 		}
 	}
 	if cf.diff {
-		if cf.quiet {
-			return exitFor(pending > 0, cf.exitZero)
+		if !cf.quiet {
+			fmt.Fprintf(stderr, "%d fix(es) would be applied\n", pending)
 		}
-		fmt.Fprintf(stderr, "%d fix(es) would be applied\n", pending)
+		times.end(phaseReport)
+		if cf.timings {
+			times.write(stderr, true)
+		}
 		return exitFor(pending > 0, cf.exitZero)
 	}
 	if err := writeFindings(stdout, format, cwd, all, fixed, cf.quiet); err != nil {
 		fmt.Fprintf(stderr, "multiprom check: %v\n", err)
 		return 2
+	}
+	times.end(phaseReport)
+	if cf.timings {
+		times.write(stderr, cf.fix)
 	}
 	return exitFor(len(all) > 0, cf.exitZero)
 }
