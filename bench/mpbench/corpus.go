@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"syscall"
 	"time"
 
@@ -23,10 +24,11 @@ import (
 // moment it is started to the moment it has exited, as the stdlib and
 // start-up rows time it, and the parse-only floor is timed the same way:
 // a process (this program with -child floor) from start to exit. Each
-// runs right after a warm-up process (see runProcess). What runs inside a
-// check (the project model and the rules, with and without the heap
-// reservation) is timed inside child processes (see runChild), for
-// reference.
+// runs right after a warm-up process (see warmUp). The project model and
+// the rules, the part of a check that sees the whole project, are timed
+// inside those same checks (`--timings`). The check timed inside a child
+// process, with and without its heap reservation, is shown for reference
+// (see runChild).
 func benchCorpus(tmp string) {
 	dir1, l1 := generate(tmp, 1000)
 	dir2, l2 := generate(tmp, 2000)
@@ -40,29 +42,30 @@ func benchCorpus(tmp string) {
 	// likely to catch one, which leans the median ratio above 2: the
 	// parse floor alone, a parse per file and nothing shared, measured
 	// 1.99–2.04 that way.) A drift in the load over a round also cancels.
-	// A round's ratios spread ±5–10 % here, so there are four rounds per
-	// run.
-	rounds := 4 * *runs
-	var f1, f2, c1, c2 []time.Duration
+	// A round's ratios spread ±5–10 % here (the model + rules' more), so
+	// there are six rounds per run.
+	rounds := 6 * *runs
+	var f1, f2, c1, c2, m1, m2 []time.Duration
 	var ff1, fc1, ff2, fc2 []int64 // page faults
-	var rc, rp []float64
+	var rc, rp, rm []float64
 	for i := 0; i < rounds; i++ {
-		var floor, check [3]timing
+		var floor, check, model [3]timing
 		for j, dir := range []string{dir1, dir2, dir1} {
 			floor[j] = floorProcess(dir)
-			check[j] = checkProcess(tmp, dir)
+			check[j], model[j] = checkProcess(tmp, dir)
 		}
 		if check[0].findings == 0 || check[1].findings <= check[0].findings {
 			fail("corpus findings: %d at 1×, %d at 2×", check[0].findings, check[1].findings)
 		}
 		for _, j := range []int{0, 2} {
-			f1, c1 = append(f1, floor[j].elapsed), append(c1, check[j].elapsed)
+			f1, c1, m1 = append(f1, floor[j].elapsed), append(c1, check[j].elapsed), append(m1, model[j].elapsed)
 			ff1, fc1 = append(ff1, floor[j].faults), append(fc1, check[j].faults)
 		}
-		f2, c2 = append(f2, floor[1].elapsed), append(c2, check[1].elapsed)
+		f2, c2, m2 = append(f2, floor[1].elapsed), append(c2, check[1].elapsed), append(m2, model[1].elapsed)
 		ff2, fc2 = append(ff2, floor[1].faults), append(fc2, check[1].faults)
 		rc = append(rc, roundRatio(check))
 		rp = append(rp, roundRatio(floor))
+		rm = append(rm, roundRatio(model))
 	}
 	sf1, sc1 := summarize(f1), summarize(c1)
 	info(fmt.Sprintf("corpus: %d lines (every file relevant), parse only, a process from start to exit (median of %d)", l1, len(f1)), sf1.String())
@@ -75,6 +78,9 @@ func benchCorpus(tmp string) {
 	info("corpus ×2: page faults of the parse only / of the check (medians)", fmt.Sprintf("%d / %d", medianInt(ff2), medianInt(fc2)))
 	info("corpus: time(2×) / time(1×), parse only, median of the rounds' ratios (the floor, for reference)", ratioStats(rp))
 	add("corpus: time(2×) / time(1×), whole check, median of the rounds' ratios", ratioStats(rc), "≤ 2.00", median(rc) <= 2)
+	info("corpus / corpus ×2: project model + all rules, in the same checks (their --timings: project + rules)",
+		summarize(m1).String()+" / "+summarize(m2).String())
+	add("corpus: time(2×) / time(1×), project model + rules, median of the rounds' ratios", ratioStats(rm), "≤ 2.00", median(rm) <= 2)
 
 	// For reference, timed inside child processes (no start-up, no exit,
 	// no output): the parse, the check, and the check without its heap
@@ -92,27 +98,6 @@ func benchCorpus(tmp string) {
 		snf.String()+" / "+snc.String()+" / "+snn.String())
 	info("corpus, timed inside the process: page faults of the check with / without the reservation (medians), throughput / parse throughput with / without (for reference)",
 		fmt.Sprintf("%d / %d, %.0f %% / %.0f %%", medianInt(nfc), medianInt(nnc), 100*float64(snf.med)/float64(snc.med), 100*float64(snf.med)/float64(snn.med)))
-
-	// Linearity of the project model and the rules alone, again in rounds
-	// of 1×, 2×, 1×: each child scans its corpus as the check does and
-	// times what runs after the scan. Tens of milliseconds on a shared
-	// machine: four rounds per run.
-	var m1, m2 []time.Duration
-	var mf1, mf2 []int64
-	var rm []float64
-	for i := 0; i < 4**runs; i++ {
-		var t [3]timing
-		for j, dir := range []string{dir1, dir2, dir1} {
-			t[j] = runChild("model-rules", dir, true)
-		}
-		m1, m2 = append(m1, t[0].elapsed, t[2].elapsed), append(m2, t[1].elapsed)
-		mf1, mf2 = append(mf1, t[0].faults, t[2].faults), append(mf2, t[1].faults)
-		rm = append(rm, roundRatio(t))
-	}
-	info(fmt.Sprintf("corpus / corpus ×2: project model + all rules, right after the scan, as in a check (%d rounds)", len(rm)),
-		summarize(m1).String()+" / "+summarize(m2).String())
-	info("corpus / corpus ×2: page faults of the project model + all rules (medians)", fmt.Sprintf("%d / %d", medianInt(mf1), medianInt(mf2)))
-	add("corpus: time(2×) / time(1×), project model + rules, median of the rounds' ratios", ratioStats(rm), "≤ 2.00", median(rm) <= 2)
 }
 
 // generate writes a corpus of the given number of modules under tmp.
@@ -160,9 +145,9 @@ func warmUp() {
 
 // runProcess times a command from start to exit, right after a warm-up,
 // its standard output written to out (a file: nothing else runs while it
-// is written); the page faults are the process's own. An exit status
-// other than 0 is fatal.
-func runProcess(out *os.File, name string, args ...string) timing {
+// is written), and returns its standard error; the page faults are the
+// process's own. An exit status other than 0 is fatal.
+func runProcess(out *os.File, name string, args ...string) (timing, []byte) {
 	warmUp()
 	var errOut bytes.Buffer
 	cmd := exec.Command(name, args...)
@@ -177,47 +162,65 @@ func runProcess(out *os.File, name string, args ...string) timing {
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		faults = ru.Minflt
 	}
-	return timing{elapsed: elapsed, faults: faults}
+	return timing{elapsed: elapsed, faults: faults}, errOut.Bytes()
 }
 
 // floorProcess times the parse-only floor of dir as a process of its own
 // (this program with -child floor), from start to exit.
 func floorProcess(dir string) timing {
-	return runProcess(nil, self(), "-child", "floor", dir)
+	t, _ := runProcess(nil, self(), "-child", "floor", dir)
+	return t
 }
 
-// checkProcess times `multiprom check` of dir from start to exit, its
-// findings written to a file under tmp, one a line, and counted.
-func checkProcess(tmp, dir string) timing {
+// checkProcess times `multiprom check --timings` of dir from start to
+// exit, its findings written to a file under tmp, one a line, and counted.
+// It returns that timing and the project model's and the rules' time
+// inside it, from the line --timings prints.
+func checkProcess(tmp, dir string) (check, model timing) {
 	out, err := os.CreateTemp(tmp, "findings-")
 	if err != nil {
 		fail("%v", err)
 	}
 	defer os.Remove(out.Name())
 	defer out.Close()
-	t := runProcess(out, *bin, "check", "--exit-zero", "--quiet", "--format", "text", dir)
+	check, stderr := runProcess(out, *bin, "check", "--timings", "--exit-zero", "--quiet", "--format", "text", dir)
 	text, err := os.ReadFile(out.Name())
 	if err != nil {
 		fail("%v", err)
 	}
-	t.findings = bytes.Count(text, []byte("\n"))
-	return t
+	check.findings = bytes.Count(text, []byte("\n"))
+	m := timingsLine.FindSubmatch(stderr)
+	if m == nil {
+		fail("multiprom check --timings %s: no timings line in %q", dir, stderr)
+	}
+	for _, ms := range m[1:] {
+		d, err := time.ParseDuration(string(ms) + "ms")
+		if err != nil {
+			fail("timings line %q: %v", m[0], err)
+		}
+		model.elapsed += d
+	}
+	return check, model
 }
 
-// A timing of what runs inside a check runs in a process of its own, this
-// program run again with -child: each starts as a user's `multiprom check`
-// starts, with nothing mapped, so it pays a page fault for each page it
-// allocates (the rows show them). Timing them in one process instead made
-// the result depend on what earlier timings left mapped: after a
-// collection, on how much Go's scavenger had returned since; after
+// timingsLine is the line of `check --timings`, its project and rules
+// phases captured.
+var timingsLine = regexp.MustCompile(`(?m)^timings: .* project ([0-9.]+) ms, rules ([0-9.]+) ms,`)
+
+// A timing inside a process (runChild) runs in a process of its own too,
+// this program run again with -child: each starts as a user's `multiprom
+// check` starts, with nothing mapped, so it pays a page fault for each
+// page it allocates (the rows show them). Timing them in one process
+// instead made the result depend on what earlier timings left mapped:
+// after a collection, on how much Go's scavenger had returned since; after
 // debug.FreeOSMemory, on the free slots left in spans still in use, a
 // fixed amount that the 1× and 2× model + rules timings shared, so their
 // ratio was above 2 though each allocates exactly twice as much (the
 // sixth session's rows; bench/RESULTS.md).
 
-// runChild runs one timing of kind (floor, check or model-rules) on dir in
-// a new process, right after a warm-up, and returns the child's own
-// timing of it.
+// runChild runs one timing of kind (floor or check) on dir in a new
+// process, right after a warm-up, and returns the child's own timing of
+// it.
 func runChild(kind, dir string, withReserve bool) timing {
 	warmUp()
 	out, err := exec.Command(self(), "-child", kind, "-reserve="+fmt.Sprint(withReserve), dir).Output()
@@ -258,12 +261,6 @@ func child(kind, dir string) {
 		elapsed = timeFloor(dir)
 	case "check":
 		elapsed, findings = timeCheck(dir)
-	case "model-rules":
-		res := scanBatch(dir)
-		faults = minorFaults()
-		t := time.Now()
-		findings = checkAll(res)
-		elapsed = time.Since(t)
 	default:
 		fail("unknown -child %q", kind)
 	}
