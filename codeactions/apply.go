@@ -27,17 +27,15 @@ func ApplyEdits(src []byte, edits []diagnostics.Edit) ([]byte, error) {
 	return append(out, src[pos:]...), nil
 }
 
+// dedupe drops the repeats of identical edits, keeping the first of each,
+// in order (a set: a module with thousands of fixes in one file made the
+// pairwise comparison quadratic).
 func dedupe(edits []diagnostics.Edit) []diagnostics.Edit {
 	out := make([]diagnostics.Edit, 0, len(edits))
+	seen := make(map[diagnostics.Edit]bool, len(edits))
 	for _, e := range edits {
-		dup := false
-		for _, o := range out {
-			if o == e {
-				dup = true
-				break
-			}
-		}
-		if !dup {
+		if !seen[e] {
+			seen[e] = true
 			out = append(out, e)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/multiprom/multiprom/diagnostics"
@@ -68,10 +69,15 @@ func FixAll(ctx context.Context, p *diagnostics.Project, rules []*diagnostics.Ru
 }
 
 // pickFixes takes each diagnostic's preferred fix when none of its edits
-// conflict with fixes taken before it.
+// conflict with fixes taken before it. Taken edits are looked up by file,
+// and taken creations by path, so that fixing a large project stays
+// linear: every edit compared with every one taken before was a
+// quadratic number of comparisons in the number of fixes.
 func pickFixes(p *diagnostics.Project, ds []*diagnostics.Diagnostic) ([]diagnostics.Edit, []diagnostics.Create, int) {
 	var edits []diagnostics.Edit
 	var creates []diagnostics.Create
+	taken := map[string][]diagnostics.Edit{} // the edits taken, by path
+	created := map[string]string{}           // the content of each creation taken, by path
 	n := 0
 	for _, d := range ds {
 		if !d.Fixable() {
@@ -80,19 +86,14 @@ func pickFixes(p *diagnostics.Project, ds []*diagnostics.Diagnostic) ([]diagnost
 		fix := d.Fixes[0]
 		ok := true
 		for _, e := range fix.Edits {
-			if p.File(e.Path) == nil || conflicts(e, edits) {
+			if p.File(e.Path) == nil || conflicts(e, taken[e.Path]) {
 				ok = false
 				break
 			}
 		}
 		for _, c := range fix.Creates {
-			if p.File(c.Path) != nil {
+			if content, dup := created[c.Path]; p.File(c.Path) != nil || dup && content != c.Content {
 				ok = false
-			}
-			for _, o := range creates {
-				if o.Path == c.Path && o.Content != c.Content {
-					ok = false
-				}
 			}
 		}
 		if !ok {
@@ -100,15 +101,17 @@ func pickFixes(p *diagnostics.Project, ds []*diagnostics.Diagnostic) ([]diagnost
 		}
 		novel := false
 		for _, e := range fix.Edits {
-			if !containsEdit(edits, e) {
+			if !slices.Contains(taken[e.Path], e) {
 				novel = true
 			}
 			edits = append(edits, e)
+			taken[e.Path] = append(taken[e.Path], e)
 		}
 		for _, c := range fix.Creates {
-			if !containsCreate(creates, c) {
+			if _, dup := created[c.Path]; !dup {
 				novel = true
 				creates = append(creates, c)
+				created[c.Path] = c.Content
 			}
 		}
 		if novel {
@@ -116,24 +119,6 @@ func pickFixes(p *diagnostics.Project, ds []*diagnostics.Diagnostic) ([]diagnost
 		}
 	}
 	return edits, creates, n
-}
-
-func containsEdit(es []diagnostics.Edit, e diagnostics.Edit) bool {
-	for _, o := range es {
-		if o == e {
-			return true
-		}
-	}
-	return false
-}
-
-func containsCreate(cs []diagnostics.Create, c diagnostics.Create) bool {
-	for _, o := range cs {
-		if o.Path == c.Path {
-			return true
-		}
-	}
-	return false
 }
 
 // applyToProject returns a new project with the edits applied and files created.

@@ -1,0 +1,97 @@
+package codeactions
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"testing"
+
+	d "github.com/multiprom/multiprom/diagnostics"
+)
+
+// pickProject is a project with two Python files, a.py and b.py.
+func pickProject(t testing.TB, extra int) *d.Project {
+	files := []*d.File{
+		{Path: "a.py", Kind: d.KindPython, Src: []byte("x = 1\ny = 2\n")},
+		{Path: "b.py", Kind: d.KindPython, Src: []byte("x = 1\ny = 2\n")},
+	}
+	for i := 0; i < extra; i++ {
+		files = append(files, &d.File{Path: fmt.Sprintf("m/f%05d.py", i), Kind: d.KindPython, Src: []byte("x = 1\n")})
+	}
+	return d.NewProject(context.Background(), "/w", files, d.Settings{})
+}
+
+func edit(path string, start, end int, text string) d.Edit {
+	return d.Edit{Path: path, Span: d.Span{Start: start, End: end}, NewText: text}
+}
+
+func fixOf(edits []d.Edit, creates ...d.Create) *d.Diagnostic {
+	return &d.Diagnostic{Fixes: []d.Fix{{Title: "fix", Edits: edits, Creates: creates}}}
+}
+
+func TestPickFixes(t *testing.T) {
+	mod := d.Create{Path: "biz.py", Content: "COUNT = 1\n"}
+	for _, tc := range []struct {
+		name        string
+		ds          []*d.Diagnostic
+		wantEdits   []d.Edit
+		wantCreates []d.Create
+		wantN       int
+	}{
+		{"overlapping edits in one file: the first wins",
+			[]*d.Diagnostic{fixOf([]d.Edit{edit("a.py", 0, 5, "x = 3")}), fixOf([]d.Edit{edit("a.py", 4, 5, "4")})},
+			[]d.Edit{edit("a.py", 0, 5, "x = 3")}, nil, 1},
+		{"the same spans in two files: both",
+			[]*d.Diagnostic{fixOf([]d.Edit{edit("a.py", 0, 5, "x = 3")}), fixOf([]d.Edit{edit("b.py", 0, 5, "x = 3")})},
+			[]d.Edit{edit("a.py", 0, 5, "x = 3"), edit("b.py", 0, 5, "x = 3")}, nil, 2},
+		{"one edit shared by two findings: taken for both, counted once",
+			[]*d.Diagnostic{fixOf([]d.Edit{edit("a.py", 6, 6, "z = 0\n")}), fixOf([]d.Edit{edit("a.py", 6, 6, "z = 0\n")})},
+			[]d.Edit{edit("a.py", 6, 6, "z = 0\n"), edit("a.py", 6, 6, "z = 0\n")}, nil, 1},
+		{"two insertions at one point: the first wins",
+			[]*d.Diagnostic{fixOf([]d.Edit{edit("a.py", 6, 6, "z = 0\n")}), fixOf([]d.Edit{edit("a.py", 6, 6, "w = 0\n")})},
+			[]d.Edit{edit("a.py", 6, 6, "z = 0\n")}, nil, 1},
+		{"a fix with a conflicting edit is left whole",
+			[]*d.Diagnostic{fixOf([]d.Edit{edit("a.py", 0, 5, "x = 3")}), fixOf([]d.Edit{edit("b.py", 0, 5, "x = 3"), edit("a.py", 0, 1, "v")})},
+			[]d.Edit{edit("a.py", 0, 5, "x = 3")}, nil, 1},
+		{"an edit to a file outside the project: left",
+			[]*d.Diagnostic{fixOf([]d.Edit{edit("c.py", 0, 1, "v")})},
+			nil, nil, 0},
+		{"the same creation twice: once",
+			[]*d.Diagnostic{fixOf(nil, mod), fixOf(nil, mod)},
+			nil, []d.Create{mod}, 1},
+		{"another content for a path created: left; an existing file: left",
+			[]*d.Diagnostic{fixOf(nil, mod), fixOf(nil, d.Create{Path: "biz.py", Content: "OTHER = 1\n"}), fixOf(nil, d.Create{Path: "a.py", Content: "x\n"})},
+			nil, []d.Create{mod}, 1},
+		{"unsafe fixes are not taken",
+			[]*d.Diagnostic{{Fixes: []d.Fix{{Edits: []d.Edit{edit("a.py", 0, 1, "v")}, Unsafe: true}}}},
+			nil, nil, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			edits, creates, n := pickFixes(pickProject(t, 0), tc.ds)
+			if !reflect.DeepEqual(edits, tc.wantEdits) || !reflect.DeepEqual(creates, tc.wantCreates) || n != tc.wantN {
+				t.Errorf("pickFixes = %v, %v, %d; want %v, %v, %d", edits, creates, n, tc.wantEdits, tc.wantCreates, tc.wantN)
+			}
+		})
+	}
+}
+
+// BenchmarkPickFixes picks one fix per file in projects of 1,000 and
+// 10,000 files: the time per fix should not grow with the project.
+func BenchmarkPickFixes(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		p := pickProject(b, n)
+		var ds []*d.Diagnostic
+		for i := 0; i < n; i++ {
+			path := fmt.Sprintf("m/f%05d.py", i)
+			ds = append(ds, fixOf([]d.Edit{edit(path, 0, 1, "y"), edit(path, 6, 6, "z = 0\n")}))
+		}
+		b.Run(fmt.Sprintf("files=%d", n), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				if _, _, got := pickFixes(p, ds); got != n {
+					b.Fatalf("picked %d fixes, want %d", got, n)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/fix")
+		})
+	}
+}
