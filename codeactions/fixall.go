@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"path"
-	"slices"
 	"strings"
 
 	"github.com/multiprom/multiprom/diagnostics"
@@ -69,15 +68,16 @@ func FixAll(ctx context.Context, p *diagnostics.Project, rules []*diagnostics.Ru
 }
 
 // pickFixes takes each diagnostic's preferred fix when none of its edits
-// conflict with fixes taken before it. Taken edits are looked up by file,
-// and taken creations by path, so that fixing a large project stays
-// linear: every edit compared with every one taken before was a
-// quadratic number of comparisons in the number of fixes.
+// conflict with an edit taken before it, its own included (a fix whose
+// edits overlap each other cannot be applied). It returns the distinct
+// edits and creations taken, and how many fixes brought something new.
+// Taken edits are kept per file in position order and creations by path,
+// so that fixing a large project stays linear.
 func pickFixes(p *diagnostics.Project, ds []*diagnostics.Diagnostic) ([]diagnostics.Edit, []diagnostics.Create, int) {
 	var edits []diagnostics.Edit
 	var creates []diagnostics.Create
-	taken := map[string][]diagnostics.Edit{} // the edits taken, by path
-	created := map[string]string{}           // the content of each creation taken, by path
+	taken := newTakenEdits()
+	created := map[string]string{} // the content of each creation taken, by path
 	n := 0
 	for _, d := range ds {
 		if !d.Fixable() {
@@ -85,28 +85,32 @@ func pickFixes(p *diagnostics.Project, ds []*diagnostics.Diagnostic) ([]diagnost
 		}
 		fix := d.Fixes[0]
 		ok := true
-		for _, e := range fix.Edits {
-			if p.File(e.Path) == nil || conflicts(e, taken[e.Path]) {
-				ok = false
-				break
-			}
-		}
 		for _, c := range fix.Creates {
 			if content, dup := created[c.Path]; p.File(c.Path) != nil || dup && content != c.Content {
 				ok = false
 			}
 		}
+		var added []diagnostics.Edit // this fix's new edits, given back if one conflicts
+		for _, e := range fix.Edits {
+			if !ok {
+				break
+			}
+			var novel bool
+			if ok, novel = p.File(e.Path) != nil, false; ok {
+				ok, novel = taken.add(e)
+			}
+			if novel {
+				added = append(added, e)
+			}
+		}
 		if !ok {
+			for _, e := range added {
+				taken.remove(e)
+			}
 			continue
 		}
-		novel := false
-		for _, e := range fix.Edits {
-			if !slices.Contains(taken[e.Path], e) {
-				novel = true
-			}
-			edits = append(edits, e)
-			taken[e.Path] = append(taken[e.Path], e)
-		}
+		edits = append(edits, added...)
+		novel := len(added) > 0
 		for _, c := range fix.Creates {
 			if _, dup := created[c.Path]; !dup {
 				novel = true

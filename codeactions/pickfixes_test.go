@@ -3,6 +3,7 @@ package codeactions
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"reflect"
 	"testing"
 
@@ -44,9 +45,24 @@ func TestPickFixes(t *testing.T) {
 		{"the same spans in two files: both",
 			[]*d.Diagnostic{fixOf([]d.Edit{edit("a.py", 0, 5, "x = 3")}), fixOf([]d.Edit{edit("b.py", 0, 5, "x = 3")})},
 			[]d.Edit{edit("a.py", 0, 5, "x = 3"), edit("b.py", 0, 5, "x = 3")}, nil, 2},
-		{"one edit shared by two findings: taken for both, counted once",
+		{"one edit shared by two findings: taken once, counted once",
 			[]*d.Diagnostic{fixOf([]d.Edit{edit("a.py", 6, 6, "z = 0\n")}), fixOf([]d.Edit{edit("a.py", 6, 6, "z = 0\n")})},
-			[]d.Edit{edit("a.py", 6, 6, "z = 0\n"), edit("a.py", 6, 6, "z = 0\n")}, nil, 1},
+			[]d.Edit{edit("a.py", 6, 6, "z = 0\n")}, nil, 1},
+		{"a fix shared by findings, and an edit that conflicts with its second edit",
+			[]*d.Diagnostic{
+				fixOf([]d.Edit{edit("a.py", 0, 1, "v"), edit("a.py", 6, 7, "w")}),
+				fixOf([]d.Edit{edit("a.py", 0, 1, "v"), edit("a.py", 6, 7, "w")}),
+				fixOf([]d.Edit{edit("a.py", 7, 7, "u")}),
+				fixOf([]d.Edit{edit("a.py", 6, 6, "t")}),
+			},
+			[]d.Edit{edit("a.py", 0, 1, "v"), edit("a.py", 6, 7, "w"), edit("a.py", 7, 7, "u")}, nil, 2},
+		{"an insertion inside a taken edit, and an edit around a taken insertion: left",
+			[]*d.Diagnostic{fixOf([]d.Edit{edit("a.py", 0, 5, "x = 3")}), fixOf([]d.Edit{edit("a.py", 2, 2, "v")}),
+				fixOf([]d.Edit{edit("b.py", 3, 3, "v")}), fixOf([]d.Edit{edit("b.py", 0, 5, "x = 3")})},
+			[]d.Edit{edit("a.py", 0, 5, "x = 3"), edit("b.py", 3, 3, "v")}, nil, 2},
+		{"a fix whose own edits overlap: left whole, what it took given back",
+			[]*d.Diagnostic{fixOf([]d.Edit{edit("a.py", 0, 5, "x = 3"), edit("a.py", 2, 3, "v")}), fixOf([]d.Edit{edit("a.py", 0, 1, "w")})},
+			[]d.Edit{edit("a.py", 0, 1, "w")}, nil, 1},
 		{"two insertions at one point: the first wins",
 			[]*d.Diagnostic{fixOf([]d.Edit{edit("a.py", 6, 6, "z = 0\n")}), fixOf([]d.Edit{edit("a.py", 6, 6, "w = 0\n")})},
 			[]d.Edit{edit("a.py", 6, 6, "z = 0\n")}, nil, 1},
@@ -75,23 +91,61 @@ func TestPickFixes(t *testing.T) {
 	}
 }
 
-// BenchmarkPickFixes picks one fix per file in projects of 1,000 and
-// 10,000 files: the time per fix should not grow with the project.
+// takenEdits.conflicts looks at an edit's two neighbours only; on random
+// edits it must answer as conflicts does over every edit taken.
+func TestTakenEditsConflictsLikeAllPairs(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for round := 0; round < 200; round++ {
+		taken := newTakenEdits()
+		var all []d.Edit
+		for i := 0; i < 60; i++ {
+			start := rng.IntN(100)
+			e := edit("a.py", start, start+rng.IntN(3)*rng.IntN(6), fmt.Sprint(rng.IntN(3)))
+			want := conflicts(e, all)
+			if got := taken.conflicts(e); got != want {
+				t.Fatalf("round %d: conflicts(%v) = %v, all pairs say %v (taken %v)", round, e, got, want, all)
+			}
+			if ok, novel := taken.add(e); ok != !want {
+				t.Fatalf("add(%v) = %v, want %v", e, ok, !want)
+			} else if novel {
+				all = append(all, e)
+			}
+		}
+		for len(all) > 0 { // give back in random order
+			i := rng.IntN(len(all))
+			taken.remove(all[i])
+			all = append(all[:i], all[i+1:]...)
+		}
+		if len(taken.byPath["a.py"]) != 0 || len(taken.has) != 0 {
+			t.Fatalf("round %d: %d edits left after giving all back", round, len(taken.byPath["a.py"]))
+		}
+	}
+}
+
+// BenchmarkPickFixes picks one fix per finding, 1,000 and 10,000 of them,
+// spread over as many files or all in one file: the time per fix should
+// not grow with their number.
 func BenchmarkPickFixes(b *testing.B) {
 	for _, n := range []int{1000, 10000} {
 		p := pickProject(b, n)
-		var ds []*d.Diagnostic
+		var spread, oneFile []*d.Diagnostic
 		for i := 0; i < n; i++ {
 			path := fmt.Sprintf("m/f%05d.py", i)
-			ds = append(ds, fixOf([]d.Edit{edit(path, 0, 1, "y"), edit(path, 6, 6, "z = 0\n")}))
+			spread = append(spread, fixOf([]d.Edit{edit(path, 0, 1, "y"), edit(path, 6, 6, "z = 0\n")}))
+			oneFile = append(oneFile, fixOf([]d.Edit{edit("a.py", 10*i, 10*i+1, "y"), edit("a.py", 10*i+6, 10*i+6, "z")}))
 		}
-		b.Run(fmt.Sprintf("files=%d", n), func(b *testing.B) {
-			for i := 0; i < b.N; i++ {
-				if _, _, got := pickFixes(p, ds); got != n {
-					b.Fatalf("picked %d fixes, want %d", got, n)
+		for _, c := range []struct {
+			name string
+			ds   []*d.Diagnostic
+		}{{"files", spread}, {"one-file", oneFile}} {
+			b.Run(fmt.Sprintf("%s=%d", c.name, n), func(b *testing.B) {
+				for i := 0; i < b.N; i++ {
+					if _, _, got := pickFixes(p, c.ds); got != n {
+						b.Fatalf("picked %d fixes, want %d", got, n)
+					}
 				}
-			}
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/fix")
-		})
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/fix")
+			})
+		}
 	}
 }
