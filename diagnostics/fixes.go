@@ -1,6 +1,7 @@
 package diagnostics
 
 import (
+	"bytes"
 	"strings"
 )
 
@@ -269,7 +270,9 @@ func TopInsertPoint(f *File) int {
 	}
 	if at == 0 {
 		// Keep a shebang or coding comment first.
-		for at < len(f.Src) && f.Src[at] == '#' && (strings.HasPrefix(string(f.Src[at:]), "#!") || strings.Contains(string(f.Src[at:LineEndOf(f, at)]), "coding")) {
+		// Bytes, not strings: a string of the rest of the file for each
+		// comment line was quadratic in a long header.
+		for at < len(f.Src) && f.Src[at] == '#' && (bytes.HasPrefix(f.Src[at:], []byte("#!")) || bytes.Contains(f.Src[at:LineEndOf(f, at)], []byte("coding"))) {
 			at = LineEndOf(f, at)
 		}
 	}
@@ -282,11 +285,12 @@ func TopInsertPoint(f *File) int {
 // overlap another edit of the same fix that inserts after a docstring
 // followed by blank lines (found by FuzzFixProject).
 func AppendToFile(f *File, text string) Edit {
-	src := string(f.Src)
-	trimmed := strings.TrimRight(src, " \t\r\n")
+	// The source is not copied into a string: a fix per finding would copy
+	// the file once per finding.
+	end := len(bytes.TrimRight(f.Src, " \t\r\n"))
 	sep := ""
-	if trimmed != "" {
-		sep = strings.Repeat("\n", max(0, 3-strings.Count(src[len(trimmed):], "\n")))
+	if end > 0 {
+		sep = strings.Repeat("\n", max(0, 3-bytes.Count(f.Src[end:], []byte("\n"))))
 	}
-	return Edit{Path: f.Path, Span: Span{len(src), len(src)}, NewText: sep + strings.TrimRight(text, "\n") + "\n"}
+	return Edit{Path: f.Path, Span: Span{len(f.Src), len(f.Src)}, NewText: sep + strings.TrimRight(text, "\n") + "\n"}
 }
