@@ -4,9 +4,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/hexops/gotextdiff"
-	"github.com/hexops/gotextdiff/myers"
-	"github.com/hexops/gotextdiff/span"
+	udiff "github.com/aymanbagabas/go-udiff"
 )
 
 // WriteDiff prints a unified diff of every changed and created file, with
@@ -25,16 +23,23 @@ func WriteDiff(w io.Writer, read map[string][]byte, res *Result, name func(rel s
 	return nil
 }
 
+// unified writes one file's unified diff. The edits are computed line by
+// line with go-udiff (golang.org/x/tools' diff): gotextdiff's Myers copied
+// its whole frontier at every step, so a module with 3,000 fixed lines
+// took 10 s to print.
 func unified(w io.Writer, from, to, before, after string) error {
-	edits := myers.ComputeEdits(span.URIFromPath(to), before, after)
+	edits := udiff.Lines(before, after)
 	if len(edits) == 0 {
 		return nil
 	}
 	if from != "/dev/null" {
 		from = "a/" + from
 	}
-	_, err := fmt.Fprint(w, gotextdiff.ToUnified(from, "b/"+to, before, edits))
+	text, err := udiff.ToUnified(from, "b/"+to, before, edits, udiff.DefaultContextLines)
 	if err != nil {
+		return fmt.Errorf("diff %s: %w", to, err)
+	}
+	if _, err := io.WriteString(w, text); err != nil {
 		return fmt.Errorf("write diff: %w", err)
 	}
 	return nil
