@@ -39,6 +39,13 @@ func TestPrefilterNeverChangesFindings(t *testing.T) {
 		t.Fatal(err)
 	}
 	roots = append(roots, gen)
+	for _, s := range Shapes { // the project shapes of mpbench, small
+		dir := filepath.Join(t.TempDir(), s.Name)
+		if err := GenerateShape(dir, s, 12); err != nil {
+			t.Fatal(err)
+		}
+		roots = append(roots, dir)
+	}
 	if len(roots) < 10 {
 		t.Fatalf("found only %d projects to compare", len(roots))
 	}

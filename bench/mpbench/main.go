@@ -21,7 +21,7 @@ import (
 
 var (
 	runs = flag.Int("runs", 5, "runs per measurement (the table shows the median and min–max)")
-	only = flag.String("only", "scan,corpus,latency,memory,startup", "benchmarks to run")
+	only = flag.String("only", "scan,corpus,latency,memory,startup,shapes", "benchmarks to run")
 	bin  = flag.String("bin", "bin/multiprom", "multiprom binary (built first with go build)")
 	// The corpus benchmark times each run in a process of its own: the
 	// check is multiprom itself, the rest this program, run with -child
@@ -112,6 +112,8 @@ func main() {
 			benchMemory(tmp)
 		case "startup":
 			benchStartup(tmp)
+		case "shapes":
+			benchShapes(tmp)
 		default:
 			fail("unknown benchmark %q", b)
 		}
