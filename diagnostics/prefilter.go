@@ -67,7 +67,7 @@ const (
 // classifyPython applies the keyword and settings tests to a Python file.
 func classifyPython(rel string, src []byte) relevance {
 	// gunicorn.conf.py, gunicorn_conf.py, ... are configs by name (files
-	// named by -c are found by mentionedStems).
+	// named by -c are found by deployMentions).
 	if strings.Contains(strings.ToLower(path.Base(rel)), "gunicorn") {
 		return relevantApp
 	}
@@ -117,7 +117,7 @@ func isIdentByte(c byte) bool {
 // assignsGunicornSetting reports whether the file could look like a gunicorn
 // config to looksLikeGunicornConfig, which needs two top-level assignments
 // of setting names, or one and a hook function. A file that is a config by
-// name or by -c is found elsewhere (classifyPython, mentionedIn). The cheap
+// name or by -c is found elsewhere (classifyPython, deployMentions). The cheap
 // byte test counts setting assignments at any indentation; a file that
 // passes it is then read line by line (topLevelSettings) and only its
 // top-level statements count, unless its layout is anything but plain
@@ -227,22 +227,27 @@ func isIdentWord(w string) bool {
 // in reports whether src holds one of the words as a whole identifier.
 func (m *wordMatcher) in(src []byte) bool {
 	if len(m.idents) > 0 {
-		for i := 0; i < len(src); {
-			if !isIdentByte(src[i]) {
-				i++
-				continue
-			}
-			j := i + 1
-			for j < len(src) && isIdentByte(src[j]) {
-				j++
-			}
+		for i, j := nextIdent(src, 0); i < j; i, j = nextIdent(src, j) {
 			if m.idents[string(src[i:j])] {
 				return true
 			}
-			i = j
 		}
 	}
 	return searchWords(src, m.others)
+}
+
+// nextIdent finds the first maximal run of identifier bytes in src at or
+// after off: src[i:j], or i == j when there is none.
+func nextIdent(src []byte, off int) (i, j int) {
+	i = off
+	for i < len(src) && !isIdentByte(src[i]) {
+		i++
+	}
+	j = i
+	for j < len(src) && isIdentByte(src[j]) {
+		j++
+	}
+	return i, j
 }
 
 // searchWords is mentionsWord by one search per word. The empty word names

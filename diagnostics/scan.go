@@ -8,7 +8,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -177,56 +176,59 @@ func choosePython(ctx context.Context, loaded []loadedFile, workers int) map[str
 			others = append(others, l.file.Src)
 		}
 	}
-	var pending []int
-	var round []int // app files parsed in this round, whose names spread
+	var candidates []int // irrelevant by their bytes: a deploy file may name them
+	var round []int      // app files parsed in this round, whose names spread
 	for i := range loaded {
 		f := loaded[i].file
 		if f == nil || f.Kind != KindPython {
 			continue
 		}
-		rel := classifyPython(f.Path, f.Src)
-		switch {
-		case rel == relevantApp:
+		switch classifyPython(f.Path, f.Src) {
+		case relevantApp:
 			loaded[i].parse = true
 			round = append(round, i)
-		case rel == relevantLocal || mentionedIn(others, f):
+		case relevantLocal:
 			loaded[i].parse = true
 		default:
+			candidates = append(candidates, i)
+		}
+	}
+	paths := make([]string, len(candidates))
+	for k, i := range candidates {
+		paths[k] = loaded[i].file.Path
+	}
+	var pending []int
+	var srcs [][]byte
+	for k, named := range deployMentions(others, paths) {
+		if i := candidates[k]; named {
+			loaded[i].parse = true
+		} else {
 			pending = append(pending, i)
+			srcs = append(srcs, loaded[i].file.Src)
 		}
 	}
 	// Spread relevance to importers. Each round needs the summaries of the
-	// previous one (metric names), so parse as we go.
-	for len(round) > 0 && len(pending) > 0 {
-		parseMarked(ctx, loaded, workers)
-		var words []string
-		seen := map[string]bool{}
-		for _, i := range round {
-			if loaded[i].file == nil {
-				continue
-			}
-			for _, w := range propagationWords(loaded[i].file) {
-				if w != "" && !seen[w] {
-					seen[w] = true
-					words = append(words, w)
-				}
-			}
+	// previous one (metric names), so parse as we go, a round at a time on
+	// all cores.
+	spread := newSpreader(srcs)
+	for first := true; len(round) > 0 && spread.left > 0; first = false {
+		if first {
+			parseMarked(ctx, loaded, workers) // with the local and named files
+		} else {
+			parseEach(ctx, loaded, round, workers)
 		}
+		words := roundWords(loaded, round)
 		round = round[:0]
-		rest := pending[:0]
-		spread := newWordMatcher(words)
-		for _, i := range pending {
-			if spread.in(loaded[i].file.Src) {
-				loaded[i].parse = true
-				round = append(round, i)
-			} else {
-				rest = append(rest, i)
-			}
+		for _, k := range spread.take(words) {
+			loaded[pending[k]].parse = true
+			round = append(round, pending[k])
 		}
-		pending = rest
 	}
 	unparsed := map[string]bool{}
-	for _, i := range pending {
+	for k, i := range pending {
+		if spread.taken[k] {
+			continue
+		}
 		f := loaded[i].file
 		f.Py = &Module{}
 		unparsed[f.Path] = true
@@ -234,21 +236,16 @@ func choosePython(ctx context.Context, loaded []loadedFile, workers int) map[str
 	return unparsed
 }
 
-// mentionedIn reports whether a non-Python file names f: its base name
-// (worker.py, gunicorn -c conf/prod.py) or its module stem (python -m
-// pkg.tasks, -c python:pkg.conf).
-func mentionedIn(others [][]byte, f *File) bool {
-	base := path.Base(f.Path)
-	stem := strings.TrimSuffix(base, ".py")
-	if stem == "__init__" {
-		stem = path.Base(path.Dir(f.Path))
-	}
-	for _, src := range others {
-		if bytes.Contains(src, []byte(base)) || mentionsWord(src, []string{stem}) {
-			return true
+// roundWords are the names the files of a round spread (propagationWords);
+// a file that failed to parse is gone and spreads nothing.
+func roundWords(loaded []loadedFile, round []int) []string {
+	var words []string
+	for _, i := range round {
+		if f := loaded[i].file; f != nil {
+			words = append(words, propagationWords(f)...)
 		}
 	}
-	return false
+	return words
 }
 
 func unwrapPathErr(err error) error {
@@ -323,11 +320,25 @@ func readFiles(ctx context.Context, root string, paths []string, workers int) []
 func parseMarked(ctx context.Context, loaded []loadedFile, workers int) {
 	var idx []int
 	for i := range loaded {
-		if loaded[i].parse && loaded[i].file != nil && loaded[i].file.Py == nil {
+		if loaded[i].parse {
 			idx = append(idx, i)
+		}
+	}
+	parseEach(ctx, loaded, idx, workers)
+}
+
+// parseEach is parseMarked for the files at idx, whose marks it clears:
+// a round of choosePython parses only the files it made relevant, without
+// going over all the loaded files.
+func parseEach(ctx context.Context, loaded []loadedFile, idx []int, workers int) {
+	todo := idx[:0:0]
+	for _, i := range idx {
+		if loaded[i].parse && loaded[i].file != nil && loaded[i].file.Py == nil {
+			todo = append(todo, i)
 		}
 		loaded[i].parse = false
 	}
+	idx = todo
 	parallelOn(workers, len(idx), func(k int) {
 		l := &loaded[idx[k]]
 		if err := l.file.parseIndexed(ctx); err != nil {
