@@ -43,6 +43,37 @@ type Facts struct {
 	Apps       []*AppSite // Flask(...) constructions
 	// Requirements are the dependencies by normalised name ("prometheus-client").
 	Requirements map[string]*Requirement
+
+	configs configIndex // see indexConfigs
+}
+
+// configIndex answers the questions rules ask about Configs for every file
+// (is this file a config? which configs are loaded?) without a walk over
+// Configs each time: a monorepo has one config per service, so the walks
+// made a check quadratic in the services. It is filled once by
+// computeFacts and only read afterwards, so rules on several goroutines
+// may share it.
+type configIndex struct {
+	built            bool // false in a Facts not made by computeFacts
+	byFile           map[*File]*GunicornConfig
+	loaded           []*GunicornConfig
+	hasCommandConfig bool
+}
+
+// indexConfigs fills fs.configs from Configs, Commands and CmdArgs, which
+// must be final.
+func (fs *Facts) indexConfigs() {
+	x := configIndex{built: true, byFile: make(map[*File]*GunicornConfig, len(fs.Configs))}
+	for _, c := range fs.Configs {
+		if _, dup := x.byFile[c.File]; !dup { // the first record wins, as in a walk
+			x.byFile[c.File] = c
+		}
+	}
+	loaded := fs.loadedConfigsSlow()
+	x.loaded = loaded[:len(loaded):len(loaded)] // an append by a caller copies
+
+	x.hasCommandConfig = fs.hasCommandConfigSlow()
+	fs.configs = x
 }
 
 // Workers is what the project says about the worker count.
@@ -133,14 +164,7 @@ type Requirement struct {
 }
 
 // IsConfig reports whether f is one of the project's gunicorn configs.
-func (fs *Facts) IsConfig(f *File) bool {
-	for _, c := range fs.Configs {
-		if c.File == f {
-			return true
-		}
-	}
-	return false
-}
+func (fs *Facts) IsConfig(f *File) bool { return fs.ConfigFor(f) != nil }
 
 // Config returns the gunicorn config that is loaded (the first one), else
 // the first candidate, else nil.
@@ -156,8 +180,16 @@ func (fs *Facts) Config() *GunicornConfig {
 	return nil
 }
 
-// LoadedConfigs returns the configs gunicorn reads.
+// LoadedConfigs returns the configs gunicorn reads. The slice is shared:
+// callers must not modify it.
 func (fs *Facts) LoadedConfigs() []*GunicornConfig {
+	if fs.configs.built {
+		return fs.configs.loaded
+	}
+	return fs.loadedConfigsSlow()
+}
+
+func (fs *Facts) loadedConfigsSlow() []*GunicornConfig {
 	var out []*GunicornConfig
 	for _, c := range fs.Configs {
 		if c.Loaded {
@@ -169,6 +201,9 @@ func (fs *Facts) LoadedConfigs() []*GunicornConfig {
 
 // ConfigFor returns the config record of f, or nil.
 func (fs *Facts) ConfigFor(f *File) *GunicornConfig {
+	if fs.configs.built {
+		return fs.configs.byFile[f]
+	}
 	for _, c := range fs.Configs {
 		if c.File == f {
 			return c
@@ -180,9 +215,18 @@ func (fs *Facts) ConfigFor(f *File) *GunicornConfig {
 // HasCommandConfig reports whether some known command line (or
 // GUNICORN_CMD_ARGS) names a config file with -c.
 func (fs *Facts) HasCommandConfig() bool {
-	for _, c := range append(append([]*CommandLine{}, fs.Commands...), fs.CmdArgs...) {
-		if _, ok := c.Flag("-c", "--config"); ok {
-			return true
+	if fs.configs.built {
+		return fs.configs.hasCommandConfig
+	}
+	return fs.hasCommandConfigSlow()
+}
+
+func (fs *Facts) hasCommandConfigSlow() bool {
+	for _, cmds := range [][]*CommandLine{fs.Commands, fs.CmdArgs} {
+		for _, c := range cmds {
+			if _, ok := c.Flag("-c", "--config"); ok {
+				return true
+			}
 		}
 	}
 	return false

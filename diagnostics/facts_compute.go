@@ -27,21 +27,23 @@ func computeFacts(p *Project, info PyprojectInfo) *Facts {
 	}
 
 	var envs []envAssign
+	reach := &envReach{p: p}
 	for _, f := range p.Files {
 		scanDeployFile(f, func(c *CommandLine) { fs.Commands = append(fs.Commands, c) }, func(e envAssign) { envs = append(envs, e) })
 	}
 	// GUNICORN_CMD_ARGS adds options to every gunicorn command line
 	// (gunicorn parses it after the real command line, which wins).
 	for _, e := range envs {
-		if e.Name == "GUNICORN_CMD_ARGS" && envReachesGunicorn(p, e) {
+		if e.Name == "GUNICORN_CMD_ARGS" && reach.reaches(e) {
 			fs.CmdArgs = append(fs.CmdArgs, &CommandLine{File: e.Loc.File, Span: e.Loc.Span, Args: append([]string{"gunicorn"}, ShellWords(e.Value)...), FromEnv: true})
 		}
 	}
 	fs.Standalone = standaloneModules(p)
 
 	findConfigs(p, fs)
-	findWorkers(p, fs, envs)
-	findEnvSets(p, fs, envs)
+	fs.indexConfigs()
+	findWorkers(p, fs, envs, reach)
+	findEnvSets(p, fs, envs, reach)
 
 	fs.Gunicorn = len(fs.Configs) > 0 || len(fs.Commands) > 0 || len(fs.CmdArgs) > 0 || fs.Requirements["gunicorn"] != nil
 	switch {
@@ -212,16 +214,26 @@ func resolveConfigPath(p *Project, c *CommandLine, v string) *File {
 			return f
 		}
 	}
-	// Absolute paths inside an image (/app/conf/gunicorn.py): match the
-	// longest project path that is a suffix of it.
 	if strings.HasPrefix(v, "/") {
-		var best *File
-		for _, f := range p.FilesOf(KindPython) {
-			if strings.HasSuffix(v, "/"+f.Path) && (best == nil || len(f.Path) > len(best.Path)) {
-				best = f
-			}
+		return longestPythonSuffix(p, v)
+	}
+	return nil
+}
+
+// longestPythonSuffix resolves an absolute path inside an image
+// (/app/conf/gunicorn.py) to the longest project Python path that ends it
+// after a slash. The suffixes are looked up from the longest down, a map
+// lookup each: matching the value against every Python file, for every
+// command line, made a monorepo of services quadratic. Paths are unique, so
+// the longest match is the one file a walk would have kept.
+func longestPythonSuffix(p *Project, abs string) *File {
+	for i := 0; i < len(abs); i++ {
+		if abs[i] != '/' {
+			continue
 		}
-		return best
+		if f := p.byPath[abs[i+1:]]; f != nil && f.Kind == KindPython {
+			return f
+		}
 	}
 	return nil
 }
@@ -231,7 +243,7 @@ func resolveConfigPath(p *Project, c *CommandLine, v string) *File {
 // `workers` wins over WEB_CONCURRENCY (only the setting's default). Each
 // known command line is resolved on its own; without one, the configs and
 // WEB_CONCURRENCY are what the project says.
-func findWorkers(p *Project, fs *Facts, envs []envAssign) {
+func findWorkers(p *Project, fs *Facts, envs []envAssign, reach *envReach) {
 	w := &fs.Workers
 	note := func(n int, expr bool, loc *Loc, from string) {
 		if !w.Known && !w.Expr {
@@ -254,7 +266,7 @@ func findWorkers(p *Project, fs *Facts, envs []envAssign) {
 	}
 	var webConc *envAssign
 	for i := range envs {
-		if envs[i].Name == "WEB_CONCURRENCY" && envReachesGunicorn(p, envs[i]) {
+		if envs[i].Name == "WEB_CONCURRENCY" && reach.reaches(envs[i]) {
 			webConc = &envs[i]
 			break
 		}
@@ -341,12 +353,12 @@ func (fs *Facts) configOf(c *CommandLine) *GunicornConfig {
 	return nil
 }
 
-func findEnvSets(p *Project, fs *Facts, envs []envAssign) {
+func findEnvSets(p *Project, fs *Facts, envs []envAssign, reach *envReach) {
 	for _, e := range envs {
 		if e.Name != EnvVar && e.Name != LegacyEnvVar {
 			continue
 		}
-		fs.EnvSets = append(fs.EnvSets, &EnvSet{Loc: e.Loc, Name: e.Name, How: e.How, Value: e.Value, ReachesMaster: envReachesGunicorn(p, e)})
+		fs.EnvSets = append(fs.EnvSets, &EnvSet{Loc: e.Loc, Name: e.Name, How: e.How, Value: e.Value, ReachesMaster: reach.reaches(e)})
 	}
 	for _, f := range p.PythonFiles() {
 		if IsTestFile(f) {
@@ -354,12 +366,7 @@ func findEnvSets(p *Project, fs *Facts, envs []envAssign) {
 			// the deployment.
 			continue
 		}
-		var cfg *GunicornConfig
-		for _, c := range fs.Configs {
-			if c.File == f {
-				cfg = c
-			}
-		}
+		cfg := fs.ConfigFor(f)
 		for _, set := range pythonEnvSets(f) {
 			set.ReachesMaster = cfg != nil && cfg.Loaded
 			switch {
@@ -384,57 +391,6 @@ func findEnvSets(p *Project, fs *Facts, envs []envAssign) {
 			}
 		}
 	}
-}
-
-// envReachesGunicorn reports whether an assignment found in a deploy file
-// is in gunicorn's environment: everything but a .env file that nothing
-// loads (gunicorn itself never reads .env).
-func envReachesGunicorn(p *Project, e envAssign) bool {
-	if e.How != "dotenv" {
-		return true
-	}
-	return dotenvLoaded(p, e.Loc.File)
-}
-
-// dotenvLoaded reports whether something loads the env file: compose
-// env_file:, systemd EnvironmentFile=, a script that sources it, a Procfile
-// runner (honcho and foreman read ./.env), or load_dotenv() in a gunicorn
-// config.
-func dotenvLoaded(p *Project, env *File) bool {
-	base := path.Base(env.Path)
-	for _, f := range p.Files {
-		s := string(f.Src)
-		switch f.Kind {
-		case KindProcfile:
-			if base == ".env" {
-				return true
-			}
-		case KindCompose:
-			if strings.Contains(s, "env_file") && (base == ".env" || strings.Contains(s, base)) {
-				return true
-			}
-		case KindSystemd:
-			for _, l := range logicalLines(f.Src) {
-				if k, v, ok := strings.Cut(strings.TrimSpace(l.Text), "="); ok && strings.TrimSpace(k) == "EnvironmentFile" && strings.Contains(v, base) {
-					return true
-				}
-			}
-		case KindShell, KindDockerfile:
-			for _, l := range logicalLines(f.Src) {
-				words := ShellWords(l.Text)
-				for i, w := range words {
-					if (w == "source" || w == ".") && i+1 < len(words) && path.Base(words[i+1]) == base {
-						return true
-					}
-				}
-			}
-		case KindPython:
-			if f.Py != nil && isLoadedConfigFile(p, f) && len(f.Py.CallsTo("dotenv.load_dotenv")) > 0 {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // isLoadedConfigFile is a cheap test used while the facts are being built

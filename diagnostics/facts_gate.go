@@ -36,17 +36,43 @@ func envTest(m *Module, text string) (isEnv, negated bool) {
 		}
 	}
 	if isIdent(t) {
-		for _, a := range m.Assigns {
-			if a.Target == t && a.Scope == nil && a.Value != nil {
-				for _, n := range envNames {
-					if strings.Contains(a.Value.Text, n) {
-						return true, strings.Contains(a.Value.Text, " not in ")
-					}
-				}
-			}
-		}
+		negated, isEnv = m.envFlags()[t]
+		return isEnv, negated
 	}
 	return false, false
+}
+
+// envFlags maps the names of module-level assignments that test the
+// multiprocess variable (MULTIPROC = "..." in os.environ) to whether the
+// test is negated; the first such assignment to a name decides. It is built
+// once per module: envTest is asked for every gated call, and walking every
+// assignment each time made a file of many gated calls quadratic. Safe for
+// concurrent use (rules call EnvGate on several goroutines).
+func (m *Module) envFlags() map[string]bool {
+	m.envFlagsOnce.Do(func() {
+		flags := map[string]bool{}
+		for _, a := range m.Assigns {
+			if a.Scope != nil || a.Value == nil {
+				continue
+			}
+			if _, seen := flags[a.Target]; seen || !mentionsEnvName(a.Value.Text) {
+				continue
+			}
+			flags[a.Target] = strings.Contains(a.Value.Text, " not in ")
+		}
+		m.envFlagsV = flags
+	})
+	return m.envFlagsV
+}
+
+// mentionsEnvName reports whether text names one of envNames.
+func mentionsEnvName(text string) bool {
+	for _, n := range envNames {
+		if strings.Contains(text, n) {
+			return true
+		}
+	}
+	return false
 }
 
 func isIdent(s string) bool {
@@ -85,7 +111,7 @@ func EnvGate(f *File, c *Call) Gate {
 	indent := IndentOf(f, c.StatementSpan().Start)
 	// Walk back through the lines of the call's block.
 	for i := callLine - 1; i >= 0; i-- {
-		l := lines[i]
+		l := lines.at(i)
 		trimmed := strings.TrimSpace(l)
 		if trimmed == "" || strings.HasPrefix(trimmed, "#") {
 			continue
@@ -124,16 +150,39 @@ func EnvGate(f *File, c *Call) Gate {
 }
 
 // scopeLinesBefore returns the file's lines and the 0-based line of the call.
-func scopeLinesBefore(f *File, c *Call) ([]string, int) {
-	lines := strings.Split(string(f.Src), "\n")
-	return lines, f.Lines().Line(c.StatementSpan().Start)
+func scopeLinesBefore(f *File, c *Call) (srcLines, int) {
+	lines := linesOf(f)
+	return lines, lines.idx.Line(c.StatementSpan().Start)
+}
+
+// srcLines reads a file's lines as strings.Split(src, "\n") would give
+// them, through the file's cached line index: EnvGate runs for every
+// multiprocess call, and splitting the whole file each time made a file of
+// many such calls quadratic.
+type srcLines struct {
+	src []byte
+	idx *LineIndex
+}
+
+func linesOf(f *File) srcLines { return srcLines{f.Src, f.Lines()} }
+
+// len is the number of lines (a trailing newline opens an empty one).
+func (l srcLines) len() int { return l.idx.LineCount() }
+
+// at returns line i without its "\n" (a "\r" before it stays, as in Split).
+func (l srcLines) at(i int) string {
+	end := len(l.src)
+	if i+1 < l.idx.LineCount() {
+		end = l.idx.LineStart(i+1) - 1
+	}
+	return string(l.src[l.idx.LineStart(i):end])
 }
 
 // blockReturns reports whether the block under line i (header indentation
 // ind) leaves the function: a return or raise directly in it.
-func blockReturns(lines []string, i int, ind string) bool {
-	for j := i + 1; j < len(lines); j++ {
-		l := lines[j]
+func blockReturns(lines srcLines, i int, ind string) bool {
+	for j := i + 1; j < lines.len(); j++ {
+		l := lines.at(j)
 		t := strings.TrimSpace(l)
 		if t == "" || strings.HasPrefix(t, "#") {
 			continue
@@ -152,9 +201,9 @@ func blockReturns(lines []string, i int, ind string) bool {
 // exceptCatchesValueError looks for the except clauses at indentation ind
 // after the call: bare, Exception, or ValueError.
 func exceptCatchesValueError(f *File, c *Call, ind string) bool {
-	lines := strings.Split(string(f.Src), "\n")
-	for j := f.Lines().Line(c.StatementSpan().End) + 1; j < len(lines); j++ {
-		l := lines[j]
+	lines := linesOf(f)
+	for j := lines.idx.Line(c.StatementSpan().End) + 1; j < lines.len(); j++ {
+		l := lines.at(j)
 		t := strings.TrimSpace(l)
 		if t == "" || strings.HasPrefix(t, "#") {
 			continue

@@ -34,6 +34,9 @@ type Module struct {
 	digestOnce sync.Once
 	digestV    *moduleDigest // see digest
 
+	envFlagsOnce sync.Once
+	envFlagsV    map[string]bool // see envFlags
+
 	declsMu   sync.Mutex // guards decls and declsFile (see MetricDecls)
 	decls     []*MetricDecl
 	declsFile *File
