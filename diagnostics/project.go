@@ -25,6 +25,18 @@ type Project struct {
 	metricsOnce sync.Once
 	problemsMu  sync.Mutex // guards Problems while rules run (see Check)
 	metrics     *MetricIndex
+
+	// envOnce guards envSets, Facts.EnvSets grouped per file (EnvSetsIn):
+	// rules that run once per file asked every set of the project for
+	// each file, and again for each finding.
+	envOnce sync.Once
+	envSets *envSetIndex
+
+	// promOnce guards prom, the memo of which modules load
+	// prometheus_client (FirstPrometheusImport): each call walked the
+	// import graph afresh.
+	promOnce sync.Once
+	prom     *promReach
 }
 
 // Problem is a per-file message that is not a finding.

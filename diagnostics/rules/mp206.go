@@ -40,13 +40,13 @@ os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", "/tmp/metrics")`,
 		if cfg != nil {
 			first = p.FirstPrometheusImport(f)
 		}
-		for _, e := range p.Facts.EnvSets {
-			if e.File != f || e.How == "raw_env" {
+		for _, e := range p.EnvSetsIn(f) {
+			if e.How == "raw_env" {
 				continue
 			}
 			switch {
 			case cfg == nil && e.How == "app code":
-				if p.Facts.EnvVarSet() && !overridesMaster(p, f, e) {
+				if p.EnvVarReachesMaster() && !overridesMaster(p, f, e) {
 					continue // the master has it already; setdefault here is a no-op
 				}
 				if preloadApp(p) {
@@ -73,12 +73,7 @@ func overridesMaster(p *d.Project, f *d.File, e *d.EnvSet) bool {
 	if strings.Contains(f.Text(e.Span), "setdefault") || e.Value == "" {
 		return false
 	}
-	for _, o := range p.Facts.EnvSets {
-		if o.ReachesMaster && o.Value != "" && o.Value != e.Value && !strings.Contains(o.Value, "$") {
-			return true
-		}
-	}
-	return false
+	return p.MasterValueDiffers(e.Value)
 }
 
 // moveEnvToConfigFix deletes a module-level set and puts the preamble with
@@ -104,7 +99,7 @@ func moveEnvToConfigFix(p *d.Project, f *d.File, e *d.EnvSet) d.Fix {
 	case !cfg.Loaded:
 		return d.Fix{}
 	}
-	if cfg.File != f && p.Facts.EnvVarSet() {
+	if cfg.File != f && p.EnvVarReachesMaster() {
 		// The master already has a value: only drop the override.
 		return d.Fix{Title: "Remove the set from app code (the master's value applies)", Edits: edits}
 	}
