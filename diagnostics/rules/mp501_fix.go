@@ -5,14 +5,75 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	d "github.com/multiprom/multiprom/diagnostics"
 	"github.com/multiprom/multiprom/snippets"
 )
 
+// businessProject is what every MP501 fix of one project reads from the
+// whole project, computed on the first fix that needs it and then shared:
+// asked per fix, walking every import, source and call of the project made
+// the rule quadratic in the project's size. It lives for one run of the rule
+// over one project (no state outlives the Check), and is safe for
+// concurrent use.
+type businessProject struct {
+	p *d.Project
+	// params are the snippet parameters of the project, without a package.
+	params func() snippets.Params
+	// importsByName are the project's imports by imported name, in file
+	// and source order: a fix looks up the imports of its metric's name.
+	importsByName func() map[string][]fileImport
+	// wired reports whether a handler already exposes the business module.
+	wired func() bool
+	// wiring is where to register the module when it is not wired.
+	wiring func() wiringSite
+}
+
+// fileImport is an import statement's name and the file that holds it.
+type fileImport struct {
+	file *d.File
+	im   *d.Import
+}
+
+// wiringSite is an insertion registering the business module (ok is false
+// when the project offers no place for it).
+type wiringSite struct {
+	file *d.File
+	at   int
+	text string
+	ok   bool
+}
+
+func newBusinessProject(p *d.Project) *businessProject {
+	return &businessProject{
+		p:             p,
+		params:        sync.OnceValue(func() snippets.Params { return snippetParams(p, nil, "") }),
+		importsByName: sync.OnceValue(func() map[string][]fileImport { return importsByName(p) }),
+		wired:         sync.OnceValue(func() bool { return businessWired(p) }),
+		wiring: sync.OnceValue(func() wiringSite {
+			f, at, text, ok := businessWiringSite(p)
+			return wiringSite{f, at, text, ok}
+		}),
+	}
+}
+
+// importsByName indexes the imports of the project's Python files by the
+// name they import, keeping file and source order.
+func importsByName(p *d.Project) map[string][]fileImport {
+	out := map[string][]fileImport{}
+	for _, f := range p.PythonFiles() {
+		for _, im := range f.Py.Imports {
+			out[im.Name] = append(out[im.Name], fileImport{f, im})
+		}
+	}
+	return out
+}
+
 // businessFix routes a metric through the Redis business-metrics module. It
 // returns the zero fix unless every reference to the metric is understood.
-func businessFix(p *d.Project, decl *d.MetricDecl, full, kind string) d.Fix {
+func businessFix(bp *businessProject, decl *d.MetricDecl, full, kind string) d.Fix {
+	p := bp.p
 	ix := p.Metrics()
 	f := decl.File
 	help := decl.Param("documentation")
@@ -63,21 +124,16 @@ func businessFix(p *d.Project, decl *d.MetricDecl, full, kind string) d.Fix {
 		}
 	}
 
-	// 1. The module: create it, or declare the metric in the existing one.
-	if existing := p.File(modPath); existing != nil {
+	// 1. The module: declare the metric in the existing one, or create it
+	// (written last: rendering it is most of a fix's time, wasted on the
+	// fixes that the checks below drop).
+	existing := p.File(modPath)
+	if existing != nil {
 		e, ok := addToBusinessModule(existing, full, kind, help.Str(), labels)
 		if !ok {
 			return d.Fix{}
 		}
 		fix.Edits = append(fix.Edits, e)
-	} else {
-		sp := snippetParams(p, f, "")
-		sp.Package = pkgMod
-		content, err := snippets.BusinessMetricsModuleErr(sp, []snippets.BusinessMetric{{Name: full, Kind: kind, Help: help.Str(), Labels: labels}})
-		if err != nil {
-			return d.Fix{}
-		}
-		fix.Creates = append(fix.Creates, d.Create{Path: modPath, Content: content})
 	}
 
 	// 2. Every use becomes a business_metrics call.
@@ -121,32 +177,27 @@ func businessFix(p *d.Project, decl *d.MetricDecl, full, kind string) d.Fix {
 	fix.Edits = append(fix.Edits, d.Replace(f, d.Span{Start: d.LineStartOf(f, stmt.Span.Start), End: d.LineEndOf(f, stmt.Span.End-1)}, ""))
 	expect(f, decl.Var)
 	replacedImport := map[*d.File]bool{}
-	for _, uf := range p.PythonFiles() {
-		for _, im := range uf.Py.Imports {
-			if im.Name != decl.Var || uf == f {
-				continue
-			}
-			siblings := importSiblings(uf, im)
-			if resolveTarget(p, uf, im) != f {
-				continue
-			}
-			expect(uf, im.Name)
-			if im.Alias != "" {
-				expect(uf, im.Alias)
-			}
-			newText := ""
-			if len(siblings) > 1 {
-				newText = rebuildFromImport(uf, im, siblings)
-			} else if lines := imports[uf]; len(lines) > 0 && !replacedImport[uf] {
-				newText = strings.Join(lines, "\n")
-				replacedImport[uf] = true
-			}
-			span := im.Span
-			if newText == "" {
-				span = d.Span{Start: d.LineStartOf(uf, im.Span.Start), End: d.LineEndOf(uf, im.Span.End-1)}
-			}
-			fix.Edits = append(fix.Edits, d.Replace(uf, span, newText))
+	for _, fi := range bp.importsByName()[decl.Var] {
+		uf, im := fi.file, fi.im
+		if uf == f || resolveTarget(p, uf, im) != f {
+			continue
 		}
+		expect(uf, im.Name)
+		if im.Alias != "" {
+			expect(uf, im.Alias)
+		}
+		newText := ""
+		if siblings := importSiblings(uf, im); len(siblings) > 1 {
+			newText = rebuildFromImport(uf, im, siblings)
+		} else if lines := imports[uf]; len(lines) > 0 && !replacedImport[uf] {
+			newText = strings.Join(lines, "\n")
+			replacedImport[uf] = true
+		}
+		span := im.Span
+		if newText == "" {
+			span = d.Span{Start: d.LineStartOf(uf, im.Span.Start), End: d.LineEndOf(uf, im.Span.End-1)}
+		}
+		fix.Edits = append(fix.Edits, d.Replace(uf, span, newText))
 	}
 	for uf, names := range expected {
 		for name, n := range names {
@@ -157,13 +208,13 @@ func businessFix(p *d.Project, decl *d.MetricDecl, full, kind string) d.Fix {
 	}
 
 	// 4. Wire the module into the scrape, unless it already is.
-	if !businessWired(p) {
-		wf, at, text, ok := businessWiringSite(p)
-		if !ok {
+	if !bp.wired() {
+		site := bp.wiring()
+		if !site.ok {
 			return d.Fix{}
 		}
-		fix.Edits = append(fix.Edits, d.Edit{Path: wf.Path, Span: d.Span{Start: at, End: at}, NewText: text})
-		need(wf, importLine)
+		fix.Edits = append(fix.Edits, d.Edit{Path: site.file.Path, Span: d.Span{Start: site.at, End: site.at}, NewText: site.text})
+		need(site.file, importLine)
 	}
 	for _, uf := range files {
 		if replacedImport[uf] {
@@ -173,6 +224,17 @@ func businessFix(p *d.Project, decl *d.MetricDecl, full, kind string) d.Fix {
 	}
 	if overlapping(fix.Edits) {
 		return d.Fix{}
+	}
+	if existing == nil {
+		// snippetParams(p, f, "") with the package replaced: only the
+		// package depends on f.
+		sp := bp.params()
+		sp.Package = pkgMod
+		content, err := snippets.BusinessMetricsModuleErr(sp, []snippets.BusinessMetric{{Name: full, Kind: kind, Help: help.Str(), Labels: labels}})
+		if err != nil {
+			return d.Fix{}
+		}
+		fix.Creates = append(fix.Creates, d.Create{Path: modPath, Content: content})
 	}
 	return fix
 }

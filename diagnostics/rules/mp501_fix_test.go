@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -22,53 +21,47 @@ import (
 // module, importers in several files, a module that already exists or is
 // already wired, names declared twice, nowhere to wire.
 func TestBusinessFixes(t *testing.T) {
-	archives, _ := filepath.Glob("testdata/mp501_fixes/*.txtar")
-	if len(archives) == 0 {
-		t.Fatal("no archives")
+	runArchives(t, "testdata/mp501_fixes/*.txtar", runBusinessFixes)
+}
+
+func runBusinessFixes(t *testing.T, path string) {
+	ar, err := txtar.ParseFile(path)
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, path := range archives {
-		t.Run(strings.TrimSuffix(filepath.Base(path), ".txtar"), func(t *testing.T) {
-			ar, err := txtar.ParseFile(path)
-			if err != nil {
-				t.Fatal(err)
+	var files []*d.File
+	want := ""
+	for _, f := range ar.Files {
+		if f.Name == "want.golden" {
+			want = string(f.Data)
+			continue
+		}
+		files = append(files, &d.File{Path: f.Name, Kind: d.Classify(f.Name), Src: f.Data})
+	}
+	p := d.NewProject(context.Background(), "/mp501/shop", files, d.Settings{})
+	rules := []*d.Rule{BusinessCounterPerWorker}
+	all := d.Check(p, rules, nil)
+	got := renderBusinessFindings(all)
+	if *update {
+		rewriteSections(t, path, ar, ".golden", map[string]string{"want": got})
+		return
+	}
+	if got != want {
+		t.Errorf("findings changed:\n%s\nwant:\n%s", got, want)
+	}
+	// Checking one file only (the editor's re-check) reports exactly the
+	// full check's findings in that file.
+	for _, f := range p.PythonFiles() {
+		var inFile []*d.Diagnostic
+		for _, x := range all {
+			if x.Path == f.Path {
+				inFile = append(inFile, x)
 			}
-			var files []*d.File
-			for _, f := range ar.Files {
-				if f.Name != "want.golden" {
-					files = append(files, &d.File{Path: f.Name, Kind: d.Classify(f.Name), Src: f.Data})
-				}
-			}
-			p := d.NewProject(context.Background(), "/mp501/shop", files, d.Settings{})
-			all := d.Check(p, []*d.Rule{BusinessCounterPerWorker}, nil)
-			got := renderBusinessFindings(all)
-			if *update {
-				rewriteSections(t, path, ar, ".golden", map[string]string{"want": got})
-				return
-			}
-			want := ""
-			for _, f := range ar.Files {
-				if f.Name == "want.golden" {
-					want = string(f.Data)
-				}
-			}
-			if got != want {
-				t.Errorf("findings changed:\n%s\nwant:\n%s", got, want)
-			}
-			// Checking some files only (the editor's re-check) reports
-			// exactly the full check's findings in those files.
-			for _, f := range p.PythonFiles() {
-				only := map[string]bool{f.Path: true}
-				var inFile []*d.Diagnostic
-				for _, x := range all {
-					if x.Path == f.Path {
-						inFile = append(inFile, x)
-					}
-				}
-				if got, want := renderBusinessFindings(d.Check(p, []*d.Rule{BusinessCounterPerWorker}, only)), renderBusinessFindings(inFile); got != want {
-					t.Errorf("check of %s only:\n%s\nwant:\n%s", f.Path, got, want)
-				}
-			}
-		})
+		}
+		only := map[string]bool{f.Path: true}
+		if got, want := renderBusinessFindings(d.Check(p, rules, only)), renderBusinessFindings(inFile); got != want {
+			t.Errorf("check of %s only:\n%s\nwant:\n%s", f.Path, got, want)
+		}
 	}
 }
 

@@ -19,14 +19,17 @@ import (
 // of the first finding offering it (created files too). They cover the
 // alternatives that fix-all never applies (further actions, Unsafe fixes).
 // -update rewrites the .after sections.
-func TestActions(t *testing.T) {
-	archives, _ := filepath.Glob("testdata/actions/*.txtar")
+func TestActions(t *testing.T) { runArchives(t, "testdata/actions/*.txtar", runAction) }
+
+// runArchives runs fn on each txtar archive matching pattern, as a subtest
+// named after the archive; no archive at all is a failure.
+func runArchives(t *testing.T, pattern string, fn func(t *testing.T, path string)) {
+	archives, _ := filepath.Glob(pattern)
 	if len(archives) == 0 {
-		t.Fatal("no action archives")
+		t.Fatalf("no archives match %s", pattern)
 	}
 	for _, path := range archives {
-		path := path
-		t.Run(strings.TrimSuffix(filepath.Base(path), ".txtar"), func(t *testing.T) { runAction(t, path) })
+		t.Run(strings.TrimSuffix(filepath.Base(path), ".txtar"), func(t *testing.T) { fn(t, path) })
 	}
 }
 
