@@ -37,6 +37,29 @@ type Project struct {
 	// import graph afresh.
 	promOnce sync.Once
 	prom     *promReach
+
+	// memo holds what rules compute once per project (Memo).
+	memo sync.Map // key -> *memoEntry
+}
+
+type memoEntry struct {
+	once  sync.Once
+	value any
+}
+
+// Memo returns what build computed for key in this project, calling build
+// once, the first time any goroutine asks: a rule that runs once per file
+// but needs a project-wide answer (where to wire a module, which files
+// import a name) computes it once instead of once per file or per finding,
+// which made it quadratic in the project. The key is a value of a type
+// unexported from the rule's package, so that rules cannot collide.
+// The value is shared by every goroutine that runs the project's rules:
+// it must be read-only, or safe for concurrent use.
+func (p *Project) Memo(key any, build func() any) any {
+	e, _ := p.memo.LoadOrStore(key, &memoEntry{})
+	entry := e.(*memoEntry)
+	entry.once.Do(func() { entry.value = build() })
+	return entry.value
 }
 
 // Problem is a per-file message that is not a finding.

@@ -3,6 +3,7 @@ package diagnostics
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 	"testing"
 )
 
@@ -52,5 +53,31 @@ func TestNewProjectParsesUnparsedFiles(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Memo builds a key's value once per project, however many goroutines
+// ask at once, and keeps keys and projects apart.
+func TestProjectMemo(t *testing.T) {
+	type keyA struct{}
+	type keyB struct{}
+	p, q := NewProject(context.Background(), "/w", nil, Settings{}), NewProject(context.Background(), "/w", nil, Settings{})
+	var builds atomic.Int32
+	build := func() any { builds.Add(1); return new(int) }
+	got := make([]any, 64)
+	parallel(len(got), func(i int) { got[i] = p.Memo(keyA{}, build) })
+	for _, v := range got {
+		if v != got[0] {
+			t.Fatal("goroutines got different values for one key")
+		}
+	}
+	if n := builds.Load(); n != 1 {
+		t.Fatalf("built %d times, want once", n)
+	}
+	if p.Memo(keyB{}, build) == got[0] || q.Memo(keyA{}, build) == got[0] {
+		t.Error("another key or another project shares the value")
+	}
+	if n := builds.Load(); n != 3 {
+		t.Errorf("built %d times in all, want 3", n)
 	}
 }

@@ -44,22 +44,24 @@ business_metrics.inc("orders", kind="book")`,
 		"module on the per-request registry (or attach_to_exporter for the exporter). Offered only when " +
 		"every use of the metric is such a call.",
 	Applies: func(p *d.Project) bool { return p.Facts.Multiprocess && p.Facts.Redis },
-	// A project rule: every finding's fix reads the whole project (where to
-	// wire the business module, which files import the metric), and a
-	// project rule can compute that once for all of them; run per file, each
-	// fix walked the project again (quadratic: 3,000 modules took 41× the
-	// time of 300).
-	Project: true,
 	Run: func(pass *d.Pass) {
-		p := pass.Project
-		shared := newBusinessProject(p)
-		for _, f := range p.PythonFiles() {
-			if isTestFile(f) || runsAsOwnProcess(p, f) {
-				continue
-			}
-			reportBusinessDecls(pass, shared, f)
+		f := pass.File
+		if isTestFile(f) || runsAsOwnProcess(pass.Project, f) {
+			return
 		}
+		reportBusinessDecls(pass, businessProjectOf(pass.Project), f)
 	},
+}
+
+// businessProjectKey keys MP501's project-wide answers (Project.Memo).
+type businessProjectKey struct{}
+
+// businessProjectOf is the project's businessProject, made once: every
+// finding's fix reads the whole project (where to wire the business
+// module, which files import the metric), and each fix walked the project
+// again (quadratic: 3,000 modules took 41× the time of 300).
+func businessProjectOf(p *d.Project) *businessProject {
+	return p.Memo(businessProjectKey{}, func() any { return newBusinessProject(p) }).(*businessProject)
 }
 
 // reportBusinessDecls reports the module-level counters and gauges of f
