@@ -111,6 +111,14 @@ func moveEnvToConfigFix(p *d.Project, f *d.File, e *d.EnvSet) d.Fix {
 // preloadApp reports preload_app = True in a loaded config or --preload on
 // a command line.
 func preloadApp(p *d.Project) bool {
+	return p.Memo(preloadKey{}, func() any { return findPreload(p) }).(bool)
+}
+
+// preloadKey keys preloadApp's answer (Project.Memo): asked per finding,
+// it read every loaded config and command line each time.
+type preloadKey struct{}
+
+func findPreload(p *d.Project) bool {
 	for _, c := range p.Facts.LoadedConfigs() {
 		if a := c.Setting("preload_app"); a != nil && a.Value != nil && a.Value.Text == "True" {
 			return true

@@ -40,8 +40,8 @@ from prometheus_flask_exporter.multiprocess import GunicornPrometheusMetrics`,
 		if first == nil {
 			return
 		}
-		for _, e := range p.Facts.EnvSets {
-			if e.How != "raw_env" || e.File != f {
+		for _, e := range p.EnvSetsIn(f) {
+			if e.How != "raw_env" {
 				continue
 			}
 			if setEarlier(p, f, first) {
@@ -67,16 +67,28 @@ from prometheus_flask_exporter.multiprocess import GunicornPrometheusMetrics`,
 // first. Requiring it to reach the master made this rule's own fix never
 // satisfy it there, and fix-all insert it again every round (FuzzFixProject).
 func setEarlier(p *d.Project, f *d.File, first *d.Import) bool {
-	for _, e := range p.Facts.EnvSets {
-		if e.How == "raw_env" {
-			continue
-		}
-		if e.File == f && e.Span.Start < first.Span.Start {
-			return true
-		}
-		if e.ReachesMaster && e.How != "gunicorn config" {
+	for _, e := range p.EnvSetsIn(f) {
+		if e.How != "raw_env" && e.Span.Start < first.Span.Start {
 			return true
 		}
 	}
-	return false
+	return setForMasterInCode(p)
+}
+
+// setForMasterKey keys setForMasterInCode's answer (Project.Memo).
+type setForMasterKey struct{}
+
+// setForMasterInCode reports whether some set of the variable outside the
+// gunicorn config and raw_env reaches the master. Asked per raw_env
+// finding, it is a property of the project: computed once, not once per
+// config file and finding (configs × sets in a monorepo).
+func setForMasterInCode(p *d.Project) bool {
+	return p.Memo(setForMasterKey{}, func() any {
+		for _, e := range p.Facts.EnvSets {
+			if e.How != "raw_env" && e.ReachesMaster && e.How != "gunicorn config" {
+				return true
+			}
+		}
+		return false
+	}).(bool)
 }
