@@ -151,9 +151,13 @@ type promReach struct {
 	first map[*File]*Import // file -> FirstPrometheusImport (nil: none)
 }
 
+// promReachKey keys the project's promReach (Project.Memo).
+type promReachKey struct{}
+
 func (p *Project) promReach() *promReach {
-	p.promOnce.Do(func() { p.prom = &promReach{known: map[*File]bool{}, first: map[*File]*Import{}} })
-	return p.prom
+	return p.Memo(promReachKey{}, func() any {
+		return &promReach{known: map[*File]bool{}, first: map[*File]*Import{}}
+	}).(*promReach)
 }
 
 // importReaches is ImportReachesPrometheus with r.mu held.

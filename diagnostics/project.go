@@ -26,19 +26,9 @@ type Project struct {
 	problemsMu  sync.Mutex // guards Problems while rules run (see Check)
 	metrics     *MetricIndex
 
-	// envOnce guards envSets, Facts.EnvSets grouped per file (EnvSetsIn):
-	// rules that run once per file asked every set of the project for
-	// each file, and again for each finding.
-	envOnce sync.Once
-	envSets *envSetIndex
-
-	// promOnce guards prom, the memo of which modules load
-	// prometheus_client (FirstPrometheusImport): each call walked the
-	// import graph afresh.
-	promOnce sync.Once
-	prom     *promReach
-
-	// memo holds what rules compute once per project (Memo).
+	// memo holds what is computed once per project (Memo): the env sets
+	// per file (envSetIndex), which modules load prometheus_client
+	// (promReach), and rules' own answers.
 	memo sync.Map // key -> *memoEntry
 }
 
@@ -48,7 +38,7 @@ type memoEntry struct {
 }
 
 // Memo returns what build computed for key in this project, calling build
-// once, the first time any goroutine asks: a rule that runs once per file
+// once, the first time any goroutine asks: code that runs once per file
 // but needs a project-wide answer (where to wire a module, which files
 // import a name) computes it once instead of once per file or per finding,
 // which made it quadratic in the project. The key is a value of a type

@@ -15,9 +15,11 @@ type envSetIndex struct {
 	masterValues []string
 }
 
+// envSetKey keys the project's envSetIndex (Project.Memo).
+type envSetKey struct{}
+
 func (p *Project) envSetIndex() *envSetIndex {
-	p.envOnce.Do(func() { p.envSets = buildEnvSetIndex(p.Facts.EnvSets) })
-	return p.envSets
+	return p.Memo(envSetKey{}, func() any { return buildEnvSetIndex(p.Facts.EnvSets) }).(*envSetIndex)
 }
 
 func buildEnvSetIndex(sets []*EnvSet) *envSetIndex {
