@@ -235,7 +235,27 @@ var pyBuiltins = map[string]bool{
 
 // splitTopLevel splits s at commas outside brackets and strings.
 func splitTopLevel(s string) []string {
-	var out []string
+	items := topLevelItems(s)
+	out := make([]string, len(items))
+	for i, it := range items {
+		out[i] = it.text
+	}
+	return out
+}
+
+// topLevelItem is one comma-separated item of a bracket's contents and
+// its offset in them: asking strings.Index for an item's offset was a
+// search per item (quadratic in a long literal), and found a repeated
+// item's first copy.
+type topLevelItem struct {
+	text string
+	at   int
+}
+
+// topLevelItems splits s at commas outside brackets and strings; an item
+// of only spaces at the end (a trailing comma) is dropped.
+func topLevelItems(s string) []topLevelItem {
+	var out []topLevelItem
 	depth, start := 0, 0
 	var quote byte
 	for i := 0; i < len(s); i++ {
@@ -254,12 +274,12 @@ func splitTopLevel(s string) []string {
 		case c == ')' || c == ']' || c == '}':
 			depth--
 		case c == ',' && depth == 0:
-			out = append(out, s[start:i])
+			out = append(out, topLevelItem{s[start:i], start})
 			start = i + 1
 		}
 	}
 	if strings.TrimSpace(s[start:]) != "" {
-		out = append(out, s[start:])
+		out = append(out, topLevelItem{s[start:], start})
 	}
 	return out
 }

@@ -71,10 +71,10 @@ func declLabels(decl *d.MetricDecl) []labelRef {
 	}
 	inner := text[1 : len(text)-1]
 	off := a.Value.Span().Start + 1
-	for _, item := range splitTopLevel(inner) {
+	for _, it := range topLevelItems(inner) {
+		item, start := it.text, it.at
 		m := labelKeyRe.FindStringSubmatchIndex(item)
-		start := strings.Index(inner, item)
-		if m == nil || start < 0 {
+		if m == nil {
 			continue
 		}
 		ks, ke := m[2], m[3]

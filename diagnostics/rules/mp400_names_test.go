@@ -1,8 +1,12 @@
 package rules
 
 import (
+	"context"
 	"regexp"
+	"strings"
 	"testing"
+
+	d "github.com/multiprom/multiprom/diagnostics"
 )
 
 // The byte loops answer as the regular expressions they replaced.
@@ -28,5 +32,37 @@ func TestNameChecksMatchRegexps(t *testing.T) {
 				t.Errorf("%s(%q) = %v, the regexp says %v", c.name, in, got, want)
 			}
 		}
+	}
+}
+
+// Each key of an exporter's labels= dict gets its own span, a repeated
+// item included (a search for the item's text found the first copy), and
+// a long dict is split in one pass.
+func TestDeclLabelsSpans(t *testing.T) {
+	var keys []string
+	for i := 0; i < 2000; i++ {
+		keys = append(keys, `"__x": lambda: 1`)
+	}
+	src := "from flask import Flask\nfrom prometheus_flask_exporter import PrometheusMetrics\n\napp = Flask(__name__)\nmetrics = PrometheusMetrics(app)\n\n\n" +
+		"@metrics.counter(\"c\", \"C\", labels={" + strings.Join(keys, ", ") + "})\ndef view():\n    return \"ok\"\n"
+	f := &d.File{Path: "app.py", Kind: d.KindPython, Src: []byte(src)}
+	p := d.NewProject(context.Background(), "/t", []*d.File{f}, d.Settings{})
+	decls := p.Metrics().DeclsIn(f)
+	if len(decls) != 1 {
+		t.Fatalf("%d declarations, want 1", len(decls))
+	}
+	refs := declLabels(decls[0])
+	if len(refs) != len(keys) {
+		t.Fatalf("%d labels, want %d", len(refs), len(keys))
+	}
+	seen := map[int]bool{}
+	for i, r := range refs {
+		if got := f.Text(r.Span); r.Name != "__x" || got != `"__x"` {
+			t.Fatalf("label %d: %q spanning %q, want __x spanning \"__x\"", i, r.Name, got)
+		}
+		if seen[r.Span.Start] {
+			t.Fatalf("label %d shares its span with an earlier one (%v)", i, r.Span)
+		}
+		seen[r.Span.Start] = true
 	}
 }
