@@ -116,28 +116,32 @@ func TestTakenEditsConflictsLikeAllPairs(t *testing.T) {
 			taken.remove(all[i])
 			all = append(all[:i], all[i+1:]...)
 		}
-		if len(taken.byPath["a.py"]) != 0 || len(taken.has) != 0 {
-			t.Fatalf("round %d: %d edits left after giving all back", round, len(taken.byPath["a.py"]))
+		if taken.count("a.py") != 0 || len(taken.has) != 0 {
+			t.Fatalf("round %d: %d edits left after giving all back", round, taken.count("a.py"))
 		}
 	}
 }
 
 // BenchmarkPickFixes picks one fix per finding, 1,000 and 10,000 of them,
-// spread over as many files or all in one file: the time per fix should
-// not grow with their number.
+// spread over as many files, all in one file, or all in one file in
+// reverse position order (each fix edits above the one before): the time
+// per fix should not grow with their number.
 func BenchmarkPickFixes(b *testing.B) {
 	for _, n := range []int{1000, 10000} {
 		p := pickProject(b, n)
-		var spread, oneFile []*d.Diagnostic
+		var spread, oneFile, reversed []*d.Diagnostic
 		for i := 0; i < n; i++ {
 			path := fmt.Sprintf("m/f%05d.py", i)
 			spread = append(spread, fixOf([]d.Edit{edit(path, 0, 1, "y"), edit(path, 6, 6, "z = 0\n")}))
 			oneFile = append(oneFile, fixOf([]d.Edit{edit("a.py", 10*i, 10*i+1, "y"), edit("a.py", 10*i+6, 10*i+6, "z")}))
 		}
+		for i := n - 1; i >= 0; i-- {
+			reversed = append(reversed, oneFile[i])
+		}
 		for _, c := range []struct {
 			name string
 			ds   []*d.Diagnostic
-		}{{"files", spread}, {"one-file", oneFile}} {
+		}{{"files", spread}, {"one-file", oneFile}, {"one-file-reversed", reversed}} {
 			b.Run(fmt.Sprintf("%s=%d", c.name, n), func(b *testing.B) {
 				for i := 0; i < b.N; i++ {
 					if _, _, got := pickFixes(p, c.ds); got != n {
