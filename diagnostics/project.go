@@ -3,6 +3,7 @@ package diagnostics
 import (
 	"context"
 	"path"
+	"slices"
 	"sort"
 	"sync"
 )
@@ -20,6 +21,8 @@ type Project struct {
 
 	byPath   map[string]*File
 	byModule map[string]*File // dotted module name -> the first file (path order)
+	python   []*File          // the parsed Python files, in path order (PythonFiles)
+	byKind   map[Kind][]*File // the files by kind, in path order (FilesOf)
 
 	// metricsOnce guards metrics, the lazily built metric index (Metrics()).
 	metricsOnce sync.Once
@@ -62,12 +65,20 @@ type Problem struct {
 // files without a summary are parsed here. Editor settings win over
 // pyproject.toml's [tool.multiprom].
 func NewProject(ctx context.Context, root string, files []*File, editor Settings) *Project {
-	p := &Project{Root: root, byPath: make(map[string]*File, len(files)), byModule: map[string]*File{}}
+	p := &Project{Root: root, byPath: make(map[string]*File, len(files)), byKind: map[Kind][]*File{}}
 	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
 	p.Files = files
+	python := 0
+	for _, f := range files {
+		if f.Kind == KindPython {
+			python++
+		}
+	}
+	p.byModule = make(map[string]*File, python)
 	var unparsed []*File
 	for _, f := range files {
 		p.byPath[f.Path] = f
+		p.byKind[f.Kind] = append(p.byKind[f.Kind], f)
 		if f.Kind == KindPython {
 			f.modName = moduleNameOf(f.Path)
 			if _, dup := p.byModule[f.modName]; !dup {
@@ -85,6 +96,12 @@ func NewProject(ctx context.Context, root string, files []*File, editor Settings
 	for i, err := range errs {
 		if err != nil {
 			p.Problems = append(p.Problems, Problem{unparsed[i].Path, err.Error()})
+		}
+	}
+	p.python = make([]*File, 0, python)
+	for _, f := range files {
+		if f.Kind == KindPython && f.Py != nil {
+			p.python = append(p.python, f)
 		}
 	}
 	settings := Settings{}
@@ -128,27 +145,14 @@ func (f *File) parseIndexed(ctx context.Context) error {
 // File returns the file at a slash path relative to the root, or nil.
 func (p *Project) File(rel string) *File { return p.byPath[path.Clean(rel)] }
 
-// FilesOf returns the files of one kind, in path order.
-func (p *Project) FilesOf(k Kind) []*File {
-	var out []*File
-	for _, f := range p.Files {
-		if f.Kind == k {
-			out = append(out, f)
-		}
-	}
-	return out
-}
+// FilesOf returns the files of one kind, in path order, in a slice of the
+// caller's own (callers sort it).
+func (p *Project) FilesOf(k Kind) []*File { return slices.Clone(p.byKind[k]) }
 
-// PythonFiles returns the parsed Python files.
-func (p *Project) PythonFiles() []*File {
-	var out []*File
-	for _, f := range p.Files {
-		if f.Kind == KindPython && f.Py != nil {
-			out = append(out, f)
-		}
-	}
-	return out
-}
+// PythonFiles returns the parsed Python files, in path order: a list made
+// once per project (a dozen rules and facts ask for it; each made its own).
+// The slice is the project's: read it, do not modify it.
+func (p *Project) PythonFiles() []*File { return p.python }
 
 // ModuleFile resolves a dotted module name to a project file
 // ("pkg.metrics" -> pkg/metrics.py or pkg/metrics/__init__.py).

@@ -81,3 +81,38 @@ func TestProjectMemo(t *testing.T) {
 		t.Errorf("built %d times in all, want 3", n)
 	}
 }
+
+// PythonFiles and FilesOf are made once per project, in path order:
+// PythonFiles holds only the Python files that have a summary, and the
+// slice FilesOf returns is the caller's (requirements.go sorts it).
+func TestProjectFileLists(t *testing.T) {
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	files := []*File{
+		{Path: "b.py", Kind: KindPython, Src: []byte("x = 1\n")},
+		{Path: "requirements.txt", Kind: KindRequirements, Src: []byte("flask\n")},
+		{Path: "a.py", Kind: KindPython, Src: []byte("y = 2\n")},
+		{Path: "dev-requirements.txt", Kind: KindRequirements, Src: []byte("pytest\n")},
+	}
+	// A cancelled parse leaves every Python file without a summary, then
+	// a second project over the same files, summarised, lists them all.
+	if got := NewProject(cancelled, "/p", files, Settings{}).PythonFiles(); len(got) != 0 {
+		t.Fatalf("PythonFiles with no summary = %d files, want none", len(got))
+	}
+	p := NewProject(context.Background(), "/p", files, Settings{})
+	var names []string
+	for _, f := range p.PythonFiles() {
+		names = append(names, f.Path)
+	}
+	if fmt.Sprint(names) != "[a.py b.py]" {
+		t.Fatalf("PythonFiles = %v, want [a.py b.py]", names)
+	}
+	reqs := p.FilesOf(KindRequirements)
+	if len(reqs) != 2 || reqs[0].Path != "dev-requirements.txt" {
+		t.Fatalf("FilesOf(requirements) = %v, want both in path order", reqs)
+	}
+	reqs[0], reqs[1] = reqs[1], reqs[0]
+	if again := p.FilesOf(KindRequirements); again[0].Path != "dev-requirements.txt" {
+		t.Fatalf("reordering FilesOf's slice reordered the project's: %v", again)
+	}
+}
