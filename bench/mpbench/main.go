@@ -26,9 +26,10 @@ var (
 	// The corpus benchmark times each run in a process of its own: the
 	// check is multiprom itself, the rest this program, run with -child
 	// (see runProcess and runChild).
-	childKind = flag.String("child", "", "internal: run one corpus timing (floor or check) on the directory argument and print it, or warm (see runChild)")
-	reserve   = flag.Bool("reserve", true, "internal, with -child: reserve the check's heap in huge pages, as multiprom check does")
-	warmMB    = flag.Int("warm", 512, "MiB of memory a process touches and frees right before each corpus timing, so that every timing finds the same memory state (see warmUp); 0: none")
+	childKind      = flag.String("child", "", "internal: run one corpus timing (floor or check) on the directory argument and print it, or warm (see runChild)")
+	reserve        = flag.Bool("reserve", true, "internal, with -child: reserve the check's heap in huge pages, as multiprom check does")
+	latencyModules = flag.Int("latency-modules", 0, "generated app modules to add to the latency benchmark's workspace (0: the 5,000-line module alone, as in RESULTS.md): what an edit costs in a large project")
+	warmMB         = flag.Int("warm", 512, "MiB of memory a process touches and frees right before each corpus timing, so that every timing finds the same memory state (see warmUp); 0: none")
 )
 
 func fail(format string, args ...any) {
