@@ -233,16 +233,6 @@ var pyBuiltins = map[string]bool{
 	"tuple": true, "dict": true, "set": true, "len": true, "range": true, "sorted": true, "frozenset": true,
 }
 
-// splitTopLevel splits s at commas outside brackets and strings.
-func splitTopLevel(s string) []string {
-	items := topLevelItems(s)
-	out := make([]string, len(items))
-	for i, it := range items {
-		out[i] = it.text
-	}
-	return out
-}
-
 // topLevelItem is one comma-separated item of a bracket's contents and
 // its offset in them: asking strings.Index for an item's offset was a
 // search per item (quadratic in a long literal), and found a repeated

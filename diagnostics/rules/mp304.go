@@ -78,10 +78,9 @@ func infoToGaugeFix(p *d.Project, decl *d.MetricDecl) d.Fix {
 		if len(dict) < 2 || dict[len(dict)-1] != '}' {
 			return d.Fix{} // an unclosed "{" would panic on the slice below
 		}
-		items := splitTopLevel(dict[1 : len(dict)-1])
 		var ks, kw []string
-		for _, it := range items {
-			m := labelKeyRe.FindStringSubmatch(it)
+		for _, it := range topLevelItems(dict[1 : len(dict)-1]) {
+			m := labelKeyRe.FindStringSubmatch(it.text)
 			if m == nil {
 				return d.Fix{}
 			}
