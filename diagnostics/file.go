@@ -69,6 +69,9 @@ type File struct {
 
 	legacyOnce sync.Once
 	legacyAt   []int // see LegacyEnvVarAt
+
+	declsMu sync.Mutex // guards decls
+	decls   *fileDecls // see MetricDecls
 }
 
 // LegacyEnvVarAt returns the offsets of LegacyEnvVar in the source, found

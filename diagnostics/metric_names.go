@@ -15,7 +15,6 @@ import "strings"
 type metricNames struct {
 	direct  map[string]boundDecl
 	modules map[string][]boundModule // prefix -> the modules bound to it, in order
-	exports map[*File]map[string]*MetricDecl
 	seq     int
 }
 
@@ -25,12 +24,8 @@ type boundDecl struct {
 }
 
 type boundModule struct {
-	file *File
-	seq  int
-}
-
-func newMetricNames(exports map[*File]map[string]*MetricDecl) *metricNames {
-	return &metricNames{exports: exports}
+	exports map[string]*MetricDecl // the module's metric exports
+	seq     int
 }
 
 // bind makes name denote d.
@@ -42,16 +37,16 @@ func (n *metricNames) bind(name string, d *MetricDecl) {
 	n.direct[name] = boundDecl{d, n.seq}
 }
 
-// bindModule makes prefix.X denote each metric X exported by t.
-func (n *metricNames) bindModule(prefix string, t *File) {
-	if len(n.exports[t]) == 0 {
+// bindModule makes prefix.X denote each metric X in exports (a module's).
+func (n *metricNames) bindModule(prefix string, exports map[string]*MetricDecl) {
+	if len(exports) == 0 {
 		return // binds no metric (and so cannot hide one either)
 	}
 	if n.modules == nil {
 		n.modules = make(map[string][]boundModule, 4)
 	}
 	n.seq++
-	n.modules[prefix] = append(n.modules[prefix], boundModule{t, n.seq})
+	n.modules[prefix] = append(n.modules[prefix], boundModule{exports, n.seq})
 }
 
 func (n *metricNames) empty() bool { return n == nil || len(n.direct) == 0 && len(n.modules) == 0 }
@@ -65,7 +60,7 @@ func (n *metricNames) lookup(name string) *MetricDecl {
 	if i := strings.LastIndexByte(name, '.'); i > 0 && n.modules != nil {
 		bound := n.modules[name[:i]]
 		for j := len(bound) - 1; j >= 0 && bound[j].seq > best.seq; j-- {
-			if d := n.exports[bound[j].file][name[i+1:]]; d != nil {
+			if d := bound[j].exports[name[i+1:]]; d != nil {
 				return d
 			}
 		}

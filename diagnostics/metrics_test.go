@@ -31,20 +31,22 @@ def view():
 	if len(decls) != 2 {
 		t.Fatalf("want 2 declarations, got %d", len(decls))
 	}
-	other := &File{Path: "metrics.py"}
-	names := newMetricNames(map[*File]map[string]*MetricDecl{other: {"C": decls[0]}})
+	names := &metricNames{}
 	names.bind("C", decls[0])
 	names.bind("G", decls[1])
-	names.bindModule("mx", other)
+	names.bindModule("mx", map[string]*MetricDecl{"C": decls[0]})
 	var want []string
 	for _, c := range m.Calls {
 		if d := ownerOf(names, c); d != nil {
 			want = append(want, c.Func+"→"+d.Var)
 		}
 	}
-	declAt := map[*Call]int{decls[0].Call: 0, decls[1].Call: 1}
 	var got []string
-	for _, h := range usesIn(f, names, declAt) {
+	segs := usesIn(f, names)
+	if len(segs) != 1 || segs[0].from != f {
+		t.Fatalf("want the uses of one declaring file, got %d groups", len(segs))
+	}
+	for _, h := range segs[0].hits {
 		got = append(got, m.Calls[h.k].Func+"→"+decls[h.at].Var)
 	}
 	if strings.Join(got, " ") != strings.Join(want, " ") {
@@ -59,9 +61,8 @@ def view():
 // earlier one only for the names it exports.
 func TestMetricNamesLaterBindingWins(t *testing.T) {
 	a, b, c := &MetricDecl{Var: "a"}, &MetricDecl{Var: "b"}, &MetricDecl{Var: "c"}
-	x, y := &File{Path: "x.py"}, &File{Path: "y.py"}
-	exports := map[*File]map[string]*MetricDecl{x: {"A": a, "B": b}, y: {"A": c}}
-	n := newMetricNames(exports)
+	x, y := map[string]*MetricDecl{"A": a, "B": b}, map[string]*MetricDecl{"A": c}
+	n := &metricNames{}
 	n.bind("m.A", b)     // own `m.A = Counter(...)`, then
 	n.bindModule("m", x) // import x as m
 	n.bindModule("m", y) // import y as m

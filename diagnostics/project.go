@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"sync"
+	"sync/atomic"
 )
 
 // Project is the workspace as rules see it: every relevant file, the
@@ -28,6 +29,12 @@ type Project struct {
 	metricsOnce sync.Once
 	problemsMu  sync.Mutex // guards Problems while rules run (see Check)
 	metrics     *MetricIndex
+	// metricsBuilt is metrics once built, for a project derived from this
+	// one (NewProjectFrom), which may ask while this one's rules run.
+	metricsBuilt atomic.Pointer[MetricIndex]
+	// metricsBasis is the index of the project this one was derived from,
+	// until this one's is built.
+	metricsBasis *MetricIndex
 
 	// memo holds what is computed once per project (Memo): the env sets
 	// per file (envSetIndex), which modules load prometheus_client
@@ -115,6 +122,18 @@ func NewProject(ctx context.Context, root string, files []*File, editor Settings
 	}
 	p.Settings = settings.Merge(editor)
 	p.Facts = computeFacts(p, info)
+	return p
+}
+
+// NewProjectFrom is NewProject for a project that follows prev (nil: none)
+// closely, as the language server's next keystroke does: what prev built
+// that still holds is taken over instead of built again (see MetricIndex).
+// Files that did not change should be passed as the same *File values.
+func NewProjectFrom(ctx context.Context, prev *Project, root string, files []*File, editor Settings) *Project {
+	p := NewProject(ctx, root, files, editor)
+	if prev != nil {
+		p.metricsBasis = prev.metricsBuilt.Load()
+	}
 	return p
 }
 

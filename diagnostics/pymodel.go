@@ -36,10 +36,6 @@ type Module struct {
 
 	envFlagsOnce sync.Once
 	envFlagsV    map[string]bool // see envFlags
-
-	declsMu   sync.Mutex // guards decls and declsFile (see MetricDecls)
-	decls     []*MetricDecl
-	declsFile *File
 }
 
 // Arg is one argument of a call: positional when Name is "".

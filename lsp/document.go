@@ -131,6 +131,16 @@ func (d *document) summarize(ctx context.Context) error {
 	return nil
 }
 
+// fileCurrent reports whether d.file is the document at its current text
+// and summary, so that the next project gets the same File value (and
+// what the last project built from it is taken over).
+func (d *document) fileCurrent() bool {
+	if d.file == nil || d.file.Py != d.py || len(d.file.Src) != len(d.text) {
+		return false
+	}
+	return len(d.text) == 0 || &d.file.Src[0] == &d.text[0]
+}
+
 // asFile is the document as the engine sees it, at its current version.
 func (d *document) asFile() *diagnostics.File {
 	return (&diagnostics.File{Path: d.rel, Kind: d.kind, Src: d.text, Py: d.py}).UseLines(d.index())

@@ -30,6 +30,7 @@ type workspace struct {
 	problems []diagnostics.Problem
 
 	project  *diagnostics.Project // last built; nil when something changed
+	previous *diagnostics.Project // last built, kept when something changed: the next one follows it
 	factsKey string               // of the last check
 }
 
@@ -182,7 +183,8 @@ func (s *Server) openDocs(ws *workspace) []*document {
 
 // projectOf builds (or returns the cached) project of a workspace: disk
 // files, with open documents in place of their disk copies. Files already
-// parsed are reused, so this costs little more than the facts.
+// parsed are reused, so this costs little more than the facts; and a
+// document that did not change since the last project keeps its File.
 func (s *Server) projectOf(ctx context.Context, ws *workspace) *diagnostics.Project {
 	if ws.project != nil {
 		return ws.project
@@ -195,7 +197,9 @@ func (s *Server) projectOf(ctx context.Context, ws *workspace) *diagnostics.Proj
 			s.logger.Warn("parse failed", zap.String("path", d.rel), zap.Error(err))
 		}
 		open[d.rel] = true
-		d.file = d.asFile()
+		if !d.fileCurrent() {
+			d.file = d.asFile()
+		}
 		files = append(files, d.file)
 	}
 	for rel, f := range ws.disk {
@@ -204,7 +208,10 @@ func (s *Server) projectOf(ctx context.Context, ws *workspace) *diagnostics.Proj
 		}
 	}
 	s.limitTrees()
-	ws.project = diagnostics.NewProject(parseCtx(ctx), ws.root, files, s.editor)
+	// Derived from the last project: the files an edit did not touch are
+	// the same File values, and what was built from them is taken over.
+	ws.project = diagnostics.NewProjectFrom(parseCtx(ctx), ws.previous, ws.root, files, s.editor)
+	ws.previous = ws.project
 	return ws.project
 }
 
