@@ -40,12 +40,19 @@ type Project struct {
 	// per file (envSetIndex), which modules load prometheus_client
 	// (promReach), and rules' own answers.
 	memo sync.Map // key -> *memoEntry
+	// carried holds the values Carry computed in the project this one was
+	// derived from, by key.
+	carried map[any]any
 }
 
 type memoEntry struct {
 	once  sync.Once
+	done  atomic.Bool // value is set (a derived project may take it, see Carry)
 	value any
 }
+
+// carryKey marks the memo entries made by Carry.
+type carryKey struct{ key any }
 
 // Memo returns what build computed for key in this project, calling build
 // once, the first time any goroutine asks: code that runs once per file
@@ -58,8 +65,17 @@ type memoEntry struct {
 func (p *Project) Memo(key any, build func() any) any {
 	e, _ := p.memo.LoadOrStore(key, &memoEntry{})
 	entry := e.(*memoEntry)
-	entry.once.Do(func() { entry.value = build() })
+	entry.once.Do(func() { entry.value = build(); entry.done.Store(true) })
 	return entry.value
+}
+
+// Carry is Memo for an answer that a project derived from this one
+// (NewProjectFrom: the next keystroke) can update instead of building it
+// again: build gets the value key had in the project this one was derived
+// from, or nil. That value is shared with the earlier project, which may
+// still be read: build must not modify it, only take over its parts.
+func (p *Project) Carry(key any, build func(prev any) any) any {
+	return p.Memo(carryKey{key}, func() any { return build(p.carried[key]) })
 }
 
 // Problem is a per-file message that is not a finding.
@@ -133,6 +149,15 @@ func NewProjectFrom(ctx context.Context, prev *Project, root string, files []*Fi
 	p := NewProject(ctx, root, files, editor)
 	if prev != nil {
 		p.metricsBasis = prev.metricsBuilt.Load()
+		prev.memo.Range(func(k, v any) bool {
+			if ck, ok := k.(carryKey); ok && v.(*memoEntry).done.Load() {
+				if p.carried == nil {
+					p.carried = map[any]any{}
+				}
+				p.carried[ck.key] = v.(*memoEntry).value
+			}
+			return true
+		})
 	}
 	return p
 }

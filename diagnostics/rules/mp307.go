@@ -25,18 +25,15 @@ JOBS_DONE = Counter("jobs", "Jobs finished")   # app/tasks.py`,
 JOBS_FINISHED = Counter("jobs_finished", "Jobs finished")   # app/tasks.py`,
 	Project: true,
 	Run: func(pass *d.Pass) {
-		// The declarations that claim names, first, so that the map is
-		// made once at its size.
-		var claimants []family
+		p := pass.Project
+		ix := p.Carry(claimsKey{}, func(prev any) any {
+			last, _ := prev.(*claimIndex)
+			return claimIndexOf(p, last)
+		}).(*claimIndex)
+		claimants := ix.involved()
 		names := 0
-		for _, decl := range clientDecls(pass.Project.Metrics().Decls()) {
-			if isTestFile(decl.File) || !decl.OnDefaultRegistry() {
-				continue
-			}
-			if full, ok := decl.FullName(); ok {
-				claimants = append(claimants, family{full, decl})
-				names += len(decl.SampleSuffixes())
-			}
+		for _, c := range claimants {
+			names += len(c.decl.SampleSuffixes())
 		}
 		claims := newNameClaims(names)
 		for _, c := range claimants {

@@ -32,9 +32,12 @@ func newNameClaims(names int) *nameClaims {
 	return &nameClaims{seed: maphash.MakeSeed(), byHash: make(map[uint64]uint32, names)}
 }
 
-func (c *nameClaims) hash(full, suffix string) uint64 {
+func (c *nameClaims) hash(full, suffix string) uint64 { return sampleHash(c.seed, full, suffix) }
+
+// sampleHash hashes the sample name full+suffix without building it.
+func sampleHash(seed maphash.Seed, full, suffix string) uint64 {
 	var h maphash.Hash
-	h.SetSeed(c.seed)
+	h.SetSeed(seed)
 	h.WriteString(full) // a sequence of writes hashes as their concatenation
 	h.WriteString(suffix)
 	return h.Sum64()

@@ -1,0 +1,240 @@
+package rules
+
+import (
+	"hash/maphash"
+	"slices"
+	"strings"
+
+	d "github.com/multiprom/multiprom/diagnostics"
+)
+
+// MP307 compares every default-registry declaration of the project, and
+// the language server runs it on every keystroke. Almost no declaration
+// collides with another, so the rule first narrows the project down to
+// the declarations that share a sample-name hash with another one, and
+// runs the exact comparison (nameClaims) over those alone: declarations
+// that share no name with any other are never reported and never block
+// one, so leaving them out changes nothing.
+//
+// The narrowing is kept from one project to the next (Project.Carry): a
+// base counts the hashes of every file of an earlier project, and a
+// project derived from it recounts only the files that differ from the
+// base. Once more than a few files differ, the base is rebuilt.
+
+// claimsKey is MP307's Carry key.
+type claimsKey struct{}
+
+// claimFile is one file's claimants: its default-registry declarations
+// whose full name is a literal, in source order, with the hashes of the
+// sample names each claims.
+type claimFile struct {
+	file      *d.File
+	claimants []family
+	// hashes are the claimants' sample-name hashes, one per suffix, in
+	// one array: claimant i's start at starts[i].
+	hashes []uint64
+	starts []int32
+}
+
+// hashesOf returns claimant i's hashes.
+func (cf *claimFile) hashesOf(i int) []uint64 {
+	end := len(cf.hashes)
+	if i+1 < len(cf.starts) {
+		end = int(cf.starts[i+1])
+	}
+	return cf.hashes[cf.starts[i]:end]
+}
+
+// claimBase counts the sample-name hashes of the claimants of every
+// file of a project.
+type claimBase struct {
+	seed  maphash.Seed
+	files map[string]*claimFile // by path; files without claimants too
+	held  map[uint64]holding
+	more  map[uint64][]*claimFile // hash -> the files after the first that hold it
+	// colliding are the hashes held by more than one claimant.
+	colliding []uint64
+}
+
+// holding is how many claimants hold a hash, and the first file that does.
+type holding struct {
+	first *claimFile
+	n     int32
+}
+
+// claimIndex is a project's claimants: a base, and the files that differ
+// from it (nil for a file of the base that is gone).
+type claimIndex struct {
+	base    *claimBase
+	overlay map[string]*claimFile
+}
+
+// maxOverlay is how many files may differ from the base before it is
+// rebuilt: the overlay is recounted on every check.
+func maxOverlay(files int) int { return max(16, files/32) }
+
+// claimIndexOf returns p's claim index, derived from prev (the previous
+// project's, or nil).
+func claimIndexOf(p *d.Project, prev *claimIndex) *claimIndex {
+	files := p.PythonFiles()
+	if prev == nil {
+		return &claimIndex{base: newClaimBase(files)}
+	}
+	base := prev.base
+	overlay := map[string]*claimFile{}
+	matched := 0
+	for _, f := range files {
+		bf := base.files[f.Path]
+		if bf != nil {
+			matched++
+			if bf.file == f {
+				continue
+			}
+		}
+		if cf := prev.overlay[f.Path]; cf != nil && cf.file == f {
+			overlay[f.Path] = cf
+		} else {
+			overlay[f.Path] = base.claimFileOf(f)
+		}
+		if len(overlay) > maxOverlay(len(files)) {
+			return &claimIndex{base: newClaimBase(files)}
+		}
+	}
+	if matched < len(base.files) {
+		for path := range base.files {
+			if p.File(path) == nil {
+				overlay[path] = nil
+			}
+		}
+		if len(overlay) > maxOverlay(len(files)) {
+			return &claimIndex{base: newClaimBase(files)}
+		}
+	}
+	return &claimIndex{base: base, overlay: overlay}
+}
+
+func newClaimBase(files []*d.File) *claimBase {
+	b := &claimBase{seed: maphash.MakeSeed(), files: make(map[string]*claimFile, len(files))}
+	n := 0
+	for _, f := range files {
+		cf := b.claimFileOf(f)
+		b.files[f.Path] = cf
+		n += len(cf.hashes)
+	}
+	b.held = make(map[uint64]holding, n)
+	for _, f := range files {
+		cf := b.files[f.Path]
+		for _, h := range cf.hashes {
+			hd := b.held[h]
+			switch {
+			case hd.first == nil:
+				hd.first = cf
+			case hd.first != cf && !slices.Contains(b.more[h], cf):
+				if b.more == nil {
+					b.more = map[uint64][]*claimFile{}
+				}
+				b.more[h] = append(b.more[h], cf)
+			}
+			hd.n++
+			b.held[h] = hd
+			if hd.n == 2 {
+				b.colliding = append(b.colliding, h)
+			}
+		}
+	}
+	return b
+}
+
+// claimFileOf lists a file's claimants and hashes their sample names.
+func (b *claimBase) claimFileOf(f *d.File) *claimFile {
+	cf := &claimFile{file: f}
+	if isTestFile(f) || f.Py == nil {
+		return cf
+	}
+	for _, decl := range f.Py.MetricDecls(f) {
+		if decl.Exporter || !decl.OnDefaultRegistry() {
+			continue
+		}
+		full, ok := decl.FullName()
+		if !ok {
+			continue
+		}
+		cf.starts = append(cf.starts, int32(len(cf.hashes)))
+		for _, sfx := range decl.SampleSuffixes() {
+			cf.hashes = append(cf.hashes, b.hash(full, sfx))
+		}
+		cf.claimants = append(cf.claimants, family{full, decl})
+	}
+	return cf
+}
+
+func (b *claimBase) hash(full, suffix string) uint64 { return sampleHash(b.seed, full, suffix) }
+
+// involved returns the claimants that share a sample-name hash with
+// another claimant, in the project's order (path, then source).
+func (ix *claimIndex) involved() []family {
+	b := ix.base
+	// The overlay's change to the counts.
+	delta := map[uint64]int32{}
+	for path, cf := range ix.overlay {
+		if old := b.files[path]; old != nil {
+			for _, h := range old.hashes {
+				delta[h]--
+			}
+		}
+		if cf != nil {
+			for _, h := range cf.hashes {
+				delta[h]++
+			}
+		}
+	}
+	var colliding []uint64
+	for h, dl := range delta {
+		if b.held[h].n+dl >= 2 {
+			colliding = append(colliding, h)
+		}
+	}
+	for _, h := range b.colliding { // the base's own, unless the overlay recounted them
+		if _, seen := delta[h]; !seen {
+			colliding = append(colliding, h)
+		}
+	}
+	if len(colliding) == 0 {
+		return nil
+	}
+	// The files that hold a colliding hash, as they are in this project.
+	holders := map[*claimFile]bool{}
+	for _, h := range colliding {
+		for _, cf := range append([]*claimFile{b.held[h].first}, b.more[h]...) {
+			if cf == nil {
+				continue
+			}
+			if _, changed := ix.overlay[cf.file.Path]; !changed {
+				holders[cf] = true
+			}
+		}
+	}
+	for _, cf := range ix.overlay {
+		if cf != nil && len(cf.claimants) > 0 {
+			holders[cf] = true
+		}
+	}
+	hot := make(map[uint64]bool, len(colliding))
+	for _, h := range colliding {
+		hot[h] = true
+	}
+	files := make([]*claimFile, 0, len(holders))
+	for cf := range holders {
+		files = append(files, cf)
+	}
+	slices.SortFunc(files, func(a, b *claimFile) int { return strings.Compare(a.file.Path, b.file.Path) })
+	var out []family
+	for _, cf := range files {
+		for i := range cf.claimants {
+			if slices.ContainsFunc(cf.hashesOf(i), func(h uint64) bool { return hot[h] }) {
+				out = append(out, cf.claimants[i])
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,98 @@
+package rules
+
+import (
+	"context"
+	"fmt"
+	"math/rand"
+	"strings"
+	"testing"
+
+	d "github.com/multiprom/multiprom/diagnostics"
+)
+
+// claimVariants are what a file of TestDuplicateNamesFollowEdits holds:
+// names that collide across and within files, through suffixes, on both
+// sides of an if/else, off the default registry, or not at all.
+var claimVariants = []string{
+	"",
+	"from prometheus_client import Counter\nJOBS = Counter('jobs', 'j')\n",
+	"from prometheus_client import Gauge\nJOBS = Gauge('jobs_total', 'j', multiprocess_mode='livesum')\n",
+	"from prometheus_client import Histogram, Counter\nLAT = Histogram('lat', 'l')\nN = Counter('lat_count', 'n')\n",
+	"from prometheus_client import Counter\nif FLAG:\n    A = Counter('a', 'a')\nelse:\n    A = Counter('a', 'a')\n",
+	"from prometheus_client import Counter, CollectorRegistry\nR = CollectorRegistry()\nJOBS = Counter('jobs', 'j', registry=R)\n",
+	"from prometheus_client import Summary\nS = Summary('a', 's')\n",
+	"from prometheus_client import Counter\nX = Counter('unique_%d', 'x')\n",
+	"from prometheus_client import Counter\nX = Counter(NAME, 'x')\n",
+}
+
+// MP307 in a project derived from the last one (it keeps a base of
+// counted names and recounts the files that differ) must report what it
+// reports in a project built afresh, edit after edit, through rebuilds
+// of its base.
+func TestDuplicateNamesFollowEdits(t *testing.T) {
+	ctx := context.Background()
+	paths := []string{"tests/test_metrics.py"}
+	for i := 0; i < 40; i++ {
+		paths = append(paths, fmt.Sprintf("app/m%02d.py", i))
+	}
+	rules := []*d.Rule{DuplicateMetricName}
+	var derivedFrom, rebuilt int
+	for seed := int64(1); seed <= 6; seed++ {
+		rng := rand.New(rand.NewSource(seed))
+		current := map[string]*d.File{}
+		var prev *d.Project
+		for step := 0; step < 80; step++ {
+			edits := 1 + rng.Intn(3)
+			if rng.Intn(10) == 0 {
+				edits = 20 // more than the overlay holds
+			}
+			for ; edits > 0; edits-- {
+				path := paths[rng.Intn(len(paths))]
+				k := rng.Intn(len(claimVariants))
+				if k == 0 {
+					delete(current, path)
+					continue
+				}
+				src := claimVariants[k]
+				if strings.Contains(src, "%d") {
+					src = fmt.Sprintf(src, step)
+				}
+				current[path] = &d.File{Path: path, Kind: d.KindPython, Src: []byte(src)}
+			}
+			files := func() []*d.File {
+				var out []*d.File
+				for _, f := range current {
+					out = append(out, f)
+				}
+				return out
+			}
+			next := d.NewProjectFrom(ctx, prev, "/w", files(), d.Settings{})
+			fresh := d.NewProject(ctx, "/w", files(), d.Settings{})
+			got, want := describeFindings(d.Check(next, rules, nil)), describeFindings(d.Check(fresh, rules, nil))
+			if got != want {
+				t.Fatalf("seed %d step %d: derived project reports\n%s\nwant\n%s", seed, step, got, want)
+			}
+			if prev != nil {
+				ix := next.Carry(claimsKey{}, nil).(*claimIndex)
+				old := prev.Carry(claimsKey{}, nil).(*claimIndex)
+				if ix.base == old.base {
+					derivedFrom++
+				} else {
+					rebuilt++
+				}
+			}
+			prev = next
+		}
+	}
+	if derivedFrom == 0 || rebuilt == 0 {
+		t.Errorf("derived from the base %d times, rebuilt it %d times: the test must do both", derivedFrom, rebuilt)
+	}
+}
+
+func describeFindings(ds []*d.Diagnostic) string {
+	var b strings.Builder
+	for _, f := range ds {
+		fmt.Fprintf(&b, "%s:%d %s\n", f.Path, f.Span.Start, f.Message)
+	}
+	return b.String()
+}
