@@ -1,7 +1,9 @@
 package diagnostics
 
 import (
+	"maps"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 )
@@ -22,13 +24,16 @@ import (
 // recomputes the edited file, the files that import from it and the uses
 // of the metrics they touch, not the project.
 type MetricIndex struct {
-	files []*File // the parsed Python files, in path order
-	decls []*MetricDecl
-	mods  *moduleTable
-	parts map[*File]*filePart
-	// uses holds, per declaring file, the uses of its metrics, laid out
-	// on first ask (Uses): a keystroke's rules ask about a few files.
-	uses map[*File]*declUses
+	files     []*File // the parsed Python files, in path order
+	declsOnce sync.Once
+	decls     []*MetricDecl // see Decls
+	mods      *moduleTable
+	parts     map[*File]*filePart
+	// users holds, per declaring file, the parts that use its metrics, in
+	// path order; uses, the uses of its metrics, laid out on first ask
+	// (Uses): a keystroke's rules ask about a few files.
+	users map[*File][]*filePart
+	uses  map[*File]*declUses
 }
 
 // filePart is what one file contributes to the index: what its names
@@ -81,7 +86,19 @@ func (p *Project) Metrics() *MetricIndex {
 }
 
 // Decls returns every metric declaration, in file and source order.
-func (ix *MetricIndex) Decls() []*MetricDecl { return ix.decls }
+func (ix *MetricIndex) Decls() []*MetricDecl {
+	ix.declsOnce.Do(func() {
+		n := 0
+		for _, f := range ix.files {
+			n += len(f.Py.MetricDecls(f))
+		}
+		ix.decls = make([]*MetricDecl, 0, n)
+		for _, f := range ix.files {
+			ix.decls = append(ix.decls, f.Py.MetricDecls(f)...)
+		}
+	})
+	return ix.decls
+}
 
 // DeclsIn returns the declarations of one file.
 func (ix *MetricIndex) DeclsIn(f *File) []*MetricDecl {
@@ -152,14 +169,8 @@ func buildMetricIndex(p *Project, basis *MetricIndex) *MetricIndex {
 		ix.mods = newModuleTable(files)
 		basis = nil
 	}
-	n := 0
-	for _, f := range files {
-		n += len(f.Py.MetricDecls(f))
-	}
-	ix.decls = make([]*MetricDecl, 0, n)
 	var stale []int
 	for i, f := range files {
-		ix.decls = append(ix.decls, f.Py.MetricDecls(f)...)
 		if part := basis.reusablePart(p, f); part != nil {
 			ix.parts[f] = part
 		} else {
@@ -173,7 +184,11 @@ func buildMetricIndex(p *Project, basis *MetricIndex) *MetricIndex {
 	for _, part := range made {
 		ix.parts[part.file] = part
 	}
-	ix.collectUses(basis)
+	if basis != nil && len(made) <= max(16, len(files)/8) {
+		ix.patchUses(basis, made)
+	} else {
+		ix.collectUses()
+	}
 	return ix
 }
 
@@ -289,25 +304,70 @@ func (ix *MetricIndex) lookupExport(t *File, name string, depth int, dep func(*F
 }
 
 // collectUses records, per declaring file, the parts that use its metrics
-// (in path order), taking over the basis's laid-out uses where those parts
-// are the same.
-func (ix *MetricIndex) collectUses(basis *MetricIndex) {
-	users := make(map[*File][]*filePart)
+// (in path order).
+func (ix *MetricIndex) collectUses() {
+	ix.users = make(map[*File][]*filePart)
 	for _, f := range ix.files {
 		for _, seg := range ix.parts[f].segs {
-			users[seg.from] = append(users[seg.from], ix.parts[f])
+			ix.users[seg.from] = append(ix.users[seg.from], ix.parts[f])
 		}
 	}
-	ix.uses = make(map[*File]*declUses, len(users))
-	for from, parts := range users {
-		if basis != nil {
-			if old := basis.uses[from]; old != nil && old.built.Load() && slices.Equal(old.from, parts) {
-				ix.uses[from] = old
-				continue
-			}
-		}
+	ix.uses = make(map[*File]*declUses, len(ix.users))
+	for from, parts := range ix.users {
 		ix.uses[from] = &declUses{from: parts}
 	}
+}
+
+// patchUses is collectUses for an index that took over all but a few
+// parts (made) from basis: the declaring files those parts use, or used
+// in basis, get their users listed again; every other file keeps the
+// basis's, and its laid-out uses.
+func (ix *MetricIndex) patchUses(basis *MetricIndex, made []*filePart) {
+	affected := map[*File]bool{}
+	for _, part := range made {
+		for _, seg := range part.segs {
+			affected[seg.from] = true
+		}
+		if old := basis.parts[basis.fileAt(part.file.Path)]; old != nil {
+			for _, seg := range old.segs {
+				affected[seg.from] = true
+			}
+		}
+	}
+	ix.users, ix.uses = maps.Clone(basis.users), maps.Clone(basis.uses)
+	for from := range affected {
+		// Kept parts that still use from, and the made ones.
+		var parts []*filePart
+		for _, part := range basis.users[from] {
+			if ix.parts[part.file] == part {
+				parts = append(parts, part)
+			}
+		}
+		for _, part := range made {
+			if part.segOf(from) != nil {
+				parts = append(parts, part)
+			}
+		}
+		slices.SortFunc(parts, func(a, b *filePart) int { return strings.Compare(a.file.Path, b.file.Path) })
+		if len(parts) == 0 {
+			delete(ix.users, from)
+			delete(ix.uses, from)
+			continue
+		}
+		ix.users[from] = parts
+		if old := basis.uses[from]; old == nil || !old.built.Load() || !slices.Equal(old.from, parts) {
+			ix.uses[from] = &declUses{from: parts}
+		}
+	}
+}
+
+// fileAt returns the index's file at a path, or nil.
+func (ix *MetricIndex) fileAt(path string) *File {
+	i, ok := slices.BinarySearchFunc(ix.files, path, func(f *File, p string) int { return strings.Compare(f.Path, p) })
+	if !ok {
+		return nil
+	}
+	return ix.files[i]
 }
 
 // layOut fills lists from the parts' uses of from's metrics: counted per
