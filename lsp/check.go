@@ -15,10 +15,12 @@ import (
 // s.mu must be held.
 //
 // Per-file rules run only on documents whose text or whose project facts
-// changed since their last check; project rules run once per call (they are
-// whole-project by nature) and their findings are filtered to open
-// documents. So a keystroke costs one file's rules, and an edit to a
-// gunicorn config re-checks every open document in one pass.
+// changed since their last check, or that were checked before a change
+// other files can see (workspace.generation); project rules run once per
+// call (they are whole-project by nature) and their findings are filtered
+// to open documents. So a keystroke in a comment costs one file's rules,
+// and an edit to a gunicorn config re-checks every open document in one
+// pass.
 func (s *Server) checkWorkspace(ctx context.Context, ws *workspace, publish bool) {
 	p := s.projectOf(ctx, ws)
 	key := factsKey(p)
@@ -40,7 +42,7 @@ func (s *Server) checkWorkspace(ctx context.Context, ws *workspace, publish bool
 	all := map[string]bool{}
 	for _, d := range docs {
 		all[d.rel] = true
-		if !d.checked || d.checkedAt != d.version || d.factsSeen != key {
+		if !d.checked || d.checkedAt != d.version || d.factsSeen != key || d.generationSeen != ws.generation {
 			stale[d.rel] = true
 		}
 	}
@@ -49,7 +51,7 @@ func (s *Server) checkWorkspace(ctx context.Context, ws *workspace, publish bool
 		for _, d := range docs {
 			if stale[d.rel] {
 				d.perFile = byPath[d.rel]
-				d.checked, d.checkedAt, d.factsSeen = true, d.version, key
+				d.checked, d.checkedAt, d.factsSeen, d.generationSeen = true, d.version, key, ws.generation
 			}
 		}
 	}

@@ -27,13 +27,18 @@ func (s *Server) didChange(ctx context.Context, raw json.RawMessage) (any, error
 			zap.String("uri", string(d.uri)), zap.Int32("have", d.version), zap.Int32("got", p.TextDocument.Version))
 		return nil, nil
 	}
+	inComments := true
 	for _, ch := range p.ContentChanges {
-		d.applyChange(ch, s.client.encoding)
+		if !d.applyChange(ch, s.client.encoding) {
+			inComments = false
+		}
 	}
 	d.version = p.TextDocument.Version
 	s.editSeq++
 	d.lastEdit = s.editSeq
-	d.ws.project = nil
+	// Typing inside a comment changes nothing another file can see: the
+	// other open documents keep their findings.
+	d.ws.changed(!inComments)
 	if !s.onSave() {
 		// A burst (more messages already waiting) is checked once after a
 		// short delay; an edit the client follows with nothing is checked at

@@ -26,7 +26,7 @@ func (s *Server) didClose(ctx context.Context, raw json.RawMessage) (any, error)
 	d.dropTree()
 	s.notify("textDocument/publishDiagnostics", &publishDiagnosticsParams{URI: d.uri, Diagnostics: []protocol.Diagnostic{}})
 	s.reloadFromDisk(ctx, d.ws, d.rel)
-	d.ws.project = nil
+	d.ws.changed(true)
 	if len(s.openDocs(d.ws)) > 0 {
 		s.debounce.schedule(d.ws, true)
 	}

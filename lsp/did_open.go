@@ -42,7 +42,7 @@ func (s *Server) didOpen(ctx context.Context, raw json.RawMessage) (any, error) 
 	// The buffer replaces the disk copy; keeping both doubled the memory
 	// of every open file (didClose reads the file from disk again).
 	delete(ws.disk, rel)
-	ws.project = nil
+	ws.changed(true)
 	s.debounce.schedule(ws, true)
 	return nil, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 
 	sitter "github.com/smacker/go-tree-sitter"
 	"go.lsp.dev/protocol"
@@ -37,13 +38,14 @@ type document struct {
 	lastEdit int64 // Server.editSeq at the last edit or open
 
 	// Results of the last check of this document (see check.go).
-	checked   bool
-	checkedAt int32                     // version checked
-	file      *diagnostics.File         // the File the findings' spans refer to
-	perFile   []*diagnostics.Diagnostic // per-file rules, valid while facts hold
-	project   []*diagnostics.Diagnostic // project rules
-	published string                    // fingerprint of what was last published
-	factsSeen string                    // workspace facts key perFile was computed under
+	checked        bool
+	checkedAt      int32                     // version checked
+	file           *diagnostics.File         // the File the findings' spans refer to
+	perFile        []*diagnostics.Diagnostic // per-file rules, valid while facts hold
+	project        []*diagnostics.Diagnostic // project rules
+	published      string                    // fingerprint of what was last published
+	factsSeen      string                    // workspace facts key perFile was computed under
+	generationSeen int                       // workspace generation perFile was computed at
 }
 
 func (d *document) index() *diagnostics.LineIndex {
@@ -64,7 +66,9 @@ func (d *document) dropTree() {
 // applyChange applies one content change. Ranges are in the negotiated
 // encoding and are converted by the LineIndex; the tree, when kept, is told
 // about the edit (in bytes and byte points) so the next parse is incremental.
-func (d *document) applyChange(ch contentChange, enc diagnostics.Encoding) {
+// It reports whether the change only edited the inside of a comment, which
+// no other file can see.
+func (d *document) applyChange(ch contentChange, enc diagnostics.Encoding) (inComment bool) {
 	if d.py != nil {
 		d.prevPy = d.py
 	}
@@ -73,7 +77,7 @@ func (d *document) applyChange(ch contentChange, enc diagnostics.Encoding) {
 		d.text = []byte(ch.Text)
 		d.lines = nil
 		d.dropTree()
-		return
+		return false
 	}
 	idx := d.index()
 	start := idx.Offset(toPos(ch.Range.Start), enc)
@@ -81,6 +85,7 @@ func (d *document) applyChange(ch contentChange, enc diagnostics.Encoding) {
 	if end < start {
 		start, end = end, start
 	}
+	inComment = d.withinComment(idx, start, end) && !strings.ContainsAny(ch.Text, "\r\n")
 	next := make([]byte, 0, len(d.text)-(end-start)+len(ch.Text))
 	next = append(next, d.text[:start]...)
 	next = append(next, ch.Text...)
@@ -98,6 +103,21 @@ func (d *document) applyChange(ch contentChange, enc diagnostics.Encoding) {
 		d.treeStale = true
 	}
 	d.text, d.lines = next, nextIdx
+	return inComment
+}
+
+// withinComment reports whether the bytes [start, end) lie inside one
+// comment, after its "#", by the tree of the current text (false when
+// there is none: a stale or dropped tree cannot tell).
+func (d *document) withinComment(idx *diagnostics.LineIndex, start, end int) bool {
+	if d.tree == nil || d.treeStale || d.kind != diagnostics.KindPython || start == 0 {
+		return false
+	}
+	// From the byte before start: typing at the very end of a comment is
+	// inside it, but the tree puts that point after it.
+	a, b := point(idx.Position(start-1, diagnostics.UTF8)), point(idx.Position(end, diagnostics.UTF8))
+	n := d.tree.RootNode().NamedDescendantForPointRange(a, b)
+	return n != nil && n.Type() == "comment" && int(n.StartByte()) < start && end <= int(n.EndByte())
 }
 
 func toPos(p protocol.Position) diagnostics.Position {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"math/rand"
 	"reflect"
+	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -121,4 +122,48 @@ func newServerForTest(t *testing.T) *Server {
 func emptyProject(t *testing.T, root string) *diagnostics.Project {
 	t.Helper()
 	return diagnostics.NewProject(context.Background(), root, nil, diagnostics.Settings{})
+}
+
+// applyChange tells an edit inside a comment (which no other file can
+// see, so the other open documents keep their findings) from any other.
+func TestApplyChangeInComment(t *testing.T) {
+	const text = "x = 1  # note here\ns = \"a # b\"\n# whole line\n"
+	at := func(sub string, off int) protocol.Position {
+		i := strings.Index(text, sub) + off
+		line := strings.Count(text[:i], "\n")
+		return protocol.Position{Line: uint32(line), Character: uint32(i - strings.LastIndex(text[:i], "\n") - 1)}
+	}
+	tests := []struct {
+		name       string
+		start, end protocol.Position
+		insert     string
+		want       bool
+	}{
+		{"typing inside a comment", at("note", 2), at("note", 2), "x", true},
+		{"deleting inside a comment", at("note", 1), at("note", 3), "", true},
+		{"typing at the end of a comment", at("whole line", 10), at("whole line", 10), "s", true},
+		{"deleting the #", at("# note", 0), at("# note", 1), "", false},
+		{"a new line inside a comment", at("note", 2), at("note", 2), "\n", false},
+		{"typing in a string after #", at("# b", 1), at("# b", 1), "x", false},
+		{"typing in code", at("1", 0), at("1", 1), "2", false},
+		{"a range from code into a comment", at("1", 0), at("note", 1), "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := &document{kind: diagnostics.KindPython, text: []byte(text), rel: "app.py"}
+			if err := d.summarize(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			defer d.dropTree()
+			r := protocol.Range{Start: tt.start, End: tt.end}
+			if got := d.applyChange(contentChange{Range: &r, Text: tt.insert}, diagnostics.UTF16); got != tt.want {
+				t.Errorf("applyChange reported inComment = %v, want %v (text now %q)", got, tt.want, d.text)
+			}
+			// A second change before the next parse cannot be told: the
+			// tree is stale.
+			if d.applyChange(contentChange{Range: &r, Text: ""}, diagnostics.UTF16) {
+				t.Error("a change after an unparsed one was taken as inside a comment")
+			}
+		})
+	}
 }

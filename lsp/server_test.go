@@ -572,3 +572,31 @@ func TestDocumentsOutsideAnyRoot(t *testing.T) {
 		"context": map[string]any{"diagnostics": []protocol.Diagnostic{}}}, &actions)
 	s.mustCall("shutdown", nil, nil)
 }
+
+// A document's findings can depend on another file's text: MP301 on
+// app.py picks its mode from how the gauge is used anywhere, and views.py
+// uses it. Typing in views.py must re-check app.py, as a check of the
+// project from the command line would.
+func TestEditReChecksTheFilesItsMetricsReach(t *testing.T) {
+	s, root, app, _, pub := openBasic(t, nil)
+	if d, _ := diagWithCode(pub, "MP301"); strings.Contains(d.Message, `"livesum"`) {
+		t.Fatalf("a gauge only set should not get livesum: %s", d.Message)
+	}
+	views := uri.File(filepath.Join(root, "views.py"))
+	text := "from app import QUEUE\n\n\ndef work():\n    QUEUE.set(1)\n"
+	s.open(views, 1, text)
+	s.waitDiags(views, "views.py published", func(publishDiagnosticsParams) bool { return true })
+	at := strings.Index(text, "set(1)")
+	s.change(views, 2, map[string]any{"range": rng(4, at-strings.LastIndex(text[:at], "\n")-1, 4, at-strings.LastIndex(text[:at], "\n")-1+len("set(1)")), "text": "inc()"})
+	s.waitDiags(app, "app.py re-published with livesum", func(p publishDiagnosticsParams) bool {
+		d, ok := diagWithCode(p, "MP301")
+		return ok && strings.Contains(d.Message, `"livesum"`)
+	})
+	// And back.
+	s.change(views, 3, map[string]any{"text": text})
+	s.waitDiags(app, "app.py re-published without livesum", func(p publishDiagnosticsParams) bool {
+		d, ok := diagWithCode(p, "MP301")
+		return ok && !strings.Contains(d.Message, `"livesum"`)
+	})
+	s.mustCall("shutdown", nil, nil)
+}

@@ -32,6 +32,21 @@ type workspace struct {
 	project  *diagnostics.Project // last built; nil when something changed
 	previous *diagnostics.Project // last built, kept when something changed: the next one follows it
 	factsKey string               // of the last check
+	// generation counts the changes to the workspace that other files can
+	// see (any edit but one inside a comment, opens, closes, disk
+	// changes): a document's per-file findings can depend on other files
+	// (where a gauge is used, where a registry is built), so a document
+	// checked at an older generation is checked again.
+	generation int
+}
+
+// changed drops the workspace's project after a change; seen tells
+// whether other files can see the change (see generation).
+func (ws *workspace) changed(seen bool) {
+	ws.project = nil
+	if seen {
+		ws.generation++
+	}
 }
 
 func newWorkspace(root string, loose bool) *workspace {
@@ -137,7 +152,7 @@ func (s *Server) reloadFromDisk(ctx context.Context, ws *workspace, rel string) 
 	if ws.loose || rel == "" || skipped(rel) {
 		return
 	}
-	ws.project = nil
+	ws.changed(true)
 	if diagnostics.Classify(rel) == diagnostics.KindOther {
 		return
 	}

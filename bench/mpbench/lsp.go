@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -21,15 +22,29 @@ func writeFile(p, text string) {
 
 const gunicornConf = "bind = \"0.0.0.0:8000\"\nworkers = 4\n"
 
-// 3. Editor latency through the protocol, and the gunicorn.conf.py edit.
+// 3. Editor latency through the protocol, in each workspace of
+// -latency-modules, and the gunicorn.conf.py edit.
 func benchLatency(tmp string) {
-	ws := filepath.Join(tmp, "latency")
+	for _, field := range strings.Split(*latencyModules, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(field))
+		if err != nil || n < 0 {
+			fail("-latency-modules: %q is not a number of modules", field)
+		}
+		benchEdits(tmp, n)
+	}
+	benchConfigEdit(tmp)
+}
+
+// benchEdits times fresh opens and edits of the 5,000-line module in a
+// workspace that holds modules generated app modules besides.
+func benchEdits(tmp string, modules int) {
+	ws := filepath.Join(tmp, fmt.Sprintf("latency%d", modules))
 	where := "" // the rows' note on the workspace
-	if *latencyModules > 0 {
-		if _, err := bench.Generate(ws, bench.Corpus{Modules: *latencyModules}); err != nil {
+	if modules > 0 {
+		if _, err := bench.Generate(ws, bench.Corpus{Modules: modules}); err != nil {
 			fail("%v", err)
 		}
-		where = fmt.Sprintf(", %d other modules in the workspace", *latencyModules)
+		where = fmt.Sprintf(", %d other modules in the workspace", modules)
 	}
 	writeFile(filepath.Join(ws, "gunicorn.conf.py"), gunicornConf)
 	writeFile(filepath.Join(ws, "requirements.txt"), "prometheus-client==0.16.0\nflask\ngunicorn\n")
@@ -87,7 +102,6 @@ func benchLatency(tmp string) {
 		}
 		c.close()
 	}
-	benchConfigEdit(tmp)
 }
 
 func benchConfigEdit(tmp string) {

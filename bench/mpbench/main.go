@@ -28,7 +28,7 @@ var (
 	// (see runProcess and runChild).
 	childKind      = flag.String("child", "", "internal: run one corpus timing (floor or check) on the directory argument and print it, or warm (see runChild)")
 	reserve        = flag.Bool("reserve", true, "internal, with -child: reserve the check's heap in huge pages, as multiprom check does")
-	latencyModules = flag.Int("latency-modules", 0, "generated app modules to add to the latency benchmark's workspace (0: the 5,000-line module alone, as in RESULTS.md): what an edit costs in a large project")
+	latencyModules = flag.String("latency-modules", "0,1000", "the latency benchmark's workspaces: for each number, one with that many generated app modules beside the 5,000-line module (0: the module alone, as the issue describes; 1000: what an edit costs in a large project)")
 	warmMB         = flag.Int("warm", 512, "MiB of memory a process touches and frees right before each corpus timing, so that every timing finds the same memory state (see warmUp); 0: none")
 )
 
