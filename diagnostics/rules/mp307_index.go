@@ -4,6 +4,7 @@ import (
 	"hash/maphash"
 	"slices"
 	"strings"
+	"weak"
 
 	d "github.com/multiprom/multiprom/diagnostics"
 )
@@ -26,15 +27,21 @@ type claimsKey struct{}
 
 // claimFile is one file's claimants: its default-registry declarations
 // whose full name is a literal, in source order, with the hashes of the
-// sample names each claims.
+// sample names each claims. It points at the file weakly and names its
+// claimants by position: a base outlives the files it was counted from,
+// and holding on to them kept every edited module's earlier versions.
 type claimFile struct {
-	file      *d.File
-	claimants []family
+	path string
+	file weak.Pointer[d.File]
+	at   []int32 // the claimants' positions among the file's declarations
 	// hashes are the claimants' sample-name hashes, one per suffix, in
 	// one array: claimant i's start at starts[i].
 	hashes []uint64
 	starts []int32
 }
+
+// is reports whether cf was made from f.
+func (cf *claimFile) is(f *d.File) bool { return cf.file.Value() == f }
 
 // hashesOf returns claimant i's hashes.
 func (cf *claimFile) hashesOf(i int) []uint64 {
@@ -87,11 +94,11 @@ func claimIndexOf(p *d.Project, prev *claimIndex) *claimIndex {
 		bf := base.files[f.Path]
 		if bf != nil {
 			matched++
-			if bf.file == f {
+			if bf.is(f) {
 				continue
 			}
 		}
-		if cf := prev.overlay[f.Path]; cf != nil && cf.file == f {
+		if cf := prev.overlay[f.Path]; cf != nil && cf.is(f) {
 			overlay[f.Path] = cf
 		} else {
 			overlay[f.Path] = base.claimFileOf(f)
@@ -147,11 +154,11 @@ func newClaimBase(files []*d.File) *claimBase {
 
 // claimFileOf lists a file's claimants and hashes their sample names.
 func (b *claimBase) claimFileOf(f *d.File) *claimFile {
-	cf := &claimFile{file: f}
+	cf := &claimFile{path: f.Path, file: weak.Make(f)}
 	if isTestFile(f) || f.Py == nil {
 		return cf
 	}
-	for _, decl := range f.Py.MetricDecls(f) {
+	for i, decl := range f.Py.MetricDecls(f) {
 		if decl.Exporter || !decl.OnDefaultRegistry() {
 			continue
 		}
@@ -163,7 +170,7 @@ func (b *claimBase) claimFileOf(f *d.File) *claimFile {
 		for _, sfx := range decl.SampleSuffixes() {
 			cf.hashes = append(cf.hashes, b.hash(full, sfx))
 		}
-		cf.claimants = append(cf.claimants, family{full, decl})
+		cf.at = append(cf.at, int32(i))
 	}
 	return cf
 }
@@ -209,13 +216,13 @@ func (ix *claimIndex) involved() []family {
 			if cf == nil {
 				continue
 			}
-			if _, changed := ix.overlay[cf.file.Path]; !changed {
+			if _, changed := ix.overlay[cf.path]; !changed {
 				holders[cf] = true
 			}
 		}
 	}
 	for _, cf := range ix.overlay {
-		if cf != nil && len(cf.claimants) > 0 {
+		if cf != nil && len(cf.at) > 0 {
 			holders[cf] = true
 		}
 	}
@@ -227,12 +234,20 @@ func (ix *claimIndex) involved() []family {
 	for cf := range holders {
 		files = append(files, cf)
 	}
-	slices.SortFunc(files, func(a, b *claimFile) int { return strings.Compare(a.file.Path, b.file.Path) })
+	slices.SortFunc(files, func(a, b *claimFile) int { return strings.Compare(a.path, b.path) })
 	var out []family
 	for _, cf := range files {
-		for i := range cf.claimants {
+		// The file is the project's (unchanged since the base, or in the
+		// overlay), so the project holds it.
+		f := cf.file.Value()
+		if f == nil {
+			continue
+		}
+		decls := f.Py.MetricDecls(f)
+		for i, at := range cf.at {
 			if slices.ContainsFunc(cf.hashesOf(i), func(h uint64) bool { return hot[h] }) {
-				out = append(out, cf.claimants[i])
+				full, _ := decls[at].FullName()
+				out = append(out, family{full, decls[at]})
 			}
 		}
 	}
