@@ -73,3 +73,46 @@ func BenchmarkOpenLatency(b *testing.B) {
 		s.notify("textDocument/didClose", map[string]any{"textDocument": map[string]any{"uri": app}})
 	}
 }
+
+// BenchmarkEditOpenDocuments measures an edit of the 5,000-line module
+// while 20 other 1,000-line modules are open: in a comment (no other
+// document is checked again) and in code (every open document is: its
+// findings can depend on the edited file).
+func BenchmarkEditOpenDocuments(b *testing.B) {
+	for _, where := range []string{"comment", "code"} {
+		b.Run(where, func(b *testing.B) {
+			root := b.TempDir()
+			os.WriteFile(filepath.Join(root, "gunicorn.conf.py"), []byte("workers = 4\n"), 0o644)
+			text := bench.BigModule(5000)
+			s := startSessionB(b)
+			s.handshake(root, nil)
+			for i := 0; i < 20; i++ {
+				u := uri.File(filepath.Join(root, fmt.Sprintf("other%02d.py", i)))
+				s.open(u, 1, strings.Replace(bench.BigModule(1000), "\"big\"", fmt.Sprintf("\"big%d\"", i), 1))
+				s.waitDiags(u, "open", func(publishDiagnosticsParams) bool { return true })
+			}
+			app := uri.File(filepath.Join(root, "app.py"))
+			s.open(app, 1, text)
+			s.waitDiags(app, "open", func(publishDiagnosticsParams) bool { return true })
+			// Line and column of the edit: inside "# note 40", or the 4 of
+			// "n": 40 in the same route.
+			marker, col := "# note 40\n", 2
+			if where == "code" {
+				marker, col = "\"n\": 40,", 5
+			}
+			at := strings.Index(text, marker)
+			line := strings.Count(text[:at], "\n")
+			col += at - strings.LastIndex(text[:at], "\n") - 1
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				v := 2 + i
+				next := "5"
+				if i%2 == 1 {
+					next = "4"
+				}
+				s.change(app, v, map[string]any{"range": rng(line, col, line, col+1), "text": next})
+				s.waitDiags(app, "edit", func(p publishDiagnosticsParams) bool { return p.Version != nil && int(*p.Version) == v })
+			}
+		})
+	}
+}
