@@ -139,6 +139,15 @@ func (d *document) summarize(ctx context.Context) error {
 		old = d.tree
 	}
 	tree, err := diagnostics.ParsePython(parseCtx(ctx), old, d.text)
+	if err == nil && old != nil && tree.RootNode().HasError() {
+		// Around a syntax error, tree-sitter's incremental parse can
+		// recover differently from a parse from scratch (a call's
+		// statement ends elsewhere), and the command line parses from
+		// scratch: parse again so the editor reports what CI reports.
+		// Only while the text has an error.
+		tree.Close()
+		tree, err = diagnostics.ParsePython(parseCtx(ctx), nil, d.text)
+	}
 	if err != nil {
 		return fmt.Errorf("parse %s: %w", d.rel, err)
 	}
