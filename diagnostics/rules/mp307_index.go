@@ -109,7 +109,8 @@ func claimIndexOf(p *d.Project, prev *claimIndex) *claimIndex {
 	}
 	if matched < len(base.files) {
 		for path := range base.files {
-			if p.File(path) == nil {
+			// Gone, or no longer a parsed Python file.
+			if f := p.File(path); f == nil || f.Kind != d.KindPython || f.Py == nil {
 				overlay[path] = nil
 			}
 		}
