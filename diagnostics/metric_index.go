@@ -78,11 +78,10 @@ type MetricUse struct {
 // Safe for concurrent use.
 func (p *Project) Metrics() *MetricIndex {
 	p.metricsOnce.Do(func() {
-		p.metrics = buildMetricIndex(p, p.metricsBasis)
+		p.metrics.Store(buildMetricIndex(p, p.metricsBasis))
 		p.metricsBasis = nil // keep no chain of earlier projects alive
-		p.metricsBuilt.Store(p.metrics)
 	})
-	return p.metrics
+	return p.metrics.Load()
 }
 
 // Decls returns every metric declaration, in file and source order.
@@ -378,10 +377,11 @@ func (u *declUses) layOut(from *File) {
 	counts := make([]int, n)
 	total := 0
 	for _, part := range u.from {
-		for _, h := range part.segOf(from) {
+		hits := part.segOf(from)
+		for _, h := range hits {
 			counts[h.at]++
 		}
-		total += len(part.segOf(from))
+		total += len(hits)
 	}
 	all := make([]MetricUse, total)
 	lists := make([][]MetricUse, n)

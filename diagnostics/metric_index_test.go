@@ -92,12 +92,12 @@ func TestMetricIndexFollowsEdits(t *testing.T) {
 			}
 			ix := next.Metrics()
 			for _, part := range ix.parts {
-				if prev != nil && prev.metrics != nil && prev.metrics.parts[part.file] == part {
+				if prev != nil && prev.metrics.Load() != nil && prev.metrics.Load().parts[part.file] == part {
 					tookParts++
 				}
 			}
 			for from, u := range ix.uses {
-				if prev != nil && prev.metrics != nil && prev.metrics.uses[from] == u {
+				if prev != nil && prev.metrics.Load() != nil && prev.metrics.Load().uses[from] == u {
 					tookUses++
 				}
 			}

@@ -28,10 +28,10 @@ type Project struct {
 	// metricsOnce guards metrics, the lazily built metric index (Metrics()).
 	metricsOnce sync.Once
 	problemsMu  sync.Mutex // guards Problems while rules run (see Check)
-	metrics     *MetricIndex
-	// metricsBuilt is metrics once built, for a project derived from this
-	// one (NewProjectFrom), which may ask while this one's rules run.
-	metricsBuilt atomic.Pointer[MetricIndex]
+	// metrics is the index once built (Metrics); atomic, because a project
+	// derived from this one (NewProjectFrom) may ask for it while this
+	// one's rules run.
+	metrics atomic.Pointer[MetricIndex]
 	// metricsBasis is the index of the project this one was derived from,
 	// until this one's is built.
 	metricsBasis *MetricIndex
@@ -148,7 +148,7 @@ func NewProject(ctx context.Context, root string, files []*File, editor Settings
 func NewProjectFrom(ctx context.Context, prev *Project, root string, files []*File, editor Settings) *Project {
 	p := NewProject(ctx, root, files, editor)
 	if prev != nil {
-		p.metricsBasis = prev.metricsBuilt.Load()
+		p.metricsBasis = prev.metrics.Load()
 		prev.memo.Range(func(k, v any) bool {
 			if ck, ok := k.(carryKey); ok && v.(*memoEntry).done.Load() {
 				if p.carried == nil {
