@@ -70,36 +70,48 @@ func appInit(n int) string {
 // appModule is one blueprint with metrics: some gauges lack a mode (MP301
 // fires), some are counted up and down from another module, a few use
 // invalid modes (MP302), and the module exposes nothing itself.
+//
+// Every name that carries the module's number carries it in four digits
+// (moduleID), so that each module has the same length whatever its number:
+// a corpus of 2,000 modules is then exactly twice one of 1,000 (with the
+// numbers unpadded it was 2.018 times as many bytes, and every timing
+// "at twice the corpus" was at 2.018 times).
 func appModule(i int) string {
+	id := moduleID(i)
 	var b strings.Builder
-	fmt.Fprintf(&b, "\"\"\"Views %d.\"\"\"\nimport time\n\nfrom flask import Blueprint, jsonify, request\nfrom prometheus_client import Counter, Gauge, Histogram\n\nfrom app.metrics import SHARED_TOTAL, SHARED_LIVE\n", i)
+	fmt.Fprintf(&b, "\"\"\"Views %s.\"\"\"\nimport time\n\nfrom flask import Blueprint, jsonify, request\nfrom prometheus_client import Counter, Gauge, Histogram\n\nfrom app.metrics import SHARED_TOTAL, SHARED_LIVE\n", id)
+	prev := moduleID(i - 1)
 	if i > 0 {
-		fmt.Fprintf(&b, "from app.views.mod%04d import IN_PROGRESS_%d\n", i-1, i-1)
+		fmt.Fprintf(&b, "from app.views.mod%s import IN_PROGRESS_%s\n", prev, prev)
 	}
-	fmt.Fprintf(&b, "\nbp = Blueprint(\"mod%d\", __name__)\n\n", i)
-	fmt.Fprintf(&b, "REQUESTS_%d = Counter(\"mod%d_requests_total\", \"Requests\", [\"endpoint\", \"method\"])\n", i, i)
-	fmt.Fprintf(&b, "LATENCY_%d = Histogram(\"mod%d_request_duration_seconds\", \"Latency\", [\"endpoint\"])\n", i, i)
-	fmt.Fprintf(&b, "IN_PROGRESS_%d = Gauge(\"mod%d_in_progress\", \"In progress\")\n", i, i)
+	fmt.Fprintf(&b, "\nbp = Blueprint(\"mod%s\", __name__)\n\n", id)
+	fmt.Fprintf(&b, "REQUESTS_%s = Counter(\"mod%s_requests_total\", \"Requests\", [\"endpoint\", \"method\"])\n", id, id)
+	fmt.Fprintf(&b, "LATENCY_%s = Histogram(\"mod%s_request_duration_seconds\", \"Latency\", [\"endpoint\"])\n", id, id)
+	fmt.Fprintf(&b, "IN_PROGRESS_%s = Gauge(\"mod%s_in_progress\", \"In progress\")\n", id, id)
 	mode := "livesum"
 	if i%50 == 7 {
 		mode = "livesumm"
 	}
-	fmt.Fprintf(&b, "QUEUE_%d = Gauge(\"mod%d_queue\", \"Queue\", multiprocess_mode=%q)\n\n", i, i, mode)
+	fmt.Fprintf(&b, "QUEUE_%s = Gauge(\"mod%s_queue\", \"Queue\", multiprocess_mode=%q)\n\n", id, id, mode)
 	for r := 0; r < 12; r++ {
-		fmt.Fprintf(&b, "\n@bp.route(\"/m%d/r%d\", methods=[\"GET\", \"POST\"])\ndef view_%d_%d():\n", i, r, i, r)
-		fmt.Fprintf(&b, "    start = time.time()\n    IN_PROGRESS_%d.inc()\n    try:\n", i)
-		fmt.Fprintf(&b, "        REQUESTS_%d.labels(endpoint=\"r%d\", method=request.method).inc()\n", i, r)
+		fmt.Fprintf(&b, "\n@bp.route(\"/m%s/r%d\", methods=[\"GET\", \"POST\"])\ndef view_%s_%d():\n", id, r, id, r)
+		fmt.Fprintf(&b, "    start = time.time()\n    IN_PROGRESS_%s.inc()\n    try:\n", id)
+		fmt.Fprintf(&b, "        REQUESTS_%s.labels(endpoint=\"r%d\", method=request.method).inc()\n", id, r)
 		b.WriteString("        SHARED_TOTAL.inc()\n")
 		if i > 0 {
-			fmt.Fprintf(&b, "        IN_PROGRESS_%d.inc()\n        IN_PROGRESS_%d.dec()\n", i-1, i-1)
+			fmt.Fprintf(&b, "        IN_PROGRESS_%s.inc()\n        IN_PROGRESS_%s.dec()\n", prev, prev)
 		}
-		fmt.Fprintf(&b, "        payload = {\"module\": %d, \"route\": %d, \"items\": [x * 2 for x in range(10) if x %% 3]}\n", i, r)
+		fmt.Fprintf(&b, "        payload = {\"module\": \"%s\", \"route\": %d, \"items\": [x * 2 for x in range(10) if x %% 3]}\n", id, r)
 		b.WriteString("        if request.args.get(\"slow\"):\n            time.sleep(0.01)\n")
-		fmt.Fprintf(&b, "        QUEUE_%d.set(len(payload[\"items\"]))\n        return jsonify(payload)\n", i)
-		fmt.Fprintf(&b, "    finally:\n        IN_PROGRESS_%d.dec()\n        LATENCY_%d.labels(endpoint=\"r%d\").observe(time.time() - start)\n", i, i, r)
+		fmt.Fprintf(&b, "        QUEUE_%s.set(len(payload[\"items\"]))\n        return jsonify(payload)\n", id)
+		fmt.Fprintf(&b, "    finally:\n        IN_PROGRESS_%s.dec()\n        LATENCY_%s.labels(endpoint=\"r%d\").observe(time.time() - start)\n", id, id, r)
 	}
 	return b.String()
 }
+
+// moduleID is module i's number in four digits: every module of a corpus
+// under 10,000 modules has names of the same length.
+func moduleID(i int) string { return fmt.Sprintf("%04d", i) }
 
 // noiseFiles are the cases the prefilter must not get wrong.
 func noiseFiles(n int) map[string]string {
@@ -109,7 +121,7 @@ func noiseFiles(n int) map[string]string {
 		// Uses a metric of another module without naming any library.
 		"app/tasks/cleanup.py": "from app.metrics import SHARED_LIVE\n\n\ndef run():\n    SHARED_LIVE.inc()\n    SHARED_LIVE.dec()\n",
 		// Re-export through a keyword-free package init.
-		"app/tasks/__init__.py": "from app.views.mod0000 import QUEUE_0 as Q\n",
+		"app/tasks/__init__.py": "from app.views.mod0000 import QUEUE_0000 as Q\n",
 		"app/tasks/use_q.py":    "from app.tasks import Q\n\n\ndef tick():\n    Q.inc()\n",
 		// Plain utilities.
 		"app/util/strings.py":  "def slug(s):\n    return s.lower().replace(\" \", \"-\")\n",

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -74,6 +75,8 @@ func benchCorpus(tmp string) {
 	ratio := float64(sf1.med) / float64(sc1.med)
 	add("corpus: check throughput / parse throughput", fmt.Sprintf("%.0f %%", ratio*100), "≥ 80 %", ratio >= 0.8)
 	info(fmt.Sprintf("corpus ×2 (%d lines), in rounds 1×, 2×, 1× with the 1× timings above (median of %d): parse only", l2, len(f2)), summarize(f2).String())
+	b1, b2 := pythonBytes(dir1), pythonBytes(dir2)
+	info("corpus ×2: bytes of Python source, ×2 / ×1 (what doubles)", fmt.Sprintf("%d / %d = %.4f", b2, b1, float64(b2)/float64(b1)))
 	info("corpus ×2, in the same rounds: check", summarize(c2).String())
 	info("corpus ×2: page faults of the parse only / of the check (medians)", fmt.Sprintf("%d / %d", medianInt(ff2), medianInt(fc2)))
 	info("corpus: time(2×) / time(1×), parse only, median of the rounds' ratios (the floor, for reference)", ratioStats(rp))
@@ -108,6 +111,25 @@ func generate(tmp string, modules int) (dir string, lines int) {
 		fail("%v", err)
 	}
 	return dir, lines
+}
+
+// pythonBytes is the size of the Python source under dir.
+func pythonBytes(dir string) int64 {
+	var n int64
+	err := filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
+		if err != nil || e.IsDir() || filepath.Ext(p) != ".py" {
+			return err
+		}
+		info, err := e.Info()
+		if err == nil {
+			n += info.Size()
+		}
+		return err
+	})
+	if err != nil {
+		fail("%v", err)
+	}
+	return n
 }
 
 // roundRatio is a round's 2× timing (t[1]) over the mean of its two 1×
