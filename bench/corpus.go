@@ -2,6 +2,7 @@ package bench
 
 import (
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -65,6 +66,26 @@ func appInit(n int) string {
 	}
 	b.WriteString("    return app\n")
 	return b.String()
+}
+
+// PythonBytes is the size of the Python source under dir: what a corpus
+// of twice the modules must double.
+func PythonBytes(dir string) (int64, error) {
+	var n int64
+	err := filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
+		if err != nil || e.IsDir() || filepath.Ext(p) != ".py" {
+			return err
+		}
+		info, err := e.Info()
+		if err == nil {
+			n += info.Size()
+		}
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("python bytes: %w", err)
+	}
+	return n, nil
 }
 
 // appModule is one blueprint with metrics: some gauges lack a mode (MP301

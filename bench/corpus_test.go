@@ -1,11 +1,6 @@
 package bench
 
-import (
-	"io/fs"
-	"path/filepath"
-	"strings"
-	"testing"
-)
+import "testing"
 
 // Every app module has the same length whatever its number, so that a
 // corpus of 2n modules is twice one of n: the linearity rows of mpbench
@@ -38,15 +33,7 @@ func pySize(t *testing.T, modules int) int64 {
 	if _, err := Generate(dir, Corpus{Modules: modules}); err != nil {
 		t.Fatal(err)
 	}
-	var n int64
-	err := filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
-		if err != nil || e.IsDir() || !strings.HasSuffix(p, ".py") {
-			return err
-		}
-		info, err := e.Info()
-		n += info.Size()
-		return err
-	})
+	n, err := PythonBytes(dir)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -113,19 +112,9 @@ func generate(tmp string, modules int) (dir string, lines int) {
 	return dir, lines
 }
 
-// pythonBytes is the size of the Python source under dir.
+// pythonBytes is bench.PythonBytes; an error is fatal.
 func pythonBytes(dir string) int64 {
-	var n int64
-	err := filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
-		if err != nil || e.IsDir() || filepath.Ext(p) != ".py" {
-			return err
-		}
-		info, err := e.Info()
-		if err == nil {
-			n += info.Size()
-		}
-		return err
-	})
+	n, err := bench.PythonBytes(dir)
 	if err != nil {
 		fail("%v", err)
 	}
