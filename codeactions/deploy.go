@@ -227,7 +227,7 @@ func systemdEdits(p *diagnostics.Project, f *diagnostics.File, dir string) []dia
 	if strings.Contains(src, "ExecStartPre=/bin/rm -rf") || strings.Contains(src, "ExecStartPre=rm -rf") {
 		pre = ""
 	}
-	start := diagnostics.LineStartOf(f, cmd.Span.Start)
+	start := f.LineStartOf(cmd.Span.Start)
 	if start == service {
 		return []diagnostics.Edit{{Path: f.Path, Span: diagnostics.Span{Start: service, End: service}, NewText: env + pre}}
 	}

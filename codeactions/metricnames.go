@@ -105,7 +105,7 @@ func projectMetrics(p *diagnostics.Project) []declared {
 		if isTestFile(f.Path) || p.Facts.IsConfig(f) {
 			continue
 		}
-		for _, d := range f.Py.MetricDecls(f) {
+		for _, d := range f.MetricDecls() {
 			if name, ok := exposedName(d); ok {
 				out = append(out, declared{Type: d.Type, Exposed: name})
 			}

@@ -17,9 +17,10 @@ type moduleDigest struct {
 	envAssigns []int32
 }
 
-// digest returns the module's digest. Safe for concurrent use.
-func (m *Module) digest() *moduleDigest {
-	m.digestOnce.Do(func() {
+// digest returns the digest of the file's module. Safe for concurrent use.
+func (f *File) digest() *moduleDigest {
+	f.digestOnce.Do(func() {
+		m := f.Py
 		d := &moduleDigest{
 			importsExporter: len(m.ImportsFrom("prometheus_flask_exporter")) > 0,
 			importsClient:   len(m.ImportsFrom("prometheus_client")) > 0,
@@ -45,7 +46,7 @@ func (m *Module) digest() *moduleDigest {
 				}
 			}
 		}
-		m.digestV = d
+		f.digestV = d
 	})
-	return m.digestV
+	return f.digestV
 }

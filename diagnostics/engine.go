@@ -82,7 +82,7 @@ func unsuppressed(p *Project, ds []*Diagnostic, only map[string]bool) []*Diagnos
 		if f == nil || suppressed(f, d.Span.Start, d.Rule.Code) {
 			continue
 		}
-		d.Severity = p.Settings.SeverityFor(d.Rule.Code, d.Severity)
+		d.Severity = SeverityFor(p.Settings, d.Rule.Code, d.Severity)
 		kept = append(kept, d)
 	}
 	return kept

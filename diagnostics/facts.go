@@ -340,7 +340,7 @@ func looksLikeGunicornConfig(f *File) bool {
 	if f.Py == nil {
 		return false
 	}
-	d := f.Py.digest()
+	d := f.digest()
 	settings, other, hooks := d.settings, d.otherNames, d.hooks
 	return (settings >= 2 && settings > other) || (hooks >= 1 && settings >= 1)
 }

@@ -66,7 +66,7 @@ func computeFacts(p *Project, info PyprojectInfo) *Facts {
 	usesMultiproc := false
 	for _, f := range p.PythonFiles() {
 		m := f.Py
-		dg := m.digest()
+		dg := f.digest()
 		if dg.importsExporter {
 			fs.Flavour = "exporter"
 		}
@@ -424,7 +424,7 @@ func envSetCallee(q string) bool {
 func pythonEnvSets(f *File) []*EnvSet {
 	var out []*EnvSet
 	m := f.Py
-	for _, k := range m.digest().envAssigns {
+	for _, k := range f.digest().envAssigns {
 		a := m.Assigns[k]
 		i := strings.IndexByte(a.Target, '[')
 		// Qualify the subscripted name: E["X"] with `from os import environ as E`.

@@ -21,13 +21,13 @@ var envNames = []string{EnvVar, LegacyEnvVar, "SERVER_SOFTWARE"}
 // envTest reports whether a test expression checks the multiprocess
 // variable, and whether it is negated (`not in`, `not ...`). A bare name is
 // followed to its module-level assignment (MULTIPROC = "..." in os.environ).
-func envTest(m *Module, text string) (isEnv, negated bool) {
+func envTest(f *File, text string) (isEnv, negated bool) {
 	t := strings.TrimSpace(text)
 	for strings.HasPrefix(t, "(") && strings.HasSuffix(t, ")") {
 		t = strings.TrimSpace(t[1 : len(t)-1])
 	}
 	if rest, ok := strings.CutPrefix(t, "not "); ok {
-		is, neg := envTest(m, rest)
+		is, neg := envTest(f, rest)
 		return is, !neg
 	}
 	for _, n := range envNames {
@@ -36,7 +36,7 @@ func envTest(m *Module, text string) (isEnv, negated bool) {
 		}
 	}
 	if isIdent(t) {
-		negated, isEnv = m.envFlags()[t]
+		negated, isEnv = f.envFlags()[t]
 		return isEnv, negated
 	}
 	return false, false
@@ -48,10 +48,10 @@ func envTest(m *Module, text string) (isEnv, negated bool) {
 // once per module: envTest is asked for every gated call, and walking every
 // assignment each time made a file of many gated calls quadratic. Safe for
 // concurrent use (rules call EnvGate on several goroutines).
-func (m *Module) envFlags() map[string]bool {
-	m.envFlagsOnce.Do(func() {
+func (f *File) envFlags() map[string]bool {
+	f.envFlagsOnce.Do(func() {
 		flags := map[string]bool{}
-		for _, a := range m.Assigns {
+		for _, a := range f.Py.Assigns {
 			if a.Scope != nil || a.Value == nil {
 				continue
 			}
@@ -60,9 +60,9 @@ func (m *Module) envFlags() map[string]bool {
 			}
 			flags[a.Target] = strings.Contains(a.Value.Text, " not in ")
 		}
-		m.envFlagsV = flags
+		f.envFlagsV = flags
 	})
-	return m.envFlagsV
+	return f.envFlagsV
 }
 
 // mentionsEnvName reports whether text names one of envNames.
@@ -92,9 +92,8 @@ func isIdent(s string) bool {
 // block, and a try whose except catches ValueError.
 func EnvGate(f *File, c *Call) Gate {
 	var g Gate
-	m := f.Py
 	for _, cond := range c.Conds {
-		is, neg := envTest(m, cond.Text)
+		is, neg := envTest(f, cond.Text)
 		if !is {
 			continue
 		}
@@ -108,7 +107,7 @@ func EnvGate(f *File, c *Call) Gate {
 		return g
 	}
 	lines, callLine := scopeLinesBefore(f, c)
-	indent := IndentOf(f, c.StatementSpan().Start)
+	indent := f.IndentOf(c.StatementSpan().Start)
 	// Walk back through the lines of the call's block.
 	for i := callLine - 1; i >= 0; i-- {
 		l := lines.at(i)
@@ -134,7 +133,7 @@ func EnvGate(f *File, c *Call) Gate {
 			continue
 		}
 		if len(ind) == len(indent) && strings.HasPrefix(trimmed, "if ") && strings.HasSuffix(trimmed, ":") {
-			is, neg := envTest(m, strings.TrimSuffix(strings.TrimPrefix(trimmed, "if "), ":"))
+			is, neg := envTest(f, strings.TrimSuffix(strings.TrimPrefix(trimmed, "if "), ":"))
 			if is && blockReturns(lines, i, ind) {
 				// `if set: return ...` before the call: the call runs when unset.
 				if neg {

@@ -72,6 +72,13 @@ type File struct {
 
 	declsMu sync.Mutex // guards decls
 	decls   *fileDecls // see MetricDecls
+
+	// What the project facts read of the module, computed once per file
+	// (see digest and envFlags).
+	digestOnce   sync.Once
+	digestV      *moduleDigest
+	envFlagsOnce sync.Once
+	envFlagsV    map[string]bool
 }
 
 // LegacyEnvVarAt returns the offsets of LegacyEnvVar in the source, found
@@ -132,4 +139,27 @@ func moduleNameOf(path string) string {
 	p = strings.TrimSuffix(p, "/__init__")
 	p = strings.TrimPrefix(p, "src/")
 	return strings.ReplaceAll(p, "/", ".")
+}
+
+// LineStartOf returns the offset of the start of the line holding off.
+func (f *File) LineStartOf(off int) int {
+	idx := f.Lines()
+	return idx.LineStart(idx.Line(off))
+}
+
+// LineEndOf returns the offset just past the line holding off (after its
+// newline, or the end of the text).
+func (f *File) LineEndOf(off int) int {
+	idx := f.Lines()
+	return idx.LineStart(idx.Line(off) + 1)
+}
+
+// IndentOf returns the indentation of the line holding off.
+func (f *File) IndentOf(off int) string {
+	start := f.LineStartOf(off)
+	end := start
+	for end < len(f.Src) && (f.Src[end] == ' ' || f.Src[end] == '\t') {
+		end++
+	}
+	return string(f.Src[start:end])
 }

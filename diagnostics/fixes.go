@@ -55,29 +55,6 @@ func lastArgIndent(f *File, c *Call) string {
 // Replace returns an edit replacing a span.
 func Replace(f *File, s Span, text string) Edit { return Edit{Path: f.Path, Span: s, NewText: text} }
 
-// LineStartOf returns the offset of the start of the line holding off.
-func LineStartOf(f *File, off int) int {
-	idx := f.Lines()
-	return idx.LineStart(idx.Line(off))
-}
-
-// LineEndOf returns the offset just past the line holding off (after its
-// newline, or the end of the text).
-func LineEndOf(f *File, off int) int {
-	idx := f.Lines()
-	return idx.LineStart(idx.Line(off) + 1)
-}
-
-// IndentOf returns the indentation of the line holding off.
-func IndentOf(f *File, off int) string {
-	start := LineStartOf(f, off)
-	end := start
-	for end < len(f.Src) && (f.Src[end] == ' ' || f.Src[end] == '\t') {
-		end++
-	}
-	return string(f.Src[start:end])
-}
-
 // AddImports returns edits adding the import lines that the module does
 // not already have. Names from a module the file already imports from at top
 // level are appended to that `from X import ...` statement; the rest go
@@ -246,7 +223,7 @@ func importInsertPoint(f *File) int {
 		isImport := strings.HasPrefix(text, "import ") || strings.HasPrefix(text, "from ")
 		isDoc := i == 0 && (strings.HasPrefix(text, `"""`) || strings.HasPrefix(text, `'''`) || strings.HasPrefix(text, `"`) || strings.HasPrefix(text, `r"""`))
 		if isImport || isDoc {
-			at = LineEndOf(f, st.End-1)
+			at = f.LineEndOf(st.End-1)
 			continue
 		}
 		break
@@ -262,7 +239,7 @@ func TopInsertPoint(f *File) int {
 		for i, st := range f.Py.Statements {
 			text := f.Text(st)
 			if (i == 0 && (strings.HasPrefix(text, `"""`) || strings.HasPrefix(text, `'''`))) || strings.HasPrefix(text, "from __future__") {
-				at = LineEndOf(f, st.End-1)
+				at = f.LineEndOf(st.End-1)
 				continue
 			}
 			break
@@ -272,8 +249,8 @@ func TopInsertPoint(f *File) int {
 		// Keep a shebang or coding comment first.
 		// Bytes, not strings: a string of the rest of the file for each
 		// comment line was quadratic in a long header.
-		for at < len(f.Src) && f.Src[at] == '#' && (bytes.HasPrefix(f.Src[at:], []byte("#!")) || bytes.Contains(f.Src[at:LineEndOf(f, at)], []byte("coding"))) {
-			at = LineEndOf(f, at)
+		for at < len(f.Src) && f.Src[at] == '#' && (bytes.HasPrefix(f.Src[at:], []byte("#!")) || bytes.Contains(f.Src[at:f.LineEndOf(at)], []byte("coding"))) {
+			at = f.LineEndOf(at)
 		}
 	}
 	return at

@@ -89,11 +89,11 @@ func (ix *MetricIndex) Decls() []*MetricDecl {
 	ix.declsOnce.Do(func() {
 		n := 0
 		for _, f := range ix.files {
-			n += len(f.Py.MetricDecls(f))
+			n += len(f.MetricDecls())
 		}
 		ix.decls = make([]*MetricDecl, 0, n)
 		for _, f := range ix.files {
-			ix.decls = append(ix.decls, f.Py.MetricDecls(f)...)
+			ix.decls = append(ix.decls, f.MetricDecls()...)
 		}
 	})
 	return ix.decls
@@ -104,7 +104,7 @@ func (ix *MetricIndex) DeclsIn(f *File) []*MetricDecl {
 	if ix.parts[f] == nil {
 		return nil
 	}
-	return f.Py.MetricDecls(f)
+	return f.MetricDecls()
 }
 
 // Uses returns the method calls made on the metric (G.inc(), G.labels(..),
@@ -117,7 +117,7 @@ func (ix *MetricIndex) Uses(d *MetricDecl) []MetricUse {
 		return nil
 	}
 	u.once.Do(func() { u.layOut(d.File); u.built.Store(true) })
-	if int(d.pos) >= len(u.lists) || d.File.Py.MetricDecls(d.File)[d.pos] != d {
+	if int(d.pos) >= len(u.lists) || d.File.MetricDecls()[d.pos] != d {
 		return nil // not a declaration of this project's file
 	}
 	return u.lists[d.pos]
@@ -226,7 +226,7 @@ func (basis *MetricIndex) reusablePart(p *Project, f *File) *filePart {
 func (ix *MetricIndex) makePart(f *File) *filePart {
 	part := &filePart{file: f}
 	names := &metricNames{}
-	for _, d := range f.Py.MetricDecls(f) {
+	for _, d := range f.MetricDecls() {
 		if d.Var != "" {
 			names.bind(d.Var, d)
 		}
@@ -373,7 +373,7 @@ func (ix *MetricIndex) fileAt(path string) *File {
 // declaration, then laid out in one array (appending each use to its own
 // slice was a third of the index).
 func (u *declUses) layOut(from *File) {
-	n := len(from.Py.MetricDecls(from))
+	n := len(from.MetricDecls())
 	counts := make([]int, n)
 	total := 0
 	for _, part := range u.from {

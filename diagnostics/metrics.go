@@ -218,8 +218,11 @@ var clientMetricCtors = sync.OnceValue(func() map[string]string {
 // several of them ask; and the language server carries a File that did not
 // change from one project to the next, so its declarations, the same
 // values, can be recognised by the next project's metric index.
-func (m *Module) MetricDecls(f *File) []*MetricDecl {
-	return f.metricDecls(m).decls
+func (f *File) MetricDecls() []*MetricDecl {
+	if f.Py == nil {
+		return nil
+	}
+	return f.metricDecls(f.Py).decls
 }
 
 // metricExports returns the module-level names of f bound to one of its

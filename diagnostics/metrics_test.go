@@ -27,7 +27,7 @@ def view():
 	f := &File{Path: "app/views.py", Kind: KindPython, Src: []byte(src)}
 	m := summarize(t, src)
 	f.Py = m
-	decls := m.MetricDecls(f)
+	decls := f.MetricDecls()
 	if len(decls) != 2 {
 		t.Fatalf("want 2 declarations, got %d", len(decls))
 	}

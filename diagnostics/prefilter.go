@@ -289,7 +289,7 @@ func propagationWords(f *File) []string {
 	}
 	words := []string{mod}
 	if f.Py != nil {
-		for _, d := range f.Py.MetricDecls(f) {
+		for _, d := range f.MetricDecls() {
 			if d.Var != "" {
 				words = append(words, identParts(d.Var)...)
 			}

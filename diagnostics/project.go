@@ -180,9 +180,9 @@ func (f *File) parseIndexed(ctx context.Context) error {
 	if err := f.Parse(ctx); err != nil {
 		return err
 	}
-	f.Py.MetricDecls(f)
+	f.MetricDecls()
 	f.Py.calleeIndex()
-	f.Py.digest()
+	f.digest()
 	return nil
 }
 

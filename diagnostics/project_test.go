@@ -47,7 +47,7 @@ func TestNewProjectParsesUnparsedFiles(t *testing.T) {
 				if !tc.wantParsed {
 					continue
 				}
-				ds := f.Py.MetricDecls(f)
+				ds := f.MetricDecls()
 				if len(ds) != 1 || ds[0].Var != fmt.Sprintf("G%d", i) {
 					t.Errorf("%s: metric declarations %+v, want G%d", f.Path, ds, i)
 				}

@@ -30,12 +30,6 @@ type Module struct {
 
 	selectMu sync.Mutex
 	selected map[*CalleeQuery][]*Call // see Select
-
-	digestOnce sync.Once
-	digestV    *moduleDigest // see digest
-
-	envFlagsOnce sync.Once
-	envFlagsV    map[string]bool // see envFlags
 }
 
 // Arg is one argument of a call: positional when Name is "".

@@ -62,8 +62,10 @@ func (s Settings) Merge(o Settings) Settings {
 	return s
 }
 
-// Validate reports settings that cannot be honoured.
-func (s Settings) Validate(known func(code string) bool) error {
+// Validate reports settings that cannot be honoured. known tells a rule
+// code from an unknown one and severity checks a severity name: both belong
+// to the rule framework, which the settings do not import.
+func (s Settings) Validate(known func(code string) bool, severity func(name string) error) error {
 	var errs []string
 	for _, sel := range append(append([]string{}, s.Select...), s.Ignore...) {
 		if !selectorValid(sel, known) {
@@ -79,7 +81,7 @@ func (s Settings) Validate(known func(code string) bool) error {
 		if !known(c) {
 			errs = append(errs, fmt.Sprintf("severity for unknown rule %q", c))
 		}
-		if _, err := ParseSeverity(s.Severity[c]); err != nil {
+		if err := severity(s.Severity[c]); err != nil {
 			errs = append(errs, err.Error())
 		}
 	}
@@ -137,16 +139,6 @@ func (s Settings) Enabled(code string) bool {
 		}
 	}
 	return on
-}
-
-// SeverityFor returns the configured severity of a rule, or def.
-func (s Settings) SeverityFor(code string, def Severity) Severity {
-	if v, ok := s.Severity[code]; ok {
-		if sev, err := ParseSeverity(v); err == nil {
-			return sev
-		}
-	}
-	return def
 }
 
 // ParsePyprojectSettings reads [tool.multiprom] and [project].name.

@@ -43,7 +43,7 @@ flavour = "raw"
 	if info.Name != "shop" || len(info.Dependencies) != 2 {
 		t.Errorf("info = %+v", info)
 	}
-	if s.Workers == nil || *s.Workers != 4 || s.Flavour != "raw" || s.SeverityFor("MP301", Warning) != Error {
+	if s.Workers == nil || *s.Workers != 4 || s.Flavour != "raw" || s.Severity["MP301"] != "error" {
 		t.Errorf("settings = %+v", s)
 	}
 	if _, _, err := ParsePyprojectSettings([]byte("[tool.multiprom\n")); err == nil {

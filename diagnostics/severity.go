@@ -45,3 +45,19 @@ func ParseSeverity(s string) (Severity, error) {
 	}
 	return 0, fmt.Errorf("unknown severity %q (want error, warning, info or hint)", s)
 }
+
+// SeverityFor returns the severity the settings give a rule, or def.
+func SeverityFor(s Settings, code string, def Severity) Severity {
+	if v, ok := s.Severity[code]; ok {
+		if sev, err := ParseSeverity(v); err == nil {
+			return sev
+		}
+	}
+	return def
+}
+
+// CheckSeverity reports whether name is a severity (for Settings.Validate).
+func CheckSeverity(name string) error {
+	_, err := ParseSeverity(name)
+	return err
+}

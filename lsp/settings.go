@@ -52,7 +52,7 @@ func (s *Server) validateSettings() {
 		}
 		return false
 	}
-	if err := s.editor.Validate(known); err != nil {
+	if err := s.editor.Validate(known, diagnostics.CheckSeverity); err != nil {
 		s.logger.Warn("editor settings", zap.Error(err))
 		s.notify("window/showMessage", &protocol.ShowMessageParams{Type: protocol.MessageTypeWarning, Message: "multiprom: " + err.Error()})
 	}

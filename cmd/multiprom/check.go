@@ -72,7 +72,7 @@ func runCheck(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return 2
 	}
 	editor := d.Settings{Select: splitList(cf.selects), Ignore: splitList(cf.ignores)}
-	if err := editor.Validate(func(c string) bool { return rules.ByCode(c) != nil }); err != nil {
+	if err := editor.Validate(func(c string) bool { return rules.ByCode(c) != nil }, d.CheckSeverity); err != nil {
 		fmt.Fprintf(stderr, "multiprom check: %v\n", err)
 		return 2
 	}
@@ -104,7 +104,7 @@ func runCheck(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		times.scanned(scan)
 		times.end(phaseScan)
 		proj := d.NewProject(ctx, scan.Root, scan.Files, editor)
-		if err := proj.Settings.Validate(func(c string) bool { return rules.ByCode(c) != nil }); err != nil {
+		if err := proj.Settings.Validate(func(c string) bool { return rules.ByCode(c) != nil }, d.CheckSeverity); err != nil {
 			fmt.Fprintf(stderr, "%s: %v\n", displayPath(cwd, scan.Root, "pyproject.toml"), err)
 		}
 		for _, pr := range append(scan.Problems, proj.Problems...) {

@@ -120,7 +120,7 @@ func cleansDir(p *d.Project) bool {
 // severity: the child_exit hook only clears live* files).
 func liveGaugeExists(p *d.Project) bool {
 	for _, f := range p.PythonFiles() {
-		for _, decl := range f.Py.MetricDecls(f) {
+		for _, decl := range f.MetricDecls() {
 			if decl.Type != "Gauge" {
 				continue
 			}

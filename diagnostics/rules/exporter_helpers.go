@@ -58,7 +58,7 @@ func simpleAssignment(f *d.File, c *d.Call) bool {
 	if !strings.HasPrefix(st, c.TargetName()) || !strings.HasSuffix(st, f.Text(c.Span())) {
 		return false
 	}
-	before := f.Text(d.Span{Start: d.LineStartOf(f, c.StatementSpan().Start), End: c.StatementSpan().Start})
+	before := f.Text(d.Span{Start: f.LineStartOf(c.StatementSpan().Start), End: c.StatementSpan().Start})
 	if strings.TrimSpace(before) != "" {
 		return false
 	}
@@ -67,7 +67,7 @@ func simpleAssignment(f *d.File, c *d.Call) bool {
 }
 
 func lineEndNoNL(f *d.File, off int) int {
-	e := d.LineEndOf(f, off)
+	e := f.LineEndOf(off)
 	if e > off && e <= len(f.Src) && e > 0 && f.Src[e-1] == '\n' {
 		return e - 1
 	}
@@ -132,7 +132,7 @@ func gatedExporterFix(pass *d.Pass, c *d.Call, class string, factory bool) d.Fix
 	if !simpleAssignment(f, c) {
 		return d.Fix{}
 	}
-	indent := d.IndentOf(f, c.StatementSpan().Start)
+	indent := f.IndentOf(c.StatementSpan().Start)
 	app := appArg(c)
 	useSnippet := !factory && app != "" && snippetFriendly(c) && (singleProcessExporters[class] || internalExporters[class]) && class != "RESTfulPrometheusMetrics"
 	var imports []string
@@ -278,10 +278,10 @@ func gunicornArity(fn *d.FuncDef) int {
 // deleteLines returns an edit removing the whole lines of span.
 // When blank lines surround it, one of them goes too (no double gap).
 func deleteLines(f *d.File, s d.Span) d.Edit {
-	start, end := d.LineStartOf(f, s.Start), d.LineEndOf(f, s.End-1)
+	start, end := f.LineStartOf(s.Start), f.LineEndOf(s.End-1)
 	if start > 0 && end < len(f.Src) {
-		prev := f.Text(d.Span{Start: d.LineStartOf(f, start-1), End: start})
-		next := d.LineEndOf(f, end)
+		prev := f.Text(d.Span{Start: f.LineStartOf(start-1), End: start})
+		next := f.LineEndOf(end)
 		if strings.TrimSpace(prev) == "" && strings.TrimSpace(f.Text(d.Span{Start: end, End: next})) == "" {
 			end = next
 		}
@@ -291,19 +291,19 @@ func deleteLines(f *d.File, s d.Span) d.Edit {
 
 // deleteFunc removes a module-level function with the blank lines before it.
 func deleteFunc(f *d.File, fn *d.FuncDef) d.Edit {
-	start := d.LineStartOf(f, fn.Span.Start)
+	start := f.LineStartOf(fn.Span.Start)
 	for start > 0 {
-		prev := d.LineStartOf(f, start-1)
+		prev := f.LineStartOf(start-1)
 		if strings.TrimSpace(f.Text(d.Span{Start: prev, End: start})) != "" {
 			break
 		}
 		start = prev
 	}
-	end := d.LineEndOf(f, fn.Span.End-1)
+	end := f.LineEndOf(fn.Span.End-1)
 	if start == 0 {
 		// At the top: drop the blank lines after it instead.
 		for end < len(f.Src) {
-			next := d.LineEndOf(f, end)
+			next := f.LineEndOf(end)
 			if strings.TrimSpace(f.Text(d.Span{Start: end, End: next})) != "" {
 				break
 			}
@@ -316,8 +316,8 @@ func deleteFunc(f *d.File, fn *d.FuncDef) d.Edit {
 // onlyStatement reports whether, apart from the statement at s, the
 // function body holds only imports, a docstring, pass and comments.
 func onlyStatement(f *d.File, fn *d.FuncDef, s d.Span) bool {
-	body := f.Text(d.Span{Start: fn.BodyBlockSpan().Start, End: d.LineStartOf(f, s.Start)}) +
-		f.Text(d.Span{Start: d.LineEndOf(f, s.End-1), End: fn.BodyBlockSpan().End})
+	body := f.Text(d.Span{Start: fn.BodyBlockSpan().Start, End: f.LineStartOf(s.Start)}) +
+		f.Text(d.Span{Start: f.LineEndOf(s.End-1), End: fn.BodyBlockSpan().End})
 	inDoc := false
 	for _, l := range strings.Split(body, "\n") {
 		t := strings.TrimSpace(l)

@@ -56,7 +56,7 @@ func appBlockFix(p *d.Project, app *d.AppSite) d.Fix {
 	if !simpleAssignment(f, c) {
 		return d.Fix{}
 	}
-	indent := d.IndentOf(f, c.StatementSpan().Start)
+	indent := f.IndentOf(c.StatementSpan().Start)
 	sp := snippetParams(p, f, indent)
 	sp.AppVar = c.TargetName()
 	sp.Redis = false
@@ -70,7 +70,7 @@ func appBlockFix(p *d.Project, app *d.AppSite) d.Fix {
 		return d.Fix{}
 	}
 	edits := d.AddImports(f, imports)
-	at := d.LineEndOf(f, c.StatementSpan().End-1)
+	at := f.LineEndOf(c.StatementSpan().End-1)
 	edits = append(edits, d.Edit{Path: f.Path, Span: d.Span{Start: at, End: at}, NewText: block})
 	// An action, not a --fix: it adds a feature rather than repairing a bug.
 	fix := d.Fix{Title: "Add Prometheus metrics to the app (" + string(sp.Flavour) + " flavour)", Edits: edits, Unsafe: true}

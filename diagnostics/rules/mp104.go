@@ -78,14 +78,14 @@ func isDefaultRegistry(m *d.Module, e *d.Expr) bool {
 func perRequestRegistryFix(pass *d.Pass, c *d.Call, keyword bool) d.Fix {
 	f := pass.File
 	varName := freeName(f, c, "registry")
-	lineStart := d.LineStartOf(f, c.StatementSpan().Start)
+	lineStart := f.LineStartOf(c.StatementSpan().Start)
 	if strings.TrimSpace(f.Text(d.Span{Start: lineStart, End: c.StatementSpan().Start})) != "" {
 		// The statement shares its line (`def f(): return generate_latest()`,
 		// `a; b`): the block would land before the line, outside the
 		// statement's suite, and break the file (found by FuzzFix). No fix.
 		return d.Fix{}
 	}
-	indent := d.IndentOf(f, c.StatementSpan().Start)
+	indent := f.IndentOf(c.StatementSpan().Start)
 	sp := snippetParams(pass.Project, f, indent)
 	imports, block := snippets.PerRequestRegistry(sp, varName)
 	edits := d.AddImports(f, imports)

@@ -96,8 +96,8 @@ func processCollectorsFix(f *d.File, c *d.Call, reg string) d.Fix {
 	if !strings.HasSuffix(st, f.Text(c.Span())) {
 		return d.Fix{}
 	}
-	indent := d.IndentOf(f, c.StatementSpan().Start)
-	at := d.LineEndOf(f, c.StatementSpan().End-1)
+	indent := f.IndentOf(c.StatementSpan().Start)
+	at := f.LineEndOf(c.StatementSpan().End-1)
 	text := indent + "ProcessCollector(registry=" + reg + ")\n" +
 		indent + "PlatformCollector(registry=" + reg + ")\n" +
 		indent + "GCCollector(registry=" + reg + ")\n"

@@ -48,7 +48,7 @@ HITS = Counter("hits", "Hits")`,
 				continue
 			}
 			var shared []*d.MetricDecl
-			for _, decl := range f.Py.MetricDecls(f) {
+			for _, decl := range f.MetricDecls() {
 				if a := decl.Call.Keyword("registry"); a != nil && a.Value.Text == reg.Text && sameScopeVar(decl.Call, c) {
 					shared = append(shared, decl)
 				}

@@ -38,7 +38,7 @@ var DeprecatedMultiprocEnv = &d.Rule{
 				if !legacyNameAt(f, src, at) {
 					continue
 				}
-				line := f.Text(d.Span{Start: d.LineStartOf(f, at), End: lineEndNoNL(f, at)})
+				line := f.Text(d.Span{Start: f.LineStartOf(at), End: lineEndNoNL(f, at)})
 				if strings.Contains(line, d.EnvVar) {
 					continue // reads both names for compatibility
 				}

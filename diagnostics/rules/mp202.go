@@ -55,7 +55,7 @@ func markDeadLines(p *d.Project, workerVar string) []string {
 }
 
 func insertMarkDeadFix(p *d.Project, f *d.File, h *d.FuncDef) d.Fix {
-	if strings.TrimSpace(f.Text(d.Span{Start: d.LineStartOf(f, h.BodyBlockSpan().Start), End: h.BodyBlockSpan().Start})) != "" {
+	if strings.TrimSpace(f.Text(d.Span{Start: f.LineStartOf(h.BodyBlockSpan().Start), End: h.BodyBlockSpan().Start})) != "" {
 		// A one-line suite (`def child_exit(server, worker): pass`): lines
 		// added after it would land at module level, and fix-all re-added
 		// them every round (found by FuzzFix). No fix.
@@ -75,7 +75,7 @@ func insertMarkDeadFix(p *d.Project, f *d.File, h *d.FuncDef) d.Fix {
 	if strings.TrimSpace(f.Text(h.BodyBlockSpan())) == "pass" {
 		return d.Fix{Title: "Call mark-dead in child_exit", Edits: []d.Edit{d.Replace(f, h.BodyBlockSpan(), strings.TrimPrefix(strings.TrimSuffix(b.String(), "\n"), h.BodyIndent))}}
 	}
-	at := d.LineEndOf(f, h.BodyBlockSpan().End-1)
+	at := f.LineEndOf(h.BodyBlockSpan().End-1)
 	text := b.String()
 	if at == len(f.Src) && len(f.Src) > 0 && f.Src[len(f.Src)-1] != '\n' {
 		text = "\n" + text

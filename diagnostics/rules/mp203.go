@@ -68,7 +68,7 @@ func moveToChildExitFix(p *d.Project, f *d.File, h *d.FuncDef, c *d.Call) d.Fix 
 	}
 	if child == nil {
 		// Before worker_exit, so the edit never touches the deleted lines.
-		at := d.LineStartOf(f, h.Span.Start)
+		at := f.LineStartOf(h.Span.Start)
 		edits = append(edits, d.Edit{Path: f.Path, Span: d.Span{Start: at, End: at}, NewText: strings.TrimRight(snippets.ChildExitHook(snippetParams(p, f, "")), "\n") + "\n\n\n"})
 	}
 	return d.Fix{Title: "Move mark_process_dead to child_exit", Edits: edits}

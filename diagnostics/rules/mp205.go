@@ -74,7 +74,7 @@ func multiprocCode(p *d.Project) string {
 				return fmt.Sprintf("%s (%s:%d)", class, f.Path, line)
 			}
 		}
-		for _, decl := range m.MetricDecls(f) {
+		for _, decl := range f.MetricDecls() {
 			if decl.Call.Keyword("multiprocess_mode") != nil {
 				return fmt.Sprintf("multiprocess_mode= (%s:%d)", f.Path, f.Lines().Line(decl.Call.Span().Start)+1)
 			}

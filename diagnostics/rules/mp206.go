@@ -79,7 +79,7 @@ func overridesMaster(p *d.Project, f *d.File, e *d.EnvSet) bool {
 // moveEnvToConfigFix deletes a module-level set and puts the preamble with
 // its value at the top of the loaded gunicorn config.
 func moveEnvToConfigFix(p *d.Project, f *d.File, e *d.EnvSet) d.Fix {
-	if e.Value == "" || d.IndentOf(f, e.Span.Start) != "" || d.LineStartOf(f, e.Span.Start) != e.Span.Start {
+	if e.Value == "" || f.IndentOf(e.Span.Start) != "" || f.LineStartOf(e.Span.Start) != e.Span.Start {
 		return d.Fix{}
 	}
 	after := strings.TrimSpace(f.Text(d.Span{Start: e.Span.End, End: lineEndNoNL(f, e.Span.End)}))

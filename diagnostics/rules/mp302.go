@@ -22,7 +22,7 @@ var GaugeInvalidMode = &d.Rule{
 	Applies: nil, // an invalid mode fails in any project: Gauge() validates it eagerly
 	Run: func(pass *d.Pass) {
 		f := pass.File
-		for _, decl := range f.Py.MetricDecls(f) {
+		for _, decl := range f.MetricDecls() {
 			if decl.Type != "Gauge" {
 				continue
 			}

@@ -129,12 +129,12 @@ func moduleLevelFix(f *d.File, decl *d.MetricDecl) d.Fix {
 	}
 	name := freeModuleName(f, want)
 	// Continuation lines keep their indentation relative to the call's line.
-	indent := d.IndentOf(f, c.Span().Start)
+	indent := f.IndentOf(c.Span().Start)
 	lines := strings.Split(text, "\n")
 	for i := 1; i < len(lines); i++ {
 		lines[i] = strings.TrimPrefix(lines[i], indent)
 	}
-	at := d.LineStartOf(f, top.Start)
+	at := f.LineStartOf(top.Start)
 	return d.Fix{
 		Title: "Declare " + declLabel(decl) + " once at module level as " + name,
 		Edits: []d.Edit{

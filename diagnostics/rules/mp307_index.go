@@ -159,7 +159,7 @@ func (b *claimBase) claimFileOf(f *d.File) *claimFile {
 	if isTestFile(f) || f.Py == nil {
 		return cf
 	}
-	for i, decl := range f.Py.MetricDecls(f) {
+	for i, decl := range f.MetricDecls() {
 		if decl.Exporter || !decl.OnDefaultRegistry() {
 			continue
 		}
@@ -244,7 +244,7 @@ func (ix *claimIndex) involved() []family {
 		if f == nil {
 			continue
 		}
-		decls := f.Py.MetricDecls(f)
+		decls := f.MetricDecls()
 		for i, at := range cf.at {
 			if slices.ContainsFunc(cf.hashesOf(i), func(h uint64) bool { return hot[h] }) {
 				full, _ := decls[at].FullName()

@@ -174,7 +174,7 @@ func businessFix(bp *businessProject, decl *d.MetricDecl, full, kind string) d.F
 	}
 
 	// 3. The declaration goes; imports of the name go with it.
-	fix.Edits = append(fix.Edits, d.Replace(f, d.Span{Start: d.LineStartOf(f, stmt.Span.Start), End: d.LineEndOf(f, stmt.Span.End-1)}, ""))
+	fix.Edits = append(fix.Edits, d.Replace(f, d.Span{Start: f.LineStartOf(stmt.Span.Start), End: f.LineEndOf(stmt.Span.End-1)}, ""))
 	expect(f, decl.Var)
 	replacedImport := map[*d.File]bool{}
 	for _, fi := range bp.importsByName()[decl.Var] {
@@ -195,7 +195,7 @@ func businessFix(bp *businessProject, decl *d.MetricDecl, full, kind string) d.F
 		}
 		span := im.Span
 		if newText == "" {
-			span = d.Span{Start: d.LineStartOf(uf, im.Span.Start), End: d.LineEndOf(uf, im.Span.End-1)}
+			span = d.Span{Start: uf.LineStartOf(im.Span.Start), End: uf.LineEndOf(im.Span.End-1)}
 		}
 		fix.Edits = append(fix.Edits, d.Replace(uf, span, newText))
 	}
@@ -425,8 +425,8 @@ func businessWiringSite(p *d.Project) (*d.File, int, string, bool) {
 			q := c.Qualified()
 			if c.Scope != nil && strings.HasSuffix(q, "MultiProcessCollector") {
 				if a := c.Positional(0); a != nil && a.Kind() == "identifier" {
-					at := d.LineEndOf(f, c.StatementSpan().End-1)
-					return f, at, d.IndentOf(f, c.StatementSpan().Start) + "business_metrics.register(" + a.Text + ")  # Redis-backed business metrics\n", true
+					at := f.LineEndOf(c.StatementSpan().End-1)
+					return f, at, f.IndentOf(c.StatementSpan().Start) + "business_metrics.register(" + a.Text + ")  # Redis-backed business metrics\n", true
 				}
 			}
 		}
@@ -434,8 +434,8 @@ func businessWiringSite(p *d.Project) (*d.File, int, string, bool) {
 	for _, f := range p.PythonFiles() {
 		for _, c := range f.Py.Calls {
 			if c.TargetName() != "" && strings.Contains(c.Func, "PrometheusMetrics") && !strings.Contains(c.Func, ".") {
-				at := d.LineEndOf(f, c.StatementSpan().End-1)
-				return f, at, d.IndentOf(f, c.StatementSpan().Start) + "business_metrics.attach_to_exporter(" + c.TargetName() + ")  # Redis-backed business metrics\n", true
+				at := f.LineEndOf(c.StatementSpan().End-1)
+				return f, at, f.IndentOf(c.StatementSpan().Start) + "business_metrics.attach_to_exporter(" + c.TargetName() + ")  # Redis-backed business metrics\n", true
 			}
 		}
 	}
