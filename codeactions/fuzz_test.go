@@ -73,7 +73,7 @@ func syntaxErrors(src []byte) int {
 		return -1
 	}
 	defer tree.Close()
-	return len(d.Summarize(tree, src).Errors)
+	return len(d.SummarizeEdit(nil, tree, src).Errors)
 }
 
 func newProject(files map[string][]byte) *d.Project {

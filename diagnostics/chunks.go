@@ -77,13 +77,7 @@ type summaryExtra struct {
 	nVisit  int // Errors[:nVisit] were found by the walk, the rest by syntaxErrors
 }
 
-// Summarize walks a parsed Python tree and builds its Module. The Module's
-// strings share src's memory (an open document's text is not held twice),
-// so src must never be modified afterwards: every caller's source is a
-// buffer replaced, not edited, on change.
-func Summarize(tree *sitter.Tree, src []byte) *Module { return SummarizeEdit(nil, tree, src) }
-
-// aliasString is b as a string without a copy (see Summarize).
+// aliasString is b as a string without a copy (see SummarizeEdit).
 func aliasString(b []byte) string {
 	if len(b) == 0 {
 		return ""
@@ -93,13 +87,16 @@ func aliasString(b []byte) string {
 
 // SummarizeEdit builds the Module of tree, reusing the chunks of prev (the
 // summary of an earlier version of the same file, or nil) whose text did
-// not change. prev is not modified: a check may still be reading it. src
-// must never be modified afterwards (see Summarize).
+// not change. prev is not modified: a check may still be reading it.
+//
+// The Module's strings share src's memory (an open document's text is not
+// held twice), so src must never be modified afterwards: every caller's
+// source is a buffer replaced, not edited, on change.
 func SummarizeEdit(prev *Module, tree *sitter.Tree, src []byte) *Module {
 	return summarizeTree(prev, tree, src, false)
 }
 
-// summarizeAndClose is Summarize for a tree that is not needed afterwards:
+// summarizeAndClose is SummarizeEdit(nil, ...) for a tree that is not needed afterwards:
 // it is closed as soon as it is copied, before the walk, so that its
 // memory goes back to the allocator while in cache (the next parse on the
 // same thread reuses it).

@@ -57,14 +57,14 @@ func checkEditSummary(t testing.TB, src []byte, start, end int, ins string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	prev := Summarize(tree, src)
+	prev := SummarizeEdit(nil, tree, src)
 	before := snapshot(t, prev)
 	next, newTree, got := editedSummary(t, src, tree, prev, start, end, ins)
 	tree.Close()
 	defer newTree.Close()
 	// DeepEqual follows the pointers and compares unexported fields too
 	// (Call.qual, the chunks).
-	if want := Summarize(newTree, next); !reflect.DeepEqual(got, want) {
+	if want := SummarizeEdit(nil, newTree, next); !reflect.DeepEqual(got, want) {
 		t.Fatalf("edit [%d,%d) -> %q of\n%s\nincremental summary differs from a full one of the same tree:\n got %s\nwant %s",
 			start, end, ins, src, snapshot(t, got), snapshot(t, want))
 	}
@@ -74,7 +74,7 @@ func checkEditSummary(t testing.TB, src []byte, start, end int, ins string) {
 	}
 	defer fresh.Close()
 	if !fresh.RootNode().HasError() {
-		if want := Summarize(fresh, next); !reflect.DeepEqual(got, want) {
+		if want := SummarizeEdit(nil, fresh, next); !reflect.DeepEqual(got, want) {
 			t.Fatalf("edit [%d,%d) -> %q of\n%s\nincremental summary differs from a fresh one:\n got %s\nwant %s",
 				start, end, ins, src, snapshot(t, got), snapshot(t, want))
 		}
@@ -121,7 +121,7 @@ func TestSummarizeEditMatchesFresh(t *testing.T) {
 func TestSummarizeEditReuses(t *testing.T) {
 	src := []byte("from prometheus_client import Gauge\n\nA = Gauge('a', 'A')\n\n\ndef f():\n    A.inc()\n\n\ndef g():\n    A.dec()\n")
 	tree, _ := ParsePython(context.Background(), nil, src)
-	prev := Summarize(tree, src)
+	prev := SummarizeEdit(nil, tree, src)
 	at := strings.Index(string(src), "A.inc")
 	_, newTree, got := editedSummary(t, src, tree, prev, at, at, "B.inc()\n    ")
 	defer newTree.Close()

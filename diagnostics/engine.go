@@ -100,10 +100,7 @@ func runRule(pass *Pass, r *Rule) {
 			if pass.File != nil {
 				where = pass.File.Path
 			}
-			p := pass.Project
-			p.problemsMu.Lock()
-			p.Problems = append(p.Problems, Problem{where, fmt.Sprintf("internal error in rule %s: %v", r.Code, e)})
-			p.problemsMu.Unlock()
+			pass.Project.AddProblem(where, fmt.Sprintf("internal error in rule %s: %v", r.Code, e))
 			clear(pass.pending[before:])
 			pass.pending = pass.pending[:before]
 		}

@@ -71,7 +71,7 @@ func TestCallSpans(t *testing.T) {
 			}
 		}
 		walk(tree.RootNode())
-		m := Summarize(tree, []byte(src))
+		m := SummarizeEdit(nil, tree, []byte(src))
 		for _, c := range m.Calls {
 			if !want[c.Span()] {
 				t.Errorf("%q: call %s has span %v, not a call node's (%v)", src, c.Func, c.Span(), want)

@@ -223,7 +223,7 @@ func importInsertPoint(f *File) int {
 		isImport := strings.HasPrefix(text, "import ") || strings.HasPrefix(text, "from ")
 		isDoc := i == 0 && (strings.HasPrefix(text, `"""`) || strings.HasPrefix(text, `'''`) || strings.HasPrefix(text, `"`) || strings.HasPrefix(text, `r"""`))
 		if isImport || isDoc {
-			at = f.LineEndOf(st.End-1)
+			at = f.LineEndOf(st.End - 1)
 			continue
 		}
 		break
@@ -239,7 +239,7 @@ func TopInsertPoint(f *File) int {
 		for i, st := range f.Py.Statements {
 			text := f.Text(st)
 			if (i == 0 && (strings.HasPrefix(text, `"""`) || strings.HasPrefix(text, `'''`))) || strings.HasPrefix(text, "from __future__") {
-				at = f.LineEndOf(st.End-1)
+				at = f.LineEndOf(st.End - 1)
 				continue
 			}
 			break

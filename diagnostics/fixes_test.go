@@ -1,6 +1,7 @@
 package diagnostics
 
 import (
+	"context"
 	"sort"
 	"testing"
 )
@@ -29,10 +30,40 @@ func TestAddImportsExtendsFromImports(t *testing.T) {
 	}
 	for _, tt := range tests {
 		f := &File{Path: "app.py", Kind: KindPython, Src: []byte(tt.src)}
-		f.Py = summarize(t, tt.src)
+		f.Py = mustParse(t, tt.src)
 		got := applyEdits(tt.src, AddImports(f, []string{"from prometheus_client import Gauge"}))
 		if got != tt.want {
 			t.Errorf("%s:\n got %q\nwant %q", tt.name, got, tt.want)
 		}
 	}
+}
+
+func TestAddKeyword(t *testing.T) {
+	tests := []struct{ src, want string }{
+		{`G("a", "b")`, `G("a", "b", mode="x")`},
+		{`G()`, `G(mode="x")`},
+		{"G(\n    \"a\",\n    \"b\",\n)", "G(\n    \"a\",\n    \"b\",\n    mode=\"x\",\n)"},
+		{`G("a", "b",)`, `G("a", "b", mode="x")`},
+	}
+	for _, tt := range tests {
+		f := &File{Path: "m.py", Kind: KindPython, Src: []byte(tt.src)}
+		if err := f.Parse(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		e := AddKeyword(f, f.Py.Calls[0], "mode", `"x"`)
+		got := string(f.Src[:e.Span.Start]) + e.NewText + string(f.Src[e.Span.End:])
+		if got != tt.want {
+			t.Errorf("%q: got %q, want %q", tt.src, got, tt.want)
+		}
+	}
+}
+
+// mustParse is the summary of src.
+func mustParse(t testing.TB, src string) *Module {
+	t.Helper()
+	m, err := Parse(context.Background(), []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
 }

@@ -145,7 +145,7 @@ func TestCallsInFStringsAreSummarised(t *testing.T) {
 	}
 	defer tree.Close()
 	var got []string
-	for _, c := range Summarize(tree, src).Calls {
+	for _, c := range SummarizeEdit(nil, tree, src).Calls {
 		got = append(got, c.Func)
 	}
 	if strings.Join(got, ",") != "G.inc,H.dec" {

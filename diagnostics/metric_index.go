@@ -429,8 +429,9 @@ func usesIn(f *File, names *metricNames) []useSeg {
 	var matched []match
 	var froms []*File // the declaring files, in first-match order (few)
 	var count []int   // the uses of each, at most
-	for i := range m.calleeIndex() {
-		g := &m.callees[i]
+	groups := m.calleeIndex()
+	for i := range groups {
+		g := &groups[i]
 		if g.base == "" || g.method() == "" {
 			continue
 		}

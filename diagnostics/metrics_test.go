@@ -25,7 +25,7 @@ def view():
     G.set(C.inc())
 `
 	f := &File{Path: "app/views.py", Kind: KindPython, Src: []byte(src)}
-	m := summarize(t, src)
+	m := parsedModule(t, src)
 	f.Py = m
 	decls := f.MetricDecls()
 	if len(decls) != 2 {
@@ -140,4 +140,14 @@ def g():
 	if got, want := show(ix.Uses(byVar["LIVE"])), "pkg/a.py:LIVE.inc pkg/b.py:metrics.LIVE.dec"; got != want {
 		t.Errorf("LIVE uses:\n got %s\nwant %s", got, want)
 	}
+}
+
+// parsedModule is the summary of src.
+func parsedModule(t testing.TB, src string) *Module {
+	t.Helper()
+	m, err := Parse(context.Background(), []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
 }

@@ -164,11 +164,11 @@ func NewProjectFrom(ctx context.Context, prev *Project, root string, files []*Fi
 
 // Parse parses a Python file's source and summarises it.
 func (f *File) Parse(ctx context.Context) error {
-	tree, err := ParsePython(ctx, nil, f.Src)
+	m, err := Parse(ctx, f.Src)
 	if err != nil {
 		return err
 	}
-	f.Py = summarizeAndClose(tree, f.Src)
+	f.Py = m
 	return nil
 }
 
@@ -201,3 +201,10 @@ func (p *Project) PythonFiles() []*File { return p.python }
 // ModuleFile resolves a dotted module name to a project file
 // ("pkg.metrics" -> pkg/metrics.py or pkg/metrics/__init__.py).
 func (p *Project) ModuleFile(mod string) *File { return p.byModule[mod] }
+
+// AddProblem records a per-file message; safe while rules run concurrently.
+func (p *Project) AddProblem(path, msg string) {
+	p.problemsMu.Lock()
+	defer p.problemsMu.Unlock()
+	p.Problems = append(p.Problems, Problem{path, msg})
+}

@@ -27,7 +27,7 @@ func TestWalkAllocatesPerChunkNotPerCall(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer tree.Close()
-	m := Summarize(tree, src)
+	m := SummarizeEdit(nil, tree, src)
 	if len(m.Calls) != 400 {
 		t.Fatalf("summary has %d calls, want 400", len(m.Calls))
 	}
@@ -35,7 +35,7 @@ func TestWalkAllocatesPerChunkNotPerCall(t *testing.T) {
 	for _, c := range m.Calls {
 		args += len(c.Arguments())
 	}
-	allocs := testing.AllocsPerRun(5, func() { Summarize(tree, src) })
+	allocs := testing.AllocsPerRun(5, func() { SummarizeEdit(nil, tree, src) })
 	// 400 calls, 800 arguments and 1,000 expressions were 2,600 allocations
 	// or more. Now each chained call's Func ("C.labels().inc") is a string
 	// of its own (200), and each function a handful of arrays.

@@ -126,7 +126,7 @@ func (c *Call) setTarget(t string) {
 	c.setExtra(e)
 }
 
-// setQual records the resolved callee (Summarize, once per call).
+// setQual records the resolved callee (SummarizeEdit, once per call).
 func (c *Call) setQual(q string) {
 	if q == c.Func {
 		q = ""
@@ -226,7 +226,7 @@ func (c *Call) MethodName() string {
 }
 
 // Qualified is the callee resolved through the module's imports, as
-// Module.Qualify(c.Func) would return it (computed once by Summarize).
+// Module.Qualify(c.Func) would return it (computed once by SummarizeEdit).
 func (c *Call) Qualified() string {
 	if c.extra == nil || c.extra.qual == "" {
 		return c.Func
@@ -425,7 +425,7 @@ type resolvedCallee struct {
 const importScanMax = 8
 
 // importOf returns the first import binding local, through an index built
-// by Summarize for a module of many imports (Qualify runs for every call of
+// by SummarizeEdit for a module of many imports (Qualify runs for every call of
 // every rule); a few are scanned as fast as a map is hashed, without the
 // map's memory.
 func (m *Module) importOf(local string) *Import {

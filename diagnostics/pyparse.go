@@ -39,3 +39,12 @@ func ParsePython(ctx context.Context, old *sitter.Tree, src []byte) (*sitter.Tre
 	parserPool.Put(p)
 	return tree, nil
 }
+
+// Parse parses src and returns its summary; the syntax tree is not kept.
+func Parse(ctx context.Context, src []byte) (*Module, error) {
+	tree, err := ParsePython(ctx, nil, src)
+	if err != nil {
+		return nil, err
+	}
+	return summarizeAndClose(tree, src), nil
+}

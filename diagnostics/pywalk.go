@@ -623,7 +623,7 @@ func (w *walker) indentAt(off int) string {
 	for end < len(w.src) && (w.src[end] == ' ' || w.src[end] == '\t') {
 		end++
 	}
-	return aliasString(w.src[start:end]) // src is never modified (see Summarize)
+	return aliasString(w.src[start:end]) // src is never modified (see SummarizeEdit)
 }
 
 // compact removes all whitespace (dotted names split over lines).

@@ -7,11 +7,11 @@ import (
 
 func summarize(t *testing.T, src string) *Module {
 	t.Helper()
-	f := &File{Path: "m.py", Kind: KindPython, Src: []byte(src)}
-	if err := f.Parse(context.Background()); err != nil {
+	m, err := Parse(context.Background(), []byte(src))
+	if err != nil {
 		t.Fatal(err)
 	}
-	return f.Py
+	return m
 }
 
 func TestSummarizeCallsAndScopes(t *testing.T) {
@@ -76,25 +76,5 @@ func TestSummarizeSyntaxErrors(t *testing.T) {
 	m := summarize(t, "def f(:\n    pass\n")
 	if len(m.Errors) == 0 {
 		t.Error("want syntax errors recorded")
-	}
-}
-
-func TestAddKeyword(t *testing.T) {
-	tests := []struct{ src, want string }{
-		{`G("a", "b")`, `G("a", "b", mode="x")`},
-		{`G()`, `G(mode="x")`},
-		{"G(\n    \"a\",\n    \"b\",\n)", "G(\n    \"a\",\n    \"b\",\n    mode=\"x\",\n)"},
-		{`G("a", "b",)`, `G("a", "b", mode="x")`},
-	}
-	for _, tt := range tests {
-		f := &File{Path: "m.py", Kind: KindPython, Src: []byte(tt.src)}
-		if err := f.Parse(context.Background()); err != nil {
-			t.Fatal(err)
-		}
-		e := AddKeyword(f, f.Py.Calls[0], "mode", `"x"`)
-		got := string(f.Src[:e.Span.Start]) + e.NewText + string(f.Src[e.Span.End:])
-		if got != tt.want {
-			t.Errorf("%q: got %q, want %q", tt.src, got, tt.want)
-		}
 	}
 }

@@ -2,11 +2,12 @@ package diagnostics
 
 import (
 	"context"
-	sitter "github.com/smacker/go-tree-sitter"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	sitter "github.com/smacker/go-tree-sitter"
 )
 
 // corpusSources reads the .py files of $MP_BENCH_CORPUS (a tree made by
@@ -55,7 +56,7 @@ func BenchmarkSummaryStages(b *testing.B) {
 		for i := 0; i < b.N; i++ {
 			for _, src := range srcs {
 				tree, _ := ParsePython(context.Background(), nil, src)
-				Summarize(tree, src)
+				SummarizeEdit(nil, tree, src)
 				tree.Close()
 			}
 		}
@@ -89,7 +90,7 @@ func BenchmarkFlattenWalk(b *testing.B) {
 	b.Run("summarize", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
 			for k, t := range trees {
-				Summarize(t, srcs[k])
+				SummarizeEdit(nil, t, srcs[k])
 			}
 		}
 	})

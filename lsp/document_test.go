@@ -62,7 +62,7 @@ func editAndCompare(t *testing.T, base string, seed int64, steps int) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, exp := d.py, diagnostics.Summarize(fresh, []byte(want))
+		got, exp := d.py, diagnostics.SummarizeEdit(nil, fresh, []byte(want))
 		fresh.Close()
 		if !reflect.DeepEqual(got, exp) {
 			t.Fatalf("step %d: incremental summary differs from a fresh parse of\n%s", i, want)
