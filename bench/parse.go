@@ -10,7 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/python"
 )
 
 // ParseOnly reads every .py file under dir and parses it with tree-sitter
@@ -45,7 +45,7 @@ func ParseOnly(dir string, workers int) time.Duration {
 				if err != nil {
 					continue
 				}
-				tree, err := d.ParsePython(context.Background(), nil, src)
+				tree, err := python.ParsePython(context.Background(), nil, src)
 				if err == nil {
 					tree.Close()
 				}

@@ -10,8 +10,9 @@ import (
 
 	"golang.org/x/tools/txtar"
 
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/diagnostics"
 	"github.com/multiprom/multiprom/diagnostics/rules"
+	"github.com/multiprom/multiprom/internal/project"
 )
 
 // TestPrefilterNeverChangesFindings proves the scan prefilter safe: every
@@ -51,8 +52,8 @@ func TestPrefilterNeverChangesFindings(t *testing.T) {
 	}
 	skippedSomewhere := false
 	for _, root := range roots {
-		all := run(t, root, d.ScanOptions{ParseAll: true})
-		filtered := run(t, root, d.ScanOptions{})
+		all := run(t, root, project.ScanOptions{ParseAll: true})
+		filtered := run(t, root, project.ScanOptions{})
 		if all.findings != filtered.findings {
 			t.Errorf("%s: findings differ with the prefilter\nall:\n%s\nprefiltered:\n%s", root, all.findings, filtered.findings)
 		}
@@ -77,7 +78,7 @@ func TestPrefilterKeepsHardCases(t *testing.T) {
 	if _, err := Generate(dir, Corpus{Modules: 3, Noise: true}); err != nil {
 		t.Fatal(err)
 	}
-	res, err := d.Scan(context.Background(), dir)
+	res, err := project.Scan(context.Background(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,16 +100,16 @@ type outcome struct {
 	unparsed                  int
 }
 
-func run(t *testing.T, root string, opts d.ScanOptions) outcome {
+func run(t *testing.T, root string, opts project.ScanOptions) outcome {
 	t.Helper()
 	ctx := context.Background()
-	res, err := d.ScanWith(ctx, root, opts)
+	res, err := project.ScanWith(ctx, root, opts)
 	if err != nil {
 		t.Fatalf("scan %s: %v", root, err)
 	}
-	p := d.NewProject(ctx, res.Root, res.Files, d.Settings{})
+	p := project.NewProject(ctx, res.Root, res.Files, project.Settings{})
 	var lines []string
-	for _, diag := range d.Check(p, rules.All, nil) {
+	for _, diag := range diagnostics.Check(p, rules.All, nil) {
 		fixes, _ := json.Marshal(diag.Fixes)
 		lines = append(lines, strings.Join([]string{diag.Path, jsonString(diag.Span), diag.Rule.Code, diag.Severity.String(), diag.Message, string(fixes)}, " "))
 	}
@@ -173,12 +174,12 @@ func TestWorkerCountDoesNotChangeTheOutcome(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, root := range []string{dir, "../testdata/demo"} {
-		want := run(t, root, d.ScanOptions{})
+		want := run(t, root, project.ScanOptions{})
 		if want.findings == "" {
 			t.Fatalf("%s: no findings: the comparison proves nothing", root)
 		}
 		for _, workers := range []int{1, 3, 17} {
-			if got := run(t, root, d.ScanOptions{Workers: workers}); got != want {
+			if got := run(t, root, project.ScanOptions{Workers: workers}); got != want {
 				t.Errorf("%s with %d workers: outcome differs from the default scan", root, workers)
 			}
 		}

@@ -5,8 +5,9 @@ import (
 	"path/filepath"
 	"testing"
 
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/diagnostics"
 	"github.com/multiprom/multiprom/diagnostics/rules"
+	"github.com/multiprom/multiprom/internal/project"
 )
 
 // Each shape grows the population it names: its findings (or parsed
@@ -21,12 +22,12 @@ func TestShapesGrowWhatTheyStress(t *testing.T) {
 				if err := GenerateShape(dir, s, n); err != nil {
 					t.Fatal(err)
 				}
-				res, err := d.Scan(context.Background(), dir)
+				res, err := project.Scan(context.Background(), dir)
 				if err != nil {
 					t.Fatal(err)
 				}
-				p := d.NewProject(context.Background(), res.Root, res.Files, d.Settings{})
-				findings[i] = len(d.Check(p, rules.All, nil))
+				p := project.NewProject(context.Background(), res.Root, res.Files, project.Settings{})
+				findings[i] = len(diagnostics.Check(p, rules.All, nil))
 				parsed[i] = len(res.Files) - len(res.Unparsed)
 			}
 			if findings[1] <= findings[0] && parsed[1] <= parsed[0] {

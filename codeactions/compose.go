@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
+	"github.com/multiprom/multiprom/internal/source"
 	"gopkg.in/yaml.v3"
 )
 
@@ -14,7 +16,7 @@ import (
 // gunicorn, else the only service built from the project. Flow-style maps
 // are left alone (note): their layout is the user's. The result is parsed
 // again before it is offered.
-func composeEdits(p *diagnostics.Project, f *diagnostics.File, dir string) ([]diagnostics.Edit, string) {
+func composeEdits(p *project.Project, f *project.File, dir string) ([]diagnostics.Edit, string) {
 	var doc yaml.Node
 	if yaml.Unmarshal(f.Src, &doc) != nil || len(doc.Content) == 0 {
 		return nil, ""
@@ -32,7 +34,7 @@ func composeEdits(p *diagnostics.Project, f *diagnostics.File, dir string) ([]di
 		return nil, ""
 	}
 	if svc.Style&yaml.FlowStyle != 0 {
-		return nil, f.Path + ": service " + name + " is a flow-style map; add " + diagnostics.EnvVar + " to it by hand"
+		return nil, f.Path + ": service " + name + " is a flow-style map; add " + project.EnvVar + " to it by hand"
 	}
 	src := string(f.Src)
 	nl := "\n"
@@ -52,26 +54,26 @@ func composeEdits(p *diagnostics.Project, f *diagnostics.File, dir string) ([]di
 	switch {
 	case setsVar(p, f):
 	case env == nil:
-		added += keyIndent + "environment:" + nl + keyIndent + "  " + diagnostics.EnvVar + ": " + value + nl
+		added += keyIndent + "environment:" + nl + keyIndent + "  " + project.EnvVar + ": " + value + nl
 	case env.Style&yaml.FlowStyle != 0:
-		return nil, f.Path + ": environment of " + name + " is flow-style; add " + diagnostics.EnvVar + " to it by hand"
+		return nil, f.Path + ": environment of " + name + " is flow-style; add " + project.EnvVar + " to it by hand"
 	case env.Kind == yaml.MappingNode && len(env.Content) >= 2:
 		first, last := env.Content[0], env.Content[len(env.Content)-1]
 		at := lineStart(yamlEndLine(last) + 1)
-		edits = append(edits, diagnostics.Edit{Path: f.Path, Span: diagnostics.Span{Start: at, End: at},
-			NewText: strings.Repeat(" ", first.Column-1) + diagnostics.EnvVar + ": " + value + nl})
+		edits = append(edits, diagnostics.Edit{Path: f.Path, Span: source.Span{Start: at, End: at},
+			NewText: strings.Repeat(" ", first.Column-1) + project.EnvVar + ": " + value + nl})
 	case env.Kind == yaml.SequenceNode && len(env.Content) >= 1:
 		first, last := env.Content[0], env.Content[len(env.Content)-1]
 		ls := lineStart(first.Line)
 		prefix := src[ls : ls+first.Column-1] // e.g. "      - "
 		if strings.TrimSpace(prefix) != "-" {
-			return nil, f.Path + ": cannot follow the layout of " + name + "'s environment; add " + diagnostics.EnvVar + " by hand"
+			return nil, f.Path + ": cannot follow the layout of " + name + "'s environment; add " + project.EnvVar + " by hand"
 		}
 		at := lineStart(yamlEndLine(last) + 1)
-		edits = append(edits, diagnostics.Edit{Path: f.Path, Span: diagnostics.Span{Start: at, End: at},
-			NewText: prefix + strconv.Quote(diagnostics.EnvVar+"="+dir) + nl})
+		edits = append(edits, diagnostics.Edit{Path: f.Path, Span: source.Span{Start: at, End: at},
+			NewText: prefix + strconv.Quote(project.EnvVar+"="+dir) + nl})
 	default:
-		return nil, f.Path + ": environment of " + name + " is empty or unusual; add " + diagnostics.EnvVar + " by hand"
+		return nil, f.Path + ": environment of " + name + " is empty or unusual; add " + project.EnvVar + " by hand"
 	}
 	if yamlMapValue(svc, "tmpfs") == nil && len(edits)+len(added) > 0 {
 		added += keyIndent + "tmpfs:" + nl + keyIndent + "  - " + value + nl
@@ -85,7 +87,7 @@ func composeEdits(p *diagnostics.Project, f *diagnostics.File, dir string) ([]di
 			}
 		}
 		if !merged {
-			edits = append(edits, diagnostics.Edit{Path: f.Path, Span: diagnostics.Span{Start: bottom, End: bottom}, NewText: added})
+			edits = append(edits, diagnostics.Edit{Path: f.Path, Span: source.Span{Start: bottom, End: bottom}, NewText: added})
 		}
 	}
 	if len(edits) == 0 {
@@ -99,7 +101,7 @@ func composeEdits(p *diagnostics.Project, f *diagnostics.File, dir string) ([]di
 	// Prove it: the result is YAML whose service has the variable.
 	out, err := ApplyEdits(f.Src, edits)
 	if err != nil || !composeSetsVar(out, name) {
-		return nil, f.Path + ": could not add " + diagnostics.EnvVar + " to service " + name + " safely; add it by hand"
+		return nil, f.Path + ": could not add " + project.EnvVar + " to service " + name + " safely; add it by hand"
 	}
 	return edits, ""
 }
@@ -132,11 +134,11 @@ func composeSetsVar(src []byte, service string) bool {
 	}
 	switch env := doc.Services[service].Environment.(type) {
 	case map[string]any:
-		_, ok := env[diagnostics.EnvVar]
+		_, ok := env[project.EnvVar]
 		return ok
 	case []any:
 		for _, it := range env {
-			if s, ok := it.(string); ok && strings.HasPrefix(s, diagnostics.EnvVar+"=") {
+			if s, ok := it.(string); ok && strings.HasPrefix(s, project.EnvVar+"=") {
 				return true
 			}
 		}
@@ -146,7 +148,7 @@ func composeSetsVar(src []byte, service string) bool {
 
 // appComposeService is the service that runs the app: the one whose command
 // runs gunicorn, else the only one built from the project ("" if unsure).
-func appComposeService(p *diagnostics.Project, f *diagnostics.File, services *yaml.Node) string {
+func appComposeService(p *project.Project, f *project.File, services *yaml.Node) string {
 	for _, c := range p.Facts.Commands {
 		if c.File == f {
 			if name := composeServiceAt(f, c.Span.Start); name != "" {

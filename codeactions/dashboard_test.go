@@ -23,7 +23,7 @@ import (
 )
 
 func TestDashboardNamesRaw(t *testing.T) {
-	p := project(t, rawShop)
+	p := projectOf(t, rawShop)
 	d := DashboardParams(p)
 	if d.RequestTotal != "shop_http_requests_total" || d.RequestDuration != "shop_request_duration_seconds" || d.InProgress != "shop_requests_in_flight" {
 		t.Errorf("request metrics: total %q duration %q in progress %q", d.RequestTotal, d.RequestDuration, d.InProgress)
@@ -41,7 +41,7 @@ func TestDashboardNamesRaw(t *testing.T) {
 }
 
 func TestDashboardNamesExporter(t *testing.T) {
-	p := project(t, exporterCatalog)
+	p := projectOf(t, exporterCatalog)
 	d := DashboardParams(p)
 	if d.RequestTotal != "catalog_http_request_total" || d.RequestDuration != "catalog_http_request_duration_seconds" ||
 		d.Exceptions != "catalog_http_request_exceptions_total" || d.InProgress != "" {
@@ -53,7 +53,7 @@ func TestDashboardNamesExporter(t *testing.T) {
 	// NO_PREFIX and the default prefix.
 	for prefix, want := range map[string]string{`defaults_prefix=NO_PREFIX`: "http_request_total", `group_by="endpoint"`: "flask_http_request_total"} {
 		src := strings.Replace(exporterCatalog, `defaults_prefix="catalog", group_by="endpoint")`, prefix+")", 1)
-		if got := DashboardParams(project(t, src)).RequestTotal; got != want {
+		if got := DashboardParams(projectOf(t, src)).RequestTotal; got != want {
 			t.Errorf("%s: request total %q, want %q", prefix, got, want)
 		}
 	}
@@ -62,7 +62,7 @@ func TestDashboardNamesExporter(t *testing.T) {
 // TestDashboardActionCreatesFile: the action creates grafana/<tag>-dashboard.json whose panels
 // use the project's names, and does not offer it when the file is part of the project.
 func TestDashboardActionCreatesFile(t *testing.T) {
-	p := project(t, exporterCatalog)
+	p := projectOf(t, exporterCatalog)
 	a := DashboardAction(p)
 	if a.Kind != KindDashboard || len(a.Fix.Creates) != 1 || a.Fix.Creates[0].Path != "grafana/catalog-dashboard.json" || len(a.Fix.Edits) != 0 {
 		t.Fatalf("action %+v", a)
@@ -167,7 +167,7 @@ func TestDashboardExprsAgainstPrometheus(t *testing.T) {
 			io.WriteString(w, body)
 		}))
 		t.Cleanup(srv.Close)
-		p := project(t, pr.archive)
+		p := projectOf(t, pr.archive)
 		config := ""
 		for _, c := range DeployAction(p).Fix.Creates {
 			if c.Path == PrometheusConfigPath {
@@ -191,7 +191,7 @@ func TestDashboardExprsAgainstPrometheus(t *testing.T) {
 	}
 	prom := startPrometheus(t, string(cfg))
 	for _, pr := range projects {
-		p := project(t, pr.archive)
+		p := projectOf(t, pr.archive)
 		exprs := snippets.DashboardExprs(DashboardParams(p))
 		sub := func(e string) string {
 			return strings.NewReplacer(snippets.AppVariable, pr.tag, snippets.RateInterval, "1m").Replace(e)

@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
+	"github.com/multiprom/multiprom/internal/source"
 	"github.com/multiprom/multiprom/snippets"
 )
 
@@ -31,16 +33,16 @@ func SystemdSnippetPath(tag string) string {
 //     covers every target is gunicorn.conf.py's on_starting hook;
 //   - a project with none of those files gets the three snippets under
 //     deploy/, to merge into whichever it adopts.
-func DeployAction(p *diagnostics.Project) SetupAction {
+func DeployAction(p *project.Project) SetupAction {
 	sp := setupParams(p)
-	a := SetupAction{Kind: KindDeploy, Title: "Create " + PrometheusConfigPath + " and set " + diagnostics.EnvVar + " in the deploy files"}
+	a := SetupAction{Kind: KindDeploy, Title: "Create " + PrometheusConfigPath + " and set " + project.EnvVar + " in the deploy files"}
 	var fix diagnostics.Fix
 	if p.File(PrometheusConfigPath) == nil {
 		fix.Creates = append(fix.Creates, diagnostics.Create{Path: PrometheusConfigPath, Content: snippets.PrometheusScrapeConfig(sp, scrapeTarget(p))})
 	}
-	docker := p.FilesOf(diagnostics.KindDockerfile)
-	compose := p.FilesOf(diagnostics.KindCompose)
-	units := p.FilesOf(diagnostics.KindSystemd)
+	docker := p.FilesOf(project.KindDockerfile)
+	compose := p.FilesOf(project.KindCompose)
+	units := p.FilesOf(project.KindSystemd)
 	if len(docker)+len(compose)+len(units) == 0 {
 		fix.Creates = append(fix.Creates,
 			diagnostics.Create{Path: DockerSnippetPath, Content: snippets.DockerfileSnippet(sp)},
@@ -73,7 +75,7 @@ func DeployAction(p *diagnostics.Project) SetupAction {
 		edited = edited || len(es) > 0
 	}
 	if edited && !cleansAtStart(p) {
-		a.Notes = append(a.Notes, "nothing empties "+diagnostics.EnvVar+" when gunicorn starts: run `multiprom check --fix` to add gunicorn.conf.py's on_starting hook (MP204)")
+		a.Notes = append(a.Notes, "nothing empties "+project.EnvVar+" when gunicorn starts: run `multiprom check --fix` to add gunicorn.conf.py's on_starting hook (MP204)")
 	}
 	if !fix.IsZero() {
 		fix.Title = a.Title
@@ -83,7 +85,7 @@ func DeployAction(p *diagnostics.Project) SetupAction {
 }
 
 // setsVar reports whether f sets the variable (or its legacy name).
-func setsVar(p *diagnostics.Project, f *diagnostics.File) bool {
+func setsVar(p *project.Project, f *project.File) bool {
 	for _, e := range p.Facts.EnvSets {
 		if e.Loc.File == f {
 			return true
@@ -95,7 +97,7 @@ func setsVar(p *diagnostics.Project, f *diagnostics.File) bool {
 // cleansAtStart reports whether something empties the directory at
 // start-up: an on_starting hook that deletes files, or an rm of it in a
 // deploy file.
-func cleansAtStart(p *diagnostics.Project) bool {
+func cleansAtStart(p *project.Project) bool {
 	if cfg := p.Facts.Config(); cfg != nil {
 		if h := cfg.Hook("on_starting"); h != nil {
 			body := cfg.File.Text(h.BodyBlockSpan())
@@ -106,9 +108,9 @@ func cleansAtStart(p *diagnostics.Project) bool {
 	}
 	for _, f := range p.Files {
 		switch f.Kind {
-		case diagnostics.KindShell, diagnostics.KindDockerfile, diagnostics.KindSystemd, diagnostics.KindCompose:
+		case project.KindShell, project.KindDockerfile, project.KindSystemd, project.KindCompose:
 			s := string(f.Src)
-			if (strings.Contains(s, "rm -rf") && strings.Contains(s, diagnostics.EnvVar)) || strings.Contains(s, "tmpfs") {
+			if (strings.Contains(s, "rm -rf") && strings.Contains(s, project.EnvVar)) || strings.Contains(s, "tmpfs") {
 				return true
 			}
 		}
@@ -118,11 +120,11 @@ func cleansAtStart(p *diagnostics.Project) bool {
 
 // appDockerfiles are the Dockerfiles that run gunicorn; when none says so
 // (CMD runs a script), the root Dockerfile.
-func appDockerfiles(p *diagnostics.Project, all []*diagnostics.File) []*diagnostics.File {
-	var out []*diagnostics.File
-	seen := map[*diagnostics.File]bool{}
+func appDockerfiles(p *project.Project, all []*project.File) []*project.File {
+	var out []*project.File
+	seen := map[*project.File]bool{}
 	for _, c := range p.Facts.Commands {
-		if c.File.Kind == diagnostics.KindDockerfile && !seen[c.File] {
+		if c.File.Kind == project.KindDockerfile && !seen[c.File] {
 			seen[c.File] = true
 			out = append(out, c.File)
 		}
@@ -137,7 +139,7 @@ func appDockerfiles(p *diagnostics.Project, all []*diagnostics.File) []*diagnost
 
 // dockerfileEdit inserts an ENV line before the final stage's first CMD or
 // ENTRYPOINT (at the end when there is none).
-func dockerfileEdit(p *diagnostics.Project, f *diagnostics.File, dir string) (diagnostics.Edit, bool) {
+func dockerfileEdit(p *project.Project, f *project.File, dir string) (diagnostics.Edit, bool) {
 	if setsVar(p, f) {
 		return diagnostics.Edit{}, false
 	}
@@ -166,14 +168,14 @@ func dockerfileEdit(p *diagnostics.Project, f *diagnostics.File, dir string) (di
 	}
 	text := "# multiprom: prometheus_client's multiprocess directory, shared by the gunicorn" + nl +
 		"# master and its workers; gunicorn.conf.py's on_starting hook empties it." + nl +
-		"ENV " + diagnostics.EnvVar + "=" + dockerQuote(dir) + nl
+		"ENV " + project.EnvVar + "=" + dockerQuote(dir) + nl
 	if at < 0 {
 		at = len(src)
 		if src != "" && !strings.HasSuffix(src, "\n") {
 			text = nl + text
 		}
 	}
-	return diagnostics.Edit{Path: f.Path, Span: diagnostics.Span{Start: at, End: at}, NewText: text}, true
+	return diagnostics.Edit{Path: f.Path, Span: source.Span{Start: at, End: at}, NewText: text}, true
 }
 
 // dockerQuote quotes a value for ENV when it needs it.
@@ -186,11 +188,11 @@ func dockerQuote(s string) string {
 
 // systemdEdits adds Environment= after [Service] and two ExecStartPre=
 // lines (empty the directory, create it) before the gunicorn ExecStart.
-func systemdEdits(p *diagnostics.Project, f *diagnostics.File, dir string) []diagnostics.Edit {
+func systemdEdits(p *project.Project, f *project.File, dir string) []diagnostics.Edit {
 	if setsVar(p, f) {
 		return nil
 	}
-	var cmd *diagnostics.CommandLine
+	var cmd *project.CommandLine
 	for _, c := range p.Facts.Commands {
 		if c.File == f {
 			cmd = c
@@ -221,7 +223,7 @@ func systemdEdits(p *diagnostics.Project, f *diagnostics.File, dir string) []dia
 		return nil
 	}
 	q := systemdArg(dir)
-	env := "Environment=" + systemdArg(diagnostics.EnvVar+"="+dir) + nl
+	env := "Environment=" + systemdArg(project.EnvVar+"="+dir) + nl
 	pre := "# multiprom: start every run with an empty multiprocess directory." + nl +
 		"ExecStartPre=/bin/rm -rf " + q + nl + "ExecStartPre=/bin/mkdir -p " + q + nl
 	if strings.Contains(src, "ExecStartPre=/bin/rm -rf") || strings.Contains(src, "ExecStartPre=rm -rf") {
@@ -229,11 +231,11 @@ func systemdEdits(p *diagnostics.Project, f *diagnostics.File, dir string) []dia
 	}
 	start := f.LineStartOf(cmd.Span.Start)
 	if start == service {
-		return []diagnostics.Edit{{Path: f.Path, Span: diagnostics.Span{Start: service, End: service}, NewText: env + pre}}
+		return []diagnostics.Edit{{Path: f.Path, Span: source.Span{Start: service, End: service}, NewText: env + pre}}
 	}
-	edits := []diagnostics.Edit{{Path: f.Path, Span: diagnostics.Span{Start: service, End: service}, NewText: env}}
+	edits := []diagnostics.Edit{{Path: f.Path, Span: source.Span{Start: service, End: service}, NewText: env}}
 	if pre != "" {
-		edits = append(edits, diagnostics.Edit{Path: f.Path, Span: diagnostics.Span{Start: start, End: start}, NewText: pre})
+		edits = append(edits, diagnostics.Edit{Path: f.Path, Span: source.Span{Start: start, End: start}, NewText: pre})
 	}
 	return edits
 }

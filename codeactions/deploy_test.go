@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
 	"gopkg.in/yaml.v3"
 )
 
@@ -20,7 +20,7 @@ func deployTwice(t *testing.T, files map[string]string) (map[string]string, Setu
 		t.Errorf("second run edits again: %+v", again.Fix.Edits)
 	}
 	for _, c := range again.Fix.Creates {
-		if _, exists := out[c.Path]; !exists || diagnostics.Classify(c.Path) != diagnostics.KindOther {
+		if _, exists := out[c.Path]; !exists || project.Classify(c.Path) != project.KindOther {
 			t.Errorf("second run creates %s", c.Path)
 		}
 	}
@@ -39,7 +39,7 @@ func TestDeployCreatesSnippets(t *testing.T) {
 		if out[path] == "" {
 			t.Fatalf("%s not created; have %v", path, keys(out))
 		}
-		if path != PrometheusConfigPath && diagnostics.Classify(path) != diagnostics.KindOther {
+		if path != PrometheusConfigPath && project.Classify(path) != project.KindOther {
 			t.Errorf("%s is read as a deploy file", path)
 		}
 	}
@@ -57,7 +57,7 @@ func TestDeployCreatesSnippets(t *testing.T) {
 	if err := yaml.Unmarshal([]byte(out[ComposeSnippetPath]), &compose); err != nil {
 		t.Fatalf("compose snippet: %v", err)
 	}
-	if web := compose.Services["web"]; web.Environment[diagnostics.EnvVar] != "/run/shop/prom" || len(web.Tmpfs) != 1 {
+	if web := compose.Services["web"]; web.Environment[project.EnvVar] != "/run/shop/prom" || len(web.Tmpfs) != 1 {
 		t.Errorf("compose snippet %+v", compose)
 	}
 	q := projectFiles(t, out)
@@ -107,7 +107,7 @@ func TestDeployEditsDockerfileAndCompose(t *testing.T) {
 		t.Fatalf("compose: %v\n%s", err, out["docker-compose.yml"])
 	}
 	web := compose.Services["web"]
-	if web.Environment[diagnostics.EnvVar] != "/tmp/prometheus-multiproc-catalog" || web.Environment["LOG_LEVEL"] != "info" ||
+	if web.Environment[project.EnvVar] != "/tmp/prometheus-multiproc-catalog" || web.Environment["LOG_LEVEL"] != "info" ||
 		len(web.Tmpfs) != 1 || web.Tmpfs[0] != "/tmp/prometheus-multiproc-catalog" || len(web.Ports) != 1 {
 		t.Errorf("compose web = %+v\n%s", web, out["docker-compose.yml"])
 	}
@@ -182,7 +182,7 @@ func TestDeployTargetExporterPort(t *testing.T) {
 
 // SetupActions offers the three steps in order and ApplySetup never creates a file twice.
 func TestSetupActionsAll(t *testing.T) {
-	p := project(t, exporterCatalog)
+	p := projectOf(t, exporterCatalog)
 	as := SetupActions(p)
 	var kinds []string
 	for _, a := range as {

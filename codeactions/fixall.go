@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
 )
 
 // MaxRounds bounds fix-all: each round applies every non-conflicting
@@ -23,12 +24,12 @@ type Result struct {
 	// Final's files (not the original ones).
 	Remaining []*diagnostics.Diagnostic
 	// Final is the project with every fix applied.
-	Final *diagnostics.Project
+	Final *project.Project
 }
 
 // FixAll applies preferred fixes until nothing changes (bounded by
 // MaxRounds). It works on copies: p's files are not modified.
-func FixAll(ctx context.Context, p *diagnostics.Project, rules []*diagnostics.Rule) (*Result, error) {
+func FixAll(ctx context.Context, p *project.Project, rules []*diagnostics.Rule) (*Result, error) {
 	orig := map[string][]byte{}
 	for _, f := range p.Files {
 		orig[f.Path] = f.Src
@@ -73,7 +74,7 @@ func FixAll(ctx context.Context, p *diagnostics.Project, rules []*diagnostics.Ru
 // edits and creations taken, and how many fixes brought something new.
 // Taken edits are kept per file in position order and creations by path,
 // so that fixing a large project stays linear.
-func pickFixes(p *diagnostics.Project, ds []*diagnostics.Diagnostic) ([]diagnostics.Edit, []diagnostics.Create, int) {
+func pickFixes(p *project.Project, ds []*diagnostics.Diagnostic) ([]diagnostics.Edit, []diagnostics.Create, int) {
 	var edits []diagnostics.Edit
 	var creates []diagnostics.Create
 	taken := newTakenEdits()
@@ -126,12 +127,12 @@ func pickFixes(p *diagnostics.Project, ds []*diagnostics.Diagnostic) ([]diagnost
 }
 
 // applyToProject returns a new project with the edits applied and files created.
-func applyToProject(ctx context.Context, p *diagnostics.Project, edits []diagnostics.Edit, creates []diagnostics.Create) (*diagnostics.Project, error) {
+func applyToProject(ctx context.Context, p *project.Project, edits []diagnostics.Edit, creates []diagnostics.Create) (*project.Project, error) {
 	byPath := map[string][]diagnostics.Edit{}
 	for _, e := range edits {
 		byPath[e.Path] = append(byPath[e.Path], e)
 	}
-	files := make([]*diagnostics.File, 0, len(p.Files)+len(creates))
+	files := make([]*project.File, 0, len(p.Files)+len(creates))
 	for _, f := range p.Files {
 		es, ok := byPath[f.Path]
 		if !ok {
@@ -142,15 +143,15 @@ func applyToProject(ctx context.Context, p *diagnostics.Project, edits []diagnos
 		if err != nil {
 			return nil, fmt.Errorf("fix %s: %w", f.Path, err)
 		}
-		files = append(files, &diagnostics.File{Path: f.Path, Kind: f.Kind, Src: src})
+		files = append(files, &project.File{Path: f.Path, Kind: f.Kind, Src: src})
 	}
 	for _, c := range creates {
 		if err := CheckRelPath(c.Path); err != nil {
 			return nil, err
 		}
-		files = append(files, &diagnostics.File{Path: c.Path, Kind: diagnostics.Classify(c.Path), Src: []byte(c.Content)})
+		files = append(files, &project.File{Path: c.Path, Kind: project.Classify(c.Path), Src: []byte(c.Content)})
 	}
-	return diagnostics.NewProject(ctx, p.Root, files, p.Settings), nil
+	return project.NewProject(ctx, p.Root, files, p.Settings), nil
 }
 
 // CheckRelPath refuses paths that would leave the workspace root.

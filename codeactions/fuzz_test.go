@@ -18,8 +18,11 @@ import (
 	"golang.org/x/tools/txtar"
 
 	"github.com/multiprom/multiprom/codeactions"
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/diagnostics"
 	"github.com/multiprom/multiprom/diagnostics/rules"
+	"github.com/multiprom/multiprom/internal/fuzzbudget"
+	"github.com/multiprom/multiprom/internal/project"
+	"github.com/multiprom/multiprom/internal/python"
 )
 
 // The fix fuzz targets check, for any project where fixes are offered:
@@ -32,19 +35,7 @@ import (
 // input; it is not a speed assertion.
 const fixBudget = 30 * time.Second
 
-func withBudget(what string, fn func()) {
-	done := make(chan struct{})
-	timer := time.AfterFunc(fixBudget, func() {
-		select {
-		case <-done:
-		default:
-			panic(fmt.Sprintf("%s did not finish within %v", what, fixBudget))
-		}
-	})
-	defer timer.Stop()
-	fn()
-	close(done)
-}
+func withBudget(what string, fn func()) { fuzzbudget.Run(what, fixBudget, fn) }
 
 // companions make the rules applicable: several gunicorn workers, a Flask
 // app with a metrics endpoint and gauges. A fuzzed file of the same name
@@ -68,20 +59,20 @@ def metrics():
 var fixNames = []string{"app.py", "gunicorn.conf.py", "metrics.py", "pkg/__init__.py", "wsgi.py"}
 
 func syntaxErrors(src []byte) int {
-	tree, err := d.ParsePython(context.Background(), nil, src)
+	tree, err := python.ParsePython(context.Background(), nil, src)
 	if err != nil {
 		return -1
 	}
 	defer tree.Close()
-	return len(d.SummarizeEdit(nil, tree, src).Errors)
+	return len(python.SummarizeEdit(nil, tree, src).Errors)
 }
 
-func newProject(files map[string][]byte) *d.Project {
-	var fs []*d.File
+func newProject(files map[string][]byte) *project.Project {
+	var fs []*project.File
 	for name, src := range files {
-		fs = append(fs, &d.File{Path: name, Kind: d.Classify(name), Src: src})
+		fs = append(fs, &project.File{Path: name, Kind: project.Classify(name), Src: src})
 	}
-	return d.NewProject(context.Background(), "/fuzz/proj", fs, d.Settings{})
+	return project.NewProject(context.Background(), "/fuzz/proj", fs, project.Settings{})
 }
 
 // checkFixes runs the fix properties over a project given as files.
@@ -95,17 +86,17 @@ func checkFixesNow(t *testing.T, files map[string][]byte) {
 	ctx := context.Background()
 	clean := map[string]bool{}
 	for name, src := range files {
-		if d.Classify(name) == d.KindPython && syntaxErrors(src) == 0 {
+		if project.Classify(name) == project.KindPython && syntaxErrors(src) == 0 {
 			clean[name] = true
 		}
 	}
 	p := newProject(files)
-	ds := d.Check(p, rules.All, nil)
+	ds := diagnostics.Check(p, rules.All, nil)
 	offered := false
 	for _, diag := range ds {
 		for _, fix := range diag.Fixes {
 			offered = true
-			byPath := map[string][]d.Edit{}
+			byPath := map[string][]diagnostics.Edit{}
 			for _, e := range fix.Edits {
 				byPath[e.Path] = append(byPath[e.Path], e)
 			}
@@ -126,7 +117,7 @@ func checkFixesNow(t *testing.T, files map[string][]byte) {
 				if err := codeactions.CheckRelPath(c.Path); err != nil {
 					t.Fatalf("%s fix %q creates %q: %v", diag.Code(), fix.Title, c.Path, err)
 				}
-				if d.Classify(c.Path) == d.KindPython && syntaxErrors([]byte(c.Content)) != 0 {
+				if project.Classify(c.Path) == project.KindPython && syntaxErrors([]byte(c.Content)) != 0 {
 					t.Fatalf("%s fix %q creates %s with a syntax error:\n%s", diag.Code(), fix.Title, c.Path, c.Content)
 				}
 			}
@@ -181,7 +172,7 @@ func checkFixesNow(t *testing.T, files map[string][]byte) {
 	}
 }
 
-func codes(ds []*d.Diagnostic) string {
+func codes(ds []*diagnostics.Diagnostic) string {
 	var out []string
 	for _, x := range ds {
 		out = append(out, x.Code()+"@"+x.Path)
@@ -275,7 +266,7 @@ func TestFixCorpusCompiles(t *testing.T) {
 				t.Fatalf("%s: %v", e.Name(), err)
 			}
 			for name, after := range res.Changed {
-				if d.Classify(name) == d.KindPython {
+				if project.Classify(name) == project.KindPython {
 					items = append(items, item{Name: name, Before: files[name], After: after, input: e.Name()})
 				}
 			}

@@ -5,7 +5,8 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
+	"github.com/multiprom/multiprom/internal/python"
 	"github.com/multiprom/multiprom/snippets"
 )
 
@@ -30,7 +31,7 @@ type exporterSetup struct {
 }
 
 // DashboardParams computes the dashboard's metric names from the project.
-func DashboardParams(p *diagnostics.Project) snippets.DashboardParams {
+func DashboardParams(p *project.Project) snippets.DashboardParams {
 	sp := setupParams(p)
 	dp := snippets.DashboardParams{Params: sp}
 	decls := projectMetrics(p)
@@ -99,7 +100,7 @@ func isInProgress(n string) bool      { return inProgressRe.MatchString(n) }
 
 // projectMetrics lists the declarations of the application's modules (not
 // tests, not gunicorn configs) whose names are literal, in path order.
-func projectMetrics(p *diagnostics.Project) []declared {
+func projectMetrics(p *project.Project) []declared {
 	var out []declared
 	for _, f := range p.PythonFiles() {
 		if isTestFile(f.Path) || p.Facts.IsConfig(f) {
@@ -123,13 +124,13 @@ func isTestFile(rel string) bool {
 // exposedName joins namespace, subsystem, name and unit the way
 // prometheus_client's _build_full_name does; counters get _total. A
 // non-literal part makes the name unknown.
-func exposedName(d *diagnostics.MetricDecl) (string, bool) {
+func exposedName(d *project.MetricDecl) (string, bool) {
 	name, ok := d.NameArg()
 	if !ok {
 		return "", false
 	}
 	part := func(pos int, kw string) (string, bool) {
-		var e *diagnostics.Expr
+		var e *python.Expr
 		if a := d.Call.Keyword(kw); a != nil {
 			e = a.Value
 		} else if !d.Exporter {
@@ -170,7 +171,7 @@ func exposedName(d *diagnostics.MetricDecl) (string, bool) {
 
 // exporterConfig reads the first prometheus_flask_exporter constructor,
 // preferring the multiprocess class (the one gunicorn runs).
-func exporterConfig(p *diagnostics.Project) exporterSetup {
+func exporterConfig(p *project.Project) exporterSetup {
 	var best exporterSetup
 	for _, f := range p.PythonFiles() {
 		if isTestFile(f.Path) {
@@ -217,7 +218,7 @@ var quotedLabel = regexp.MustCompile(`["']([A-Za-z_][A-Za-z0-9_]*)["']`)
 
 // businessMetrics reads the METRICS table of the project's Redis business
 // metrics module, if it has one.
-func businessMetrics(p *diagnostics.Project) []snippets.BusinessMetric {
+func businessMetrics(p *project.Project) []snippets.BusinessMetric {
 	f := businessModule(p)
 	if f == nil {
 		return nil
@@ -243,7 +244,7 @@ func businessMetrics(p *diagnostics.Project) []snippets.BusinessMetric {
 }
 
 // businessModule is the project's business_metrics.py, if any.
-func businessModule(p *diagnostics.Project) *diagnostics.File {
+func businessModule(p *project.Project) *project.File {
 	for _, f := range p.PythonFiles() {
 		if path.Base(f.Path) == "business_metrics.py" && !isTestFile(f.Path) {
 			return f

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
+	"github.com/multiprom/multiprom/internal/source"
 	"github.com/pelletier/go-toml/v2"
 )
 
@@ -21,7 +23,7 @@ type pyprojectDoc struct {
 
 // pyprojectUsable reports whether the file has a [project] table whose
 // dependencies are listed there (not "dynamic", i.e. read from elsewhere).
-func pyprojectUsable(f *diagnostics.File) bool {
+func pyprojectUsable(f *project.File) bool {
 	var doc pyprojectDoc
 	if toml.Unmarshal(f.Src, &doc) != nil || doc.Project == nil {
 		return false
@@ -40,7 +42,7 @@ var (
 // inline), or adding the key when the table has none. The edited text is
 // parsed again: anything but the old list followed by the new items is an
 // error, never a broken file.
-func pyprojectAddDeps(f *diagnostics.File, lines []string) (diagnostics.Edit, error) {
+func pyprojectAddDeps(f *project.File, lines []string) (diagnostics.Edit, error) {
 	var before pyprojectDoc
 	if err := toml.Unmarshal(f.Src, &before); err != nil || before.Project == nil {
 		return diagnostics.Edit{}, errors.New("no [project] table")
@@ -74,7 +76,7 @@ func pyprojectAddDeps(f *diagnostics.File, lines []string) (diagnostics.Edit, er
 			text += "    " + tomlQuote(l) + "," + nl
 		}
 		text += "]"
-		edit = diagnostics.Edit{Path: f.Path, Span: diagnostics.Span{Start: at, End: at}, NewText: text}
+		edit = diagnostics.Edit{Path: f.Path, Span: source.Span{Start: at, End: at}, NewText: text}
 	}
 	// Prove it: the result parses and lists exactly old + new.
 	out := src[:edit.Span.Start] + edit.NewText + src[edit.Span.End:]
@@ -109,7 +111,7 @@ func appendToArray(path, src string, open int, items []string, nl string) (diagn
 		for _, q := range quoted {
 			text += "    " + q + "," + nl
 		}
-		return diagnostics.Edit{Path: path, Span: diagnostics.Span{Start: open + 1, End: closeAt}, NewText: text}, nil
+		return diagnostics.Edit{Path: path, Span: source.Span{Start: open + 1, End: closeAt}, NewText: text}, nil
 	case multiline && closeOwnLine:
 		// One item a line, at the last item's indentation, before the "]" line;
 		// comments after the last item stay where they are.
@@ -127,13 +129,13 @@ func appendToArray(path, src string, open int, items []string, nl string) (diagn
 		for _, q := range quoted {
 			text += indent + q + "," + nl
 		}
-		return diagnostics.Edit{Path: path, Span: diagnostics.Span{Start: lastSig + 1, End: lineStart}, NewText: text}, nil
+		return diagnostics.Edit{Path: path, Span: source.Span{Start: lastSig + 1, End: lineStart}, NewText: text}, nil
 	default: // inline: ["a", "b"] -> ["a", "b", "new"]
 		text := ", " + strings.Join(quoted, ", ")
 		if src[lastSig] == ',' {
 			text = " " + strings.Join(quoted, ", ") + ","
 		}
-		return diagnostics.Edit{Path: path, Span: diagnostics.Span{Start: lastSig + 1, End: lastSig + 1}, NewText: text}, nil
+		return diagnostics.Edit{Path: path, Span: source.Span{Start: lastSig + 1, End: lastSig + 1}, NewText: text}, nil
 	}
 }
 

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
+	"github.com/multiprom/multiprom/internal/source"
 	"github.com/pelletier/go-toml/v2"
 )
 
@@ -164,7 +166,7 @@ var addsCounter = &diagnostics.Rule{
 		}
 		fix := diagnostics.Fix{Title: "add a counter", Edits: append(diagnostics.AddImports(f, []string{"from prometheus_client import Counter"}),
 			diagnostics.AppendToFile(f, `REQUESTS = Counter("requests", "Requests")`))}
-		pass.Report(diagnostics.Span{}, "no counter").AddFix(fix)
+		pass.Report(source.Span{}, "no counter").AddFix(fix)
 	},
 }
 
@@ -230,7 +232,7 @@ func TestRequirementsFactsAfterPyprojectEdit(t *testing.T) {
 	out, _ := setupTwice(t, map[string]string{"app.py": appPy, "pyproject.toml": "[project]\nname = \"x\"\ndependencies = [\"flask\"]\n"})
 	q := projectFiles(t, out)
 	for _, d := range []string{"prometheus-client", "redis"} {
-		if q.Facts.Requirements[diagnostics.NormalizeDist(d)] == nil {
+		if q.Facts.Requirements[project.NormalizeDist(d)] == nil {
 			t.Errorf("facts do not list %s after the edit", d)
 		}
 	}

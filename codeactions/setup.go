@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
 	"github.com/multiprom/multiprom/snippets"
 )
 
@@ -33,7 +34,7 @@ type SetupAction struct {
 // dashboard, deploy/prometheus.yml) may already exist on disk, so callers
 // must let creates be skipped when their target exists (the CLI checks;
 // in LSP, CreateFile with ignoreIfExists).
-func SetupActions(p *diagnostics.Project) []SetupAction {
+func SetupActions(p *project.Project) []SetupAction {
 	var out []SetupAction
 	for _, a := range []SetupAction{DashboardAction(p), requirementsSetup(p), DeployAction(p)} {
 		if !a.Fix.IsZero() || len(a.Notes) > 0 {
@@ -61,7 +62,7 @@ func fileSafe(tag string) string {
 
 // DashboardAction creates grafana/<tag>-dashboard.json from the metric
 // names the project declares (see DashboardParams).
-func DashboardAction(p *diagnostics.Project) SetupAction {
+func DashboardAction(p *project.Project) SetupAction {
 	a := SetupAction{Kind: KindDashboard}
 	rel := DashboardPath(p.Facts.AppTag)
 	a.Title = "Create the Grafana starter dashboard " + rel
@@ -77,7 +78,7 @@ func DashboardAction(p *diagnostics.Project) SetupAction {
 	return a
 }
 
-func requirementsSetup(p *diagnostics.Project) SetupAction {
+func requirementsSetup(p *project.Project) SetupAction {
 	fix, notes := RequirementsAction(p)
 	title := fix.Title
 	if title == "" {
@@ -89,7 +90,7 @@ func requirementsSetup(p *diagnostics.Project) SetupAction {
 // ApplySetup applies the actions' fixes to the project's files and returns
 // the outcome in fix-all's shape, for Write and WriteDiff. Creates of a
 // path that another action already creates are dropped.
-func ApplySetup(p *diagnostics.Project, actions []SetupAction) (*Result, error) {
+func ApplySetup(p *project.Project, actions []SetupAction) (*Result, error) {
 	res := &Result{Changed: map[string][]byte{}, Created: map[string][]byte{}}
 	byPath := map[string][]diagnostics.Edit{}
 	var order []string

@@ -10,12 +10,13 @@ import (
 	"testing"
 
 	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
 	"golang.org/x/tools/txtar"
 )
 
-// project builds a project from a txtar archive the way Scan would see it:
+// projectOf builds a project from a txtar archive the way Scan would see it:
 // only the files multiprom classifies, rooted at /work/<tag>.
-func project(t *testing.T, archive string) *diagnostics.Project {
+func projectOf(t *testing.T, archive string) *project.Project {
 	t.Helper()
 	return projectFiles(t, filesOf(txtar.Parse([]byte(archive))))
 }
@@ -28,17 +29,17 @@ func filesOf(a *txtar.Archive) map[string]string {
 	return m
 }
 
-func projectFiles(t *testing.T, files map[string]string) *diagnostics.Project {
+func projectFiles(t *testing.T, files map[string]string) *project.Project {
 	t.Helper()
-	var fs []*diagnostics.File
+	var fs []*project.File
 	for name, src := range files {
-		k := diagnostics.Classify(name)
-		if k == diagnostics.KindOther {
+		k := project.Classify(name)
+		if k == project.KindOther {
 			continue // Scan does not read them
 		}
-		fs = append(fs, &diagnostics.File{Path: name, Kind: k, Src: []byte(src)})
+		fs = append(fs, &project.File{Path: name, Kind: k, Src: []byte(src)})
 	}
-	p := diagnostics.NewProject(context.Background(), "/work/demo", fs, diagnostics.Settings{})
+	p := project.NewProject(context.Background(), "/work/demo", fs, project.Settings{})
 	for _, pr := range p.Problems {
 		t.Fatalf("project problem: %s: %s", pr.Path, pr.Message)
 	}
@@ -46,7 +47,7 @@ func projectFiles(t *testing.T, files map[string]string) *diagnostics.Project {
 }
 
 // applied returns every file of p after the fix: edited, created, untouched.
-func applied(t *testing.T, p *diagnostics.Project, fixes ...diagnostics.Fix) map[string]string {
+func applied(t *testing.T, p *project.Project, fixes ...diagnostics.Fix) map[string]string {
 	t.Helper()
 	var as []SetupAction
 	for _, f := range fixes {

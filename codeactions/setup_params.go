@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
 	"github.com/multiprom/multiprom/snippets"
 	"gopkg.in/yaml.v3"
 )
@@ -15,7 +15,7 @@ import (
 // metrics path, the multiprocess directory the project already names (so a
 // Dockerfile ENV agrees with the gunicorn config's setdefault), and the
 // gunicorn application spec its command line uses.
-func setupParams(p *diagnostics.Project) snippets.Params {
+func setupParams(p *project.Project) snippets.Params {
 	fs := p.Facts
 	sp := snippets.Params{
 		Flavour:       snippets.Flavour(fs.Flavour),
@@ -34,9 +34,9 @@ func setupParams(p *diagnostics.Project) snippets.Params {
 
 // multiprocDir is the first literal directory the project sets the variable
 // to, else "" (the snippets' per-application default).
-func multiprocDir(p *diagnostics.Project) string {
+func multiprocDir(p *project.Project) string {
 	for _, e := range p.Facts.EnvSets {
-		if e.Name == diagnostics.EnvVar && e.Value != "" && !strings.ContainsAny(e.Value, "$`") && strings.HasPrefix(e.Value, "/") {
+		if e.Name == project.EnvVar && e.Value != "" && !strings.ContainsAny(e.Value, "$`") && strings.HasPrefix(e.Value, "/") {
 			return e.Value
 		}
 	}
@@ -46,7 +46,7 @@ func multiprocDir(p *diagnostics.Project) string {
 // wsgiApp is the application argument of the project's gunicorn command
 // line, else one derived from where Flask(...) is called
 // ("pkg:app", "pkg:create_app()"); "" when nothing is known.
-func wsgiApp(p *diagnostics.Project) string {
+func wsgiApp(p *project.Project) string {
 	for _, c := range p.Facts.Commands {
 		if a := positionalArg(c.Args[1:]); a != "" {
 			return a
@@ -97,7 +97,7 @@ var pyModule = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.]*$`)
 // binds (8000 by default), or the port a when_ready hook starts the
 // exporter's separate metrics server on; the host is the compose service
 // that runs gunicorn, else localhost.
-func scrapeTarget(p *diagnostics.Project) string {
+func scrapeTarget(p *project.Project) string {
 	host, port := "localhost", "8000"
 	bind := ""
 	if cfg := p.Facts.Config(); cfg != nil {
@@ -145,8 +145,8 @@ func scrapeTarget(p *diagnostics.Project) string {
 
 // composeGunicornService is the name of the compose service that runs the
 // app, or "".
-func composeGunicornService(p *diagnostics.Project) string {
-	for _, f := range p.FilesOf(diagnostics.KindCompose) {
+func composeGunicornService(p *project.Project) string {
+	for _, f := range p.FilesOf(project.KindCompose) {
 		var doc yaml.Node
 		if yaml.Unmarshal(f.Src, &doc) != nil || len(doc.Content) == 0 {
 			continue
@@ -161,7 +161,7 @@ func composeGunicornService(p *diagnostics.Project) string {
 }
 
 // composeServiceAt names the service whose mapping holds the byte offset.
-func composeServiceAt(f *diagnostics.File, off int) string {
+func composeServiceAt(f *project.File, off int) string {
 	var doc yaml.Node
 	if yaml.Unmarshal(f.Src, &doc) != nil || len(doc.Content) == 0 {
 		return ""

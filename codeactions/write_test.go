@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/source"
 )
 
 func writeFile(t *testing.T, path, content string) {
@@ -152,10 +153,10 @@ func TestApplyEdits(t *testing.T) {
 		want    string
 		wantErr bool
 	}{
-		{"insert and replace", []diagnostics.Edit{{Span: diagnostics.Span{Start: 1, End: 1}, NewText: "X"}, {Span: diagnostics.Span{Start: 3, End: 5}, NewText: "Y"}}, "aXbcYf", false},
-		{"duplicates applied once", []diagnostics.Edit{{Span: diagnostics.Span{Start: 0, End: 1}, NewText: "Z"}, {Span: diagnostics.Span{Start: 0, End: 1}, NewText: "Z"}}, "Zbcdef", false},
-		{"overlap", []diagnostics.Edit{{Span: diagnostics.Span{Start: 0, End: 3}, NewText: "1"}, {Span: diagnostics.Span{Start: 2, End: 4}, NewText: "2"}}, "", true},
-		{"out of range", []diagnostics.Edit{{Span: diagnostics.Span{Start: 5, End: 9}, NewText: "1"}}, "", true},
+		{"insert and replace", []diagnostics.Edit{{Span: source.Span{Start: 1, End: 1}, NewText: "X"}, {Span: source.Span{Start: 3, End: 5}, NewText: "Y"}}, "aXbcYf", false},
+		{"duplicates applied once", []diagnostics.Edit{{Span: source.Span{Start: 0, End: 1}, NewText: "Z"}, {Span: source.Span{Start: 0, End: 1}, NewText: "Z"}}, "Zbcdef", false},
+		{"overlap", []diagnostics.Edit{{Span: source.Span{Start: 0, End: 3}, NewText: "1"}, {Span: source.Span{Start: 2, End: 4}, NewText: "2"}}, "", true},
+		{"out of range", []diagnostics.Edit{{Span: source.Span{Start: 5, End: 9}, NewText: "1"}}, "", true},
 	}
 	for _, tt := range tests {
 		got, err := ApplyEdits(src, tt.edits)

@@ -1,10 +1,12 @@
 package diagnostics
 
+import "github.com/multiprom/multiprom/internal/source"
+
 // Diagnostic is one finding. Path is slash-separated and relative to the
 // project root; Span is in bytes of that file's source.
 type Diagnostic struct {
 	Path     string
-	Span     Span
+	Span     source.Span
 	Rule     *Rule
 	Severity Severity // the rule's severity after settings were applied
 	Message  string
@@ -39,7 +41,7 @@ func (f Fix) IsZero() bool { return len(f.Edits) == 0 && len(f.Creates) == 0 }
 // Span is in bytes of the text the diagnostic was computed from.
 type Edit struct {
 	Path    string
-	Span    Span
+	Span    source.Span
 	NewText string
 }
 

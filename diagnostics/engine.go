@@ -2,6 +2,7 @@ package diagnostics
 
 import (
 	"fmt"
+	"github.com/multiprom/multiprom/internal/project"
 	"sort"
 )
 
@@ -14,7 +15,7 @@ import (
 // Per-file rules run on all cores, a file at a time; rules only read the
 // project (its lazy parts, the metric index, metric declarations and line
 // indexes, are safe for concurrent use).
-func Check(p *Project, rules []*Rule, only map[string]bool) []*Diagnostic {
+func Check(p *project.Project, rules []*Rule, only map[string]bool) []*Diagnostic {
 	var projectRules, fileRules []*Rule
 	for _, r := range rules {
 		if !p.Settings.Enabled(r.Code) {
@@ -29,10 +30,10 @@ func Check(p *Project, rules []*Rule, only map[string]bool) []*Diagnostic {
 			fileRules = append(fileRules, r)
 		}
 	}
-	var files []*File
+	var files []*project.File
 	if len(fileRules) > 0 {
 		for _, f := range p.Files {
-			if f.Kind == KindPython && f.Py != nil && (only == nil || only[f.Path]) {
+			if f.Kind == project.KindPython && f.Py != nil && (only == nil || only[f.Path]) {
 				files = append(files, f)
 			}
 		}
@@ -40,7 +41,7 @@ func Check(p *Project, rules []*Rule, only map[string]bool) []*Diagnostic {
 	// One pool for both: the project rules (first, the longest) run beside
 	// the files' instead of before them on one core.
 	found := make([][]*Diagnostic, len(projectRules)+len(files))
-	parallel(len(found), func(i int) {
+	project.Parallel(len(found), func(i int) {
 		if i < len(projectRules) {
 			pass := &Pass{Project: p}
 			runRule(pass, projectRules[i])
@@ -72,7 +73,7 @@ func Check(p *Project, rules []*Rule, only map[string]bool) []*Diagnostic {
 // a comment, and sets each one's configured severity, in place. It runs in
 // Check's pool: the first suppression test of a file builds its line index,
 // which for a whole project was 8 ms on one core (a third of a check).
-func unsuppressed(p *Project, ds []*Diagnostic, only map[string]bool) []*Diagnostic {
+func unsuppressed(p *project.Project, ds []*Diagnostic, only map[string]bool) []*Diagnostic {
 	kept := ds[:0]
 	for _, d := range ds {
 		if only != nil && !only[d.Path] {

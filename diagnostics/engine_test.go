@@ -2,23 +2,25 @@ package diagnostics
 
 import (
 	"context"
+	"github.com/multiprom/multiprom/internal/project"
+	"github.com/multiprom/multiprom/internal/source"
 	"slices"
 	"strings"
 	"testing"
 )
 
 // parsedProject is a project of Python files given by path and source.
-func parsedProject(t *testing.T, sources map[string]string) *Project {
+func parsedProject(t *testing.T, sources map[string]string) *project.Project {
 	t.Helper()
-	var files []*File
+	var files []*project.File
 	for path, src := range sources {
-		f := &File{Path: path, Kind: KindPython, Src: []byte(src)}
+		f := &project.File{Path: path, Kind: project.KindPython, Src: []byte(src)}
 		if err := f.Parse(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 		files = append(files, f)
 	}
-	return NewProject(context.Background(), "/p", files, Settings{})
+	return project.NewProject(context.Background(), "/p", files, project.Settings{})
 }
 
 // The rules of a file share one pass: a rule that panics loses the
@@ -28,8 +30,8 @@ func TestCheckDropsOnlyAPanickingRulesFindings(t *testing.T) {
 	p := parsedProject(t, map[string]string{"app.py": "x = 1\ny = 2\n"})
 	report := func(code string, panics bool) *Rule {
 		return &Rule{Code: code, Run: func(pass *Pass) {
-			pass.Report(Span{0, 1}, "%s first", code)
-			pass.Report(Span{6, 7}, "%s second", code)
+			pass.Report(source.Span{Start: 0, End: 1}, "%s first", code)
+			pass.Report(source.Span{Start: 6, End: 7}, "%s second", code)
 			if panics {
 				panic("bad rule")
 			}
@@ -53,7 +55,9 @@ func TestCheckDropsOnlyAPanickingRulesFindings(t *testing.T) {
 // and otherwise a new slice, never writing to the one it was given.
 func TestFixFilterKeep(t *testing.T) {
 	p := parsedProject(t, map[string]string{"ok.py": "x = 1\n", "broken.py": "def (\n"})
-	edit := func(path, text string) Edit { return Edit{Path: path, Span: Span{0, 1}, NewText: text} }
+	edit := func(path, text string) Edit {
+		return Edit{Path: path, Span: source.Span{Start: 0, End: 1}, NewText: text}
+	}
 	sound := Fix{Title: "sound", Edits: []Edit{edit("ok.py", "y")}}
 	unsound := Fix{Title: "unsound", Edits: []Edit{edit("broken.py", "y")}}
 	noop := Fix{Title: "part no-op", Edits: []Edit{edit("ok.py", "x"), edit("ok.py", "z")}}

@@ -2,6 +2,9 @@ package diagnostics
 
 import (
 	"bytes"
+	"github.com/multiprom/multiprom/internal/project"
+	"github.com/multiprom/multiprom/internal/python"
+	"github.com/multiprom/multiprom/internal/source"
 	"strings"
 )
 
@@ -14,31 +17,31 @@ import (
 // text before ")": that text may end in a comment (`f(a  # why\n)`), and an
 // insertion there would land inside the comment, change nothing, and be
 // re-applied by every fix-all round (found by FuzzFix).
-func AddKeyword(f *File, c *Call, name, value string) Edit {
+func AddKeyword(f *project.File, c *python.Call, name, value string) Edit {
 	args := c.ArgListSpan()
 	kw := name + "=" + value
 	if len(c.Arguments()) == 0 {
-		if strings.TrimSpace(f.Text(Span{args.Start + 1, args.End - 1})) == "" {
-			return Edit{Path: f.Path, Span: Span{args.Start + 1, args.End - 1}, NewText: kw}
+		if strings.TrimSpace(f.Text(source.Span{Start: args.Start + 1, End: args.End - 1})) == "" {
+			return Edit{Path: f.Path, Span: source.Span{Start: args.Start + 1, End: args.End - 1}, NewText: kw}
 		}
 		// Only comments (or a bare generator) inside: put it first.
-		return Edit{Path: f.Path, Span: Span{args.Start + 1, args.Start + 1}, NewText: kw + ","}
+		return Edit{Path: f.Path, Span: source.Span{Start: args.Start + 1, End: args.Start + 1}, NewText: kw + ","}
 	}
 	last := c.Arguments()[len(c.Arguments())-1].Span().End
-	after := f.Text(Span{last, args.End - 1}) // between the last argument and ")"
+	after := f.Text(source.Span{Start: last, End: args.End - 1}) // between the last argument and ")"
 	gap := len(after) - len(strings.TrimLeft(after, " \t\r\n\\"))
 	if !strings.HasPrefix(after[gap:], ",") {
-		return Edit{Path: f.Path, Span: Span{last, last}, NewText: ", " + kw}
+		return Edit{Path: f.Path, Span: source.Span{Start: last, End: last}, NewText: ", " + kw}
 	}
 	comma := last + gap + 1 // just after the trailing comma
-	if strings.Contains(f.Text(Span{comma, args.End - 1}), "\n") {
+	if strings.Contains(f.Text(source.Span{Start: comma, End: args.End - 1}), "\n") {
 		// f(a, b,\n) -> f(a, b,\n    kw,\n): one argument a line.
-		return Edit{Path: f.Path, Span: Span{comma, comma}, NewText: "\n" + lastArgIndent(f, c) + kw + ","}
+		return Edit{Path: f.Path, Span: source.Span{Start: comma, End: comma}, NewText: "\n" + lastArgIndent(f, c) + kw + ","}
 	}
-	return Edit{Path: f.Path, Span: Span{comma, comma}, NewText: " " + kw}
+	return Edit{Path: f.Path, Span: source.Span{Start: comma, End: comma}, NewText: " " + kw}
 }
 
-func lastArgIndent(f *File, c *Call) string {
+func lastArgIndent(f *project.File, c *python.Call) string {
 	if len(c.Arguments()) == 0 {
 		return "    "
 	}
@@ -53,14 +56,16 @@ func lastArgIndent(f *File, c *Call) string {
 }
 
 // Replace returns an edit replacing a span.
-func Replace(f *File, s Span, text string) Edit { return Edit{Path: f.Path, Span: s, NewText: text} }
+func Replace(f *project.File, s source.Span, text string) Edit {
+	return Edit{Path: f.Path, Span: s, NewText: text}
+}
 
 // AddImports returns edits adding the import lines that the module does
 // not already have. Names from a module the file already imports from at top
 // level are appended to that `from X import ...` statement; the rest go
 // after the docstring, __future__ imports and existing top-level imports.
 // Lines are full statements ("from a import b").
-func AddImports(f *File, lines []string) []Edit {
+func AddImports(f *project.File, lines []string) []Edit {
 	var missing []string
 	for _, l := range lines {
 		if !hasImportLine(f, l) && !contains(missing, l) {
@@ -71,8 +76,8 @@ func AddImports(f *File, lines []string) []Edit {
 		return nil
 	}
 	var edits []Edit
-	extend := map[*Import][]string{} // existing from-import -> names to add
-	var order []*Import
+	extend := map[*python.Import][]string{} // existing from-import -> names to add
+	var order []*python.Import
 	var rest []string
 	for _, l := range missing {
 		mod, names, ok := splitFromImport(l)
@@ -95,10 +100,10 @@ func AddImports(f *File, lines []string) []Edit {
 		at := im.Span.End
 		if strings.HasSuffix(strings.TrimSpace(text), ")") {
 			at = im.Span.Start + strings.LastIndexByte(text, ')')
-			inner := strings.TrimRight(f.Text(Span{im.Span.Start, at}), " \t\r\n")
+			inner := strings.TrimRight(f.Text(source.Span{Start: im.Span.Start, End: at}), " \t\r\n")
 			at = im.Span.Start + len(inner)
 			if strings.HasSuffix(inner, ",") {
-				edits = append(edits, Edit{Path: f.Path, Span: Span{at, at}, NewText: " " + strings.Join(extend[im], ", ") + ","})
+				edits = append(edits, Edit{Path: f.Path, Span: source.Span{Start: at, End: at}, NewText: " " + strings.Join(extend[im], ", ") + ","})
 				continue
 			}
 		}
@@ -117,7 +122,7 @@ func AddImports(f *File, lines []string) []Edit {
 			// doubling the comma (found by FuzzFixProject).
 			sep = " "
 		}
-		edits = append(edits, Edit{Path: f.Path, Span: Span{at, at}, NewText: sep + strings.Join(extend[im], ", ")})
+		edits = append(edits, Edit{Path: f.Path, Span: source.Span{Start: at, End: at}, NewText: sep + strings.Join(extend[im], ", ")})
 	}
 	if len(rest) > 0 {
 		at := importInsertPoint(f)
@@ -125,7 +130,7 @@ func AddImports(f *File, lines []string) []Edit {
 		if at > 0 && f.Src[at-1] != '\n' {
 			text = "\n" + text
 		}
-		edits = append(edits, Edit{Path: f.Path, Span: Span{at, at}, NewText: text})
+		edits = append(edits, Edit{Path: f.Path, Span: source.Span{Start: at, End: at}, NewText: text})
 	}
 	return edits
 }
@@ -150,7 +155,7 @@ func splitFromImport(line string) (string, []string, bool) {
 }
 
 // existingFromImport finds a top-level, non-wildcard `from mod import ...`.
-func existingFromImport(f *File, mod string) *Import {
+func existingFromImport(f *project.File, mod string) *python.Import {
 	if f.Py == nil {
 		return nil
 	}
@@ -175,7 +180,7 @@ func contains(xs []string, x string) bool {
 
 // hasImportLine reports whether every name the line imports is already
 // bound by a module-level import of the same module.
-func hasImportLine(f *File, line string) bool {
+func hasImportLine(f *project.File, line string) bool {
 	line = strings.TrimSpace(line)
 	if f.Py == nil {
 		return strings.Contains(string(f.Src), line)
@@ -213,7 +218,7 @@ func hasImportLine(f *File, line string) bool {
 
 // importInsertPoint is just after the last top-level import that follows
 // only docstrings, comments and imports; else after a leading docstring.
-func importInsertPoint(f *File) int {
+func importInsertPoint(f *project.File) int {
 	if f.Py == nil {
 		return 0
 	}
@@ -233,7 +238,7 @@ func importInsertPoint(f *File) int {
 
 // TopInsertPoint is where code that must run before any import goes: after
 // a shebang/encoding line, the module docstring and `from __future__`.
-func TopInsertPoint(f *File) int {
+func TopInsertPoint(f *project.File) int {
 	at := 0
 	if f.Py != nil {
 		for i, st := range f.Py.Statements {
@@ -261,7 +266,7 @@ func TopInsertPoint(f *File) int {
 // inserts at the very end: replacing the trailing blank lines instead made it
 // overlap another edit of the same fix that inserts after a docstring
 // followed by blank lines (found by FuzzFixProject).
-func AppendToFile(f *File, text string) Edit {
+func AppendToFile(f *project.File, text string) Edit {
 	// The source is not copied into a string: a fix per finding would copy
 	// the file once per finding.
 	end := len(bytes.TrimRight(f.Src, " \t\r\n"))
@@ -269,5 +274,5 @@ func AppendToFile(f *File, text string) Edit {
 	if end > 0 {
 		sep = strings.Repeat("\n", max(0, 3-bytes.Count(f.Src[end:], []byte("\n"))))
 	}
-	return Edit{Path: f.Path, Span: Span{len(f.Src), len(f.Src)}, NewText: sep + strings.TrimRight(text, "\n") + "\n"}
+	return Edit{Path: f.Path, Span: source.Span{Start: len(f.Src), End: len(f.Src)}, NewText: sep + strings.TrimRight(text, "\n") + "\n"}
 }

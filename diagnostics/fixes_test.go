@@ -2,6 +2,8 @@ package diagnostics
 
 import (
 	"context"
+	"github.com/multiprom/multiprom/internal/project"
+	"github.com/multiprom/multiprom/internal/python"
 	"sort"
 	"testing"
 )
@@ -29,7 +31,7 @@ func TestAddImportsExtendsFromImports(t *testing.T) {
 			"import os\nfrom prometheus_client import Gauge\nx = 1\n"},
 	}
 	for _, tt := range tests {
-		f := &File{Path: "app.py", Kind: KindPython, Src: []byte(tt.src)}
+		f := &project.File{Path: "app.py", Kind: project.KindPython, Src: []byte(tt.src)}
 		f.Py = mustParse(t, tt.src)
 		got := applyEdits(tt.src, AddImports(f, []string{"from prometheus_client import Gauge"}))
 		if got != tt.want {
@@ -46,7 +48,7 @@ func TestAddKeyword(t *testing.T) {
 		{`G("a", "b",)`, `G("a", "b", mode="x")`},
 	}
 	for _, tt := range tests {
-		f := &File{Path: "m.py", Kind: KindPython, Src: []byte(tt.src)}
+		f := &project.File{Path: "m.py", Kind: project.KindPython, Src: []byte(tt.src)}
 		if err := f.Parse(context.Background()); err != nil {
 			t.Fatal(err)
 		}
@@ -59,9 +61,9 @@ func TestAddKeyword(t *testing.T) {
 }
 
 // mustParse is the summary of src.
-func mustParse(t testing.TB, src string) *Module {
+func mustParse(t testing.TB, src string) *python.Module {
 	t.Helper()
-	m, err := Parse(context.Background(), []byte(src))
+	m, err := python.Parse(context.Background(), []byte(src))
 	if err != nil {
 		t.Fatal(err)
 	}

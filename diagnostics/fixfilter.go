@@ -1,5 +1,7 @@
 package diagnostics
 
+import "github.com/multiprom/multiprom/internal/project"
+
 // fixFilter drops fixes that cannot be applied safely or that change
 // nothing, before any finding leaves Check (so --fix, fix-all and the
 // editor's quick fixes all see the same). Each case was found by FuzzFix as
@@ -17,7 +19,7 @@ package diagnostics
 // every gauge's finding; verdicts are remembered per slice, or checking
 // 10,000 findings of 10,000 edits each is quadratic.
 type fixFilter struct {
-	p       *Project
+	p       *project.Project
 	unsound map[string]bool // Python files that did not parse cleanly
 	seen    map[editsKey]editsVerdict
 }
@@ -33,10 +35,10 @@ type editsVerdict struct {
 	edits []Edit // the edits that change something (the same slice when all do)
 }
 
-func newFixFilter(p *Project) *fixFilter {
+func newFixFilter(p *project.Project) *fixFilter {
 	ff := &fixFilter{p: p, unsound: map[string]bool{}, seen: map[editsKey]editsVerdict{}}
 	for _, f := range p.Files {
-		if f.Kind == KindPython && (f.Py == nil || len(f.Py.Errors) > 0) {
+		if f.Kind == project.KindPython && (f.Py == nil || len(f.Py.Errors) > 0) {
 			ff.unsound[f.Path] = true
 		}
 	}

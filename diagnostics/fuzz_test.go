@@ -2,7 +2,6 @@ package diagnostics_test
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path"
 	"path/filepath"
@@ -12,8 +11,11 @@ import (
 
 	"golang.org/x/tools/txtar"
 
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/diagnostics"
 	"github.com/multiprom/multiprom/diagnostics/rules"
+	"github.com/multiprom/multiprom/internal/fuzzbudget"
+	"github.com/multiprom/multiprom/internal/project"
+	"github.com/multiprom/multiprom/internal/source"
 )
 
 // The engine fuzz targets feed arbitrary bytes to everything that reads a
@@ -56,35 +58,21 @@ def metrics():
 `,
 }
 
-// withBudget runs fn and panics (crashing the fuzz worker, which records the
-// input) if it does not return within fuzzBudget.
-func withBudget(what string, fn func()) {
-	done := make(chan struct{})
-	timer := time.AfterFunc(fuzzBudget, func() {
-		select {
-		case <-done:
-		default:
-			panic(fmt.Sprintf("%s did not finish within %v", what, fuzzBudget))
-		}
-	})
-	defer timer.Stop()
-	fn()
-	close(done)
-}
+func withBudget(what string, fn func()) { fuzzbudget.Run(what, fuzzBudget, fn) }
 
 // checkProject builds the project from files and runs every rule, failing on
 // a recovered rule panic or a span outside its file.
-func checkProject(t *testing.T, files map[string][]byte) (*d.Project, []*d.Diagnostic) {
+func checkProject(t *testing.T, files map[string][]byte) (*project.Project, []*diagnostics.Diagnostic) {
 	t.Helper()
-	var fs []*d.File
+	var fs []*project.File
 	for name, src := range files {
-		fs = append(fs, &d.File{Path: name, Kind: d.Classify(name), Src: src})
+		fs = append(fs, &project.File{Path: name, Kind: project.Classify(name), Src: src})
 	}
-	var p *d.Project
-	var ds []*d.Diagnostic
+	var p *project.Project
+	var ds []*diagnostics.Diagnostic
 	withBudget("check", func() {
-		p = d.NewProject(context.Background(), "/fuzz/proj", fs, d.Settings{})
-		ds = d.Check(p, rules.All, nil)
+		p = project.NewProject(context.Background(), "/fuzz/proj", fs, project.Settings{})
+		ds = diagnostics.Check(p, rules.All, nil)
 	})
 	for _, pr := range p.Problems {
 		if strings.Contains(pr.Message, "internal error") {
@@ -108,7 +96,7 @@ func checkProject(t *testing.T, files map[string][]byte) (*d.Project, []*d.Diagn
 		}
 		// The finding must be displayable in every encoding.
 		idx := f.Lines()
-		for _, enc := range []d.Encoding{d.UTF8, d.UTF16, d.UTF32} {
+		for _, enc := range []source.Encoding{source.UTF8, source.UTF16, source.UTF32} {
 			a, b := idx.Position(diag.Span.Start, enc), idx.Position(diag.Span.End, enc)
 			if a.Line > b.Line || (a.Line == b.Line && a.Col > b.Col) {
 				t.Fatalf("%s: start %v after end %v (enc %d)", diag.Code(), a, b, enc)
@@ -118,7 +106,7 @@ func checkProject(t *testing.T, files map[string][]byte) (*d.Project, []*d.Diagn
 	return p, ds
 }
 
-func checkSpan(t *testing.T, f *d.File, s d.Span, what string) {
+func checkSpan(t *testing.T, f *project.File, s source.Span, what string) {
 	t.Helper()
 	if s.Start < 0 || s.End < s.Start || s.End > len(f.Src) {
 		t.Fatalf("%s: span %d-%d outside %s (%d bytes)", what, s.Start, s.End, f.Path, len(f.Src))
@@ -187,7 +175,7 @@ func demoArchive() []byte {
 			return nil
 		}
 		rel, _ := filepath.Rel(root, p)
-		if d.Classify(filepath.ToSlash(rel)) == d.KindOther {
+		if project.Classify(filepath.ToSlash(rel)) == project.KindOther {
 			return nil
 		}
 		data, err := os.ReadFile(p)

@@ -9,8 +9,9 @@ import (
 	"syscall"
 	"testing"
 
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/diagnostics"
 	"github.com/multiprom/multiprom/diagnostics/rules"
+	"github.com/multiprom/multiprom/internal/project"
 )
 
 // Hostile workspaces: whatever is on disk, a scan completes, every file it
@@ -30,7 +31,7 @@ func write(t *testing.T, root, rel string, data []byte) {
 	}
 }
 
-func problemsByPath(ps []d.Problem) map[string]string {
+func problemsByPath(ps []project.Problem) map[string]string {
 	out := map[string]string{}
 	for _, p := range ps {
 		out[p.Path] += p.Message
@@ -67,10 +68,10 @@ func TestHostileWorkspace(t *testing.T) {
 	write(t, root, "dir.py/inner.py", []byte("y = 2\n"))
 	must(t, syscall.Mkfifo(filepath.Join(root, "fifo.py"), 0o644))
 
-	var res *d.ScanResult
+	var res *project.ScanResult
 	withBudget("scan", func() {
 		var err error
-		res, err = d.Scan(context.Background(), root)
+		res, err = project.Scan(context.Background(), root)
 		if err != nil {
 			t.Fatalf("scan: %v", err)
 		}
@@ -103,13 +104,13 @@ func TestHostileWorkspace(t *testing.T) {
 	}
 	var found bool
 	withBudget("check", func() {
-		p := d.NewProject(context.Background(), res.Root, res.Files, d.Settings{})
+		p := project.NewProject(context.Background(), res.Root, res.Files, project.Settings{})
 		for _, pr := range p.Problems {
 			if strings.Contains(pr.Message, "internal error") {
 				t.Errorf("%s: %s", pr.Path, pr.Message)
 			}
 		}
-		for _, diag := range d.Check(p, rules.All, nil) {
+		for _, diag := range diagnostics.Check(p, rules.All, nil) {
 			if diag.Path == "m.py" && diag.Code() == "MP301" {
 				found = true
 			}
@@ -161,7 +162,7 @@ func must(t *testing.T, err error) {
 func TestFilesDeletedMidScan(t *testing.T) {
 	root := t.TempDir()
 	write(t, root, "ok.py", []byte("x = 1\n"))
-	files, probs := d.LoadFiles(context.Background(), root, []string{
+	files, probs := project.LoadFiles(context.Background(), root, []string{
 		filepath.Join(root, "ok.py"), filepath.Join(root, "gone.py"), filepath.Join(root, "gone", "deeper.py"),
 	})
 	if len(files) != 1 || files[0].Path != "ok.py" {
@@ -174,12 +175,12 @@ func TestFilesDeletedMidScan(t *testing.T) {
 }
 
 func TestEmptyWorkspace(t *testing.T) {
-	res, err := d.Scan(context.Background(), t.TempDir())
+	res, err := project.Scan(context.Background(), t.TempDir())
 	if err != nil || len(res.Files) != 0 || len(res.Problems) != 0 {
 		t.Fatalf("empty workspace: %v, %+v", err, res)
 	}
-	p := d.NewProject(context.Background(), res.Root, res.Files, d.Settings{})
-	if ds := d.Check(p, rules.All, nil); len(ds) != 0 {
+	p := project.NewProject(context.Background(), res.Root, res.Files, project.Settings{})
+	if ds := diagnostics.Check(p, rules.All, nil); len(ds) != 0 {
 		t.Errorf("findings in an empty workspace: %v", ds)
 	}
 }
@@ -190,7 +191,7 @@ func TestScanRootErrors(t *testing.T) {
 	dir := t.TempDir()
 	write(t, dir, "f.py", []byte("x = 1\n"))
 	for _, root := range []string{filepath.Join(dir, "missing"), filepath.Join(dir, "f.py")} {
-		if _, err := d.Scan(context.Background(), root); err == nil {
+		if _, err := project.Scan(context.Background(), root); err == nil {
 			t.Errorf("Scan(%s): no error", root)
 		}
 	}

@@ -2,6 +2,8 @@ package diagnostics
 
 import (
 	"fmt"
+	"github.com/multiprom/multiprom/internal/project"
+	"github.com/multiprom/multiprom/internal/source"
 	"slices"
 )
 
@@ -19,7 +21,7 @@ type Rule struct {
 
 	// Applies, when set, gates the rule on project facts; it is asked once
 	// per run so that a rule for multiprocess projects costs nothing elsewhere.
-	Applies func(p *Project) bool
+	Applies func(p *project.Project) bool
 
 	// Project marks a rule that looks at the whole project once (Run gets a
 	// Pass whose File is nil) instead of once per Python file.
@@ -48,19 +50,19 @@ func lowerCode(c string) string {
 // for project rules) and a way to report.
 type Pass struct {
 	Rule    *Rule
-	Project *Project
-	File    *File
+	Project *project.Project
+	File    *project.File
 	pending []*Diagnostic
 }
 
 // Report records a finding in pass.File at the given span.
-func (p *Pass) Report(span Span, format string, args ...any) *Diagnostic {
+func (p *Pass) Report(span source.Span, format string, args ...any) *Diagnostic {
 	return p.ReportIn(p.File, span, format, args...)
 }
 
 // ReportIn records a finding in any file of the project (project rules use
 // it to point at the line that causes the problem).
-func (p *Pass) ReportIn(f *File, span Span, format string, args ...any) *Diagnostic {
+func (p *Pass) ReportIn(f *project.File, span source.Span, format string, args ...any) *Diagnostic {
 	d := &Diagnostic{
 		Path:     f.Path,
 		Span:     span,

@@ -2,6 +2,7 @@ package diagnostics
 
 import (
 	"fmt"
+	"github.com/multiprom/multiprom/internal/project"
 	"strings"
 )
 
@@ -47,7 +48,7 @@ func ParseSeverity(s string) (Severity, error) {
 }
 
 // SeverityFor returns the severity the settings give a rule, or def.
-func SeverityFor(s Settings, code string, def Severity) Severity {
+func SeverityFor(s project.Settings, code string, def Severity) Severity {
 	if v, ok := s.Severity[code]; ok {
 		if sev, err := ParseSeverity(v); err == nil {
 			return sev

@@ -1,6 +1,7 @@
 package diagnostics
 
 import (
+	"github.com/multiprom/multiprom/internal/project"
 	"regexp"
 	"strings"
 )
@@ -16,10 +17,10 @@ var (
 )
 
 // suppressed reports whether the line holding off in f silences code.
-func suppressed(f *File, off int, code string) bool {
+func suppressed(f *project.File, off int, code string) bool {
 	idx := f.Lines()
 	line := idx.Line(off)
-	text := string(f.Src[idx.LineStart(line):idx.lineEnd(line)])
+	text := string(f.Src[idx.LineStart(line):idx.LineEnd(line)])
 	if !strings.Contains(text, "#") {
 		return false
 	}

@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"strings"
 
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/diagnostics"
 )
 
 // RuleText is the plain-text documentation of one rule.
-func RuleText(r *d.Rule) string {
+func RuleText(r *diagnostics.Rule) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %s (%s)\n%s\n\n", r.Code, r.Name, r.Severity, r.Title)
 	fmt.Fprintf(&b, "Why\n%s\n\n", indentText(wrap(r.Doc, 76), "  "))
@@ -29,7 +29,7 @@ func RuleText(r *d.Rule) string {
 }
 
 // RuleMarkdown is the Markdown documentation of one rule (hover, rules.md).
-func RuleMarkdown(r *d.Rule, heading string) string {
+func RuleMarkdown(r *diagnostics.Rule, heading string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %s — %s\n\n", heading, r.Code, r.Name)
 	fmt.Fprintf(&b, "**%s** · default severity: %s\n\n%s\n\n", r.Title, r.Severity, r.Doc)

@@ -4,11 +4,11 @@ import (
 	"fmt"
 	"strings"
 
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/diagnostics"
 )
 
 // RulesMarkdown renders docs/rules.md from the rule table.
-func RulesMarkdown(rules []*d.Rule) string {
+func RulesMarkdown(rules []*diagnostics.Rule) string {
 	var b strings.Builder
 	b.WriteString("# multiprom rules\n\n")
 	b.WriteString("<!-- Generated from the rule table by `make docs` (go run ./docs/gen). Do not edit by hand: a test fails when this file is stale. -->\n\n")

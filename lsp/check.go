@@ -7,6 +7,7 @@ import (
 	"go.lsp.dev/protocol"
 
 	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/source"
 )
 
 // checkWorkspace brings the findings of the open documents of ws up to date
@@ -127,7 +128,7 @@ func (s *Server) toLSPDiagnostics(d *document, ds []*diagnostics.Diagnostic) []p
 	return out
 }
 
-func (s *Server) toLSPDiagnostic(idx *diagnostics.LineIndex, f *diagnostics.Diagnostic) protocol.Diagnostic {
+func (s *Server) toLSPDiagnostic(idx *source.LineIndex, f *diagnostics.Diagnostic) protocol.Diagnostic {
 	return protocol.Diagnostic{
 		Range:           s.toRange(idx, f.Span),
 		Severity:        protocol.DiagnosticSeverity(f.Severity),
@@ -139,7 +140,7 @@ func (s *Server) toLSPDiagnostic(idx *diagnostics.LineIndex, f *diagnostics.Diag
 }
 
 // toRange converts a byte span with the one conversion function.
-func (s *Server) toRange(idx *diagnostics.LineIndex, sp diagnostics.Span) protocol.Range {
+func (s *Server) toRange(idx *source.LineIndex, sp source.Span) protocol.Range {
 	a := idx.Position(sp.Start, s.client.encoding)
 	b := idx.Position(sp.End, s.client.encoding)
 	return protocol.Range{
@@ -149,11 +150,11 @@ func (s *Server) toRange(idx *diagnostics.LineIndex, sp diagnostics.Span) protoc
 }
 
 // toSpan converts a range of a document to bytes.
-func (s *Server) toSpan(idx *diagnostics.LineIndex, r protocol.Range) diagnostics.Span {
+func (s *Server) toSpan(idx *source.LineIndex, r protocol.Range) source.Span {
 	a := idx.Offset(toPos(r.Start), s.client.encoding)
 	b := idx.Offset(toPos(r.End), s.client.encoding)
 	if b < a {
 		a, b = b, a
 	}
-	return diagnostics.Span{Start: a, End: b}
+	return source.Span{Start: a, End: b}
 }

@@ -10,6 +10,8 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
+	"github.com/multiprom/multiprom/internal/source"
 )
 
 // codeAction offers, for the findings in the range: one quickfix per fix
@@ -131,7 +133,7 @@ func (s *Server) disableAction(d *document, f *diagnostics.Diagnostic, lspDiag p
 		return codeAction{}, false
 	}
 	switch file.Kind {
-	case diagnostics.KindPython, diagnostics.KindRequirements, diagnostics.KindPyproject:
+	case project.KindPython, project.KindRequirements, project.KindPyproject:
 	default:
 		return codeAction{}, false
 	}
@@ -157,9 +159,9 @@ func (s *Server) disableAction(d *document, f *diagnostics.Diagnostic, lspDiag p
 			return codeAction{}, false
 		}
 		at := start + i + j
-		edit = diagnostics.Edit{Path: f.Path, Span: diagnostics.Span{Start: at, End: at}, NewText: "," + code}
+		edit = diagnostics.Edit{Path: f.Path, Span: source.Span{Start: at, End: at}, NewText: "," + code}
 	} else {
-		edit = diagnostics.Edit{Path: f.Path, Span: diagnostics.Span{Start: end, End: end}, NewText: "  # multiprom: ignore[" + code + "]"}
+		edit = diagnostics.Edit{Path: f.Path, Span: source.Span{Start: end, End: end}, NewText: "  # multiprom: ignore[" + code + "]"}
 	}
 	b := s.newEditBuilder(d.ws, d.ws.project)
 	if err := b.addEdit(edit); err != nil {

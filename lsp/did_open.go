@@ -7,7 +7,7 @@ import (
 	"go.lsp.dev/protocol"
 	"go.uber.org/zap"
 
-	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
 )
 
 // didOpen starts tracking a buffer; its text replaces the disk copy in the
@@ -30,13 +30,13 @@ func (s *Server) didOpen(ctx context.Context, raw json.RawMessage) (any, error) 
 		uri:      u,
 		ws:       ws,
 		rel:      rel,
-		kind:     diagnostics.Classify(rel),
+		kind:     project.Classify(rel),
 		version:  p.TextDocument.Version,
 		text:     []byte(p.TextDocument.Text),
 		lastEdit: s.editSeq,
 	}
-	if d.kind == diagnostics.KindOther && p.TextDocument.LanguageID == "python" {
-		d.kind = diagnostics.KindPython
+	if d.kind == project.KindOther && p.TextDocument.LanguageID == "python" {
+		d.kind = project.KindPython
 	}
 	s.docs[u] = d
 	// The buffer replaces the disk copy; keeping both doubled the memory

@@ -10,6 +10,9 @@ import (
 	"go.lsp.dev/protocol"
 
 	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
+	"github.com/multiprom/multiprom/internal/python"
+	"github.com/multiprom/multiprom/internal/source"
 )
 
 // maxTrees is how many documents keep their tree-sitter tree between edits.
@@ -22,25 +25,25 @@ type document struct {
 	uri     protocol.DocumentURI
 	ws      *workspace
 	rel     string // slash path relative to ws.root
-	kind    diagnostics.Kind
+	kind    project.Kind
 	version int32
 	text    []byte
-	lines   *diagnostics.LineIndex // of text
+	lines   *source.LineIndex // of text
 
 	// tree is the last parse, already adjusted with Tree.Edit for edits
 	// since (treeStale); nil when dropped to save memory.
 	tree      *sitter.Tree
 	treeStale bool
-	py        *diagnostics.Module // summary of text; nil when stale
+	py        *python.Module // summary of text; nil when stale
 	// prevPy is the last summary while py is stale: the next summary
 	// reuses its statements that the edits did not touch.
-	prevPy   *diagnostics.Module
+	prevPy   *python.Module
 	lastEdit int64 // Server.editSeq at the last edit or open
 
 	// Results of the last check of this document (see check.go).
 	checked        bool
 	checkedAt      int32                     // version checked
-	file           *diagnostics.File         // the File the findings' spans refer to
+	file           *project.File             // the File the findings' spans refer to
 	perFile        []*diagnostics.Diagnostic // per-file rules, valid while facts hold
 	project        []*diagnostics.Diagnostic // project rules
 	published      string                    // fingerprint of what was last published
@@ -48,9 +51,9 @@ type document struct {
 	generationSeen int                       // workspace generation perFile was computed at
 }
 
-func (d *document) index() *diagnostics.LineIndex {
+func (d *document) index() *source.LineIndex {
 	if d.lines == nil {
-		d.lines = diagnostics.NewLineIndex(d.text)
+		d.lines = source.NewLineIndex(d.text)
 	}
 	return d.lines
 }
@@ -68,7 +71,7 @@ func (d *document) dropTree() {
 // about the edit (in bytes and byte points) so the next parse is incremental.
 // It reports whether the change only edited the inside of a comment, which
 // no other file can see.
-func (d *document) applyChange(ch contentChange, enc diagnostics.Encoding) (inComment bool) {
+func (d *document) applyChange(ch contentChange, enc source.Encoding) (inComment bool) {
 	if d.py != nil {
 		d.prevPy = d.py
 	}
@@ -90,15 +93,15 @@ func (d *document) applyChange(ch contentChange, enc diagnostics.Encoding) (inCo
 	next = append(next, d.text[:start]...)
 	next = append(next, ch.Text...)
 	next = append(next, d.text[end:]...)
-	nextIdx := diagnostics.NewLineIndex(next)
+	nextIdx := source.NewLineIndex(next)
 	if d.tree != nil {
 		d.tree.Edit(sitter.EditInput{
 			StartIndex:  uint32(start),
 			OldEndIndex: uint32(end),
 			NewEndIndex: uint32(start + len(ch.Text)),
-			StartPoint:  point(idx.Position(start, diagnostics.UTF8)),
-			OldEndPoint: point(idx.Position(end, diagnostics.UTF8)),
-			NewEndPoint: point(nextIdx.Position(start+len(ch.Text), diagnostics.UTF8)),
+			StartPoint:  point(idx.Position(start, source.UTF8)),
+			OldEndPoint: point(idx.Position(end, source.UTF8)),
+			NewEndPoint: point(nextIdx.Position(start+len(ch.Text), source.UTF8)),
 		})
 		d.treeStale = true
 	}
@@ -109,36 +112,36 @@ func (d *document) applyChange(ch contentChange, enc diagnostics.Encoding) (inCo
 // withinComment reports whether the bytes [start, end) lie inside one
 // comment, after its "#", by the tree of the current text (false when
 // there is none: a stale or dropped tree cannot tell).
-func (d *document) withinComment(idx *diagnostics.LineIndex, start, end int) bool {
-	if d.tree == nil || d.treeStale || d.kind != diagnostics.KindPython || start == 0 {
+func (d *document) withinComment(idx *source.LineIndex, start, end int) bool {
+	if d.tree == nil || d.treeStale || d.kind != project.KindPython || start == 0 {
 		return false
 	}
 	// From the byte before start: typing at the very end of a comment is
 	// inside it, but the tree puts that point after it.
-	a, b := point(idx.Position(start-1, diagnostics.UTF8)), point(idx.Position(end, diagnostics.UTF8))
+	a, b := point(idx.Position(start-1, source.UTF8)), point(idx.Position(end, source.UTF8))
 	n := d.tree.RootNode().NamedDescendantForPointRange(a, b)
 	return n != nil && n.Type() == "comment" && int(n.StartByte()) < start && end <= int(n.EndByte())
 }
 
-func toPos(p protocol.Position) diagnostics.Position {
-	return diagnostics.Position{Line: int(p.Line), Col: int(p.Character)}
+func toPos(p protocol.Position) source.Position {
+	return source.Position{Line: int(p.Line), Col: int(p.Character)}
 }
 
-func point(p diagnostics.Position) sitter.Point {
+func point(p source.Position) sitter.Point {
 	return sitter.Point{Row: uint32(p.Line), Column: uint32(p.Col)}
 }
 
 // summarize brings py up to date with text, parsing incrementally when a
 // tree is kept.
 func (d *document) summarize(ctx context.Context) error {
-	if d.py != nil || d.kind != diagnostics.KindPython {
+	if d.py != nil || d.kind != project.KindPython {
 		return nil
 	}
 	var old *sitter.Tree
 	if d.tree != nil && d.treeStale {
 		old = d.tree
 	}
-	tree, err := diagnostics.ParsePython(parseCtx(ctx), old, d.text)
+	tree, err := python.ParsePython(parseCtx(ctx), old, d.text)
 	if err == nil && old != nil && tree.RootNode().HasError() {
 		// Around a syntax error, tree-sitter's incremental parse can
 		// recover differently from a parse from scratch (a call's
@@ -146,7 +149,7 @@ func (d *document) summarize(ctx context.Context) error {
 		// scratch: parse again so the editor reports what CI reports.
 		// Only while the text has an error.
 		tree.Close()
-		tree, err = diagnostics.ParsePython(parseCtx(ctx), nil, d.text)
+		tree, err = python.ParsePython(parseCtx(ctx), nil, d.text)
 	}
 	if err != nil {
 		return fmt.Errorf("parse %s: %w", d.rel, err)
@@ -155,7 +158,7 @@ func (d *document) summarize(ctx context.Context) error {
 		d.tree.Close()
 	}
 	d.tree, d.treeStale = tree, false
-	d.py = diagnostics.SummarizeEdit(d.prevPy, tree, d.text)
+	d.py = python.SummarizeEdit(d.prevPy, tree, d.text)
 	d.prevPy = nil
 	return nil
 }
@@ -171,8 +174,8 @@ func (d *document) fileCurrent() bool {
 }
 
 // asFile is the document as the engine sees it, at its current version.
-func (d *document) asFile() *diagnostics.File {
-	return (&diagnostics.File{Path: d.rel, Kind: d.kind, Src: d.text, Py: d.py}).UseLines(d.index())
+func (d *document) asFile() *project.File {
+	return (&project.File{Path: d.rel, Kind: d.kind, Src: d.text, Py: d.py}).UseLines(d.index())
 }
 
 // limitTrees drops the trees of all but the maxTrees most recently edited

@@ -11,7 +11,9 @@ import (
 	"go.lsp.dev/protocol"
 	"go.uber.org/zap/zaptest"
 
-	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
+	"github.com/multiprom/multiprom/internal/python"
+	"github.com/multiprom/multiprom/internal/source"
 )
 
 var snippets = []string{
@@ -26,7 +28,7 @@ var snippets = []string{
 func editAndCompare(t *testing.T, base string, seed int64, steps int) {
 	ctx := context.Background()
 	rnd := rand.New(rand.NewSource(seed))
-	d := &document{kind: diagnostics.KindPython, text: []byte(base), rel: "app.py"}
+	d := &document{kind: project.KindPython, text: []byte(base), rel: "app.py"}
 	if err := d.summarize(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -41,13 +43,13 @@ func editAndCompare(t *testing.T, base string, seed int64, steps int) {
 			b = runeOffset(want, a+40)
 		}
 		snip := snippets[rnd.Intn(len(snippets))]
-		idx := diagnostics.NewLineIndex([]byte(want))
-		pa, pb := idx.Position(a, diagnostics.UTF16), idx.Position(b, diagnostics.UTF16)
+		idx := source.NewLineIndex([]byte(want))
+		pa, pb := idx.Position(a, source.UTF16), idx.Position(b, source.UTF16)
 		r := protocol.Range{
 			Start: protocol.Position{Line: uint32(pa.Line), Character: uint32(pa.Col)},
 			End:   protocol.Position{Line: uint32(pb.Line), Character: uint32(pb.Col)},
 		}
-		d.applyChange(contentChange{Range: &r, Text: snip}, diagnostics.UTF16)
+		d.applyChange(contentChange{Range: &r, Text: snip}, source.UTF16)
 		want = want[:a] + snip + want[b:]
 		if string(d.text) != want {
 			t.Fatalf("step %d: text after edit differs:\n got %q\nwant %q", i, d.text, want)
@@ -58,11 +60,11 @@ func editAndCompare(t *testing.T, base string, seed int64, steps int) {
 		if err := d.summarize(ctx); err != nil {
 			t.Fatal(err)
 		}
-		fresh, err := diagnostics.ParsePython(ctx, nil, []byte(want))
+		fresh, err := python.ParsePython(ctx, nil, []byte(want))
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, exp := d.py, diagnostics.SummarizeEdit(nil, fresh, []byte(want))
+		got, exp := d.py, python.SummarizeEdit(nil, fresh, []byte(want))
 		fresh.Close()
 		if !reflect.DeepEqual(got, exp) {
 			t.Fatalf("step %d: incremental summary differs from a fresh parse of\n%s", i, want)
@@ -119,9 +121,9 @@ func newServerForTest(t *testing.T) *Server {
 	return s
 }
 
-func emptyProject(t *testing.T, root string) *diagnostics.Project {
+func emptyProject(t *testing.T, root string) *project.Project {
 	t.Helper()
-	return diagnostics.NewProject(context.Background(), root, nil, diagnostics.Settings{})
+	return project.NewProject(context.Background(), root, nil, project.Settings{})
 }
 
 // applyChange tells an edit inside a comment (which no other file can
@@ -150,18 +152,18 @@ func TestApplyChangeInComment(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			d := &document{kind: diagnostics.KindPython, text: []byte(text), rel: "app.py"}
+			d := &document{kind: project.KindPython, text: []byte(text), rel: "app.py"}
 			if err := d.summarize(context.Background()); err != nil {
 				t.Fatal(err)
 			}
 			defer d.dropTree()
 			r := protocol.Range{Start: tt.start, End: tt.end}
-			if got := d.applyChange(contentChange{Range: &r, Text: tt.insert}, diagnostics.UTF16); got != tt.want {
+			if got := d.applyChange(contentChange{Range: &r, Text: tt.insert}, source.UTF16); got != tt.want {
 				t.Errorf("applyChange reported inComment = %v, want %v (text now %q)", got, tt.want, d.text)
 			}
 			// A second change before the next parse cannot be told: the
 			// tree is stale.
-			if d.applyChange(contentChange{Range: &r, Text: ""}, diagnostics.UTF16) {
+			if d.applyChange(contentChange{Range: &r, Text: ""}, source.UTF16) {
 				t.Error("a change after an unparsed one was taken as inside a comment")
 			}
 		})

@@ -12,6 +12,8 @@ import (
 
 	"github.com/multiprom/multiprom/codeactions"
 	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
+	"github.com/multiprom/multiprom/internal/source"
 )
 
 // errNoCreate: the fix must create a file and the client cannot.
@@ -23,12 +25,12 @@ var errNoCreate = errors.New("the client cannot create files (no workspace.works
 type editBuilder struct {
 	s       *Server
 	ws      *workspace
-	p       *diagnostics.Project // the project the edits' spans refer to
+	p       *project.Project // the project the edits' spans refer to
 	creates []diagnostics.Create
 	edits   map[string][]protocol.TextEdit
 }
 
-func (s *Server) newEditBuilder(ws *workspace, p *diagnostics.Project) *editBuilder {
+func (s *Server) newEditBuilder(ws *workspace, p *project.Project) *editBuilder {
 	return &editBuilder{s: s, ws: ws, p: p, edits: map[string][]protocol.TextEdit{}}
 }
 
@@ -110,7 +112,7 @@ func (b *editBuilder) addContent(rel string, content []byte) error {
 	if pre == len(old) && pre == len(content) {
 		return nil
 	}
-	return b.addEdit(diagnostics.Edit{Path: rel, Span: diagnostics.Span{Start: pre, End: len(old) - suf}, NewText: string(content[pre : len(content)-suf])})
+	return b.addEdit(diagnostics.Edit{Path: rel, Span: source.Span{Start: pre, End: len(old) - suf}, NewText: string(content[pre : len(content)-suf])})
 }
 
 // target resolves a root-relative path and refuses anything outside the root.

@@ -6,7 +6,9 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
+	"github.com/multiprom/multiprom/internal/python"
+	"github.com/multiprom/multiprom/internal/source"
 )
 
 // factsKey fingerprints what per-file rules read besides their own file: the
@@ -15,7 +17,7 @@ import (
 // edited document. Byte spans are left out (typing above a fact moves it
 // without changing it), files are named by path, and parsed summaries are
 // left out (their facts are already in Facts).
-func factsKey(p *diagnostics.Project) string {
+func factsKey(p *project.Project) string {
 	var b strings.Builder
 	w := keyWriter{b: &b, seen: map[uintptr]bool{}}
 	w.value(reflect.ValueOf(p.Facts), 0)
@@ -30,11 +32,11 @@ type keyWriter struct {
 }
 
 var (
-	spanType   = reflect.TypeOf(diagnostics.Span{})
-	fileType   = reflect.TypeOf(&diagnostics.File{})
-	moduleType = reflect.TypeOf(&diagnostics.Module{})
-	callType   = reflect.TypeOf(&diagnostics.Call{})
-	funcType   = reflect.TypeOf(&diagnostics.FuncDef{})
+	spanType   = reflect.TypeOf(source.Span{})
+	fileType   = reflect.TypeOf(&project.File{})
+	moduleType = reflect.TypeOf(&python.Module{})
+	callType   = reflect.TypeOf(&python.Call{})
+	funcType   = reflect.TypeOf(&python.FuncDef{})
 )
 
 // maxKeyDepth bounds the walk; facts are shallow, this only guards against
@@ -50,17 +52,17 @@ func (w keyWriter) value(v reflect.Value, depth int) {
 		return
 	case fileType:
 		if !v.IsNil() {
-			w.b.WriteString("file:" + v.Interface().(*diagnostics.File).Path + ";")
+			w.b.WriteString("file:" + v.Interface().(*project.File).Path + ";")
 		}
 		return
 	case callType:
 		if !v.IsNil() {
-			w.b.WriteString("call:" + v.Interface().(*diagnostics.Call).Func + ";")
+			w.b.WriteString("call:" + v.Interface().(*python.Call).Func + ";")
 		}
 		return
 	case funcType:
 		if !v.IsNil() {
-			w.b.WriteString("func:" + v.Interface().(*diagnostics.FuncDef).Name + ";")
+			w.b.WriteString("func:" + v.Interface().(*python.FuncDef).Name + ";")
 		}
 		return
 	}

@@ -10,6 +10,8 @@ import (
 	"go.lsp.dev/protocol"
 
 	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
+	"github.com/multiprom/multiprom/internal/source"
 )
 
 // suppressionRe finds the codes of a suppression comment, so that hovering
@@ -36,7 +38,7 @@ func (s *Server) hover(ctx context.Context, raw json.RawMessage) (any, error) {
 	idx := d.file.Lines()
 	off := idx.Offset(toPos(p.Position), s.client.encoding)
 	var parts []string
-	var span *diagnostics.Span
+	var span *source.Span
 	for _, f := range d.findings() {
 		if f.Span.Start <= off && off <= f.Span.End {
 			parts = append(parts, s.ruleDoc(f.Rule, f.Message))
@@ -67,7 +69,7 @@ func (s *Server) hover(ctx context.Context, raw json.RawMessage) (any, error) {
 
 // suppressedCodeAt returns the rule whose code is under off inside a
 // suppression comment, and the code's span.
-func (s *Server) suppressedCodeAt(f *diagnostics.File, off int) (*diagnostics.Rule, diagnostics.Span) {
+func (s *Server) suppressedCodeAt(f *project.File, off int) (*diagnostics.Rule, source.Span) {
 	idx := f.Lines()
 	line := idx.Line(off)
 	start, end := idx.LineStart(line), idx.LineStart(line+1)
@@ -77,12 +79,12 @@ func (s *Server) suppressedCodeAt(f *diagnostics.File, off int) (*diagnostics.Ru
 			a, b := start+m[0]+c[0], start+m[0]+c[1]
 			if a <= off && off <= b {
 				if r := s.ruleByCode(text[m[0]+c[0] : m[0]+c[1]]); r != nil {
-					return r, diagnostics.Span{Start: a, End: b}
+					return r, source.Span{Start: a, End: b}
 				}
 			}
 		}
 	}
-	return nil, diagnostics.Span{}
+	return nil, source.Span{}
 }
 
 func (s *Server) ruleByCode(code string) *diagnostics.Rule {

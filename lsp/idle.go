@@ -8,7 +8,7 @@ import (
 
 	"go.uber.org/zap"
 
-	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
 )
 
 // idleRelease is how long the server waits after its last check before it
@@ -39,7 +39,7 @@ func (s *Server) releaseNow() {
 	if s.idleStopped {
 		return
 	}
-	diagnostics.ReleaseMemory()
+	project.ReleaseMemory()
 	if ce := s.logger.Check(zap.DebugLevel, "idle: memory released"); ce != nil {
 		var ms runtime.MemStats
 		runtime.ReadMemStats(&ms)

@@ -7,7 +7,7 @@ import (
 	"go.lsp.dev/protocol"
 	"go.uber.org/zap"
 
-	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/source"
 )
 
 // initialize records the client's capabilities and roots and answers with
@@ -81,20 +81,20 @@ func (s *Server) initialize(ctx context.Context, raw json.RawMessage) (any, erro
 
 // negotiateEncoding picks utf-16 (the LSP default, and what every client
 // supports) unless the client offers only others: then utf-8, then utf-32.
-func negotiateEncoding(offered []PositionEncodingKind) (diagnostics.Encoding, PositionEncodingKind) {
+func negotiateEncoding(offered []PositionEncodingKind) (source.Encoding, PositionEncodingKind) {
 	has := map[PositionEncodingKind]bool{}
 	for _, e := range offered {
 		has[e] = true
 	}
 	switch {
 	case len(offered) == 0 || has[PositionEncodingUTF16]:
-		return diagnostics.UTF16, PositionEncodingUTF16
+		return source.UTF16, PositionEncodingUTF16
 	case has[PositionEncodingUTF8]:
-		return diagnostics.UTF8, PositionEncodingUTF8
+		return source.UTF8, PositionEncodingUTF8
 	case has[PositionEncodingUTF32]:
-		return diagnostics.UTF32, PositionEncodingUTF32
+		return source.UTF32, PositionEncodingUTF32
 	}
-	return diagnostics.UTF16, PositionEncodingUTF16
+	return source.UTF16, PositionEncodingUTF16
 }
 
 func (s *Server) capabilities(enc PositionEncodingKind) *initializeResult {

@@ -10,6 +10,8 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
+	"github.com/multiprom/multiprom/internal/source"
 )
 
 // DefaultDebounce is how long a burst of didChange notifications may go on
@@ -54,8 +56,8 @@ type Server struct {
 
 	mu       sync.Mutex
 	client   clientCaps
-	editor   diagnostics.Settings // settings from the editor; they win over pyproject
-	folders  []*workspace         // longest root first
+	editor   project.Settings // settings from the editor; they win over pyproject
+	folders  []*workspace     // longest root first
 	loose    map[string]*workspace
 	docs     map[protocol.DocumentURI]*document
 	editSeq  int64
@@ -65,7 +67,7 @@ type Server struct {
 // clientCaps is what the client told us in initialize, reduced to what the
 // handlers look at.
 type clientCaps struct {
-	encoding        diagnostics.Encoding
+	encoding        source.Encoding
 	encodingName    PositionEncodingKind
 	documentChanges bool
 	createFiles     bool
@@ -88,7 +90,7 @@ func newServer(ctx context.Context, logger *zap.Logger, opts Options) *Server {
 		inflight:  map[string]context.CancelFunc{},
 		docs:      map[protocol.DocumentURI]*document{},
 		loose:     map[string]*workspace{},
-		client:    clientCaps{encoding: diagnostics.UTF16, encodingName: PositionEncodingUTF16},
+		client:    clientCaps{encoding: source.UTF16, encodingName: PositionEncodingUTF16},
 		inputIdle: func() bool { return true },
 	}
 	delay := opts.Debounce

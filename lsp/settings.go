@@ -9,34 +9,35 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
 )
 
 // decodeSettings reads our settings from initializationOptions or a
 // didChangeConfiguration payload. Accepted shapes, outermost first:
 // {settings: {multiprom: {...}}}, {settings: {...}}, {multiprom: {...}}, {...}.
-func decodeSettings(raw json.RawMessage) (diagnostics.Settings, bool) {
+func decodeSettings(raw json.RawMessage) (project.Settings, bool) {
 	raw = json.RawMessage(bytes.TrimSpace(raw))
 	if len(raw) == 0 || string(raw) == "null" {
-		return diagnostics.Settings{}, false
+		return project.Settings{}, false
 	}
 	var obj map[string]json.RawMessage
 	if json.Unmarshal(raw, &obj) != nil {
-		return diagnostics.Settings{}, false
+		return project.Settings{}, false
 	}
 	if inner, ok := obj["settings"]; ok {
 		if json.Unmarshal(inner, &obj) != nil {
-			return diagnostics.Settings{}, false
+			return project.Settings{}, false
 		}
 	}
 	if inner, ok := obj["multiprom"]; ok {
 		if json.Unmarshal(inner, &obj) != nil {
-			return diagnostics.Settings{}, false
+			return project.Settings{}, false
 		}
 	}
 	data, _ := json.Marshal(obj)
-	var set diagnostics.Settings
+	var set project.Settings
 	if err := json.Unmarshal(data, &set); err != nil {
-		return diagnostics.Settings{}, false
+		return project.Settings{}, false
 	}
 	return set, true
 }

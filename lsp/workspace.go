@@ -13,7 +13,7 @@ import (
 	"go.lsp.dev/uri"
 	"go.uber.org/zap"
 
-	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
 )
 
 // workspace is one project root: the files read from disk, overridden by
@@ -26,12 +26,12 @@ type workspace struct {
 	// checked on its own.
 	loose    bool
 	scanned  bool
-	disk     map[string]*diagnostics.File // by slash path relative to root
-	problems []diagnostics.Problem
+	disk     map[string]*project.File // by slash path relative to root
+	problems []project.Problem
 
-	project  *diagnostics.Project // last built; nil when something changed
-	previous *diagnostics.Project // last built, kept when something changed: the next one follows it
-	factsKey string               // of the last check
+	project  *project.Project // last built; nil when something changed
+	previous *project.Project // last built, kept when something changed: the next one follows it
+	factsKey string           // of the last check
 	// generation counts the changes to the workspace that other files can
 	// see (any edit but one inside a comment, opens, closes, disk
 	// changes): a document's per-file findings can depend on other files
@@ -50,7 +50,7 @@ func (ws *workspace) changed(seen bool) {
 }
 
 func newWorkspace(root string, loose bool) *workspace {
-	ws := &workspace{root: root, realRoot: root, loose: loose, disk: map[string]*diagnostics.File{}}
+	ws := &workspace{root: root, realRoot: root, loose: loose, disk: map[string]*project.File{}}
 	if root != "" {
 		if real, err := filepath.EvalSymlinks(root); err == nil {
 			ws.realRoot = real
@@ -128,7 +128,7 @@ func (s *Server) ensureScanned(ctx context.Context, ws *workspace) {
 		return
 	}
 	ws.scanned = true
-	res, err := diagnostics.Scan(parseCtx(ctx), ws.root)
+	res, err := project.Scan(parseCtx(ctx), ws.root)
 	if err != nil {
 		s.logger.Warn("workspace scan failed", zap.String("root", ws.root), zap.Error(err))
 		s.logMessage(protocol.MessageTypeWarning, "multiprom: cannot scan "+ws.root+": "+err.Error())
@@ -153,7 +153,7 @@ func (s *Server) reloadFromDisk(ctx context.Context, ws *workspace, rel string) 
 		return
 	}
 	ws.changed(true)
-	if diagnostics.Classify(rel) == diagnostics.KindOther {
+	if project.Classify(rel) == project.KindOther {
 		return
 	}
 	abs := filepath.Join(ws.root, filepath.FromSlash(rel))
@@ -163,7 +163,7 @@ func (s *Server) reloadFromDisk(ctx context.Context, ws *workspace, rel string) 
 		delete(ws.disk, rel)
 		return
 	}
-	files, problems := diagnostics.LoadFiles(parseCtx(ctx), ws.root, []string{abs})
+	files, problems := project.LoadFiles(parseCtx(ctx), ws.root, []string{abs})
 	delete(ws.disk, rel)
 	for _, f := range files {
 		ws.disk[f.Path] = f
@@ -177,7 +177,7 @@ func (s *Server) reloadFromDisk(ctx context.Context, ws *workspace, rel string) 
 func skipped(rel string) bool {
 	parts := strings.Split(rel, "/")
 	for _, part := range parts[:len(parts)-1] {
-		if diagnostics.SkipDir(part) {
+		if project.SkipDir(part) {
 			return true
 		}
 	}
@@ -200,13 +200,13 @@ func (s *Server) openDocs(ws *workspace) []*document {
 // files, with open documents in place of their disk copies. Files already
 // parsed are reused, so this costs little more than the facts; and a
 // document that did not change since the last project keeps its File.
-func (s *Server) projectOf(ctx context.Context, ws *workspace) *diagnostics.Project {
+func (s *Server) projectOf(ctx context.Context, ws *workspace) *project.Project {
 	if ws.project != nil {
 		return ws.project
 	}
 	docs := s.openDocs(ws)
 	open := make(map[string]bool, len(docs))
-	files := make([]*diagnostics.File, 0, len(ws.disk)+len(docs))
+	files := make([]*project.File, 0, len(ws.disk)+len(docs))
 	for _, d := range docs {
 		if err := d.summarize(ctx); err != nil {
 			s.logger.Warn("parse failed", zap.String("path", d.rel), zap.Error(err))
@@ -225,7 +225,7 @@ func (s *Server) projectOf(ctx context.Context, ws *workspace) *diagnostics.Proj
 	s.limitTrees()
 	// Derived from the last project: the files an edit did not touch are
 	// the same File values, and what was built from them is taken over.
-	ws.project = diagnostics.NewProjectFrom(parseCtx(ctx), ws.previous, ws.root, files, s.editor)
+	ws.project = project.NewProjectFrom(parseCtx(ctx), ws.previous, ws.root, files, s.editor)
 	ws.previous = ws.project
 	return ws.project
 }

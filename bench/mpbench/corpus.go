@@ -12,10 +12,11 @@ import (
 	"time"
 
 	"github.com/multiprom/multiprom/bench"
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/diagnostics"
 	"github.com/multiprom/multiprom/diagnostics/rules"
 	"github.com/multiprom/multiprom/internal/batchgc"
 	"github.com/multiprom/multiprom/internal/batchprocs"
+	"github.com/multiprom/multiprom/internal/project"
 )
 
 // 2. All-relevant corpus: check vs plain tree-sitter parsing; linearity.
@@ -290,14 +291,14 @@ func timeFloor(dir string) time.Duration {
 // scanBatch): a P to spare while it reads and parses, and, unless
 // -reserve=false, the heap reserved in huge pages before the parse
 // (batchgc.Reserve).
-func scanBatch(dir string) *d.ScanResult {
+func scanBatch(dir string) *project.ScanResult {
 	workers, restore := batchprocs.Apply()
 	defer restore()
-	opts := d.ScanOptions{Workers: workers}
+	opts := project.ScanOptions{Workers: workers}
 	if *reserve {
 		opts.ReserveHeap = batchgc.Reserve
 	}
-	res, err := d.ScanWith(context.Background(), dir, opts)
+	res, err := project.ScanWith(context.Background(), dir, opts)
 	if err != nil {
 		fail("%v", err)
 	}
@@ -315,8 +316,8 @@ func timeCheck(dir string) (time.Duration, int) {
 
 // checkAll builds the project of a scan and runs all rules, as a check
 // does after its scan, and returns how many findings there were.
-func checkAll(res *d.ScanResult) int {
-	return len(d.Check(d.NewProject(context.Background(), res.Root, res.Files, d.Settings{}), rules.All, nil))
+func checkAll(res *project.ScanResult) int {
+	return len(diagnostics.Check(project.NewProject(context.Background(), res.Root, res.Files, project.Settings{}), rules.All, nil))
 }
 
 // minorFaults is the process's count of minor page faults so far.

@@ -16,7 +16,7 @@ import (
 	"strings"
 	"time"
 
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
 )
 
 var (
@@ -138,7 +138,7 @@ func benchScan() {
 		if err != nil {
 			return nil
 		}
-		if e.IsDir() && p != std && d.SkipDir(e.Name()) {
+		if e.IsDir() && p != std && project.SkipDir(e.Name()) {
 			return filepath.SkipDir
 		}
 		if !e.IsDir() && strings.HasSuffix(p, ".py") {
@@ -157,7 +157,7 @@ func benchScan() {
 		pf = append(pf, timeCmd("/usr/bin/python3", append([]string{"-m", "pyflakes"}, files...)...))
 	}
 	m, p := summarize(mp), summarize(pf)
-	res, _ := d.Scan(context.Background(), std)
+	res, _ := project.Scan(context.Background(), std)
 	info(fmt.Sprintf("stdlib %s: %d files, %d lines; prefilter parsed %d", std, len(files), lines, len(res.Files)-len(res.Unparsed)), "")
 	info("multiprom check (stdlib)", m.String())
 	info("pyflakes 2.5 (same files)", p.String())

@@ -12,10 +12,11 @@ import (
 	"strings"
 
 	"github.com/multiprom/multiprom/codeactions"
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/diagnostics"
 	"github.com/multiprom/multiprom/diagnostics/rules"
 	"github.com/multiprom/multiprom/internal/batchgc"
 	"github.com/multiprom/multiprom/internal/batchprocs"
+	"github.com/multiprom/multiprom/internal/project"
 )
 
 const checkUsage = `usage: multiprom check [flags] [PATH...]
@@ -71,8 +72,8 @@ func runCheck(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "multiprom check: %v\n", err)
 		return 2
 	}
-	editor := d.Settings{Select: splitList(cf.selects), Ignore: splitList(cf.ignores)}
-	if err := editor.Validate(func(c string) bool { return rules.ByCode(c) != nil }, d.CheckSeverity); err != nil {
+	editor := project.Settings{Select: splitList(cf.selects), Ignore: splitList(cf.ignores)}
+	if err := editor.Validate(func(c string) bool { return rules.ByCode(c) != nil }, diagnostics.CheckSeverity); err != nil {
 		fmt.Fprintf(stderr, "multiprom check: %v\n", err)
 		return 2
 	}
@@ -103,15 +104,15 @@ func runCheck(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		}
 		times.scanned(scan)
 		times.end(phaseScan)
-		proj := d.NewProject(ctx, scan.Root, scan.Files, editor)
-		if err := proj.Settings.Validate(func(c string) bool { return rules.ByCode(c) != nil }, d.CheckSeverity); err != nil {
+		proj := project.NewProject(ctx, scan.Root, scan.Files, editor)
+		if err := proj.Settings.Validate(func(c string) bool { return rules.ByCode(c) != nil }, diagnostics.CheckSeverity); err != nil {
 			fmt.Fprintf(stderr, "%s: %v\n", displayPath(cwd, scan.Root, "pyproject.toml"), err)
 		}
 		for _, pr := range append(scan.Problems, proj.Problems...) {
 			fmt.Fprintf(stderr, "%s: %s\n", displayPath(cwd, scan.Root, pr.Path), pr.Message)
 		}
 		times.end(phaseProject)
-		ds := d.Check(proj, rules.All, t.only)
+		ds := diagnostics.Check(proj, rules.All, t.only)
 		times.end(phaseRules)
 		if cf.fix || cf.diff {
 			n, remaining, final, err := applyFixes(ctx, proj, t, cf, cwd, stdout, stderr)
@@ -167,7 +168,7 @@ func exitFor(found, exitZero bool) int {
 // (--diff) the result. It returns the number of fixes and the findings
 // that remain.
 // The findings' spans refer to the returned project's files.
-func applyFixes(ctx context.Context, proj *d.Project, t target, cf checkFlags, cwd string, stdout, stderr io.Writer) (int, []*d.Diagnostic, *d.Project, error) {
+func applyFixes(ctx context.Context, proj *project.Project, t target, cf checkFlags, cwd string, stdout, stderr io.Writer) (int, []*diagnostics.Diagnostic, *project.Project, error) {
 	res, err := codeactions.FixAll(ctx, proj, rules.All)
 	if err != nil {
 		return 0, nil, nil, err
@@ -207,8 +208,8 @@ func applyFixes(ctx context.Context, proj *d.Project, t target, cf checkFlags, c
 		if err != nil {
 			return 0, nil, nil, err
 		}
-		again := d.NewProject(ctx, scan.Root, scan.Files, proj.Settings)
-		return res.Applied, d.Check(again, rules.All, t.only), again, nil
+		again := project.NewProject(ctx, scan.Root, scan.Files, proj.Settings)
+		return res.Applied, diagnostics.Check(again, rules.All, t.only), again, nil
 	}
 	return res.Applied, remaining, res.Final, nil
 }
@@ -216,10 +217,10 @@ func applyFixes(ctx context.Context, proj *d.Project, t target, cf checkFlags, c
 // scanBatch scans root as a batch run does: with a P to spare while it
 // reads and parses (see internal/batchprocs), put back before the rules,
 // which are all Go.
-func scanBatch(ctx context.Context, root string) (*d.ScanResult, error) {
+func scanBatch(ctx context.Context, root string) (*project.ScanResult, error) {
 	workers, restore := batchprocs.Apply()
 	defer restore()
-	return d.ScanWith(ctx, root, d.ScanOptions{Workers: workers, ReserveHeap: batchgc.Reserve})
+	return project.ScanWith(ctx, root, project.ScanOptions{Workers: workers, ReserveHeap: batchgc.Reserve})
 }
 
 func sortedErrKeys(m map[string]error) []string {

@@ -7,13 +7,15 @@ import (
 	"os"
 	"strings"
 
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
+	"github.com/multiprom/multiprom/internal/source"
 )
 
 // finding is a diagnostic with what output needs to place it.
 type finding struct {
-	diag *d.Diagnostic
-	file *d.File
+	diag *diagnostics.Diagnostic
+	file *project.File
 	root string
 }
 
@@ -35,8 +37,8 @@ type jsonFinding struct {
 
 func toJSON(cwd string, f finding) jsonFinding {
 	idx := f.file.Lines()
-	start := idx.Position(f.diag.Span.Start, d.UTF32)
-	end := idx.Position(f.diag.Span.End, d.UTF32)
+	start := idx.Position(f.diag.Span.Start, source.UTF32)
+	end := idx.Position(f.diag.Span.End, source.UTF32)
 	return jsonFinding{
 		File:      displayPath(cwd, f.root, f.diag.Path),
 		Line:      start.Line + 1,

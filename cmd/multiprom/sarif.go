@@ -9,7 +9,7 @@ import (
 
 	"github.com/owenrumney/go-sarif/v2/sarif"
 
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/diagnostics"
 	"github.com/multiprom/multiprom/diagnostics/rules"
 	"github.com/multiprom/multiprom/docs"
 )
@@ -69,11 +69,11 @@ func fingerprint(f finding) string {
 	return hex.EncodeToString(sum[:8])
 }
 
-func sarifLevel(s d.Severity) string {
+func sarifLevel(s diagnostics.Severity) string {
 	switch s {
-	case d.Error:
+	case diagnostics.Error:
 		return "error"
-	case d.Warning:
+	case diagnostics.Warning:
 		return "warning"
 	}
 	return "note"

@@ -10,7 +10,7 @@ import (
 	"path/filepath"
 
 	"github.com/multiprom/multiprom/codeactions"
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
 )
 
 const setupUsage = `usage: multiprom setup [--dashboard] [--deploy] [--requirements] [--all] [--diff] [PATH]
@@ -85,12 +85,12 @@ func setupIn(cwd string, args []string, stdout, stderr io.Writer) int {
 		codeactions.KindRequirements: *all || *reqs,
 	}
 	ctx := context.Background()
-	scan, err := d.Scan(ctx, root)
+	scan, err := project.Scan(ctx, root)
 	if err != nil {
 		fmt.Fprintf(stderr, "multiprom setup: %v\n", err)
 		return 2
 	}
-	proj := d.NewProject(ctx, scan.Root, scan.Files, d.Settings{})
+	proj := project.NewProject(ctx, scan.Root, scan.Files, project.Settings{})
 	for _, pr := range append(scan.Problems, proj.Problems...) {
 		fmt.Fprintf(stderr, "%s: %s\n", displayPath(cwd, scan.Root, pr.Path), pr.Message)
 	}

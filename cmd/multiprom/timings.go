@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
 )
 
 // A check's phases, in the order --timings prints them.
@@ -48,10 +48,10 @@ func (t *phaseTimes) end(p phase) {
 }
 
 // scanned counts a scan's files and the Python files it parsed.
-func (t *phaseTimes) scanned(scan *d.ScanResult) {
+func (t *phaseTimes) scanned(scan *project.ScanResult) {
 	t.files += len(scan.Files)
 	for _, f := range scan.Files {
-		if f.Kind == d.KindPython && !scan.Unparsed[f.Path] {
+		if f.Kind == project.KindPython && !scan.Unparsed[f.Path] {
 			t.parsed++
 		}
 	}

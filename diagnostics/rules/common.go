@@ -8,18 +8,21 @@ import (
 	"strconv"
 	"strings"
 
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
+	"github.com/multiprom/multiprom/internal/python"
+	"github.com/multiprom/multiprom/internal/source"
 	"github.com/multiprom/multiprom/snippets"
 )
 
 // multiprocess is the Applies gate of rules about multiprocess projects.
-func multiprocess(p *d.Project) bool { return p.Facts.Multiprocess }
+func multiprocess(p *project.Project) bool { return p.Facts.Multiprocess }
 
 // gunicornMultiprocess gates gunicorn rules: they need evidence of gunicorn.
-func gunicornMultiprocess(p *d.Project) bool { return p.Facts.Gunicorn && p.Facts.Multiprocess }
+func gunicornMultiprocess(p *project.Project) bool { return p.Facts.Gunicorn && p.Facts.Multiprocess }
 
 // snippetParams describes the project for the snippets the fixes insert.
-func snippetParams(p *d.Project, f *d.File, indent string) snippets.Params {
+func snippetParams(p *project.Project, f *project.File, indent string) snippets.Params {
 	sp := snippets.Params{
 		Flavour:       snippets.Flavour(p.Facts.Flavour),
 		AppTag:        p.Facts.AppTag,
@@ -54,7 +57,7 @@ func snippetParams(p *d.Project, f *d.File, indent string) snippets.Params {
 // env var at the very top, an on_starting clean-up and a child_exit hook —
 // each only when missing — or creates gunicorn.conf.py with all of them.
 // MP201, MP204 and MP205 share it, so fix-all applies it once.
-func gunicornSetupFix(p *d.Project) d.Fix {
+func gunicornSetupFix(p *project.Project) diagnostics.Fix {
 	sp := snippetParams(p, nil, "")
 	cfg := p.Facts.Config()
 	if cfg == nil {
@@ -62,16 +65,16 @@ func gunicornSetupFix(p *d.Project) d.Fix {
 		if w := p.Facts.Workers; w.Known && !w.Expr && w.Max > 0 {
 			workers = strconv.Itoa(w.Max)
 		}
-		return d.Fix{
+		return diagnostics.Fix{
 			Title:   "Create gunicorn.conf.py with the multiprocess set-up",
-			Creates: []d.Create{{Path: "gunicorn.conf.py", Content: snippets.GunicornConfig(sp, workers)}},
+			Creates: []diagnostics.Create{{Path: "gunicorn.conf.py", Content: snippets.GunicornConfig(sp, workers)}},
 		}
 	}
 	f := cfg.File
-	var edits []d.Edit
+	var edits []diagnostics.Edit
 	if !p.Facts.EnvVarSet() {
-		at := d.TopInsertPoint(f)
-		edits = append(edits, d.Edit{Path: f.Path, Span: d.Span{Start: at, End: at}, NewText: snippets.GunicornPreamble(sp) + "\n"})
+		at := diagnostics.TopInsertPoint(f)
+		edits = append(edits, diagnostics.Edit{Path: f.Path, Span: source.Span{Start: at, End: at}, NewText: snippets.GunicornPreamble(sp) + "\n"})
 	}
 	var hooks []string
 	if cfg.Hook("on_starting") == nil && !cleansDir(p) {
@@ -81,9 +84,9 @@ func gunicornSetupFix(p *d.Project) d.Fix {
 		hooks = append(hooks, snippets.ChildExitHook(sp))
 	}
 	if len(hooks) > 0 {
-		edits = append(edits, d.AppendToFile(f, strings.Join(trimAll(hooks), "\n\n\n")))
+		edits = append(edits, diagnostics.AppendToFile(f, strings.Join(trimAll(hooks), "\n\n\n")))
 	}
-	return d.Fix{Title: "Set up " + f.Path + " for prometheus_client multiprocess mode", Edits: edits}
+	return diagnostics.Fix{Title: "Set up " + f.Path + " for prometheus_client multiprocess mode", Edits: edits}
 }
 
 func trimAll(xs []string) []string {
@@ -97,12 +100,12 @@ func trimAll(xs []string) []string {
 // cleansDir reports whether something already empties the multiprocess
 // directory at start-up (an entrypoint rm, systemd ExecStartPre, or an
 // on_starting hook that removes files).
-func cleansDir(p *d.Project) bool {
+func cleansDir(p *project.Project) bool {
 	for _, f := range p.Files {
 		switch f.Kind {
-		case d.KindShell, d.KindDockerfile, d.KindSystemd, d.KindProcfile, d.KindCompose:
+		case project.KindShell, project.KindDockerfile, project.KindSystemd, project.KindProcfile, project.KindCompose:
 			s := string(f.Src)
-			if strings.Contains(s, "rm -rf") && (strings.Contains(s, d.EnvVar) || strings.Contains(s, "multiproc")) {
+			if strings.Contains(s, "rm -rf") && (strings.Contains(s, project.EnvVar) || strings.Contains(s, "multiproc")) {
 				return true
 			}
 		}
@@ -118,7 +121,7 @@ func cleansDir(p *d.Project) bool {
 
 // liveGaugeExists reports whether any Gauge uses a live* mode (MP201's
 // severity: the child_exit hook only clears live* files).
-func liveGaugeExists(p *d.Project) bool {
+func liveGaugeExists(p *project.Project) bool {
 	for _, f := range p.PythonFiles() {
 		for _, decl := range f.MetricDecls() {
 			if decl.Type != "Gauge" {
@@ -150,7 +153,7 @@ func modeSince(mode string) (string, bool) {
 }
 
 // modeSupported reports whether the project's client may lack the mode.
-func modeSupported(p *d.Project, mode string) bool {
+func modeSupported(p *project.Project, mode string) bool {
 	since, ok := modeSince(mode)
 	if !ok {
 		return false
@@ -165,7 +168,7 @@ func isValidMode(mode string) bool {
 
 // businessModule is the project's Redis business-metrics module, if any
 // (fixes wire it into the metrics handler only when it exists).
-func businessModule(p *d.Project) *d.File {
+func businessModule(p *project.Project) *project.File {
 	for _, f := range p.PythonFiles() {
 		if strings.HasSuffix(f.Path, "/business_metrics.py") || f.Path == "business_metrics.py" {
 			return f
@@ -199,15 +202,15 @@ func multiprocCandidate(q string) bool {
 // The callee queries of the rules, made once: a module remembers each
 // query's answer (see Module.Select).
 var (
-	clientCollectorCalls    = d.QualifiedCallees(clientMultiProcessCollector)
-	anyCollectorCalls       = d.QualifiedCallees(anyMultiProcessCollector)
-	startsServerCalls       = d.QualifiedCallees(startsServer)
-	multiprocCandidateCalls = d.QualifiedCallees(multiprocCandidate)
-	exporterModuleCalls     = d.QualifiedCallees(func(q string) bool { return strings.HasPrefix(q, "prometheus_flask_exporter.") })
-	gatewayCalls            = d.QualifiedCallees(func(q string) bool { return strings.HasSuffix(q, "_to_gateway") })
-	defaultRegisterCalls    = d.ExactCallees("prometheus_client.REGISTRY.register", "prometheus_client.registry.REGISTRY.register", "prometheus_client.core.REGISTRY.register")
-	registerCalls           = d.MethodsNamed("register")
-	whenReadyCalls          = d.MethodsNamed("start_http_server_when_ready")
-	setFunctionCalls        = d.MethodsNamed("set_function")
-	removeClearCalls        = d.MethodsNamed("remove", "clear")
+	clientCollectorCalls    = python.QualifiedCallees(clientMultiProcessCollector)
+	anyCollectorCalls       = python.QualifiedCallees(anyMultiProcessCollector)
+	startsServerCalls       = python.QualifiedCallees(startsServer)
+	multiprocCandidateCalls = python.QualifiedCallees(multiprocCandidate)
+	exporterModuleCalls     = python.QualifiedCallees(func(q string) bool { return strings.HasPrefix(q, "prometheus_flask_exporter.") })
+	gatewayCalls            = python.QualifiedCallees(func(q string) bool { return strings.HasSuffix(q, "_to_gateway") })
+	defaultRegisterCalls    = python.ExactCallees("prometheus_client.REGISTRY.register", "prometheus_client.registry.REGISTRY.register", "prometheus_client.core.REGISTRY.register")
+	registerCalls           = python.MethodsNamed("register")
+	whenReadyCalls          = python.MethodsNamed("start_http_server_when_ready")
+	setFunctionCalls        = python.MethodsNamed("set_function")
+	removeClearCalls        = python.MethodsNamed("remove", "clear")
 )

@@ -4,7 +4,10 @@ import (
 	"regexp"
 	"strings"
 
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
+	"github.com/multiprom/multiprom/internal/python"
+	"github.com/multiprom/multiprom/internal/source"
 	"github.com/multiprom/multiprom/snippets"
 )
 
@@ -22,7 +25,7 @@ var (
 
 // exporterCtor recognises an exporter construction: Cls(...) or
 // Cls.for_app_factory(...), returning the class name.
-func exporterCtor(m *d.Module, c *d.Call) (class string, factory bool, ok bool) {
+func exporterCtor(m *python.Module, c *python.Call) (class string, factory bool, ok bool) {
 	q := c.Qualified()
 	if !strings.HasPrefix(q, "prometheus_flask_exporter.") {
 		return "", false, false
@@ -38,8 +41,8 @@ func exporterCtor(m *d.Module, c *d.Call) (class string, factory bool, ok bool) 
 }
 
 // exporterCalls returns the exporter constructions of a module.
-func exporterCalls(m *d.Module) []*d.Call {
-	var out []*d.Call
+func exporterCalls(m *python.Module) []*python.Call {
+	var out []*python.Call
 	for _, c := range m.Select(exporterModuleCalls) {
 		if _, _, ok := exporterCtor(m, c); ok {
 			out = append(out, c)
@@ -50,7 +53,7 @@ func exporterCalls(m *d.Module) []*d.Call {
 
 // simpleAssignment reports whether the call is the whole right side of a
 // `name = call(...)` statement that is alone on its lines.
-func simpleAssignment(f *d.File, c *d.Call) bool {
+func simpleAssignment(f *project.File, c *python.Call) bool {
 	if c.TargetName() == "" || !isIdentifier(c.TargetName()) {
 		return false
 	}
@@ -58,15 +61,15 @@ func simpleAssignment(f *d.File, c *d.Call) bool {
 	if !strings.HasPrefix(st, c.TargetName()) || !strings.HasSuffix(st, f.Text(c.Span())) {
 		return false
 	}
-	before := f.Text(d.Span{Start: f.LineStartOf(c.StatementSpan().Start), End: c.StatementSpan().Start})
+	before := f.Text(source.Span{Start: f.LineStartOf(c.StatementSpan().Start), End: c.StatementSpan().Start})
 	if strings.TrimSpace(before) != "" {
 		return false
 	}
-	after := strings.TrimSpace(f.Text(d.Span{Start: c.StatementSpan().End, End: lineEndNoNL(f, c.StatementSpan().End)}))
+	after := strings.TrimSpace(f.Text(source.Span{Start: c.StatementSpan().End, End: lineEndNoNL(f, c.StatementSpan().End)}))
 	return after == "" || strings.HasPrefix(after, "#")
 }
 
-func lineEndNoNL(f *d.File, off int) int {
+func lineEndNoNL(f *project.File, off int) int {
 	e := f.LineEndOf(off)
 	if e > off && e <= len(f.Src) && e > 0 && f.Src[e-1] == '\n' {
 		return e - 1
@@ -77,7 +80,7 @@ func lineEndNoNL(f *d.File, off int) int {
 func isIdentifier(s string) bool { return allBytes(s, "") }
 
 // appArg is the Flask app the exporter is constructed with, if it is a name.
-func appArg(c *d.Call) string {
+func appArg(c *python.Call) string {
 	e := c.Positional(0)
 	if a := c.Keyword("app"); a != nil {
 		e = a.Value
@@ -91,7 +94,7 @@ func appArg(c *d.Call) string {
 // snippetFriendly reports whether the exporter call passes nothing that the
 // gated snippet would drop or change: the app, path, registry, and
 // group_by/defaults_prefix with the snippet's own values.
-func snippetFriendly(c *d.Call) bool {
+func snippetFriendly(c *python.Call) bool {
 	if c.HasSplat() {
 		return false
 	}
@@ -127,10 +130,10 @@ var metricsVarRe = regexp.MustCompile(`(?m)^(\s*)metrics(\s*=\s|\.)`)
 // RULES.md: the multiprocess class when PROMETHEUS_MULTIPROC_DIR is set,
 // PrometheusMetrics otherwise. With only snippet-compatible arguments it
 // inserts snippets.AppBlock; otherwise it keeps the user's arguments.
-func gatedExporterFix(pass *d.Pass, c *d.Call, class string, factory bool) d.Fix {
+func gatedExporterFix(pass *diagnostics.Pass, c *python.Call, class string, factory bool) diagnostics.Fix {
 	f := pass.File
 	if !simpleAssignment(f, c) {
-		return d.Fix{}
+		return diagnostics.Fix{}
 	}
 	indent := f.IndentOf(c.StatementSpan().Start)
 	app := appArg(c)
@@ -148,7 +151,7 @@ func gatedExporterFix(pass *d.Pass, c *d.Call, class string, factory bool) d.Fix
 		var err error
 		imports, block, err = snippets.AppBlock(sp)
 		if err != nil {
-			return d.Fix{}
+			return diagnostics.Fix{}
 		}
 		if strings.Contains(string(f.Src), `"app_info"`) || strings.Contains(string(f.Src), `'app_info'`) {
 			block = dropLines(block, "metrics.info(")
@@ -161,7 +164,7 @@ func gatedExporterFix(pass *d.Pass, c *d.Call, class string, factory bool) d.Fix
 		if singleProcessExporters[class] {
 			mpClass = "GunicornInternalPrometheusMetrics"
 		}
-		rest := f.Text(d.Span{Start: c.CalleeSpan().End, End: c.Span().End})
+		rest := f.Text(source.Span{Start: c.CalleeSpan().End, End: c.Span().End})
 		if factory {
 			rest = ".for_app_factory" + f.Text(c.ArgListSpan())
 		}
@@ -175,9 +178,9 @@ func gatedExporterFix(pass *d.Pass, c *d.Call, class string, factory bool) d.Fix
 			"from prometheus_flask_exporter.multiprocess import " + mpClass}
 	}
 	text := strings.TrimSuffix(strings.TrimPrefix(block, indent), "\n")
-	edits := d.AddImports(f, imports)
-	edits = append(edits, d.Replace(f, c.StatementSpan(), text))
-	return d.Fix{Title: "Gate the exporter on PROMETHEUS_MULTIPROC_DIR (multiprocess class under gunicorn, PrometheusMetrics otherwise)", Edits: edits}
+	edits := diagnostics.AddImports(f, imports)
+	edits = append(edits, diagnostics.Replace(f, c.StatementSpan(), text))
+	return diagnostics.Fix{Title: "Gate the exporter on PROMETHEUS_MULTIPROC_DIR (multiprocess class under gunicorn, PrometheusMetrics otherwise)", Edits: edits}
 }
 
 func indentBlock(s, indent string) string {
@@ -215,8 +218,8 @@ func dropLines(block, marker string) string {
 }
 
 // callsIn returns the calls made inside fn (nested functions included).
-func callsIn(m *d.Module, fn *d.FuncDef) []*d.Call {
-	var out []*d.Call
+func callsIn(m *python.Module, fn *python.FuncDef) []*python.Call {
+	var out []*python.Call
 	for _, c := range m.Calls {
 		for s := c.Scope; s != nil; s = s.Parent {
 			if s == fn {
@@ -230,7 +233,7 @@ func callsIn(m *d.Module, fn *d.FuncDef) []*d.Call {
 
 // isMarkDead reports whether a call marks a worker dead: prometheus_client's
 // mark_process_dead or the exporter's mark_process_dead_on_child_exit.
-func isMarkDead(m *d.Module, c *d.Call) bool {
+func isMarkDead(m *python.Module, c *python.Call) bool {
 	q := c.Qualified()
 	return strings.HasSuffix(q, "mark_process_dead") || strings.HasSuffix(q, "mark_process_dead_on_child_exit") ||
 		c.MethodName() == "mark_process_dead" || c.MethodName() == "mark_process_dead_on_child_exit"
@@ -238,10 +241,10 @@ func isMarkDead(m *d.Module, c *d.Call) bool {
 
 // hookMarksDead reports whether the hook calls a mark-dead function, itself
 // or through a module-level helper of the same file.
-func hookMarksDead(m *d.Module, fn *d.FuncDef) bool {
-	seen := map[*d.FuncDef]bool{}
-	var visit func(fn *d.FuncDef) bool
-	visit = func(fn *d.FuncDef) bool {
+func hookMarksDead(m *python.Module, fn *python.FuncDef) bool {
+	seen := map[*python.FuncDef]bool{}
+	var visit func(fn *python.FuncDef) bool
+	visit = func(fn *python.FuncDef) bool {
 		if seen[fn] {
 			return false
 		}
@@ -262,7 +265,7 @@ func hookMarksDead(m *d.Module, fn *d.FuncDef) bool {
 // gunicornArity counts the parameters gunicorn's util.get_arity counts:
 // positional ones, defaults included; *args, **kwargs and keyword-only ones
 // are not counted.
-func gunicornArity(fn *d.FuncDef) int {
+func gunicornArity(fn *python.FuncDef) int {
 	n := 0
 	for _, p := range fn.Params {
 		switch p.Kind {
@@ -277,47 +280,47 @@ func gunicornArity(fn *d.FuncDef) int {
 
 // deleteLines returns an edit removing the whole lines of span.
 // When blank lines surround it, one of them goes too (no double gap).
-func deleteLines(f *d.File, s d.Span) d.Edit {
+func deleteLines(f *project.File, s source.Span) diagnostics.Edit {
 	start, end := f.LineStartOf(s.Start), f.LineEndOf(s.End-1)
 	if start > 0 && end < len(f.Src) {
-		prev := f.Text(d.Span{Start: f.LineStartOf(start-1), End: start})
+		prev := f.Text(source.Span{Start: f.LineStartOf(start - 1), End: start})
 		next := f.LineEndOf(end)
-		if strings.TrimSpace(prev) == "" && strings.TrimSpace(f.Text(d.Span{Start: end, End: next})) == "" {
+		if strings.TrimSpace(prev) == "" && strings.TrimSpace(f.Text(source.Span{Start: end, End: next})) == "" {
 			end = next
 		}
 	}
-	return d.Edit{Path: f.Path, Span: d.Span{Start: start, End: end}, NewText: ""}
+	return diagnostics.Edit{Path: f.Path, Span: source.Span{Start: start, End: end}, NewText: ""}
 }
 
 // deleteFunc removes a module-level function with the blank lines before it.
-func deleteFunc(f *d.File, fn *d.FuncDef) d.Edit {
+func deleteFunc(f *project.File, fn *python.FuncDef) diagnostics.Edit {
 	start := f.LineStartOf(fn.Span.Start)
 	for start > 0 {
-		prev := f.LineStartOf(start-1)
-		if strings.TrimSpace(f.Text(d.Span{Start: prev, End: start})) != "" {
+		prev := f.LineStartOf(start - 1)
+		if strings.TrimSpace(f.Text(source.Span{Start: prev, End: start})) != "" {
 			break
 		}
 		start = prev
 	}
-	end := f.LineEndOf(fn.Span.End-1)
+	end := f.LineEndOf(fn.Span.End - 1)
 	if start == 0 {
 		// At the top: drop the blank lines after it instead.
 		for end < len(f.Src) {
 			next := f.LineEndOf(end)
-			if strings.TrimSpace(f.Text(d.Span{Start: end, End: next})) != "" {
+			if strings.TrimSpace(f.Text(source.Span{Start: end, End: next})) != "" {
 				break
 			}
 			end = next
 		}
 	}
-	return d.Edit{Path: f.Path, Span: d.Span{Start: start, End: end}, NewText: ""}
+	return diagnostics.Edit{Path: f.Path, Span: source.Span{Start: start, End: end}, NewText: ""}
 }
 
 // onlyStatement reports whether, apart from the statement at s, the
 // function body holds only imports, a docstring, pass and comments.
-func onlyStatement(f *d.File, fn *d.FuncDef, s d.Span) bool {
-	body := f.Text(d.Span{Start: fn.BodyBlockSpan().Start, End: f.LineStartOf(s.Start)}) +
-		f.Text(d.Span{Start: f.LineEndOf(s.End-1), End: fn.BodyBlockSpan().End})
+func onlyStatement(f *project.File, fn *python.FuncDef, s source.Span) bool {
+	body := f.Text(source.Span{Start: fn.BodyBlockSpan().Start, End: f.LineStartOf(s.Start)}) +
+		f.Text(source.Span{Start: f.LineEndOf(s.End - 1), End: fn.BodyBlockSpan().End})
 	inDoc := false
 	for _, l := range strings.Split(body, "\n") {
 		t := strings.TrimSpace(l)
@@ -341,6 +344,6 @@ func onlyStatement(f *d.File, fn *d.FuncDef, s d.Span) bool {
 
 // standaloneOrTest reports files that are not part of the app gunicorn
 // serves: tests and scripts a command line runs as their own process.
-func standaloneOrTest(p *d.Project, f *d.File) bool {
-	return d.IsTestFile(f) || p.Facts.Standalone[f.Path]
+func standaloneOrTest(p *project.Project, f *project.File) bool {
+	return project.IsTestFile(f) || p.Facts.Standalone[f.Path]
 }

@@ -16,7 +16,8 @@ import (
 	"golang.org/x/tools/txtar"
 
 	"github.com/multiprom/multiprom/codeactions"
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
 )
 
 var update = flag.Bool("update", false, "rewrite the .fixed sections of golden archives")
@@ -59,7 +60,7 @@ func runGolden(t *testing.T, path string) {
 	if m := rulesRe.FindSubmatch(ar.Comment); m != nil {
 		codes = strings.Fields(string(m[1]))
 	}
-	var selected []*d.Rule
+	var selected []*diagnostics.Rule
 	for _, c := range codes {
 		r := ByCode(c)
 		if r == nil {
@@ -67,21 +68,21 @@ func runGolden(t *testing.T, path string) {
 		}
 		selected = append(selected, r)
 	}
-	var files []*d.File
+	var files []*project.File
 	fixed := map[string]string{}
 	for _, f := range ar.Files {
 		if name, ok := strings.CutSuffix(f.Name, ".fixed"); ok {
 			fixed[name] = string(f.Data)
 			continue
 		}
-		files = append(files, &d.File{Path: f.Name, Kind: d.Classify(f.Name), Src: f.Data})
+		files = append(files, &project.File{Path: f.Name, Kind: project.Classify(f.Name), Src: f.Data})
 	}
 	ctx := context.Background()
-	proj := d.NewProject(ctx, "/golden/"+strings.TrimSuffix(filepath.Base(path), ".txtar"), files, d.Settings{})
+	proj := project.NewProject(ctx, "/golden/"+strings.TrimSuffix(filepath.Base(path), ".txtar"), files, project.Settings{})
 	for _, pr := range proj.Problems {
 		t.Errorf("problem: %s: %s", pr.Path, pr.Message)
 	}
-	got := d.Check(proj, selected, nil)
+	got := diagnostics.Check(proj, selected, nil)
 
 	// Expected: file:line -> codes.
 	want := map[string][]string{}
@@ -149,18 +150,18 @@ func runGolden(t *testing.T, path string) {
 	}
 	// The fixed project: parses, the rules are quiet where fixes applied,
 	// and a second pass changes nothing.
-	var files2 []*d.File
+	var files2 []*project.File
 	for _, f := range proj.Files {
 		src := f.Src
 		if s, ok := after[f.Path]; ok {
 			src = []byte(s)
 		}
-		files2 = append(files2, &d.File{Path: f.Path, Kind: f.Kind, Src: src})
+		files2 = append(files2, &project.File{Path: f.Path, Kind: f.Kind, Src: src})
 	}
 	for p, b := range res.Created {
-		files2 = append(files2, &d.File{Path: p, Kind: d.Classify(p), Src: b})
+		files2 = append(files2, &project.File{Path: p, Kind: project.Classify(p), Src: b})
 	}
-	proj2 := d.NewProject(ctx, proj.Root, files2, d.Settings{})
+	proj2 := project.NewProject(ctx, proj.Root, files2, project.Settings{})
 	for _, f := range proj2.PythonFiles() {
 		if _, changed := after[f.Path]; changed && len(f.Py.Errors) > 0 {
 			t.Errorf("%s: fixed text has syntax errors at %v", f.Path, f.Py.Errors)
@@ -169,7 +170,7 @@ func runGolden(t *testing.T, path string) {
 			pyCompile(t, f.Path, f.Src)
 		}
 	}
-	for _, diag := range d.Check(proj2, selected, nil) {
+	for _, diag := range diagnostics.Check(proj2, selected, nil) {
 		if diag.Fixable() {
 			t.Errorf("after fix-all, %s still reports a fixable %s at %s: %s", diag.Path, diag.Rule.Code, diag.Path, diag.Message)
 		}

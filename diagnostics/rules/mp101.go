@@ -1,14 +1,15 @@
 package rules
 
 import (
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
 )
 
 // SingleProcessExporter reports PrometheusMetrics in a multi-worker project.
-var SingleProcessExporter = &d.Rule{
+var SingleProcessExporter = &diagnostics.Rule{
 	Code:     "MP101",
 	Name:     "single-process-exporter",
-	Severity: d.Warning,
+	Severity: diagnostics.Warning,
 	Title:    "PrometheusMetrics under multi-worker gunicorn exposes one worker's metrics per scrape",
 	Doc: "prometheus_flask_exporter's PrometheusMetrics serves the registry of the process that answers the " +
 		"request. Under gunicorn with several workers each scrape reaches a random worker, so request " +
@@ -28,8 +29,8 @@ metrics.info("app_info", "Application info", application="shop")`,
 		"PROMETHEUS_MULTIPROC_DIR is set, else PrometheusMetrics on a private registry, plus app_info). When the " +
 		"call passes arguments the snippet would change, it keeps them and only adds the gate. No fix when " +
 		"the exporter is not assigned by a simple `name = PrometheusMetrics(...)` statement.",
-	Applies: func(p *d.Project) bool { return p.Facts.MultiWorker },
-	Run: func(pass *d.Pass) {
+	Applies: func(p *project.Project) bool { return p.Facts.MultiWorker },
+	Run: func(pass *diagnostics.Pass) {
 		f := pass.File
 		if standaloneOrTest(pass.Project, f) || pass.Project.Facts.IsConfig(f) {
 			return
@@ -39,7 +40,7 @@ metrics.info("app_info", "Application info", application="shop")`,
 			if !singleProcessExporters[class] {
 				continue
 			}
-			g := d.EnvGate(f, c)
+			g := project.EnvGate(f, c)
 			if g.WhenUnset || g.Handled {
 				continue
 			}

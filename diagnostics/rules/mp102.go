@@ -4,15 +4,17 @@ import (
 	"path"
 	"strings"
 
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
+	"github.com/multiprom/multiprom/internal/source"
 	"github.com/multiprom/multiprom/snippets"
 )
 
 // AppWithoutMetrics reports Flask apps in projects with no Prometheus code.
-var AppWithoutMetrics = &d.Rule{
+var AppWithoutMetrics = &diagnostics.Rule{
 	Code:     "MP102",
 	Name:     "app-without-metrics",
-	Severity: d.Info,
+	Severity: diagnostics.Info,
 	Title:    "Flask app without Prometheus metrics",
 	Doc: "The project builds a Flask app but no module imports prometheus_client or " +
 		"prometheus_flask_exporter, so there is nothing to scrape. The action adds the metrics block that " +
@@ -30,10 +32,10 @@ app.register_blueprint(shop)`,
 		"registration) and merges its imports; the raw flavour also creates prom_metrics.py next to the app " +
 		"module. Offered only when the app is assigned by a simple statement; an editor action, not applied by --fix.",
 	Project: true,
-	Run: func(pass *d.Pass) {
+	Run: func(pass *diagnostics.Pass) {
 		p := pass.Project
 		for _, f := range p.PythonFiles() {
-			if d.IsTestFile(f) {
+			if project.IsTestFile(f) {
 				continue
 			}
 			if len(f.Py.ImportsFrom("prometheus_client")) > 0 || len(f.Py.ImportsFrom("prometheus_flask_exporter")) > 0 {
@@ -41,7 +43,7 @@ app.register_blueprint(shop)`,
 			}
 		}
 		for _, app := range p.Facts.Apps {
-			if d.IsTestFile(app.File) || p.Facts.Standalone[app.File.Path] {
+			if project.IsTestFile(app.File) || p.Facts.Standalone[app.File.Path] {
 				continue
 			}
 			pass.ReportIn(app.File, app.Call.Span(), "Flask app without Prometheus metrics: nothing in the project imports prometheus_client or prometheus_flask_exporter").
@@ -51,10 +53,10 @@ app.register_blueprint(shop)`,
 }
 
 // appBlockFix inserts snippets.AppBlock after the app's construction.
-func appBlockFix(p *d.Project, app *d.AppSite) d.Fix {
+func appBlockFix(p *project.Project, app *project.AppSite) diagnostics.Fix {
 	f, c := app.File, app.Call
 	if !simpleAssignment(f, c) {
-		return d.Fix{}
+		return diagnostics.Fix{}
 	}
 	indent := f.IndentOf(c.StatementSpan().Start)
 	sp := snippetParams(p, f, indent)
@@ -67,16 +69,16 @@ func appBlockFix(p *d.Project, app *d.AppSite) d.Fix {
 	sp.Package = pkg
 	imports, block, err := snippets.AppBlock(sp)
 	if err != nil {
-		return d.Fix{}
+		return diagnostics.Fix{}
 	}
-	edits := d.AddImports(f, imports)
-	at := f.LineEndOf(c.StatementSpan().End-1)
-	edits = append(edits, d.Edit{Path: f.Path, Span: d.Span{Start: at, End: at}, NewText: block})
+	edits := diagnostics.AddImports(f, imports)
+	at := f.LineEndOf(c.StatementSpan().End - 1)
+	edits = append(edits, diagnostics.Edit{Path: f.Path, Span: source.Span{Start: at, End: at}, NewText: block})
 	// An action, not a --fix: it adds a feature rather than repairing a bug.
-	fix := d.Fix{Title: "Add Prometheus metrics to the app (" + string(sp.Flavour) + " flavour)", Edits: edits, Unsafe: true}
+	fix := diagnostics.Fix{Title: "Add Prometheus metrics to the app (" + string(sp.Flavour) + " flavour)", Edits: edits, Unsafe: true}
 	files, err := snippets.AppFiles(sp)
 	if err != nil {
-		return d.Fix{}
+		return diagnostics.Fix{}
 	}
 	dir := path.Dir(f.Path)
 	for name, content := range files {
@@ -84,7 +86,7 @@ func appBlockFix(p *d.Project, app *d.AppSite) d.Fix {
 		if p.File(target) != nil {
 			continue // never overwrite the user's module
 		}
-		fix.Creates = append(fix.Creates, d.Create{Path: target, Content: content})
+		fix.Creates = append(fix.Creates, diagnostics.Create{Path: target, Content: content})
 	}
 	return fix
 }

@@ -1,15 +1,16 @@
 package rules
 
 import (
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
 )
 
 // UngatedMultiprocExporter reports multiprocess exporter classes constructed
 // unconditionally in app code.
-var UngatedMultiprocExporter = &d.Rule{
+var UngatedMultiprocExporter = &diagnostics.Rule{
 	Code:     "MP103",
 	Name:     "ungated-multiproc-exporter",
-	Severity: d.Warning,
+	Severity: diagnostics.Warning,
 	Title:    "Multiprocess exporter class constructed without a PROMETHEUS_MULTIPROC_DIR gate",
 	Doc: "GunicornPrometheusMetrics, GunicornInternalPrometheusMetrics and the Multiprocess* classes check " +
 		"PROMETHEUS_MULTIPROC_DIR in their constructor (also through for_app_factory()) and raise " +
@@ -26,7 +27,7 @@ else:
 	FixDoc: "Replaces the assignment with the gated exporter snippet (for the Internal classes with plain " +
 		"arguments), or wraps the user's call in the same gate with PrometheusMetrics and the same arguments " +
 		"as the fallback. No fix when the exporter is not assigned by a simple statement.",
-	Run: func(pass *d.Pass) {
+	Run: func(pass *diagnostics.Pass) {
 		f := pass.File
 		if standaloneOrTest(pass.Project, f) || pass.Project.Facts.IsConfig(f) {
 			return
@@ -36,7 +37,7 @@ else:
 			if !multiprocExporters[class] {
 				continue
 			}
-			if d.EnvGate(f, c).Gated() {
+			if project.EnvGate(f, c).Gated() {
 				continue
 			}
 			pass.Report(c.Span(), "%s raises ValueError when PROMETHEUS_MULTIPROC_DIR is unset (pytest, flask run); gate it on the variable with PrometheusMetrics as the fallback", class).

@@ -3,16 +3,19 @@ package rules
 import (
 	"strings"
 
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
+	"github.com/multiprom/multiprom/internal/python"
+	"github.com/multiprom/multiprom/internal/source"
 	"github.com/multiprom/multiprom/snippets"
 )
 
 // DefaultRegistryExposition reports exposition of the per-process default
 // registry in a multiprocess project.
-var DefaultRegistryExposition = &d.Rule{
+var DefaultRegistryExposition = &diagnostics.Rule{
 	Code:     "MP104",
 	Name:     "default-registry-exposition",
-	Severity: d.Error,
+	Severity: diagnostics.Error,
 	Title:    "Metrics are exposed from the default registry, which holds one worker's values",
 	Doc: "generate_latest() and make_wsgi_app() default to prometheus_client.REGISTRY, the registry of " +
 		"the one process that answers the scrape. Under gunicorn each scrape lands on a random worker: " +
@@ -29,7 +32,7 @@ def metrics():
     return generate_latest(registry)`,
 	FixDoc:  "Builds a per-request CollectorRegistry with a MultiProcessCollector (and the process/platform/GC collectors) and exposes that instead; it falls back to the default registry when PROMETHEUS_MULTIPROC_DIR is unset (flask run, pytest).",
 	Applies: multiprocess,
-	Run: func(pass *d.Pass) {
+	Run: func(pass *diagnostics.Pass) {
 		f := pass.File
 		m := f.Py
 		for _, c := range m.Select(exposeDefaultCalls) {
@@ -62,51 +65,51 @@ def metrics():
 
 // exposeDefaultCalls are the exposition calls that default to the
 // default registry.
-var exposeDefaultCalls = d.ExactCallees(
+var exposeDefaultCalls = python.ExactCallees(
 	"prometheus_client.generate_latest", "prometheus_client.exposition.generate_latest",
 	"prometheus_client.make_wsgi_app", "prometheus_client.make_asgi_app",
 	"prometheus_client.exposition.make_wsgi_app", "prometheus_client.exposition.make_asgi_app",
 )
 
-func isDefaultRegistry(m *d.Module, e *d.Expr) bool {
+func isDefaultRegistry(m *python.Module, e *python.Expr) bool {
 	q := m.Qualify(strings.TrimSpace(e.Text))
 	return q == "prometheus_client.REGISTRY" || q == "prometheus_client.registry.REGISTRY" || q == "REGISTRY"
 }
 
 // perRequestRegistryFix inserts the registry block before the statement that
 // holds the call and passes the registry to it.
-func perRequestRegistryFix(pass *d.Pass, c *d.Call, keyword bool) d.Fix {
+func perRequestRegistryFix(pass *diagnostics.Pass, c *python.Call, keyword bool) diagnostics.Fix {
 	f := pass.File
 	varName := freeName(f, c, "registry")
 	lineStart := f.LineStartOf(c.StatementSpan().Start)
-	if strings.TrimSpace(f.Text(d.Span{Start: lineStart, End: c.StatementSpan().Start})) != "" {
+	if strings.TrimSpace(f.Text(source.Span{Start: lineStart, End: c.StatementSpan().Start})) != "" {
 		// The statement shares its line (`def f(): return generate_latest()`,
 		// `a; b`): the block would land before the line, outside the
 		// statement's suite, and break the file (found by FuzzFix). No fix.
-		return d.Fix{}
+		return diagnostics.Fix{}
 	}
 	indent := f.IndentOf(c.StatementSpan().Start)
 	sp := snippetParams(pass.Project, f, indent)
 	imports, block := snippets.PerRequestRegistry(sp, varName)
-	edits := d.AddImports(f, imports)
-	edits = append(edits, d.Edit{Path: f.Path, Span: d.Span{Start: lineStart, End: lineStart}, NewText: block})
+	edits := diagnostics.AddImports(f, imports)
+	edits = append(edits, diagnostics.Edit{Path: f.Path, Span: source.Span{Start: lineStart, End: lineStart}, NewText: block})
 	if keyword || c.Keyword("registry") != nil {
 		if kw := c.Keyword("registry"); kw != nil {
-			edits = append(edits, d.Replace(f, kw.Value.Span(), varName))
+			edits = append(edits, diagnostics.Replace(f, kw.Value.Span(), varName))
 		} else if pos := c.Positional(0); pos != nil {
-			edits = append(edits, d.Replace(f, pos.Span(), varName))
+			edits = append(edits, diagnostics.Replace(f, pos.Span(), varName))
 		} else {
-			edits = append(edits, d.AddKeyword(f, c, "registry", varName))
+			edits = append(edits, diagnostics.AddKeyword(f, c, "registry", varName))
 		}
 	} else {
-		edits = append(edits, d.Replace(f, d.Span{Start: c.ArgListSpan().Start, End: c.ArgListSpan().End}, "("+varName+")"))
+		edits = append(edits, diagnostics.Replace(f, source.Span{Start: c.ArgListSpan().Start, End: c.ArgListSpan().End}, "("+varName+")"))
 	}
-	return d.Fix{Title: "Expose a per-request multiprocess registry", Edits: edits}
+	return diagnostics.Fix{Title: "Expose a per-request multiprocess registry", Edits: edits}
 }
 
 // freeName returns want, or want with a suffix, when the name is already
 // assigned in the call's scope to something else.
-func freeName(f *d.File, c *d.Call, want string) string {
+func freeName(f *project.File, c *python.Call, want string) string {
 	taken := func(n string) bool {
 		for _, a := range f.Py.Assigns {
 			if a.Scope == c.Scope && a.Target == n {

@@ -3,15 +3,18 @@ package rules
 import (
 	"strings"
 
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
+	"github.com/multiprom/multiprom/internal/python"
+	"github.com/multiprom/multiprom/internal/source"
 )
 
 // MultiprocRegistryWithoutProcessMetrics reports per-request multiprocess
 // registries that lose process_* and python_* metrics.
-var MultiprocRegistryWithoutProcessMetrics = &d.Rule{
+var MultiprocRegistryWithoutProcessMetrics = &diagnostics.Rule{
 	Code:     "MP105",
 	Name:     "multiproc-registry-without-process-metrics",
-	Severity: d.Info,
+	Severity: diagnostics.Info,
 	Title:    "Multiprocess registry without process, platform and GC collectors",
 	Doc: "A fresh CollectorRegistry with a MultiProcessCollector exposes only what the workers wrote to " +
 		"their files. The process_* (memory, CPU, open fds, start time), python_info and python_gc_* " +
@@ -28,7 +31,7 @@ PlatformCollector(registry=registry)
 GCCollector(registry=registry)`,
 	FixDoc:  "Adds ProcessCollector, PlatformCollector and GCCollector on that registry right after the MultiProcessCollector line, with their imports.",
 	Applies: nil, // the registry is multiprocess by construction
-	Run: func(pass *d.Pass) {
+	Run: func(pass *diagnostics.Pass) {
 		f := pass.File
 		m := f.Py
 		for _, c := range m.Select(clientCollectorCalls) {
@@ -49,7 +52,7 @@ GCCollector(registry=registry)`,
 }
 
 // freshRegistry reports whether name is assigned CollectorRegistry() in scope.
-func freshRegistry(m *d.Module, scope *d.FuncDef, name string) bool {
+func freshRegistry(m *python.Module, scope *python.FuncDef, name string) bool {
 	for _, a := range m.Assigns {
 		if a.Scope == scope && a.Target == name && a.Value != nil && a.Value.Kind() == "call" &&
 			strings.HasSuffix(m.Qualify(strings.SplitN(a.Value.Text, "(", 2)[0]), "CollectorRegistry") {
@@ -61,14 +64,14 @@ func freshRegistry(m *d.Module, scope *d.FuncDef, name string) bool {
 
 // collectorOrRegisterCalls: the process/platform/GC collectors and any
 // .register() call.
-var collectorOrRegisterCalls = d.QualifiedCallees(func(q string) bool {
+var collectorOrRegisterCalls = python.QualifiedCallees(func(q string) bool {
 	last := q[strings.LastIndexByte(q, '.')+1:]
 	return last == "ProcessCollector" || last == "PlatformCollector" || last == "GCCollector" || last == "register"
 })
 
 // registersProcessCollectors reports whether the scope puts any of the
 // process/platform/GC collectors (or the whole default registry) on reg.
-func registersProcessCollectors(m *d.Module, scope *d.FuncDef, reg string) bool {
+func registersProcessCollectors(m *python.Module, scope *python.FuncDef, reg string) bool {
 	for _, c := range m.Select(collectorOrRegisterCalls) {
 		if c.Scope != scope {
 			continue
@@ -91,24 +94,24 @@ func registersProcessCollectors(m *d.Module, scope *d.FuncDef, reg string) bool 
 	return false
 }
 
-func processCollectorsFix(f *d.File, c *d.Call, reg string) d.Fix {
+func processCollectorsFix(f *project.File, c *python.Call, reg string) diagnostics.Fix {
 	st := f.Text(c.StatementSpan())
 	if !strings.HasSuffix(st, f.Text(c.Span())) {
-		return d.Fix{}
+		return diagnostics.Fix{}
 	}
 	indent := f.IndentOf(c.StatementSpan().Start)
-	at := f.LineEndOf(c.StatementSpan().End-1)
+	at := f.LineEndOf(c.StatementSpan().End - 1)
 	text := indent + "ProcessCollector(registry=" + reg + ")\n" +
 		indent + "PlatformCollector(registry=" + reg + ")\n" +
 		indent + "GCCollector(registry=" + reg + ")\n"
 	if at == len(f.Src) && (len(f.Src) == 0 || f.Src[len(f.Src)-1] != '\n') {
 		text = "\n" + text
 	}
-	edits := d.AddImports(f, []string{
+	edits := diagnostics.AddImports(f, []string{
 		"from prometheus_client import GCCollector",
 		"from prometheus_client import PlatformCollector",
 		"from prometheus_client import ProcessCollector",
 	})
-	edits = append(edits, d.Edit{Path: f.Path, Span: d.Span{Start: at, End: at}, NewText: text})
-	return d.Fix{Title: "Register the process, platform and GC collectors on " + reg, Edits: edits}
+	edits = append(edits, diagnostics.Edit{Path: f.Path, Span: source.Span{Start: at, End: at}, NewText: text})
+	return diagnostics.Fix{Title: "Register the process, platform and GC collectors on " + reg, Edits: edits}
 }

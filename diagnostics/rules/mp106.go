@@ -3,14 +3,16 @@ package rules
 import (
 	"strings"
 
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
+	"github.com/multiprom/multiprom/internal/python"
 )
 
 // HTTPServerPerWorker reports metrics HTTP servers started in every worker.
-var HTTPServerPerWorker = &d.Rule{
+var HTTPServerPerWorker = &diagnostics.Rule{
 	Code:     "MP106",
 	Name:     "http-server-per-worker",
-	Severity: d.Error,
+	Severity: diagnostics.Error,
 	Title:    "Metrics HTTP server started in every gunicorn worker",
 	Doc: "start_http_server()/start_wsgi_server() at module level of the app, in create_app or in a post_fork " +
 		"hook runs once per worker: the first worker binds the port and the others fail with \"Address already " +
@@ -28,8 +30,8 @@ def when_ready(server):
     multiprocess.MultiProcessCollector(registry)
     start_http_server(9100, registry=registry)`,
 	FixDoc:  "No automatic fix: moving the server to a when_ready hook means choosing its port and registry in the gunicorn config; the Before/After example shows the shape.",
-	Applies: func(p *d.Project) bool { return p.Facts.MultiWorker },
-	Run: func(pass *d.Pass) {
+	Applies: func(p *project.Project) bool { return p.Facts.MultiWorker },
+	Run: func(pass *diagnostics.Pass) {
 		f := pass.File
 		p := pass.Project
 		if standaloneOrTest(p, f) {
@@ -63,7 +65,7 @@ def when_ready(server):
 	},
 }
 
-func outermost(fn *d.FuncDef) *d.FuncDef {
+func outermost(fn *python.FuncDef) *python.FuncDef {
 	for fn.Parent != nil {
 		fn = fn.Parent
 	}
@@ -71,7 +73,7 @@ func outermost(fn *d.FuncDef) *d.FuncDef {
 }
 
 // isFactory reports whether fn builds a Flask app (create_app and friends).
-func isFactory(m *d.Module, fn *d.FuncDef) bool {
+func isFactory(m *python.Module, fn *python.FuncDef) bool {
 	for _, c := range callsIn(m, fn) {
 		if c.Qualified() == "flask.Flask" {
 			return true
@@ -81,7 +83,7 @@ func isFactory(m *d.Module, fn *d.FuncDef) bool {
 }
 
 // exporterVar reports whether name holds an exporter object in m.
-func exporterVar(m *d.Module, name string) bool {
+func exporterVar(m *python.Module, name string) bool {
 	for _, c := range exporterCalls(m) {
 		if c.TargetName() == name {
 			return true
@@ -92,7 +94,7 @@ func exporterVar(m *d.Module, name string) bool {
 
 // internalExporterVars are names bound only to *Internal* exporter objects,
 // whose start_http_server does nothing (should_start_http_server is False).
-func internalExporterVars(m *d.Module) map[string]bool {
+func internalExporterVars(m *python.Module) map[string]bool {
 	out := map[string]bool{}
 	other := map[string]bool{}
 	for _, c := range exporterCalls(m) {
@@ -115,7 +117,7 @@ func internalExporterVars(m *d.Module) map[string]bool {
 
 // underMainGuard reports a call inside `if __name__ == "__main__":`, which
 // gunicorn never runs.
-func underMainGuard(c *d.Call) bool {
+func underMainGuard(c *python.Call) bool {
 	for _, cond := range c.Conds {
 		if strings.Contains(cond.Text, "__main__") && !cond.Else {
 			return true

@@ -1,15 +1,18 @@
 package rules
 
 import (
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
+	"github.com/multiprom/multiprom/internal/python"
+	"github.com/multiprom/multiprom/internal/source"
 )
 
 // MultiprocCollectorOnSharedRegistry reports a MultiProcessCollector on a
 // registry that also holds live metrics.
-var MultiprocCollectorOnSharedRegistry = &d.Rule{
+var MultiprocCollectorOnSharedRegistry = &diagnostics.Rule{
 	Code:     "MP107",
 	Name:     "multiproc-collector-on-shared-registry",
-	Severity: d.Error,
+	Severity: diagnostics.Error,
 	Title:    "MultiProcessCollector registered on a registry that also holds the metrics",
 	Doc: "MultiProcessCollector reads every worker's files and yields the aggregated metrics. On the default " +
 		"REGISTRY, or on a registry that metrics are also created on (registry=), the scrape carries each " +
@@ -25,7 +28,7 @@ HITS = Counter("hits", "Hits")`,
 	FixDoc: "Drops registry= from the metric constructors that name the collector's registry. " +
 		"No automatic fix for MultiProcessCollector(REGISTRY): the exposition needs its own registry (see MP104).",
 	Applies: multiprocess,
-	Run: func(pass *d.Pass) {
+	Run: func(pass *diagnostics.Pass) {
 		f := pass.File
 		m := f.Py
 		for _, c := range m.Select(anyCollectorCalls) {
@@ -47,7 +50,7 @@ HITS = Counter("hits", "Hits")`,
 				pass.Report(r.Span(), "%s has a MultiProcessCollector and also registers the default REGISTRY: every scrape shows each metric twice (this worker's and the aggregate)", reg.Text)
 				continue
 			}
-			var shared []*d.MetricDecl
+			var shared []*project.MetricDecl
 			for _, decl := range f.MetricDecls() {
 				if a := decl.Call.Keyword("registry"); a != nil && a.Value.Text == reg.Text && sameScopeVar(decl.Call, c) {
 					shared = append(shared, decl)
@@ -56,7 +59,7 @@ HITS = Counter("hits", "Hits")`,
 			if len(shared) == 0 {
 				continue
 			}
-			fix := d.Fix{Title: "Create the metrics on the default registry (drop registry=" + reg.Text + ")"}
+			fix := diagnostics.Fix{Title: "Create the metrics on the default registry (drop registry=" + reg.Text + ")"}
 			for _, decl := range shared {
 				fix.Edits = append(fix.Edits, removeArg(f, decl.Call, decl.Call.Keyword("registry")))
 			}
@@ -68,12 +71,12 @@ HITS = Counter("hits", "Hits")`,
 // sameScopeVar reports whether the registry name in the metric call refers
 // to the same variable as in the collector call: same function, or the
 // collector's registry is module level.
-func sameScopeVar(metric, collector *d.Call) bool {
+func sameScopeVar(metric, collector *python.Call) bool {
 	return metric.Scope == collector.Scope || collector.Scope == nil
 }
 
 // removeArg deletes one argument with its separating comma.
-func removeArg(f *d.File, c *d.Call, a *d.Arg) d.Edit {
+func removeArg(f *project.File, c *python.Call, a *python.Arg) diagnostics.Edit {
 	idx := -1
 	for i, x := range c.Arguments() {
 		if x == a {
@@ -89,12 +92,12 @@ func removeArg(f *d.File, c *d.Call, a *d.Arg) d.Edit {
 		end = c.Arguments()[1].Span().Start
 	}
 	// Keep a trailing comma layout: ", registry=r," -> ","
-	return d.Edit{Path: f.Path, Span: d.Span{Start: start, End: end}, NewText: ""}
+	return diagnostics.Edit{Path: f.Path, Span: source.Span{Start: start, End: end}, NewText: ""}
 }
 
 // registersDefault finds reg.register(REGISTRY) in the same branch as the
 // collector call.
-func registersDefault(m *d.Module, collector *d.Call, reg string) *d.Call {
+func registersDefault(m *python.Module, collector *python.Call, reg string) *python.Call {
 	for _, c := range m.Select(registerCalls) {
 		if c.Scope != collector.Scope || c.Func != reg+".register" || !sameConds(c.Conds, collector.Conds) {
 			continue
@@ -106,7 +109,7 @@ func registersDefault(m *d.Module, collector *d.Call, reg string) *d.Call {
 	return nil
 }
 
-func sameConds(a, b []d.Cond) bool {
+func sameConds(a, b []python.Cond) bool {
 	if len(a) != len(b) {
 		return false
 	}

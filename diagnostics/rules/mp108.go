@@ -1,14 +1,16 @@
 package rules
 
 import (
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
+	"github.com/multiprom/multiprom/internal/python"
 )
 
 // PathCardinality reports exporter request metrics labelled by raw path.
-var PathCardinality = &d.Rule{
+var PathCardinality = &diagnostics.Rule{
 	Code:     "MP108",
 	Name:     "path-cardinality",
-	Severity: d.Warning,
+	Severity: diagnostics.Warning,
 	Title:    "Exporter labels request metrics by URL path (unbounded series)",
 	Doc: "prometheus_flask_exporter's group_by defaults to 'path': the request duration histogram gets one " +
 		"label value per distinct URL, so /users/1, /users/2 … each create a full set of buckets. In " +
@@ -19,9 +21,9 @@ var PathCardinality = &d.Rule{
 	Before: `metrics = PrometheusMetrics(app)`,
 	After:  `metrics = PrometheusMetrics(app, group_by="endpoint")`,
 	FixDoc: "Adds group_by=\"endpoint\", or replaces group_by='path' or a lambda with it.",
-	Run: func(pass *d.Pass) {
+	Run: func(pass *diagnostics.Pass) {
 		f := pass.File
-		if d.IsTestFile(f) {
+		if project.IsTestFile(f) {
 			return
 		}
 		for _, c := range exporterCalls(f.Py) {
@@ -34,11 +36,11 @@ var PathCardinality = &d.Rule{
 			if a := c.Keyword("group_by_endpoint"); a != nil && a.Value.Text == "True" {
 				continue
 			}
-			fix := func(a *d.Arg) d.Fix {
+			fix := func(a *python.Arg) diagnostics.Fix {
 				if a == nil {
-					return d.Fix{Title: `Group request metrics by endpoint`, Edits: []d.Edit{d.AddKeyword(f, c, "group_by", `"endpoint"`)}}
+					return diagnostics.Fix{Title: `Group request metrics by endpoint`, Edits: []diagnostics.Edit{diagnostics.AddKeyword(f, c, "group_by", `"endpoint"`)}}
 				}
-				return d.Fix{Title: `Group request metrics by endpoint`, Edits: []d.Edit{d.Replace(f, a.Value.Span(), `"endpoint"`)}}
+				return diagnostics.Fix{Title: `Group request metrics by endpoint`, Edits: []diagnostics.Edit{diagnostics.Replace(f, a.Value.Span(), `"endpoint"`)}}
 			}
 			a := c.Keyword("group_by")
 			switch {
@@ -48,7 +50,7 @@ var PathCardinality = &d.Rule{
 				pass.Report(a.Span(), "group_by='path' labels request durations by URL path: one series per distinct URL; use group_by=\"endpoint\"").AddFix(fix(a))
 			case a.Value.Kind() == "lambda":
 				pass.Report(a.Span(), "group_by=lambda names the label \"<lambda>\", which prometheus_client rejects with ValueError at start-up; use group_by=\"endpoint\" or a named function").
-					SetSeverity(d.Error).AddFix(fix(a))
+					SetSeverity(diagnostics.Error).AddFix(fix(a))
 			}
 		}
 	},

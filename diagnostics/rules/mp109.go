@@ -3,14 +3,16 @@ package rules
 import (
 	"strings"
 
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
+	"github.com/multiprom/multiprom/internal/source"
 )
 
 // DeprecatedMultiprocEnv reports the lowercase prometheus_multiproc_dir.
-var DeprecatedMultiprocEnv = &d.Rule{
+var DeprecatedMultiprocEnv = &diagnostics.Rule{
 	Code:     "MP109",
 	Name:     "deprecated-multiproc-env",
-	Severity: d.Warning,
+	Severity: diagnostics.Warning,
 	Title:    "prometheus_multiproc_dir is the deprecated spelling of PROMETHEUS_MULTIPROC_DIR",
 	Doc: "prometheus_client still honours the lowercase prometheus_multiproc_dir, but MultiProcessCollector " +
 		"emits a DeprecationWarning and copies it into PROMETHEUS_MULTIPROC_DIR at run time; code and tools " +
@@ -21,11 +23,11 @@ var DeprecatedMultiprocEnv = &d.Rule{
 	After:   `ENV PROMETHEUS_MULTIPROC_DIR=/tmp/metrics`,
 	FixDoc:  "Renames the variable to PROMETHEUS_MULTIPROC_DIR at that place.",
 	Project: true,
-	Run: func(pass *d.Pass) {
+	Run: func(pass *diagnostics.Pass) {
 		p := pass.Project
 		for _, f := range p.Files {
 			switch f.Kind {
-			case d.KindPython, d.KindDockerfile, d.KindCompose, d.KindSystemd, d.KindShell, d.KindProcfile, d.KindDotenv:
+			case project.KindPython, project.KindDockerfile, project.KindCompose, project.KindSystemd, project.KindShell, project.KindProcfile, project.KindDotenv:
 			default:
 				continue
 			}
@@ -38,16 +40,16 @@ var DeprecatedMultiprocEnv = &d.Rule{
 				if !legacyNameAt(f, src, at) {
 					continue
 				}
-				line := f.Text(d.Span{Start: f.LineStartOf(at), End: lineEndNoNL(f, at)})
-				if strings.Contains(line, d.EnvVar) {
+				line := f.Text(source.Span{Start: f.LineStartOf(at), End: lineEndNoNL(f, at)})
+				if strings.Contains(line, project.EnvVar) {
 					continue // reads both names for compatibility
 				}
 				if strings.HasPrefix(strings.TrimSpace(line), "#") {
 					continue
 				}
-				sp := d.Span{Start: at, End: at + len(d.LegacyEnvVar)}
+				sp := source.Span{Start: at, End: at + len(project.LegacyEnvVar)}
 				pass.ReportIn(f, sp, "prometheus_multiproc_dir is deprecated; use PROMETHEUS_MULTIPROC_DIR").
-					AddFix(d.Fix{Title: "Rename to PROMETHEUS_MULTIPROC_DIR", Edits: []d.Edit{d.Replace(f, sp, d.EnvVar)}})
+					AddFix(diagnostics.Fix{Title: "Rename to PROMETHEUS_MULTIPROC_DIR", Edits: []diagnostics.Edit{diagnostics.Replace(f, sp, project.EnvVar)}})
 			}
 		}
 	},
@@ -56,8 +58,8 @@ var DeprecatedMultiprocEnv = &d.Rule{
 // legacyNameAt reports whether the name at offset is the variable itself
 // (not part of a longer identifier): in Python it must be a whole string
 // literal; in deploy files a whole word.
-func legacyNameAt(f *d.File, src string, at int) bool {
-	end := at + len(d.LegacyEnvVar)
+func legacyNameAt(f *project.File, src string, at int) bool {
+	end := at + len(project.LegacyEnvVar)
 	before, after := byte(' '), byte(' ')
 	if at > 0 {
 		before = src[at-1]
@@ -65,7 +67,7 @@ func legacyNameAt(f *d.File, src string, at int) bool {
 	if end < len(src) {
 		after = src[end]
 	}
-	if f.Kind == d.KindPython {
+	if f.Kind == project.KindPython {
 		return (before == '"' || before == '\'') && after == before
 	}
 	word := func(b byte) bool {

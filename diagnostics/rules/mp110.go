@@ -4,15 +4,17 @@ import (
 	"regexp"
 	"strings"
 
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
+	"github.com/multiprom/multiprom/internal/source"
 )
 
 // ExporterNeverExposed reports GunicornPrometheusMetrics without the
 // when_ready hook that serves it, and path= passed to classes that drop it.
-var ExporterNeverExposed = &d.Rule{
+var ExporterNeverExposed = &diagnostics.Rule{
 	Code:     "MP110",
 	Name:     "exporter-never-exposed",
-	Severity: d.Error,
+	Severity: diagnostics.Error,
 	Title:    "GunicornPrometheusMetrics is never exposed",
 	Doc: "GunicornPrometheusMetrics (and MultiprocessPrometheusMetrics) remove the path= argument and register " +
 		"no /metrics route on the app: its metrics are served only by a separate HTTP server that a gunicorn " +
@@ -24,7 +26,7 @@ var ExporterNeverExposed = &d.Rule{
 	FixDoc: "Switches the module to GunicornInternalPrometheusMetrics (the app serves /metrics itself; " +
 		"mark_process_dead_on_child_exit is inherited). Adding a when_ready hook instead is the other way out; " +
 		"it needs a port, so it is not automatic.",
-	Run: func(pass *d.Pass) {
+	Run: func(pass *diagnostics.Pass) {
 		f := pass.File
 		p := pass.Project
 		if standaloneOrTest(p, f) || p.Facts.IsConfig(f) {
@@ -46,7 +48,7 @@ var ExporterNeverExposed = &d.Rule{
 			}
 			if a := c.Keyword("path"); a != nil {
 				pass.Report(a.Span(), "%s ignores path=: it adds no route to the app; use GunicornInternalPrometheusMetrics to serve %s on the app", class, a.Value.Text).
-					SetSeverity(d.Warning).AddFix(switchToInternalFix(f, class))
+					SetSeverity(diagnostics.Warning).AddFix(switchToInternalFix(f, class))
 			}
 		}
 	},
@@ -54,7 +56,7 @@ var ExporterNeverExposed = &d.Rule{
 
 // whenReadyServes reports whether a gunicorn config's when_ready hook calls
 // start_http_server_when_ready (or start_http_server on the exporter class).
-func whenReadyServes(p *d.Project) bool {
+func whenReadyServes(p *project.Project) bool {
 	for _, cfg := range p.Facts.Configs {
 		h := cfg.Hook("when_ready")
 		if h == nil {
@@ -69,18 +71,18 @@ func whenReadyServes(p *d.Project) bool {
 	return false
 }
 
-func switchToInternalFix(f *d.File, class string) d.Fix {
+func switchToInternalFix(f *project.File, class string) diagnostics.Fix {
 	re := regexp.MustCompile(`\b` + class + `\b`)
 	internal := strings.Replace(class, "PrometheusMetrics", "InternalPrometheusMetrics", 1)
-	var edits []d.Edit
+	var edits []diagnostics.Edit
 	src := string(f.Src)
 	for _, loc := range re.FindAllStringIndex(src, -1) {
 		if inCommentOrString(src, loc[0]) {
 			continue
 		}
-		edits = append(edits, d.Replace(f, d.Span{Start: loc[0], End: loc[1]}, internal))
+		edits = append(edits, diagnostics.Replace(f, source.Span{Start: loc[0], End: loc[1]}, internal))
 	}
-	return d.Fix{Title: "Use " + internal + " (serves the metrics path on the app)", Edits: edits}
+	return diagnostics.Fix{Title: "Use " + internal + " (serves the metrics path on the app)", Edits: edits}
 }
 
 // inCommentOrString is a line-local check: a '#' or an odd number of quotes

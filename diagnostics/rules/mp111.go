@@ -3,15 +3,17 @@ package rules
 import (
 	"strings"
 
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
+	"github.com/multiprom/multiprom/internal/python"
 )
 
 // InternalExporterHTTPServer reports start_http_server_when_ready on the
 // Internal classes, where it only warns.
-var InternalExporterHTTPServer = &d.Rule{
+var InternalExporterHTTPServer = &diagnostics.Rule{
 	Code:     "MP111",
 	Name:     "internal-exporter-http-server",
-	Severity: d.Warning,
+	Severity: diagnostics.Warning,
 	Title:    "start_http_server_when_ready on an Internal exporter class does nothing",
 	Doc: "GunicornInternalPrometheusMetrics and MultiprocessInternalPrometheusMetrics serve /metrics from the " +
 		"app itself. Their start_http_server_when_ready() is overridden to do nothing but emit a UserWarning " +
@@ -21,7 +23,7 @@ var InternalExporterHTTPServer = &d.Rule{
     GunicornInternalPrometheusMetrics.start_http_server_when_ready(9200)`,
 	After:  `# (no when_ready hook: the app serves /metrics)`,
 	FixDoc: "Removes the call (and the hook when nothing else is left in it).",
-	Run: func(pass *d.Pass) {
+	Run: func(pass *diagnostics.Pass) {
 		f := pass.File
 		m := f.Py
 		internal := internalExporterVars(m)
@@ -39,15 +41,15 @@ var InternalExporterHTTPServer = &d.Rule{
 
 // removeCallFix deletes the statement holding the call, or the whole
 // function when nothing but imports would remain in it.
-func removeCallFix(f *d.File, c *d.Call) d.Fix {
+func removeCallFix(f *project.File, c *python.Call) diagnostics.Fix {
 	if f.Text(c.StatementSpan()) != f.Text(c.Span()) {
-		return d.Fix{}
+		return diagnostics.Fix{}
 	}
 	if c.Scope != nil && c.Scope.IsModuleLevel() && onlyStatement(f, c.Scope, c.StatementSpan()) {
-		return d.Fix{Title: "Remove " + c.Scope.Name + " (it only made the no-op call)", Edits: []d.Edit{deleteFunc(f, c.Scope)}}
+		return diagnostics.Fix{Title: "Remove " + c.Scope.Name + " (it only made the no-op call)", Edits: []diagnostics.Edit{deleteFunc(f, c.Scope)}}
 	}
 	if c.Scope != nil && onlyStatement(f, c.Scope, c.StatementSpan()) {
-		return d.Fix{}
+		return diagnostics.Fix{}
 	}
-	return d.Fix{Title: "Remove the no-op call", Edits: []d.Edit{deleteLines(f, c.StatementSpan())}}
+	return diagnostics.Fix{Title: "Remove the no-op call", Edits: []diagnostics.Edit{deleteLines(f, c.StatementSpan())}}
 }

@@ -1,15 +1,15 @@
 package rules
 
 import (
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/diagnostics"
 )
 
 // MissingChildExit reports a multiprocess gunicorn project whose config does
 // not mark dead workers.
-var MissingChildExit = &d.Rule{
+var MissingChildExit = &diagnostics.Rule{
 	Code:     "MP201",
 	Name:     "missing-child-exit",
-	Severity: d.Info, // an error when a live* gauge exists
+	Severity: diagnostics.Info, // an error when a live* gauge exists
 	Title:    "gunicorn config has no child_exit hook to mark dead workers",
 	Doc: "When a worker exits (max_requests, a timeout, a crash, kill -9) its metric files stay in " +
 		"PROMETHEUS_MULTIPROC_DIR. multiprocess.mark_process_dead(pid), called from gunicorn's child_exit " +
@@ -29,7 +29,7 @@ def child_exit(server, worker):
 	FixDoc:  "Adds child_exit(server, worker) calling the flavour's mark-dead function (and, where missing, the PROMETHEUS_MULTIPROC_DIR preamble and an on_starting clean-up); creates gunicorn.conf.py when the project has none.",
 	Project: true,
 	Applies: gunicornMultiprocess,
-	Run: func(pass *d.Pass) {
+	Run: func(pass *diagnostics.Pass) {
 		p := pass.Project
 		if cfg := p.Facts.Config(); cfg != nil && cfg.Hook("child_exit") != nil {
 			return
@@ -44,7 +44,7 @@ def child_exit(server, worker):
 		}
 		diag := pass.ReportIn(at.File, at.Span, "%s", msg)
 		if liveGaugeExists(p) {
-			diag.SetSeverity(d.Error)
+			diag.SetSeverity(diagnostics.Error)
 			diag.Message += ", and live* gauges keep counting them"
 		} else {
 			diag.Message += " (live* gauges would keep counting them)"

@@ -3,15 +3,18 @@ package rules
 import (
 	"strings"
 
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
+	"github.com/multiprom/multiprom/internal/python"
+	"github.com/multiprom/multiprom/internal/source"
 )
 
 // ChildExitWithoutMarkDead reports a child_exit hook that does not mark the
 // worker dead.
-var ChildExitWithoutMarkDead = &d.Rule{
+var ChildExitWithoutMarkDead = &diagnostics.Rule{
 	Code:     "MP202",
 	Name:     "child-exit-without-mark-dead",
-	Severity: d.Error,
+	Severity: diagnostics.Error,
 	Title:    "child_exit hook does not call mark_process_dead",
 	Doc: "gunicorn calls child_exit(server, worker) in the master after a worker exits, however it died. It is " +
 		"the one place that sees every dead worker, and prometheus_client needs " +
@@ -28,7 +31,7 @@ var ChildExitWithoutMarkDead = &d.Rule{
     multiprocess.mark_process_dead(worker.pid)`,
 	FixDoc:  "Appends the flavour's mark-dead call (imported inside the hook) to the hook body.",
 	Applies: gunicornMultiprocess,
-	Run: func(pass *d.Pass) {
+	Run: func(pass *diagnostics.Pass) {
 		f := pass.File
 		if !pass.Project.Facts.IsConfig(f) {
 			return
@@ -43,7 +46,7 @@ var ChildExitWithoutMarkDead = &d.Rule{
 }
 
 // markDeadLines is the flavour's mark-dead call with its import.
-func markDeadLines(p *d.Project, workerVar string) []string {
+func markDeadLines(p *project.Project, workerVar string) []string {
 	if p.Facts.Flavour == "exporter" {
 		return []string{
 			"from prometheus_flask_exporter.multiprocess import GunicornPrometheusMetrics",
@@ -54,12 +57,12 @@ func markDeadLines(p *d.Project, workerVar string) []string {
 	return []string{"from prometheus_client import multiprocess", "", "multiprocess.mark_process_dead(" + workerVar + ".pid)"}
 }
 
-func insertMarkDeadFix(p *d.Project, f *d.File, h *d.FuncDef) d.Fix {
-	if strings.TrimSpace(f.Text(d.Span{Start: f.LineStartOf(h.BodyBlockSpan().Start), End: h.BodyBlockSpan().Start})) != "" {
+func insertMarkDeadFix(p *project.Project, f *project.File, h *python.FuncDef) diagnostics.Fix {
+	if strings.TrimSpace(f.Text(source.Span{Start: f.LineStartOf(h.BodyBlockSpan().Start), End: h.BodyBlockSpan().Start})) != "" {
 		// A one-line suite (`def child_exit(server, worker): pass`): lines
 		// added after it would land at module level, and fix-all re-added
 		// them every round (found by FuzzFix). No fix.
-		return d.Fix{}
+		return diagnostics.Fix{}
 	}
 	worker := "worker"
 	if len(h.Params) > 1 && h.Params[1].Name != "" {
@@ -73,12 +76,12 @@ func insertMarkDeadFix(p *d.Project, f *d.File, h *d.FuncDef) d.Fix {
 		b.WriteString("\n")
 	}
 	if strings.TrimSpace(f.Text(h.BodyBlockSpan())) == "pass" {
-		return d.Fix{Title: "Call mark-dead in child_exit", Edits: []d.Edit{d.Replace(f, h.BodyBlockSpan(), strings.TrimPrefix(strings.TrimSuffix(b.String(), "\n"), h.BodyIndent))}}
+		return diagnostics.Fix{Title: "Call mark-dead in child_exit", Edits: []diagnostics.Edit{diagnostics.Replace(f, h.BodyBlockSpan(), strings.TrimPrefix(strings.TrimSuffix(b.String(), "\n"), h.BodyIndent))}}
 	}
-	at := f.LineEndOf(h.BodyBlockSpan().End-1)
+	at := f.LineEndOf(h.BodyBlockSpan().End - 1)
 	text := b.String()
 	if at == len(f.Src) && len(f.Src) > 0 && f.Src[len(f.Src)-1] != '\n' {
 		text = "\n" + text
 	}
-	return d.Fix{Title: "Call mark-dead in child_exit", Edits: []d.Edit{{Path: f.Path, Span: d.Span{Start: at, End: at}, NewText: text}}}
+	return diagnostics.Fix{Title: "Call mark-dead in child_exit", Edits: []diagnostics.Edit{{Path: f.Path, Span: source.Span{Start: at, End: at}, NewText: text}}}
 }

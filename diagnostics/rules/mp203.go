@@ -3,15 +3,18 @@ package rules
 import (
 	"strings"
 
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
+	"github.com/multiprom/multiprom/internal/python"
+	"github.com/multiprom/multiprom/internal/source"
 	"github.com/multiprom/multiprom/snippets"
 )
 
 // MarkDeadInWorkerExit reports mark_process_dead in worker_exit.
-var MarkDeadInWorkerExit = &d.Rule{
+var MarkDeadInWorkerExit = &diagnostics.Rule{
 	Code:     "MP203",
 	Name:     "mark-dead-in-worker-exit",
-	Severity: d.Warning,
+	Severity: diagnostics.Warning,
 	Title:    "mark_process_dead in worker_exit misses killed workers",
 	Doc: "worker_exit(server, worker) runs inside the worker process as it shuts down cleanly. A worker killed " +
 		"by the timeout (SIGKILL), the OOM killer or a crash never runs it, so its live* gauge files stay and " +
@@ -27,8 +30,8 @@ var MarkDeadInWorkerExit = &d.Rule{
     multiprocess.mark_process_dead(worker.pid)`,
 	FixDoc: "Renames the hook to child_exit when it does nothing else and no child_exit exists; otherwise removes " +
 		"the call from worker_exit and, when child_exit is missing, adds one.",
-	Applies: func(p *d.Project) bool { return p.Facts.Gunicorn },
-	Run: func(pass *d.Pass) {
+	Applies: func(p *project.Project) bool { return p.Facts.Gunicorn },
+	Run: func(pass *diagnostics.Pass) {
 		f := pass.File
 		p := pass.Project
 		if !p.Facts.IsConfig(f) {
@@ -48,19 +51,19 @@ var MarkDeadInWorkerExit = &d.Rule{
 	},
 }
 
-func moveToChildExitFix(p *d.Project, f *d.File, h *d.FuncDef, c *d.Call) d.Fix {
+func moveToChildExitFix(p *project.Project, f *project.File, h *python.FuncDef, c *python.Call) diagnostics.Fix {
 	if f.Text(c.StatementSpan()) != f.Text(c.Span()) || c.Scope != h {
-		return d.Fix{}
+		return diagnostics.Fix{}
 	}
 	child := f.Py.Func("child_exit")
 	alone := onlyStatement(f, h, c.StatementSpan())
 	if child == nil && alone && gunicornArity(h) == 2 {
-		return d.Fix{Title: "Rename worker_exit to child_exit", Edits: []d.Edit{d.Replace(f, h.DefNameSpan(), "child_exit")}}
+		return diagnostics.Fix{Title: "Rename worker_exit to child_exit", Edits: []diagnostics.Edit{diagnostics.Replace(f, h.DefNameSpan(), "child_exit")}}
 	}
-	var edits []d.Edit
+	var edits []diagnostics.Edit
 	if alone {
 		if child == nil {
-			return d.Fix{} // a worker_exit of the wrong arity: MP208 first
+			return diagnostics.Fix{} // a worker_exit of the wrong arity: MP208 first
 		}
 		edits = append(edits, deleteFunc(f, h))
 	} else {
@@ -69,7 +72,7 @@ func moveToChildExitFix(p *d.Project, f *d.File, h *d.FuncDef, c *d.Call) d.Fix 
 	if child == nil {
 		// Before worker_exit, so the edit never touches the deleted lines.
 		at := f.LineStartOf(h.Span.Start)
-		edits = append(edits, d.Edit{Path: f.Path, Span: d.Span{Start: at, End: at}, NewText: strings.TrimRight(snippets.ChildExitHook(snippetParams(p, f, "")), "\n") + "\n\n\n"})
+		edits = append(edits, diagnostics.Edit{Path: f.Path, Span: source.Span{Start: at, End: at}, NewText: strings.TrimRight(snippets.ChildExitHook(snippetParams(p, f, "")), "\n") + "\n\n\n"})
 	}
-	return d.Fix{Title: "Move mark_process_dead to child_exit", Edits: edits}
+	return diagnostics.Fix{Title: "Move mark_process_dead to child_exit", Edits: edits}
 }

@@ -3,15 +3,16 @@ package rules
 import (
 	"strings"
 
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
 )
 
 // MultiprocDirNotCleaned reports a multiprocess directory that survives
 // restarts.
-var MultiprocDirNotCleaned = &d.Rule{
+var MultiprocDirNotCleaned = &diagnostics.Rule{
 	Code:     "MP204",
 	Name:     "multiproc-dir-not-cleaned",
-	Severity: d.Warning,
+	Severity: diagnostics.Warning,
 	Title:    "PROMETHEUS_MULTIPROC_DIR is not emptied when gunicorn starts",
 	Doc: "prometheus_client never deletes the *.db files in PROMETHEUS_MULTIPROC_DIR. After a restart the new " +
 		"workers' files join the old ones: counters resume from the previous run's totals plus the new ones " +
@@ -30,8 +31,8 @@ os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", "/tmp/metrics")`,
 		"master's own with preload_app), plus the variable preamble and child_exit where missing; creates " +
 		"gunicorn.conf.py when there is none. No fix when an on_starting hook exists: add the clean-up to it.",
 	Project: true,
-	Applies: func(p *d.Project) bool { return gunicornMultiprocess(p) && dirUsed(p) },
-	Run: func(pass *d.Pass) {
+	Applies: func(p *project.Project) bool { return gunicornMultiprocess(p) && dirUsed(p) },
+	Run: func(pass *diagnostics.Pass) {
 		p := pass.Project
 		if cleansAtStart(p) {
 			return
@@ -56,7 +57,7 @@ os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", "/tmp/metrics")`,
 // cleansAtStart extends cleansDir with deploy-side clean-ups: a compose
 // tmpfs mount of the directory, and systemd/entrypoint commands that remove
 // it before gunicorn starts.
-func cleansAtStart(p *d.Project) bool {
+func cleansAtStart(p *project.Project) bool {
 	if cleansDir(p) {
 		return true
 	}
@@ -69,7 +70,7 @@ func cleansAtStart(p *d.Project) bool {
 	for _, f := range p.Files {
 		s := string(f.Src)
 		switch f.Kind {
-		case d.KindCompose:
+		case project.KindCompose:
 			for dir := range dirs {
 				if strings.Contains(s, "rm -rf "+dir) {
 					return true
@@ -82,7 +83,7 @@ func cleansAtStart(p *d.Project) bool {
 					}
 				}
 			}
-		case d.KindShell, d.KindDockerfile, d.KindSystemd, d.KindProcfile:
+		case project.KindShell, project.KindDockerfile, project.KindSystemd, project.KindProcfile:
 			for dir := range dirs {
 				if (strings.Contains(s, "rm -rf "+dir) || strings.Contains(s, "rm -rf \""+dir)) || strings.Contains(s, "rm -f "+dir) {
 					return true
@@ -99,7 +100,7 @@ func cleansAtStart(p *d.Project) bool {
 // dirUsed reports whether some process really gets the directory: a set
 // that reaches the gunicorn master, or one in app code (the workers use it).
 // A set only in an unloaded config or an unread .env is MP205's business.
-func dirUsed(p *d.Project) bool {
+func dirUsed(p *project.Project) bool {
 	for _, e := range p.Facts.EnvSets {
 		if e.ReachesMaster || e.How == "app code" {
 			return true

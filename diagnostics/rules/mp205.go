@@ -4,15 +4,16 @@ import (
 	"fmt"
 	"strings"
 
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
 )
 
 // MultiprocDirUnset reports multiprocess code in a multi-worker project
 // whose gunicorn master never gets PROMETHEUS_MULTIPROC_DIR.
-var MultiprocDirUnset = &d.Rule{
+var MultiprocDirUnset = &diagnostics.Rule{
 	Code:     "MP205",
 	Name:     "multiproc-dir-unset",
-	Severity: d.Error,
+	Severity: diagnostics.Error,
 	Title:    "Multiprocess metrics code, but PROMETHEUS_MULTIPROC_DIR is set nowhere gunicorn sees it",
 	Doc: "prometheus_client picks its value store once, when it is first imported: files in " +
 		"PROMETHEUS_MULTIPROC_DIR if the variable is in the environment then, per-process memory otherwise. " +
@@ -35,8 +36,8 @@ workers = 4`,
 		"the on_starting clean-up and child_exit hook where missing), creating gunicorn.conf.py when there is " +
 		"none. The deploy snippets offer the Dockerfile/compose/systemd form instead.",
 	Project: true,
-	Applies: func(p *d.Project) bool { return p.Facts.MultiWorker },
-	Run: func(pass *d.Pass) {
+	Applies: func(p *project.Project) bool { return p.Facts.MultiWorker },
+	Run: func(pass *diagnostics.Pass) {
 		p := pass.Project
 		if p.Facts.EnvVarSet() {
 			return
@@ -58,7 +59,7 @@ workers = 4`,
 
 // multiprocCode names the first piece of app code that expects
 // multiprocess mode, or "".
-func multiprocCode(p *d.Project) string {
+func multiprocCode(p *project.Project) string {
 	for _, f := range p.PythonFiles() {
 		if standaloneOrTest(p, f) || p.Facts.IsConfig(f) {
 			continue

@@ -3,15 +3,18 @@ package rules
 import (
 	"strings"
 
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
+	"github.com/multiprom/multiprom/internal/python"
+	"github.com/multiprom/multiprom/internal/source"
 	"github.com/multiprom/multiprom/snippets"
 )
 
 // MultiprocEnvSetInApp reports the variable set where it is too late.
-var MultiprocEnvSetInApp = &d.Rule{
+var MultiprocEnvSetInApp = &diagnostics.Rule{
 	Code:     "MP206",
 	Name:     "multiproc-env-set-in-app",
-	Severity: d.Error,
+	Severity: diagnostics.Error,
 	Title:    "PROMETHEUS_MULTIPROC_DIR set in app code (or after prometheus_client is imported)",
 	Doc: "The gunicorn master runs child_exit, on_starting and when_ready, and it never imports the app module " +
 		"unless preload_app is on: a variable set there reaches the workers but not the master, so " +
@@ -28,15 +31,15 @@ import os
 os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", "/tmp/metrics")`,
 	FixDoc: "Moves a module-level set with a literal value to the very top of the gunicorn config (creating " +
 		"gunicorn.conf.py when there is none). Sets inside functions or conditions get no automatic fix.",
-	Applies: func(p *d.Project) bool { return p.Facts.Gunicorn },
-	Run: func(pass *d.Pass) {
+	Applies: func(p *project.Project) bool { return p.Facts.Gunicorn },
+	Run: func(pass *diagnostics.Pass) {
 		f := pass.File
 		p := pass.Project
 		if standaloneOrTest(p, f) {
 			return
 		}
 		cfg := p.Facts.ConfigFor(f)
-		var first *d.Import
+		var first *python.Import
 		if cfg != nil {
 			first = p.FirstPrometheusImport(f)
 		}
@@ -69,7 +72,7 @@ os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", "/tmp/metrics")`,
 
 // overridesMaster reports an unconditional assignment whose literal value
 // differs from a value the master gets: workers and master then disagree.
-func overridesMaster(p *d.Project, f *d.File, e *d.EnvSet) bool {
+func overridesMaster(p *project.Project, f *project.File, e *project.EnvSet) bool {
 	if strings.Contains(f.Text(e.Span), "setdefault") || e.Value == "" {
 		return false
 	}
@@ -78,17 +81,17 @@ func overridesMaster(p *d.Project, f *d.File, e *d.EnvSet) bool {
 
 // moveEnvToConfigFix deletes a module-level set and puts the preamble with
 // its value at the top of the loaded gunicorn config.
-func moveEnvToConfigFix(p *d.Project, f *d.File, e *d.EnvSet) d.Fix {
+func moveEnvToConfigFix(p *project.Project, f *project.File, e *project.EnvSet) diagnostics.Fix {
 	if e.Value == "" || f.IndentOf(e.Span.Start) != "" || f.LineStartOf(e.Span.Start) != e.Span.Start {
-		return d.Fix{}
+		return diagnostics.Fix{}
 	}
-	after := strings.TrimSpace(f.Text(d.Span{Start: e.Span.End, End: lineEndNoNL(f, e.Span.End)}))
+	after := strings.TrimSpace(f.Text(source.Span{Start: e.Span.End, End: lineEndNoNL(f, e.Span.End)}))
 	if after != "" && !strings.HasPrefix(after, "#") {
-		return d.Fix{}
+		return diagnostics.Fix{}
 	}
 	sp := snippetParams(p, nil, "")
 	sp.MultiprocDir = e.Value
-	edits := []d.Edit{deleteLines(f, e.Span)}
+	edits := []diagnostics.Edit{deleteLines(f, e.Span)}
 	cfg := p.Facts.Config()
 	switch {
 	case cfg == nil:
@@ -97,20 +100,20 @@ func moveEnvToConfigFix(p *d.Project, f *d.File, e *d.EnvSet) d.Fix {
 		fix.Title = "Set " + e.Name + " in a new gunicorn.conf.py instead"
 		return fix
 	case !cfg.Loaded:
-		return d.Fix{}
+		return diagnostics.Fix{}
 	}
 	if cfg.File != f && p.EnvVarReachesMaster() {
 		// The master already has a value: only drop the override.
-		return d.Fix{Title: "Remove the set from app code (the master's value applies)", Edits: edits}
+		return diagnostics.Fix{Title: "Remove the set from app code (the master's value applies)", Edits: edits}
 	}
-	at := d.TopInsertPoint(cfg.File)
-	edits = append(edits, d.Edit{Path: cfg.File.Path, Span: d.Span{Start: at, End: at}, NewText: snippets.GunicornPreamble(sp) + "\n"})
-	return d.Fix{Title: "Move " + e.Name + " to the very top of " + cfg.File.Path, Edits: edits}
+	at := diagnostics.TopInsertPoint(cfg.File)
+	edits = append(edits, diagnostics.Edit{Path: cfg.File.Path, Span: source.Span{Start: at, End: at}, NewText: snippets.GunicornPreamble(sp) + "\n"})
+	return diagnostics.Fix{Title: "Move " + e.Name + " to the very top of " + cfg.File.Path, Edits: edits}
 }
 
 // preloadApp reports preload_app = True in a loaded config or --preload on
 // a command line.
-func preloadApp(p *d.Project) bool {
+func preloadApp(p *project.Project) bool {
 	return p.Memo(preloadKey{}, func() any { return findPreload(p) }).(bool)
 }
 
@@ -118,13 +121,13 @@ func preloadApp(p *d.Project) bool {
 // it read every loaded config and command line each time.
 type preloadKey struct{}
 
-func findPreload(p *d.Project) bool {
+func findPreload(p *project.Project) bool {
 	for _, c := range p.Facts.LoadedConfigs() {
 		if a := c.Setting("preload_app"); a != nil && a.Value != nil && a.Value.Text == "True" {
 			return true
 		}
 	}
-	for _, c := range append(append([]*d.CommandLine{}, p.Facts.Commands...), p.Facts.CmdArgs...) {
+	for _, c := range append(append([]*project.CommandLine{}, p.Facts.Commands...), p.Facts.CmdArgs...) {
 		for _, a := range c.Args {
 			if a == "--preload" {
 				return true

@@ -5,7 +5,8 @@ import (
 	"fmt"
 	"testing"
 
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
 )
 
 // BenchmarkMP206 runs MP206 over projects of two sizes, 10× apart, in the
@@ -17,19 +18,19 @@ import (
 func BenchmarkMP206(b *testing.B) {
 	for _, shape := range []struct {
 		name  string
-		files func(n int) []*d.File
+		files func(n int) []*project.File
 	}{{"envsets", mp206EnvSetsProject}, {"preloadchain", mp206PreloadChainProject}} {
 		for _, n := range []int{300, 3000} {
 			b.Run(fmt.Sprintf("%s/n=%d", shape.name, n), func(b *testing.B) {
 				ctx := context.Background()
-				base := d.NewProject(ctx, "/bench/app", shape.files(n), d.Settings{})
+				base := project.NewProject(ctx, "/bench/app", shape.files(n), project.Settings{})
 				for b.Loop() {
 					// A fresh project per iteration: the per-project memos
 					// are rebuilt, as after an edit.
 					b.StopTimer()
-					p := d.NewProject(ctx, "/bench/app", base.Files, d.Settings{})
+					p := project.NewProject(ctx, "/bench/app", base.Files, project.Settings{})
 					b.StartTimer()
-					if got := len(d.Check(p, []*d.Rule{MultiprocEnvSetInApp}, nil)); got != n {
+					if got := len(diagnostics.Check(p, []*diagnostics.Rule{MultiprocEnvSetInApp}, nil)); got != n {
 						b.Fatalf("%d findings, want %d", got, n)
 					}
 				}
@@ -39,21 +40,21 @@ func BenchmarkMP206(b *testing.B) {
 	}
 }
 
-func mp206EnvSetsProject(n int) []*d.File {
-	files := []*d.File{{Path: "gunicorn.conf.py", Kind: d.KindPython, Src: []byte("workers = 4\n")}}
+func mp206EnvSetsProject(n int) []*project.File {
+	files := []*project.File{{Path: "gunicorn.conf.py", Kind: project.KindPython, Src: []byte("workers = 4\n")}}
 	for i := 0; i < n; i++ {
 		// Inside a function: no fix to render, whose template would
 		// outweigh the rule itself.
 		src := fmt.Sprintf("import os\n\n\ndef setup():\n    os.environ[\"PROMETHEUS_MULTIPROC_DIR\"] = \"/tmp/m%d\"\n", i)
-		files = append(files, &d.File{Path: fmt.Sprintf("app/m%d.py", i), Kind: d.KindPython, Src: []byte(src)})
+		files = append(files, &project.File{Path: fmt.Sprintf("app/m%d.py", i), Kind: project.KindPython, Src: []byte(src)})
 	}
 	return files
 }
 
-func mp206PreloadChainProject(n int) []*d.File {
-	files := []*d.File{
-		{Path: "gunicorn.conf.py", Kind: d.KindPython, Src: []byte("workers = 4\npreload_app = True\n")},
-		{Path: "app/__init__.py", Kind: d.KindPython, Src: []byte("")},
+func mp206PreloadChainProject(n int) []*project.File {
+	files := []*project.File{
+		{Path: "gunicorn.conf.py", Kind: project.KindPython, Src: []byte("workers = 4\npreload_app = True\n")},
+		{Path: "app/__init__.py", Kind: project.KindPython, Src: []byte("")},
 	}
 	for i := 0; i < n; i++ {
 		prev := ""
@@ -61,7 +62,7 @@ func mp206PreloadChainProject(n int) []*d.File {
 			prev = fmt.Sprintf("from app import m%d\n", i-1)
 		}
 		src := prev + "import prometheus_client\nimport os\nos.environ.setdefault(\"PROMETHEUS_MULTIPROC_DIR\", \"/tmp/m\")\n"
-		files = append(files, &d.File{Path: fmt.Sprintf("app/m%d.py", i), Kind: d.KindPython, Src: []byte(src)})
+		files = append(files, &project.File{Path: fmt.Sprintf("app/m%d.py", i), Kind: project.KindPython, Src: []byte(src)})
 	}
 	return files
 }

@@ -3,16 +3,19 @@ package rules
 import (
 	"strings"
 
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
+	"github.com/multiprom/multiprom/internal/python"
+	"github.com/multiprom/multiprom/internal/source"
 	"github.com/multiprom/multiprom/snippets"
 )
 
 // RawEnvAfterConfigImport reports raw_env setting the variable in a config
 // that imports prometheus_client at module level.
-var RawEnvAfterConfigImport = &d.Rule{
+var RawEnvAfterConfigImport = &diagnostics.Rule{
 	Code:     "MP207",
 	Name:     "raw-env-after-config-import",
-	Severity: d.Error,
+	Severity: diagnostics.Error,
 	Title:    "raw_env sets PROMETHEUS_MULTIPROC_DIR after the config has imported prometheus_client",
 	Doc: "gunicorn applies raw_env in Arbiter.setup, after the config file has run. A config that imports " +
 		"prometheus_client at module level (directly, via prometheus_flask_exporter, or via the app's modules) " +
@@ -29,8 +32,8 @@ os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
 
 from prometheus_flask_exporter.multiprocess import GunicornPrometheusMetrics`,
 	FixDoc:  "Sets the variable with os.environ.setdefault at the very top of the config, before the import (raw_env may stay).",
-	Applies: func(p *d.Project) bool { return p.Facts.Gunicorn },
-	Run: func(pass *d.Pass) {
+	Applies: func(p *project.Project) bool { return p.Facts.Gunicorn },
+	Run: func(pass *diagnostics.Pass) {
 		f := pass.File
 		p := pass.Project
 		if p.Facts.ConfigFor(f) == nil {
@@ -49,10 +52,10 @@ from prometheus_flask_exporter.multiprocess import GunicornPrometheusMetrics`,
 			}
 			sp := snippetParams(p, nil, "")
 			sp.MultiprocDir = e.Value
-			at := d.TopInsertPoint(f)
-			fix := d.Fix{}
+			at := diagnostics.TopInsertPoint(f)
+			fix := diagnostics.Fix{}
 			if e.Value != "" && !strings.ContainsAny(e.Value, "$`") {
-				fix = d.Fix{Title: "Set " + e.Name + " at the very top of the config", Edits: []d.Edit{{Path: f.Path, Span: d.Span{Start: at, End: at}, NewText: snippets.GunicornPreamble(sp) + "\n"}}}
+				fix = diagnostics.Fix{Title: "Set " + e.Name + " at the very top of the config", Edits: []diagnostics.Edit{{Path: f.Path, Span: source.Span{Start: at, End: at}, NewText: snippets.GunicornPreamble(sp) + "\n"}}}
 			}
 			pass.ReportIn(f, e.Span, "raw_env is applied after this config ran, but %s (line %d) has already imported prometheus_client: workers will not use %s", strings.TrimSpace(f.Text(first.Span)), f.Lines().Line(first.Span.Start)+1, e.Name).
 				AddFix(fix)
@@ -66,7 +69,7 @@ from prometheus_flask_exporter.multiprocess import GunicornPrometheusMetrics`,
 // known command line loads (MP211 says so): whenever it runs, the set runs
 // first. Requiring it to reach the master made this rule's own fix never
 // satisfy it there, and fix-all insert it again every round (FuzzFixProject).
-func setEarlier(p *d.Project, f *d.File, first *d.Import) bool {
+func setEarlier(p *project.Project, f *project.File, first *python.Import) bool {
 	for _, e := range p.EnvSetsIn(f) {
 		if e.How != "raw_env" && e.Span.Start < first.Span.Start {
 			return true
@@ -82,7 +85,7 @@ type setForMasterKey struct{}
 // gunicorn config and raw_env reaches the master. Asked per raw_env
 // finding, it is a property of the project: computed once, not once per
 // config file and finding (configs × sets in a monorepo).
-func setForMasterInCode(p *d.Project) bool {
+func setForMasterInCode(p *project.Project) bool {
 	return p.Memo(setForMasterKey{}, func() any {
 		for _, e := range p.Facts.EnvSets {
 			if e.How != "raw_env" && e.ReachesMaster && e.How != "gunicorn config" {

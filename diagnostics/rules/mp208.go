@@ -4,7 +4,10 @@ import (
 	"fmt"
 	"strings"
 
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
+	"github.com/multiprom/multiprom/internal/python"
+	"github.com/multiprom/multiprom/internal/source"
 )
 
 // hookParams are gunicorn's parameter names for each server hook.
@@ -19,10 +22,10 @@ var hookParams = map[string][]string{
 }
 
 // BadHook reports hooks gunicorn rejects and child_exit marking the wrong pid.
-var BadHook = &d.Rule{
+var BadHook = &diagnostics.Rule{
 	Code:     "MP208",
 	Name:     "bad-hook",
-	Severity: d.Error,
+	Severity: diagnostics.Error,
 	Title:    "gunicorn hook with the wrong arity, or child_exit marking the wrong pid dead",
 	Doc: "gunicorn validates each server hook in the config when it loads it: util.get_arity counts the " +
 		"positional parameters (defaults included; *args, **kwargs and keyword-only ones not) and anything but " +
@@ -36,8 +39,8 @@ var BadHook = &d.Rule{
     multiprocess.mark_process_dead(worker.pid)`,
 	FixDoc: "Rewrites the signature with gunicorn's parameter names when the hook's own names are among them, " +
 		"or makes extra defaulted parameters keyword-only; replaces the pid argument with worker.pid.",
-	Applies: func(p *d.Project) bool { return p.Facts.Gunicorn },
-	Run: func(pass *d.Pass) {
+	Applies: func(p *project.Project) bool { return p.Facts.Gunicorn },
+	Run: func(pass *diagnostics.Pass) {
 		f := pass.File
 		if pass.Project.Facts.ConfigFor(f) == nil {
 			return
@@ -47,7 +50,7 @@ var BadHook = &d.Rule{
 			if !fn.IsModuleLevel() {
 				continue
 			}
-			want, ok := d.GunicornHooks[fn.Name]
+			want, ok := project.GunicornHooks[fn.Name]
 			if !ok || m.Func(fn.Name) != fn {
 				continue
 			}
@@ -71,7 +74,7 @@ var BadHook = &d.Rule{
 				t := strings.ReplaceAll(arg.Text, " ", "")
 				if t == "os.getpid()" || m.Qualify(strings.TrimSuffix(t, "()")) == "os.getpid" || t == server+".pid" {
 					pass.Report(arg.Span(), "%s in child_exit is the master's pid, not the dead worker's: use %s.pid", arg.Text, worker).
-						AddFix(d.Fix{Title: "Mark " + worker + ".pid dead", Edits: []d.Edit{d.Replace(f, arg.Span(), worker+".pid")}})
+						AddFix(diagnostics.Fix{Title: "Mark " + worker + ".pid dead", Edits: []diagnostics.Edit{diagnostics.Replace(f, arg.Span(), worker+".pid")}})
 				}
 			}
 		}
@@ -79,12 +82,12 @@ var BadHook = &d.Rule{
 }
 
 // signatureFix rebuilds the parameter list when that cannot break the body.
-func signatureFix(f *d.File, fn *d.FuncDef, want int) d.Fix {
+func signatureFix(f *project.File, fn *python.FuncDef, want int) diagnostics.Fix {
 	canon := hookParams[fn.Name]
 	if len(canon) != want {
-		return d.Fix{}
+		return diagnostics.Fix{}
 	}
-	var positional []d.Param
+	var positional []python.Param
 	for _, p := range fn.Params {
 		if p.Kind == "*" {
 			break
@@ -111,7 +114,7 @@ func signatureFix(f *d.File, fn *d.FuncDef, want int) d.Fix {
 			idx := strings.Index(params, extra[0].Name)
 			if idx > 0 {
 				at := fn.ParamListSpan().Start + idx
-				return d.Fix{Title: "Make " + extra[0].Name + " keyword-only", Edits: []d.Edit{{Path: f.Path, Span: d.Span{Start: at, End: at}, NewText: "*, "}}}
+				return diagnostics.Fix{Title: "Make " + extra[0].Name + " keyword-only", Edits: []diagnostics.Edit{{Path: f.Path, Span: source.Span{Start: at, End: at}, NewText: "*, "}}}
 			}
 		}
 	}
@@ -122,9 +125,9 @@ func signatureFix(f *d.File, fn *d.FuncDef, want int) d.Fix {
 	}
 	for _, p := range fn.Params {
 		if p.Kind != "" || !known[p.Name] || p.HasDefault {
-			return d.Fix{}
+			return diagnostics.Fix{}
 		}
 	}
-	return d.Fix{Title: fmt.Sprintf("Use gunicorn's signature %s(%s)", fn.Name, strings.Join(canon, ", ")),
-		Edits: []d.Edit{d.Replace(f, fn.ParamListSpan(), "("+strings.Join(canon, ", ")+")")}}
+	return diagnostics.Fix{Title: fmt.Sprintf("Use gunicorn's signature %s(%s)", fn.Name, strings.Join(canon, ", ")),
+		Edits: []diagnostics.Edit{diagnostics.Replace(f, fn.ParamListSpan(), "("+strings.Join(canon, ", ")+")")}}
 }

@@ -1,14 +1,16 @@
 package rules
 
 import (
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
+	"github.com/multiprom/multiprom/internal/python"
 )
 
 // PreloadWithReload reports preload_app combined with reload.
-var PreloadWithReload = &d.Rule{
+var PreloadWithReload = &diagnostics.Rule{
 	Code:     "MP209",
 	Name:     "preload-with-reload",
-	Severity: d.Warning,
+	Severity: diagnostics.Warning,
 	Title:    "preload_app with reload: code changes are not reloaded",
 	Doc: "With preload_app the master imports the app once, before forking; workers are copies of that " +
 		"import. reload restarts the workers when a file changes, but they are forked from the same master " +
@@ -20,8 +22,8 @@ reload = True`,
 	After:   `preload_app = True`,
 	FixDoc:  "Removes the `reload = True` line (a development setting) from the config; when either comes from a command line there is no automatic fix. Offered as an editor action, not applied by --fix (which of the two to drop is a choice).",
 	Project: true,
-	Applies: func(p *d.Project) bool { return p.Facts.Gunicorn },
-	Run: func(pass *d.Pass) {
+	Applies: func(p *project.Project) bool { return p.Facts.Gunicorn },
+	Run: func(pass *diagnostics.Pass) {
 		p := pass.Project
 		preload, reload := boolSetting(p, "preload_app", "--preload"), boolSetting(p, "reload", "--reload")
 		if preload == nil || reload == nil {
@@ -30,28 +32,28 @@ reload = True`,
 		diag := pass.ReportIn(reload.File, reload.Span, "reload with preload_app: restarted workers are forked from the preloaded master and keep the old code; drop one of them")
 		if a := reload.assign; a != nil && a.TopLevel {
 			// Unsafe: which of the two to drop is the user's choice.
-			diag.AddFix(d.Fix{Title: "Remove reload = True", Edits: []d.Edit{deleteLines(reload.File, a.Span)}, Unsafe: true})
+			diag.AddFix(diagnostics.Fix{Title: "Remove reload = True", Edits: []diagnostics.Edit{deleteLines(reload.File, a.Span)}, Unsafe: true})
 		}
 	},
 }
 
 type settingLoc struct {
-	d.Loc
-	assign *d.Assign
+	project.Loc
+	assign *python.Assign
 }
 
 // boolSetting finds a setting that is True in a loaded config, or its flag
 // on a command line.
-func boolSetting(p *d.Project, name, flag string) *settingLoc {
+func boolSetting(p *project.Project, name, flag string) *settingLoc {
 	for _, c := range p.Facts.LoadedConfigs() {
 		if a := c.Setting(name); a != nil && a.Value != nil && a.Value.Text == "True" {
-			return &settingLoc{d.Loc{File: c.File, Span: a.Span}, a}
+			return &settingLoc{project.Loc{File: c.File, Span: a.Span}, a}
 		}
 	}
-	for _, c := range append(append([]*d.CommandLine{}, p.Facts.Commands...), p.Facts.CmdArgs...) {
+	for _, c := range append(append([]*project.CommandLine{}, p.Facts.Commands...), p.Facts.CmdArgs...) {
 		for _, a := range c.Args {
 			if a == flag {
-				return &settingLoc{d.Loc{File: c.File, Span: c.Span}, nil}
+				return &settingLoc{project.Loc{File: c.File, Span: c.Span}, nil}
 			}
 		}
 	}

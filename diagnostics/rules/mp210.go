@@ -3,14 +3,15 @@ package rules
 import (
 	"strconv"
 
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
 )
 
 // RecycledWorkersGrowFiles reports max_requests in multiprocess projects.
-var RecycledWorkersGrowFiles = &d.Rule{
+var RecycledWorkersGrowFiles = &diagnostics.Rule{
 	Code:     "MP210",
 	Name:     "recycled-workers-grow-files",
-	Severity: d.Info,
+	Severity: diagnostics.Info,
 	Title:    "max_requests recycles workers, and each leaves its metric files behind",
 	Doc: "In multiprocess mode every worker pid writes its own *.db files, and prometheus_client keeps the " +
 		"files of dead workers (counters must not go backwards; mark_process_dead removes only live* gauge " +
@@ -22,7 +23,7 @@ var RecycledWorkersGrowFiles = &d.Rule{
 	FixDoc:  "No automatic fix: the right recycling interval depends on the app's leak rate and traffic.",
 	Project: true,
 	Applies: gunicornMultiprocess,
-	Run: func(pass *d.Pass) {
+	Run: func(pass *diagnostics.Pass) {
 		p := pass.Project
 		for _, c := range p.Facts.LoadedConfigs() {
 			if a := c.Setting("max_requests"); a != nil && a.Value != nil {
@@ -32,7 +33,7 @@ var RecycledWorkersGrowFiles = &d.Rule{
 				}
 			}
 		}
-		for _, c := range append(append([]*d.CommandLine{}, p.Facts.Commands...), p.Facts.CmdArgs...) {
+		for _, c := range append(append([]*project.CommandLine{}, p.Facts.Commands...), p.Facts.CmdArgs...) {
 			if v, ok := c.Flag("", "--max-requests"); ok {
 				if n, err := strconv.Atoi(v); err == nil && n > 0 {
 					pass.ReportIn(c.File, c.Span, "--max-requests %d: every recycled worker leaves its metric files in PROMETHEUS_MULTIPROC_DIR, and scrapes read them all", n)

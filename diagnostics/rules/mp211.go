@@ -5,14 +5,16 @@ import (
 	"path"
 	"strings"
 
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
+	"github.com/multiprom/multiprom/internal/source"
 )
 
 // ConfigNotLoaded reports gunicorn settings files that gunicorn never reads.
-var ConfigNotLoaded = &d.Rule{
+var ConfigNotLoaded = &diagnostics.Rule{
 	Code:     "MP211",
 	Name:     "config-not-loaded",
-	Severity: d.Warning,
+	Severity: diagnostics.Warning,
 	Title:    "gunicorn settings file that gunicorn never loads",
 	Doc: "gunicorn reads ./gunicorn.conf.py of its working directory by default and any other file only when " +
 		"-c/--config names it (on the command line or in GUNICORN_CMD_ARGS; python:module works too); a -c " +
@@ -23,8 +25,8 @@ var ConfigNotLoaded = &d.Rule{
 	After:   `web: gunicorn -c gunicorn_conf.py app:app`,
 	FixDoc:  "Adds -c FILE after `gunicorn` on every known command line when none of them names a config; no fix when the command lines are unknown or already name another file.",
 	Project: true,
-	Applies: func(p *d.Project) bool { return p.Facts.Gunicorn },
-	Run: func(pass *d.Pass) {
+	Applies: func(p *project.Project) bool { return p.Facts.Gunicorn },
+	Run: func(pass *diagnostics.Pass) {
 		p := pass.Project
 		for _, cfg := range p.Facts.Configs {
 			if cfg.Loaded {
@@ -48,18 +50,18 @@ var ConfigNotLoaded = &d.Rule{
 }
 
 // firstCodeLine is the first line that is not blank or a comment.
-func firstCodeLine(f *d.File) d.Span {
+func firstCodeLine(f *project.File) source.Span {
 	if f.Py != nil && len(f.Py.Statements) > 0 {
 		st := f.Py.Statements[0]
-		return d.Span{Start: st.Start, End: lineEndNoNL(f, st.Start)}
+		return source.Span{Start: st.Start, End: lineEndNoNL(f, st.Start)}
 	}
-	return d.Span{Start: 0, End: lineEndNoNL(f, 0)}
+	return source.Span{Start: 0, End: lineEndNoNL(f, 0)}
 }
 
 // addConfigFlagFix inserts "-c FILE" after the gunicorn word of each
 // command line.
-func addConfigFlagFix(p *d.Project, cfg *d.File) d.Fix {
-	var edits []d.Edit
+func addConfigFlagFix(p *project.Project, cfg *project.File) diagnostics.Fix {
+	var edits []diagnostics.Edit
 	for _, c := range p.Facts.Commands {
 		rel := cfg.Path
 		if dir := path.Dir(c.File.Path); dir != "." && strings.HasPrefix(cfg.Path, dir+"/") {
@@ -68,7 +70,7 @@ func addConfigFlagFix(p *d.Project, cfg *d.File) d.Fix {
 		line := c.File.Text(c.Span)
 		i := gunicornWord(line)
 		if i < 0 {
-			return d.Fix{}
+			return diagnostics.Fix{}
 		}
 		at := c.Span.Start + i + len("gunicorn")
 		text := " -c " + shellWord(rel)
@@ -77,12 +79,12 @@ func addConfigFlagFix(p *d.Project, cfg *d.File) d.Fix {
 			at++ // after the closing quote
 			text = `, "-c", ` + string(q)
 		}
-		edits = append(edits, d.Edit{Path: c.File.Path, Span: d.Span{Start: at, End: at}, NewText: text})
+		edits = append(edits, diagnostics.Edit{Path: c.File.Path, Span: source.Span{Start: at, End: at}, NewText: text})
 	}
 	if len(edits) == 0 {
-		return d.Fix{}
+		return diagnostics.Fix{}
 	}
-	return d.Fix{Title: "Load " + cfg.Path + " with -c", Edits: edits}
+	return diagnostics.Fix{Title: "Load " + cfg.Path + " with -c", Edits: edits}
 }
 
 // shellWord quotes a path for a shell command line when it holds anything

@@ -7,15 +7,16 @@ import (
 	"strings"
 	"testing"
 
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
 )
 
 // BenchmarkMetricRules runs the MP3xx-MP5xx rules over a 200-module project
 // (10 metrics and their cross-module uses per module), index build included,
 // as one editor keystroke re-check does.
 func BenchmarkMetricRules(b *testing.B) {
-	var files []*d.File
-	files = append(files, &d.File{Path: "gunicorn.conf.py", Kind: d.KindPython, Src: []byte("workers = 4\n")})
+	var files []*project.File
+	files = append(files, &project.File{Path: "gunicorn.conf.py", Kind: project.KindPython, Src: []byte("workers = 4\n")})
 	for i := 0; i < 200; i++ {
 		var m, v strings.Builder
 		m.WriteString("from prometheus_client import Counter, Gauge\n\n")
@@ -25,22 +26,22 @@ func BenchmarkMetricRules(b *testing.B) {
 			fmt.Fprintf(&v, "    G%d.labels(\"a\").inc()\n", j)
 		}
 		files = append(files,
-			&d.File{Path: fmt.Sprintf("app/m%d.py", i), Kind: d.KindPython, Src: []byte(m.String())},
-			&d.File{Path: fmt.Sprintf("app/v%d.py", i), Kind: d.KindPython, Src: []byte(v.String())})
+			&project.File{Path: fmt.Sprintf("app/m%d.py", i), Kind: project.KindPython, Src: []byte(m.String())},
+			&project.File{Path: fmt.Sprintf("app/v%d.py", i), Kind: project.KindPython, Src: []byte(v.String())})
 	}
-	var mine []*d.Rule
+	var mine []*diagnostics.Rule
 	for _, r := range All {
 		if r.Code >= "MP301" {
 			mine = append(mine, r)
 		}
 	}
 	ctx := context.Background()
-	base := d.NewProject(ctx, "/bench/app", files, d.Settings{})
+	base := project.NewProject(ctx, "/bench/app", files, project.Settings{})
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		// A fresh project per iteration: the index is rebuilt, as after an edit.
-		p := d.NewProject(ctx, "/bench/app", base.Files, d.Settings{})
-		if n := len(d.Check(p, mine, nil)); n < 2000 {
+		p := project.NewProject(ctx, "/bench/app", base.Files, project.Settings{})
+		if n := len(diagnostics.Check(p, mine, nil)); n < 2000 {
 			b.Fatalf("%d findings, want the 2000 MP301s at least", n)
 		}
 	}
@@ -50,7 +51,7 @@ func BenchmarkMetricRules(b *testing.B) {
 // fresh (a check from the command line) and derived from the last project
 // with one module edited (a keystroke in the editor).
 func BenchmarkDuplicateNames(b *testing.B) {
-	var files []*d.File
+	var files []*project.File
 	for i := 0; i < 1000; i++ {
 		var m strings.Builder
 		m.WriteString("from prometheus_client import Counter, Histogram\n\n")
@@ -58,26 +59,26 @@ func BenchmarkDuplicateNames(b *testing.B) {
 			fmt.Fprintf(&m, "C%d = Counter(\"app_m%d_c%d_total\", \"help\")\n", j, i, j)
 			fmt.Fprintf(&m, "H%d = Histogram(\"app_m%d_h%d\", \"help\")\n", j, i, j)
 		}
-		files = append(files, &d.File{Path: fmt.Sprintf("app/m%04d.py", i), Kind: d.KindPython, Src: []byte(m.String())})
+		files = append(files, &project.File{Path: fmt.Sprintf("app/m%04d.py", i), Kind: project.KindPython, Src: []byte(m.String())})
 	}
 	ctx := context.Background()
-	rules := []*d.Rule{DuplicateMetricName}
-	base := d.NewProject(ctx, "/bench/app", files, d.Settings{})
+	rules := []*diagnostics.Rule{DuplicateMetricName}
+	base := project.NewProject(ctx, "/bench/app", files, project.Settings{})
 	b.Run("fresh", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
-			d.Check(d.NewProject(ctx, "/bench/app", base.Files, d.Settings{}), rules, nil)
+			diagnostics.Check(project.NewProject(ctx, "/bench/app", base.Files, project.Settings{}), rules, nil)
 		}
 	})
 	b.Run("derived", func(b *testing.B) {
-		prev := d.NewProject(ctx, "/bench/app", base.Files, d.Settings{})
-		d.Check(prev, rules, nil)
+		prev := project.NewProject(ctx, "/bench/app", base.Files, project.Settings{})
+		diagnostics.Check(prev, rules, nil)
 		edited := slices.Clone(base.Files)
 		b.ResetTimer()
 		for i := 0; i < b.N; i++ {
 			src := fmt.Sprintf("from prometheus_client import Counter\nC = Counter(\"edit_%d\", \"help\")\n", i%2)
-			edited[500] = &d.File{Path: edited[500].Path, Kind: d.KindPython, Src: []byte(src)}
-			p := d.NewProjectFrom(ctx, prev, "/bench/app", slices.Clone(edited), d.Settings{})
-			d.Check(p, rules, nil)
+			edited[500] = &project.File{Path: edited[500].Path, Kind: project.KindPython, Src: []byte(src)}
+			p := project.NewProjectFrom(ctx, prev, "/bench/app", slices.Clone(edited), project.Settings{})
+			diagnostics.Check(p, rules, nil)
 			prev = p
 		}
 	})

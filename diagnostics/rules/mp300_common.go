@@ -4,18 +4,20 @@ import (
 	"fmt"
 	"strings"
 
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
+	"github.com/multiprom/multiprom/internal/python"
+	"github.com/multiprom/multiprom/internal/source"
 )
 
 // Helpers shared by the MP3xx-MP5xx rules (metric declarations and uses).
 
 // where formats a position for messages: "pkg/metrics.py:12".
-func where(f *d.File, off int) string {
+func where(f *project.File, off int) string {
 	return fmt.Sprintf("%s:%d", f.Path, f.Lines().Line(off)+1)
 }
 
 // declLabel names a metric in messages: its literal name, else its variable.
-func declLabel(decl *d.MetricDecl) string {
+func declLabel(decl *project.MetricDecl) string {
 	if n, ok := decl.NameArg(); ok {
 		return fmt.Sprintf("%s %q", decl.Type, n)
 	}
@@ -26,7 +28,7 @@ func declLabel(decl *d.MetricDecl) string {
 }
 
 // nameSpan is where name findings go: the name argument, else the call.
-func nameSpan(decl *d.MetricDecl) d.Span {
+func nameSpan(decl *project.MetricDecl) source.Span {
 	if e := decl.Param("name"); e != nil {
 		return e.Span()
 	}
@@ -34,17 +36,17 @@ func nameSpan(decl *d.MetricDecl) d.Span {
 }
 
 // isTestFile reports files that pytest runs, never the served app.
-func isTestFile(f *d.File) bool { return d.IsTestFile(f) }
+func isTestFile(f *project.File) bool { return project.IsTestFile(f) }
 
 // runsAsOwnProcess reports a module that a known command line starts with
 // python (`python -m pkg.tasks`, `python tasks.py`): a separate process (a
 // job runner, a batch script), not a gunicorn worker, so per-worker concerns
 // do not apply to it.
-func runsAsOwnProcess(p *d.Project, f *d.File) bool { return p.Facts.Standalone[f.Path] }
+func runsAsOwnProcess(p *project.Project, f *project.File) bool { return p.Facts.Standalone[f.Path] }
 
 // exclusiveBranches reports two calls of one file on opposite sides of the
 // same if/else, which never both run.
-func exclusiveBranches(a, b *d.MetricDecl) bool {
+func exclusiveBranches(a, b *project.MetricDecl) bool {
 	if a.File != b.File {
 		return false
 	}
@@ -62,12 +64,12 @@ func exclusiveBranches(a, b *d.MetricDecl) bool {
 
 // onEnvUnsetBranch reports a call guarded so that it runs only when
 // PROMETHEUS_MULTIPROC_DIR is not set (the single-process fallback).
-func onEnvUnsetBranch(f *d.File, c *d.Call) bool { return d.EnvGate(f, c).WhenUnset }
+func onEnvUnsetBranch(f *project.File, c *python.Call) bool { return project.EnvGate(f, c).WhenUnset }
 
 // clientDecls are the project's prometheus_client constructors (exporter
 // methods excluded) of the given types, all types when none is given.
-func clientDecls(ds []*d.MetricDecl, types ...string) []*d.MetricDecl {
-	var out []*d.MetricDecl
+func clientDecls(ds []*project.MetricDecl, types ...string) []*project.MetricDecl {
+	var out []*project.MetricDecl
 	for _, decl := range ds {
 		if decl.Exporter {
 			continue
@@ -92,7 +94,7 @@ func contains(xs []string, x string) bool {
 // imports, functions and classes. Fixes that add a module-level name avoid
 // them, and fixes that move code to module level require its names to be
 // among them.
-func moduleNames(f *d.File) map[string]bool {
+func moduleNames(f *project.File) map[string]bool {
 	out := map[string]bool{}
 	for _, a := range f.Py.Assigns {
 		if a.Scope == nil && a.Class == "" {
@@ -119,7 +121,7 @@ func moduleNames(f *d.File) map[string]bool {
 
 // allNames are module names plus every name bound in any scope (so a new
 // module-level name shadows nothing).
-func allNames(f *d.File) map[string]bool {
+func allNames(f *project.File) map[string]bool {
 	out := moduleNames(f)
 	for _, a := range f.Py.Assigns {
 		out[a.Target] = true
@@ -138,7 +140,7 @@ func allNames(f *d.File) map[string]bool {
 
 // freeModuleName returns want (upper-cased and made an identifier), or it
 // with a suffix, so that it is bound nowhere in the file.
-func freeModuleName(f *d.File, want string) string {
+func freeModuleName(f *project.File, want string) string {
 	var b strings.Builder
 	for i, r := range strings.ToUpper(want) {
 		switch {

@@ -5,14 +5,15 @@ import (
 	"strconv"
 	"strings"
 
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
 )
 
 // GaugeWithoutMode reports Gauges that will export one series per worker pid.
-var GaugeWithoutMode = &d.Rule{
+var GaugeWithoutMode = &diagnostics.Rule{
 	Code:     "MP301",
 	Name:     "gauge-without-mode",
-	Severity: d.Warning,
+	Severity: diagnostics.Warning,
 	Title:    "Gauge without multiprocess_mode exports one series per worker",
 	Doc: "In multiprocess mode a Gauge's default multiprocess_mode is \"all\": every worker writes its own " +
 		"file and the scrape returns one series per pid, with a pid label, including pids of workers that " +
@@ -23,15 +24,15 @@ var GaugeWithoutMode = &d.Rule{
 	After:   `IN_PROGRESS = Gauge("jobs_in_progress", "Jobs running", multiprocess_mode="livesum")`,
 	FixDoc:  "Adds multiprocess_mode= with the mode that fits how the gauge is used anywhere in the project (inc/dec/track_inprogress, also as a decorator or context manager, and exporter metrics.gauge decorators -> livesum; set only -> livemax, or livemostrecent on client >= 0.18); the other valid modes, and \"set every Gauge in this file\", are offered as further actions.",
 	Applies: multiprocess,
-	Run: func(pass *d.Pass) {
+	Run: func(pass *diagnostics.Pass) {
 		f := pass.File
-		var missing []*d.MetricDecl
+		var missing []*project.MetricDecl
 		for _, decl := range pass.Project.Metrics().DeclsIn(f) {
 			if decl.Type == "Gauge" && decl.Call.Keyword("multiprocess_mode") == nil && !decl.Call.HasSplat() {
 				missing = append(missing, decl)
 			}
 		}
-		var every d.Fix // "set every Gauge in this file": built once, shared by each finding
+		var every diagnostics.Fix // "set every Gauge in this file": built once, shared by each finding
 		if len(missing) > 1 {
 			every = allGaugesFix(pass.Project, f, missing)
 		}
@@ -40,11 +41,11 @@ var GaugeWithoutMode = &d.Rule{
 			name, _ := decl.NameArg()
 			diag := pass.Report(decl.Call.Span(), "Gauge %s has no multiprocess_mode: under gunicorn it exports one series per worker pid; use %q", quoteName(name, decl), preferred)
 			// One insertion point for every alternative: only the value differs.
-			at := d.AddKeyword(f, decl.Call, "multiprocess_mode", modePlaceholder)
+			at := diagnostics.AddKeyword(f, decl.Call, "multiprocess_mode", modePlaceholder)
 			// Collected first (on the stack: a constant capacity, more
 			// than the modes and "every Gauge") and added at once: the
 			// finding's fixes are then one allocation of their size.
-			fixes := make([]d.Fix, 0, 16)
+			fixes := make([]diagnostics.Fix, 0, 16)
 			fixes = append(fixes, modeFix(at, preferred, true))
 			counted := usedWithIncDec(pass.Project, decl)
 			for _, m := range GaugeModes {
@@ -62,15 +63,15 @@ var GaugeWithoutMode = &d.Rule{
 
 // allGaugesFix sets the mode that fits each gauge on every mode-less Gauge
 // of the file (the "set every Gauge in this file" action).
-func allGaugesFix(p *d.Project, f *d.File, decls []*d.MetricDecl) d.Fix {
-	fix := d.Fix{Title: fmt.Sprintf("Set multiprocess_mode on every Gauge in %s (%d)", f.Path, len(decls))}
+func allGaugesFix(p *project.Project, f *project.File, decls []*project.MetricDecl) diagnostics.Fix {
+	fix := diagnostics.Fix{Title: fmt.Sprintf("Set multiprocess_mode on every Gauge in %s (%d)", f.Path, len(decls))}
 	for _, decl := range decls {
-		fix.Edits = append(fix.Edits, d.AddKeyword(f, decl.Call, "multiprocess_mode", strconv.Quote(preferredMode(p, decl))))
+		fix.Edits = append(fix.Edits, diagnostics.AddKeyword(f, decl.Call, "multiprocess_mode", strconv.Quote(preferredMode(p, decl))))
 	}
 	return fix
 }
 
-func quoteName(name string, decl *d.MetricDecl) string {
+func quoteName(name string, decl *project.MetricDecl) string {
 	if name != "" {
 		return strconv.Quote(name)
 	}
@@ -86,7 +87,7 @@ const modePlaceholder = "\x00mode\x00"
 
 // modeFix sets the mode through at, an AddKeyword edit built with
 // modePlaceholder as the value.
-func modeFix(at d.Edit, mode string, preferred bool) d.Fix {
+func modeFix(at diagnostics.Edit, mode string, preferred bool) diagnostics.Fix {
 	t, ok := modeFixTitles[mode]
 	if !ok { // not a mode of GaugeModes: titled the same way
 		t = modeFixTitle(mode)
@@ -96,7 +97,7 @@ func modeFix(at d.Edit, mode string, preferred bool) d.Fix {
 		title = t[1]
 	}
 	at.NewText = strings.Replace(at.NewText, modePlaceholder, strconv.Quote(mode), 1)
-	return d.Fix{Title: title, Edits: []d.Edit{at}}
+	return diagnostics.Fix{Title: title, Edits: []diagnostics.Edit{at}}
 }
 
 // modeFixTitles are modeFix's titles for each mode of GaugeModes, as an
@@ -121,7 +122,7 @@ var incDecMethods = map[string]bool{"inc": true, "dec": true, "track_inprogress"
 func isMostRecent(mode string) bool { return mode == "mostrecent" || mode == "livemostrecent" }
 
 // usedWithIncDec reports whether the gauge is counted up and down anywhere.
-func usedWithIncDec(p *d.Project, decl *d.MetricDecl) bool {
+func usedWithIncDec(p *project.Project, decl *project.MetricDecl) bool {
 	if decl.Exporter {
 		// prometheus_flask_exporter's metrics.gauge(...) is a decorator that
 		// inc()s before the view and dec()s after it.
@@ -138,7 +139,7 @@ func usedWithIncDec(p *d.Project, decl *d.MetricDecl) bool {
 }
 
 // preferredMode picks the mode that fits the gauge's use (RULES.md MP301).
-func preferredMode(p *d.Project, decl *d.MetricDecl) string {
+func preferredMode(p *project.Project, decl *project.MetricDecl) string {
 	if usedWithIncDec(p, decl) {
 		return "livesum"
 	}

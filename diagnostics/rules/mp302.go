@@ -3,14 +3,15 @@ package rules
 import (
 	"strconv"
 
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
 )
 
 // GaugeInvalidMode reports multiprocess_mode values the client rejects.
-var GaugeInvalidMode = &d.Rule{
+var GaugeInvalidMode = &diagnostics.Rule{
 	Code:     "MP302",
 	Name:     "gauge-invalid-mode",
-	Severity: d.Error,
+	Severity: diagnostics.Error,
 	Title:    "multiprocess_mode is not a mode this prometheus_client accepts",
 	Doc: "Gauge() raises ValueError(\"Invalid multiprocess mode\") at import time for a mode outside " +
 		"all, liveall, min, livemin, max, livemax, sum, livesum, mostrecent, livemostrecent. sum, livemin " +
@@ -20,7 +21,7 @@ var GaugeInvalidMode = &d.Rule{
 	After:   `ACTIVE = Gauge("sessions_active", "Sessions", multiprocess_mode="livesum")`,
 	FixDoc:  "Replaces the mode with the nearest valid one the pinned client supports.",
 	Applies: nil, // an invalid mode fails in any project: Gauge() validates it eagerly
-	Run: func(pass *d.Pass) {
+	Run: func(pass *diagnostics.Pass) {
 		f := pass.File
 		for _, decl := range f.MetricDecls() {
 			if decl.Type != "Gauge" {
@@ -36,20 +37,20 @@ var GaugeInvalidMode = &d.Rule{
 			case !valid:
 				near := nearestMode(pass.Project, mode)
 				pass.Report(arg.Value.Span(), "multiprocess_mode %q is not valid: Gauge() raises ValueError; did you mean %q?", mode, near).
-					AddFix(d.Fix{Title: "Use multiprocess_mode=" + strconv.Quote(near), Edits: []d.Edit{d.Replace(f, arg.Value.Span(), strconv.Quote(near))}})
+					AddFix(diagnostics.Fix{Title: "Use multiprocess_mode=" + strconv.Quote(near), Edits: []diagnostics.Edit{diagnostics.Replace(f, arg.Value.Span(), strconv.Quote(near))}})
 			case since != "" && pass.Project.Facts.ClientOlderThan(since):
 				near := olderEquivalent(pass.Project, mode)
 				if usedWithIncDec(pass.Project, decl) && modeSupported(pass.Project, "livesum") {
 					near = "livesum" // counted up and down: the values add up across workers
 				}
 				pass.Report(arg.Value.Span(), "multiprocess_mode %q needs prometheus_client >= %s, but the project pins %s; use %q", mode, since, clientPin(pass.Project), near).
-					AddFix(d.Fix{Title: "Use multiprocess_mode=" + strconv.Quote(near), Edits: []d.Edit{d.Replace(f, arg.Value.Span(), strconv.Quote(near))}})
+					AddFix(diagnostics.Fix{Title: "Use multiprocess_mode=" + strconv.Quote(near), Edits: []diagnostics.Edit{diagnostics.Replace(f, arg.Value.Span(), strconv.Quote(near))}})
 			}
 		}
 	},
 }
 
-func clientPin(p *d.Project) string {
+func clientPin(p *project.Project) string {
 	if r := p.Facts.Requirements["prometheus-client"]; r != nil {
 		return r.Spec
 	}
@@ -57,7 +58,7 @@ func clientPin(p *d.Project) string {
 }
 
 // olderEquivalent maps a mode to the closest one an older client has.
-func olderEquivalent(p *d.Project, mode string) string {
+func olderEquivalent(p *project.Project, mode string) string {
 	for _, cand := range map[string][]string{
 		"mostrecent":     {"max"},
 		"livemostrecent": {"livemax", "max"},
@@ -73,7 +74,7 @@ func olderEquivalent(p *d.Project, mode string) string {
 }
 
 // nearestMode is the supported mode at the smallest edit distance.
-func nearestMode(p *d.Project, mode string) string {
+func nearestMode(p *project.Project, mode string) string {
 	best, bestDist := "livesum", 1<<30
 	for _, m := range GaugeModes {
 		if !modeSupported(p, m.Mode) {

@@ -1,15 +1,16 @@
 package rules
 
 import (
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/python"
 )
 
 // GaugeSetFunctionMultiproc reports Gauge.set_function in a multiprocess
 // project, where the callback is never called by the scrape.
-var GaugeSetFunctionMultiproc = &d.Rule{
+var GaugeSetFunctionMultiproc = &diagnostics.Rule{
 	Code:     "MP303",
 	Name:     "gauge-set-function-multiproc",
-	Severity: d.Error,
+	Severity: diagnostics.Error,
 	Title:    "Gauge.set_function does nothing in multiprocess mode",
 	Doc: "set_function(f) replaces the gauge's in-memory sample with a call to f at collect time. In " +
 		"multiprocess mode the scrape does not collect the gauge objects: a MultiProcessCollector reads the " +
@@ -24,7 +25,7 @@ QUEUE.set_function(lambda: len(jobs))`,
 def _sample_queue():
     QUEUE.set(len(jobs))  # or keep the value in Redis and expose it at scrape time`,
 	Applies: multiprocess,
-	Run: func(pass *d.Pass) {
+	Run: func(pass *diagnostics.Pass) {
 		ix := pass.Project.Metrics()
 		for _, c := range pass.File.Py.Select(setFunctionCalls) {
 			decl := ix.Owner(pass.File, c)
@@ -37,7 +38,7 @@ def _sample_queue():
 }
 
 // baseName is the receiver text of a method call for messages ("QUEUE").
-func baseName(c *d.Call) string {
+func baseName(c *python.Call) string {
 	if c.BaseName() != "" {
 		return c.BaseName()
 	}

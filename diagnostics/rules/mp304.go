@@ -5,15 +5,16 @@ import (
 	"strconv"
 	"strings"
 
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
 )
 
 // UnsupportedTypeMultiproc reports Info and Enum metrics, which keep their
 // value in process memory only.
-var UnsupportedTypeMultiproc = &d.Rule{
+var UnsupportedTypeMultiproc = &diagnostics.Rule{
 	Code:     "MP304",
 	Name:     "unsupported-type-multiproc",
-	Severity: d.Warning,
+	Severity: diagnostics.Warning,
 	Title:    "Info and Enum metrics are not exported in multiprocess mode",
 	Doc: "Info and Enum keep their value in a plain attribute of the process that set it; they have no " +
 		"multiprocess value file. A MultiProcessCollector exposes only what the workers wrote to " +
@@ -29,7 +30,7 @@ BUILD.labels(version=VERSION).set(1)`,
 		"as the Info was exposed (<name>_info) with those keys as labels and multiprocess_mode=\"max\", and each " +
 		".info({...}) into .labels(...).set(1). Enum, and Info used any other way, have no automatic fix.",
 	Applies: multiprocess,
-	Run: func(pass *d.Pass) {
+	Run: func(pass *diagnostics.Pass) {
 		f := pass.File
 		for _, decl := range clientDecls(pass.Project.Metrics().DeclsIn(f), "Info", "Enum") {
 			diag := pass.Report(decl.Call.Span(), "%s is not exported in multiprocess mode (its value lives in one process's memory, not in the multiprocess files); use a Gauge set to 1 with labels and multiprocess_mode=\"max\"", declLabel(decl))
@@ -44,49 +45,49 @@ var labelKeyRe = regexp.MustCompile(`^\s*(?:"([A-Za-z_][A-Za-z0-9_]*)"|'([A-Za-z
 
 // infoToGaugeFix rewrites an Info and its .info({...}) uses, only when every
 // piece is understood: otherwise it returns the zero fix.
-func infoToGaugeFix(p *d.Project, decl *d.MetricDecl) d.Fix {
+func infoToGaugeFix(p *project.Project, decl *project.MetricDecl) diagnostics.Fix {
 	f := decl.File
 	c := decl.Call
 	full, ok := decl.FullName()
 	if !ok || decl.Var == "" || c.Scope != nil || c.HasSplat() || decl.Param("documentation") == nil {
-		return d.Fix{}
+		return diagnostics.Fix{}
 	}
 	for _, a := range c.Arguments() {
 		if a.Name != "" && a.Name != "name" && a.Name != "documentation" {
-			return d.Fix{}
+			return diagnostics.Fix{}
 		}
 	}
 	if len(c.Arguments()) != 2 {
-		return d.Fix{}
+		return diagnostics.Fix{}
 	}
 	uses := p.Metrics().Uses(decl)
 	if len(uses) == 0 {
-		return d.Fix{}
+		return diagnostics.Fix{}
 	}
 	var keys []string
-	var edits []d.Edit
+	var edits []diagnostics.Edit
 	for _, mu := range uses {
 		u := mu.Call
 		if u.MethodName() != "info" || u.Recv != nil || len(u.Arguments()) != 1 || u.Arguments()[0].Name != "" {
-			return d.Fix{}
+			return diagnostics.Fix{}
 		}
 		v := u.Arguments()[0].Value
 		if v.Kind() != "dictionary" {
-			return d.Fix{}
+			return diagnostics.Fix{}
 		}
 		dict := strings.TrimSpace(v.Text)
 		if len(dict) < 2 || dict[len(dict)-1] != '}' {
-			return d.Fix{} // an unclosed "{" would panic on the slice below
+			return diagnostics.Fix{} // an unclosed "{" would panic on the slice below
 		}
 		var ks, kw []string
 		for _, it := range topLevelItems(dict[1 : len(dict)-1]) {
 			m := labelKeyRe.FindStringSubmatch(it.text)
 			if m == nil {
-				return d.Fix{}
+				return diagnostics.Fix{}
 			}
 			k := m[1] + m[2]
 			if strings.HasPrefix(k, "__") || pyKeywords[k] {
-				return d.Fix{}
+				return diagnostics.Fix{}
 			}
 			ks = append(ks, k)
 			kw = append(kw, k+"="+m[3])
@@ -94,17 +95,17 @@ func infoToGaugeFix(p *d.Project, decl *d.MetricDecl) d.Fix {
 		if keys == nil {
 			keys = ks
 		} else if strings.Join(keys, ",") != strings.Join(ks, ",") {
-			return d.Fix{}
+			return diagnostics.Fix{}
 		}
 		uf := mu.File
 		recv := strings.TrimSuffix(uf.Text(u.CalleeSpan()), ".info")
 		if recv == uf.Text(u.CalleeSpan()) {
-			return d.Fix{}
+			return diagnostics.Fix{}
 		}
-		edits = append(edits, d.Replace(uf, u.Span(), recv+".labels("+strings.Join(kw, ", ")+").set(1)"))
+		edits = append(edits, diagnostics.Replace(uf, u.Span(), recv+".labels("+strings.Join(kw, ", ")+").set(1)"))
 	}
 	if len(keys) == 0 {
-		return d.Fix{}
+		return diagnostics.Fix{}
 	}
 	callee := f.Text(c.CalleeSpan())
 	var newCallee string
@@ -116,16 +117,16 @@ func infoToGaugeFix(p *d.Project, decl *d.MetricDecl) d.Fix {
 		case "prometheus_client.Gauge", "prometheus_client.metrics.Gauge", "prometheus_client.core.Gauge":
 		case "Gauge":
 			if moduleNames(f)["Gauge"] {
-				return d.Fix{}
+				return diagnostics.Fix{}
 			}
 			imports = []string{"from prometheus_client import Gauge"}
 		default:
-			return d.Fix{}
+			return diagnostics.Fix{}
 		}
 	case strings.HasSuffix(callee, ".Info"):
 		newCallee = strings.TrimSuffix(callee, "Info") + "Gauge"
 	default:
-		return d.Fix{}
+		return diagnostics.Fix{}
 	}
 	quoted := make([]string, len(keys))
 	for i, k := range keys {
@@ -133,9 +134,9 @@ func infoToGaugeFix(p *d.Project, decl *d.MetricDecl) d.Fix {
 	}
 	doc := decl.Param("documentation").Text
 	ctor := newCallee + "(" + strconv.Quote(full+"_info") + ", " + doc + ", [" + strings.Join(quoted, ", ") + "], multiprocess_mode=\"max\")"
-	edits = append(edits, d.Replace(f, c.Span(), ctor))
-	edits = append(edits, d.AddImports(f, imports)...)
-	return d.Fix{Title: "Replace the Info with a Gauge set to 1 (multiprocess_mode=\"max\")", Edits: edits}
+	edits = append(edits, diagnostics.Replace(f, c.Span(), ctor))
+	edits = append(edits, diagnostics.AddImports(f, imports)...)
+	return diagnostics.Fix{Title: "Replace the Info with a Gauge set to 1 (multiprocess_mode=\"max\")", Edits: edits}
 }
 
 var pyKeywords = map[string]bool{

@@ -3,15 +3,16 @@ package rules
 import (
 	"strings"
 
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
 )
 
 // CustomCollectorMultiproc reports collectors registered on the default
 // registry of a multiprocess project.
-var CustomCollectorMultiproc = &d.Rule{
+var CustomCollectorMultiproc = &diagnostics.Rule{
 	Code:     "MP305",
 	Name:     "custom-collector-multiproc",
-	Severity: d.Warning,
+	Severity: diagnostics.Warning,
 	Title:    "Custom collector on the default registry is not in the multiprocess scrape",
 	Doc: "A collector registered with REGISTRY.register(...) lives in the registry of each worker process. " +
 		"A multiprocess scrape builds a fresh CollectorRegistry with a MultiProcessCollector, which reads " +
@@ -26,7 +27,7 @@ def metrics():
     registry.register(QueueCollector())
     return generate_latest(registry)`,
 	Applies: multiprocess,
-	Run: func(pass *d.Pass) {
+	Run: func(pass *diagnostics.Pass) {
 		m := pass.File.Py
 		for _, c := range m.Select(defaultRegisterCalls) {
 			arg := c.Positional(0)
@@ -47,7 +48,7 @@ def metrics():
 
 // perRequestRegistrySite names the function that builds a registry with a
 // MultiProcessCollector, "" if none.
-func perRequestRegistrySite(p *d.Project) string {
+func perRequestRegistrySite(p *project.Project) string {
 	for _, f := range p.PythonFiles() {
 		for _, c := range f.Py.Select(anyCollectorCalls) {
 			if c.Scope != nil {

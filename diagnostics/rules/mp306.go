@@ -3,15 +3,18 @@ package rules
 import (
 	"strings"
 
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
+	"github.com/multiprom/multiprom/internal/python"
+	"github.com/multiprom/multiprom/internal/source"
 )
 
 // MetricCreatedPerCall reports metric constructors that run on every request
 // or every app construction.
-var MetricCreatedPerCall = &d.Rule{
+var MetricCreatedPerCall = &diagnostics.Rule{
 	Code:     "MP306",
 	Name:     "metric-created-per-call",
-	Severity: d.Error,
+	Severity: diagnostics.Error,
 	Title:    "Metric constructed in a request handler, request hook or create_app",
 	Doc: "A prometheus_client constructor registers the new metric on the default registry. The second " +
 		"call with the same name raises ValueError: Duplicated timeseries in CollectorRegistry — on the " +
@@ -31,7 +34,7 @@ def buy():
 	FixDoc: "Moves the constructor to module level, just above the top-level statement that holds it, under " +
 		"an upper-case name, and uses that name in its place. Offered only when every name the constructor " +
 		"references is bound at module level (no parameters or locals of the function).",
-	Run: func(pass *d.Pass) {
+	Run: func(pass *diagnostics.Pass) {
 		f := pass.File
 		for _, decl := range clientDecls(pass.Project.Metrics().DeclsIn(f)) {
 			c := decl.Call
@@ -60,7 +63,7 @@ var requestDecorators = map[string]string{
 // perCallScope describes the enclosing function that runs more than once
 // per process ("route handler index()", "app factory create_app()"), or "".
 // A function under @cache/@lru_cache runs once and stops the search.
-func perCallScope(p *d.Project, f *d.File, fn *d.FuncDef) string {
+func perCallScope(p *project.Project, f *project.File, fn *python.FuncDef) string {
 	for ; fn != nil; fn = fn.Parent {
 		for _, dec := range fn.Decorators {
 			name := dec.Text
@@ -89,7 +92,7 @@ func perCallScope(p *d.Project, f *d.File, fn *d.FuncDef) string {
 
 // guardedCreation reports lazy singletons (`if X is None: X = Counter(...)`,
 // `if name not in cache: ...`), which construct once.
-func guardedCreation(c *d.Call) bool {
+func guardedCreation(c *python.Call) bool {
 	for _, cond := range c.Conds {
 		t := cond.Text
 		if strings.Contains(t, "None") || strings.Contains(t, " in ") || strings.Contains(t, "hasattr") || strings.Contains(t, "get(") {
@@ -101,16 +104,16 @@ func guardedCreation(c *d.Call) bool {
 
 // moduleLevelFix moves the constructor above the top-level statement that
 // holds it, when all its names are module-level names.
-func moduleLevelFix(f *d.File, decl *d.MetricDecl) d.Fix {
+func moduleLevelFix(f *project.File, decl *project.MetricDecl) diagnostics.Fix {
 	c := decl.Call
 	text := f.Text(c.Span())
 	bound := moduleNames(f)
 	for _, id := range identifiers(text) {
 		if !bound[id] && !pyBuiltins[id] {
-			return d.Fix{}
+			return diagnostics.Fix{}
 		}
 	}
-	var top *d.Span
+	var top *source.Span
 	for i, st := range f.Py.Statements {
 		if st.Contains(c.Span()) {
 			top = &f.Py.Statements[i]
@@ -118,7 +121,7 @@ func moduleLevelFix(f *d.File, decl *d.MetricDecl) d.Fix {
 		}
 	}
 	if top == nil {
-		return d.Fix{}
+		return diagnostics.Fix{}
 	}
 	want := "METRIC"
 	if n, ok := decl.NameArg(); ok {
@@ -135,11 +138,11 @@ func moduleLevelFix(f *d.File, decl *d.MetricDecl) d.Fix {
 		lines[i] = strings.TrimPrefix(lines[i], indent)
 	}
 	at := f.LineStartOf(top.Start)
-	return d.Fix{
+	return diagnostics.Fix{
 		Title: "Declare " + declLabel(decl) + " once at module level as " + name,
-		Edits: []d.Edit{
-			{Path: f.Path, Span: d.Span{Start: at, End: at}, NewText: name + " = " + strings.Join(lines, "\n") + "\n\n\n"},
-			d.Replace(f, c.Span(), name),
+		Edits: []diagnostics.Edit{
+			{Path: f.Path, Span: source.Span{Start: at, End: at}, NewText: name + " = " + strings.Join(lines, "\n") + "\n\n\n"},
+			diagnostics.Replace(f, c.Span(), name),
 		},
 	}
 }

@@ -1,15 +1,15 @@
 package rules
 
 import (
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/diagnostics"
 )
 
 // DuplicateMetricName reports two default-registry constructors whose
 // exposed names collide.
-var DuplicateMetricName = &d.Rule{
+var DuplicateMetricName = &diagnostics.Rule{
 	Code:     "MP307",
 	Name:     "duplicate-metric-name",
-	Severity: d.Error,
+	Severity: diagnostics.Error,
 	Title:    "Two metrics register the same name on the default registry",
 	Doc: "The default registry refuses a second collector that claims a name already taken, with " +
 		"ValueError: Duplicated timeseries in CollectorRegistry, at import time of the second module. A " +
@@ -24,7 +24,7 @@ JOBS_DONE = Counter("jobs", "Jobs finished")   # app/tasks.py`,
 	After: `JOBS = Counter("jobs_total", "Jobs done")                # app/metrics.py
 JOBS_FINISHED = Counter("jobs_finished", "Jobs finished")   # app/tasks.py`,
 	Project: true,
-	Run: func(pass *d.Pass) {
+	Run: func(pass *diagnostics.Pass) {
 		p := pass.Project
 		ix := p.Carry(claimsKey{}, func(prev any) any {
 			last, _ := prev.(*claimIndex)

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"weak"
 
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
 )
 
 // MP307 compares every default-registry declaration of the project, and
@@ -32,7 +32,7 @@ type claimsKey struct{}
 // and holding on to them kept every edited module's earlier versions.
 type claimFile struct {
 	path string
-	file weak.Pointer[d.File]
+	file weak.Pointer[project.File]
 	at   []int32 // the claimants' positions among the file's declarations
 	// hashes are the claimants' sample-name hashes, one per suffix, in
 	// one array: claimant i's start at starts[i].
@@ -41,7 +41,7 @@ type claimFile struct {
 }
 
 // is reports whether cf was made from f.
-func (cf *claimFile) is(f *d.File) bool { return cf.file.Value() == f }
+func (cf *claimFile) is(f *project.File) bool { return cf.file.Value() == f }
 
 // hashesOf returns claimant i's hashes.
 func (cf *claimFile) hashesOf(i int) []uint64 {
@@ -82,7 +82,7 @@ func maxOverlay(files int) int { return max(16, files/32) }
 
 // claimIndexOf returns p's claim index, derived from prev (the previous
 // project's, or nil).
-func claimIndexOf(p *d.Project, prev *claimIndex) *claimIndex {
+func claimIndexOf(p *project.Project, prev *claimIndex) *claimIndex {
 	files := p.PythonFiles()
 	if prev == nil {
 		return &claimIndex{base: newClaimBase(files)}
@@ -110,7 +110,7 @@ func claimIndexOf(p *d.Project, prev *claimIndex) *claimIndex {
 	if matched < len(base.files) {
 		for path := range base.files {
 			// Gone, or no longer a parsed Python file.
-			if f := p.File(path); f == nil || f.Kind != d.KindPython || f.Py == nil {
+			if f := p.File(path); f == nil || f.Kind != project.KindPython || f.Py == nil {
 				overlay[path] = nil
 			}
 		}
@@ -121,7 +121,7 @@ func claimIndexOf(p *d.Project, prev *claimIndex) *claimIndex {
 	return &claimIndex{base: base, overlay: overlay}
 }
 
-func newClaimBase(files []*d.File) *claimBase {
+func newClaimBase(files []*project.File) *claimBase {
 	b := &claimBase{seed: maphash.MakeSeed(), files: make(map[string]*claimFile, len(files))}
 	n := 0
 	for _, f := range files {
@@ -154,7 +154,7 @@ func newClaimBase(files []*d.File) *claimBase {
 }
 
 // claimFileOf lists a file's claimants and hashes their sample names.
-func (b *claimBase) claimFileOf(f *d.File) *claimFile {
+func (b *claimBase) claimFileOf(f *project.File) *claimFile {
 	cf := &claimFile{path: f.Path, file: weak.Make(f)}
 	if isTestFile(f) || f.Py == nil {
 		return cf

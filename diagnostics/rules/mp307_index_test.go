@@ -7,7 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
 )
 
 // claimVariants are what a file of TestDuplicateNamesFollowEdits holds:
@@ -35,12 +36,12 @@ func TestDuplicateNamesFollowEdits(t *testing.T) {
 	for i := 0; i < 40; i++ {
 		paths = append(paths, fmt.Sprintf("app/m%02d.py", i))
 	}
-	rules := []*d.Rule{DuplicateMetricName}
+	rules := []*diagnostics.Rule{DuplicateMetricName}
 	var derivedFrom, rebuilt int
 	for seed := int64(1); seed <= 6; seed++ {
 		rng := rand.New(rand.NewSource(seed))
-		current := map[string]*d.File{}
-		var prev *d.Project
+		current := map[string]*project.File{}
+		var prev *project.Project
 		for step := 0; step < 80; step++ {
 			edits := 1 + rng.Intn(3)
 			if rng.Intn(10) == 0 {
@@ -57,18 +58,18 @@ func TestDuplicateNamesFollowEdits(t *testing.T) {
 				if strings.Contains(src, "%d") {
 					src = fmt.Sprintf(src, step)
 				}
-				current[path] = &d.File{Path: path, Kind: d.KindPython, Src: []byte(src)}
+				current[path] = &project.File{Path: path, Kind: project.KindPython, Src: []byte(src)}
 			}
-			files := func() []*d.File {
-				var out []*d.File
+			files := func() []*project.File {
+				var out []*project.File
 				for _, f := range current {
 					out = append(out, f)
 				}
 				return out
 			}
-			next := d.NewProjectFrom(ctx, prev, "/w", files(), d.Settings{})
-			fresh := d.NewProject(ctx, "/w", files(), d.Settings{})
-			got, want := describeFindings(d.Check(next, rules, nil)), describeFindings(d.Check(fresh, rules, nil))
+			next := project.NewProjectFrom(ctx, prev, "/w", files(), project.Settings{})
+			fresh := project.NewProject(ctx, "/w", files(), project.Settings{})
+			got, want := describeFindings(diagnostics.Check(next, rules, nil)), describeFindings(diagnostics.Check(fresh, rules, nil))
 			if got != want {
 				t.Fatalf("seed %d step %d: derived project reports\n%s\nwant\n%s", seed, step, got, want)
 			}
@@ -89,7 +90,7 @@ func TestDuplicateNamesFollowEdits(t *testing.T) {
 	}
 }
 
-func describeFindings(ds []*d.Diagnostic) string {
+func describeFindings(ds []*diagnostics.Diagnostic) string {
 	var b strings.Builder
 	for _, f := range ds {
 		fmt.Fprintf(&b, "%s:%d %s\n", f.Path, f.Span.Start, f.Message)

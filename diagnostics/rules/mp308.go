@@ -3,14 +3,15 @@ package rules
 import (
 	"strconv"
 
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
 )
 
 // MostRecentGaugeInc reports inc/dec on a mostrecent gauge, which raises.
-var MostRecentGaugeInc = &d.Rule{
+var MostRecentGaugeInc = &diagnostics.Rule{
 	Code:     "MP308",
 	Name:     "mostrecent-gauge-inc",
-	Severity: d.Error,
+	Severity: diagnostics.Error,
 	Title:    "inc()/dec() on a mostrecent gauge raises RuntimeError",
 	Doc: "A Gauge with multiprocess_mode \"mostrecent\" or \"livemostrecent\" keeps only the latest set() " +
 		"with its timestamp; prometheus_client (>= 0.18) makes its inc() and dec() raise RuntimeError(\"inc " +
@@ -22,8 +23,8 @@ IN_PROGRESS.inc()`,
 	After: `IN_PROGRESS = Gauge("jobs_running", "Jobs running", multiprocess_mode="livesum")
 IN_PROGRESS.inc()`,
 	FixDoc:  "Replaces the mode with \"livesum\".",
-	Applies: func(p *d.Project) bool { return !p.Facts.ClientOlderThan("0.18") },
-	Run: func(pass *d.Pass) {
+	Applies: func(p *project.Project) bool { return !p.Facts.ClientOlderThan("0.18") },
+	Run: func(pass *diagnostics.Pass) {
 		f := pass.File
 		ix := pass.Project.Metrics()
 		for _, decl := range ix.DeclsIn(f) {
@@ -48,7 +49,7 @@ IN_PROGRESS.inc()`,
 				}
 			}
 			pass.Report(arg.Value.Span(), "%s has multiprocess_mode %q but is used with %s, which raises RuntimeError with a mostrecent mode; use \"livesum\"", declLabel(decl), mode, use).
-				AddFix(d.Fix{Title: "Use multiprocess_mode=\"livesum\"", Edits: []d.Edit{d.Replace(f, arg.Value.Span(), strconv.Quote("livesum"))}})
+				AddFix(diagnostics.Fix{Title: "Use multiprocess_mode=\"livesum\"", Edits: []diagnostics.Edit{diagnostics.Replace(f, arg.Value.Span(), strconv.Quote("livesum"))}})
 		}
 	},
 }

@@ -3,17 +3,20 @@ package rules
 import (
 	"strconv"
 
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
+	"github.com/multiprom/multiprom/internal/python"
+	"github.com/multiprom/multiprom/internal/source"
 )
 
 // pidLabelReplacement is what MP309's action renames the label to.
 const pidLabelReplacement = "worker_pid"
 
 // GaugePidLabel reports a Gauge label named pid in a multiprocess project.
-var GaugePidLabel = &d.Rule{
+var GaugePidLabel = &diagnostics.Rule{
 	Code:     "MP309",
 	Name:     "gauge-pid-label",
-	Severity: d.Error,
+	Severity: diagnostics.Error,
 	Title:    "A Gauge label named pid clashes with the label multiprocess mode adds",
 	Doc: "In multiprocess mode the MultiProcessCollector labels every gauge sample with pid=<the worker's " +
 		"pid> (multiprocess.py adds ('pid', pid) after the metric's own labels, so it overwrites yours), and " +
@@ -26,7 +29,7 @@ var GaugePidLabel = &d.Rule{
 		"declaration and in every .labels(pid=...) keyword the project shows. Dashboards and alerts that read " +
 		"the pid label, and code that reaches the metric in ways multiprom cannot follow, must change too.",
 	Applies: multiprocess,
-	Run: func(pass *d.Pass) {
+	Run: func(pass *diagnostics.Pass) {
 		f := pass.File
 		for _, decl := range clientDecls(pass.Project.Metrics().DeclsIn(f), "Gauge") {
 			labels, ok := decl.LabelNames()
@@ -44,21 +47,21 @@ var GaugePidLabel = &d.Rule{
 	},
 }
 
-func renamePidFix(p *d.Project, decl *d.MetricDecl, label *d.Expr) d.Fix {
+func renamePidFix(p *project.Project, decl *project.MetricDecl, label *python.Expr) diagnostics.Fix {
 	ix := p.Metrics()
-	edits := []d.Edit{d.Replace(decl.File, label.Span(), strconv.Quote(pidLabelReplacement))}
+	edits := []diagnostics.Edit{diagnostics.Replace(decl.File, label.Span(), strconv.Quote(pidLabelReplacement))}
 	for _, mu := range ix.Uses(decl) {
 		u := mu.Call
 		if u.MethodName() != "labels" && u.MethodName() != "remove" {
 			continue
 		}
 		if u.HasSplat() {
-			return d.Fix{}
+			return diagnostics.Fix{}
 		}
 		if a := u.Keyword("pid"); a != nil {
 			uf := mu.File
-			edits = append(edits, d.Replace(uf, d.Span{Start: a.Span().Start, End: a.Span().Start + len("pid")}, pidLabelReplacement))
+			edits = append(edits, diagnostics.Replace(uf, source.Span{Start: a.Span().Start, End: a.Span().Start + len("pid")}, pidLabelReplacement))
 		}
 	}
-	return d.Fix{Title: "Rename the label pid to " + pidLabelReplacement + " (here and in .labels() calls)", Edits: edits, Unsafe: true}
+	return diagnostics.Fix{Title: "Rename the label pid to " + pidLabelReplacement + " (here and in .labels() calls)", Edits: edits, Unsafe: true}
 }

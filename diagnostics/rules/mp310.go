@@ -1,14 +1,15 @@
 package rules
 
 import (
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/python"
 )
 
 // PushgatewayMultiproc reports pushes from a multiprocess app.
-var PushgatewayMultiproc = &d.Rule{
+var PushgatewayMultiproc = &diagnostics.Rule{
 	Code:     "MP310",
 	Name:     "pushgateway-multiproc",
-	Severity: d.Warning,
+	Severity: diagnostics.Warning,
 	Title:    "Pushing to a Pushgateway from gunicorn workers",
 	Doc: "prometheus_client's multiprocess mode does not support the Pushgateway: each worker pushes only " +
 		"what its own process holds, under the same job/grouping key, so the workers overwrite one " +
@@ -21,7 +22,7 @@ def run_import():
     push_to_gateway("gateway:9091", job="import", registry=registry)`,
 	After:   `# expose /metrics with a per-request registry + MultiProcessCollector and let Prometheus scrape it`,
 	Applies: multiprocess,
-	Run: func(pass *d.Pass) {
+	Run: func(pass *diagnostics.Pass) {
 		f := pass.File
 		m := f.Py
 		if runsAsOwnProcess(pass.Project, f) {
@@ -37,7 +38,7 @@ def run_import():
 	},
 }
 
-func pushName(c *d.Call) string {
+func pushName(c *python.Call) string {
 	if c.MethodName() != "" {
 		return c.MethodName()
 	}

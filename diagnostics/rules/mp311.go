@@ -1,15 +1,15 @@
 package rules
 
 import (
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/diagnostics"
 )
 
 // LabelRemovalMultiproc reports remove()/clear() on metrics in a
 // multiprocess project.
-var LabelRemovalMultiproc = &d.Rule{
+var LabelRemovalMultiproc = &diagnostics.Rule{
 	Code:     "MP311",
 	Name:     "label-removal-multiproc",
-	Severity: d.Warning,
+	Severity: diagnostics.Warning,
 	Title:    "remove()/clear() does not remove series in multiprocess mode",
 	Doc: "remove(*labelvalues) and clear() drop label children from the process's memory only. In " +
 		"multiprocess mode the values already written to the worker's files in PROMETHEUS_MULTIPROC_DIR " +
@@ -19,7 +19,7 @@ var LabelRemovalMultiproc = &d.Rule{
 	Before:  `ACTIVE_USERS.remove(user_group)`,
 	After:   `ACTIVE_USERS.labels(user_group).set(0)  # a value that means "gone"`,
 	Applies: multiprocess,
-	Run: func(pass *d.Pass) {
+	Run: func(pass *diagnostics.Pass) {
 		ix := pass.Project.Metrics()
 		for _, c := range pass.File.Py.Select(removeClearCalls) {
 			decl := ix.Owner(pass.File, c)

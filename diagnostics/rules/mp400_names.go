@@ -3,7 +3,8 @@ package rules
 import (
 	"strings"
 
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
+	"github.com/multiprom/multiprom/internal/source"
 )
 
 // Helpers of the MP4xx naming rules, after prometheus_client's validation
@@ -46,13 +47,13 @@ func camelCase(s string) bool {
 // labelRef is one label name a declaration defines, with where it is written.
 type labelRef struct {
 	Name string
-	Span d.Span
+	Span source.Span
 }
 
 // declLabels returns the literal label names of a declaration: the
 // labelnames list of a prometheus_client constructor, or the keys of an
 // exporter method's labels={...} dict.
-func declLabels(decl *d.MetricDecl) []labelRef {
+func declLabels(decl *project.MetricDecl) []labelRef {
 	var out []labelRef
 	if !decl.Exporter {
 		ls, _ := decl.LabelNames()
@@ -82,14 +83,14 @@ func declLabels(decl *d.MetricDecl) []labelRef {
 			ks, ke = m[4], m[5]
 		}
 		// The span covers the quoted key.
-		out = append(out, labelRef{item[ks:ke], d.Span{Start: off + start + ks - 1, End: off + start + ke + 1}})
+		out = append(out, labelRef{item[ks:ke], source.Span{Start: off + start + ks - 1, End: off + start + ke + 1}})
 	}
 	return out
 }
 
 // namedDecls are the declarations whose exposed name is known.
-func namedDecls(p *d.Project, f *d.File) []*d.MetricDecl {
-	var out []*d.MetricDecl
+func namedDecls(p *project.Project, f *project.File) []*project.MetricDecl {
+	var out []*project.MetricDecl
 	for _, decl := range p.Metrics().DeclsIn(f) {
 		if _, ok := decl.FullName(); ok {
 			out = append(out, decl)

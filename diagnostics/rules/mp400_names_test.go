@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
 )
 
 // The byte loops answer as the regular expressions they replaced.
@@ -45,8 +45,8 @@ func TestDeclLabelsSpans(t *testing.T) {
 	}
 	src := "from flask import Flask\nfrom prometheus_flask_exporter import PrometheusMetrics\n\napp = Flask(__name__)\nmetrics = PrometheusMetrics(app)\n\n\n" +
 		"@metrics.counter(\"c\", \"C\", labels={" + strings.Join(keys, ", ") + "})\ndef view():\n    return \"ok\"\n"
-	f := &d.File{Path: "app.py", Kind: d.KindPython, Src: []byte(src)}
-	p := d.NewProject(context.Background(), "/t", []*d.File{f}, d.Settings{})
+	f := &project.File{Path: "app.py", Kind: project.KindPython, Src: []byte(src)}
+	p := project.NewProject(context.Background(), "/t", []*project.File{f}, project.Settings{})
 	decls := p.Metrics().DeclsIn(f)
 	if len(decls) != 1 {
 		t.Fatalf("%d declarations, want 1", len(decls))

@@ -3,14 +3,14 @@ package rules
 import (
 	"strings"
 
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/diagnostics"
 )
 
 // InvalidLabelName reports label names prometheus_client rejects.
-var InvalidLabelName = &d.Rule{
+var InvalidLabelName = &diagnostics.Rule{
 	Code:     "MP402",
 	Name:     "invalid-label-name",
-	Severity: d.Error,
+	Severity: diagnostics.Error,
 	Title:    "Label name is invalid or reserved",
 	Doc: "prometheus_client validates label names at construction and raises ValueError (so the module " +
 		"fails to import) for a name not matching [a-zA-Z_][a-zA-Z0-9_]*, a name starting with \"__\" " +
@@ -18,7 +18,7 @@ var InvalidLabelName = &d.Rule{
 		"a Summary, and an Enum label equal to the Enum's own name (its state label).",
 	Before: `LATENCY = Histogram("request_duration_seconds", "Latency", ["le", "http-method"])`,
 	After:  `LATENCY = Histogram("request_duration_seconds", "Latency", ["bound", "http_method"])`,
-	Run: func(pass *d.Pass) {
+	Run: func(pass *diagnostics.Pass) {
 		for _, decl := range pass.Project.Metrics().DeclsIn(pass.File) {
 			name, _ := decl.NameArg()
 			for _, l := range declLabels(decl) {

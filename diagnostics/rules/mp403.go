@@ -1,14 +1,14 @@
 package rules
 
 import (
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/diagnostics"
 )
 
 // NonBaseUnit reports names in non-base units or unit abbreviations.
-var NonBaseUnit = &d.Rule{
+var NonBaseUnit = &diagnostics.Rule{
 	Code:     "MP403",
 	Name:     "non-base-unit",
-	Severity: d.Info,
+	Severity: diagnostics.Info,
 	Title:    "Metric name uses a non-base unit or a unit abbreviation",
 	Doc: "Prometheus convention (and promtool check metrics) wants base units — seconds, bytes, meters, " +
 		"grams, joules, volts, amperes, celsius — spelled out, so every metric can be combined with every " +
@@ -18,7 +18,7 @@ var NonBaseUnit = &d.Rule{
 		"name part that is s, ms, us, ns, sec, b, kb, mb, gb, tb, pb, m, h or d.",
 	Before: `LATENCY = Histogram("request_latency_ms", "Latency")`,
 	After:  `LATENCY = Histogram("request_latency_seconds", "Latency")  # observe seconds`,
-	Run: func(pass *d.Pass) {
+	Run: func(pass *diagnostics.Pass) {
 		for _, decl := range namedDecls(pass.Project, pass.File) {
 			full, _ := decl.FullName()
 			if unit, base, ok := nonBaseUnit(full); ok {

@@ -3,7 +3,7 @@ package rules
 import (
 	"strings"
 
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/diagnostics"
 )
 
 // unboundedLabels are label names whose values are usually unbounded.
@@ -17,10 +17,10 @@ var unboundedLabels = map[string]bool{
 }
 
 // UnboundedLabel reports labels named like per-user or per-request values.
-var UnboundedLabel = &d.Rule{
+var UnboundedLabel = &diagnostics.Rule{
 	Code:     "MP404",
 	Name:     "unbounded-label",
-	Severity: d.Warning,
+	Severity: diagnostics.Warning,
 	Title:    "Label named like an unbounded value (ids, emails, URLs, IPs)",
 	Doc: "Every distinct label value is a new time series. A label holding a user id, an email, a request " +
 		"or trace id, a raw URL/path or a client IP grows without bound: Prometheus' memory and the scrape " +
@@ -30,7 +30,7 @@ var UnboundedLabel = &d.Rule{
 		"value instead.",
 	Before: `REQUESTS = Counter("http_requests_total", "Requests", ["path", "user_id"])`,
 	After:  `REQUESTS = Counter("http_requests_total", "Requests", ["endpoint", "status"])`,
-	Run: func(pass *d.Pass) {
+	Run: func(pass *diagnostics.Pass) {
 		for _, decl := range pass.Project.Metrics().DeclsIn(pass.File) {
 			for _, l := range declLabels(decl) {
 				if !unboundedLabels[strings.ToLower(l.Name)] {

@@ -3,17 +3,17 @@ package rules
 import (
 	"strings"
 
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/diagnostics"
 )
 
 // metricTypeWords are the type names promlint refuses in metric names.
 var metricTypeWords = []string{"counter", "gauge", "summary", "histogram", "gauge_histogram"}
 
 // MetricNameStyle reports names against promtool's style checks.
-var MetricNameStyle = &d.Rule{
+var MetricNameStyle = &diagnostics.Rule{
 	Code:     "MP405",
 	Name:     "metric-name-style",
-	Severity: d.Info,
+	Severity: diagnostics.Info,
 	Title:    "Metric name style: camelCase, a type word, or _total on a non-counter",
 	Doc: "promtool check metrics (and Prometheus' naming guide) wants snake_case metric and label names, " +
 		"no metric type in the name (_counter, _gauge, _histogram, _summary: the type is metadata), and " +
@@ -21,7 +21,7 @@ var MetricNameStyle = &d.Rule{
 		"prometheus_client adds _total to Counter samples itself, so Counter(\"x_total\") is fine.",
 	Before: `ActiveUsers = Gauge("activeUsers_gauge_total", "Active users")`,
 	After:  `ACTIVE_USERS = Gauge("active_users", "Active users")`,
-	Run: func(pass *d.Pass) {
+	Run: func(pass *diagnostics.Pass) {
 		for _, decl := range namedDecls(pass.Project, pass.File) {
 			full, _ := decl.FullName()
 			var problems []string

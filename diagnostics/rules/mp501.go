@@ -3,7 +3,8 @@ package rules
 import (
 	"strings"
 
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
 )
 
 // businessWords are name parts that read as a business total.
@@ -20,10 +21,10 @@ var businessWords = map[string]bool{
 var concurrencyWords = map[string]bool{"inprogress": true, "in_progress": true, "active": true, "running": true, "inflight": true, "in_flight": true, "current": true}
 
 // BusinessCounterPerWorker suggests Redis for business totals.
-var BusinessCounterPerWorker = &d.Rule{
+var BusinessCounterPerWorker = &diagnostics.Rule{
 	Code:     "MP501",
 	Name:     "business-counter-per-worker",
-	Severity: d.Info,
+	Severity: diagnostics.Info,
 	Title:    "Business total kept in per-worker metric files",
 	Doc: "In multiprocess mode a Counter or Gauge lives in one file per gunicorn worker; the scrape adds the " +
 		"files up. That is right for request telemetry, but a business number (orders placed, sign-ups, " +
@@ -43,8 +44,8 @@ business_metrics.inc("orders", kind="book")`,
 		"turns each .inc()/.set()/.dec() (with .labels()) into a business_metrics call, and registers the " +
 		"module on the per-request registry (or attach_to_exporter for the exporter). Offered only when " +
 		"every use of the metric is such a call.",
-	Applies: func(p *d.Project) bool { return p.Facts.Multiprocess && p.Facts.Redis },
-	Run: func(pass *d.Pass) {
+	Applies: func(p *project.Project) bool { return p.Facts.Multiprocess && p.Facts.Redis },
+	Run: func(pass *diagnostics.Pass) {
 		f := pass.File
 		if isTestFile(f) || runsAsOwnProcess(pass.Project, f) {
 			return
@@ -60,13 +61,13 @@ type businessProjectKey struct{}
 // finding's fix reads the whole project (where to wire the business
 // module, which files import the metric), and each fix walked the project
 // again (quadratic: 3,000 modules took 41× the time of 300).
-func businessProjectOf(p *d.Project) *businessProject {
+func businessProjectOf(p *project.Project) *businessProject {
 	return p.Memo(businessProjectKey{}, func() any { return newBusinessProject(p) }).(*businessProject)
 }
 
 // reportBusinessDecls reports the module-level counters and gauges of f
 // that read as business totals, each with its business_metrics fix.
-func reportBusinessDecls(pass *d.Pass, shared *businessProject, f *d.File) {
+func reportBusinessDecls(pass *diagnostics.Pass, shared *businessProject, f *project.File) {
 	for _, decl := range clientDecls(pass.Project.Metrics().DeclsIn(f), "Counter", "Gauge") {
 		if decl.Call.Scope != nil {
 			continue
@@ -84,7 +85,7 @@ func reportBusinessDecls(pass *d.Pass, shared *businessProject, f *d.File) {
 	}
 }
 
-func readsAsBusiness(p *d.Project, decl *d.MetricDecl, full string) bool {
+func readsAsBusiness(p *project.Project, decl *project.MetricDecl, full string) bool {
 	parts := strings.Split(strings.ToLower(full), "_")
 	lower := strings.ToLower(full)
 	business := false

@@ -5,7 +5,8 @@ import (
 	"fmt"
 	"testing"
 
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
 )
 
 // BenchmarkBusinessFix checks projects of n modules that each declare and
@@ -16,15 +17,15 @@ import (
 func BenchmarkBusinessFix(b *testing.B) {
 	for _, n := range []int{300, 3000} {
 		b.Run(fmt.Sprintf("modules=%d", n), func(b *testing.B) {
-			p := d.NewProject(context.Background(), "/bench/shop", businessProjectFiles(n), d.Settings{})
+			p := project.NewProject(context.Background(), "/bench/shop", businessProjectFiles(n), project.Settings{})
 			p.Metrics() // built once per project, not what is measured
-			rules := []*d.Rule{BusinessCounterPerWorker}
-			if got := d.Check(p, rules, nil); len(got) != n || len(got[0].Fixes) != 1 {
+			rules := []*diagnostics.Rule{BusinessCounterPerWorker}
+			if got := diagnostics.Check(p, rules, nil); len(got) != n || len(got[0].Fixes) != 1 {
 				b.Fatalf("%d findings (fixes of the first: %d), want %d with a fix each", len(got), len(got[0].Fixes), n)
 			}
 			b.ResetTimer()
 			for b.Loop() {
-				d.Check(p, rules, nil)
+				diagnostics.Check(p, rules, nil)
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/finding")
 		})
@@ -34,7 +35,7 @@ func BenchmarkBusinessFix(b *testing.B) {
 // businessProjectFiles is a multiprocess Flask app with Redis and n modules
 // app/mI.py, each with a business counter it increments, plus the metrics
 // view that builds the per-request registry.
-func businessProjectFiles(n int) []*d.File {
+func businessProjectFiles(n int) []*project.File {
 	texts := map[string]string{
 		"requirements.txt": "flask\nprometheus_client\ngunicorn\nredis\n",
 		"gunicorn.conf.py": "workers = 4\n",
@@ -45,9 +46,9 @@ func businessProjectFiles(n int) []*d.File {
 	for i := 0; i < n; i++ {
 		texts[fmt.Sprintf("app/m%d.py", i)] = fmt.Sprintf("from prometheus_client import Counter\n\nORDERS_%d = Counter(\"orders_%d_total\", \"Orders\")\n\n\ndef place():\n    ORDERS_%d.inc()\n", i, i, i)
 	}
-	var files []*d.File
+	var files []*project.File
 	for path, text := range texts {
-		files = append(files, &d.File{Path: path, Kind: d.Classify(path), Src: []byte(text)})
+		files = append(files, &project.File{Path: path, Kind: project.Classify(path), Src: []byte(text)})
 	}
 	return files
 }

@@ -7,7 +7,10 @@ import (
 	"strings"
 	"sync"
 
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
+	"github.com/multiprom/multiprom/internal/python"
+	"github.com/multiprom/multiprom/internal/source"
 	"github.com/multiprom/multiprom/snippets"
 )
 
@@ -18,7 +21,7 @@ import (
 // over one project (no state outlives the Check), and is safe for
 // concurrent use.
 type businessProject struct {
-	p *d.Project
+	p *project.Project
 	// params are the snippet parameters of the project, without a package.
 	params func() snippets.Params
 	// importsByName are the project's imports by imported name, in file
@@ -32,20 +35,20 @@ type businessProject struct {
 
 // fileImport is an import statement's name and the file that holds it.
 type fileImport struct {
-	file *d.File
-	im   *d.Import
+	file *project.File
+	im   *python.Import
 }
 
 // wiringSite is an insertion registering the business module (ok is false
 // when the project offers no place for it).
 type wiringSite struct {
-	file *d.File
+	file *project.File
 	at   int
 	text string
 	ok   bool
 }
 
-func newBusinessProject(p *d.Project) *businessProject {
+func newBusinessProject(p *project.Project) *businessProject {
 	return &businessProject{
 		p:             p,
 		params:        sync.OnceValue(func() snippets.Params { return snippetParams(p, nil, "") }),
@@ -60,7 +63,7 @@ func newBusinessProject(p *d.Project) *businessProject {
 
 // importsByName indexes the imports of the project's Python files by the
 // name they import, keeping file and source order.
-func importsByName(p *d.Project) map[string][]fileImport {
+func importsByName(p *project.Project) map[string][]fileImport {
 	out := map[string][]fileImport{}
 	for _, f := range p.PythonFiles() {
 		for _, im := range f.Py.Imports {
@@ -72,19 +75,19 @@ func importsByName(p *d.Project) map[string][]fileImport {
 
 // businessFix routes a metric through the Redis business-metrics module. It
 // returns the zero fix unless every reference to the metric is understood.
-func businessFix(bp *businessProject, decl *d.MetricDecl, full, kind string) d.Fix {
+func businessFix(bp *businessProject, decl *project.MetricDecl, full, kind string) diagnostics.Fix {
 	p := bp.p
 	ix := p.Metrics()
 	f := decl.File
 	help := decl.Param("documentation")
 	if help == nil || !help.IsStr() || decl.Call.HasSplat() {
-		return d.Fix{}
+		return diagnostics.Fix{}
 	}
 	var labels []string
 	if decl.Param("labelnames") != nil {
 		ls, ok := decl.LabelNames()
 		if !ok {
-			return d.Fix{}
+			return diagnostics.Fix{}
 		}
 		for _, l := range ls {
 			labels = append(labels, l.Str())
@@ -92,7 +95,7 @@ func businessFix(bp *businessProject, decl *d.MetricDecl, full, kind string) d.F
 	}
 	stmt := assignStatement(f, decl)
 	if stmt == nil {
-		return d.Fix{}
+		return diagnostics.Fix{}
 	}
 
 	// Where the module goes and how it is imported: the top package of the
@@ -112,10 +115,10 @@ func businessFix(bp *businessProject, decl *d.MetricDecl, full, kind string) d.F
 		importLine = "from " + pkgMod + " import business_metrics"
 	}
 
-	fix := d.Fix{Title: "Keep " + declLabel(decl) + " in Redis (route it through " + modPath + ")", Unsafe: true}
-	imports := map[*d.File][]string{}
-	var files []*d.File
-	need := func(uf *d.File, line string) {
+	fix := diagnostics.Fix{Title: "Keep " + declLabel(decl) + " in Redis (route it through " + modPath + ")", Unsafe: true}
+	imports := map[*project.File][]string{}
+	var files []*project.File
+	need := func(uf *project.File, line string) {
 		if _, ok := imports[uf]; !ok {
 			files = append(files, uf)
 		}
@@ -131,19 +134,19 @@ func businessFix(bp *businessProject, decl *d.MetricDecl, full, kind string) d.F
 	if existing != nil {
 		e, ok := addToBusinessModule(existing, full, kind, help.Str(), labels)
 		if !ok {
-			return d.Fix{}
+			return diagnostics.Fix{}
 		}
 		fix.Edits = append(fix.Edits, e)
 	}
 
 	// 2. Every use becomes a business_metrics call.
 	uses := ix.Uses(decl)
-	consumed := map[*d.Call]bool{}
+	consumed := map[*python.Call]bool{}
 	// expected counts, per file and name, the mentions this fix accounts
 	// for; any other mention (passed to a function, re-exported) is code the
 	// fix would break, so it is not offered.
-	expected := map[*d.File]map[string]int{}
-	expect := func(uf *d.File, name string) {
+	expected := map[*project.File]map[string]int{}
+	expect := func(uf *project.File, name string) {
 		if expected[uf] == nil {
 			expected[uf] = map[string]int{}
 		}
@@ -156,12 +159,12 @@ func businessFix(bp *businessProject, decl *d.MetricDecl, full, kind string) d.F
 		}
 		call, ok := businessCall(uf, u, kind, full, labels)
 		if !ok {
-			return d.Fix{}
+			return diagnostics.Fix{}
 		}
 		if u.Recv != nil {
 			consumed[u.Recv] = true
 		}
-		fix.Edits = append(fix.Edits, d.Replace(uf, u.Span(), call))
+		fix.Edits = append(fix.Edits, diagnostics.Replace(uf, u.Span(), call))
 		need(uf, importLine)
 		if !strings.Contains(u.BaseName(), ".") {
 			expect(uf, u.BaseName())
@@ -169,14 +172,14 @@ func businessFix(bp *businessProject, decl *d.MetricDecl, full, kind string) d.F
 	}
 	for _, mu := range uses {
 		if u := mu.Call; u.MethodName() == "labels" && !consumed[u] {
-			return d.Fix{} // a labelled child kept in a variable: not followed
+			return diagnostics.Fix{} // a labelled child kept in a variable: not followed
 		}
 	}
 
 	// 3. The declaration goes; imports of the name go with it.
-	fix.Edits = append(fix.Edits, d.Replace(f, d.Span{Start: f.LineStartOf(stmt.Span.Start), End: f.LineEndOf(stmt.Span.End-1)}, ""))
+	fix.Edits = append(fix.Edits, diagnostics.Replace(f, source.Span{Start: f.LineStartOf(stmt.Span.Start), End: f.LineEndOf(stmt.Span.End - 1)}, ""))
 	expect(f, decl.Var)
-	replacedImport := map[*d.File]bool{}
+	replacedImport := map[*project.File]bool{}
 	for _, fi := range bp.importsByName()[decl.Var] {
 		uf, im := fi.file, fi.im
 		if uf == f || resolveTarget(p, uf, im) != f {
@@ -195,14 +198,14 @@ func businessFix(bp *businessProject, decl *d.MetricDecl, full, kind string) d.F
 		}
 		span := im.Span
 		if newText == "" {
-			span = d.Span{Start: uf.LineStartOf(im.Span.Start), End: uf.LineEndOf(im.Span.End-1)}
+			span = source.Span{Start: uf.LineStartOf(im.Span.Start), End: uf.LineEndOf(im.Span.End - 1)}
 		}
-		fix.Edits = append(fix.Edits, d.Replace(uf, span, newText))
+		fix.Edits = append(fix.Edits, diagnostics.Replace(uf, span, newText))
 	}
 	for uf, names := range expected {
 		for name, n := range names {
 			if countWord(uf, name) != n {
-				return d.Fix{}
+				return diagnostics.Fix{}
 			}
 		}
 	}
@@ -211,19 +214,19 @@ func businessFix(bp *businessProject, decl *d.MetricDecl, full, kind string) d.F
 	if !bp.wired() {
 		site := bp.wiring()
 		if !site.ok {
-			return d.Fix{}
+			return diagnostics.Fix{}
 		}
-		fix.Edits = append(fix.Edits, d.Edit{Path: site.file.Path, Span: d.Span{Start: site.at, End: site.at}, NewText: site.text})
+		fix.Edits = append(fix.Edits, diagnostics.Edit{Path: site.file.Path, Span: source.Span{Start: site.at, End: site.at}, NewText: site.text})
 		need(site.file, importLine)
 	}
 	for _, uf := range files {
 		if replacedImport[uf] {
 			continue
 		}
-		fix.Edits = append(fix.Edits, d.AddImports(uf, imports[uf])...)
+		fix.Edits = append(fix.Edits, diagnostics.AddImports(uf, imports[uf])...)
 	}
 	if overlapping(fix.Edits) {
-		return d.Fix{}
+		return diagnostics.Fix{}
 	}
 	if existing == nil {
 		// snippetParams(p, f, "") with the package replaced: only the
@@ -232,15 +235,15 @@ func businessFix(bp *businessProject, decl *d.MetricDecl, full, kind string) d.F
 		sp.Package = pkgMod
 		content, err := snippets.BusinessMetricsModuleErr(sp, []snippets.BusinessMetric{{Name: full, Kind: kind, Help: help.Str(), Labels: labels}})
 		if err != nil {
-			return d.Fix{}
+			return diagnostics.Fix{}
 		}
-		fix.Creates = append(fix.Creates, d.Create{Path: modPath, Content: content})
+		fix.Creates = append(fix.Creates, diagnostics.Create{Path: modPath, Content: content})
 	}
 	return fix
 }
 
 // assignStatement is the top-level `NAME = Counter(...)` statement.
-func assignStatement(f *d.File, decl *d.MetricDecl) *d.Assign {
+func assignStatement(f *project.File, decl *project.MetricDecl) *python.Assign {
 	for _, a := range f.Py.Assigns {
 		if a.Scope == nil && a.Class == "" && a.Target == decl.Var && a.Op == "=" && a.Span.Contains(decl.Call.Span()) && a.TopLevel {
 			return a
@@ -251,7 +254,7 @@ func assignStatement(f *d.File, decl *d.MetricDecl) *d.Assign {
 
 // businessCall turns one use (X.inc(2), X.labels("a").set(v), ...) into the
 // business_metrics call.
-func businessCall(f *d.File, u *d.Call, kind, name string, labels []string) (string, bool) {
+func businessCall(f *project.File, u *python.Call, kind, name string, labels []string) (string, bool) {
 	var kw []string
 	if u.Recv != nil {
 		lc := u.Recv
@@ -319,15 +322,15 @@ var metricsDictRe = regexp.MustCompile(`(?m)^METRICS = \{`)
 
 // addToBusinessModule declares one more metric in an existing module's
 // METRICS dict.
-func addToBusinessModule(mod *d.File, name, kind, help string, labels []string) (d.Edit, bool) {
+func addToBusinessModule(mod *project.File, name, kind, help string, labels []string) (diagnostics.Edit, bool) {
 	src := string(mod.Src)
 	loc := metricsDictRe.FindStringIndex(src)
 	if loc == nil || strings.Contains(src, "    "+strconv.Quote(name)+": (") {
-		return d.Edit{}, false
+		return diagnostics.Edit{}, false
 	}
 	end := strings.Index(src[loc[1]:], "\n}")
 	if end < 0 {
-		return d.Edit{}, false
+		return diagnostics.Edit{}, false
 	}
 	at := loc[1] + end + 1
 	quoted := make([]string, len(labels))
@@ -335,12 +338,12 @@ func addToBusinessModule(mod *d.File, name, kind, help string, labels []string) 
 		quoted[i] = strconv.Quote(l)
 	}
 	line := "    " + strconv.Quote(name) + ": (" + strconv.Quote(kind) + ", " + strconv.Quote(help) + ", [" + strings.Join(quoted, ", ") + "]),\n"
-	return d.Edit{Path: mod.Path, Span: d.Span{Start: at, End: at}, NewText: line}, true
+	return diagnostics.Edit{Path: mod.Path, Span: source.Span{Start: at, End: at}, NewText: line}, true
 }
 
 // importSiblings are the imports made by the same statement.
-func importSiblings(f *d.File, im *d.Import) []*d.Import {
-	var out []*d.Import
+func importSiblings(f *project.File, im *python.Import) []*python.Import {
+	var out []*python.Import
 	for _, o := range f.Py.Imports {
 		if o.Span == im.Span {
 			out = append(out, o)
@@ -350,7 +353,7 @@ func importSiblings(f *d.File, im *d.Import) []*d.Import {
 }
 
 // resolveTarget is the file a from-import reads the name from.
-func resolveTarget(p *d.Project, f *d.File, im *d.Import) *d.File {
+func resolveTarget(p *project.Project, f *project.File, im *python.Import) *project.File {
 	mod := im.Module
 	if im.Level > 0 {
 		pkg := f.ModuleName()
@@ -377,7 +380,7 @@ func parentMod(m string) string {
 }
 
 // rebuildFromImport writes the from-import statement without im.
-func rebuildFromImport(f *d.File, im *d.Import, all []*d.Import) string {
+func rebuildFromImport(f *project.File, im *python.Import, all []*python.Import) string {
 	var names []string
 	for _, o := range all {
 		if o == im {
@@ -393,7 +396,7 @@ func rebuildFromImport(f *d.File, im *d.Import, all []*d.Import) string {
 }
 
 // countWord counts whole-word occurrences of name outside comments.
-func countWord(f *d.File, name string) int {
+func countWord(f *project.File, name string) int {
 	n := 0
 	for _, id := range identifiers(string(f.Src)) {
 		if id == name {
@@ -404,7 +407,7 @@ func countWord(f *d.File, name string) int {
 }
 
 // businessWired reports whether some handler already exposes the module.
-func businessWired(p *d.Project) bool {
+func businessWired(p *project.Project) bool {
 	for _, f := range p.PythonFiles() {
 		s := string(f.Src)
 		if strings.Contains(s, "business_metrics.register(") || strings.Contains(s, "business_metrics.attach_to_exporter(") {
@@ -419,13 +422,13 @@ func businessWired(p *d.Project) bool {
 // businessWiringSite finds where to register the module: after the
 // statement that adds a MultiProcessCollector to a per-request registry
 // (raw), or after the exporter's construction (exporter).
-func businessWiringSite(p *d.Project) (*d.File, int, string, bool) {
+func businessWiringSite(p *project.Project) (*project.File, int, string, bool) {
 	for _, f := range p.PythonFiles() {
 		for _, c := range f.Py.Calls {
 			q := c.Qualified()
 			if c.Scope != nil && strings.HasSuffix(q, "MultiProcessCollector") {
 				if a := c.Positional(0); a != nil && a.Kind() == "identifier" {
-					at := f.LineEndOf(c.StatementSpan().End-1)
+					at := f.LineEndOf(c.StatementSpan().End - 1)
 					return f, at, f.IndentOf(c.StatementSpan().Start) + "business_metrics.register(" + a.Text + ")  # Redis-backed business metrics\n", true
 				}
 			}
@@ -434,7 +437,7 @@ func businessWiringSite(p *d.Project) (*d.File, int, string, bool) {
 	for _, f := range p.PythonFiles() {
 		for _, c := range f.Py.Calls {
 			if c.TargetName() != "" && strings.Contains(c.Func, "PrometheusMetrics") && !strings.Contains(c.Func, ".") {
-				at := f.LineEndOf(c.StatementSpan().End-1)
+				at := f.LineEndOf(c.StatementSpan().End - 1)
 				return f, at, f.IndentOf(c.StatementSpan().Start) + "business_metrics.attach_to_exporter(" + c.TargetName() + ")  # Redis-backed business metrics\n", true
 			}
 		}
@@ -444,8 +447,8 @@ func businessWiringSite(p *d.Project) (*d.File, int, string, bool) {
 
 // overlapping reports edits of one file that overlap (the fix is dropped
 // rather than offered broken).
-func overlapping(es []d.Edit) bool {
-	sorted := append([]d.Edit(nil), es...)
+func overlapping(es []diagnostics.Edit) bool {
+	sorted := append([]diagnostics.Edit(nil), es...)
 	sort.Slice(sorted, func(i, j int) bool {
 		if sorted[i].Path != sorted[j].Path {
 			return sorted[i].Path < sorted[j].Path

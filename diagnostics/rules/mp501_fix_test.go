@@ -9,7 +9,8 @@ import (
 
 	"golang.org/x/tools/txtar"
 
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
 )
 
 // TestBusinessFixes pins MP501's findings and fixes, byte for byte, on the
@@ -29,18 +30,18 @@ func runBusinessFixes(t *testing.T, path string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var files []*d.File
+	var files []*project.File
 	want := ""
 	for _, f := range ar.Files {
 		if f.Name == "want.golden" {
 			want = string(f.Data)
 			continue
 		}
-		files = append(files, &d.File{Path: f.Name, Kind: d.Classify(f.Name), Src: f.Data})
+		files = append(files, &project.File{Path: f.Name, Kind: project.Classify(f.Name), Src: f.Data})
 	}
-	p := d.NewProject(context.Background(), "/mp501/shop", files, d.Settings{})
-	rules := []*d.Rule{BusinessCounterPerWorker}
-	all := d.Check(p, rules, nil)
+	p := project.NewProject(context.Background(), "/mp501/shop", files, project.Settings{})
+	rules := []*diagnostics.Rule{BusinessCounterPerWorker}
+	all := diagnostics.Check(p, rules, nil)
 	got := renderBusinessFindings(all)
 	if *update {
 		rewriteSections(t, path, ar, ".golden", map[string]string{"want": got})
@@ -52,14 +53,14 @@ func runBusinessFixes(t *testing.T, path string) {
 	// Checking one file only (the editor's re-check) reports exactly the
 	// full check's findings in that file.
 	for _, f := range p.PythonFiles() {
-		var inFile []*d.Diagnostic
+		var inFile []*diagnostics.Diagnostic
 		for _, x := range all {
 			if x.Path == f.Path {
 				inFile = append(inFile, x)
 			}
 		}
 		only := map[string]bool{f.Path: true}
-		if got, want := renderBusinessFindings(d.Check(p, rules, only)), renderBusinessFindings(inFile); got != want {
+		if got, want := renderBusinessFindings(diagnostics.Check(p, rules, only)), renderBusinessFindings(inFile); got != want {
 			t.Errorf("check of %s only:\n%s\nwant:\n%s", f.Path, got, want)
 		}
 	}
@@ -68,7 +69,7 @@ func runBusinessFixes(t *testing.T, path string) {
 // renderBusinessFindings writes findings and their fixes one item a line;
 // created files are long generated modules, so they are named by length
 // and digest.
-func renderBusinessFindings(ds []*d.Diagnostic) string {
+func renderBusinessFindings(ds []*diagnostics.Diagnostic) string {
 	var b strings.Builder
 	for _, x := range ds {
 		fmt.Fprintf(&b, "%s:%d-%d %s %s: %s\n", x.Path, x.Span.Start, x.Span.End, x.Rule.Code, x.Severity, x.Message)

@@ -10,7 +10,8 @@ import (
 	"golang.org/x/tools/txtar"
 
 	"github.com/multiprom/multiprom/codeactions"
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
 )
 
 // Action cases live in testdata/actions/*.txtar: the comment names the rule
@@ -46,19 +47,19 @@ func runAction(t *testing.T, path string) {
 	}
 	rule := ByCode(string(actionRuleRe.FindSubmatch(ar.Comment)[1]))
 	title := strings.TrimSpace(string(actionTitleRe.FindSubmatch(ar.Comment)[1]))
-	var files []*d.File
+	var files []*project.File
 	want := map[string]string{}
 	for _, f := range ar.Files {
 		if name, ok := strings.CutSuffix(f.Name, ".after"); ok {
 			want[name] = string(f.Data)
 			continue
 		}
-		files = append(files, &d.File{Path: f.Name, Kind: d.Classify(f.Name), Src: f.Data})
+		files = append(files, &project.File{Path: f.Name, Kind: project.Classify(f.Name), Src: f.Data})
 	}
 	ctx := context.Background()
-	proj := d.NewProject(ctx, "/actions/shop", files, d.Settings{})
-	var fix *d.Fix
-	for _, diag := range d.Check(proj, []*d.Rule{rule}, nil) {
+	proj := project.NewProject(ctx, "/actions/shop", files, project.Settings{})
+	var fix *diagnostics.Fix
+	for _, diag := range diagnostics.Check(proj, []*diagnostics.Rule{rule}, nil) {
 		for i := range diag.Fixes {
 			if strings.HasPrefix(diag.Fixes[i].Title, title) && fix == nil {
 				fix = &diag.Fixes[i]
@@ -75,7 +76,7 @@ func runAction(t *testing.T, path string) {
 		t.Fatalf("no finding offers an action titled %q", title)
 	}
 	got := map[string]string{}
-	byPath := map[string][]d.Edit{}
+	byPath := map[string][]diagnostics.Edit{}
 	for _, e := range fix.Edits {
 		byPath[e.Path] = append(byPath[e.Path], e)
 	}
@@ -107,20 +108,20 @@ func runAction(t *testing.T, path string) {
 		}
 	}
 	// After the action the rule is quiet where it acted.
-	var files2 []*d.File
+	var files2 []*project.File
 	for _, f := range proj.Files {
 		src := f.Src
 		if s, ok := got[f.Path]; ok {
 			src = []byte(s)
 		}
-		files2 = append(files2, &d.File{Path: f.Path, Kind: f.Kind, Src: src})
+		files2 = append(files2, &project.File{Path: f.Path, Kind: f.Kind, Src: src})
 	}
 	for _, c := range fix.Creates {
-		files2 = append(files2, &d.File{Path: c.Path, Kind: d.Classify(c.Path), Src: []byte(c.Content)})
+		files2 = append(files2, &project.File{Path: c.Path, Kind: project.Classify(c.Path), Src: []byte(c.Content)})
 	}
-	proj2 := d.NewProject(ctx, proj.Root, files2, d.Settings{})
-	before := len(d.Check(proj, []*d.Rule{rule}, nil))
-	after := len(d.Check(proj2, []*d.Rule{rule}, nil))
+	proj2 := project.NewProject(ctx, proj.Root, files2, project.Settings{})
+	before := len(diagnostics.Check(proj, []*diagnostics.Rule{rule}, nil))
+	after := len(diagnostics.Check(proj2, []*diagnostics.Rule{rule}, nil))
 	if after >= before {
 		t.Errorf("%s still reports %d finding(s) after the action (%d before)", rule.Code, after, before)
 	}

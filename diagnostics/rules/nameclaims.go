@@ -3,7 +3,7 @@ package rules
 import (
 	"hash/maphash"
 
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
 )
 
 // nameClaims maps sample names (a family name and one of its declaration's
@@ -18,13 +18,13 @@ type nameClaims struct {
 	seed      maphash.Seed
 	families  []family          // the claiming declarations
 	byHash    map[uint64]uint32 // family index << 3 | suffix index
-	colliding map[string]*d.MetricDecl
+	colliding map[string]*project.MetricDecl
 }
 
 // family is a declaration with its full name.
 type family struct {
 	full string
-	decl *d.MetricDecl
+	decl *project.MetricDecl
 }
 
 // newNameClaims returns an empty map with room for names names.
@@ -44,13 +44,13 @@ func sampleHash(seed maphash.Seed, full, suffix string) uint64 {
 }
 
 // name returns the parts of the name a slot holds, and its declaration.
-func (c *nameClaims) name(slot uint32) (full, suffix string, decl *d.MetricDecl) {
+func (c *nameClaims) name(slot uint32) (full, suffix string, decl *project.MetricDecl) {
 	f := c.families[slot>>3]
 	return f.full, f.decl.SampleSuffixes()[slot&7], f.decl
 }
 
 // get returns the declaration that claimed full+suffix, or nil.
-func (c *nameClaims) get(full, suffix string) *d.MetricDecl {
+func (c *nameClaims) get(full, suffix string) *project.MetricDecl {
 	slot, ok := c.byHash[c.hash(full, suffix)]
 	if !ok {
 		return nil
@@ -62,7 +62,7 @@ func (c *nameClaims) get(full, suffix string) *d.MetricDecl {
 }
 
 // claimAll records decl for each of its sample names not claimed already.
-func (c *nameClaims) claimAll(full string, decl *d.MetricDecl) {
+func (c *nameClaims) claimAll(full string, decl *project.MetricDecl) {
 	fi := uint32(len(c.families))
 	c.families = append(c.families, family{full, decl})
 	for si, suffix := range decl.SampleSuffixes() {
@@ -76,7 +76,7 @@ func (c *nameClaims) claimAll(full string, decl *d.MetricDecl) {
 			continue
 		}
 		if c.colliding == nil {
-			c.colliding = map[string]*d.MetricDecl{}
+			c.colliding = map[string]*project.MetricDecl{}
 		}
 		if _, taken := c.colliding[full+suffix]; !taken {
 			c.colliding[full+suffix] = decl

@@ -3,7 +3,7 @@ package rules
 import (
 	"testing"
 
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
 )
 
 func TestSameConcat(t *testing.T) {
@@ -29,10 +29,10 @@ func TestSameConcat(t *testing.T) {
 // Names compare as concatenations, the first claim wins, and a name whose
 // hash another name holds is still told apart (the collision is forced).
 func TestNameClaims(t *testing.T) {
-	counter := &d.MetricDecl{Var: "A", Type: "Counter"}     // jobs, jobs_total, jobs_created
-	gauge := &d.MetricDecl{Var: "B", Type: "Gauge"}         // jobs_total
-	other := &d.MetricDecl{Var: "C", Type: "Gauge"}         // other
-	histogram := &d.MetricDecl{Var: "D", Type: "Histogram"} // latency, latency_bucket, ...
+	counter := &project.MetricDecl{Var: "A", Type: "Counter"}     // jobs, jobs_total, jobs_created
+	gauge := &project.MetricDecl{Var: "B", Type: "Gauge"}         // jobs_total
+	other := &project.MetricDecl{Var: "C", Type: "Gauge"}         // other
+	histogram := &project.MetricDecl{Var: "D", Type: "Histogram"} // latency, latency_bucket, ...
 	nc := newNameClaims(0)
 	nc.claimAll("jobs", counter)
 	nc.claimAll("jobs_total", gauge)
@@ -42,7 +42,7 @@ func TestNameClaims(t *testing.T) {
 	nc.claimAll("latency", histogram)
 	for _, c := range []struct {
 		full, suffix string
-		want         *d.MetricDecl
+		want         *project.MetricDecl
 	}{
 		{"jobs_total", "", counter}, {"jobs", "_created", counter}, {"job", "", nil},
 		{"latency_count", "", histogram}, {"other", "", other}, {"latency", "_total", nil},

@@ -9,7 +9,8 @@ import (
 	"testing"
 
 	"github.com/multiprom/multiprom/codeactions"
-	d "github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
 )
 
 // TestProjects runs the whole catalogue over each realistic project in
@@ -38,19 +39,19 @@ func TestProjects(t *testing.T) {
 
 func checkProject(t *testing.T, dir string) {
 	ctx := context.Background()
-	scan, err := d.Scan(ctx, dir)
+	scan, err := project.Scan(ctx, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, pr := range scan.Problems {
 		t.Errorf("scan problem: %s: %s", pr.Path, pr.Message)
 	}
-	proj := d.NewProject(ctx, scan.Root, scan.Files, d.Settings{})
+	proj := project.NewProject(ctx, scan.Root, scan.Files, project.Settings{})
 	for _, pr := range proj.Problems {
 		t.Errorf("problem: %s: %s", pr.Path, pr.Message)
 	}
 	var got []string
-	for _, diag := range d.Check(proj, All, nil) {
+	for _, diag := range diagnostics.Check(proj, All, nil) {
 		f := proj.File(diag.Path)
 		got = append(got, fmt.Sprintf("%s:%d: %s", diag.Path, f.Lines().Line(diag.Span.Start)+1, diag.Rule.Code))
 	}
@@ -82,7 +83,7 @@ func checkProject(t *testing.T, dir string) {
 // checkProjectFixes: a correct project is left byte-for-byte alone by
 // fix-all; any other project's fixed Python compiles, and a second fix-all
 // changes nothing.
-func checkProjectFixes(t *testing.T, proj *d.Project) {
+func checkProjectFixes(t *testing.T, proj *project.Project) {
 	ctx := context.Background()
 	res, err := codeactions.FixAll(ctx, proj, All)
 	if err != nil {

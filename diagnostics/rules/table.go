@@ -1,10 +1,10 @@
 package rules
 
-import d "github.com/multiprom/multiprom/diagnostics"
+import "github.com/multiprom/multiprom/diagnostics"
 
 // All is the rule table, in code order. It is the only package-level state
 // of the engine and is never modified after init.
-var All = []*d.Rule{
+var All = []*diagnostics.Rule{
 	SingleProcessExporter,
 	AppWithoutMetrics,
 	UngatedMultiprocExporter,
@@ -47,7 +47,7 @@ var All = []*d.Rule{
 }
 
 // ByCode returns the rule with that code, or nil.
-func ByCode(code string) *d.Rule {
+func ByCode(code string) *diagnostics.Rule {
 	for _, r := range All {
 		if r.Code == code {
 			return r

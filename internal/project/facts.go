@@ -1,0 +1,425 @@
+package project
+
+import (
+	"github.com/multiprom/multiprom/internal/python"
+	"github.com/multiprom/multiprom/internal/source"
+	"path"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// EnvVar is the variable that switches prometheus_client to multiprocess
+// files; LegacyEnvVar is its deprecated lowercase spelling (still honoured).
+const (
+	EnvVar       = "PROMETHEUS_MULTIPROC_DIR"
+	LegacyEnvVar = "prometheus_multiproc_dir"
+)
+
+// Facts are the project-level truths of RULES.md "Project facts".
+type Facts struct {
+	Gunicorn         bool   // evidence that gunicorn serves the project
+	GunicornEvidence string // what the evidence was, for messages
+	Workers          Workers
+	MultiWorker      bool
+	Multiprocess     bool
+	// Prometheus is true when app code imports prometheus_client or
+	// prometheus_flask_exporter, or the requirements name them.
+	Prometheus    bool
+	Flavour       string // "exporter" or "raw"
+	ClientVersion string // pinned prometheus_client version ("" = unknown)
+	ClientMax     string // highest version the requirement allows ("" = unbounded)
+	ClientMin     string // lowest version the requirement allows ("" = unbounded)
+	Redis         bool
+	AppTag        string
+
+	Configs  []*GunicornConfig // every gunicorn config found, loaded or not
+	Commands []*CommandLine    // command lines that run gunicorn
+	// CmdArgs are GUNICORN_CMD_ARGS values (as command lines) that reach
+	// gunicorn's environment; they add options to every command line.
+	CmdArgs []*CommandLine
+	// Standalone are Python files run as their own process by a command
+	// line (`python -m pkg.tasks`, `python worker.py`): not gunicorn's app.
+	Standalone map[string]bool
+	EnvSets    []*EnvSet  // places that set PROMETHEUS_MULTIPROC_DIR (or the legacy name)
+	Apps       []*AppSite // Flask(...) constructions
+	// Requirements are the dependencies by normalised name ("prometheus-client").
+	Requirements map[string]*Requirement
+
+	configs configIndex // see indexConfigs
+}
+
+// configIndex answers the questions rules ask about Configs for every file
+// (is this file a config? which configs are loaded?) without a walk over
+// Configs each time: a monorepo has one config per service, so the walks
+// made a check quadratic in the services. It is filled once by
+// computeFacts and only read afterwards, so rules on several goroutines
+// may share it.
+type configIndex struct {
+	built            bool // false in a Facts not made by computeFacts
+	byFile           map[*File]*GunicornConfig
+	loaded           []*GunicornConfig
+	hasCommandConfig bool
+}
+
+// indexConfigs fills fs.configs from Configs, Commands and CmdArgs, which
+// must be final.
+func (fs *Facts) indexConfigs() {
+	x := configIndex{built: true, byFile: make(map[*File]*GunicornConfig, len(fs.Configs))}
+	for _, c := range fs.Configs {
+		if _, dup := x.byFile[c.File]; !dup { // the first record wins, as in a walk
+			x.byFile[c.File] = c
+		}
+	}
+	loaded := fs.loadedConfigsSlow()
+	x.loaded = loaded[:len(loaded):len(loaded)] // an append by a caller copies
+
+	x.hasCommandConfig = fs.hasCommandConfigSlow()
+	fs.configs = x
+}
+
+// Workers is what the project says about the worker count.
+type Workers struct {
+	Known bool   // some setting was found
+	Max   int    // the largest literal count found (0 if only expressions)
+	Expr  bool   // some setting is an expression (counts as multi-worker)
+	Where *Loc   // the first place that sets it
+	From  string // "settings", "config", "command line", "WEB_CONCURRENCY"
+}
+
+// Loc is a place in a project file.
+type Loc struct {
+	File *File
+	Span source.Span
+}
+
+// GunicornConfig is a Python file gunicorn (may) read as its config.
+type GunicornConfig struct {
+	File   *File
+	Loaded bool   // ./gunicorn.conf.py, or named by -c in a known command line
+	Why    string // how it was recognised
+}
+
+// Hook returns the module-level hook function with that name, or nil.
+func (c *GunicornConfig) Hook(name string) *python.FuncDef { return c.File.Py.Func(name) }
+
+// Setting returns the last top-level assignment to a gunicorn setting.
+func (c *GunicornConfig) Setting(name string) *python.Assign {
+	var last *python.Assign
+	for _, a := range c.File.Py.Assigns {
+		if a.Scope == nil && a.Class == "" && a.Target == name && a.Op == "=" {
+			last = a
+		}
+	}
+	return last
+}
+
+// CommandLine is a command that starts gunicorn.
+type CommandLine struct {
+	File    *File
+	Span    source.Span
+	Args    []string // shell words, "gunicorn" first
+	FromEnv bool     // a GUNICORN_CMD_ARGS value, not a command
+}
+
+// Flag returns the value of a short or long option (-c X, -cX, --config X,
+// --config=X), or "" and false.
+func (c *CommandLine) Flag(short, long string) (string, bool) {
+	for i, a := range c.Args {
+		switch {
+		case a == short || a == long:
+			if i+1 < len(c.Args) {
+				return c.Args[i+1], true
+			}
+		case long != "" && strings.HasPrefix(a, long+"="):
+			return a[len(long)+1:], true
+		case short != "" && len(a) > len(short) && strings.HasPrefix(a, short) && !strings.HasPrefix(a, "--"):
+			return a[len(short):], true
+		}
+	}
+	return "", false
+}
+
+// EnvSet is a place that sets the multiprocess directory variable.
+type EnvSet struct {
+	Loc
+	Name  string // EnvVar or LegacyEnvVar
+	How   string // "gunicorn config", "raw_env", "Dockerfile ENV", "compose", "systemd", "shell", "dotenv", "app code"
+	Value string // the literal value when known
+	// ReachesMaster is false for places the gunicorn master never sees
+	// (app modules, a .env that nothing loads).
+	ReachesMaster bool
+}
+
+// AppSite is a Flask application construction.
+type AppSite struct {
+	File    *File
+	Call    *python.Call
+	Factory *python.FuncDef // the enclosing function (create_app), nil at module level
+}
+
+// Requirement is one dependency line.
+type Requirement struct {
+	Name string
+	Spec string // e.g. "==0.16.0"
+	Loc  Loc
+}
+
+// IsConfig reports whether f is one of the project's gunicorn configs.
+func (fs *Facts) IsConfig(f *File) bool { return fs.ConfigFor(f) != nil }
+
+// Config returns the gunicorn config that is loaded (the first one), else
+// the first candidate, else nil.
+func (fs *Facts) Config() *GunicornConfig {
+	for _, c := range fs.Configs {
+		if c.Loaded {
+			return c
+		}
+	}
+	if len(fs.Configs) > 0 {
+		return fs.Configs[0]
+	}
+	return nil
+}
+
+// LoadedConfigs returns the configs gunicorn reads. The slice is shared:
+// callers must not modify it.
+func (fs *Facts) LoadedConfigs() []*GunicornConfig {
+	if fs.configs.built {
+		return fs.configs.loaded
+	}
+	return fs.loadedConfigsSlow()
+}
+
+func (fs *Facts) loadedConfigsSlow() []*GunicornConfig {
+	var out []*GunicornConfig
+	for _, c := range fs.Configs {
+		if c.Loaded {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// ConfigFor returns the config record of f, or nil.
+func (fs *Facts) ConfigFor(f *File) *GunicornConfig {
+	if fs.configs.built {
+		return fs.configs.byFile[f]
+	}
+	for _, c := range fs.Configs {
+		if c.File == f {
+			return c
+		}
+	}
+	return nil
+}
+
+// HasCommandConfig reports whether some known command line (or
+// GUNICORN_CMD_ARGS) names a config file with -c.
+func (fs *Facts) HasCommandConfig() bool {
+	if fs.configs.built {
+		return fs.configs.hasCommandConfig
+	}
+	return fs.hasCommandConfigSlow()
+}
+
+func (fs *Facts) hasCommandConfigSlow() bool {
+	for _, cmds := range [][]*CommandLine{fs.Commands, fs.CmdArgs} {
+		for _, c := range cmds {
+			if _, ok := c.Flag("-c", "--config"); ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// EnvVarSet reports whether the multiprocess dir is set where the gunicorn
+// master sees it.
+func (fs *Facts) EnvVarSet() bool {
+	for _, e := range fs.EnvSets {
+		if e.ReachesMaster {
+			return true
+		}
+	}
+	return false
+}
+
+// MissingAnchor is where a finding about something missing is reported
+// (RULES.md "Where a project-level finding is reported").
+func (fs *Facts) MissingAnchor() *Loc {
+	if c := fs.Config(); c != nil {
+		if w := c.Setting("workers"); w != nil {
+			return &Loc{c.File, w.Span}
+		}
+		return &Loc{c.File, firstLine(c.File)}
+	}
+	if len(fs.Commands) > 0 {
+		return &Loc{fs.Commands[0].File, fs.Commands[0].Span}
+	}
+	if len(fs.Apps) > 0 {
+		return &Loc{fs.Apps[0].File, fs.Apps[0].Call.Span()}
+	}
+	return nil
+}
+
+func firstLine(f *File) source.Span {
+	end := strings.IndexByte(string(f.Src), '\n')
+	if end < 0 {
+		end = len(f.Src)
+	}
+	return source.Span{Start: 0, End: end}
+}
+
+// ClientAtLeast reports whether every prometheus_client version the
+// requirement allows is at least v. Unknown is not "at least".
+func (fs *Facts) ClientAtLeast(v string) bool {
+	return fs.ClientMin != "" && CompareVersions(fs.ClientMin, v) >= 0
+}
+
+// ClientOlderThan reports whether the project's prometheus_client is known
+// to be older than v ("0.18"); unknown counts as new enough.
+func (fs *Facts) ClientOlderThan(v string) bool {
+	if fs.ClientMax == "" {
+		return false
+	}
+	return CompareVersions(fs.ClientMax, v) < 0
+}
+
+// CompareVersions compares dotted numeric versions ("0.16.0" < "0.18").
+func CompareVersions(a, b string) int {
+	// Component by component without splitting: rules ask for every
+	// finding (which Gauge modes the client supports).
+	for a != "" || b != "" {
+		var pa, pb string
+		pa, a, _ = strings.Cut(a, ".")
+		pb, b, _ = strings.Cut(b, ".")
+		x, _ := strconv.Atoi(leadingDigits(pa))
+		y, _ := strconv.Atoi(leadingDigits(pb))
+		if x != y {
+			if x < y {
+				return -1
+			}
+			return 1
+		}
+	}
+	return 0
+}
+
+func leadingDigits(s string) string {
+	i := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	return s[:i]
+}
+
+// gunicornSettingNames are the settings that make a Python file look like a
+// gunicorn config when most of its top-level names are among them.
+var gunicornSettingNames = map[string]bool{
+	"bind": true, "workers": true, "worker_class": true, "threads": true, "timeout": true,
+	"graceful_timeout": true, "keepalive": true, "max_requests": true, "max_requests_jitter": true,
+	"preload_app": true, "reload": true, "accesslog": true, "errorlog": true, "loglevel": true,
+	"raw_env": true, "worker_connections": true, "backlog": true, "daemon": true, "pidfile": true,
+	"chdir": true, "proc_name": true, "wsgi_app": true, "forwarded_allow_ips": true, "umask": true,
+	"user": true, "group": true, "tmp_upload_dir": true, "capture_output": true, "limit_request_line": true,
+	"worker_tmp_dir": true, "access_log_format": true, "statsd_host": true, "reuse_port": true,
+}
+
+// GunicornHooks are the server hooks with their arity.
+var GunicornHooks = map[string]int{
+	"on_starting": 1, "on_reload": 1, "when_ready": 1, "pre_fork": 2, "post_fork": 2,
+	"post_worker_init": 1, "worker_int": 1, "worker_abort": 1, "pre_exec": 1, "pre_request": 2,
+	"post_request": 4, "child_exit": 2, "worker_exit": 2, "nworkers_changed": 3, "on_exit": 1,
+	"ssl_context": 2,
+}
+
+func looksLikeGunicornConfig(f *File) bool {
+	base := path.Base(f.Path)
+	if base == "gunicorn.conf.py" || base == "gunicorn_conf.py" || base == "gunicorn_config.py" {
+		return true
+	}
+	if f.Py == nil {
+		return false
+	}
+	d := f.digest()
+	settings, other, hooks := d.settings, d.otherNames, d.hooks
+	return (settings >= 2 && settings > other) || (hooks >= 1 && settings >= 1)
+}
+
+var reqLine = regexp.MustCompile(`^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(.*)$`)
+
+// NormalizeDist normalises a distribution name as PEP 503 does.
+func NormalizeDist(name string) string {
+	name = strings.ToLower(name)
+	return strings.NewReplacer("_", "-", ".", "-").Replace(name)
+}
+
+// parseRequirements reads requirement lines; Loc spans the line.
+func parseRequirements(f *File, add func(*Requirement)) {
+	off := 0
+	for _, line := range strings.SplitAfter(string(f.Src), "\n") {
+		text := strings.TrimRight(line, "\r\n")
+		body := text
+		if i := strings.Index(body, "#"); i >= 0 {
+			body = body[:i]
+		}
+		if i := strings.Index(body, ";"); i >= 0 {
+			body = body[:i]
+		}
+		if m := reqLine.FindStringSubmatch(body); m != nil && !strings.HasPrefix(strings.TrimSpace(body), "-") {
+			add(&Requirement{Name: NormalizeDist(m[1]), Spec: strings.TrimSpace(m[3]), Loc: Loc{f, source.Span{Start: off, End: off + len(text)}}})
+		}
+		off += len(line)
+	}
+}
+
+// versionBounds returns the pinned version (== or ~=) and the highest
+// version the spec allows ("" = unbounded).
+func versionBounds(spec string) (pin, min, max string) {
+	for _, part := range strings.Split(spec, ",") {
+		part = strings.TrimSpace(part)
+		switch {
+		case strings.HasPrefix(part, "==="):
+			pin = strings.TrimSpace(part[3:])
+			min, max = pin, pin
+		case strings.HasPrefix(part, "=="):
+			v := strings.TrimSpace(part[2:])
+			if !strings.Contains(v, "*") {
+				pin, min, max = v, v, v
+			} else {
+				max = strings.TrimSuffix(strings.TrimSuffix(v, "*"), ".") + ".999999"
+			}
+		case strings.HasPrefix(part, "~="):
+			v := strings.TrimSpace(part[2:])
+			pin, min = v, v
+			segs := strings.Split(v, ".")
+			if len(segs) > 1 {
+				max = strings.Join(segs[:len(segs)-1], ".") + ".999999"
+			}
+		case strings.HasPrefix(part, ">="):
+			min = strings.TrimSpace(part[2:])
+		case strings.HasPrefix(part, ">") && !strings.HasPrefix(part, ">="):
+			min = strings.TrimSpace(part[1:]) + ".0.1"
+		case strings.HasPrefix(part, "<="):
+			max = strings.TrimSpace(part[2:])
+		case strings.HasPrefix(part, "<") && !strings.HasPrefix(part, "<>"):
+			max = lowerThan(strings.TrimSpace(part[1:]))
+		}
+	}
+	return pin, min, max
+}
+
+// lowerThan returns a version that compares below v but above anything
+// lower (for "<0.18": "0.17.999999").
+func lowerThan(v string) string {
+	segs := strings.Split(v, ".")
+	for i := len(segs) - 1; i >= 0; i-- {
+		n, err := strconv.Atoi(leadingDigits(segs[i]))
+		if err == nil && n > 0 {
+			segs[i] = strconv.Itoa(n - 1)
+			return strings.Join(segs[:i+1], ".") + ".999999"
+		}
+	}
+	return "0"
+}

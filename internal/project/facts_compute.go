@@ -1,0 +1,462 @@
+package project
+
+import (
+	"github.com/multiprom/multiprom/internal/python"
+	"github.com/multiprom/multiprom/internal/source"
+	"path"
+	"strconv"
+	"strings"
+)
+
+// computeFacts derives the project facts from every file. It reads only the
+// files' loaded content.
+func computeFacts(p *Project, info PyprojectInfo) *Facts {
+	fs := &Facts{Requirements: map[string]*Requirement{}}
+	addReq := func(r *Requirement) {
+		if _, dup := fs.Requirements[r.Name]; !dup {
+			fs.Requirements[r.Name] = r
+		}
+	}
+	for _, f := range p.FilesOf(KindRequirements) {
+		parseRequirements(f, addReq)
+	}
+	if f := p.File("pyproject.toml"); f != nil {
+		for _, d := range info.Dependencies {
+			if m := reqLine.FindStringSubmatch(d); m != nil {
+				addReq(&Requirement{Name: NormalizeDist(m[1]), Spec: strings.TrimSpace(m[3]), Loc: Loc{f, findSpan(f, m[1])}})
+			}
+		}
+	}
+
+	var envs []envAssign
+	reach := &envReach{p: p}
+	for _, f := range p.Files {
+		scanDeployFile(f, func(c *CommandLine) { fs.Commands = append(fs.Commands, c) }, func(e envAssign) { envs = append(envs, e) })
+	}
+	// GUNICORN_CMD_ARGS adds options to every gunicorn command line
+	// (gunicorn parses it after the real command line, which wins).
+	for _, e := range envs {
+		if e.Name == "GUNICORN_CMD_ARGS" && reach.reaches(e) {
+			fs.CmdArgs = append(fs.CmdArgs, &CommandLine{File: e.Loc.File, Span: e.Loc.Span, Args: append([]string{"gunicorn"}, ShellWords(e.Value)...), FromEnv: true})
+		}
+	}
+	fs.Standalone = standaloneModules(p)
+
+	findConfigs(p, fs)
+	fs.indexConfigs()
+	findWorkers(p, fs, envs, reach)
+	findEnvSets(p, fs, envs, reach)
+
+	fs.Gunicorn = len(fs.Configs) > 0 || len(fs.Commands) > 0 || len(fs.CmdArgs) > 0 || fs.Requirements["gunicorn"] != nil
+	switch {
+	case len(fs.Configs) > 0:
+		fs.GunicornEvidence = "gunicorn config " + fs.Configs[0].File.Path
+	case len(fs.Commands) > 0:
+		fs.GunicornEvidence = "gunicorn command line in " + fs.Commands[0].File.Path
+	case fs.Requirements["gunicorn"] != nil:
+		fs.GunicornEvidence = "gunicorn in " + fs.Requirements["gunicorn"].Loc.File.Path
+	}
+	if p.Settings.Workers != nil {
+		n := *p.Settings.Workers
+		fs.Workers = Workers{Known: true, Max: n, From: "settings"}
+	}
+	fs.MultiWorker = fs.Gunicorn && (!fs.Workers.Known || fs.Workers.Expr || fs.Workers.Max > 1)
+	if fs.Workers.From == "settings" {
+		fs.MultiWorker = fs.Gunicorn && fs.Workers.Max > 1
+	}
+
+	usesMultiproc := false
+	for _, f := range p.PythonFiles() {
+		m := f.Py
+		dg := f.digest()
+		if dg.importsExporter {
+			fs.Flavour = "exporter"
+		}
+		if !IsTestFile(f) && (dg.importsExporter || dg.importsClient) {
+			fs.Prometheus = true
+		}
+		if dg.importsRedis {
+			fs.Redis = true
+		}
+		for _, c := range m.Select(appOrMultiprocCalls) {
+			q := c.Qualified()
+			switch {
+			case q == "flask.Flask":
+				site := &AppSite{File: f, Call: c, Factory: c.Scope}
+				fs.Apps = append(fs.Apps, site)
+			case multiprocCallee(q):
+				// Code that only runs when the variable is set (the gated
+				// snippets) does not make a project multiprocess by itself;
+				// neither do tests or separately run scripts.
+				if !EnvGate(f, c).WhenSet && !IsTestFile(f) && !fs.Standalone[f.Path] {
+					usesMultiproc = true
+				}
+			}
+		}
+	}
+	if fs.Requirements["prometheus-flask-exporter"] != nil {
+		fs.Flavour = "exporter"
+	}
+	if fs.Flavour == "" {
+		fs.Flavour = "raw"
+	}
+	if p.Settings.Flavour != "" {
+		fs.Flavour = p.Settings.Flavour
+	}
+	if fs.Requirements["redis"] != nil {
+		fs.Redis = true
+	}
+	if p.Settings.Redis != nil {
+		fs.Redis = *p.Settings.Redis
+	}
+	if r := fs.Requirements["prometheus-client"]; r != nil {
+		fs.ClientVersion, fs.ClientMin, fs.ClientMax = versionBounds(r.Spec)
+	}
+	if fs.Requirements["prometheus-client"] != nil || fs.Requirements["prometheus-flask-exporter"] != nil {
+		fs.Prometheus = true
+	}
+	// Several workers make a project multiprocess only when it has metrics:
+	// a Flask app without Prometheus has no files to aggregate (MP102 says so).
+	fs.Multiprocess = (fs.MultiWorker && fs.Prometheus) || usesMultiproc || len(fs.EnvSets) > 0
+
+	switch {
+	case p.Settings.ApplicationTag != "":
+		fs.AppTag = p.Settings.ApplicationTag
+	case info.Name != "":
+		fs.AppTag = info.Name
+	default:
+		fs.AppTag = path.Base(strings.ReplaceAll(p.Root, "\\", "/"))
+	}
+	return fs
+}
+
+func findSpan(f *File, s string) source.Span {
+	i := strings.Index(string(f.Src), s)
+	if i < 0 {
+		return source.Span{}
+	}
+	return source.Span{Start: i, End: i + len(s)}
+}
+
+// findConfigs applies gunicorn's rules (app/base.py load_config): the file
+// named by -c/--config (command line first, then GUNICORN_CMD_ARGS) is read,
+// and only when neither names one, ./gunicorn.conf.py of the working
+// directory. "python:mod" names a module, "file:x" a file.
+func findConfigs(p *Project, fs *Facts) {
+	named := map[string]bool{}
+	envConfig := ""
+	for _, c := range fs.CmdArgs {
+		if v, ok := c.Flag("-c", "--config"); ok {
+			envConfig = v
+			if f := resolveConfigPath(p, c, v); f != nil {
+				named[f.Path] = true
+			}
+		}
+	}
+	// defaultDirs are the working directories of command lines that read
+	// ./gunicorn.conf.py (no -c anywhere); "" is the project root.
+	defaultDirs := map[string]bool{}
+	for _, c := range fs.Commands {
+		v, ok := c.Flag("-c", "--config")
+		if !ok {
+			if envConfig == "" {
+				defaultDirs[commandDir(c)] = true
+			}
+			continue
+		}
+		if f := resolveConfigPath(p, c, v); f != nil {
+			named[f.Path] = true
+		}
+	}
+	// Without any known command line the default file is assumed read.
+	noCommands := len(fs.Commands) == 0 && envConfig == ""
+	for _, f := range p.PythonFiles() {
+		base := path.Base(f.Path)
+		dir := path.Dir(f.Path)
+		if dir == "." {
+			dir = ""
+		}
+		switch {
+		case named[f.Path]:
+			fs.Configs = append(fs.Configs, &GunicornConfig{File: f, Loaded: true, Why: "named by -c"})
+		case base == "gunicorn.conf.py":
+			loaded := defaultDirs[dir] || (noCommands && !IsTestFile(f))
+			why := "gunicorn's default config file"
+			if !loaded {
+				why = "gunicorn.conf.py that no known command line reads (they name another file with -c, or run elsewhere)"
+			}
+			fs.Configs = append(fs.Configs, &GunicornConfig{File: f, Loaded: loaded, Why: why})
+		case looksLikeGunicornConfig(f) && !IsTestFile(f):
+			fs.Configs = append(fs.Configs, &GunicornConfig{File: f, Loaded: false, Why: "gunicorn settings file"})
+		}
+	}
+}
+
+// commandDir is the directory a command line runs gunicorn from: the
+// directory of the file that holds it (Dockerfiles copy the build context to
+// their WORKDIR, which is the same tree).
+func commandDir(c *CommandLine) string {
+	d := path.Dir(c.File.Path)
+	if d == "." {
+		return ""
+	}
+	return d
+}
+
+// resolveConfigPath finds the project file a -c value names.
+func resolveConfigPath(p *Project, c *CommandLine, v string) *File {
+	if mod, ok := strings.CutPrefix(v, "python:"); ok {
+		return p.ModuleFile(mod)
+	}
+	v = strings.TrimPrefix(v, "file:")
+	v = strings.TrimPrefix(path.Clean(strings.ReplaceAll(v, "\\", "/")), "./")
+	dir := commandDir(c)
+	for _, cand := range []string{path.Join(dir, v), v} {
+		if f := p.File(cand); f != nil && f.Kind == KindPython {
+			return f
+		}
+	}
+	if strings.HasPrefix(v, "/") {
+		return longestPythonSuffix(p, v)
+	}
+	return nil
+}
+
+// longestPythonSuffix resolves an absolute path inside an image
+// (/app/conf/gunicorn.py) to the longest project Python path that ends it
+// after a slash. The suffixes are looked up from the longest down, a map
+// lookup each: matching the value against every Python file, for every
+// command line, made a monorepo of services quadratic. Paths are unique, so
+// the longest match is the one file a walk would have kept.
+func longestPythonSuffix(p *Project, abs string) *File {
+	for i := 0; i < len(abs); i++ {
+		if abs[i] != '/' {
+			continue
+		}
+		if f := p.byPath[abs[i+1:]]; f != nil && f.Kind == KindPython {
+			return f
+		}
+	}
+	return nil
+}
+
+// findWorkers resolves the worker count the way gunicorn does: the command
+// line wins over GUNICORN_CMD_ARGS, which wins over the config file, whose
+// `workers` wins over WEB_CONCURRENCY (only the setting's default). Each
+// known command line is resolved on its own; without one, the configs and
+// WEB_CONCURRENCY are what the project says.
+func findWorkers(p *Project, fs *Facts, envs []envAssign, reach *envReach) {
+	w := &fs.Workers
+	note := func(n int, expr bool, loc *Loc, from string) {
+		if !w.Known && !w.Expr {
+			w.Where, w.From = loc, from
+		}
+		if expr {
+			w.Expr = true
+		} else if n > w.Max {
+			w.Max = n
+		}
+	}
+	unknown := false
+	configWorkers := func(cfg *GunicornConfig) (int, bool, *Loc, bool) {
+		a := cfg.Setting("workers")
+		if a == nil || a.Value == nil {
+			return 0, false, nil, false
+		}
+		n, err := strconv.Atoi(a.Value.Text)
+		return n, err != nil, &Loc{cfg.File, a.Span}, true
+	}
+	var webConc *envAssign
+	for i := range envs {
+		if envs[i].Name == "WEB_CONCURRENCY" && reach.reaches(envs[i]) {
+			webConc = &envs[i]
+			break
+		}
+	}
+	fromEnv := func() bool {
+		if webConc == nil {
+			return false
+		}
+		n, err := strconv.Atoi(webConc.Value)
+		note(n, err != nil, &webConc.Loc, "WEB_CONCURRENCY")
+		return true
+	}
+	var envArgs *CommandLine
+	if len(fs.CmdArgs) > 0 {
+		envArgs = fs.CmdArgs[0]
+	}
+	resolve := func(cfg *GunicornConfig, cmd *CommandLine) {
+		if cmd != nil {
+			if v, ok := cmd.Flag("-w", "--workers"); ok {
+				n, err := strconv.Atoi(v)
+				note(n, err != nil, &Loc{cmd.File, cmd.Span}, "command line")
+				return
+			}
+		}
+		if envArgs != nil {
+			if v, ok := envArgs.Flag("-w", "--workers"); ok {
+				n, err := strconv.Atoi(v)
+				note(n, err != nil, &Loc{envArgs.File, envArgs.Span}, "command line")
+				return
+			}
+		}
+		if cfg != nil {
+			if n, expr, loc, ok := configWorkers(cfg); ok {
+				note(n, expr, loc, "config")
+				return
+			}
+		}
+		if !fromEnv() {
+			unknown = true
+		}
+	}
+	if len(fs.Commands) > 0 {
+		for _, c := range fs.Commands {
+			resolve(fs.configOf(c), c)
+		}
+	} else {
+		var loaded []*GunicornConfig
+		for _, c := range fs.Configs {
+			if c.Loaded {
+				loaded = append(loaded, c)
+			}
+		}
+		if len(loaded) == 0 {
+			resolve(nil, nil)
+		}
+		for _, c := range loaded {
+			resolve(c, nil)
+		}
+	}
+	w.Known = !unknown
+}
+
+// configOf returns the config a command line loads, or nil.
+func (fs *Facts) configOf(c *CommandLine) *GunicornConfig {
+	want := ""
+	if v, ok := c.Flag("-c", "--config"); ok {
+		want = v
+	} else if len(fs.CmdArgs) > 0 {
+		want, _ = fs.CmdArgs[0].Flag("-c", "--config")
+	}
+	for _, cfg := range fs.Configs {
+		if !cfg.Loaded {
+			continue
+		}
+		base := path.Base(cfg.File.Path)
+		switch {
+		case want == "" && base == "gunicorn.conf.py" && path.Dir(cfg.File.Path) == path.Dir(c.File.Path):
+			return cfg
+		case want != "" && cfg.Why == "named by -c" && (strings.HasSuffix(strings.TrimPrefix(want, "file:"), base) ||
+			strings.TrimPrefix(want, "python:") == cfg.File.ModuleName()):
+			return cfg
+		}
+	}
+	return nil
+}
+
+func findEnvSets(p *Project, fs *Facts, envs []envAssign, reach *envReach) {
+	for _, e := range envs {
+		if e.Name != EnvVar && e.Name != LegacyEnvVar {
+			continue
+		}
+		fs.EnvSets = append(fs.EnvSets, &EnvSet{Loc: e.Loc, Name: e.Name, How: e.How, Value: e.Value, ReachesMaster: reach.reaches(e)})
+	}
+	for _, f := range p.PythonFiles() {
+		if IsTestFile(f) {
+			// conftest.py setting the variable configures the test run, not
+			// the deployment.
+			continue
+		}
+		cfg := fs.ConfigFor(f)
+		for _, set := range pythonEnvSets(f) {
+			set.ReachesMaster = cfg != nil && cfg.Loaded
+			switch {
+			case cfg != nil:
+				set.How = "gunicorn config"
+			case fs.Standalone[f.Path]:
+				set.How = "script"
+			default:
+				set.How = "app code"
+			}
+			fs.EnvSets = append(fs.EnvSets, set)
+		}
+		if cfg != nil {
+			if a := cfg.Setting("raw_env"); a != nil && a.Value != nil {
+				for _, el := range a.Value.Elements() {
+					for _, name := range []string{EnvVar, LegacyEnvVar} {
+						if el.IsStr() && strings.HasPrefix(el.Str(), name+"=") {
+							fs.EnvSets = append(fs.EnvSets, &EnvSet{Loc: Loc{f, el.Span()}, Name: name, How: "raw_env", Value: strings.TrimPrefix(el.Str(), name+"="), ReachesMaster: cfg.Loaded})
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// isLoadedConfigFile is a cheap test used while the facts are being built
+// (before Configs is complete): the default config or a settings file.
+func isLoadedConfigFile(p *Project, f *File) bool {
+	return path.Base(f.Path) == "gunicorn.conf.py" || looksLikeGunicornConfig(f)
+}
+
+// pythonEnvSets finds os.environ[NAME] = v, os.environ.setdefault(NAME, v),
+// os.environ.update(...) mentioning NAME and os.putenv(NAME, v).
+var (
+	appOrMultiprocCalls = python.QualifiedCallees(appOrMultiprocCallee)
+	envSetCalls         = python.QualifiedCallees(envSetCallee)
+)
+
+// appOrMultiprocCallee: the callees computeFacts looks for.
+func appOrMultiprocCallee(q string) bool { return q == "flask.Flask" || multiprocCallee(q) }
+
+// multiprocCallee: a multiprocess collector or exporter class.
+func multiprocCallee(q string) bool {
+	return strings.HasSuffix(q, "MultiProcessCollector") || strings.Contains(q, "GunicornPrometheusMetrics") ||
+		strings.Contains(q, "GunicornInternalPrometheusMetrics") || strings.Contains(q, "MultiprocessPrometheusMetrics") ||
+		strings.Contains(q, "MultiprocessInternalPrometheusMetrics")
+}
+
+// envSetCallee: the calls that set an environment variable.
+func envSetCallee(q string) bool {
+	return q == "os.environ.setdefault" || q == "os.putenv" || q == "os.environ.update"
+}
+
+func pythonEnvSets(f *File) []*EnvSet {
+	var out []*EnvSet
+	m := f.Py
+	for _, k := range f.digest().envAssigns {
+		a := m.Assigns[k]
+		i := strings.IndexByte(a.Target, '[')
+		// Qualify the subscripted name: E["X"] with `from os import environ as E`.
+		q := m.Qualify(a.Target[:i]) + a.Target[i:]
+		for _, name := range []string{EnvVar, LegacyEnvVar} {
+			if (strings.HasPrefix(q, "os.environ[") || strings.HasPrefix(q, "environ[")) && (strings.Contains(a.Target, `"`+name+`"`) || strings.Contains(a.Target, `'`+name+`'`)) {
+				val := ""
+				if a.Value != nil {
+					val = a.Value.Str()
+				}
+				out = append(out, &EnvSet{Loc: Loc{f, a.Span}, Name: name, Value: val})
+			}
+		}
+	}
+	for _, c := range m.Select(envSetCalls) {
+		q := c.Qualified()
+		for _, name := range []string{EnvVar, LegacyEnvVar} {
+			first := c.Positional(0)
+			hit := first != nil && first.IsStr() && first.Str() == name
+			if q == "os.environ.update" {
+				hit = strings.Contains(f.Text(c.ArgListSpan()), name)
+			}
+			if hit {
+				val := ""
+				if v := c.Positional(1); v != nil {
+					val = v.Str()
+				}
+				out = append(out, &EnvSet{Loc: Loc{f, c.StatementSpan()}, Name: name, Value: val})
+			}
+		}
+	}
+	return out
+}

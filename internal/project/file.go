@@ -1,0 +1,167 @@
+package project
+
+import (
+	"bytes"
+	"github.com/multiprom/multiprom/internal/python"
+	"github.com/multiprom/multiprom/internal/source"
+	"path"
+	"strings"
+	"sync"
+	"sync/atomic"
+)
+
+// Kind classifies a workspace file by the role it can play in a deployment.
+type Kind int
+
+const (
+	KindOther Kind = iota
+	KindPython
+	KindRequirements // requirements*.txt
+	KindPyproject    // pyproject.toml
+	KindProcfile
+	KindDockerfile
+	KindCompose // docker-compose*.yml, compose*.yml
+	KindSystemd // *.service
+	KindShell   // *.sh, entrypoints
+	KindDotenv  // .env, *.env
+)
+
+var kindNames = [...]string{"other", "python", "requirements", "pyproject", "procfile", "dockerfile", "compose", "systemd", "shell", "dotenv"}
+
+func (k Kind) String() string { return kindNames[k] }
+
+// Classify decides a file's kind from its slash path alone.
+func Classify(rel string) Kind {
+	base := path.Base(rel)
+	lower := strings.ToLower(base)
+	switch {
+	case strings.HasSuffix(lower, ".py"):
+		return KindPython
+	case strings.HasPrefix(lower, "requirements") && strings.HasSuffix(lower, ".txt"),
+		strings.HasSuffix(lower, ".txt") && strings.HasPrefix(path.Base(path.Dir(rel)), "requirements"):
+		return KindRequirements
+	case lower == "pyproject.toml":
+		return KindPyproject
+	case lower == "procfile":
+		return KindProcfile
+	case lower == "dockerfile" || strings.HasPrefix(lower, "dockerfile.") || strings.HasSuffix(lower, ".dockerfile") || lower == "containerfile":
+		return KindDockerfile
+	case (strings.HasPrefix(lower, "docker-compose") || strings.HasPrefix(lower, "compose")) &&
+		(strings.HasSuffix(lower, ".yml") || strings.HasSuffix(lower, ".yaml")):
+		return KindCompose
+	case strings.HasSuffix(lower, ".service"):
+		return KindSystemd
+	case strings.HasSuffix(lower, ".sh") || lower == "entrypoint" || lower == "docker-entrypoint":
+		return KindShell
+	case lower == ".env" || strings.HasSuffix(lower, ".env") || strings.HasPrefix(lower, ".env."):
+		return KindDotenv
+	}
+	return KindOther
+}
+
+// File is one workspace file with its content and, for Python, its summary.
+type File struct {
+	Path string // slash-separated, relative to the project root
+	Kind Kind
+	Src  []byte
+	Py   *python.Module // Python files only; nil when the file could not be parsed
+
+	lines   atomic.Pointer[source.LineIndex]
+	modName string // ModuleName, set once by NewProject (it is asked for often)
+
+	legacyOnce sync.Once
+	legacyAt   []int // see LegacyEnvVarAt
+
+	declsMu sync.Mutex // guards decls
+	decls   *fileDecls // see MetricDecls
+
+	// What the project facts read of the module, computed once per file
+	// (see digest and envFlags).
+	digestOnce   sync.Once
+	digestV      *moduleDigest
+	envFlagsOnce sync.Once
+	envFlagsV    map[string]bool
+}
+
+// LegacyEnvVarAt returns the offsets of LegacyEnvVar in the source, found
+// once per file: a project rule asks on every check (every keystroke in
+// the editor), and scanning every byte of the project each time was most
+// of that rule. Safe for concurrent use.
+func (f *File) LegacyEnvVarAt() []int {
+	f.legacyOnce.Do(func() {
+		for off := 0; ; {
+			i := bytes.Index(f.Src[off:], []byte(LegacyEnvVar))
+			if i < 0 {
+				break
+			}
+			f.legacyAt = append(f.legacyAt, off+i)
+			off += i + len(LegacyEnvVar)
+		}
+	})
+	return f.legacyAt
+}
+
+// UseLines sets the file's line index when the caller already has one for
+// Src (an editor buffer keeps one for its edits), and returns f.
+func (f *File) UseLines(idx *source.LineIndex) *File {
+	f.lines.Store(idx)
+	return f
+}
+
+// Lines returns the file's line index, built on first use. Safe for
+// concurrent use: rules run on several files at once and may read the
+// lines of a file other than their own.
+func (f *File) Lines() *source.LineIndex {
+	if idx := f.lines.Load(); idx != nil {
+		return idx
+	}
+	f.lines.CompareAndSwap(nil, source.NewLineIndex(f.Src))
+	return f.lines.Load()
+}
+
+// Text returns the source text of a span.
+func (f *File) Text(s source.Span) string {
+	if s.Start < 0 || s.End > len(f.Src) || s.Start > s.End {
+		return ""
+	}
+	return string(f.Src[s.Start:s.End])
+}
+
+// ModuleName is the dotted Python module name of a .py file relative to the
+// root ("pkg/__init__.py" -> "pkg", "pkg/views.py" -> "pkg.views").
+func (f *File) ModuleName() string {
+	if f.modName != "" {
+		return f.modName
+	}
+	return moduleNameOf(f.Path)
+}
+
+func moduleNameOf(path string) string {
+	p := strings.TrimSuffix(path, ".py")
+	p = strings.TrimSuffix(p, "/__init__")
+	p = strings.TrimPrefix(p, "src/")
+	return strings.ReplaceAll(p, "/", ".")
+}
+
+// LineStartOf returns the offset of the start of the line holding off.
+func (f *File) LineStartOf(off int) int {
+	idx := f.Lines()
+	return idx.LineStart(idx.Line(off))
+}
+
+// LineEndOf returns the offset just past the line holding off (after its
+// newline, or the end of the text).
+func (f *File) LineEndOf(off int) int {
+	idx := f.Lines()
+	return idx.LineStart(idx.Line(off) + 1)
+}
+
+// IndentOf returns the indentation of the line holding off.
+func (f *File) IndentOf(off int) string {
+	start := f.LineStartOf(off)
+	end := start
+	for end < len(f.Src) && (f.Src[end] == ' ' || f.Src[end] == '\t') {
+		end++
+	}
+	return string(f.Src[start:end])
+}

@@ -1,0 +1,398 @@
+package project
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"github.com/multiprom/multiprom/internal/python"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"unicode/utf8"
+)
+
+// MaxFileSize is the largest file the scanner reads; larger files get a
+// per-file message instead (a generated 20 MB module is not an app).
+const MaxFileSize = 8 << 20
+
+// skipDirs are never descended into.
+var skipDirs = map[string]bool{
+	".git": true, ".hg": true, ".svn": true, ".venv": true, "venv": true,
+	"node_modules": true, "__pycache__": true, "site-packages": true, "build": true, "dist": true,
+	".tox": true, ".nox": true, ".mypy_cache": true, ".pytest_cache": true, ".ruff_cache": true,
+	".eggs": true,
+}
+
+// SkipDir reports whether the scanner leaves a directory out.
+func SkipDir(name string) bool { return skipDirs[name] || strings.HasSuffix(name, ".egg-info") }
+
+// ScanResult is a scanned workspace: its files and per-file problems.
+type ScanResult struct {
+	Root     string
+	Files    []*File
+	Problems []Problem
+	// Unparsed are the Python files the prefilter left unparsed (their Py is
+	// an empty Module). A server that edits other files may parse them on
+	// demand (File.Parse) when an edit could make them matter.
+	Unparsed map[string]bool
+}
+
+// ScanOptions tune a scan.
+type ScanOptions struct {
+	// ParseAll parses every Python file. By default files that the byte
+	// prefilter (prefilter.go) shows cannot matter are not parsed: they join
+	// the project with an empty summary and are listed in Unparsed.
+	ParseAll bool
+	// Workers is how many goroutines read and parse (0: GOMAXPROCS). A
+	// batch run that keeps a P idle on purpose (internal/batchprocs) passes
+	// the count from before it raised GOMAXPROCS.
+	Workers int
+	// ReserveHeap, when set, is called once, after the walk and before
+	// any file is read, with an estimate of the bytes the scan and the
+	// rules will allocate (heapPerSourceByte). A batch run reserves that
+	// heap in huge pages there (internal/batchgc.Reserve).
+	ReserveHeap func(bytes int64)
+}
+
+// heapPerSourceByte estimates what a Python file's source, its summary,
+// the summary's cached indexes and the rules allocate per byte of the
+// source: 10.3 on the all-relevant corpus of bench/, whose files are dense
+// with calls. The files the prefilter leaves unparsed need only their
+// source, so a project of mostly irrelevant files is overestimated: that
+// reserves address space that is never touched.
+const heapPerSourceByte = 11
+
+// Scan walks root and loads every file whose kind matters, parsing the
+// Python files that can matter on all cores (see ScanOptions). Unreadable
+// files become problems, not errors; the error is for a root that cannot be
+// walked at all.
+func Scan(ctx context.Context, root string) (*ScanResult, error) {
+	return ScanWith(ctx, root, ScanOptions{})
+}
+
+// readAtMost reads up to limit+1 bytes of a file, so a file that grows
+// between the size check and the read (a log being written) cannot make the
+// scan read without bound; the caller rejects more than limit. size is the
+// size the file had when it was stat'ed: the buffer starts with room for it
+// and the read that finds the end (io.ReadAll starts at 512 bytes and grew
+// and copied its buffer four times for a typical module).
+func readAtMost(p string, limit, size int64) ([]byte, error) {
+	fh, err := os.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	var buf bytes.Buffer
+	buf.Grow(int(min(max(size, 0), limit)) + bytes.MinRead)
+	if _, err := buf.ReadFrom(io.LimitReader(fh, limit+1)); err != nil {
+		return nil, fmt.Errorf("read %s: %w", p, err)
+	}
+	return buf.Bytes(), nil
+}
+
+// ScanWith is Scan with options.
+func ScanWith(ctx context.Context, root string, opts ScanOptions) (*ScanResult, error) {
+	abs, err := filepath.Abs(root)
+	if err != nil {
+		return nil, fmt.Errorf("scan %s: %w", root, err)
+	}
+	st, err := os.Stat(abs)
+	if err != nil {
+		return nil, fmt.Errorf("scan: %w", err)
+	}
+	res := &ScanResult{Root: abs}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("scan %s: not a directory", root)
+	}
+	var paths []string
+	var pyBytes int64 // the Python files' sizes, for ReserveHeap
+	walkErr := filepath.WalkDir(abs, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			rel, _ := filepath.Rel(abs, p)
+			if p == abs {
+				return err
+			}
+			res.Problems = append(res.Problems, Problem{filepath.ToSlash(rel), fmt.Sprintf("cannot read: %v", unwrapPathErr(err))})
+			if d != nil && d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() {
+			if p != abs && SkipDir(d.Name()) {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		rel, _ := filepath.Rel(abs, p)
+		if kind := Classify(filepath.ToSlash(rel)); kind != KindOther {
+			paths = append(paths, p)
+			if kind == KindPython && opts.ReserveHeap != nil {
+				// A file over MaxFileSize is skipped unread.
+				if info, err := d.Info(); err == nil && info.Size() <= MaxFileSize {
+					pyBytes += info.Size()
+				}
+			}
+		}
+		return nil
+	})
+	if walkErr != nil {
+		return nil, fmt.Errorf("scan %s: %w", root, walkErr)
+	}
+	if opts.ReserveHeap != nil {
+		opts.ReserveHeap(heapPerSourceByte * pyBytes)
+	}
+	loaded := readFiles(ctx, abs, paths, opts.Workers)
+	if opts.ParseAll {
+		for i := range loaded {
+			if loaded[i].file != nil && loaded[i].file.Kind == KindPython {
+				loaded[i].parse = true
+			}
+		}
+	} else {
+		res.Unparsed = choosePython(ctx, loaded, opts.Workers)
+	}
+	parseMarked(ctx, loaded, opts.Workers)
+	files, problems := collect(loaded)
+	res.Files = files
+	res.Problems = append(res.Problems, problems...)
+	return res, nil
+}
+
+// choosePython marks the Python files to parse: the prefilter's relevant
+// files, files that a deploy file may name (gunicorn -c, python -m, python
+// x.py), and, to a fixed point, files that mention a relevant app module or
+// one of its metrics by name. The rest get an empty summary; their paths are
+// returned.
+func choosePython(ctx context.Context, loaded []loadedFile, workers int) map[string]bool {
+	var others [][]byte // non-Python files: deploy files may name modules
+	for _, l := range loaded {
+		if l.file != nil && l.file.Kind != KindPython {
+			others = append(others, l.file.Src)
+		}
+	}
+	var candidates []int // irrelevant by their bytes: a deploy file may name them
+	var round []int      // app files parsed in this round, whose names spread
+	for i := range loaded {
+		f := loaded[i].file
+		if f == nil || f.Kind != KindPython {
+			continue
+		}
+		switch classifyPython(f.Path, f.Src) {
+		case relevantApp:
+			loaded[i].parse = true
+			round = append(round, i)
+		case relevantLocal:
+			loaded[i].parse = true
+		default:
+			candidates = append(candidates, i)
+		}
+	}
+	paths := make([]string, len(candidates))
+	for k, i := range candidates {
+		paths[k] = loaded[i].file.Path
+	}
+	var pending []int
+	var srcs [][]byte
+	for k, named := range deployMentions(others, paths) {
+		if i := candidates[k]; named {
+			loaded[i].parse = true
+		} else {
+			pending = append(pending, i)
+			srcs = append(srcs, loaded[i].file.Src)
+		}
+	}
+	// Spread relevance to importers. Each round needs the summaries of the
+	// previous one (metric names), so parse as we go, a round at a time on
+	// all cores.
+	spread := newSpreader(srcs)
+	for first := true; len(round) > 0 && spread.left > 0; first = false {
+		if first {
+			parseMarked(ctx, loaded, workers) // with the local and named files
+		} else {
+			parseEach(ctx, loaded, round, workers)
+		}
+		words := roundWords(loaded, round)
+		round = round[:0]
+		for _, k := range spread.take(words) {
+			loaded[pending[k]].parse = true
+			round = append(round, pending[k])
+		}
+	}
+	unparsed := map[string]bool{}
+	for k, i := range pending {
+		if spread.taken[k] {
+			continue
+		}
+		f := loaded[i].file
+		f.Py = &python.Module{}
+		unparsed[f.Path] = true
+	}
+	return unparsed
+}
+
+// roundWords are the names the files of a round spread (propagationWords);
+// a file that failed to parse is gone and spreads nothing.
+func roundWords(loaded []loadedFile, round []int) []string {
+	var words []string
+	for _, i := range round {
+		if f := loaded[i].file; f != nil {
+			words = append(words, propagationWords(f)...)
+		}
+	}
+	return words
+}
+
+func unwrapPathErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// LoadFiles reads and (for Python) parses the given absolute paths under root
+// in parallel. Files that vanish, cannot be read, are too large or are not
+// text become problems.
+func LoadFiles(ctx context.Context, root string, paths []string) ([]*File, []Problem) {
+	loaded := readFiles(ctx, root, paths, 0)
+	for i := range loaded {
+		if loaded[i].file != nil && loaded[i].file.Kind == KindPython {
+			loaded[i].parse = true
+		}
+	}
+	parseMarked(ctx, loaded, 0)
+	return collect(loaded)
+}
+
+// loadedFile is one path's outcome: a file (parse marks a Python file still
+// to be parsed) or a problem.
+type loadedFile struct {
+	file    *File
+	problem *Problem
+	parse   bool
+}
+
+// parallel runs fn(i) for i in [0, n) on all cores.
+func Parallel(n int, fn func(i int)) { parallelOn(0, n, fn) }
+
+// parallelOn runs fn(i) for i in [0, n) on workers goroutines (0:
+// GOMAXPROCS).
+func parallelOn(workers, n int, fn func(i int)) {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = min(workers, n)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				fn(i)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+func readFiles(ctx context.Context, root string, paths []string, workers int) []loadedFile {
+	out := make([]loadedFile, len(paths))
+	parallelOn(workers, len(paths), func(i int) {
+		out[i].file, out[i].problem = readFile(root, paths[i])
+	})
+	return out
+}
+
+// parseMarked parses the marked files on workers goroutines (0:
+// GOMAXPROCS) and clears the marks; a file that fails to parse becomes a
+// problem.
+func parseMarked(ctx context.Context, loaded []loadedFile, workers int) {
+	var idx []int
+	for i := range loaded {
+		if loaded[i].parse {
+			idx = append(idx, i)
+		}
+	}
+	parseEach(ctx, loaded, idx, workers)
+}
+
+// parseEach is parseMarked for the files at idx, whose marks it clears:
+// a round of choosePython parses only the files it made relevant, without
+// going over all the loaded files.
+func parseEach(ctx context.Context, loaded []loadedFile, idx []int, workers int) {
+	todo := idx[:0:0]
+	for _, i := range idx {
+		if loaded[i].parse && loaded[i].file != nil && loaded[i].file.Py == nil {
+			todo = append(todo, i)
+		}
+		loaded[i].parse = false
+	}
+	idx = todo
+	parallelOn(workers, len(idx), func(k int) {
+		l := &loaded[idx[k]]
+		if err := l.file.parseIndexed(ctx); err != nil {
+			l.problem = &Problem{l.file.Path, err.Error()}
+			l.file = nil
+		}
+	})
+}
+
+func collect(loaded []loadedFile) ([]*File, []Problem) {
+	var files []*File
+	var problems []Problem
+	for _, r := range loaded {
+		if r.problem != nil {
+			problems = append(problems, *r.problem)
+		}
+		if r.file != nil {
+			files = append(files, r.file)
+		}
+	}
+	return files, problems
+}
+
+func readFile(root, p string) (*File, *Problem) {
+	rel, err := filepath.Rel(root, p)
+	if err != nil {
+		return nil, &Problem{p, err.Error()}
+	}
+	rel = filepath.ToSlash(rel)
+	info, err := os.Stat(p)
+	if err != nil {
+		return nil, &Problem{rel, fmt.Sprintf("cannot read: %v", unwrapPathErr(err))}
+	}
+	if !info.Mode().IsRegular() {
+		// A FIFO, socket or device named like a project file: never opened
+		// (reading a FIFO blocks until someone writes to it).
+		return nil, &Problem{rel, fmt.Sprintf("skipped: not a regular file (%s)", info.Mode().Type())}
+	}
+	if info.Size() > MaxFileSize {
+		return nil, &Problem{rel, fmt.Sprintf("skipped: %d bytes is larger than the %d MiB limit", info.Size(), MaxFileSize>>20)}
+	}
+	src, err := readAtMost(p, MaxFileSize, info.Size())
+	if err != nil {
+		return nil, &Problem{rel, fmt.Sprintf("cannot read: %v", unwrapPathErr(err))}
+	}
+	if len(src) > MaxFileSize {
+		return nil, &Problem{rel, fmt.Sprintf("skipped: larger than the %d MiB limit", MaxFileSize>>20)}
+	}
+	f := &File{Path: rel, Kind: Classify(rel), Src: src}
+	if f.Kind == KindPython {
+		if bytes.IndexByte(src[:min(len(src), 8000)], 0) >= 0 || !utf8.Valid(src) {
+			return nil, &Problem{rel, "skipped: not UTF-8 text"}
+		}
+	}
+	return f, nil
+}

@@ -1,0 +1,103 @@
+package project
+
+import "testing"
+
+func TestEnabled(t *testing.T) {
+	tests := []struct {
+		sel, ign []string
+		code     string
+		want     bool
+	}{
+		{nil, nil, "MP301", true},
+		{[]string{"MP3"}, nil, "MP301", true},
+		{[]string{"MP3"}, nil, "MP201", false},
+		{nil, []string{"MP301"}, "MP301", false},
+		{[]string{"MP301"}, []string{"MP3"}, "MP301", true}, // the longer selector wins
+		{[]string{"MP3"}, []string{"MP301"}, "MP302", true},
+		{[]string{"ALL"}, []string{"MP4"}, "MP401", false},
+	}
+	for _, tt := range tests {
+		s := Settings{Select: tt.sel, Ignore: tt.ign}
+		if got := s.Enabled(tt.code); got != tt.want {
+			t.Errorf("select=%v ignore=%v %s: %v, want %v", tt.sel, tt.ign, tt.code, got, tt.want)
+		}
+	}
+}
+
+func TestPyprojectSettings(t *testing.T) {
+	src := []byte(`
+[project]
+name = "shop"
+dependencies = ["flask>=2", "prometheus-client==0.16.0"]
+
+[tool.multiprom]
+select = ["MP1", "MP3"]
+severity = { MP301 = "error" }
+workers = 4
+flavour = "raw"
+`)
+	s, info, err := ParsePyprojectSettings(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Name != "shop" || len(info.Dependencies) != 2 {
+		t.Errorf("info = %+v", info)
+	}
+	if s.Workers == nil || *s.Workers != 4 || s.Flavour != "raw" || s.Severity["MP301"] != "error" {
+		t.Errorf("settings = %+v", s)
+	}
+	if _, _, err := ParsePyprojectSettings([]byte("[tool.multiprom\n")); err == nil {
+		t.Error("want an error for broken TOML")
+	}
+	editor := Settings{Flavour: "exporter"}
+	if m := s.Merge(editor); m.Flavour != "exporter" || m.Workers == nil {
+		t.Errorf("merge = %+v", m)
+	}
+}
+
+func TestVersionBounds(t *testing.T) {
+	tests := []struct{ spec, pin, min, max string }{
+		{"==0.16.0", "0.16.0", "0.16.0", "0.16.0"},
+		{">=0.19.0", "", "0.19.0", ""},
+		{">=0.12,<0.18", "", "0.12", "0.17.999999"},
+		{"~=0.16.0", "0.16.0", "0.16.0", "0.16.999999"},
+		{"", "", "", ""},
+	}
+	for _, tt := range tests {
+		pin, min, max := versionBounds(tt.spec)
+		if pin != tt.pin || min != tt.min || max != tt.max {
+			t.Errorf("%q: got %q %q %q", tt.spec, pin, min, max)
+		}
+	}
+	if CompareVersions("0.16.0", "0.18") >= 0 || CompareVersions("0.19.1", "0.18") <= 0 || CompareVersions("1.0", "1.0.0") != 0 {
+		t.Error("CompareVersions")
+	}
+}
+
+func TestShellWords(t *testing.T) {
+	got := ShellWords(`gunicorn -c "conf dir/g.py" --bind='0.0.0.0:8000' a\ b app:create_app() # comment`)
+	want := []string{"gunicorn", "-c", "conf dir/g.py", "--bind=0.0.0.0:8000", "a b", "app:create_app()"}
+	if len(got) != len(want) {
+		t.Fatalf("got %q", got)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("word %d = %q, want %q", i, got[i], want[i])
+		}
+	}
+}
+
+func TestClassify(t *testing.T) {
+	tests := map[string]Kind{
+		"app/views.py": KindPython, "requirements.txt": KindRequirements, "requirements-dev.txt": KindRequirements,
+		"requirements/prod.txt": KindRequirements, "pyproject.toml": KindPyproject, "Procfile": KindProcfile,
+		"Dockerfile": KindDockerfile, "docker/Dockerfile.prod": KindDockerfile, "docker-compose.yml": KindCompose,
+		"compose.yaml": KindCompose, "deploy/shop.service": KindSystemd, "entrypoint.sh": KindShell,
+		".env": KindDotenv, "README.md": KindOther,
+	}
+	for p, want := range tests {
+		if got := Classify(p); got != want {
+			t.Errorf("%s: %v, want %v", p, got, want)
+		}
+	}
+}
