@@ -1,0 +1,453 @@
+package deploy
+
+import (
+	"errors"
+	"fmt"
+	"path"
+	"strings"
+
+	"github.com/multiprom/multiprom/internal/source"
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// maxShellDepth bounds `sh -c` bodies within bodies and calls of shell
+// functions within functions.
+const maxShellDepth = 8
+
+// shell runs a parsed shell program symbolically: it follows assignments,
+// cd, exec and `sh -c`, and records every command, assignment, clean-up and
+// sourced file into a Model. Both branches of an if and one pass of a loop
+// are taken: the question is what can run at start-up, not what does.
+type shell struct {
+	m     *Model
+	vars  map[string]string // variables with known values
+	phase Phase
+	dir   string
+	unit  string
+	how   string // Assign.How for plain assignments
+	funcs map[string]*syntax.Stmt
+	depth int
+	// spanOf maps a node of the parsed text to a span of the file. For a
+	// script it is exact; for a command string embedded in another format
+	// (a Dockerfile line, a compose value) it is the string's own span.
+	spanOf func(syntax.Node) source.Span
+}
+
+func newShell(m *Model, phase Phase, vars map[string]string, how, unit, dir string, spanOf func(syntax.Node) source.Span) *shell {
+	v := make(map[string]string, len(vars))
+	for k, x := range vars {
+		v[k] = x
+	}
+	return &shell{m: m, vars: v, phase: phase, how: how, unit: unit, dir: dir, funcs: map[string]*syntax.Stmt{}, spanOf: spanOf}
+}
+
+// parseShell parses a shell program; a syntax error is returned with its
+// line (1-based, within src).
+func parseShell(src string) (*syntax.File, int, error) {
+	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(src), "")
+	if err != nil {
+		var pe syntax.ParseError
+		if errors.As(err, &pe) {
+			return nil, int(pe.Pos.Line()), fmt.Errorf("shell: %s", pe.Text)
+		}
+		return nil, 0, fmt.Errorf("shell: %w", err)
+	}
+	return f, 0, nil
+}
+
+// run interprets src; a parse error becomes a Problem at line base+line.
+func (s *shell) run(src string, lineBase int) {
+	f, line, err := parseShell(src)
+	if err != nil {
+		if line > 0 {
+			line += lineBase
+		}
+		s.m.Problems = append(s.m.Problems, Problem{Line: line, Msg: err.Error()})
+		return
+	}
+	s.stmts(f.Stmts)
+}
+
+func (s *shell) stmts(ss []*syntax.Stmt) {
+	for _, st := range ss {
+		s.stmt(st)
+	}
+}
+
+func (s *shell) stmt(st *syntax.Stmt) {
+	if st == nil {
+		return
+	}
+	switch c := st.Cmd.(type) {
+	case *syntax.CallExpr:
+		s.callExpr(st, c)
+	case *syntax.DeclClause:
+		for _, a := range c.Args {
+			if a.Name != nil && a.Value != nil {
+				s.assign(a, st)
+			}
+		}
+	case *syntax.BinaryCmd:
+		s.stmt(c.X)
+		s.stmt(c.Y)
+	case *syntax.Block:
+		s.stmts(c.Stmts)
+	case *syntax.Subshell:
+		saved, dir := s.vars, s.dir
+		s.vars = copyVars(s.vars)
+		s.stmts(c.Stmts)
+		s.vars, s.dir = saved, dir
+	case *syntax.IfClause:
+		for ic := c; ic != nil; ic = ic.Else {
+			s.stmts(ic.Cond)
+			s.stmts(ic.Then)
+		}
+	case *syntax.WhileClause:
+		s.stmts(c.Cond)
+		s.stmts(c.Do)
+	case *syntax.ForClause:
+		s.stmts(c.Do)
+	case *syntax.CaseClause:
+		for _, it := range c.Items {
+			s.stmts(it.Stmts)
+		}
+	case *syntax.FuncDecl:
+		if c.Name != nil {
+			s.funcs[c.Name.Value] = c.Body
+		}
+	case *syntax.TimeClause:
+		s.stmt(c.Stmt)
+	}
+}
+
+func copyVars(v map[string]string) map[string]string {
+	out := make(map[string]string, len(v))
+	for k, x := range v {
+		out[k] = x
+	}
+	return out
+}
+
+// assign records NAME=value as a variable of the rest of the program.
+func (s *shell) assign(a *syntax.Assign, st *syntax.Stmt) {
+	val, known := s.word(a.Value)
+	s.vars[a.Name.Value] = val
+	if !known {
+		delete(s.vars, a.Name.Value)
+	}
+	s.m.Assigns = append(s.m.Assigns, Assign{Name: a.Name.Value, Value: val, Span: s.spanOf(st), Phase: s.phase, How: s.how, Known: known})
+}
+
+func (s *shell) callExpr(st *syntax.Stmt, c *syntax.CallExpr) {
+	if len(c.Args) == 0 {
+		for _, a := range c.Assigns {
+			if a.Name != nil && a.Value != nil {
+				s.assign(a, st)
+			}
+		}
+		return
+	}
+	var env []Assign
+	for _, a := range c.Assigns {
+		if a.Name == nil || a.Value == nil {
+			continue
+		}
+		val, known := s.word(a.Value)
+		env = append(env, Assign{Name: a.Name.Value, Value: val, Span: s.spanOf(st), Phase: s.phase, How: s.how, Known: known})
+	}
+	args := make([]string, 0, len(c.Args))
+	for _, w := range c.Args {
+		v, _ := s.word(w)
+		args = append(args, v)
+	}
+	s.call(args, env, s.spanOf(st))
+}
+
+// call records one command and follows what it does to the program's
+// state: cd, sourcing, clean-ups, and commands that run other commands.
+func (s *shell) call(args []string, env []Assign, sp source.Span) {
+	args, env = unwrap(args, env)
+	if len(args) == 0 {
+		return
+	}
+	name := path.Base(args[0])
+	switch {
+	case name == "cd" && len(args) > 1:
+		s.dir = joinDir(s.dir, args[1])
+		return
+	case name == "export" || name == ":" || name == "true" || name == "set":
+		return
+	case (name == "." || name == "source") && len(args) > 1:
+		s.m.EnvFiles = append(s.m.EnvFiles, Ref{Path: args[1], Dir: s.dir, Span: sp, Unit: s.unit})
+		return
+	case isShell(name):
+		if body, ok := shellBody(args); ok {
+			if s.depth < maxShellDepth {
+				inner := *s
+				inner.depth++
+				inner.spanOf = func(syntax.Node) source.Span { return sp }
+				inner.env(env)
+				inner.run(body, 0)
+				s.dir = inner.dir
+			}
+			return
+		}
+	case name == "rm":
+		s.rm(args[1:], sp)
+	case name == "docker" && len(args) > 1:
+		s.docker(args[1:], sp)
+	}
+	if body, ok := s.funcs[args[0]]; ok && s.depth < maxShellDepth {
+		s.depth++
+		s.stmt(body)
+		s.depth--
+		return
+	}
+	s.m.Commands = append(s.m.Commands, Command{Args: args, Span: sp, Phase: s.phase, Dir: s.dir, Env: env, Unit: s.unit})
+}
+
+// env makes a command's own assignments variables of an `sh -c` body.
+func (s *shell) env(env []Assign) {
+	if len(env) == 0 {
+		return
+	}
+	s.vars = copyVars(s.vars)
+	for _, a := range env {
+		if a.Known {
+			s.vars[a.Name] = a.Value
+		}
+	}
+}
+
+// unwrap strips the commands that only run another: exec, env, nohup,
+// init shims and user switchers. env's NAME=value words become the
+// command's assignments.
+func unwrap(args []string, env []Assign) ([]string, []Assign) {
+	for len(args) > 0 {
+		switch path.Base(args[0]) {
+		case "exec", "nohup", "command", "builtin":
+			args = args[1:]
+		case "dumb-init", "tini", "catatonit":
+			args = args[1:]
+			for len(args) > 0 && strings.HasPrefix(args[0], "-") {
+				args = args[1:]
+			}
+		case "gosu", "su-exec", "chpst":
+			if len(args) < 2 {
+				return nil, env
+			}
+			args = args[2:]
+		case "env":
+			args = args[1:]
+			for len(args) > 0 {
+				if strings.HasPrefix(args[0], "-") {
+					args = args[1:]
+					continue
+				}
+				k, v, ok := strings.Cut(args[0], "=")
+				if !ok || !isEnvName(k) {
+					break
+				}
+				env = append(env, Assign{Name: k, Value: v, Known: !strings.Contains(v, "${")})
+				args = args[1:]
+			}
+		default:
+			return args, env
+		}
+	}
+	return args, env
+}
+
+func isShell(name string) bool {
+	switch name {
+	case "sh", "bash", "dash", "ash", "zsh", "ksh":
+		return true
+	}
+	return false
+}
+
+// shellBody returns the program of `sh [flags] -c BODY`.
+func shellBody(args []string) (string, bool) {
+	for i := 1; i < len(args); i++ {
+		a := args[i]
+		if !strings.HasPrefix(a, "-") || a == "-" || a == "--" {
+			return "", false
+		}
+		if strings.Contains(a[1:], "c") && !strings.HasPrefix(a, "--") && i+1 < len(args) {
+			return args[i+1], true
+		}
+	}
+	return "", false
+}
+
+// rm records the paths rm removes (a glob such as dir/*.db is kept as written).
+func (s *shell) rm(args []string, sp source.Span) {
+	var targets []string
+	opts := true
+	for _, a := range args {
+		switch {
+		case opts && a == "--":
+			opts = false
+		case opts && strings.HasPrefix(a, "-") && len(a) > 1:
+		default:
+			targets = append(targets, a)
+		}
+	}
+	for _, t := range targets {
+		if !path.IsAbs(t) && !strings.HasPrefix(t, "${") && s.dir != "" {
+			t = joinDir(s.dir, t)
+		}
+		s.m.Cleanups = append(s.m.Cleanups, Cleanup{Target: t, Span: sp, Phase: s.phase, How: "rm"})
+	}
+}
+
+// docker records the Dockerfiles `docker build -f X` names and the env
+// files `docker run --env-file X` loads.
+func (s *shell) docker(args []string, sp source.Span) {
+	sub := args[0]
+	for i := 1; i < len(args); i++ {
+		a := args[i]
+		val := ""
+		flag, v, hasEq := strings.Cut(a, "=")
+		if hasEq {
+			val = v
+		} else if i+1 < len(args) {
+			val = args[i+1]
+		}
+		switch {
+		case sub == "build" && (flag == "-f" || flag == "--file"):
+			s.m.Dockerfiles = append(s.m.Dockerfiles, Ref{Path: val, Dir: s.dir, Span: sp, Unit: s.unit})
+		case sub == "run" && flag == "--env-file":
+			s.m.EnvFiles = append(s.m.EnvFiles, Ref{Path: val, Dir: s.dir, Span: sp, Unit: s.unit})
+		}
+	}
+}
+
+func joinDir(dir, p string) string {
+	if path.IsAbs(p) || dir == "" {
+		return path.Clean(p)
+	}
+	return path.Join(dir, p)
+}
+
+func isEnvName(s string) bool {
+	for i, r := range s {
+		if !(r == '_' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || i > 0 && r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// word evaluates a word: quotes removed, known variables expanded, the
+// default of ${X:-d} taken and ${X:=d} assigned when X is unknown. known is
+// false when an unknown variable or a substitution remains.
+func (s *shell) word(w *syntax.Word) (string, bool) {
+	if w == nil {
+		return "", true
+	}
+	var b strings.Builder
+	known := s.parts(&b, w.Parts, false)
+	return b.String(), known
+}
+
+func (s *shell) parts(b *strings.Builder, parts []syntax.WordPart, quoted bool) bool {
+	known := true
+	for _, p := range parts {
+		switch x := p.(type) {
+		case *syntax.Lit:
+			b.WriteString(unescape(x.Value, quoted))
+		case *syntax.SglQuoted:
+			b.WriteString(x.Value)
+		case *syntax.DblQuoted:
+			known = s.parts(b, x.Parts, true) && known
+		case *syntax.ParamExp:
+			v, ok := s.param(x)
+			b.WriteString(v)
+			known = known && ok
+		case *syntax.CmdSubst:
+			b.WriteString("$(...)")
+			known = false
+		default:
+			b.WriteString("${?}")
+			known = false
+		}
+	}
+	return known
+}
+
+func (s *shell) param(x *syntax.ParamExp) (string, bool) {
+	if x.Param == nil {
+		return "${?}", false
+	}
+	name := x.Param.Value
+	val, set := s.vars[name]
+	if x.Length || x.Excl || x.Slice != nil || x.Repl != nil || x.Index != nil || x.Names != 0 {
+		return "${" + name + "}", false
+	}
+	if x.Exp == nil {
+		if set {
+			return val, true
+		}
+		return "${" + name + "}", false
+	}
+	switch x.Exp.Op {
+	case syntax.DefaultUnset, syntax.DefaultUnsetOrNull, syntax.AssignUnset, syntax.AssignUnsetOrNull:
+		if set && (val != "" || x.Exp.Op == syntax.DefaultUnset || x.Exp.Op == syntax.AssignUnset) {
+			return val, true
+		}
+		// The variable may come from the environment the program is
+		// started with; without it the default applies. The default is
+		// what the file itself says, so it is what is reported.
+		def, ok := s.word(x.Exp.Word)
+		if x.Exp.Op == syntax.AssignUnset || x.Exp.Op == syntax.AssignUnsetOrNull {
+			if ok {
+				s.vars[name] = def
+			}
+			s.m.Assigns = append(s.m.Assigns, Assign{Name: name, Value: def, Span: s.spanOf(x), Phase: s.phase, How: s.how, Known: ok})
+		}
+		return def, ok
+	}
+	if set {
+		return val, true
+	}
+	return "${" + name + "}", false
+}
+
+// unescape removes the backslashes of an unquoted (or double-quoted) literal.
+func unescape(s string, quoted bool) string {
+	if !strings.Contains(s, `\`) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+1 < len(s) {
+			if s[i+1] == '\n' {
+				i++
+				continue
+			}
+			if !quoted || strings.IndexByte("$`\"\\", s[i+1]) >= 0 {
+				i++
+			}
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// Words splits a command string into words as a shell would, without
+// running anything (for values such as GUNICORN_CMD_ARGS). Variables stay
+// as written.
+func Words(s string) ([]string, error) {
+	var out []string
+	err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Words(strings.NewReader(s), func(w *syntax.Word) bool {
+		sh := &shell{m: &Model{}, vars: map[string]string{}, spanOf: func(syntax.Node) source.Span { return source.Span{} }}
+		v, _ := sh.word(w)
+		out = append(out, v)
+		return true
+	})
+	if err != nil {
+		return nil, fmt.Errorf("words: %w", err)
+	}
+	return out, nil
+}
