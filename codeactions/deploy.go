@@ -74,7 +74,7 @@ func DeployAction(p *project.Project) SetupAction {
 		fix.Edits = append(fix.Edits, es...)
 		edited = edited || len(es) > 0
 	}
-	if edited && !cleansAtStart(p) {
+	if edited && !p.Facts.CleansAtStart() {
 		a.Notes = append(a.Notes, "nothing empties "+project.EnvVar+" when gunicorn starts: run `multiprom check --fix` to add gunicorn.conf.py's on_starting hook (MP204)")
 	}
 	if !fix.IsZero() {
@@ -89,30 +89,6 @@ func setsVar(p *project.Project, f *project.File) bool {
 	for _, e := range p.Facts.EnvSets {
 		if e.Loc.File == f {
 			return true
-		}
-	}
-	return false
-}
-
-// cleansAtStart reports whether something empties the directory at
-// start-up: an on_starting hook that deletes files, or an rm of it in a
-// deploy file.
-func cleansAtStart(p *project.Project) bool {
-	if cfg := p.Facts.Config(); cfg != nil {
-		if h := cfg.Hook("on_starting"); h != nil {
-			body := cfg.File.Text(h.BodyBlockSpan())
-			if strings.Contains(body, "remove") || strings.Contains(body, "unlink") || strings.Contains(body, "rmtree") {
-				return true
-			}
-		}
-	}
-	for _, f := range p.Files {
-		switch f.Kind {
-		case project.KindShell, project.KindDockerfile, project.KindSystemd, project.KindCompose:
-			s := string(f.Src)
-			if (strings.Contains(s, "rm -rf") && strings.Contains(s, project.EnvVar)) || strings.Contains(s, "tmpfs") {
-				return true
-			}
 		}
 	}
 	return false
@@ -226,7 +202,7 @@ func systemdEdits(p *project.Project, f *project.File, dir string) []diagnostics
 	env := "Environment=" + systemdArg(project.EnvVar+"="+dir) + nl
 	pre := "# multiprom: start every run with an empty multiprocess directory." + nl +
 		"ExecStartPre=/bin/rm -rf " + q + nl + "ExecStartPre=/bin/mkdir -p " + q + nl
-	if strings.Contains(src, "ExecStartPre=/bin/rm -rf") || strings.Contains(src, "ExecStartPre=rm -rf") {
+	if f.EmptiesAtStart(dir) {
 		pre = ""
 	}
 	start := f.LineStartOf(cmd.Span.Start)

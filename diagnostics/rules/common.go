@@ -77,7 +77,7 @@ func gunicornSetupFix(p *project.Project) diagnostics.Fix {
 		edits = append(edits, diagnostics.Edit{Path: f.Path, Span: source.Span{Start: at, End: at}, NewText: snippets.GunicornPreamble(sp) + "\n"})
 	}
 	var hooks []string
-	if cfg.Hook("on_starting") == nil && !cleansDir(p) {
+	if cfg.Hook("on_starting") == nil && !p.Facts.CleansAtStart() {
 		hooks = append(hooks, snippets.OnStartingHook(sp))
 	}
 	if cfg.Hook("child_exit") == nil {
@@ -95,28 +95,6 @@ func trimAll(xs []string) []string {
 		out[i] = strings.TrimRight(x, "\n")
 	}
 	return out
-}
-
-// cleansDir reports whether something already empties the multiprocess
-// directory at start-up (an entrypoint rm, systemd ExecStartPre, or an
-// on_starting hook that removes files).
-func cleansDir(p *project.Project) bool {
-	for _, f := range p.Files {
-		switch f.Kind {
-		case project.KindShell, project.KindDockerfile, project.KindSystemd, project.KindProcfile, project.KindCompose:
-			s := string(f.Src)
-			if strings.Contains(s, "rm -rf") && (strings.Contains(s, project.EnvVar) || strings.Contains(s, "multiproc")) {
-				return true
-			}
-		}
-	}
-	if cfg := p.Facts.Config(); cfg != nil {
-		if h := cfg.Hook("on_starting"); h != nil {
-			body := cfg.File.Text(h.BodyBlockSpan())
-			return strings.Contains(body, "remove") || strings.Contains(body, "rmtree") || strings.Contains(body, "unlink")
-		}
-	}
-	return false
 }
 
 // liveGaugeExists reports whether any Gauge uses a live* mode (MP201's

@@ -1,8 +1,6 @@
 package rules
 
 import (
-	"strings"
-
 	"github.com/multiprom/multiprom/diagnostics"
 	"github.com/multiprom/multiprom/internal/project"
 )
@@ -34,7 +32,7 @@ os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", "/tmp/metrics")`,
 	Applies: func(p *project.Project) bool { return gunicornMultiprocess(p) && dirUsed(p) },
 	Run: func(pass *diagnostics.Pass) {
 		p := pass.Project
-		if cleansAtStart(p) {
+		if p.Facts.CleansAtStart() {
 			return
 		}
 		if cfg := p.Facts.Config(); cfg != nil {
@@ -52,49 +50,6 @@ os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", "/tmp/metrics")`,
 			diag.AddFix(gunicornSetupFix(p))
 		}
 	},
-}
-
-// cleansAtStart extends cleansDir with deploy-side clean-ups: a compose
-// tmpfs mount of the directory, and systemd/entrypoint commands that remove
-// it before gunicorn starts.
-func cleansAtStart(p *project.Project) bool {
-	if cleansDir(p) {
-		return true
-	}
-	dirs := map[string]bool{}
-	for _, e := range p.Facts.EnvSets {
-		if e.Value != "" {
-			dirs[e.Value] = true
-		}
-	}
-	for _, f := range p.Files {
-		s := string(f.Src)
-		switch f.Kind {
-		case project.KindCompose:
-			for dir := range dirs {
-				if strings.Contains(s, "rm -rf "+dir) {
-					return true
-				}
-			}
-			if strings.Contains(s, "tmpfs") {
-				for dir := range dirs {
-					if strings.Contains(s, dir) {
-						return true
-					}
-				}
-			}
-		case project.KindShell, project.KindDockerfile, project.KindSystemd, project.KindProcfile:
-			for dir := range dirs {
-				if (strings.Contains(s, "rm -rf "+dir) || strings.Contains(s, "rm -rf \""+dir)) || strings.Contains(s, "rm -f "+dir) {
-					return true
-				}
-			}
-			if strings.Contains(s, "rm ") && strings.Contains(s, "PROMETHEUS_MULTIPROC_DIR") && strings.Contains(s, ".db") {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // dirUsed reports whether some process really gets the directory: a set

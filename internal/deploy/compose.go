@@ -110,7 +110,9 @@ func composeService(m *Model, idx *source.LineIndex, name string, svc *yaml.Node
 		sh := newShell(m, AtStart, vars, "shell", name, dir, func(syntax.Node) source.Span { return sp })
 		switch c.Kind {
 		case yaml.ScalarNode:
-			sh.run(strings.ReplaceAll(c.Value, "$$", "$"), c.Line-1)
+			// compose splits a command string itself (no shell), and
+			// interpolates $VAR; $$ is a literal $ for the container.
+			sh.argv(strings.ReplaceAll(c.Value, "$$", "$"), sp, c.Line-1)
 		case yaml.SequenceNode:
 			var words []string
 			for _, w := range scalars(c) {

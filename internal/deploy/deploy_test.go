@@ -49,6 +49,9 @@ func TestParse(t *testing.T) {
 		{"compose bash -c body with variables", Compose,
 			"services:\n  web:\n    environment:\n      DIR: /tmp/m\n    command: bash -c \"rm -rf $$DIR && mkdir -p $$DIR && exec gunicorn -c conf.py app:app\"\n",
 			"cmd start dir=\"\" unit=\"web\": rm -rf /tmp/m\ncmd start dir=\"\" unit=\"web\": mkdir -p /tmp/m\ncmd start dir=\"\" unit=\"web\": gunicorn -c conf.py app:app\nenv start compose DIR=/tmp/m known=true\nclean start rm /tmp/m\n"},
+		{"compose string command is split without a shell", Compose,
+			"services:\n  web:\n    command: gunicorn -w 2 app:create_app()\n",
+			"cmd start dir=\"\" unit=\"web\": gunicorn -w 2 app:create_app()\n"},
 		{"compose list command, env list, env_file, build, tmpfs", Compose,
 			"services:\n  api:\n    build:\n      context: ./api\n      dockerfile: docker/web\n    command: [\"gunicorn\", \"-w\", \"4\", \"app:app\"]\n    environment:\n      - PROMETHEUS_MULTIPROC_DIR=/run/prom\n    env_file: [.env.prod]\n    tmpfs:\n      - /run/prom:size=64m\n",
 			"cmd start dir=\"\" unit=\"api\": gunicorn -w 4 app:app\nenv start compose PROMETHEUS_MULTIPROC_DIR=/run/prom known=true\nclean start tmpfs /run/prom\nenvfile .env.prod dir=\"\"\nbuild api context=./api dockerfile=docker/web\n"},
@@ -91,5 +94,13 @@ func TestParse(t *testing.T) {
 				t.Errorf("got\n%s\nwant\n%s", got, tt.want)
 			}
 		})
+	}
+}
+
+func TestWords(t *testing.T) {
+	got, err := Words(`gunicorn -c "conf dir/g.py" --bind='0.0.0.0:8000' a\ b app:create_app()`)
+	want := []string{"gunicorn", "-c", "conf dir/g.py", "--bind=0.0.0.0:8000", "a b", "app:create_app()"}
+	if err != nil || strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("got %q (%v), want %q", got, err, want)
 	}
 }

@@ -65,7 +65,9 @@ func args(n *parser.Node) []string {
 func (d *dockerfile) instruction(n *parser.Node) {
 	op := strings.ToLower(n.Value)
 	if d.cur == nil && op != "from" && op != "arg" {
-		return
+		// A fragment without FROM (BuildKit refuses to build it) is read
+		// as one unnamed stage, so that a snippet still says what it sets.
+		d.cur = &stage{env: map[string]string{}}
 	}
 	switch op {
 	case "from":
@@ -132,13 +134,8 @@ func (d *dockerfile) expand(s string) string {
 	if !strings.Contains(s, "$") {
 		return s
 	}
-	w, err := syntax.NewParser().Document(strings.NewReader(s))
-	if err != nil {
-		return s
-	}
 	sh := &shell{m: &Model{}, vars: d.vars(), spanOf: func(syntax.Node) source.Span { return source.Span{} }}
-	v, _ := sh.word(w)
-	return v
+	return sh.expand(s)
 }
 
 func (d *dockerfile) vars() map[string]string {

@@ -105,10 +105,11 @@ type Copy struct {
 // Ref is a file another file names: an env file it loads, a script it
 // sources, a Dockerfile it builds.
 type Ref struct {
-	Path string // as written, relative to Dir when not absolute
-	Dir  string // the directory it is relative to, "" for the file's own
-	Span source.Span
-	Unit string
+	Path  string // as written, relative to Dir when not absolute
+	Dir   string // the directory it is relative to, "" for the file's own
+	Span  source.Span
+	Phase Phase
+	Unit  string
 }
 
 // Build is a compose service's build: its context and Dockerfile.

@@ -6,6 +6,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/google/shlex"
 	"github.com/multiprom/multiprom/internal/source"
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -178,7 +179,7 @@ func (s *shell) call(args []string, env []Assign, sp source.Span) {
 	case name == "export" || name == ":" || name == "true" || name == "set":
 		return
 	case (name == "." || name == "source") && len(args) > 1:
-		s.m.EnvFiles = append(s.m.EnvFiles, Ref{Path: args[1], Dir: s.dir, Span: sp, Unit: s.unit})
+		s.m.EnvFiles = append(s.m.EnvFiles, Ref{Path: args[1], Dir: s.dir, Span: sp, Phase: s.phase, Unit: s.unit})
 		return
 	case isShell(name):
 		if body, ok := shellBody(args); ok {
@@ -316,9 +317,9 @@ func (s *shell) docker(args []string, sp source.Span) {
 		}
 		switch {
 		case sub == "build" && (flag == "-f" || flag == "--file"):
-			s.m.Dockerfiles = append(s.m.Dockerfiles, Ref{Path: val, Dir: s.dir, Span: sp, Unit: s.unit})
+			s.m.Dockerfiles = append(s.m.Dockerfiles, Ref{Path: val, Dir: s.dir, Span: sp, Phase: s.phase, Unit: s.unit})
 		case sub == "run" && flag == "--env-file":
-			s.m.EnvFiles = append(s.m.EnvFiles, Ref{Path: val, Dir: s.dir, Span: sp, Unit: s.unit})
+			s.m.EnvFiles = append(s.m.EnvFiles, Ref{Path: val, Dir: s.dir, Span: sp, Phase: s.phase, Unit: s.unit})
 		}
 	}
 }
@@ -435,19 +436,43 @@ func unescape(s string, quoted bool) string {
 	return b.String()
 }
 
-// Words splits a command string into words as a shell would, without
-// running anything (for values such as GUNICORN_CMD_ARGS). Variables stay
-// as written.
+// Words splits a command line that no shell reads (a compose command
+// string, a systemd Exec line, a supervisord command, GUNICORN_CMD_ARGS)
+// the way those programs do: POSIX shlex rules, quotes and backslashes, and
+// every other character, parentheses included, part of a word. Variables
+// stay as written.
 func Words(s string) ([]string, error) {
-	var out []string
-	err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Words(strings.NewReader(s), func(w *syntax.Word) bool {
-		sh := &shell{m: &Model{}, vars: map[string]string{}, spanOf: func(syntax.Node) source.Span { return source.Span{} }}
-		v, _ := sh.word(w)
-		out = append(out, v)
-		return true
-	})
+	words, err := shlex.Split(s)
 	if err != nil {
-		return nil, fmt.Errorf("words: %w", err)
+		return nil, fmt.Errorf("split %q: %w", s, err)
 	}
-	return out, nil
+	return words, nil
+}
+
+// argv runs a command line that no shell reads: its words are split as
+// Words does, variables the program expands (systemd, compose) are
+// expanded, and the command is recorded; a `sh -c` among them is followed.
+func (s *shell) argv(line string, sp source.Span, line0 int) {
+	words, err := Words(line)
+	if err != nil {
+		s.m.Problems = append(s.m.Problems, Problem{Line: line0 + 1, Msg: err.Error()})
+		return
+	}
+	for i, w := range words {
+		words[i] = s.expand(w)
+	}
+	s.call(words, nil, sp)
+}
+
+// expand substitutes known variables in one word ($X, ${X}, ${X:-d}).
+func (s *shell) expand(w string) string {
+	if !strings.Contains(w, "$") {
+		return w
+	}
+	doc, err := syntax.NewParser().Document(strings.NewReader(w))
+	if err != nil {
+		return w
+	}
+	v, _ := s.word(doc)
+	return v
 }

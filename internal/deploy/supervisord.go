@@ -9,7 +9,8 @@ import (
 )
 
 // parseSupervisord reads the [program:x] sections of a supervisord
-// configuration with go-ini: command, directory and environment.
+// configuration with go-ini: command (split by shlex rules, as supervisord
+// does; no shell), directory and environment.
 func parseSupervisord(src []byte, m *Model) {
 	cfg, err := ini.LoadSources(ini.LoadOptions{SpaceBeforeInlineComment: true, AllowPythonMultilineValues: true}, src)
 	if err != nil {
@@ -38,7 +39,7 @@ func parseSupervisord(src []byte, m *Model) {
 		}
 		sp := at.find("command")
 		sh := newShell(m, AtStart, vars, "supervisord", name, dir, func(syntax.Node) source.Span { return sp })
-		sh.run(sec.Key("command").String(), at.idx.Line(sp.Start))
+		sh.argv(sec.Key("command").String(), sp, at.idx.Line(sp.Start))
 	}
 }
 

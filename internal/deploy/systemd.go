@@ -61,6 +61,6 @@ func parseSystemd(src []byte, m *Model) {
 		sp := spans[i]
 		line := strings.TrimLeft(o.Value, "@-:+!")
 		sh := newShell(m, AtStart, vars, "systemd", "", dir, func(syntax.Node) source.Span { return sp })
-		sh.run(line, at.idx.Line(sp.Start))
+		sh.argv(line, sp, at.idx.Line(sp.Start))
 	}
 }

@@ -11,13 +11,14 @@ package layers
 // neither may import the other.
 var Layers = []Layer{
 	{"front ends: flags and wiring, the docs generator, the benchmark driver, the end-to-end tests", []string{"cmd/multiprom", "docs/gen", "bench/mpbench", "e2e"}},
-	{"the language server: protocol handlers and session bookkeeping; the benchmark corpus", []string{"lsp", "bench"}},
+	{"the language server: protocol handlers and session bookkeeping", []string{"lsp"}},
+	{"the benchmark corpus and its measurements", []string{"bench"}},
 	{"fix-all, safe writes, diff; set-up actions", []string{"codeactions"}},
 	{"the rule catalogue: one file per rule", []string{"diagnostics/rules"}},
 	{"the code fixes insert; the rule docs renderer", []string{"snippets", "docs"}},
 	{"the rule framework: Rule, Pass, Check, Diagnostic, Fix, suppression, severity", []string{"diagnostics"}},
 	{"the workspace: scan, settings, files, facts, deploy files, metric index", []string{"internal/project"}},
-	{"Python: parse (all cgo), summary, incremental document", []string{"internal/python"}},
+	{"Python: parse (all cgo), summary, incremental document; deploy files: the start-up model", []string{"internal/python", "internal/deploy"}},
 	{"spans, line index, positions", []string{"internal/source"}},
 	{"leaves: the live check, batch GC settings, the fuzz budget", []string{"verify", "internal/batchgc", "internal/batchprocs", "internal/fuzzbudget", "internal/layers"}},
 }

@@ -1,12 +1,13 @@
 package project
 
 import (
-	"github.com/multiprom/multiprom/internal/python"
-	"github.com/multiprom/multiprom/internal/source"
 	"path"
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/multiprom/multiprom/internal/python"
+	"github.com/multiprom/multiprom/internal/source"
 )
 
 // EnvVar is the variable that switches prometheus_client to multiprocess
@@ -41,8 +42,11 @@ type Facts struct {
 	// Standalone are Python files run as their own process by a command
 	// line (`python -m pkg.tasks`, `python worker.py`): not gunicorn's app.
 	Standalone map[string]bool
-	EnvSets    []*EnvSet  // places that set PROMETHEUS_MULTIPROC_DIR (or the legacy name)
-	Apps       []*AppSite // Flask(...) constructions
+	EnvSets    []*EnvSet // places that set PROMETHEUS_MULTIPROC_DIR (or the legacy name)
+	// Cleanups are the start-up steps of deploy files that empty or remove
+	// a path (an rm before the server starts, tmpfs, emptyDir).
+	Cleanups []*Cleanup
+	Apps     []*AppSite // Flask(...) constructions
 	// Requirements are the dependencies by normalised name ("prometheus-client").
 	Requirements map[string]*Requirement
 
@@ -120,6 +124,12 @@ type CommandLine struct {
 	Span    source.Span
 	Args    []string // shell words, "gunicorn" first
 	FromEnv bool     // a GUNICORN_CMD_ARGS value, not a command
+	// Dir is the working directory the deploy file starts gunicorn in
+	// (WORKDIR, working_dir, WorkingDirectory, a cd), "" when it does not
+	// say: then it is the directory of the file.
+	Dir string
+	// Unit names the process: a compose service, a Procfile process, ...
+	Unit string
 }
 
 // Flag returns the value of a short or long option (-c X, -cX, --config X,
@@ -422,4 +432,30 @@ func lowerThan(v string) string {
 		}
 	}
 	return "0"
+}
+
+// CleansAtStart reports whether something empties the multiprocess
+// directory each time the server starts: an on_starting hook of the loaded
+// gunicorn config that deletes files, or a start-up clean-up of a deploy
+// file whose target is the directory (by its value or its variable).
+func (fs *Facts) CleansAtStart() bool {
+	if cfg := fs.Config(); cfg != nil && cfg.File.Py != nil {
+		if h := cfg.Hook("on_starting"); h != nil {
+			body := cfg.File.Text(h.BodyBlockSpan())
+			if strings.Contains(body, "remove") || strings.Contains(body, "unlink") || strings.Contains(body, "rmtree") {
+				return true
+			}
+		}
+	}
+	for _, c := range fs.Cleanups {
+		if c.Empties("") {
+			return true
+		}
+		for _, e := range fs.EnvSets {
+			if e.Value != "" && c.Empties(e.Value) {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -1,11 +1,13 @@
 package project
 
 import (
-	"github.com/multiprom/multiprom/internal/python"
-	"github.com/multiprom/multiprom/internal/source"
 	"path"
 	"strconv"
 	"strings"
+
+	"github.com/multiprom/multiprom/internal/deploy"
+	"github.com/multiprom/multiprom/internal/python"
+	"github.com/multiprom/multiprom/internal/source"
 )
 
 // computeFacts derives the project facts from every file. It reads only the
@@ -37,10 +39,16 @@ func computeFacts(p *Project, info PyprojectInfo) *Facts {
 	// (gunicorn parses it after the real command line, which wins).
 	for _, e := range envs {
 		if e.Name == "GUNICORN_CMD_ARGS" && reach.reaches(e) {
-			fs.CmdArgs = append(fs.CmdArgs, &CommandLine{File: e.Loc.File, Span: e.Loc.Span, Args: append([]string{"gunicorn"}, ShellWords(e.Value)...), FromEnv: true})
+			// gunicorn splits the value with shlex, as a shell would.
+			words, err := deploy.Words(e.Value)
+			if err != nil {
+				continue
+			}
+			fs.CmdArgs = append(fs.CmdArgs, &CommandLine{File: e.Loc.File, Span: e.Loc.Span, Args: append([]string{"gunicorn"}, words...), FromEnv: true})
 		}
 	}
 	fs.Standalone = standaloneModules(p)
+	fs.Cleanups = findCleanups(p)
 
 	findConfigs(p, fs)
 	fs.indexConfigs()

@@ -1,9 +1,9 @@
 package project
 
 import (
-	"index/suffixarray"
 	"path"
-	"strings"
+
+	"github.com/multiprom/multiprom/internal/deploy"
 )
 
 // envReach answers, for the assignments of one computeFacts call, whether
@@ -31,57 +31,43 @@ func (r *envReach) reaches(e envAssign) bool {
 }
 
 // dotenvLoaders is what the project's files say about loading env files:
-// compose env_file:, systemd EnvironmentFile=, a script that sources one, a
-// Procfile runner (honcho and foreman read ./.env), or load_dotenv() in a
-// gunicorn config.
+// compose env_file:, systemd EnvironmentFile=, a script that sources one,
+// docker run --env-file, a Procfile runner (honcho and foreman read ./.env),
+// or load_dotenv() in a gunicorn config.
 type dotenvLoaders struct {
 	procfile       bool            // some Procfile: its runner reads ./.env
 	composeEnvFile bool            // some compose file has env_file:, which reads ./.env by default
 	configLoads    bool            // some gunicorn config calls load_dotenv(), which reads any
-	sourced        map[string]bool // base names of the files a script or Dockerfile sources
-	// mentions indexes the texts that load a file whose base name occurs in
-	// them: compose files with env_file: and EnvironmentFile= values. They
-	// are joined by "/", which no base name holds, so an occurrence never
-	// straddles two of them. Nil when there are none.
-	mentions *suffixarray.Index
+	named          map[string]bool // base names of the env files deploy files load
 }
 
-// findDotenvLoaders reads every file once for what loads env files.
+// findDotenvLoaders reads every file's start-up model once for what loads
+// env files.
 func findDotenvLoaders(p *Project) *dotenvLoaders {
-	l := &dotenvLoaders{sourced: map[string]bool{}}
-	var mentions []string
+	l := &dotenvLoaders{named: map[string]bool{}}
 	for _, f := range p.Files {
 		switch f.Kind {
 		case KindProcfile:
 			l.procfile = true
-		case KindCompose:
-			if s := string(f.Src); strings.Contains(s, "env_file") {
-				l.composeEnvFile = true
-				mentions = append(mentions, s)
-			}
-		case KindSystemd:
-			for _, ln := range logicalLines(f.Src) {
-				if k, v, ok := strings.Cut(strings.TrimSpace(ln.Text), "="); ok && strings.TrimSpace(k) == "EnvironmentFile" {
-					mentions = append(mentions, v)
-				}
-			}
-		case KindShell, KindDockerfile:
-			for _, ln := range logicalLines(f.Src) {
-				words := ShellWords(ln.Text)
-				for i, w := range words {
-					if (w == "source" || w == ".") && i+1 < len(words) {
-						l.sourced[path.Base(words[i+1])] = true
-					}
-				}
-			}
 		case KindPython:
 			if f.Py != nil && isLoadedConfigFile(p, f) && len(f.Py.CallsTo("dotenv.load_dotenv")) > 0 {
 				l.configLoads = true
 			}
+			continue
 		}
-	}
-	if len(mentions) > 0 {
-		l.mentions = suffixarray.New([]byte(strings.Join(mentions, "/")))
+		m := f.Deploy()
+		if m == nil {
+			continue
+		}
+		for _, r := range m.EnvFiles {
+			if r.Phase != deploy.AtStart {
+				continue // sourced while building the image: not in the server's environment
+			}
+			l.named[path.Base(r.Path)] = true
+			if f.Kind == KindCompose {
+				l.composeEnvFile = true
+			}
+		}
 	}
 	return l
 }
@@ -89,10 +75,10 @@ func findDotenvLoaders(p *Project) *dotenvLoaders {
 // loads reports whether something loads an env file with that base name.
 func (l *dotenvLoaders) loads(base string) bool {
 	switch {
-	case l.configLoads, l.sourced[base]:
+	case l.configLoads, l.named[base]:
 		return true
 	case base == ".env" && (l.procfile || l.composeEnvFile):
 		return true
 	}
-	return l.mentions != nil && len(l.mentions.Lookup([]byte(base), 1)) > 0
+	return false
 }

@@ -1,10 +1,11 @@
 package project
 
 import (
-	"github.com/multiprom/multiprom/internal/python"
-	"github.com/multiprom/multiprom/internal/source"
 	"path"
 	"strings"
+
+	"github.com/multiprom/multiprom/internal/python"
+	"github.com/multiprom/multiprom/internal/source"
 )
 
 // Gate says under which condition on the multiprocess variable a call runs.

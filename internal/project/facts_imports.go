@@ -1,9 +1,10 @@
 package project
 
 import (
-	"github.com/multiprom/multiprom/internal/python"
 	"strings"
 	"sync"
+
+	"github.com/multiprom/multiprom/internal/python"
 )
 
 // preloaded are the modules the interpreter (with site) and gunicorn have

@@ -3,10 +3,11 @@ package project
 import (
 	"context"
 	"fmt"
-	"github.com/multiprom/multiprom/internal/python"
 	"math/rand"
 	"slices"
 	"testing"
+
+	"github.com/multiprom/multiprom/internal/python"
 )
 
 // The memo answers as the walk it replaced, whatever file is asked first:

@@ -2,9 +2,10 @@ package project
 
 import (
 	"context"
-	"github.com/multiprom/multiprom/internal/python"
 	"strings"
 	"testing"
+
+	"github.com/multiprom/multiprom/internal/python"
 )
 
 // testProject builds a project from path → source; the kind comes from the
@@ -138,16 +139,16 @@ func TestDotenvReachesMaster(t *testing.T) {
 			map[string]bool{".env": false, "prod.env": false}},
 		{"systemd EnvironmentFile", map[string]string{"prod.env": set, "d.env": set, "x.env": set,
 			"app.service": "[Service]\nEnvironmentFile=-/etc/app/prod.env\nEnvironment=X=x.env\n"},
-			map[string]bool{"prod.env": true, "d.env": true, "x.env": false}}, // "d.env" occurs in ".../prod.env"
+			map[string]bool{"prod.env": true, "d.env": false, "x.env": false}}, // the unit loads prod.env: "d.env" only ends its name
 		{"texts do not run together", map[string]string{"prod.env": set,
 			"a.service": "[Service]\nEnvironmentFile=/etc/pro\n", "b.service": "[Service]\nEnvironmentFile=d.env\n"},
 			map[string]bool{"prod.env": false}},
 		{"sourced by a script", map[string]string{"config/prod.env": set, "prod.env.bak.env": set,
 			"run.sh": "#!/bin/sh\nset -a\n. ./config/prod.env\nexec gunicorn app:app\n"},
 			map[string]bool{"config/prod.env": true, "prod.env.bak.env": false}},
-		{"sourced in a Dockerfile", map[string]string{"prod.env": set, "other.env": set,
-			"Dockerfile": "RUN echo hi \\\n  && source /app/prod.env\nCMD gunicorn app:app\n"},
-			map[string]bool{"prod.env": true, "other.env": false}},
+		{"sourced by a Dockerfile CMD", map[string]string{"prod.env": set, "other.env": set,
+			"Dockerfile": "FROM python:3.12\nRUN echo hi \\\n  && source /app/other.env\nCMD . /app/prod.env && exec gunicorn app:app\n"},
+			map[string]bool{"prod.env": true, "other.env": false}}, // a RUN sources it while building, not in the server's environment
 		{"load_dotenv in the config", map[string]string{"prod.env": set,
 			"gunicorn.conf.py": "from dotenv import load_dotenv\nload_dotenv()\nworkers = 2\n"},
 			map[string]bool{"prod.env": true}},

@@ -2,12 +2,13 @@ package project
 
 import (
 	"bytes"
-	"github.com/multiprom/multiprom/internal/python"
-	"github.com/multiprom/multiprom/internal/source"
 	"path"
 	"strings"
 	"sync"
 	"sync/atomic"
+
+	"github.com/multiprom/multiprom/internal/python"
+	"github.com/multiprom/multiprom/internal/source"
 )
 
 // Kind classifies a workspace file by the role it can play in a deployment.
@@ -24,17 +25,27 @@ const (
 	KindSystemd // *.service
 	KindShell   // *.sh, entrypoints
 	KindDotenv  // .env, *.env
+	// KindSupervisord is a supervisord configuration: supervisord.conf, or
+	// a .conf/.ini file whose name or folder names supervisor.
+	KindSupervisord
+	// KindManifest is any other YAML file: it may hold Kubernetes
+	// manifests, and says nothing when it does not.
+	KindManifest
 )
 
-var kindNames = [...]string{"other", "python", "requirements", "pyproject", "procfile", "dockerfile", "compose", "systemd", "shell", "dotenv"}
+var kindNames = [...]string{"other", "python", "requirements", "pyproject", "procfile", "dockerfile", "compose", "systemd", "shell", "dotenv", "supervisord", "manifest"}
 
 func (k Kind) String() string { return kindNames[k] }
 
-// Classify decides a file's kind from its slash path alone.
+// Classify decides a file's kind from its slash path alone. A snippet
+// (name.snippet.ext, what multiprom setup writes for the user to merge) is
+// not deployed, so it is no deploy file.
 func Classify(rel string) Kind {
 	base := path.Base(rel)
 	lower := strings.ToLower(base)
 	switch {
+	case strings.Contains(lower, ".snippet."):
+		return KindOther
 	case strings.HasSuffix(lower, ".py"):
 		return KindPython
 	case strings.HasPrefix(lower, "requirements") && strings.HasSuffix(lower, ".txt"),
@@ -44,7 +55,8 @@ func Classify(rel string) Kind {
 		return KindPyproject
 	case lower == "procfile":
 		return KindProcfile
-	case lower == "dockerfile" || strings.HasPrefix(lower, "dockerfile.") || strings.HasSuffix(lower, ".dockerfile") || lower == "containerfile":
+	case (strings.HasPrefix(lower, "dockerfile") || strings.HasPrefix(lower, "containerfile")) && !docExtension(lower),
+		strings.HasSuffix(lower, ".dockerfile"):
 		return KindDockerfile
 	case (strings.HasPrefix(lower, "docker-compose") || strings.HasPrefix(lower, "compose")) &&
 		(strings.HasSuffix(lower, ".yml") || strings.HasSuffix(lower, ".yaml")):
@@ -55,8 +67,23 @@ func Classify(rel string) Kind {
 		return KindShell
 	case lower == ".env" || strings.HasSuffix(lower, ".env") || strings.HasPrefix(lower, ".env."):
 		return KindDotenv
+	case (strings.HasSuffix(lower, ".conf") || strings.HasSuffix(lower, ".ini")) &&
+		(strings.Contains(lower, "supervisor") || strings.Contains(strings.ToLower(path.Base(path.Dir(rel))), "supervisor")):
+		return KindSupervisord
+	case (strings.HasSuffix(lower, ".yml") || strings.HasSuffix(lower, ".yaml")) && !strings.HasPrefix(rel, ".github/") && !strings.HasPrefix(lower, "."):
+		return KindManifest
 	}
 	return KindOther
+}
+
+// docExtension reports a name such as Dockerfile.md: about a Dockerfile,
+// not one.
+func docExtension(lower string) bool {
+	switch path.Ext(lower) {
+	case ".md", ".rst", ".txt", ".json", ".yml", ".yaml", ".toml", ".py", ".sh", ".html", ".ini", ".cfg":
+		return true
+	}
+	return false
 }
 
 // File is one workspace file with its content and, for Python, its summary.
@@ -74,6 +101,8 @@ type File struct {
 
 	declsMu sync.Mutex // guards decls
 	decls   *fileDecls // see MetricDecls
+
+	deploy deployModel // see Deploy
 
 	// What the project facts read of the module, computed once per file
 	// (see digest and envFlags).

@@ -1,12 +1,13 @@
 package project
 
 import (
-	"github.com/multiprom/multiprom/internal/python"
 	"maps"
 	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
+
+	"github.com/multiprom/multiprom/internal/python"
 )
 
 // MetricIndex is every metric declaration of the project and the method

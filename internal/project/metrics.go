@@ -1,9 +1,10 @@
 package project
 
 import (
-	"github.com/multiprom/multiprom/internal/python"
 	"strings"
 	"sync"
+
+	"github.com/multiprom/multiprom/internal/python"
 )
 
 // MetricDecl is a metric constructor call: prometheus_client's classes or an

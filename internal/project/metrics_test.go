@@ -2,9 +2,10 @@ package project
 
 import (
 	"context"
-	"github.com/multiprom/multiprom/internal/python"
 	"strings"
 	"testing"
+
+	"github.com/multiprom/multiprom/internal/python"
 )
 
 // usesIn resolves each callee group once; it must find exactly the calls

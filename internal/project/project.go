@@ -2,12 +2,13 @@ package project
 
 import (
 	"context"
-	"github.com/multiprom/multiprom/internal/python"
 	"path"
 	"slices"
 	"sort"
 	"sync"
 	"sync/atomic"
+
+	"github.com/multiprom/multiprom/internal/python"
 )
 
 // Project is the workspace as rules see it: every relevant file, the

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/multiprom/multiprom/internal/python"
 	"io"
 	"io/fs"
 	"os"
@@ -15,6 +14,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"unicode/utf8"
+
+	"github.com/multiprom/multiprom/internal/python"
 )
 
 // MaxFileSize is the largest file the scanner reads; larger files get a

@@ -4,12 +4,13 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"github.com/multiprom/multiprom/internal/python"
 	"math/rand"
 	"reflect"
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/multiprom/multiprom/internal/python"
 )
 
 // choosePythonBySearch is choosePython as it was before the indexes of

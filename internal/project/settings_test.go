@@ -74,19 +74,6 @@ func TestVersionBounds(t *testing.T) {
 	}
 }
 
-func TestShellWords(t *testing.T) {
-	got := ShellWords(`gunicorn -c "conf dir/g.py" --bind='0.0.0.0:8000' a\ b app:create_app() # comment`)
-	want := []string{"gunicorn", "-c", "conf dir/g.py", "--bind=0.0.0.0:8000", "a b", "app:create_app()"}
-	if len(got) != len(want) {
-		t.Fatalf("got %q", got)
-	}
-	for i := range want {
-		if got[i] != want[i] {
-			t.Errorf("word %d = %q, want %q", i, got[i], want[i])
-		}
-	}
-}
-
 func TestClassify(t *testing.T) {
 	tests := map[string]Kind{
 		"app/views.py": KindPython, "requirements.txt": KindRequirements, "requirements-dev.txt": KindRequirements,
