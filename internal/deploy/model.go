@@ -39,7 +39,7 @@ type Phase int
 
 const (
 	AtStart Phase = iota // when the service starts (CMD, compose command, ExecStart*, a script, a Procfile line)
-	AtBuild            // when the image is built (Dockerfile RUN)
+	AtBuild              // when the image is built (Dockerfile RUN)
 )
 
 func (p Phase) String() string {
