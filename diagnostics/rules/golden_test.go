@@ -301,6 +301,7 @@ func checkWants(t *testing.T, proj *project.Project, got []*diagnostics.Diagnost
 		switch {
 		case matched:
 		case sameCode != nil:
+			sameCode.met = true // reported here, not again as unmet
 			t.Errorf("%s:%d: %s message %q does not match %q", d.Path, line, d.Rule.Code, d.Message, sameCode.re)
 		default:
 			t.Errorf("%s:%d: unexpected %s: %s", d.Path, line, d.Rule.Code, d.Message)
