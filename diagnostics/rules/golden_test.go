@@ -5,11 +5,13 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"sort"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -20,190 +22,436 @@ import (
 	"github.com/multiprom/multiprom/internal/project"
 )
 
-var update = flag.Bool("update", false, "rewrite the .fixed sections of golden archives")
+var update = flag.Bool("update", false, "rewrite the .fixed sections of the rule cases (and the expected files of TestProjects)")
 
-// Golden cases live in testdata/<CODE>/*.txtar. Each archive is a small
-// project: its files, and for each file that a fix changes a
-// "<name>.fixed" section with the text after fix-all. A "# want MP301"
-// comment (several codes allowed) marks a line where a finding must start;
-// every finding must be marked and every marker matched. Only the rules named
-// in the archive's comment line "rules: MP301 MP302" run (default: the
-// directory's code), so a case is not coupled to the rest of the catalogue.
-// For every fix: the result parses (tree-sitter, and python3 -m py_compile
-// when a python3 with py_compile is available), the fixed rule no longer
-// fires, and a second fix-all changes nothing.
+// TestGolden runs every rule case, testdata/<CODE>/*.txtar (the format is
+// described in testdata/README.md).
+//
+// A case is a txtar archive: a small project and what the named rules must
+// say about it. The comment before the first file is the header:
+//
+//	rules: MP501 MP502      the rules that run (required; the directory's code among them)
+//	action: <title>         apply the safe fix with exactly this title instead of fix-all
+//	unsafe fix: <title>     the same for a fix marked Unsafe (it must be)
+//	no action: <prefix>     no finding offers a fix whose title starts with prefix (repeatable)
+//	root: <name>            the project directory's name (default: the archive's name)
+//
+// Other header lines are prose. The sections are the project's files, and
+// for each file that the fix changes or creates a "<path>.fixed" section
+// with its whole text afterwards. Without action or unsafe fix, the fix is
+// fix-all (--fix: every preferred safe fix, round after round); with one,
+// it is that fix of the first finding offering it. A file the fix touches
+// without a .fixed section fails, and so does a .fixed section of a file
+// it leaves alone; no .fixed section at all means "changes nothing".
+//
+// A marker
+//
+//	# want MP301 `Gauge "q" has no multiprocess_mode` MP302 "livesumm"
+//
+// expects, for each code, one finding of that rule starting on the
+// marker's line whose message matches the regexp (a Go string literal,
+// unanchored). At the end of a line the marker is about that line; a line
+// holding nothing but a marker is about the next line that is not itself a
+// marker (for Dockerfiles, systemd units and .env files, where "#" only
+// starts a comment at the start of a line). Every finding must be expected
+// and every expectation met.
+//
+// Beyond the text, every case checks that checking one file alone reports
+// exactly the full check's findings in that file (the editor's re-check),
+// and every fixed project that its changed Python parses (tree-sitter and
+// python3), that the rules report fewer findings (a named fix) or nothing
+// fixable (fix-all), and that a second fix-all changes nothing more.
+// -update rewrites the .fixed sections (never the markers).
 func TestGolden(t *testing.T) {
-	archives, err := filepath.Glob("testdata/MP*/*.txtar")
+	cases, err := filepath.Glob("testdata/MP*/*.txtar")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(archives) == 0 {
-		t.Fatal("no golden archives found")
+	if len(cases) == 0 {
+		t.Fatal("no rule cases found")
 	}
-	for _, path := range archives {
-		path := path
+	for _, path := range cases {
 		t.Run(strings.TrimSuffix(strings.TrimPrefix(path, "testdata/"), ".txtar"), func(t *testing.T) {
-			runGolden(t, path)
+			runCase(t, path)
 		})
 	}
 }
 
-var wantRe = regexp.MustCompile(`#\s*want((?:\s+MP\d{3})+)`)
-var rulesRe = regexp.MustCompile(`(?m)^rules:\s*(.+)$`)
+// caseHeader is what a case's comment asks for.
+type caseHeader struct {
+	rules    []*diagnostics.Rule
+	fix      string // title of the fix to apply; "" for fix-all
+	unsafe   bool   // fix names an unsafe fix
+	noAction []string
+	root     string
+}
 
-func runGolden(t *testing.T, path string) {
+var headerRe = regexp.MustCompile(`(?m)^(rules|action|unsafe fix|no action|root):[ \t]*(.*?)[ \t]*$`)
+
+func parseHeader(path string, comment []byte) (*caseHeader, error) {
+	h := &caseHeader{root: strings.TrimSuffix(filepath.Base(path), ".txtar")}
+	dir := filepath.Base(filepath.Dir(path))
+	sawDir := false
+	for _, m := range headerRe.FindAllStringSubmatch(string(comment), -1) {
+		key, val := m[1], m[2]
+		if val == "" {
+			return nil, fmt.Errorf("header %q has no value", key)
+		}
+		switch key {
+		case "rules":
+			if h.rules != nil {
+				return nil, fmt.Errorf("two rules: lines")
+			}
+			for _, code := range strings.Fields(val) {
+				r := ByCode(code)
+				if r == nil {
+					return nil, fmt.Errorf("rules: unknown rule %s", code)
+				}
+				h.rules = append(h.rules, r)
+				sawDir = sawDir || code == dir
+			}
+		case "action", "unsafe fix":
+			if h.fix != "" {
+				return nil, fmt.Errorf("a case applies one fix; split it")
+			}
+			h.fix, h.unsafe = val, key == "unsafe fix"
+		case "no action":
+			h.noAction = append(h.noAction, val)
+		case "root":
+			h.root = val
+		}
+	}
+	if h.rules == nil {
+		return nil, fmt.Errorf("no rules: line in the header")
+	}
+	if !sawDir {
+		return nil, fmt.Errorf("the case lives in %s/ but its rules: line does not name %s", dir, dir)
+	}
+	return h, nil
+}
+
+// want is one expectation of a marker: a finding of code starting on line
+// (1-based) of path, its message matching re.
+type want struct {
+	path string
+	line int
+	code string
+	re   *regexp.Regexp
+	met  bool
+}
+
+func (w *want) String() string {
+	return fmt.Sprintf("%s:%d: %s %q", w.path, w.line, w.code, w.re)
+}
+
+var (
+	markerRe     = regexp.MustCompile(`#\s*want\s`)
+	markerLineRe = regexp.MustCompile(`^\s*#\s*want\s`)
+	markerCodeRe = regexp.MustCompile(`^MP\d{3}\b`)
+)
+
+// parseWants reads the markers of one file.
+func parseWants(path string, src []byte) ([]*want, error) {
+	var out, pending []*want
+	for i, line := range strings.Split(string(src), "\n") {
+		if loc := markerRe.FindStringIndex(line); loc != nil {
+			ws, err := parseMarker(line[loc[1]:])
+			if err != nil {
+				return nil, fmt.Errorf("%s:%d: %v", path, i+1, err)
+			}
+			pending = append(pending, ws...)
+			if markerLineRe.MatchString(line) {
+				continue // about the next line
+			}
+		}
+		for _, w := range pending {
+			w.path, w.line = path, i+1
+		}
+		out, pending = append(out, pending...), nil
+	}
+	if len(pending) > 0 {
+		return nil, fmt.Errorf("%s: a marker line ends the file: it is about no line", path)
+	}
+	return out, nil
+}
+
+// parseMarker parses `CODE "regexp" CODE "regexp"...`, the text after "# want".
+func parseMarker(s string) ([]*want, error) {
+	var out []*want
+	for s = strings.TrimSpace(s); s != ""; s = strings.TrimSpace(s) {
+		code := markerCodeRe.FindString(s)
+		if code == "" {
+			return nil, fmt.Errorf("want: expected a rule code at %q", s)
+		}
+		s = strings.TrimSpace(s[len(code):])
+		lit, err := strconv.QuotedPrefix(s)
+		if err != nil {
+			return nil, fmt.Errorf("want %s: expected a quoted regexp at %q", code, s)
+		}
+		s = s[len(lit):]
+		pat, _ := strconv.Unquote(lit)
+		re, err := regexp.Compile(pat)
+		if err != nil {
+			return nil, fmt.Errorf("want %s: %v", code, err)
+		}
+		out = append(out, &want{code: code, re: re})
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("want: no expectation")
+	}
+	return out, nil
+}
+
+func runCase(t *testing.T, path string) {
 	ar, err := txtar.ParseFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	codes := []string{filepath.Base(filepath.Dir(path))}
-	if m := rulesRe.FindSubmatch(ar.Comment); m != nil {
-		codes = strings.Fields(string(m[1]))
-	}
-	var selected []*diagnostics.Rule
-	for _, c := range codes {
-		r := ByCode(c)
-		if r == nil {
-			t.Fatalf("archive names unknown rule %s", c)
-		}
-		selected = append(selected, r)
+	h, err := parseHeader(path, ar.Comment)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
 	}
 	var files []*project.File
+	var wants []*want
 	fixed := map[string]string{}
 	for _, f := range ar.Files {
 		if name, ok := strings.CutSuffix(f.Name, ".fixed"); ok {
 			fixed[name] = string(f.Data)
 			continue
 		}
+		ws, err := parseWants(f.Name, f.Data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wants = append(wants, ws...)
 		files = append(files, &project.File{Path: f.Name, Kind: project.Classify(f.Name), Src: f.Data})
 	}
 	ctx := context.Background()
-	proj := project.NewProject(ctx, "/golden/"+strings.TrimSuffix(filepath.Base(path), ".txtar"), files, project.Settings{})
+	proj := project.NewProject(ctx, "/golden/"+h.root, files, project.Settings{})
 	for _, pr := range proj.Problems {
 		t.Errorf("problem: %s: %s", pr.Path, pr.Message)
 	}
-	got := diagnostics.Check(proj, selected, nil)
-
-	// Expected: file:line -> codes.
-	want := map[string][]string{}
-	for _, f := range proj.Files {
-		for i, line := range strings.Split(string(f.Src), "\n") {
-			if m := wantRe.FindStringSubmatch(line); m != nil {
-				want[fmt.Sprintf("%s:%d", f.Path, i+1)] = strings.Fields(m[1])
+	got := diagnostics.Check(proj, h.rules, nil)
+	checkWants(t, proj, got, wants)
+	checkFileByFile(t, proj, h.rules, got)
+	for _, prefix := range h.noAction {
+		for _, d := range got {
+			for _, fx := range d.Fixes {
+				if strings.HasPrefix(fx.Title, prefix) {
+					t.Errorf("%s: %s offers %q; the header says no action %q", d.Path, d.Rule.Code, fx.Title, prefix)
+				}
 			}
 		}
 	}
-	for _, diag := range got {
-		f := proj.File(diag.Path)
-		key := fmt.Sprintf("%s:%d", diag.Path, f.Lines().Line(diag.Span.Start)+1)
-		codes := want[key]
-		i := indexOf(codes, diag.Rule.Code)
-		if i < 0 {
-			t.Errorf("%s: unexpected %s: %s", key, diag.Rule.Code, diag.Message)
-			continue
-		}
-		want[key] = append(codes[:i], codes[i+1:]...)
-	}
-	keys := make([]string, 0, len(want))
-	for k := range want {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		for _, c := range want[k] {
-			t.Errorf("%s: expected %s, got none", k, c)
-		}
-	}
 
-	res, err := codeactions.FixAll(ctx, proj, selected)
-	if err != nil {
-		t.Fatalf("fix all: %v", err)
-	}
-	after := map[string]string{}
-	for p, b := range res.Changed {
-		after[p] = string(b)
-	}
-	for p, b := range res.Created {
-		after[p] = string(b)
+	var after map[string]string
+	if h.fix == "" {
+		res, err := codeactions.FixAll(ctx, proj, h.rules)
+		if err != nil {
+			t.Fatalf("fix all: %v", err)
+		}
+		after = texts(res.Changed, res.Created)
+	} else {
+		after = applyNamedFix(t, proj, got, h)
 	}
 	if *update {
-		rewriteFixed(t, path, ar, after)
+		rewriteSections(t, path, ar, ".fixed", after)
 		return
 	}
-	for name, text := range after {
+	what := "fix-all"
+	if h.fix != "" {
+		what = strconv.Quote(h.fix)
+	}
+	for _, name := range slices.Sorted(maps.Keys(after)) {
 		exp, ok := fixed[name]
-		if !ok {
-			t.Errorf("fix changed %s but the archive has no %s.fixed section; run go test -update", name, name)
-			continue
-		}
-		if exp != text {
-			t.Errorf("%s after fix:\n%s\nwant:\n%s", name, text, exp)
+		switch {
+		case !ok:
+			t.Errorf("%s changed %s but the case has no %s.fixed section; run go test -update", what, name, name)
+		case exp != after[name]:
+			t.Errorf("%s after %s:\n%s\nwant:\n%s", name, what, after[name], exp)
 		}
 	}
-	for name := range fixed {
+	for _, name := range slices.Sorted(maps.Keys(fixed)) {
 		if _, ok := after[name]; !ok {
-			t.Errorf("%s.fixed present but the fix left %s unchanged", name, name)
+			t.Errorf("%s.fixed present but %s leaves %s unchanged", name, what, name)
+		}
+	}
+	if len(after) > 0 {
+		checkFixedProject(t, proj, h, got, after)
+	}
+}
+
+// checkWants matches findings with expectations one to one.
+func checkWants(t *testing.T, proj *project.Project, got []*diagnostics.Diagnostic, wants []*want) {
+	t.Helper()
+	for _, d := range got {
+		line := proj.File(d.Path).Lines().Line(d.Span.Start) + 1
+		var sameCode *want
+		matched := false
+		for _, w := range wants {
+			if w.met || w.path != d.Path || w.line != line || w.code != d.Rule.Code {
+				continue
+			}
+			if w.re.MatchString(d.Message) {
+				w.met, matched = true, true
+				break
+			}
+			sameCode = w
+		}
+		switch {
+		case matched:
+		case sameCode != nil:
+			sameCode.met = true // reported here, not again as unmet
+			t.Errorf("%s:%d: %s message %q does not match %q", d.Path, line, d.Rule.Code, d.Message, sameCode.re)
+		default:
+			t.Errorf("%s:%d: unexpected %s: %s", d.Path, line, d.Rule.Code, d.Message)
+		}
+	}
+	for _, w := range wants {
+		if !w.met {
+			t.Errorf("%s: expected, got no such finding", w)
+		}
+	}
+}
+
+// checkFileByFile checks each file alone, as the editor does on a change,
+// and wants exactly the full check's findings in that file.
+func checkFileByFile(t *testing.T, proj *project.Project, rules []*diagnostics.Rule, all []*diagnostics.Diagnostic) {
+	t.Helper()
+	for _, f := range proj.Files {
+		var inFile []*diagnostics.Diagnostic
+		for _, d := range all {
+			if d.Path == f.Path {
+				inFile = append(inFile, d)
+			}
+		}
+		alone := diagnostics.Check(proj, rules, map[string]bool{f.Path: true})
+		if got, want := renderFindings(alone), renderFindings(inFile); got != want {
+			t.Errorf("check of %s alone:\n%s\nwant (the full check's):\n%s", f.Path, got, want)
+		}
+	}
+}
+
+// renderFindings writes findings and their fixes one item a line.
+func renderFindings(ds []*diagnostics.Diagnostic) string {
+	var b strings.Builder
+	for _, d := range ds {
+		fmt.Fprintf(&b, "%s:%d-%d %s %s: %s\n", d.Path, d.Span.Start, d.Span.End, d.Rule.Code, d.Severity, d.Message)
+		for _, fx := range d.Fixes {
+			fmt.Fprintf(&b, "  fix %q unsafe=%v edits=%v creates=%d\n", fx.Title, fx.Unsafe, fx.Edits, len(fx.Creates))
+		}
+	}
+	return b.String()
+}
+
+// applyNamedFix applies the header's fix, from the first finding offering
+// it, and returns the texts of the files it changes or creates.
+func applyNamedFix(t *testing.T, proj *project.Project, got []*diagnostics.Diagnostic, h *caseHeader) map[string]string {
+	t.Helper()
+	var fix *diagnostics.Fix
+	var titles []string
+	for _, d := range got {
+		for i := range d.Fixes {
+			titles = append(titles, d.Fixes[i].Title)
+			if d.Fixes[i].Title == h.fix && fix == nil {
+				fix = &d.Fixes[i]
+			}
+		}
+	}
+	if fix == nil {
+		t.Fatalf("no finding offers a fix titled %q; offered: %q", h.fix, titles)
+	}
+	if fix.Unsafe != h.unsafe {
+		t.Errorf("fix %q: Unsafe is %v; the header says %v (unsafe fix: or action:)", fix.Title, fix.Unsafe, h.unsafe)
+	}
+	byPath := map[string][]diagnostics.Edit{}
+	for _, e := range fix.Edits {
+		byPath[e.Path] = append(byPath[e.Path], e)
+	}
+	after := map[string]string{}
+	for p, es := range byPath {
+		f := proj.File(p)
+		if f == nil {
+			t.Fatalf("fix %q edits %s, which is not in the project", fix.Title, p)
+		}
+		out, err := codeactions.ApplyEdits(f.Src, es)
+		if err != nil {
+			t.Fatalf("apply %s: %v", p, err)
+		}
+		after[p] = string(out)
+	}
+	for _, c := range fix.Creates {
+		if proj.File(c.Path) == nil {
+			after[c.Path] = c.Content
 		}
 	}
 	if len(after) == 0 {
-		return
+		t.Fatalf("fix %q changes nothing", fix.Title)
 	}
-	// The fixed project: parses, the rules are quiet where fixes applied,
-	// and a second pass changes nothing.
-	var files2 []*project.File
+	return after
+}
+
+// checkFixedProject checks the project after the fix: its changed Python
+// parses, the rules are quieter, and fix-all has nothing more to do.
+func checkFixedProject(t *testing.T, proj *project.Project, h *caseHeader, before []*diagnostics.Diagnostic, after map[string]string) {
+	t.Helper()
+	ctx := context.Background()
+	var files []*project.File
 	for _, f := range proj.Files {
 		src := f.Src
 		if s, ok := after[f.Path]; ok {
 			src = []byte(s)
 		}
-		files2 = append(files2, &project.File{Path: f.Path, Kind: f.Kind, Src: src})
+		files = append(files, &project.File{Path: f.Path, Kind: f.Kind, Src: src})
 	}
-	for p, b := range res.Created {
-		files2 = append(files2, &project.File{Path: p, Kind: project.Classify(p), Src: b})
+	for p, s := range after {
+		if proj.File(p) == nil {
+			files = append(files, &project.File{Path: p, Kind: project.Classify(p), Src: []byte(s)})
+		}
 	}
-	proj2 := project.NewProject(ctx, proj.Root, files2, project.Settings{})
+	proj2 := project.NewProject(ctx, proj.Root, files, project.Settings{})
 	for _, f := range proj2.PythonFiles() {
-		if _, changed := after[f.Path]; changed && len(f.Py.Errors) > 0 {
-			t.Errorf("%s: fixed text has syntax errors at %v", f.Path, f.Py.Errors)
+		if _, changed := after[f.Path]; !changed {
+			continue
 		}
-		if _, changed := after[f.Path]; changed {
-			pyCompile(t, f.Path, f.Src)
+		if f.Py == nil || len(f.Py.Errors) > 0 {
+			t.Errorf("%s: fixed text does not parse", f.Path)
+		}
+		pyCompile(t, f.Path, f.Src)
+	}
+	got := diagnostics.Check(proj2, h.rules, nil)
+	if h.fix != "" {
+		if len(got) >= len(before) {
+			t.Errorf("%d finding(s) after %q (%d before)", len(got), h.fix, len(before))
+		}
+		return
+	}
+	for _, d := range got {
+		if d.Fixable() {
+			t.Errorf("after fix-all, %s still reports a fixable %s: %s", d.Path, d.Rule.Code, d.Message)
 		}
 	}
-	for _, diag := range diagnostics.Check(proj2, selected, nil) {
-		if diag.Fixable() {
-			t.Errorf("after fix-all, %s still reports a fixable %s at %s: %s", diag.Path, diag.Rule.Code, diag.Path, diag.Message)
-		}
-	}
-	res2, err := codeactions.FixAll(ctx, proj2, selected)
+	res, err := codeactions.FixAll(ctx, proj2, h.rules)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res2.Changed)+len(res2.Created) > 0 {
-		t.Errorf("second fix-all changed files again: %v %v", keysOf(res2.Changed), keysOf(res2.Created))
+	if len(res.Changed)+len(res.Created) > 0 {
+		t.Errorf("second fix-all changed files again: %v %v", keysOf(res.Changed), keysOf(res.Created))
 	}
 }
 
-func indexOf(xs []string, x string) int {
-	for i, y := range xs {
-		if y == x {
-			return i
+func texts(maps ...map[string][]byte) map[string]string {
+	out := map[string]string{}
+	for _, m := range maps {
+		for p, b := range m {
+			out[p] = string(b)
 		}
 	}
-	return -1
-}
-
-func keysOf(m map[string][]byte) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
 	return out
 }
 
-func rewriteFixed(t *testing.T, path string, ar *txtar.Archive, after map[string]string) {
-	rewriteSections(t, path, ar, ".fixed", after)
+func keysOf(m map[string][]byte) []string {
+	return slices.Sorted(maps.Keys(m))
 }
 
 // rewriteSections replaces the archive's "<name><suffix>" sections with
@@ -215,12 +463,7 @@ func rewriteSections(t *testing.T, path string, ar *txtar.Archive, suffix string
 			files = append(files, f)
 		}
 	}
-	names := make([]string, 0, len(texts))
-	for n := range texts {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
+	for _, n := range slices.Sorted(maps.Keys(texts)) {
 		files = append(files, txtar.File{Name: n + suffix, Data: []byte(texts[n])})
 	}
 	ar.Files = files
