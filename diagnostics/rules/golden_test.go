@@ -1,4 +1,4 @@
-package rules
+package rules_test
 
 import (
 	"bytes"
@@ -19,6 +19,7 @@ import (
 
 	"github.com/multiprom/multiprom/codeactions"
 	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/diagnostics/rules"
 	"github.com/multiprom/multiprom/internal/project"
 )
 
@@ -103,7 +104,7 @@ func parseHeader(path string, comment []byte) (*caseHeader, error) {
 				return nil, fmt.Errorf("two rules: lines")
 			}
 			for _, code := range strings.Fields(val) {
-				r := ByCode(code)
+				r := rules.ByCode(code)
 				if r == nil {
 					return nil, fmt.Errorf("rules: unknown rule %s", code)
 				}

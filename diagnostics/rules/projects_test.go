@@ -1,4 +1,4 @@
-package rules
+package rules_test
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 
 	"github.com/multiprom/multiprom/codeactions"
 	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/diagnostics/rules"
 	"github.com/multiprom/multiprom/internal/project"
 )
 
@@ -51,7 +52,7 @@ func checkProject(t *testing.T, dir string) {
 		t.Errorf("problem: %s: %s", pr.Path, pr.Message)
 	}
 	var got []string
-	for _, diag := range diagnostics.Check(proj, All, nil) {
+	for _, diag := range diagnostics.Check(proj, rules.All, nil) {
 		f := proj.File(diag.Path)
 		got = append(got, fmt.Sprintf("%s:%d: %s", diag.Path, f.Lines().Line(diag.Span.Start)+1, diag.Rule.Code))
 	}
@@ -85,7 +86,7 @@ func checkProject(t *testing.T, dir string) {
 // changes nothing.
 func checkProjectFixes(t *testing.T, proj *project.Project) {
 	ctx := context.Background()
-	res, err := codeactions.FixAll(ctx, proj, All)
+	res, err := codeactions.FixAll(ctx, proj, rules.All)
 	if err != nil {
 		t.Fatalf("fix all: %v", err)
 	}
@@ -102,7 +103,7 @@ func checkProjectFixes(t *testing.T, proj *project.Project) {
 			pyCompile(t, f.Path, f.Src)
 		}
 	}
-	again, err := codeactions.FixAll(ctx, res.Final, All)
+	again, err := codeactions.FixAll(ctx, res.Final, rules.All)
 	if err != nil {
 		t.Fatalf("second fix all: %v", err)
 	}
