@@ -113,9 +113,10 @@ func infoToGaugeFix(p *project.Project, decl *project.MetricDecl) diagnostics.Fi
 	switch {
 	case callee == "Info":
 		newCallee = "Gauge"
-		switch f.Py.Qualify("Gauge") {
-		case "prometheus_client.Gauge", "prometheus_client.metrics.Gauge", "prometheus_client.core.Gauge":
-		case "Gauge":
+		q := f.Py.Qualify("Gauge")
+		switch t, isClass := project.ClientMetricType(q); {
+		case isClass && t == "Gauge":
+		case q == "Gauge":
 			if moduleNames(f)["Gauge"] {
 				return diagnostics.Fix{}
 			}

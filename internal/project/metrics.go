@@ -200,9 +200,16 @@ func (d *MetricDecl) Mode() (string, *python.Arg) {
 
 var clientMetricTypes = []string{"Counter", "Gauge", "Histogram", "Summary", "Info", "Enum"}
 
+// exporterReexports are the client's metric classes that
+// prometheus_flask_exporter imports into its package namespace (its
+// __init__.py: `from prometheus_client import Counter, Histogram, Gauge,
+// Summary`), so `from prometheus_flask_exporter import Gauge` is the
+// client's Gauge.
+var exporterReexports = []string{"Counter", "Gauge", "Histogram", "Summary"}
+
 // clientMetricCtors maps the qualified names of the client's metric
-// classes to their type (built once: concatenating the names for every
-// call was most of an edit's metric index).
+// classes, under every module that exposes them, to their type (built
+// once: the map is asked for every call of every module).
 var clientMetricCtors = sync.OnceValue(func() map[string]string {
 	out := map[string]string{}
 	for _, t := range clientMetricTypes {
@@ -210,8 +217,19 @@ var clientMetricCtors = sync.OnceValue(func() map[string]string {
 			out[mod+t] = t
 		}
 	}
+	for _, t := range exporterReexports {
+		out["prometheus_flask_exporter."+t] = t
+	}
 	return out
 })
+
+// ClientMetricType returns the type ("Gauge", ...) of a qualified callee
+// that is one of the client's metric classes, under any module that
+// exposes it (prometheus_client, its submodules, prometheus_flask_exporter).
+func ClientMetricType(qualified string) (string, bool) {
+	t, ok := clientMetricCtors()[qualified]
+	return t, ok
+}
 
 // MetricDecls returns the metric constructors of one module.
 //
@@ -291,6 +309,9 @@ func exporterObjects(m *python.Module) map[string]bool {
 			continue
 		}
 		q := c.Qualified()
+		if _, metric := clientMetricCtors()[q]; metric {
+			continue // a re-exported client class: a metric, not a metrics object
+		}
 		if strings.HasPrefix(q, "prometheus_flask_exporter.") || strings.HasSuffix(c.Func, "PrometheusMetrics") || strings.HasSuffix(c.Func, "PrometheusMetrics.for_app_factory") {
 			out[c.TargetName()] = true
 		}
