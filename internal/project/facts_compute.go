@@ -211,12 +211,18 @@ func commandDir(c *CommandLine) string {
 	return d
 }
 
-// resolveConfigPath finds the project file a -c value names.
+// resolveConfigPath finds the project file a -c value names. A command
+// that runs in an image (a Dockerfile's CMD, a compose service built from
+// a Dockerfile) names a path of the image: it is followed back through the
+// Dockerfile's WORKDIR and COPY steps to the repository file.
 func resolveConfigPath(p *Project, c *CommandLine, v string) *File {
 	if mod, ok := strings.CutPrefix(v, "python:"); ok {
 		return p.ModuleFile(mod)
 	}
 	v = strings.TrimPrefix(v, "file:")
+	if f := imageFile(p, c, v); f != nil {
+		return f
+	}
 	v = strings.TrimPrefix(path.Clean(strings.ReplaceAll(v, "\\", "/")), "./")
 	dir := commandDir(c)
 	for _, cand := range []string{path.Join(dir, v), v} {
