@@ -37,7 +37,7 @@ type document struct {
 	perFile        []*diagnostics.Diagnostic // per-file rules, valid while facts hold
 	project        []*diagnostics.Diagnostic // project rules
 	published      string                    // fingerprint of what was last published
-	factsSeen      string                    // workspace facts key perFile was computed under
+	factsSeen      string                    // project.ContextKey perFile was computed under
 	generationSeen int                       // workspace generation perFile was computed at
 }
 
