@@ -78,26 +78,14 @@ func (s *Server) ruleByCode(code string) *diagnostics.Rule {
 	return nil
 }
 
-// ruleDoc renders a rule's documentation (data on the rule value, shared
-// with the CLI and docs) as markdown.
+// ruleDoc is the hover text of a rule: the finding's message, when there
+// is one, the rule's documentation and a link to it.
 func (s *Server) ruleDoc(r *diagnostics.Rule, message string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "**%s** `%s` — %s\n\n", r.Code, r.Name, r.Title)
 	if message != "" {
 		fmt.Fprintf(&b, "%s\n\n", message)
 	}
-	if r.Doc != "" {
-		fmt.Fprintf(&b, "%s\n\n", r.Doc)
-	}
-	if r.Before != "" {
-		fmt.Fprintf(&b, "Before:\n```python\n%s\n```\n\n", r.Before)
-	}
-	if r.After != "" {
-		fmt.Fprintf(&b, "After:\n```python\n%s\n```\n\n", r.After)
-	}
-	if r.FixDoc != "" {
-		fmt.Fprintf(&b, "**Fix:** %s\n\n", r.FixDoc)
-	}
-	fmt.Fprintf(&b, "[%s documentation](%s)", r.Code, r.DocURL())
+	b.WriteString(r.Markdown())
+	fmt.Fprintf(&b, "\n[%s documentation](%s)", r.Code, r.DocURL())
 	return b.String()
 }
