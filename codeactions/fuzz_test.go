@@ -59,12 +59,11 @@ def metrics():
 var fixNames = []string{"app.py", "gunicorn.conf.py", "metrics.py", "pkg/__init__.py", "wsgi.py"}
 
 func syntaxErrors(src []byte) int {
-	tree, err := python.ParsePython(context.Background(), nil, src)
+	m, err := python.Parse(context.Background(), src)
 	if err != nil {
 		return -1
 	}
-	defer tree.Close()
-	return len(python.SummarizeEdit(nil, tree, src).Errors)
+	return len(m.Errors)
 }
 
 func newProject(files map[string][]byte) *project.Project {

@@ -1,3 +1,5 @@
+// Package docs renders docs/rules.md from the rule table; each rule's
+// section is its Rule.Markdown, which hover and `multiprom explain` show too.
 package docs
 
 import (
@@ -25,7 +27,7 @@ func RulesMarkdown(rules []*diagnostics.Rule) string {
 	for _, r := range rules {
 		// An explicit anchor: codeDescription links point at #mp301.
 		fmt.Fprintf(&b, "<a id=\"%s\"></a>\n\n", strings.ToLower(r.Code))
-		b.WriteString(RuleMarkdown(r, "##"))
+		b.WriteString(r.Markdown())
 		b.WriteString("\n")
 	}
 	return b.String()

@@ -24,8 +24,7 @@ import (
 // pass.
 func (s *Server) checkWorkspace(ctx context.Context, ws *workspace, publish bool) {
 	p := s.projectOf(ctx, ws)
-	key := factsKey(p)
-	ws.factsKey = key
+	key := p.ContextKey()
 	docs := s.openDocs(ws)
 	if len(docs) == 0 {
 		return

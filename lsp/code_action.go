@@ -10,8 +10,6 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/multiprom/multiprom/diagnostics"
-	"github.com/multiprom/multiprom/internal/project"
-	"github.com/multiprom/multiprom/internal/source"
 )
 
 // codeAction offers, for the findings in the range: one quickfix per fix
@@ -123,52 +121,23 @@ func fixable(ds []*diagnostics.Diagnostic) bool {
 	return false
 }
 
-// disableAction inserts "# multiprom: ignore[CODE]" at the end of the line
-// where the finding starts (the line suppression looks at), or adds the code
-// to a suppression comment already there. Offered where a trailing comment
-// is safe: Python, requirements and pyproject files.
+// disableAction is the quickfix that adds a suppression comment for the
+// finding to its line (see diagnostics.SuppressEdit).
 func (s *Server) disableAction(d *document, f *diagnostics.Diagnostic, lspDiag protocol.Diagnostic) (codeAction, bool) {
 	file := d.ws.project.File(f.Path)
 	if file == nil {
 		return codeAction{}, false
 	}
-	switch file.Kind {
-	case project.KindPython, project.KindRequirements, project.KindPyproject:
-	default:
+	edit, ok := diagnostics.SuppressEdit(file, f)
+	if !ok {
 		return codeAction{}, false
-	}
-	idx := file.Lines()
-	line := idx.Line(f.Span.Start)
-	start := idx.LineStart(line)
-	end := idx.LineStart(line + 1)
-	if end > start && file.Src[end-1] == '\n' {
-		end--
-	}
-	if end > start && file.Src[end-1] == '\r' {
-		end--
-	}
-	if end < start {
-		end = start
-	}
-	text := string(file.Src[start:end])
-	code := f.Rule.Code
-	var edit diagnostics.Edit
-	if i := strings.Index(text, "# multiprom: ignore["); i >= 0 {
-		j := strings.IndexByte(text[i:], ']')
-		if j < 0 {
-			return codeAction{}, false
-		}
-		at := start + i + j
-		edit = diagnostics.Edit{Path: f.Path, Span: source.Span{Start: at, End: at}, NewText: "," + code}
-	} else {
-		edit = diagnostics.Edit{Path: f.Path, Span: source.Span{Start: end, End: end}, NewText: "  # multiprom: ignore[" + code + "]"}
 	}
 	b := s.newEditBuilder(d.ws, d.ws.project)
 	if err := b.addEdit(edit); err != nil {
 		return codeAction{}, false
 	}
 	return codeAction{
-		Title:       fmt.Sprintf("Disable %s for this line", code),
+		Title:       fmt.Sprintf("Disable %s for this line", f.Rule.Code),
 		Kind:        protocol.QuickFix,
 		Diagnostics: []protocol.Diagnostic{lspDiag},
 		Edit:        b.build(),

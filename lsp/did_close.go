@@ -23,7 +23,7 @@ func (s *Server) didClose(ctx context.Context, raw json.RawMessage) (any, error)
 		return nil, nil
 	}
 	delete(s.docs, d.uri)
-	d.dropTree()
+	d.buf.DropTree()
 	s.notify("textDocument/publishDiagnostics", &publishDiagnosticsParams{URI: d.uri, Diagnostics: []protocol.Diagnostic{}})
 	s.reloadFromDisk(ctx, d.ws, d.rel)
 	d.ws.changed(true)

@@ -8,6 +8,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/multiprom/multiprom/internal/project"
+	"github.com/multiprom/multiprom/internal/python"
 )
 
 // didOpen starts tracking a buffer; its text replaces the disk copy in the
@@ -22,7 +23,7 @@ func (s *Server) didOpen(ctx context.Context, raw json.RawMessage) (any, error) 
 	u := p.TextDocument.URI
 	if old := s.docs[u]; old != nil {
 		s.logger.Info("didOpen for an open document; replacing it", zap.String("uri", string(u)))
-		old.dropTree()
+		old.buf.DropTree()
 	}
 	ws, rel := s.locate(u)
 	s.editSeq++
@@ -32,7 +33,7 @@ func (s *Server) didOpen(ctx context.Context, raw json.RawMessage) (any, error) 
 		rel:      rel,
 		kind:     project.Classify(rel),
 		version:  p.TextDocument.Version,
-		text:     []byte(p.TextDocument.Text),
+		buf:      python.NewDocument([]byte(p.TextDocument.Text)),
 		lastEdit: s.editSeq,
 	}
 	if d.kind == project.KindOther && p.TextDocument.LanguageID == "python" {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"go.lsp.dev/protocol"
@@ -12,13 +11,6 @@ import (
 	"github.com/multiprom/multiprom/diagnostics"
 	"github.com/multiprom/multiprom/internal/project"
 	"github.com/multiprom/multiprom/internal/source"
-)
-
-// suppressionRe finds the codes of a suppression comment, so that hovering
-// "MP301" in "# multiprom: ignore[MP301]" or "# noqa: MP301" explains it.
-var (
-	suppressionRe = regexp.MustCompile(`#\s*(?:multiprom:\s*ignore\[[^\]]*\]|noqa:\s*[A-Za-z0-9_,\s]+)`)
-	codeRe        = regexp.MustCompile(`MP[0-9]+`)
 )
 
 // hover explains the rule of a finding under the cursor, or of a code in a
@@ -70,21 +62,11 @@ func (s *Server) hover(ctx context.Context, raw json.RawMessage) (any, error) {
 // suppressedCodeAt returns the rule whose code is under off inside a
 // suppression comment, and the code's span.
 func (s *Server) suppressedCodeAt(f *project.File, off int) (*diagnostics.Rule, source.Span) {
-	idx := f.Lines()
-	line := idx.Line(off)
-	start, end := idx.LineStart(line), idx.LineStart(line+1)
-	text := string(f.Src[start:end])
-	for _, m := range suppressionRe.FindAllStringIndex(text, -1) {
-		for _, c := range codeRe.FindAllStringIndex(text[m[0]:m[1]], -1) {
-			a, b := start+m[0]+c[0], start+m[0]+c[1]
-			if a <= off && off <= b {
-				if r := s.ruleByCode(text[m[0]+c[0] : m[0]+c[1]]); r != nil {
-					return r, source.Span{Start: a, End: b}
-				}
-			}
-		}
+	code, span, ok := diagnostics.SuppressionAt(f, off)
+	if !ok {
+		return nil, source.Span{}
 	}
-	return nil, source.Span{}
+	return s.ruleByCode(code), span
 }
 
 func (s *Server) ruleByCode(code string) *diagnostics.Rule {
@@ -96,26 +78,14 @@ func (s *Server) ruleByCode(code string) *diagnostics.Rule {
 	return nil
 }
 
-// ruleDoc renders a rule's documentation (data on the rule value, shared
-// with the CLI and docs) as markdown.
+// ruleDoc is the hover text of a rule: the finding's message, when there
+// is one, the rule's documentation and a link to it.
 func (s *Server) ruleDoc(r *diagnostics.Rule, message string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "**%s** `%s` — %s\n\n", r.Code, r.Name, r.Title)
 	if message != "" {
 		fmt.Fprintf(&b, "%s\n\n", message)
 	}
-	if r.Doc != "" {
-		fmt.Fprintf(&b, "%s\n\n", r.Doc)
-	}
-	if r.Before != "" {
-		fmt.Fprintf(&b, "Before:\n```python\n%s\n```\n\n", r.Before)
-	}
-	if r.After != "" {
-		fmt.Fprintf(&b, "After:\n```python\n%s\n```\n\n", r.After)
-	}
-	if r.FixDoc != "" {
-		fmt.Fprintf(&b, "**Fix:** %s\n\n", r.FixDoc)
-	}
-	fmt.Fprintf(&b, "[%s documentation](%s)", r.Code, r.DocURL())
+	b.WriteString(r.Markdown())
+	fmt.Fprintf(&b, "\n[%s documentation](%s)", r.Code, r.DocURL())
 	return b.String()
 }

@@ -7,13 +7,13 @@ import (
 	"time"
 
 	"go.uber.org/zap"
-
-	"github.com/multiprom/multiprom/internal/project"
 )
 
 // idleRelease is how long the server waits after its last check before it
-// gives freed memory back to the system.
-const idleRelease = 200 * time.Millisecond
+// gives freed memory back to the system. Seconds, not a typing pause: the
+// release costs a full collection and returns pages the next burst of
+// checks would only fault in again.
+const idleRelease = 5 * time.Second
 
 // releaseWhenIdle (re)arms a timer that returns freed memory once checks
 // stop coming: an editor session is mostly idle, and a resident size that
@@ -39,7 +39,7 @@ func (s *Server) releaseNow() {
 	if s.idleStopped {
 		return
 	}
-	project.ReleaseMemory()
+	releaseMemory()
 	if ce := s.logger.Check(zap.DebugLevel, "idle: memory released"); ce != nil {
 		var ms runtime.MemStats
 		runtime.ReadMemStats(&ms)

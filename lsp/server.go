@@ -113,7 +113,7 @@ func (s *Server) stop() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, d := range s.docs {
-		d.dropTree()
+		d.buf.DropTree()
 	}
 }
 

@@ -31,7 +31,6 @@ type workspace struct {
 
 	project  *project.Project // last built; nil when something changed
 	previous *project.Project // last built, kept when something changed: the next one follows it
-	factsKey string           // of the last check
 	// generation counts the changes to the workspace that other files can
 	// see (any edit but one inside a comment, opens, closes, disk
 	// changes): a document's per-file findings can depend on other files

@@ -201,7 +201,9 @@ func benchMemory(tmp string) {
 			c.change(p, 2, 0, 0, 0, "#")
 			c.waitFor(p, 2)
 		}
-		time.Sleep(300 * time.Millisecond)
+		// The resident size of the idle server: it gives memory back after
+		// 5 s without checks (lsp/idle.go).
+		time.Sleep(5500 * time.Millisecond)
 		rss = append(rss, time.Duration(c.rss()))
 		c.close()
 	}

@@ -8,7 +8,6 @@ import (
 	"text/tabwriter"
 
 	"github.com/multiprom/multiprom/diagnostics/rules"
-	"github.com/multiprom/multiprom/docs"
 )
 
 func runRules(args []string, _ io.Reader, stdout, stderr io.Writer) int {
@@ -41,7 +40,7 @@ func runExplain(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	key := strings.ToUpper(strings.TrimSpace(args[0]))
 	for _, r := range rules.All {
 		if r.Code == key || strings.EqualFold(r.Name, args[0]) {
-			fmt.Fprint(stdout, docs.RuleText(r))
+			fmt.Fprint(stdout, r.Markdown())
 			return 0
 		}
 	}

@@ -11,7 +11,6 @@ import (
 
 	"github.com/multiprom/multiprom/diagnostics"
 	"github.com/multiprom/multiprom/diagnostics/rules"
-	"github.com/multiprom/multiprom/docs"
 )
 
 // writeSARIF prints a SARIF 2.1.0 log: every rule with its help text, and
@@ -34,7 +33,7 @@ func writeSARIF(w io.Writer, cwd string, fs []finding) error {
 			WithShortDescription(sarif.NewMultiformatMessageString(r.Title)).
 			WithFullDescription(sarif.NewMultiformatMessageString(r.Doc)).
 			WithHelpURI(r.DocURL()).
-			WithHelp(sarif.NewMultiformatMessageString(docs.RuleText(r)).WithMarkdown(docs.RuleMarkdown(r, "##"))).
+			WithHelp(sarif.NewMultiformatMessageString(r.Markdown()).WithMarkdown(r.Markdown())).
 			WithDefaultConfiguration(sarif.NewReportingConfiguration().WithLevel(sarifLevel(r.Severity)))
 	}
 	seen := map[string]int{}

@@ -1,0 +1,28 @@
+package diagnostics
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Markdown is the rule's documentation: docs/rules.md holds it for every
+// rule, `multiprom explain` prints it, the language server's hover and
+// SARIF's rule help show it. It opens with a level-2 heading (rules.md's
+// sections) and ends with a newline.
+func (r *Rule) Markdown() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "## %s — %s\n\n", r.Code, r.Name)
+	fmt.Fprintf(&b, "**%s** · default severity: %s\n\n%s\n\n", r.Title, r.Severity, r.Doc)
+	if r.Before != "" {
+		fmt.Fprintf(&b, "Before:\n\n```python\n%s\n```\n\n", r.Before)
+	}
+	if r.After != "" {
+		fmt.Fprintf(&b, "After:\n\n```python\n%s\n```\n\n", r.After)
+	}
+	if r.FixDoc != "" {
+		fmt.Fprintf(&b, "Fix: %s\n", r.FixDoc)
+	} else {
+		b.WriteString("No automatic fix.\n")
+	}
+	return b.String()
+}

@@ -1,0 +1,208 @@
+package project
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/multiprom/multiprom/internal/python"
+	"github.com/multiprom/multiprom/internal/source"
+)
+
+// keyFacts has every field set, one element per list.
+func keyFacts() *Facts {
+	conf, app := &File{Path: "gunicorn.conf.py"}, &File{Path: "app.py"}
+	procfile, req := &File{Path: "Procfile"}, &File{Path: "requirements.txt"}
+	return &Facts{
+		Gunicorn:         true,
+		GunicornEvidence: "gunicorn config gunicorn.conf.py",
+		Workers:          Workers{Known: true, Max: 4, Where: &Loc{conf, source.Span{Start: 10, End: 21}}, From: "config"},
+		MultiWorker:      true,
+		Multiprocess:     true,
+		Prometheus:       true,
+		Flavour:          "raw",
+		ClientVersion:    "0.20.0",
+		ClientMax:        "0.20.0",
+		ClientMin:        "0.20.0",
+		AppTag:           "shop",
+		Configs:          []*GunicornConfig{{File: conf, Loaded: true, Why: "./gunicorn.conf.py"}},
+		Commands:         []*CommandLine{{File: procfile, Span: source.Span{Start: 5, End: 30}, Args: []string{"gunicorn", "app:app"}}},
+		CmdArgs:          []*CommandLine{{File: procfile, Span: source.Span{Start: 40, End: 60}, Args: []string{"gunicorn", "-w", "2"}, FromEnv: true}},
+		Standalone:       map[string]bool{"tasks.py": true},
+		EnvSets: []*EnvSet{{Loc: Loc{conf, source.Span{Start: 30, End: 70}}, Name: EnvVar, How: "gunicorn config",
+			Value: "/tmp/metrics", ReachesMaster: true}},
+		Apps: []*AppSite{{File: app, Call: &python.Call{Func: "Flask"}, Factory: &python.FuncDef{Name: "create_app"}}},
+		Requirements: map[string]*Requirement{"prometheus-client": {Name: "prometheus-client", Spec: "==0.20.0",
+			Loc: Loc{req, source.Span{Start: 0, End: 24}}}},
+	}
+}
+
+// factsMutations change one field each, by its path from Facts.
+var factsMutations = map[string]func(fs *Facts){
+	"Gunicorn":               func(fs *Facts) { fs.Gunicorn = false },
+	"GunicornEvidence":       func(fs *Facts) { fs.GunicornEvidence = "gunicorn in requirements.txt" },
+	"Workers.Known":          func(fs *Facts) { fs.Workers.Known = false },
+	"Workers.Max":            func(fs *Facts) { fs.Workers.Max = 1 },
+	"Workers.Expr":           func(fs *Facts) { fs.Workers.Expr = true },
+	"Workers.Where.File":     func(fs *Facts) { fs.Workers.Where.File = &File{Path: "Procfile"} },
+	"Workers.From":           func(fs *Facts) { fs.Workers.From = "command line" },
+	"MultiWorker":            func(fs *Facts) { fs.MultiWorker = false },
+	"Multiprocess":           func(fs *Facts) { fs.Multiprocess = false },
+	"Prometheus":             func(fs *Facts) { fs.Prometheus = false },
+	"Flavour":                func(fs *Facts) { fs.Flavour = "exporter" },
+	"ClientVersion":          func(fs *Facts) { fs.ClientVersion = "" },
+	"ClientMax":              func(fs *Facts) { fs.ClientMax = "" },
+	"ClientMin":              func(fs *Facts) { fs.ClientMin = "0.16" },
+	"Redis":                  func(fs *Facts) { fs.Redis = true },
+	"AppTag":                 func(fs *Facts) { fs.AppTag = "" },
+	"Configs.File":           func(fs *Facts) { fs.Configs[0].File = &File{Path: "conf/gunicorn.py"} },
+	"Configs.Loaded":         func(fs *Facts) { fs.Configs[0].Loaded = false },
+	"Configs.Why":            func(fs *Facts) { fs.Configs[0].Why = "looks like a config" },
+	"Commands.File":          func(fs *Facts) { fs.Commands[0].File = &File{Path: "Dockerfile"} },
+	"Commands.Args":          func(fs *Facts) { fs.Commands[0].Args = []string{"gunicorn", "app:create_app()"} },
+	"Commands.FromEnv":       func(fs *Facts) { fs.Commands[0].FromEnv = true },
+	"CmdArgs.File":           func(fs *Facts) { fs.CmdArgs[0].File = &File{Path: ".env"} },
+	"CmdArgs.Args":           func(fs *Facts) { fs.CmdArgs[0].Args = fs.CmdArgs[0].Args[:2] },
+	"CmdArgs.FromEnv":        func(fs *Facts) { fs.CmdArgs[0].FromEnv = false },
+	"Standalone":             func(fs *Facts) { fs.Standalone["worker.py"] = true },
+	"EnvSets.Loc.File":       func(fs *Facts) { fs.EnvSets[0].File = &File{Path: "Dockerfile"} },
+	"EnvSets.Name":           func(fs *Facts) { fs.EnvSets[0].Name = LegacyEnvVar },
+	"EnvSets.How":            func(fs *Facts) { fs.EnvSets[0].How = "raw_env" },
+	"EnvSets.Value":          func(fs *Facts) { fs.EnvSets[0].Value = "/run/metrics" },
+	"EnvSets.ReachesMaster":  func(fs *Facts) { fs.EnvSets[0].ReachesMaster = false },
+	"Apps.File":              func(fs *Facts) { fs.Apps[0].File = &File{Path: "web.py"} },
+	"Apps.Call":              func(fs *Facts) { fs.Apps[0].Call = &python.Call{Func: "flask.Flask"} },
+	"Apps.Factory":           func(fs *Facts) { fs.Apps[0].Factory = nil },
+	"Requirements.Name":      func(fs *Facts) { fs.Requirements["prometheus-client"].Name = "prometheus_client" },
+	"Requirements.Spec":      func(fs *Facts) { fs.Requirements["prometheus-client"].Spec = ">=0.16" },
+	"Requirements.Loc.File":  func(fs *Facts) { fs.Requirements["prometheus-client"].Loc.File = &File{Path: "pyproject.toml"} },
+	"Workers.Where.Span":     func(fs *Facts) { fs.Workers.Where.Span.Start += 7; fs.Workers.Where.Span.End += 7 },
+	"Commands.Span":          func(fs *Facts) { fs.Commands[0].Span.Start++; fs.Commands[0].Span.End++ },
+	"CmdArgs.Span":           func(fs *Facts) { fs.CmdArgs[0].Span.End-- },
+	"EnvSets.Loc.Span":       func(fs *Facts) { fs.EnvSets[0].Span.Start += 3; fs.EnvSets[0].Span.End += 3 },
+	"Requirements.Loc.Span":  func(fs *Facts) { fs.Requirements["prometheus-client"].Loc.Span.End++ },
+	"Requirements (map key)": func(fs *Facts) { fs.Requirements["flask"] = &Requirement{Name: "flask"} },
+	"Apps (one more)":        func(fs *Facts) { fs.Apps = append(fs.Apps, &AppSite{File: &File{Path: "b.py"}}) },
+}
+
+// spanField reports whether a field path is a byte span, which the key
+// leaves out (an edit above a fact moves it without changing it).
+func spanField(path string) bool { return strings.HasSuffix(path, "Span") }
+
+// fieldPaths lists the exported leaf fields reachable from t, by path:
+// structs of this package but File (named by path in the key) are entered,
+// through pointers, slices and maps; anything else is a leaf.
+func fieldPaths(t reflect.Type, prefix string) []string {
+	var out []string
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		path := prefix + f.Name
+		ft := f.Type
+		for ft.Kind() == reflect.Pointer || ft.Kind() == reflect.Slice || ft.Kind() == reflect.Map {
+			ft = ft.Elem()
+			if ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+		}
+		if ft.Kind() == reflect.Struct && ft.PkgPath() == reflect.TypeFor[Facts]().PkgPath() && ft != reflect.TypeFor[File]() {
+			out = append(out, fieldPaths(ft, path+".")...)
+			continue
+		}
+		out = append(out, path)
+	}
+	return out
+}
+
+// Every fact changes the key, and no span does. A field added to Facts
+// without a mutation here fails, as a reminder to add it to Key.
+func TestFactsKeyCoversEveryField(t *testing.T) {
+	base := keyFacts().Key()
+	if keyFacts().Key() != base {
+		t.Fatal("Key is not deterministic")
+	}
+	for _, path := range fieldPaths(reflect.TypeFor[Facts](), "") {
+		if _, ok := factsMutations[path]; !ok {
+			t.Errorf("Facts field %s has no mutation in factsMutations: add it to Facts.Key and here", path)
+		}
+	}
+	for path, mutate := range factsMutations {
+		fs := keyFacts()
+		mutate(fs)
+		changed := fs.Key() != base
+		if want := !spanField(path); changed != want {
+			t.Errorf("changing %s: key changed = %v, want %v", path, changed, want)
+		}
+	}
+	if (*Facts)(nil).Key() == base {
+		t.Error("no facts have the key of some facts")
+	}
+}
+
+var settingsMutations = map[string]func(s *Settings){
+	"Select":         func(s *Settings) { s.Select = append(s.Select, "MP3") },
+	"Ignore":         func(s *Settings) { s.Ignore = nil },
+	"Severity":       func(s *Settings) { s.Severity["MP301"] = "error" },
+	"ApplicationTag": func(s *Settings) { s.ApplicationTag = "" },
+	"Workers":        func(s *Settings) { n := 1; s.Workers = &n },
+	"MetricsPath":    func(s *Settings) { s.MetricsPath = "/prom" },
+	"Flavour":        func(s *Settings) { s.Flavour = "exporter" },
+	"Redis":          func(s *Settings) { s.Redis = nil },
+	// No finding depends on these (see Settings.Key).
+	"Run":   func(s *Settings) { s.Run = "onSave" },
+	"Extra": func(s *Settings) { s.Extra = map[string]any{"x": 1} },
+}
+
+func keySettings() Settings {
+	workers, redis := 4, false
+	return Settings{Select: []string{"MP1"}, Ignore: []string{"MP104"}, Severity: map[string]string{"MP301": "warning"},
+		ApplicationTag: "shop", Workers: &workers, MetricsPath: "/metrics", Flavour: "raw", Redis: &redis}
+}
+
+func TestSettingsKeyCoversEveryField(t *testing.T) {
+	base := keySettings().Key()
+	for _, path := range fieldPaths(reflect.TypeFor[Settings](), "") {
+		if _, ok := settingsMutations[path]; !ok {
+			t.Errorf("Settings field %s has no mutation in settingsMutations: add it to Settings.Key and here", path)
+		}
+	}
+	for path, mutate := range settingsMutations {
+		s := keySettings()
+		mutate(&s)
+		changed := s.Key() != base
+		if want := path != "Run" && path != "Extra"; changed != want {
+			t.Errorf("changing %s: key changed = %v, want %v", path, changed, want)
+		}
+	}
+}
+
+// Lines added above every fact move their spans but keep the context key;
+// a changed fact changes it.
+func TestContextKeyIgnoresMovedFacts(t *testing.T) {
+	files := map[string]string{
+		"gunicorn.conf.py": "import os\nworkers = 4\nraw_env = [\"PROMETHEUS_MULTIPROC_DIR=/tmp/m\"]\n",
+		"Procfile":         "web: gunicorn -c gunicorn.conf.py app:app\n",
+		"requirements.txt": "prometheus-client==0.20.0\nflask\n",
+		"app.py":           "from flask import Flask\nfrom prometheus_client import Gauge\napp = Flask(__name__)\n",
+	}
+	moved := map[string]string{}
+	for name, src := range files {
+		moved[name] = src
+		if name != "Procfile" {
+			moved[name] = "# a comment\n\n" + src
+		}
+	}
+	p, q := testProject(t, files), testProject(t, moved)
+	if p.Facts.Workers.Where == nil || p.Facts.Workers.Where.Span == q.Facts.Workers.Where.Span {
+		t.Fatalf("the workers setting did not move: %+v, %+v", p.Facts.Workers.Where, q.Facts.Workers.Where)
+	}
+	if p.ContextKey() != q.ContextKey() {
+		t.Errorf("moving the facts changed the key:\n%s\n%s", p.ContextKey(), q.ContextKey())
+	}
+	files["gunicorn.conf.py"] = strings.Replace(files["gunicorn.conf.py"], "workers = 4", "workers = 1", 1)
+	if r := testProject(t, files); r.ContextKey() == p.ContextKey() {
+		t.Error("changing the worker count kept the key")
+	}
+}
