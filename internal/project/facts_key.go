@@ -70,6 +70,12 @@ func (fs *Facts) Key() string {
 		k.str("envset.value", e.Value)
 		k.flag("envset.master", e.ReachesMaster)
 	}
+	k.num("cleanups", len(fs.Cleanups))
+	for _, c := range fs.Cleanups {
+		k.loc("cleanup.loc", &c.Loc)
+		k.str("cleanup.target", c.Target)
+		k.str("cleanup.how", c.How)
+	}
 	k.num("apps", len(fs.Apps))
 	for _, a := range fs.Apps {
 		k.file("app.file", a.File)
@@ -164,6 +170,8 @@ func (k *keyWriter) commands(name string, cs []*CommandLine) {
 		k.file(name+".file", c.File)
 		k.list(name+".args", c.Args)
 		k.flag(name+".fromenv", c.FromEnv)
+		k.str(name+".dir", c.Dir)
+		k.str(name+".unit", c.Unit)
 	}
 }
 
