@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -17,6 +18,7 @@ import (
 	"github.com/multiprom/multiprom/internal/batchgc"
 	"github.com/multiprom/multiprom/internal/batchprocs"
 	"github.com/multiprom/multiprom/internal/project"
+	"github.com/multiprom/multiprom/internal/workspace"
 )
 
 const checkUsage = `usage: multiprom check [flags] [PATH...]
@@ -95,6 +97,7 @@ func runCheck(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	ctx := context.Background()
 	var all []finding
+	seen := map[string]bool{}
 	fixed, pending := 0, 0
 	for _, t := range targets {
 		scan, err := scanBatch(ctx, t.root)
@@ -104,36 +107,57 @@ func runCheck(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		}
 		times.scanned(scan)
 		times.end(phaseScan)
-		proj := project.NewProject(ctx, scan.Root, scan.Files, editor)
-		if err := proj.Settings.Validate(func(c string) bool { return rules.ByCode(c) != nil }, diagnostics.CheckSeverity); err != nil {
-			fmt.Fprintf(stderr, "%s: %v\n", displayPath(cwd, scan.Root, "pyproject.toml"), err)
-		}
-		for _, pr := range append(scan.Problems, proj.Problems...) {
-			fmt.Fprintf(stderr, "%s: %s\n", displayPath(cwd, scan.Root, pr.Path), pr.Message)
-		}
-		times.end(phaseProject)
-		ds := diagnostics.Check(proj, rules.All, t.only)
-		times.end(phaseRules)
-		if cf.fix || cf.diff {
-			n, remaining, final, err := applyFixes(ctx, proj, t, cf, cwd, stdout, stderr)
-			if err != nil {
-				fmt.Fprintf(stderr, "multiprom check: %v\n", err)
-				return 2
+		for _, pr := range scan.Problems {
+			if t.covers(pr.Path) {
+				fmt.Fprintf(stderr, "%s: %s\n", displayPath(cwd, scan.Root, pr.Path), pr.Message)
 			}
-			if cf.fix {
-				// Count findings resolved, not fixes: one fix can resolve
-				// several findings (MP101 and MP108 share the exporter block).
-				if resolved := len(ds) - len(remaining); resolved > 0 {
-					fixed += resolved
+		}
+		// Each service is checked as the project it is; a file shared by
+		// several services (a root compose file) is reported once.
+		for _, svc := range workspace.Find(scan.Files) {
+			only, ok := t.selects(svc)
+			if !ok {
+				continue
+			}
+			proj := project.NewProject(ctx, filepath.Join(scan.Root, filepath.FromSlash(svc.Dir)), svc.Files, editor)
+			if err := proj.Settings.Validate(func(c string) bool { return rules.ByCode(c) != nil }, diagnostics.CheckSeverity); err != nil {
+				fmt.Fprintf(stderr, "%s: %v\n", displayPath(cwd, proj.Root, "pyproject.toml"), err)
+			}
+			for _, pr := range proj.Problems {
+				if msg := displayPath(cwd, proj.Root, pr.Path) + ": " + pr.Message; !seen[msg] {
+					seen[msg] = true
+					fmt.Fprintln(stderr, msg)
 				}
-				ds, proj = remaining, final
-			} else {
-				pending += n
 			}
-			times.end(phaseFix)
-		}
-		for _, diag := range ds {
-			all = append(all, finding{diag: diag, file: proj.File(diag.Path), root: scan.Root})
+			times.end(phaseProject)
+			ds := diagnostics.Check(proj, rules.All, only)
+			times.end(phaseRules)
+			if cf.fix || cf.diff {
+				n, remaining, final, err := applyFixes(ctx, proj, only, cf, cwd, stdout, stderr)
+				if err != nil {
+					fmt.Fprintf(stderr, "multiprom check: %v\n", err)
+					return 2
+				}
+				if cf.fix {
+					// Count findings resolved, not fixes: one fix can resolve
+					// several findings (MP101 and MP108 share the exporter block).
+					if resolved := len(ds) - len(remaining); resolved > 0 {
+						fixed += resolved
+					}
+					ds, proj = remaining, final
+				} else {
+					pending += n
+				}
+				times.end(phaseFix)
+			}
+			for _, diag := range ds {
+				key := fmt.Sprintf("%s|%d|%d|%s|%s", filepath.Join(proj.Root, diag.Path), diag.Span.Start, diag.Span.End, diag.Code(), diag.Message)
+				if seen[key] {
+					continue
+				}
+				seen[key] = true
+				all = append(all, finding{diag: diag, file: proj.File(diag.Path), root: proj.Root})
+			}
 		}
 	}
 	if cf.diff {
@@ -168,7 +192,7 @@ func exitFor(found, exitZero bool) int {
 // (--diff) the result. It returns the number of fixes and the findings
 // that remain.
 // The findings' spans refer to the returned project's files.
-func applyFixes(ctx context.Context, proj *project.Project, t target, cf checkFlags, cwd string, stdout, stderr io.Writer) (int, []*diagnostics.Diagnostic, *project.Project, error) {
+func applyFixes(ctx context.Context, proj *project.Project, only map[string]bool, cf checkFlags, cwd string, stdout, stderr io.Writer) (int, []*diagnostics.Diagnostic, *project.Project, error) {
 	res, err := codeactions.FixAll(ctx, proj, rules.All)
 	if err != nil {
 		return 0, nil, nil, err
@@ -178,10 +202,10 @@ func applyFixes(ctx context.Context, proj *project.Project, t target, cf checkFl
 		read[f.Path] = f.Src
 	}
 	remaining := res.Remaining
-	if t.only != nil {
+	if only != nil {
 		kept := remaining[:0]
 		for _, r := range remaining {
-			if t.only[r.Path] {
+			if only[r.Path] {
 				kept = append(kept, r)
 			}
 		}
@@ -208,8 +232,14 @@ func applyFixes(ctx context.Context, proj *project.Project, t target, cf checkFl
 		if err != nil {
 			return 0, nil, nil, err
 		}
-		again := project.NewProject(ctx, scan.Root, scan.Files, proj.Settings)
-		return res.Applied, diagnostics.Check(again, rules.All, t.only), again, nil
+		var files []*project.File
+		for _, svc := range workspace.Find(scan.Files) {
+			if svc.Dir == "" {
+				files = svc.Files
+			}
+		}
+		again := project.NewProject(ctx, scan.Root, files, proj.Settings)
+		return res.Applied, diagnostics.Check(again, rules.All, only), again, nil
 	}
 	return res.Applied, remaining, res.Final, nil
 }
@@ -232,19 +262,63 @@ func sortedErrKeys(m map[string]error) []string {
 	return out
 }
 
-// target is one project root to check, and the files to report (nil = all).
+// target is one workspace to scan and what of it to report.
 type target struct {
-	root string
-	only map[string]bool
+	root string // the folder scanned: the workspace root
+	// under is the folder argument below root (slash, relative to root;
+	// "" for root itself): services inside it are reported whole, a
+	// service around it only for its files under it.
+	under string
+	// files are the file arguments (slash, relative to root); nil when a
+	// folder argument covers the workspace.
+	files map[string]bool
 }
 
-// groupTargets maps PATH arguments to project roots: directories are roots
-// themselves (every file reported); files join the project found by walking
-// up from them (only those files reported).
+// selects says whether a service is checked for this target and which of
+// its files to report (nil: all, shared files included), as paths
+// relative to the service.
+func (t target) selects(svc *workspace.Service) (map[string]bool, bool) {
+	if t.files != nil {
+		only := map[string]bool{}
+		for _, f := range svc.Files {
+			if t.files[workspace.Join(svc.Dir, f.Path)] {
+				only[f.Path] = true
+			}
+		}
+		return only, len(only) > 0
+	}
+	if within(svc.Dir, t.under) {
+		return nil, true
+	}
+	if !within(t.under, svc.Dir) {
+		return nil, false
+	}
+	only := map[string]bool{}
+	for _, f := range svc.Files {
+		if within(workspace.Join(svc.Dir, f.Path), t.under) {
+			only[f.Path] = true
+		}
+	}
+	return only, true
+}
+
+// covers reports whether a workspace path is one this target reports.
+func (t target) covers(rel string) bool {
+	if t.files != nil {
+		return t.files[rel]
+	}
+	return within(rel, t.under)
+}
+
+func within(p, dir string) bool { return dir == "" || p == dir || strings.HasPrefix(p, dir+"/") }
+
+// groupTargets maps PATH arguments to workspaces. A folder with a server
+// start of its own (gunicorn config, Procfile, Dockerfile, compose file),
+// or with none above it, is a workspace root; a folder or file below one
+// walks up to it, so that it is checked in the context of its service.
 func groupTargets(paths []string) ([]target, error) {
 	var out []target
 	index := map[string]int{}
-	whole := map[string]bool{}
 	for _, p := range paths {
 		abs, err := filepath.Abs(p)
 		if err != nil {
@@ -254,29 +328,51 @@ func groupTargets(paths []string) ([]target, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", p, unwrap(err))
 		}
-		root, file := abs, ""
+		dir, file := abs, ""
 		if !st.IsDir() {
-			root, file = findRoot(filepath.Dir(abs)), abs
+			dir, file = filepath.Dir(abs), abs
 		}
+		root := findRoot(dir)
 		i, ok := index[root]
 		if !ok {
 			i = len(out)
 			index[root] = i
-			out = append(out, target{root: root, only: map[string]bool{}})
+			out = append(out, target{root: root})
 		}
-		if file == "" {
-			whole[root] = true
-			continue
+		rel, _ := filepath.Rel(root, abs)
+		rel = filepath.ToSlash(rel)
+		if rel == "." {
+			rel = ""
 		}
-		rel, _ := filepath.Rel(root, file)
-		out[i].only[filepath.ToSlash(rel)] = true
-	}
-	for i := range out {
-		if whole[out[i].root] {
-			out[i].only = nil
+		switch {
+		case file != "":
+			if out[i].files == nil && out[i].under == "" && ok {
+				continue // the whole workspace is already reported
+			}
+			if out[i].files == nil {
+				out[i].files = map[string]bool{}
+			}
+			out[i].files[rel] = true
+		default:
+			out[i].files = nil
+			out[i].under = commonUnder(out[i].under, rel, ok)
 		}
 	}
 	return out, nil
+}
+
+// commonUnder widens the reported folder to hold both arguments.
+func commonUnder(prev, rel string, had bool) string {
+	if !had {
+		return rel
+	}
+	for !within(rel, prev) {
+		prev = path.Dir(prev)
+		if prev == "." {
+			return ""
+		}
+	}
+	return prev
 }
 
 func unwrap(err error) error {
@@ -287,21 +383,66 @@ func unwrap(err error) error {
 	return err
 }
 
-// findRoot walks up from dir to the nearest directory with a project marker.
+// serverStarts are the files that make a folder the root of what runs:
+// a server is configured or started there.
+var serverStarts = []string{"gunicorn.conf.py", "Procfile", "Dockerfile", "docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml"}
+
+// projectMarkers also mark a project's root without starting anything.
+var projectMarkers = []string{"pyproject.toml", "requirements.txt", ".git", "setup.py", "setup.cfg"}
+
+func hasAny(dir string, names []string) bool {
+	for _, m := range names {
+		if _, err := os.Stat(filepath.Join(dir, m)); err == nil {
+			return true
+		}
+	}
+	return false
+}
+
+func hasServerStart(dir string) bool { return hasAny(dir, serverStarts) }
+
+// hasServerStartAbove reports a server start in a folder strictly above
+// dir, up to and including root.
+func hasServerStartAbove(dir, root string) bool {
+	for cur := filepath.Dir(dir); ; cur = filepath.Dir(cur) {
+		if hasServerStart(cur) {
+			return true
+		}
+		if cur == root || filepath.Dir(cur) == cur {
+			return false
+		}
+	}
+}
+
+// findRoot walks up from dir to the workspace it belongs to. Within a
+// repository (.git) whose root starts a server (a monorepo's compose
+// file), or when dir is below a folder that starts one, that is the
+// repository root: dir is then checked in the context of its service.
+// Otherwise it is the nearest folder with a server start or a project
+// marker, else dir itself.
 func findRoot(dir string) string {
-	markers := []string{"pyproject.toml", "gunicorn.conf.py", "requirements.txt", "Procfile", ".git", "setup.py", "setup.cfg"}
+	git, nearest := "", ""
 	for cur := dir; ; {
-		for _, m := range markers {
-			if _, err := os.Stat(filepath.Join(cur, m)); err == nil {
-				return cur
-			}
+		if nearest == "" && (hasServerStart(cur) || hasAny(cur, projectMarkers)) {
+			nearest = cur
+		}
+		if _, err := os.Stat(filepath.Join(cur, ".git")); err == nil {
+			git = cur
+			break
 		}
 		parent := filepath.Dir(cur)
 		if parent == cur {
-			return dir
+			break
 		}
 		cur = parent
 	}
+	if git != "" && (hasServerStart(git) || !hasServerStart(dir) && hasServerStartAbove(dir, git)) {
+		return git
+	}
+	if nearest != "" {
+		return nearest
+	}
+	return dir
 }
 
 func splitList(s string) []string {

@@ -15,7 +15,7 @@ var Layers = []Layer{
 	{"the benchmark corpus and its measurements", []string{"bench"}},
 	{"fix-all, safe writes, diff; set-up actions", []string{"codeactions"}},
 	{"the rule catalogue: one file per rule", []string{"diagnostics/rules"}},
-	{"the code fixes insert; the rule docs renderer", []string{"snippets", "docs"}},
+	{"the code fixes insert; the rule docs renderer; the services of a workspace", []string{"snippets", "docs", "internal/workspace"}},
 	{"the rule framework: Rule, Pass, Check, Diagnostic, Fix, suppression, severity", []string{"diagnostics"}},
 	{"the workspace: scan, settings, files, facts, deploy files, metric index", []string{"internal/project"}},
 	{"Python: parse (all cgo), summary, incremental document; deploy files: the start-up model", []string{"internal/python", "internal/deploy"}},

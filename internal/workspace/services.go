@@ -1,0 +1,301 @@
+// Package workspace finds the services of a workspace and checks each one
+// as a project of its own, so that a repository holding several services
+// is judged the way each service runs: with its own gunicorn command,
+// config, requirements and deploy files.
+package workspace
+
+import (
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/multiprom/multiprom/internal/deploy"
+	"github.com/multiprom/multiprom/internal/project"
+)
+
+// Service is one deployable app of a workspace.
+type Service struct {
+	// Dir is the service's folder, slash-separated and relative to the
+	// workspace root; "" is the root itself.
+	Dir string
+	// Why says what makes Dir a service (for --show-services and tests).
+	Why string
+	// Files are the service's files with paths relative to Dir: its own
+	// (under Dir and under no nested service) and the shared files outside
+	// it that name it (a root compose file building it, the env files
+	// that file loads), as ../ paths.
+	Files []*project.File
+}
+
+// Find returns the services of a workspace, ordered by Dir, given its files
+// (paths relative to the workspace root). A service is where a server is
+// started: the build context of a Dockerfile or compose service that runs
+// gunicorn, the folder of a Procfile, script, unit or supervisord program
+// that does, or of a gunicorn.conf.py. A workspace with none is one service
+// at its root, as a single project always was.
+func Find(files []*project.File) []*Service {
+	byPath := make(map[string]*project.File, len(files))
+	for _, f := range files {
+		byPath[f.Path] = f
+	}
+	dirs := map[string]string{} // service dir -> why
+	add := func(dir, why string) {
+		if _, ok := dirs[dir]; !ok {
+			dirs[dir] = why
+		}
+	}
+	// Compose builds name contexts; a Dockerfile in a context's folder, or
+	// named by the build, belongs to that context.
+	contextOf := map[string]string{} // Dockerfile path -> build context dir
+	for _, f := range files {
+		if f.Kind != project.KindCompose {
+			continue
+		}
+		for _, b := range f.Deploy().Builds {
+			ctx := clean(path.Join(dirOf(f.Path), b.Context))
+			contextOf[clean(path.Join(ctx, b.Dockerfile))] = ctx
+		}
+	}
+	var scripts []*project.File
+	for _, f := range files {
+		switch f.Kind {
+		case project.KindDockerfile:
+			if runsGunicorn(f) {
+				ctx, ok := contextOf[f.Path]
+				if !ok {
+					ctx = dirOf(f.Path)
+				}
+				add(ctx, "gunicorn in "+f.Path)
+			}
+		case project.KindCompose:
+			for _, c := range f.Deploy().Commands {
+				if c.Phase == deploy.AtStart && isGunicorn(c.Args) {
+					add(composeServiceDir(f, c.Unit), "gunicorn in "+f.Path+" service "+c.Unit)
+				}
+			}
+		case project.KindProcfile:
+			if runsGunicorn(f) {
+				add(dirOf(f.Path), "gunicorn in "+f.Path)
+			}
+		case project.KindShell, project.KindSystemd, project.KindSupervisord:
+			if runsGunicorn(f) {
+				scripts = append(scripts, f)
+			}
+		case project.KindPython:
+			if path.Base(f.Path) == "gunicorn.conf.py" && !project.IsTestFile(f) {
+				add(dirOf(f.Path), "gunicorn config "+f.Path)
+			}
+		}
+	}
+	// A script, unit or program that starts gunicorn belongs to the service
+	// around it (an entrypoint in docker/ is the service's own); only where
+	// none is around does its folder start one.
+	for _, f := range scripts {
+		if _, ok := enclosing(dirs, dirOf(f.Path)); !ok {
+			add(dirOf(f.Path), "gunicorn in "+f.Path)
+		}
+	}
+	if len(dirs) == 0 {
+		dirs[""] = "the workspace root (no server start found)"
+	}
+	services := make(map[string]*Service, len(dirs))
+	var order []string
+	for d, why := range dirs {
+		services[d] = &Service{Dir: d, Why: why}
+		order = append(order, d)
+	}
+	sort.Strings(order)
+	// Own files: each file belongs to the innermost service around it.
+	var outside []*project.File
+	for _, f := range files {
+		if d, ok := enclosing(dirs, dirOf(f.Path)); ok {
+			services[d].Files = append(services[d].Files, rebase(f, d))
+		} else {
+			outside = append(outside, f)
+		}
+	}
+	// Shared files: a compose file outside a service goes to the services
+	// it builds (with the env files and Dockerfiles it names); another
+	// deploy file outside every service goes to every service (a root .env
+	// or manifest configures what runs); requirements outside go to the
+	// services that declare none; Python outside every service is none's.
+	shared := map[*Service]map[string]bool{}
+	attach := func(s *Service, f *project.File) {
+		if shared[s] == nil {
+			shared[s] = map[string]bool{}
+		}
+		if !shared[s][f.Path] && !within(f.Path, s.Dir) {
+			shared[s][f.Path] = true
+			s.Files = append(s.Files, rebase(f, s.Dir))
+		}
+	}
+	named := map[string]bool{}
+	for _, f := range outside {
+		if f.Kind != project.KindCompose {
+			continue
+		}
+		m := f.Deploy()
+		for _, b := range m.Builds {
+			ctx := clean(path.Join(dirOf(f.Path), b.Context))
+			s, ok := services[ctx]
+			if !ok {
+				continue
+			}
+			named[f.Path] = true
+			attach(s, f)
+			for _, r := range m.EnvFiles {
+				if r.Unit == b.Unit {
+					if ef := byPath[clean(path.Join(dirOf(f.Path), r.Path))]; ef != nil {
+						named[ef.Path] = true
+						attach(s, ef)
+					}
+				}
+			}
+			if df := byPath[clean(path.Join(ctx, b.Dockerfile))]; df != nil {
+				named[df.Path] = true
+				attach(s, df)
+			}
+		}
+	}
+	has := func(s *Service, k project.Kind) bool {
+		for _, f := range s.Files {
+			if f.Kind == k && !strings.HasPrefix(f.Path, "../") {
+				return true
+			}
+		}
+		return false
+	}
+	for _, f := range outside {
+		if named[f.Path] {
+			continue
+		}
+		switch f.Kind {
+		case project.KindPython, project.KindOther:
+			// Code outside every service is no service's app code.
+			continue
+		case project.KindRequirements, project.KindPyproject:
+			// Dependencies above a service that declares none are its own.
+			for _, d := range order {
+				if !has(services[d], f.Kind) {
+					attach(services[d], f)
+				}
+			}
+		default:
+			for _, d := range order {
+				attach(services[d], f)
+			}
+		}
+	}
+	out := make([]*Service, 0, len(order))
+	for _, d := range order {
+		out = append(out, services[d])
+	}
+	return out
+}
+
+// composeServiceDir is the folder a compose service runs from: its build
+// context, else the compose file's folder.
+func composeServiceDir(f *project.File, unit string) string {
+	for _, b := range f.Deploy().Builds {
+		if b.Unit == unit {
+			return clean(path.Join(dirOf(f.Path), b.Context))
+		}
+	}
+	return dirOf(f.Path)
+}
+
+func runsGunicorn(f *project.File) bool {
+	m := f.Deploy()
+	if m == nil {
+		return false
+	}
+	for _, c := range m.Commands {
+		if c.Phase == deploy.AtStart && isGunicorn(c.Args) {
+			return true
+		}
+	}
+	return false
+}
+
+// isGunicorn reports a command that starts gunicorn, directly or through a
+// runner (poetry run gunicorn, python -m gunicorn).
+func isGunicorn(args []string) bool {
+	for i, a := range args {
+		switch b := path.Base(a); {
+		case b == "install" || b == "add":
+			return false
+		case b == "gunicorn":
+			return true
+		case strings.HasPrefix(b, "python") && i+2 < len(args) && args[i+1] == "-m" && args[i+2] == "gunicorn":
+			return true
+		}
+	}
+	return false
+}
+
+// enclosing returns the innermost service dir that holds dir.
+func enclosing(dirs map[string]string, dir string) (string, bool) {
+	for d := dir; ; d = parent(d) {
+		if _, ok := dirs[d]; ok {
+			return d, true
+		}
+		if d == "" {
+			return "", false
+		}
+	}
+}
+
+// rebase returns f with its path relative to dir ("../x" outside it). The
+// content and the parsed summary are shared, not copied.
+func rebase(f *project.File, dir string) *project.File {
+	if dir == "" {
+		return f
+	}
+	return &project.File{Path: relTo(dir, f.Path), Kind: f.Kind, Src: f.Src, Py: f.Py}
+}
+
+// relTo is p relative to dir, both slash paths relative to one root.
+func relTo(dir, p string) string {
+	if dir == "" {
+		return p
+	}
+	if rest, ok := strings.CutPrefix(p, dir+"/"); ok {
+		return rest
+	}
+	up := ""
+	for d := dir; d != "" && !within(p, d); d = parent(d) {
+		up += "../"
+	}
+	common := commonDir(dir, p)
+	return up + strings.TrimPrefix(strings.TrimPrefix(p, common), "/")
+}
+
+func commonDir(dir, p string) string {
+	for d := dir; ; d = parent(d) {
+		if d == "" || within(p, d) {
+			return d
+		}
+	}
+}
+
+// Join maps a path relative to a service dir back to the workspace root.
+func Join(dir, rel string) string { return clean(path.Join(dir, rel)) }
+
+func within(p, dir string) bool { return dir == "" || strings.HasPrefix(p, dir+"/") }
+
+func dirOf(p string) string { return clean(path.Dir(p)) }
+
+func parent(d string) string {
+	if d == "" {
+		return ""
+	}
+	return clean(path.Dir(d))
+}
+
+func clean(p string) string {
+	p = path.Clean(p)
+	if p == "." {
+		return ""
+	}
+	return p
+}
