@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/multiprom/multiprom/snippets"
+	"golang.org/x/tools/txtar"
 	"gopkg.in/yaml.v3"
 )
 
@@ -37,6 +38,23 @@ func TestDashboardNamesRaw(t *testing.T) {
 	}
 	if d.Flavour != snippets.Raw || d.AppTag != "demo" {
 		t.Errorf("params %+v", d.Params)
+	}
+}
+
+// TestDashboardSkipsTestFiles: a metric declared in a test file (project.IsTestFile, the one
+// predicate rules and facts use too) is not on the dashboard, however deep its test/ or tests/
+// directory; a look-alike directory such as testing/ is app code.
+func TestDashboardSkipsTestFiles(t *testing.T) {
+	for path, skipped := range map[string]bool{
+		"tests/helpers.py": true, "shop/tests/x.py": true, "pkg/test/x.py": true, "test/x.py": true,
+		"shop/test_x.py": true, "conftest.py": true, "shop/testing/x.py": false,
+	} {
+		files := filesOf(txtar.Parse([]byte(rawShop)))
+		files[path] = "from prometheus_client import Counter\n\nEXTRA = Counter(\"extra_seen\", \"x\")\n"
+		extra := DashboardParams(projectFiles(t, files)).Extra
+		if got := slices.Contains(extra, "extra_seen_total"); got == skipped {
+			t.Errorf("%s: extra_seen_total on the dashboard = %v, want %v (extra %v)", path, got, !skipped, extra)
+		}
 	}
 }
 
