@@ -18,11 +18,10 @@ import (
 func setupParams(p *project.Project) snippets.Params {
 	fs := p.Facts
 	sp := snippets.Params{
-		Flavour:       snippets.Flavour(fs.Flavour),
-		AppTag:        fs.AppTag,
-		MetricsPath:   p.Settings.MetricsPath,
-		ClientVersion: fs.ClientMin,
-		Redis:         fs.Redis,
+		Flavour:     snippets.Flavour(fs.Flavour),
+		AppTag:      fs.AppTag,
+		MetricsPath: p.Settings.MetricsPath,
+		Redis:       fs.Redis,
 	}
 	if sp.MetricsPath == "" && sp.Flavour == snippets.Exporter {
 		sp.MetricsPath = exporterConfig(p).Path

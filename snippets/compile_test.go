@@ -3,8 +3,11 @@ package snippets
 import (
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/multiprom/multiprom/internal/project"
 )
 
 var testBusiness = []BusinessMetric{
@@ -62,7 +65,7 @@ func TestPythonCompiles(t *testing.T) {
 		for _, redis := range []bool{false, true} {
 			for _, ind := range []string{"", "    ", "        ", "\t", "\t\t"} {
 				p := Params{Flavour: flavour, AppTag: "demo", Redis: redis, Package: "demo",
-					Business: testBusiness, ClientVersion: "0.16.0"}
+					Business: testBusiness}
 				if redis {
 					p.MetricsPath = "/internal/metrics" // the exporter's path= branch
 				}
@@ -149,27 +152,25 @@ func TestAppBlockRejectsBadParams(t *testing.T) {
 	}
 }
 
-func TestNoMostRecentForOldClients(t *testing.T) {
-	for _, v := range []string{"", "0.16.0", "0.17.1"} {
-		p := Params{ClientVersion: v, Redis: true, Business: testBusiness}
-		if m := SetGaugeMode(p); m != "livemax" {
-			t.Errorf("SetGaugeMode(%q) = %s", v, m)
-		}
-		for _, f := range []Flavour{Raw, Exporter} {
-			p.Flavour = f
-			files := must(AppFiles(p))
-			_, block, _ := AppBlock(p)
-			all := block + GunicornConfig(p, "4") + files["prom_metrics.py"] + files["business_metrics.py"]
-			if strings.Contains(all, "mostrecent") {
-				t.Errorf("client %q: a snippet uses a mostrecent mode", v)
+// TestGaugeModesFitEveryClient: snippets do not know the project's client version, so every
+// multiprocess_mode they emit must be one that all clients accept (project.GaugeModes, Since "").
+func TestGaugeModesFitEveryClient(t *testing.T) {
+	modeArg := regexp.MustCompile(`multiprocess_mode="([^"]*)"`)
+	seen := 0
+	for _, f := range []Flavour{Raw, Exporter} {
+		p := Params{Flavour: f, Redis: true, Business: testBusiness}
+		files := must(AppFiles(p))
+		_, block, _ := AppBlock(p)
+		all := block + GunicornConfig(p, "4") + files["prom_metrics.py"] + files["business_metrics.py"]
+		for _, m := range modeArg.FindAllStringSubmatch(all, -1) {
+			seen++
+			if since, valid := project.ModeSince(m[1]); !valid || since != "" {
+				t.Errorf("%s: multiprocess_mode %q needs client %q (valid %v)", f, m[1], since, valid)
 			}
 		}
 	}
-	if m := SetGaugeMode(Params{ClientVersion: "0.19.0"}); m != "livemostrecent" {
-		t.Errorf("SetGaugeMode(0.19.0) = %s", m)
-	}
-	if !ModeSupported("0.15", "livemax") || ModeSupported("0.14.1", "livemax") || ModeSupported("", "bogus") {
-		t.Error("ModeSupported: wrong version gates")
+	if seen == 0 {
+		t.Error("no multiprocess_mode found: the test no longer looks where the gauges are")
 	}
 }
 
