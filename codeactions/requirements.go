@@ -84,7 +84,7 @@ func RequirementsAction(p *project.Project) (diagnostics.Fix, []string) {
 	var notes []string
 	for _, r := range wanted {
 		if have := p.Facts.Requirements[r.Dist]; have != nil {
-			if low := lowerThan(have.Spec, r.Line); low != "" {
+			if pinnedBelow(have.Spec, r.Line) {
 				notes = append(notes, fmt.Sprintf("%s: %s%s is kept (multiprom's code works with it; %s is recommended)",
 					have.Loc.File.Path, r.Dist, have.Spec, r.Line))
 			}
@@ -99,38 +99,12 @@ func RequirementsAction(p *project.Project) (diagnostics.Fix, []string) {
 	return fix, notes
 }
 
-// lowerThan returns the spec's upper bound when it keeps the version below
-// the line's minimum, else "".
-func lowerThan(spec, line string) string {
+// pinnedBelow reports whether the spec keeps the version below the line's
+// minimum (the user's pin is kept, with a note).
+func pinnedBelow(spec, line string) bool {
 	_, min, _ := strings.Cut(line, ">=")
-	max := versionMax(spec)
-	if max != "" && project.CompareVersions(max, min) < 0 {
-		return max
-	}
-	return ""
-}
-
-// versionMax is the highest version a spec allows ("" = unbounded): the
-// == pin, or a < / <= bound.
-func versionMax(spec string) string {
-	for _, part := range strings.Split(spec, ",") {
-		part = strings.TrimSpace(part)
-		for _, op := range []string{"===", "==", "~=", "<=", "<"} {
-			if v, ok := strings.CutPrefix(part, op); ok {
-				v = strings.TrimSpace(v)
-				if op == "~=" || strings.Contains(v, "*") {
-					v = strings.TrimSuffix(strings.TrimSuffix(v, "*"), ".")
-					segs := strings.Split(v, ".")
-					if op == "~=" && len(segs) > 1 {
-						segs = segs[:len(segs)-1]
-					}
-					return strings.Join(segs, ".") + ".999999"
-				}
-				return v
-			}
-		}
-	}
-	return ""
+	_, _, max := project.VersionBounds(spec)
+	return max != "" && project.CompareVersions(max, min) < 0
 }
 
 // importsModule reports whether any application module imports mod.

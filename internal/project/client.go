@@ -84,9 +84,10 @@ func leadingDigits(s string) string {
 	return s[:i]
 }
 
-// versionBounds returns the pinned version (== or ~=) and the highest
-// version the spec allows ("" = unbounded).
-func versionBounds(spec string) (pin, min, max string) {
+// VersionBounds returns the pinned version (== or ~=) and the lowest and
+// highest versions a requirement spec allows ("" = unknown or unbounded);
+// a < bound becomes the highest version below it ("<0.18": "0.17.999999").
+func VersionBounds(spec string) (pin, min, max string) {
 	for _, part := range strings.Split(spec, ",") {
 		part = strings.TrimSpace(part)
 		switch {

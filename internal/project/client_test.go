@@ -11,7 +11,7 @@ func TestVersionBounds(t *testing.T) {
 		{"", "", "", ""},
 	}
 	for _, tt := range tests {
-		pin, min, max := versionBounds(tt.spec)
+		pin, min, max := VersionBounds(tt.spec)
 		if pin != tt.pin || min != tt.min || max != tt.max {
 			t.Errorf("%q: got %q %q %q", tt.spec, pin, min, max)
 		}
