@@ -8,7 +8,6 @@ import (
 
 	"github.com/multiprom/multiprom/internal/project"
 	"github.com/multiprom/multiprom/snippets"
-	"gopkg.in/yaml.v3"
 )
 
 // setupParams describes the project for the set-up snippets: flavour, tag,
@@ -146,11 +145,7 @@ func scrapeTarget(p *project.Project) string {
 // app, or "".
 func composeGunicornService(p *project.Project) string {
 	for _, f := range p.FilesOf(project.KindCompose) {
-		var doc yaml.Node
-		if yaml.Unmarshal(f.Src, &doc) != nil || len(doc.Content) == 0 {
-			continue
-		}
-		if services := yamlMapValue(doc.Content[0], "services"); services != nil && services.Kind == yaml.MappingNode {
+		if services := project.ComposeServices(f.Src); services != nil {
 			if name := appComposeService(p, f, services); name != "" {
 				return name
 			}
@@ -161,15 +156,11 @@ func composeGunicornService(p *project.Project) string {
 
 // composeServiceAt names the service whose mapping holds the byte offset.
 func composeServiceAt(f *project.File, off int) string {
-	var doc yaml.Node
-	if yaml.Unmarshal(f.Src, &doc) != nil || len(doc.Content) == 0 {
+	services := project.ComposeServices(f.Src)
+	if services == nil {
 		return ""
 	}
 	line := f.Lines().Line(off) + 1
-	services := yamlMapValue(doc.Content[0], "services")
-	if services == nil || services.Kind != yaml.MappingNode {
-		return ""
-	}
 	name := ""
 	for i := 0; i+1 < len(services.Content); i += 2 {
 		if services.Content[i].Line <= line {
@@ -177,16 +168,4 @@ func composeServiceAt(f *project.File, off int) string {
 		}
 	}
 	return name
-}
-
-func yamlMapValue(n *yaml.Node, key string) *yaml.Node {
-	if n == nil || n.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == key {
-			return n.Content[i+1]
-		}
-	}
-	return nil
 }

@@ -287,8 +287,8 @@ func splitWords(words []string) [][]string {
 }
 
 func scanCompose(f *File, cmd func(*CommandLine), env func(envAssign)) {
-	var doc yaml.Node
-	if yaml.Unmarshal(f.Src, &doc) != nil || len(doc.Content) == 0 {
+	services := ComposeServices(f.Src)
+	if services == nil {
 		return
 	}
 	idx := source.NewLineIndex(f.Src)
@@ -297,13 +297,9 @@ func scanCompose(f *File, cmd func(*CommandLine), env func(envAssign)) {
 		end := idx.LineEnd(n.Line - 1)
 		return source.Span{Start: start, End: end}
 	}
-	services := mapValue(doc.Content[0], "services")
-	if services == nil || services.Kind != yaml.MappingNode {
-		return
-	}
 	for i := 1; i < len(services.Content); i += 2 {
 		svc := services.Content[i]
-		if c := mapValue(svc, "command"); c != nil {
+		if c := YAMLMapValue(svc, "command"); c != nil {
 			var words []string
 			switch c.Kind {
 			case yaml.ScalarNode:
@@ -322,7 +318,7 @@ func scanCompose(f *File, cmd func(*CommandLine), env func(envAssign)) {
 				}
 			}
 		}
-		if e := mapValue(svc, "environment"); e != nil {
+		if e := YAMLMapValue(svc, "environment"); e != nil {
 			switch e.Kind {
 			case yaml.MappingNode:
 				for j := 0; j+1 < len(e.Content); j += 2 {
@@ -337,18 +333,6 @@ func scanCompose(f *File, cmd func(*CommandLine), env func(envAssign)) {
 			}
 		}
 	}
-}
-
-func mapValue(n *yaml.Node, key string) *yaml.Node {
-	if n == nil || n.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == key {
-			return n.Content[i+1]
-		}
-	}
-	return nil
 }
 
 // standaloneModules finds Python files that a deploy command runs as their
