@@ -29,27 +29,13 @@ var KnownRequirements = []Requirement{
 	{Module: "redis", Dist: "redis", Line: "redis>=5.0.0"},
 }
 
-// RequirementsFix adds to the project's requirements every library of KnownRequirements
-// that its code imports and no requirements file lists. It edits the file
-// that lists Flask (else requirements.txt, else pyproject's
-// [project].dependencies) and never creates one: a project without either
-// may use a dependency file multiprom does not read (setup.py, Pipfile).
-func RequirementsFix(p *project.Project) diagnostics.Fix {
-	var need []Requirement
-	for _, r := range KnownRequirements {
-		if importsModule(p, r.Module) && !listed(p, r.Dist) {
-			need = append(need, r)
-		}
-	}
-	fix, _ := requirementsEdit(p, need, false)
-	return fix
-}
-
 // withNewRequirements is fix-all's post-step: the requirements edit for the
 // libraries that the fixes made the project import (before imports neither
 // was nor was listed). A library the project already imported is the
 // user's business (multiprom setup --requirements offers it): fix-all
-// leaves a project it did not change byte-for-byte alone.
+// leaves a project it did not change byte-for-byte alone. It edits an
+// existing requirements file and never creates one: a project without one
+// may use a dependency file multiprom does not read (setup.py, Pipfile).
 func withNewRequirements(ctx context.Context, before, after *project.Project) *project.Project {
 	var need []Requirement
 	for _, r := range KnownRequirements {
