@@ -18,7 +18,8 @@ var testBusiness = []BusinessMetric{
 
 // flaskModule builds a small Flask module whose `app = Flask(__name__)` line sits at the
 // indentation ind (one level per 4 spaces or per tab), with a handler that exposes metrics
-// through PerRequestRegistry and BusinessMetricsWiring at that handler's indentation.
+// through PerRequestRegistry (which also registers the business metrics when p.Redis) at that
+// handler's indentation.
 func flaskModule(t *testing.T, p Params, ind string) string {
 	t.Helper()
 	unit := "    "
@@ -44,10 +45,6 @@ func flaskModule(t *testing.T, p Params, ind string) string {
 	regImports, regBlock := PerRequestRegistry(hp, "registry")
 	b.WriteString(cur + "@app.route(\"/custom-metrics\")\n" + cur + "def custom_metrics():\n")
 	b.WriteString(regBlock)
-	if p.Redis {
-		_, wire := BusinessMetricsWiring(hp, "registry")
-		b.WriteString(wire)
-	}
 	b.WriteString(body + "return generate_latest(registry)\n")
 	if levels >= 1 {
 		b.WriteString(cur + "return app\n")
@@ -82,8 +79,8 @@ func TestPythonCompiles(t *testing.T) {
 					// The pieces as the MP2xx fixes insert them into an existing config.
 					files["gunicorn_pieces.py"] = GunicornPreamble(p) + "\nbind = \"0.0.0.0:8000\"\n\n\n" +
 						OnStartingHook(p) + "\n\n" + ChildExitHook(p)
-					files["business_metrics_all.py"] = BusinessMetricsModule(p, testBusiness)
-					files["business_metrics_none.py"] = BusinessMetricsModule(p, nil)
+					files["business_metrics_all.py"] = must(BusinessMetricsModule(p, testBusiness))
+					files["business_metrics_none.py"] = must(BusinessMetricsModule(p, nil))
 					writeFiles(t, dir, files)
 					// One interpreter per tool for all files keeps this test fast.
 					var paths []string
@@ -115,8 +112,7 @@ func TestBlocksRespectIndent(t *testing.T) {
 				t.Fatal(err)
 			}
 			i2, b2 := PerRequestRegistry(p, "reg")
-			i3, b3 := BusinessMetricsWiring(p, "reg")
-			for _, b := range []string{block, b2, b3} {
+			for _, b := range []string{block, b2} {
 				if !strings.HasSuffix(b, "\n") || strings.HasSuffix(b, "\n\n") {
 					t.Errorf("block must end in exactly one newline: %q", b)
 				}
@@ -129,7 +125,7 @@ func TestBlocksRespectIndent(t *testing.T) {
 					}
 				}
 			}
-			for _, imp := range append(append(imports, i2...), i3...) {
+			for _, imp := range append(imports, i2...) {
 				if !strings.HasPrefix(imp, "import ") && !strings.HasPrefix(imp, "from ") {
 					t.Errorf("not an import line: %q", imp)
 				}
