@@ -139,7 +139,11 @@ func usedWithIncDec(p *project.Project, decl *project.MetricDecl) bool {
 	return false
 }
 
-// preferredMode picks the mode that fits the gauge's use (RULES.md MP301).
+// preferredMode picks the mode that fits the gauge's use, as MP301's FixDoc
+// (docs/rules.md#mp301) promises: livesum for a gauge counted up and down;
+// for one only set, livemostrecent when every client the requirement allows
+// has it (ClientAtLeast: an unknown client does not get a mode that may
+// raise), else livemax, else max for a client older than 0.15.
 func preferredMode(p *project.Project, decl *project.MetricDecl) string {
 	if usedWithIncDec(p, decl) {
 		return "livesum"

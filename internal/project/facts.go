@@ -15,7 +15,10 @@ const (
 	LegacyEnvVar = "prometheus_multiproc_dir"
 )
 
-// Facts are the project-level truths of RULES.md "Project facts".
+// Facts are the project-level truths the rules share (gunicorn evidence,
+// workers, multiprocess set-up, flavour, client version bounds, ...),
+// derived once per project change (facts_compute.go) so that no rule
+// derives them again, and none disagrees with another about them.
 type Facts struct {
 	Gunicorn         bool   // evidence that gunicorn serves the project
 	GunicornEvidence string // what the evidence was, for messages
@@ -244,8 +247,12 @@ func (fs *Facts) EnvVarSet() bool {
 	return false
 }
 
-// MissingAnchor is where a finding about something missing is reported
-// (RULES.md "Where a project-level finding is reported").
+// MissingAnchor is where a finding about something missing (a hook, the
+// variable, a clean-up) is reported, since the missing thing has no
+// position of its own: the loaded gunicorn config's workers setting, else
+// its first line, else the first gunicorn command line, else the first
+// Flask(...) call; nil when the project has none of them. Every such rule
+// uses it, so their findings land in one place the user can act on.
 func (fs *Facts) MissingAnchor() *Loc {
 	if c := fs.Config(); c != nil {
 		if w := c.Setting("workers"); w != nil {
