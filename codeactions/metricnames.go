@@ -1,7 +1,6 @@
 package codeactions
 
 import (
-	"path"
 	"regexp"
 	"strings"
 
@@ -169,7 +168,7 @@ var quotedLabel = regexp.MustCompile(`["']([A-Za-z_][A-Za-z0-9_]*)["']`)
 // businessMetrics reads the METRICS table of the project's Redis business
 // metrics module, if it has one.
 func businessMetrics(p *project.Project) []snippets.BusinessMetric {
-	f := businessModule(p)
+	f := p.BusinessModule()
 	if f == nil {
 		return nil
 	}
@@ -191,14 +190,4 @@ func businessMetrics(p *project.Project) []snippets.BusinessMetric {
 		}
 	}
 	return out
-}
-
-// businessModule is the project's business_metrics.py, if any.
-func businessModule(p *project.Project) *project.File {
-	for _, f := range p.PythonFiles() {
-		if path.Base(f.Path) == "business_metrics.py" && !project.IsTestFile(f) {
-			return f
-		}
-	}
-	return nil
 }

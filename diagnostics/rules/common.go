@@ -27,7 +27,7 @@ func snippetParams(p *project.Project, f *project.File, indent string) snippets.
 		Flavour:     snippets.Flavour(p.Facts.Flavour),
 		AppTag:      p.Facts.AppTag,
 		MetricsPath: p.Settings.MetricsPath,
-		Redis:       p.Facts.Redis && businessModule(p) != nil,
+		Redis:       p.Facts.Redis && p.BusinessModule() != nil,
 		Indent:      indent,
 	}
 	for _, e := range p.Facts.EnvSets {
@@ -134,17 +134,6 @@ func liveGaugeExists(p *project.Project) bool {
 		}
 	}
 	return false
-}
-
-// businessModule is the project's Redis business-metrics module, if any
-// (fixes wire it into the metrics handler only when it exists).
-func businessModule(p *project.Project) *project.File {
-	for _, f := range p.PythonFiles() {
-		if strings.HasSuffix(f.Path, "/business_metrics.py") || f.Path == "business_metrics.py" {
-			return f
-		}
-	}
-	return nil
 }
 
 // clientMultiProcessCollector matches prometheus_client's
