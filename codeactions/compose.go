@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/deploy"
 	"github.com/multiprom/multiprom/internal/project"
 	"github.com/multiprom/multiprom/internal/source"
 	"gopkg.in/yaml.v3"
@@ -17,19 +18,15 @@ import (
 // are left alone (note): their layout is the user's. The result is parsed
 // again before it is offered.
 func composeEdits(p *project.Project, f *project.File, dir string) ([]diagnostics.Edit, string) {
-	var doc yaml.Node
-	if yaml.Unmarshal(f.Src, &doc) != nil || len(doc.Content) == 0 {
-		return nil, ""
-	}
-	services := yamlMapValue(doc.Content[0], "services")
-	if services == nil || services.Kind != yaml.MappingNode {
+	services := deploy.ComposeServices(f.Src)
+	if services == nil {
 		return nil, ""
 	}
 	name := appComposeService(p, f, services)
 	if name == "" {
 		return nil, ""
 	}
-	svc := yamlMapValue(services, name)
+	svc := deploy.MapValue(services, name)
 	if svc == nil || svc.Kind != yaml.MappingNode || len(svc.Content) == 0 {
 		return nil, ""
 	}
@@ -50,7 +47,7 @@ func composeEdits(p *project.Project, f *project.File, dir string) ([]diagnostic
 
 	var edits []diagnostics.Edit
 	var added string
-	env := yamlMapValue(svc, "environment")
+	env := deploy.MapValue(svc, "environment")
 	switch {
 	case setsVar(p, f):
 	case env == nil:
@@ -75,7 +72,7 @@ func composeEdits(p *project.Project, f *project.File, dir string) ([]diagnostic
 	default:
 		return nil, f.Path + ": environment of " + name + " is empty or unusual; add " + project.EnvVar + " by hand"
 	}
-	if yamlMapValue(svc, "tmpfs") == nil && len(edits)+len(added) > 0 {
+	if deploy.MapValue(svc, "tmpfs") == nil && len(edits)+len(added) > 0 {
 		added += keyIndent + "tmpfs:" + nl + keyIndent + "  - " + value + nl
 	}
 	if added != "" {
@@ -158,7 +155,7 @@ func appComposeService(p *project.Project, f *project.File, services *yaml.Node)
 	}
 	var built []string
 	for i := 0; i+1 < len(services.Content); i += 2 {
-		if yamlMapValue(services.Content[i+1], "build") != nil {
+		if deploy.MapValue(services.Content[i+1], "build") != nil {
 			built = append(built, services.Content[i].Value)
 		}
 	}

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/multiprom/multiprom/snippets"
+	"golang.org/x/tools/txtar"
 	"gopkg.in/yaml.v3"
 )
 
@@ -37,6 +38,23 @@ func TestDashboardNamesRaw(t *testing.T) {
 	}
 	if d.Flavour != snippets.Raw || d.AppTag != "demo" {
 		t.Errorf("params %+v", d.Params)
+	}
+}
+
+// TestDashboardSkipsTestFiles: a metric declared in a test file (project.IsTestFile, the one
+// predicate rules and facts use too) is not on the dashboard, however deep its test/ or tests/
+// directory; a look-alike directory such as testing/ is app code.
+func TestDashboardSkipsTestFiles(t *testing.T) {
+	for path, skipped := range map[string]bool{
+		"tests/helpers.py": true, "shop/tests/x.py": true, "pkg/test/x.py": true, "test/x.py": true,
+		"shop/test_x.py": true, "conftest.py": true, "shop/testing/x.py": false,
+	} {
+		files := filesOf(txtar.Parse([]byte(rawShop)))
+		files[path] = "from prometheus_client import Counter\n\nEXTRA = Counter(\"extra_seen\", \"x\")\n"
+		extra := DashboardParams(projectFiles(t, files)).Extra
+		if got := slices.Contains(extra, "extra_seen_total"); got == skipped {
+			t.Errorf("%s: extra_seen_total on the dashboard = %v, want %v (extra %v)", path, got, !skipped, extra)
+		}
 	}
 }
 
@@ -67,22 +85,7 @@ func TestDashboardActionCreatesFile(t *testing.T) {
 	if a.Kind != KindDashboard || len(a.Fix.Creates) != 1 || a.Fix.Creates[0].Path != "grafana/catalog-dashboard.json" || len(a.Fix.Edits) != 0 {
 		t.Fatalf("action %+v", a)
 	}
-	var dash struct {
-		Panels []struct{ Targets []struct{ Expr string } }
-	}
-	if err := json.Unmarshal([]byte(a.Fix.Creates[0].Content), &dash); err != nil {
-		t.Fatal(err)
-	}
-	var exprs []string
-	for _, pn := range dash.Panels {
-		for _, tg := range pn.Targets {
-			exprs = append(exprs, tg.Expr)
-		}
-	}
-	if !slices.Equal(exprs, snippets.DashboardExprs(DashboardParams(p))) {
-		t.Errorf("dashboard expressions differ from DashboardExprs")
-	}
-	all := strings.Join(exprs, "\n")
+	all := strings.Join(dashboardExprs(t, a), "\n")
 	mustContain(t, "dashboard", all, "catalog_http_request_total", "catalog_http_request_duration_seconds_bucket", "catalog_http_request_exceptions_total", "cache_hits_total")
 	if strings.Contains(all, "flask_http") {
 		t.Errorf("dashboard uses the default prefix:\n%s", all)
@@ -90,6 +93,25 @@ func TestDashboardActionCreatesFile(t *testing.T) {
 	if got := DashboardPath("my app/1"); got != "grafana/my-app-1-dashboard.json" {
 		t.Errorf("DashboardPath = %q", got)
 	}
+}
+
+// dashboardExprs is every PromQL expression of the dashboard file the action creates, in panel
+// order: what Grafana will run.
+func dashboardExprs(t *testing.T, a SetupAction) []string {
+	t.Helper()
+	var dash struct {
+		Panels []struct{ Targets []struct{ Expr string } }
+	}
+	if len(a.Fix.Creates) != 1 || json.Unmarshal([]byte(a.Fix.Creates[0].Content), &dash) != nil {
+		t.Fatalf("no dashboard JSON in %+v", a)
+	}
+	var exprs []string
+	for _, pn := range dash.Panels {
+		for _, tg := range pn.Targets {
+			exprs = append(exprs, tg.Expr)
+		}
+	}
+	return exprs
 }
 
 // exposition is what each project really serves, written by hand from its code: a Go server
@@ -192,7 +214,7 @@ func TestDashboardExprsAgainstPrometheus(t *testing.T) {
 	prom := startPrometheus(t, string(cfg))
 	for _, pr := range projects {
 		p := projectOf(t, pr.archive)
-		exprs := snippets.DashboardExprs(DashboardParams(p))
+		exprs := dashboardExprs(t, DashboardAction(p))
 		sub := func(e string) string {
 			return strings.NewReplacer(snippets.AppVariable, pr.tag, snippets.RateInterval, "1m").Replace(e)
 		}

@@ -1,12 +1,10 @@
 package codeactions
 
 import (
-	"path"
 	"regexp"
 	"strings"
 
 	"github.com/multiprom/multiprom/internal/project"
-	"github.com/multiprom/multiprom/internal/python"
 	"github.com/multiprom/multiprom/snippets"
 )
 
@@ -103,11 +101,16 @@ func isInProgress(n string) bool      { return inProgressRe.MatchString(n) }
 func projectMetrics(p *project.Project) []declared {
 	var out []declared
 	for _, f := range p.PythonFiles() {
-		if isTestFile(f.Path) || p.Facts.IsConfig(f) {
+		if project.IsTestFile(f) || p.Facts.IsConfig(f) {
 			continue
 		}
 		for _, d := range f.MetricDecls() {
-			if name, ok := exposedName(d); ok {
+			if name, ok := d.FullName(); ok {
+				// FullName is the family; a counter's sample (what
+				// dashboards query) adds _total back.
+				if d.Type == "Counter" {
+					name += "_total"
+				}
 				out = append(out, declared{Type: d.Type, Exposed: name})
 			}
 		}
@@ -115,66 +118,12 @@ func projectMetrics(p *project.Project) []declared {
 	return out
 }
 
-func isTestFile(rel string) bool {
-	base := path.Base(rel)
-	return strings.HasPrefix(base, "test_") || strings.HasSuffix(base, "_test.py") || base == "conftest.py" ||
-		strings.HasPrefix(rel, "tests/") || strings.HasPrefix(rel, "test/") || strings.Contains(rel, "/tests/")
-}
-
-// exposedName joins namespace, subsystem, name and unit the way
-// prometheus_client's _build_full_name does; counters get _total. A
-// non-literal part makes the name unknown.
-func exposedName(d *project.MetricDecl) (string, bool) {
-	name, ok := d.NameArg()
-	if !ok {
-		return "", false
-	}
-	part := func(pos int, kw string) (string, bool) {
-		var e *python.Expr
-		if a := d.Call.Keyword(kw); a != nil {
-			e = a.Value
-		} else if !d.Exporter {
-			// Exporter methods take (name, description, labels, **kwargs):
-			// positions past the name are not namespace/subsystem/unit.
-			e = d.Call.Positional(pos)
-		}
-		if e == nil {
-			return "", true
-		}
-		return e.Str(), e.IsStr()
-	}
-	ns, ok1 := part(3, "namespace")
-	sub, ok2 := part(4, "subsystem")
-	unit, ok3 := part(5, "unit")
-	if !ok1 || !ok2 || !ok3 {
-		return "", false
-	}
-	full := ""
-	if ns != "" {
-		full += ns + "_"
-	}
-	if sub != "" {
-		full += sub + "_"
-	}
-	full += name
-	if d.Type == "Counter" {
-		full = strings.TrimSuffix(full, "_total")
-	}
-	if unit != "" && !strings.HasSuffix(full, "_"+unit) {
-		full += "_" + unit
-	}
-	if d.Type == "Counter" {
-		full += "_total"
-	}
-	return full, true
-}
-
 // exporterConfig reads the first prometheus_flask_exporter constructor,
 // preferring the multiprocess class (the one gunicorn runs).
 func exporterConfig(p *project.Project) exporterSetup {
 	var best exporterSetup
 	for _, f := range p.PythonFiles() {
-		if isTestFile(f.Path) {
+		if project.IsTestFile(f) {
 			continue
 		}
 		for _, c := range f.Py.Calls {
@@ -219,7 +168,7 @@ var quotedLabel = regexp.MustCompile(`["']([A-Za-z_][A-Za-z0-9_]*)["']`)
 // businessMetrics reads the METRICS table of the project's Redis business
 // metrics module, if it has one.
 func businessMetrics(p *project.Project) []snippets.BusinessMetric {
-	f := businessModule(p)
+	f := p.BusinessModule()
 	if f == nil {
 		return nil
 	}
@@ -241,14 +190,4 @@ func businessMetrics(p *project.Project) []snippets.BusinessMetric {
 		}
 	}
 	return out
-}
-
-// businessModule is the project's business_metrics.py, if any.
-func businessModule(p *project.Project) *project.File {
-	for _, f := range p.PythonFiles() {
-		if path.Base(f.Path) == "business_metrics.py" && !isTestFile(f.Path) {
-			return f
-		}
-	}
-	return nil
 }

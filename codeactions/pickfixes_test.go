@@ -118,8 +118,8 @@ func TestTakenEditsConflictsLikeAllPairs(t *testing.T) {
 			taken.remove(all[i])
 			all = append(all[:i], all[i+1:]...)
 		}
-		if taken.count("a.py") != 0 || len(taken.has) != 0 {
-			t.Fatalf("round %d: %d edits left after giving all back", round, taken.count("a.py"))
+		if n := taken.byPath["a.py"].Len(); n != 0 || len(taken.has) != 0 {
+			t.Fatalf("round %d: %d edits left after giving all back", round, n)
 		}
 	}
 }

@@ -29,27 +29,13 @@ var KnownRequirements = []Requirement{
 	{Module: "redis", Dist: "redis", Line: "redis>=5.0.0"},
 }
 
-// RequirementsFix adds to the project's requirements every library of KnownRequirements
-// that its code imports and no requirements file lists. It edits the file
-// that lists Flask (else requirements.txt, else pyproject's
-// [project].dependencies) and never creates one: a project without either
-// may use a dependency file multiprom does not read (setup.py, Pipfile).
-func RequirementsFix(p *project.Project) diagnostics.Fix {
-	var need []Requirement
-	for _, r := range KnownRequirements {
-		if importsModule(p, r.Module) && !listed(p, r.Dist) {
-			need = append(need, r)
-		}
-	}
-	fix, _ := requirementsEdit(p, need, false)
-	return fix
-}
-
 // withNewRequirements is fix-all's post-step: the requirements edit for the
 // libraries that the fixes made the project import (before imports neither
 // was nor was listed). A library the project already imported is the
 // user's business (multiprom setup --requirements offers it): fix-all
-// leaves a project it did not change byte-for-byte alone.
+// leaves a project it did not change byte-for-byte alone. It edits an
+// existing requirements file and never creates one: a project without one
+// may use a dependency file multiprom does not read (setup.py, Pipfile).
 func withNewRequirements(ctx context.Context, before, after *project.Project) *project.Project {
 	var need []Requirement
 	for _, r := range KnownRequirements {
@@ -84,7 +70,7 @@ func RequirementsAction(p *project.Project) (diagnostics.Fix, []string) {
 	var notes []string
 	for _, r := range wanted {
 		if have := p.Facts.Requirements[r.Dist]; have != nil {
-			if low := lowerThan(have.Spec, r.Line); low != "" {
+			if pinnedBelow(have.Spec, r.Line) {
 				notes = append(notes, fmt.Sprintf("%s: %s%s is kept (multiprom's code works with it; %s is recommended)",
 					have.Loc.File.Path, r.Dist, have.Spec, r.Line))
 			}
@@ -99,38 +85,12 @@ func RequirementsAction(p *project.Project) (diagnostics.Fix, []string) {
 	return fix, notes
 }
 
-// lowerThan returns the spec's upper bound when it keeps the version below
-// the line's minimum, else "".
-func lowerThan(spec, line string) string {
+// pinnedBelow reports whether the spec keeps the version below the line's
+// minimum (the user's pin is kept, with a note).
+func pinnedBelow(spec, line string) bool {
 	_, min, _ := strings.Cut(line, ">=")
-	max := versionMax(spec)
-	if max != "" && project.CompareVersions(max, min) < 0 {
-		return max
-	}
-	return ""
-}
-
-// versionMax is the highest version a spec allows ("" = unbounded): the
-// == pin, or a < / <= bound.
-func versionMax(spec string) string {
-	for _, part := range strings.Split(spec, ",") {
-		part = strings.TrimSpace(part)
-		for _, op := range []string{"===", "==", "~=", "<=", "<"} {
-			if v, ok := strings.CutPrefix(part, op); ok {
-				v = strings.TrimSpace(v)
-				if op == "~=" || strings.Contains(v, "*") {
-					v = strings.TrimSuffix(strings.TrimSuffix(v, "*"), ".")
-					segs := strings.Split(v, ".")
-					if op == "~=" && len(segs) > 1 {
-						segs = segs[:len(segs)-1]
-					}
-					return strings.Join(segs, ".") + ".999999"
-				}
-				return v
-			}
-		}
-	}
-	return ""
+	_, _, max := project.VersionBounds(spec)
+	return max != "" && project.CompareVersions(max, min) < 0
 }
 
 // importsModule reports whether any application module imports mod.

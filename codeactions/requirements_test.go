@@ -51,14 +51,21 @@ func TestRequirementsTxtUnsortedCRLFNoNewline(t *testing.T) {
 
 // A pin below the recommended version is the user's: kept, and said so. Names are normalised:
 // prometheus-client == prometheus_client == Prometheus.Client.
+// A pin that keeps the client below the recommended minimum is kept, with a note; the
+// bounds come from project.VersionBounds, as the facts' do.
 func TestRequirementsKeepsLowerPin(t *testing.T) {
-	src := "flask\nPrometheus.Client==0.16.0\n"
-	out, notes := setupTwice(t, map[string]string{"app.py": "from prometheus_client import Counter\n", "requirements.txt": src})
-	if out["requirements.txt"] != src {
-		t.Errorf("requirements changed: %q", out["requirements.txt"])
-	}
-	if len(notes) != 1 || !strings.Contains(notes[0], "0.16.0 is kept") {
-		t.Errorf("notes %v", notes)
+	for spec, note := range map[string]bool{
+		"==0.16.0": true, "<0.19.0": true, "~=0.18.0": true, ">=0.12,<0.18": true,
+		"<=0.20": false, ">=0.16": false, "": false, "~=0.19": false,
+	} {
+		src := "flask\nPrometheus.Client" + spec + "\n"
+		out, notes := setupTwice(t, map[string]string{"app.py": "from prometheus_client import Counter\n", "requirements.txt": src})
+		if out["requirements.txt"] != src {
+			t.Errorf("%q: requirements changed: %q", spec, out["requirements.txt"])
+		}
+		if got := len(notes) == 1 && strings.Contains(notes[0], spec+" is kept"); got != note {
+			t.Errorf("%q: kept-pin note = %v, want %v (notes %v)", spec, got, note, notes)
+		}
 	}
 }
 
@@ -90,8 +97,9 @@ func TestRequirementsCreatesOnlyInSetup(t *testing.T) {
 	if len(fix.Creates) != 1 || fix.Creates[0].Path != "requirements.txt" || fix.Creates[0].Content != "prometheus_client>=0.19.0\nredis>=5.0.0\n" {
 		t.Errorf("setup fix %+v", fix)
 	}
-	if f := RequirementsFix(p); !f.IsZero() {
-		t.Errorf("RequirementsFix must not create a file: %+v", f)
+	// fix-all's edit (create false) never creates one.
+	if f, _ := requirementsEdit(p, KnownRequirements[:1], false); !f.IsZero() {
+		t.Errorf("fix-all's requirements edit must not create a file: %+v", f)
 	}
 }
 
@@ -222,8 +230,9 @@ func TestFixAllAddsIntroducedRequirements(t *testing.T) {
 	if _, changed := res.Changed["requirements.txt"]; changed {
 		t.Errorf("requirements.txt changed for an import the fixes did not add")
 	}
-	if f := RequirementsFix(p); len(f.Edits) != 1 || !strings.Contains(f.Edits[0].NewText, "prometheus_client>=0.19.0") {
-		t.Errorf("RequirementsFix = %+v", f)
+	// The set-up step still offers it.
+	if f, _ := RequirementsAction(p); len(f.Edits) != 1 || !strings.Contains(f.Edits[0].NewText, "prometheus_client>=0.19.0") {
+		t.Errorf("RequirementsAction = %+v", f)
 	}
 }
 

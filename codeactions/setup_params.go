@@ -6,9 +6,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/multiprom/multiprom/internal/deploy"
 	"github.com/multiprom/multiprom/internal/project"
 	"github.com/multiprom/multiprom/snippets"
-	"gopkg.in/yaml.v3"
 )
 
 // setupParams describes the project for the set-up snippets: flavour, tag,
@@ -18,11 +18,10 @@ import (
 func setupParams(p *project.Project) snippets.Params {
 	fs := p.Facts
 	sp := snippets.Params{
-		Flavour:       snippets.Flavour(fs.Flavour),
-		AppTag:        fs.AppTag,
-		MetricsPath:   p.Settings.MetricsPath,
-		ClientVersion: fs.ClientMin,
-		Redis:         fs.Redis,
+		Flavour:     snippets.Flavour(fs.Flavour),
+		AppTag:      fs.AppTag,
+		MetricsPath: p.Settings.MetricsPath,
+		Redis:       fs.Redis,
 	}
 	if sp.MetricsPath == "" && sp.Flavour == snippets.Exporter {
 		sp.MetricsPath = exporterConfig(p).Path
@@ -147,11 +146,7 @@ func scrapeTarget(p *project.Project) string {
 // app, or "".
 func composeGunicornService(p *project.Project) string {
 	for _, f := range p.FilesOf(project.KindCompose) {
-		var doc yaml.Node
-		if yaml.Unmarshal(f.Src, &doc) != nil || len(doc.Content) == 0 {
-			continue
-		}
-		if services := yamlMapValue(doc.Content[0], "services"); services != nil && services.Kind == yaml.MappingNode {
+		if services := deploy.ComposeServices(f.Src); services != nil {
 			if name := appComposeService(p, f, services); name != "" {
 				return name
 			}
@@ -162,15 +157,11 @@ func composeGunicornService(p *project.Project) string {
 
 // composeServiceAt names the service whose mapping holds the byte offset.
 func composeServiceAt(f *project.File, off int) string {
-	var doc yaml.Node
-	if yaml.Unmarshal(f.Src, &doc) != nil || len(doc.Content) == 0 {
+	services := deploy.ComposeServices(f.Src)
+	if services == nil {
 		return ""
 	}
 	line := f.Lines().Line(off) + 1
-	services := yamlMapValue(doc.Content[0], "services")
-	if services == nil || services.Kind != yaml.MappingNode {
-		return ""
-	}
 	name := ""
 	for i := 0; i+1 < len(services.Content); i += 2 {
 		if services.Content[i].Line <= line {
@@ -178,16 +169,4 @@ func composeServiceAt(f *project.File, off int) string {
 		}
 	}
 	return name
-}
-
-func yamlMapValue(n *yaml.Node, key string) *yaml.Node {
-	if n == nil || n.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == key {
-			return n.Content[i+1]
-		}
-	}
-	return nil
 }

@@ -80,11 +80,3 @@ func (t *takenEdits) remove(e diagnostics.Edit) {
 	t.byPath[e.Path].Delete(e)
 	delete(t.has, e)
 }
-
-// count is the number of edits taken in a file.
-func (t *takenEdits) count(path string) int {
-	if tree := t.byPath[path]; tree != nil {
-		return tree.Len()
-	}
-	return 0
-}

@@ -2,8 +2,9 @@ package diagnostics
 
 import (
 	"fmt"
-	"github.com/multiprom/multiprom/internal/project"
 	"sort"
+
+	"github.com/multiprom/multiprom/internal/project"
 )
 
 // Check runs the enabled rules over the project and returns the findings,

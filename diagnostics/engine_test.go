@@ -2,11 +2,12 @@ package diagnostics
 
 import (
 	"context"
-	"github.com/multiprom/multiprom/internal/project"
-	"github.com/multiprom/multiprom/internal/source"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/multiprom/multiprom/internal/project"
+	"github.com/multiprom/multiprom/internal/source"
 )
 
 // parsedProject is a project of Python files given by path and source.

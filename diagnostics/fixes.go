@@ -2,10 +2,11 @@ package diagnostics
 
 import (
 	"bytes"
+	"strings"
+
 	"github.com/multiprom/multiprom/internal/project"
 	"github.com/multiprom/multiprom/internal/python"
 	"github.com/multiprom/multiprom/internal/source"
-	"strings"
 )
 
 // Helpers that rules use to build fixes. They compute edits against the

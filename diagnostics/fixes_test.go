@@ -2,10 +2,11 @@ package diagnostics
 
 import (
 	"context"
-	"github.com/multiprom/multiprom/internal/project"
-	"github.com/multiprom/multiprom/internal/python"
 	"sort"
 	"testing"
+
+	"github.com/multiprom/multiprom/internal/project"
+	"github.com/multiprom/multiprom/internal/python"
 )
 
 // applyEdits applies non-overlapping edits of one file.

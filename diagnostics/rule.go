@@ -2,9 +2,10 @@ package diagnostics
 
 import (
 	"fmt"
+	"slices"
+
 	"github.com/multiprom/multiprom/internal/project"
 	"github.com/multiprom/multiprom/internal/source"
-	"slices"
 )
 
 // Rule is one check: its documentation is data on the value so that the CLI

@@ -2,8 +2,9 @@ package diagnostics
 
 import (
 	"fmt"
-	"github.com/multiprom/multiprom/internal/project"
 	"strings"
+
+	"github.com/multiprom/multiprom/internal/project"
 )
 
 // Severity is a diagnostic's level. The numeric values match the LSP's

@@ -45,30 +45,9 @@ func (m BusinessMetric) validate() error {
 // (HINCRBY/HINCRBYFLOAT/HSET, one hash per metric, one field per label set), exposed at scrape
 // time by a collector registered on the per-request registry, with the API inc(name, amount=1,
 // **labels), inc_gauge(...), set_gauge(name, value, **labels), register(registry) and
-// attach_to_exporter(metrics). Invalid metrics are dropped from the module (the text always
-// compiles); use BusinessMetricsModuleErr to see why.
-func BusinessMetricsModule(p Params, ms []BusinessMetric) string {
-	var ok []BusinessMetric
-	for _, m := range ms {
-		if m.validate() == nil {
-			ok = append(ok, m)
-		}
-	}
-	s, err := businessModule(p.withDefaults(), ok)
-	if err != nil {
-		panic(err) // only a template bug gets here; tests render it
-	}
-	return s
-}
-
-// BusinessMetricsModuleErr is BusinessMetricsModule that reports invalid metrics instead of
-// dropping them.
-func BusinessMetricsModuleErr(p Params, ms []BusinessMetric) (string, error) {
-	for _, m := range ms {
-		if err := m.validate(); err != nil {
-			return "", err
-		}
-	}
+// attach_to_exporter(metrics). An invalid metric is an error, not dropped: the caller asked for
+// that metric by name.
+func BusinessMetricsModule(p Params, ms []BusinessMetric) (string, error) {
 	return businessModule(p.withDefaults(), ms)
 }
 
@@ -82,19 +61,4 @@ func businessModule(p Params, ms []BusinessMetric) (string, error) {
 	d.Metrics = ms
 	d.KeyPrefix = "multiprom:" + p.AppTag + ":"
 	return render("business_metrics.py.tmpl", d)
-}
-
-// BusinessMetricsWiring returns the import and the statement (indented with p.Indent) that
-// register the business metrics on registryVar, a per-request registry. For the exporter
-// flavour, whose scrape registry is internal, AppBlock already wires them with
-// business_metrics.attach_to_exporter(metrics).
-func BusinessMetricsWiring(p Params, registryVar string) (imports []string, block string) {
-	p = p.withDefaults()
-	if !pyIdent.MatchString(registryVar) {
-		registryVar = "registry"
-	}
-	d := newAppData(p)
-	d.Var = registryVar
-	imports, body := splitImports(mustRender("business_wiring", d))
-	return imports, indent(body, p.Indent)
 }

@@ -3,8 +3,11 @@ package snippets
 import (
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/multiprom/multiprom/internal/project"
 )
 
 var testBusiness = []BusinessMetric{
@@ -15,7 +18,8 @@ var testBusiness = []BusinessMetric{
 
 // flaskModule builds a small Flask module whose `app = Flask(__name__)` line sits at the
 // indentation ind (one level per 4 spaces or per tab), with a handler that exposes metrics
-// through PerRequestRegistry and BusinessMetricsWiring at that handler's indentation.
+// through PerRequestRegistry (which also registers the business metrics when p.Redis) at that
+// handler's indentation.
 func flaskModule(t *testing.T, p Params, ind string) string {
 	t.Helper()
 	unit := "    "
@@ -41,10 +45,6 @@ func flaskModule(t *testing.T, p Params, ind string) string {
 	regImports, regBlock := PerRequestRegistry(hp, "registry")
 	b.WriteString(cur + "@app.route(\"/custom-metrics\")\n" + cur + "def custom_metrics():\n")
 	b.WriteString(regBlock)
-	if p.Redis {
-		_, wire := BusinessMetricsWiring(hp, "registry")
-		b.WriteString(wire)
-	}
 	b.WriteString(body + "return generate_latest(registry)\n")
 	if levels >= 1 {
 		b.WriteString(cur + "return app\n")
@@ -62,7 +62,7 @@ func TestPythonCompiles(t *testing.T) {
 		for _, redis := range []bool{false, true} {
 			for _, ind := range []string{"", "    ", "        ", "\t", "\t\t"} {
 				p := Params{Flavour: flavour, AppTag: "demo", Redis: redis, Package: "demo",
-					Business: testBusiness, ClientVersion: "0.16.0"}
+					Business: testBusiness}
 				if redis {
 					p.MetricsPath = "/internal/metrics" // the exporter's path= branch
 				}
@@ -79,8 +79,8 @@ func TestPythonCompiles(t *testing.T) {
 					// The pieces as the MP2xx fixes insert them into an existing config.
 					files["gunicorn_pieces.py"] = GunicornPreamble(p) + "\nbind = \"0.0.0.0:8000\"\n\n\n" +
 						OnStartingHook(p) + "\n\n" + ChildExitHook(p)
-					files["business_metrics_all.py"] = BusinessMetricsModule(p, testBusiness)
-					files["business_metrics_none.py"] = BusinessMetricsModule(p, nil)
+					files["business_metrics_all.py"] = must(BusinessMetricsModule(p, testBusiness))
+					files["business_metrics_none.py"] = must(BusinessMetricsModule(p, nil))
 					writeFiles(t, dir, files)
 					// One interpreter per tool for all files keeps this test fast.
 					var paths []string
@@ -112,8 +112,7 @@ func TestBlocksRespectIndent(t *testing.T) {
 				t.Fatal(err)
 			}
 			i2, b2 := PerRequestRegistry(p, "reg")
-			i3, b3 := BusinessMetricsWiring(p, "reg")
-			for _, b := range []string{block, b2, b3} {
+			for _, b := range []string{block, b2} {
 				if !strings.HasSuffix(b, "\n") || strings.HasSuffix(b, "\n\n") {
 					t.Errorf("block must end in exactly one newline: %q", b)
 				}
@@ -126,7 +125,7 @@ func TestBlocksRespectIndent(t *testing.T) {
 					}
 				}
 			}
-			for _, imp := range append(append(imports, i2...), i3...) {
+			for _, imp := range append(imports, i2...) {
 				if !strings.HasPrefix(imp, "import ") && !strings.HasPrefix(imp, "from ") {
 					t.Errorf("not an import line: %q", imp)
 				}
@@ -149,27 +148,25 @@ func TestAppBlockRejectsBadParams(t *testing.T) {
 	}
 }
 
-func TestNoMostRecentForOldClients(t *testing.T) {
-	for _, v := range []string{"", "0.16.0", "0.17.1"} {
-		p := Params{ClientVersion: v, Redis: true, Business: testBusiness}
-		if m := SetGaugeMode(p); m != "livemax" {
-			t.Errorf("SetGaugeMode(%q) = %s", v, m)
-		}
-		for _, f := range []Flavour{Raw, Exporter} {
-			p.Flavour = f
-			files := must(AppFiles(p))
-			_, block, _ := AppBlock(p)
-			all := block + GunicornConfig(p, "4") + files["prom_metrics.py"] + files["business_metrics.py"]
-			if strings.Contains(all, "mostrecent") {
-				t.Errorf("client %q: a snippet uses a mostrecent mode", v)
+// TestGaugeModesFitEveryClient: snippets do not know the project's client version, so every
+// multiprocess_mode they emit must be one that all clients accept (project.GaugeModes, Since "").
+func TestGaugeModesFitEveryClient(t *testing.T) {
+	modeArg := regexp.MustCompile(`multiprocess_mode="([^"]*)"`)
+	seen := 0
+	for _, f := range []Flavour{Raw, Exporter} {
+		p := Params{Flavour: f, Redis: true, Business: testBusiness}
+		files := must(AppFiles(p))
+		_, block, _ := AppBlock(p)
+		all := block + GunicornConfig(p, "4") + files["prom_metrics.py"] + files["business_metrics.py"]
+		for _, m := range modeArg.FindAllStringSubmatch(all, -1) {
+			seen++
+			if since, valid := project.ModeSince(m[1]); !valid || since != "" {
+				t.Errorf("%s: multiprocess_mode %q needs client %q (valid %v)", f, m[1], since, valid)
 			}
 		}
 	}
-	if m := SetGaugeMode(Params{ClientVersion: "0.19.0"}); m != "livemostrecent" {
-		t.Errorf("SetGaugeMode(0.19.0) = %s", m)
-	}
-	if !ModeSupported("0.15", "livemax") || ModeSupported("0.14.1", "livemax") || ModeSupported("", "bogus") {
-		t.Error("ModeSupported: wrong version gates")
+	if seen == 0 {
+		t.Error("no multiprocess_mode found: the test no longer looks where the gauges are")
 	}
 }
 

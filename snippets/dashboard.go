@@ -54,7 +54,7 @@ func (d DashboardParams) withDefaults() DashboardParams {
 	return d
 }
 
-// panels builds the dashboard's panels, the single source of Dashboard and DashboardExprs.
+// panels builds the dashboard's panels, the single source of Dashboard's targets.
 func (d DashboardParams) panels() []panelSpec {
 	d = d.withDefaults()
 	sel := `application="` + AppVariable + `"`
@@ -150,19 +150,6 @@ func titleFor(m BusinessMetric) string {
 		return m.Help
 	}
 	return m.Name
-}
-
-// DashboardExprs returns every PromQL expression of the dashboard's panels, in panel order. The
-// `application` variable's query is Grafana's label_values(), not PromQL: see VariableQuery.
-func DashboardExprs(d DashboardParams) []string {
-	d = d.withDefaults()
-	var out []string
-	for _, p := range d.panels() {
-		for _, t := range p.targets {
-			out = append(out, t.expr)
-		}
-	}
-	return out
 }
 
 // VariableQuery returns the metric and label behind the `application` variable, whose Grafana

@@ -3,7 +3,6 @@ package snippets
 import (
 	"fmt"
 	"regexp"
-	"strconv"
 	"strings"
 )
 
@@ -19,15 +18,14 @@ const (
 
 // Params describes the project a snippet is rendered for. Zero values get defaults (see withDefaults).
 type Params struct {
-	Flavour       Flavour
-	AppTag        string // application label value, e.g. "demo"
-	MetricsPath   string // default "/metrics"
-	MultiprocDir  string // default: "/tmp/prometheus-multiproc-" + AppTag (sanitised)
-	ClientVersion string // pinned prometheus_client version or "" (unknown)
-	Redis         bool
-	AppVar        string // name of the Flask app variable in the target code, e.g. "app"
-	Indent        string // indentation of the line the block is inserted at, e.g. "    "
-	Package       string // python package name of the app (for business_metrics import), may be ""
+	Flavour      Flavour
+	AppTag       string // application label value, e.g. "demo"
+	MetricsPath  string // default "/metrics"
+	MultiprocDir string // default: "/tmp/prometheus-multiproc-" + AppTag (sanitised)
+	Redis        bool
+	AppVar       string // name of the Flask app variable in the target code, e.g. "app"
+	Indent       string // indentation of the line the block is inserted at, e.g. "    "
+	Package      string // python package name of the app (for business_metrics import), may be ""
 
 	// Added beyond the agreed shape:
 
@@ -114,71 +112,3 @@ var (
 	pyIdent  = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 	pyDotted = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$`)
 )
-
-// modeMinVersion is the first prometheus_client release that accepts each multiprocess_mode.
-var modeMinVersion = map[string]string{
-	"all": "0", "liveall": "0", "min": "0", "max": "0", "livesum": "0",
-	"sum": "0.15.0", "livemin": "0.15.0", "livemax": "0.15.0",
-	"mostrecent": "0.18.0", "livemostrecent": "0.18.0",
-}
-
-// ModeMinVersion returns the first prometheus_client version accepting mode, and false for a mode
-// that no version accepts.
-func ModeMinVersion(mode string) (string, bool) {
-	v, ok := modeMinVersion[mode]
-	return v, ok
-}
-
-// ModeSupported reports whether clientVersion accepts mode. An unknown version ("") is treated
-// as the oldest client still in use, so snippets never emit a mode that may raise at import.
-func ModeSupported(clientVersion, mode string) bool {
-	min, ok := modeMinVersion[mode]
-	if !ok {
-		return false
-	}
-	if min == "0" {
-		return true
-	}
-	if clientVersion == "" {
-		return false
-	}
-	return compareVersions(clientVersion, min) >= 0
-}
-
-// SetGaugeMode is the mode for a gauge that is only ever .set(): the latest value wins where the
-// client supports it, else the largest live value.
-func SetGaugeMode(p Params) string {
-	if ModeSupported(p.ClientVersion, "livemostrecent") {
-		return "livemostrecent"
-	}
-	return "livemax"
-}
-
-// compareVersions compares dotted numeric versions ("0.16.0", "0.19"); non-numeric suffixes
-// of a part ("0rc1") are ignored.
-func compareVersions(a, b string) int {
-	as, bs := strings.Split(a, "."), strings.Split(b, ".")
-	for i := 0; i < len(as) || i < len(bs); i++ {
-		x, y := versionPart(as, i), versionPart(bs, i)
-		if x != y {
-			if x < y {
-				return -1
-			}
-			return 1
-		}
-	}
-	return 0
-}
-
-func versionPart(parts []string, i int) int {
-	if i >= len(parts) {
-		return 0
-	}
-	s := parts[i]
-	end := 0
-	for end < len(s) && s[end] >= '0' && s[end] <= '9' {
-		end++
-	}
-	n, _ := strconv.Atoi(s[:end])
-	return n
-}

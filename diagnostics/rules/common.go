@@ -24,12 +24,11 @@ func gunicornMultiprocess(p *project.Project) bool { return p.Facts.Gunicorn && 
 // snippetParams describes the project for the snippets the fixes insert.
 func snippetParams(p *project.Project, f *project.File, indent string) snippets.Params {
 	sp := snippets.Params{
-		Flavour:       snippets.Flavour(p.Facts.Flavour),
-		AppTag:        p.Facts.AppTag,
-		MetricsPath:   p.Settings.MetricsPath,
-		ClientVersion: p.Facts.ClientMin,
-		Redis:         p.Facts.Redis && businessModule(p) != nil,
-		Indent:        indent,
+		Flavour:     snippets.Flavour(p.Facts.Flavour),
+		AppTag:      p.Facts.AppTag,
+		MetricsPath: p.Settings.MetricsPath,
+		Redis:       p.Facts.Redis && p.BusinessModule() != nil,
+		Indent:      indent,
 	}
 	for _, e := range p.Facts.EnvSets {
 		if e.Value != "" && !strings.ContainsAny(e.Value, "$`") {
@@ -105,54 +104,14 @@ func liveGaugeExists(p *project.Project) bool {
 			if decl.Type != "Gauge" {
 				continue
 			}
-			if a := decl.Call.Keyword("multiprocess_mode"); a != nil && a.Value.IsStr() && strings.HasPrefix(a.Value.Str(), "live") && isValidMode(a.Value.Str()) {
-				return true
+			if a := decl.Call.Keyword("multiprocess_mode"); a != nil && a.Value.IsStr() && strings.HasPrefix(a.Value.Str(), "live") {
+				if _, valid := project.ModeSince(a.Value.Str()); valid {
+					return true
+				}
 			}
 		}
 	}
 	return false
-}
-
-// GaugeModes are the valid multiprocess_mode values with the client version
-// that introduced each.
-var GaugeModes = []struct{ Mode, Since string }{
-	{"all", ""}, {"liveall", ""}, {"min", ""}, {"livemin", "0.15"}, {"max", ""}, {"livemax", "0.15"},
-	{"sum", "0.15"}, {"livesum", ""}, {"mostrecent", "0.18"}, {"livemostrecent", "0.18"},
-}
-
-// modeSince returns the version a mode needs ("" = any) and whether it is valid.
-func modeSince(mode string) (string, bool) {
-	for _, m := range GaugeModes {
-		if m.Mode == mode {
-			return m.Since, true
-		}
-	}
-	return "", false
-}
-
-// modeSupported reports whether the project's client may lack the mode.
-func modeSupported(p *project.Project, mode string) bool {
-	since, ok := modeSince(mode)
-	if !ok {
-		return false
-	}
-	return since == "" || !p.Facts.ClientOlderThan(since)
-}
-
-func isValidMode(mode string) bool {
-	_, ok := modeSince(mode)
-	return ok
-}
-
-// businessModule is the project's Redis business-metrics module, if any
-// (fixes wire it into the metrics handler only when it exists).
-func businessModule(p *project.Project) *project.File {
-	for _, f := range p.PythonFiles() {
-		if strings.HasSuffix(f.Path, "/business_metrics.py") || f.Path == "business_metrics.py" {
-			return f
-		}
-	}
-	return nil
 }
 
 // clientMultiProcessCollector matches prometheus_client's

@@ -127,8 +127,8 @@ func snippetFriendly(c *python.Call) bool {
 var metricsVarRe = regexp.MustCompile(`(?m)^(\s*)metrics(\s*=\s|\.)`)
 
 // gatedExporterFix replaces `x = <Exporter>(...)` with the gated shape of
-// RULES.md: the multiprocess class when PROMETHEUS_MULTIPROC_DIR is set,
-// PrometheusMetrics otherwise. With only snippet-compatible arguments it
+// MP103's After (docs/rules.md#mp103): the multiprocess class when
+// PROMETHEUS_MULTIPROC_DIR is set, PrometheusMetrics otherwise. With only snippet-compatible arguments it
 // inserts snippets.AppBlock; otherwise it keeps the user's arguments.
 func gatedExporterFix(pass *diagnostics.Pass, c *python.Call, class string, factory bool) diagnostics.Fix {
 	f := pass.File

@@ -35,9 +35,6 @@ func nameSpan(decl *project.MetricDecl) source.Span {
 	return decl.Call.Span()
 }
 
-// isTestFile reports files that pytest runs, never the served app.
-func isTestFile(f *project.File) bool { return project.IsTestFile(f) }
-
 // runsAsOwnProcess reports a module that a known command line starts with
 // python (`python -m pkg.tasks`, `python tasks.py`): a separate process (a
 // job runner, a batch script), not a gunicorn worker, so per-worker concerns

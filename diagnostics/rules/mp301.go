@@ -48,8 +48,8 @@ var GaugeWithoutMode = &diagnostics.Rule{
 			fixes := make([]diagnostics.Fix, 0, 16)
 			fixes = append(fixes, modeFix(at, preferred, true))
 			counted := usedWithIncDec(pass.Project, decl)
-			for _, m := range GaugeModes {
-				if m.Mode != preferred && modeSupported(pass.Project, m.Mode) && !(counted && isMostRecent(m.Mode)) {
+			for _, m := range project.GaugeModes {
+				if m.Mode != preferred && pass.Project.Facts.ModeSupported(m.Mode) && !(counted && isMostRecent(m.Mode)) {
 					fixes = append(fixes, modeFix(at, m.Mode, false))
 				}
 			}
@@ -89,7 +89,7 @@ const modePlaceholder = "\x00mode\x00"
 // modePlaceholder as the value.
 func modeFix(at diagnostics.Edit, mode string, preferred bool) diagnostics.Fix {
 	t, ok := modeFixTitles[mode]
-	if !ok { // not a mode of GaugeModes: titled the same way
+	if !ok { // not a mode of project.GaugeModes: titled the same way
 		t = modeFixTitle(mode)
 	}
 	title := t[0]
@@ -100,11 +100,12 @@ func modeFix(at diagnostics.Edit, mode string, preferred bool) diagnostics.Fix {
 	return diagnostics.Fix{Title: title, Edits: []diagnostics.Edit{at}}
 }
 
-// modeFixTitles are modeFix's titles for each mode of GaugeModes, as an
-// alternative and as the preferred fix, made once instead of per finding.
+// modeFixTitles are modeFix's titles for each mode of project.GaugeModes,
+// as an alternative and as the preferred fix, made once instead of per
+// finding.
 var modeFixTitles = func() map[string][2]string {
-	titles := make(map[string][2]string, len(GaugeModes))
-	for _, m := range GaugeModes {
+	titles := make(map[string][2]string, len(project.GaugeModes))
+	for _, m := range project.GaugeModes {
 		titles[m.Mode] = modeFixTitle(m.Mode)
 	}
 	return titles
@@ -138,7 +139,11 @@ func usedWithIncDec(p *project.Project, decl *project.MetricDecl) bool {
 	return false
 }
 
-// preferredMode picks the mode that fits the gauge's use (RULES.md MP301).
+// preferredMode picks the mode that fits the gauge's use, as MP301's FixDoc
+// (docs/rules.md#mp301) promises: livesum for a gauge counted up and down;
+// for one only set, livemostrecent when every client the requirement allows
+// has it (ClientAtLeast: an unknown client does not get a mode that may
+// raise), else livemax, else max for a client older than 0.15.
 func preferredMode(p *project.Project, decl *project.MetricDecl) string {
 	if usedWithIncDec(p, decl) {
 		return "livesum"
@@ -146,7 +151,7 @@ func preferredMode(p *project.Project, decl *project.MetricDecl) string {
 	if p.Facts.ClientAtLeast("0.18") {
 		return "livemostrecent"
 	}
-	if modeSupported(p, "livemax") {
+	if p.Facts.ModeSupported("livemax") {
 		return "livemax"
 	}
 	return "max"

@@ -32,7 +32,7 @@ var GaugeInvalidMode = &diagnostics.Rule{
 				continue
 			}
 			mode := arg.Value.Str()
-			since, valid := modeSince(mode)
+			since, valid := project.ModeSince(mode)
 			switch {
 			case !valid:
 				near := nearestMode(pass.Project, mode)
@@ -40,7 +40,7 @@ var GaugeInvalidMode = &diagnostics.Rule{
 					AddFix(diagnostics.Fix{Title: "Use multiprocess_mode=" + strconv.Quote(near), Edits: []diagnostics.Edit{diagnostics.Replace(f, arg.Value.Span(), strconv.Quote(near))}})
 			case since != "" && pass.Project.Facts.ClientOlderThan(since):
 				near := olderEquivalent(pass.Project, mode)
-				if usedWithIncDec(pass.Project, decl) && modeSupported(pass.Project, "livesum") {
+				if usedWithIncDec(pass.Project, decl) && pass.Project.Facts.ModeSupported("livesum") {
 					near = "livesum" // counted up and down: the values add up across workers
 				}
 				pass.Report(arg.Value.Span(), "multiprocess_mode %q needs prometheus_client >= %s, but the project pins %s; use %q", mode, since, clientPin(pass.Project), near).
@@ -66,7 +66,7 @@ func olderEquivalent(p *project.Project, mode string) string {
 		"livemin":        {"min"},
 		"livemax":        {"max"},
 	}[mode] {
-		if modeSupported(p, cand) {
+		if p.Facts.ModeSupported(cand) {
 			return cand
 		}
 	}
@@ -76,8 +76,8 @@ func olderEquivalent(p *project.Project, mode string) string {
 // nearestMode is the supported mode at the smallest edit distance.
 func nearestMode(p *project.Project, mode string) string {
 	best, bestDist := "livesum", 1<<30
-	for _, m := range GaugeModes {
-		if !modeSupported(p, m.Mode) {
+	for _, m := range project.GaugeModes {
+		if !p.Facts.ModeSupported(m.Mode) {
 			continue
 		}
 		if dist := levenshtein(mode, m.Mode); dist < bestDist {

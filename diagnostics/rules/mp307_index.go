@@ -156,7 +156,7 @@ func newClaimBase(files []*project.File) *claimBase {
 // claimFileOf lists a file's claimants and hashes their sample names.
 func (b *claimBase) claimFileOf(f *project.File) *claimFile {
 	cf := &claimFile{path: f.Path, file: weak.Make(f)}
-	if isTestFile(f) || f.Py == nil {
+	if project.IsTestFile(f) || f.Py == nil {
 		return cf
 	}
 	for i, decl := range f.MetricDecls() {

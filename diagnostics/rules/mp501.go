@@ -47,7 +47,7 @@ business_metrics.inc("orders", kind="book")`,
 	Applies: func(p *project.Project) bool { return p.Facts.Multiprocess && p.Facts.Redis },
 	Run: func(pass *diagnostics.Pass) {
 		f := pass.File
-		if isTestFile(f) || runsAsOwnProcess(pass.Project, f) {
+		if project.IsTestFile(f) || runsAsOwnProcess(pass.Project, f) {
 			return
 		}
 		reportBusinessDecls(pass, businessProjectOf(pass.Project), f)

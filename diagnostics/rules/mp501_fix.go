@@ -233,7 +233,7 @@ func businessFix(bp *businessProject, decl *project.MetricDecl, full, kind strin
 		// package depends on f.
 		sp := bp.params()
 		sp.Package = pkgMod
-		content, err := snippets.BusinessMetricsModuleErr(sp, []snippets.BusinessMetric{{Name: full, Kind: kind, Help: help.Str(), Labels: labels}})
+		content, err := snippets.BusinessMetricsModule(sp, []snippets.BusinessMetric{{Name: full, Kind: kind, Help: help.Str(), Labels: labels}})
 		if err != nil {
 			return diagnostics.Fix{}
 		}

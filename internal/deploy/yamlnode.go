@@ -5,7 +5,24 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// MapValue returns the value of key in a YAML mapping node, or nil.
+// ComposeServices parses a docker compose file and returns its top-level
+// services mapping, or nil when the file does not parse or has none. The
+// start-up model and the code actions (which service to edit) read compose
+// files through it, so they agree on what a service is.
+func ComposeServices(src []byte) *yaml.Node {
+	var doc yaml.Node
+	if yaml.Unmarshal(src, &doc) != nil || len(doc.Content) == 0 {
+		return nil
+	}
+	services := MapValue(doc.Content[0], "services")
+	if services == nil || services.Kind != yaml.MappingNode {
+		return nil
+	}
+	return services
+}
+
+// MapValue returns the value node of key in mapping n, or nil when n is not
+// a mapping or has no such key. With a duplicated key the first wins.
 func MapValue(n *yaml.Node, key string) *yaml.Node {
 	if n == nil || n.Kind != yaml.MappingNode {
 		return nil

@@ -3,7 +3,6 @@ package project
 import (
 	"path"
 	"regexp"
-	"strconv"
 	"strings"
 
 	"github.com/multiprom/multiprom/internal/python"
@@ -17,7 +16,10 @@ const (
 	LegacyEnvVar = "prometheus_multiproc_dir"
 )
 
-// Facts are the project-level truths of RULES.md "Project facts".
+// Facts are the project-level truths the rules share (gunicorn evidence,
+// workers, multiprocess set-up, flavour, client version bounds, ...),
+// derived once per project change (facts_compute.go) so that no rule
+// derives them again, and none disagrees with another about them.
 type Facts struct {
 	Gunicorn         bool   // evidence that gunicorn serves the project
 	GunicornEvidence string // what the evidence was, for messages
@@ -255,8 +257,12 @@ func (fs *Facts) EnvVarSet() bool {
 	return false
 }
 
-// MissingAnchor is where a finding about something missing is reported
-// (RULES.md "Where a project-level finding is reported").
+// MissingAnchor is where a finding about something missing (a hook, the
+// variable, a clean-up) is reported, since the missing thing has no
+// position of its own: the loaded gunicorn config's workers setting, else
+// its first line, else the first gunicorn command line, else the first
+// Flask(...) call; nil when the project has none of them. Every such rule
+// uses it, so their findings land in one place the user can act on.
 func (fs *Facts) MissingAnchor() *Loc {
 	if c := fs.Config(); c != nil {
 		if w := c.Setting("workers"); w != nil {
@@ -279,49 +285,6 @@ func firstLine(f *File) source.Span {
 		end = len(f.Src)
 	}
 	return source.Span{Start: 0, End: end}
-}
-
-// ClientAtLeast reports whether every prometheus_client version the
-// requirement allows is at least v. Unknown is not "at least".
-func (fs *Facts) ClientAtLeast(v string) bool {
-	return fs.ClientMin != "" && CompareVersions(fs.ClientMin, v) >= 0
-}
-
-// ClientOlderThan reports whether the project's prometheus_client is known
-// to be older than v ("0.18"); unknown counts as new enough.
-func (fs *Facts) ClientOlderThan(v string) bool {
-	if fs.ClientMax == "" {
-		return false
-	}
-	return CompareVersions(fs.ClientMax, v) < 0
-}
-
-// CompareVersions compares dotted numeric versions ("0.16.0" < "0.18").
-func CompareVersions(a, b string) int {
-	// Component by component without splitting: rules ask for every
-	// finding (which Gauge modes the client supports).
-	for a != "" || b != "" {
-		var pa, pb string
-		pa, a, _ = strings.Cut(a, ".")
-		pb, b, _ = strings.Cut(b, ".")
-		x, _ := strconv.Atoi(leadingDigits(pa))
-		y, _ := strconv.Atoi(leadingDigits(pb))
-		if x != y {
-			if x < y {
-				return -1
-			}
-			return 1
-		}
-	}
-	return 0
-}
-
-func leadingDigits(s string) string {
-	i := 0
-	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-		i++
-	}
-	return s[:i]
 }
 
 // gunicornSettingNames are the settings that make a Python file look like a
@@ -382,56 +345,6 @@ func parseRequirements(f *File, add func(*Requirement)) {
 		}
 		off += len(line)
 	}
-}
-
-// versionBounds returns the pinned version (== or ~=) and the highest
-// version the spec allows ("" = unbounded).
-func versionBounds(spec string) (pin, min, max string) {
-	for _, part := range strings.Split(spec, ",") {
-		part = strings.TrimSpace(part)
-		switch {
-		case strings.HasPrefix(part, "==="):
-			pin = strings.TrimSpace(part[3:])
-			min, max = pin, pin
-		case strings.HasPrefix(part, "=="):
-			v := strings.TrimSpace(part[2:])
-			if !strings.Contains(v, "*") {
-				pin, min, max = v, v, v
-			} else {
-				max = strings.TrimSuffix(strings.TrimSuffix(v, "*"), ".") + ".999999"
-			}
-		case strings.HasPrefix(part, "~="):
-			v := strings.TrimSpace(part[2:])
-			pin, min = v, v
-			segs := strings.Split(v, ".")
-			if len(segs) > 1 {
-				max = strings.Join(segs[:len(segs)-1], ".") + ".999999"
-			}
-		case strings.HasPrefix(part, ">="):
-			min = strings.TrimSpace(part[2:])
-		case strings.HasPrefix(part, ">") && !strings.HasPrefix(part, ">="):
-			min = strings.TrimSpace(part[1:]) + ".0.1"
-		case strings.HasPrefix(part, "<="):
-			max = strings.TrimSpace(part[2:])
-		case strings.HasPrefix(part, "<") && !strings.HasPrefix(part, "<>"):
-			max = lowerThan(strings.TrimSpace(part[1:]))
-		}
-	}
-	return pin, min, max
-}
-
-// lowerThan returns a version that compares below v but above anything
-// lower (for "<0.18": "0.17.999999").
-func lowerThan(v string) string {
-	segs := strings.Split(v, ".")
-	for i := len(segs) - 1; i >= 0; i-- {
-		n, err := strconv.Atoi(leadingDigits(segs[i]))
-		if err == nil && n > 0 {
-			segs[i] = strconv.Itoa(n - 1)
-			return strings.Join(segs[:i+1], ".") + ".999999"
-		}
-	}
-	return "0"
 }
 
 // CleansAtStart reports whether something empties the multiprocess

@@ -118,7 +118,7 @@ func computeFacts(p *Project, info PyprojectInfo) *Facts {
 		fs.Redis = *p.Settings.Redis
 	}
 	if r := fs.Requirements["prometheus-client"]; r != nil {
-		fs.ClientVersion, fs.ClientMin, fs.ClientMax = versionBounds(r.Spec)
+		fs.ClientVersion, fs.ClientMin, fs.ClientMax = VersionBounds(r.Spec)
 	}
 	if fs.Requirements["prometheus-client"] != nil || fs.Requirements["prometheus-flask-exporter"] != nil {
 		fs.Prometheus = true

@@ -229,7 +229,11 @@ func exceptCatchesValueError(f *File, c *python.Call, ind string) bool {
 	return false
 }
 
-// IsTestFile reports whether a Python file belongs to the test suite.
+// IsTestFile reports whether a Python file belongs to the test suite
+// (test_*.py, *_test.py, conftest.py, or anything under a tests/ or test/
+// directory at any depth): pytest runs it, gunicorn never serves it. Rules,
+// facts and code actions all ask this one predicate, so a file is a test
+// file for all of them or for none.
 func IsTestFile(f *File) bool {
 	base := path.Base(f.Path)
 	if strings.HasPrefix(base, "test_") || strings.HasSuffix(base, "_test.py") || base == "conftest.py" {

@@ -200,6 +200,20 @@ func (p *Project) FilesOf(k Kind) []*File { return slices.Clone(p.byKind[k]) }
 // The slice is the project's: read it, do not modify it.
 func (p *Project) PythonFiles() []*File { return p.python }
 
+// BusinessModule is the project's Redis business-metrics module (the
+// business_metrics.py that the snippets generate and MP501's fix creates),
+// or nil: the first, in path order, that is not a test file. Fixes wire it
+// into the metrics handler and the dashboard reads its METRICS table only
+// when the app has one; a test double of it does not count.
+func (p *Project) BusinessModule() *File {
+	for _, f := range p.python {
+		if path.Base(f.Path) == "business_metrics.py" && !IsTestFile(f) {
+			return f
+		}
+	}
+	return nil
+}
+
 // ModuleFile resolves a dotted module name to a project file
 // ("pkg.metrics" -> pkg/metrics.py or pkg/metrics/__init__.py).
 func (p *Project) ModuleFile(mod string) *File { return p.byModule[mod] }

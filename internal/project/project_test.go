@@ -116,3 +116,30 @@ func TestProjectFileLists(t *testing.T) {
 		t.Fatalf("reordering FilesOf's slice reordered the project's: %v", again)
 	}
 }
+
+// TestBusinessModule: the app's business_metrics.py, first in path order, never a test file's.
+func TestBusinessModule(t *testing.T) {
+	for _, tt := range []struct {
+		files []string
+		want  string
+	}{
+		{[]string{"business_metrics.py"}, "business_metrics.py"},
+		{[]string{"shop/business_metrics.py", "tests/business_metrics.py"}, "shop/business_metrics.py"},
+		{[]string{"tests/business_metrics.py"}, ""},
+		{[]string{"pkg/test/business_metrics.py"}, ""},
+		{[]string{"a/business_metrics.py", "b/business_metrics.py"}, "a/business_metrics.py"},
+		{[]string{"my_business_metrics.py"}, ""},
+	} {
+		files := map[string]string{}
+		for _, f := range tt.files {
+			files[f] = "METRICS = {}\n"
+		}
+		got := ""
+		if f := testProject(t, files).BusinessModule(); f != nil {
+			got = f.Path
+		}
+		if got != tt.want {
+			t.Errorf("%v: BusinessModule = %q, want %q", tt.files, got, tt.want)
+		}
+	}
+}

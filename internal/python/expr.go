@@ -2,6 +2,7 @@ package python
 
 import (
 	"encoding/json"
+
 	"github.com/multiprom/multiprom/internal/source"
 )
 

@@ -2,10 +2,11 @@ package python
 
 import (
 	"encoding/json"
-	"github.com/multiprom/multiprom/internal/source"
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/multiprom/multiprom/internal/source"
 )
 
 // Module is the plain-Go summary of one Python file that rules read. It is

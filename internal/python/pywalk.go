@@ -1,8 +1,9 @@
 package python
 
 import (
-	"github.com/multiprom/multiprom/internal/source"
 	"strings"
+
+	"github.com/multiprom/multiprom/internal/source"
 )
 
 // loneComma records a syntax error for "f(,)", "class A(,):" and "{,}":

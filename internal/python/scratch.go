@@ -1,8 +1,9 @@
 package python
 
 import (
-	"github.com/multiprom/multiprom/internal/source"
 	"sync"
+
+	"github.com/multiprom/multiprom/internal/source"
 )
 
 // summaryScratch is the memory a summary is built in: the lists a walk
