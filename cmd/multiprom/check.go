@@ -109,7 +109,7 @@ func runCheck(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		times.end(phaseScan)
 		for _, pr := range scan.Problems {
 			if t.covers(pr.Path) {
-				fmt.Fprintf(stderr, "%s: %s\n", displayPath(cwd, scan.Root, pr.Path), pr.Message)
+				fmt.Fprintf(stderr, "%s: %s\n", pr.Where(displayPath(cwd, scan.Root, pr.Path)), pr.Message)
 			}
 		}
 		// Each service is checked as the project it is; a file shared by
@@ -124,7 +124,7 @@ func runCheck(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 				fmt.Fprintf(stderr, "%s: %v\n", displayPath(cwd, proj.Root, "pyproject.toml"), err)
 			}
 			for _, pr := range proj.Problems {
-				if msg := displayPath(cwd, proj.Root, pr.Path) + ": " + pr.Message; !seen[msg] {
+				if msg := pr.Where(displayPath(cwd, proj.Root, pr.Path)) + ": " + pr.Message; !seen[msg] {
 					seen[msg] = true
 					fmt.Fprintln(stderr, msg)
 				}

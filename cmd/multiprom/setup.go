@@ -92,7 +92,7 @@ func setupIn(cwd string, args []string, stdout, stderr io.Writer) int {
 	}
 	proj := project.NewProject(ctx, scan.Root, scan.Files, project.Settings{})
 	for _, pr := range append(scan.Problems, proj.Problems...) {
-		fmt.Fprintf(stderr, "%s: %s\n", displayPath(cwd, scan.Root, pr.Path), pr.Message)
+		fmt.Fprintf(stderr, "%s: %s\n", pr.Where(displayPath(cwd, scan.Root, pr.Path)), pr.Message)
 	}
 	var actions []codeactions.SetupAction
 	for _, a := range codeactions.SetupActions(proj) {

@@ -18,7 +18,7 @@ import (
 func parseCompose(src []byte, m *Model) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(src, &doc); err != nil {
-		m.Problems = append(m.Problems, Problem{Line: yamlErrorLine(err), Msg: "compose: " + err.Error()})
+		m.Problems = append(m.Problems, Problem{Line: yamlErrorLine(err), Msg: "compose: " + yamlMessage(err)})
 		return
 	}
 	if len(doc.Content) == 0 {
@@ -240,4 +240,16 @@ func yamlErrorLine(err error) int {
 		return n
 	}
 	return 0
+}
+
+// yamlMessage is a yaml.v3 error without its "yaml: line N: " prefix
+// (the line is the Problem's).
+func yamlMessage(err error) string {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	if rest, ok := strings.CutPrefix(msg, "line "); ok {
+		if i := strings.Index(rest, ": "); i >= 0 {
+			return rest[i+2:]
+		}
+	}
+	return msg
 }

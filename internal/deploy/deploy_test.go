@@ -81,7 +81,7 @@ func TestParse(t *testing.T) {
 			"env start dotenv PROMETHEUS_MULTIPROC_DIR=/tmp/m known=true\nenv start dotenv QUOTED=a b known=true\n"},
 		{"broken compose names its line", Compose,
 			"services:\n  web:\n    command: [unclosed\n",
-			"problem line 2: compose: yaml: line 2: did not find expected ',' or ']'\n"},
+			"problem line 2: compose: did not find expected ',' or ']'\n"},
 		{"broken script names its line", Shell,
 			"echo ok\nif then\n",
 			"problem line 2: shell: `if` must be followed by a statement list\n"},
@@ -102,5 +102,14 @@ func TestWords(t *testing.T) {
 	want := []string{"gunicorn", "-c", "conf dir/g.py", "--bind=0.0.0.0:8000", "a b", "app:create_app()"}
 	if err != nil || strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("got %q (%v), want %q", got, err, want)
+	}
+}
+
+// A function that calls itself several times is run a bounded number of
+// times: a script is read, not executed to the end.
+func TestSelfCallingFunctionIsBounded(t *testing.T) {
+	m := Parse(Shell, []byte("f() { f; f; f; f; f; f; f; f; f; f; }\nf\nexec gunicorn app:app\n"))
+	if n := len(m.Commands); n == 0 || m.Commands[n-1].Args[0] != "gunicorn" {
+		t.Errorf("the command after the function was not read: %v", m.Commands)
 	}
 }

@@ -12,8 +12,13 @@ import (
 )
 
 // maxShellDepth bounds `sh -c` bodies within bodies and calls of shell
-// functions within functions.
-const maxShellDepth = 8
+// functions within functions; maxFuncCalls bounds the function calls one
+// file makes in all, since a function that calls itself several times would
+// otherwise run exponentially often. A call past either bound is skipped.
+const (
+	maxShellDepth = 8
+	maxFuncCalls  = 1000
+)
 
 // shell runs a parsed shell program symbolically: it follows assignments,
 // cd, exec and `sh -c`, and records every command, assignment, clean-up and
@@ -28,6 +33,7 @@ type shell struct {
 	how   string // Assign.How for plain assignments
 	funcs map[string]*syntax.Stmt
 	depth int
+	calls *int // function calls made so far, shared with nested shells
 	// spanOf maps a node of the parsed text to a span of the file. For a
 	// script it is exact; for a command string embedded in another format
 	// (a Dockerfile line, a compose value) it is the string's own span.
@@ -39,7 +45,7 @@ func newShell(m *Model, phase Phase, vars map[string]string, how, unit, dir stri
 	for k, x := range vars {
 		v[k] = x
 	}
-	return &shell{m: m, vars: v, phase: phase, how: how, unit: unit, dir: dir, funcs: map[string]*syntax.Stmt{}, spanOf: spanOf}
+	return &shell{m: m, vars: v, phase: phase, how: how, unit: unit, dir: dir, funcs: map[string]*syntax.Stmt{}, calls: new(int), spanOf: spanOf}
 }
 
 // parseShell parses a shell program; a syntax error is returned with its
@@ -198,10 +204,13 @@ func (s *shell) call(args []string, env []Assign, sp source.Span) {
 	case name == "docker" && len(args) > 1:
 		s.docker(args[1:], sp)
 	}
-	if body, ok := s.funcs[args[0]]; ok && s.depth < maxShellDepth {
-		s.depth++
-		s.stmt(body)
-		s.depth--
+	if body, ok := s.funcs[args[0]]; ok {
+		if s.depth < maxShellDepth && s.calls != nil && *s.calls < maxFuncCalls {
+			*s.calls++
+			s.depth++
+			s.stmt(body)
+			s.depth--
+		}
 		return
 	}
 	s.m.Commands = append(s.m.Commands, Command{Args: args, Span: sp, Phase: s.phase, Dir: s.dir, Env: env, Unit: s.unit})

@@ -209,3 +209,17 @@ func empties(target, dir string) bool {
 	}
 	return !onlyDB && t != "/" && strings.HasPrefix(d, t+"/")
 }
+
+// deployProblems are the parts of deploy files their parsers could not
+// read: the file and line, and why. Nothing else of such a part is used.
+func deployProblems(files []*File) []Problem {
+	var out []Problem
+	for _, f := range files {
+		if m := f.Deploy(); m != nil {
+			for _, pr := range m.Problems {
+				out = append(out, Problem{Path: f.Path, Line: pr.Line, Message: pr.Msg})
+			}
+		}
+	}
+	return out
+}

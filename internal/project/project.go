@@ -5,6 +5,7 @@ import (
 	"path"
 	"slices"
 	"sort"
+	"strconv"
 	"sync"
 	"sync/atomic"
 
@@ -83,7 +84,16 @@ func (p *Project) Carry(key any, build func(prev any) any) any {
 // Problem is a per-file message that is not a finding.
 type Problem struct {
 	Path    string
+	Line    int // 1-based line of Path the problem is on; 0 when it is about the whole file
 	Message string
+}
+
+// Where is the problem's place as a message starts it: "path" or "path:line".
+func (pr Problem) Where(path string) string {
+	if pr.Line > 0 {
+		return path + ":" + strconv.Itoa(pr.Line)
+	}
+	return path
 }
 
 // NewProject builds the model from files whose Src is already loaded. Python
@@ -120,7 +130,7 @@ func NewProject(ctx context.Context, root string, files []*File, editor Settings
 	Parallel(len(unparsed), func(i int) { errs[i] = unparsed[i].parseIndexed(ctx) })
 	for i, err := range errs {
 		if err != nil {
-			p.Problems = append(p.Problems, Problem{unparsed[i].Path, err.Error()})
+			p.Problems = append(p.Problems, Problem{Path: unparsed[i].Path, Message: err.Error()})
 		}
 	}
 	p.python = make([]*File, 0, python)
@@ -134,12 +144,13 @@ func NewProject(ctx context.Context, root string, files []*File, editor Settings
 	if f := p.File("pyproject.toml"); f != nil {
 		s, i, err := ParsePyprojectSettings(f.Src)
 		if err != nil {
-			p.Problems = append(p.Problems, Problem{f.Path, err.Error()})
+			p.Problems = append(p.Problems, Problem{Path: f.Path, Message: err.Error()})
 		}
 		settings, info = s, i
 	}
 	p.Settings = settings.Merge(editor)
 	p.Facts = computeFacts(p, info)
+	p.Problems = append(p.Problems, deployProblems(files)...)
 	return p
 }
 
@@ -222,5 +233,5 @@ func (p *Project) ModuleFile(mod string) *File { return p.byModule[mod] }
 func (p *Project) AddProblem(path, msg string) {
 	p.problemsMu.Lock()
 	defer p.problemsMu.Unlock()
-	p.Problems = append(p.Problems, Problem{path, msg})
+	p.Problems = append(p.Problems, Problem{Path: path, Message: msg})
 }

@@ -119,7 +119,7 @@ func ScanWith(ctx context.Context, root string, opts ScanOptions) (*ScanResult, 
 			if p == abs {
 				return err
 			}
-			res.Problems = append(res.Problems, Problem{filepath.ToSlash(rel), fmt.Sprintf("cannot read: %v", unwrapPathErr(err))})
+			res.Problems = append(res.Problems, Problem{Path: filepath.ToSlash(rel), Message: fmt.Sprintf("cannot read: %v", unwrapPathErr(err))})
 			if d != nil && d.IsDir() {
 				return fs.SkipDir
 			}
@@ -344,7 +344,7 @@ func parseEach(ctx context.Context, loaded []loadedFile, idx []int, workers int)
 	parallelOn(workers, len(idx), func(k int) {
 		l := &loaded[idx[k]]
 		if err := l.file.parseIndexed(ctx); err != nil {
-			l.problem = &Problem{l.file.Path, err.Error()}
+			l.problem = &Problem{Path: l.file.Path, Message: err.Error()}
 			l.file = nil
 		}
 	})
@@ -367,32 +367,32 @@ func collect(loaded []loadedFile) ([]*File, []Problem) {
 func readFile(root, p string) (*File, *Problem) {
 	rel, err := filepath.Rel(root, p)
 	if err != nil {
-		return nil, &Problem{p, err.Error()}
+		return nil, &Problem{Path: p, Message: err.Error()}
 	}
 	rel = filepath.ToSlash(rel)
 	info, err := os.Stat(p)
 	if err != nil {
-		return nil, &Problem{rel, fmt.Sprintf("cannot read: %v", unwrapPathErr(err))}
+		return nil, &Problem{Path: rel, Message: fmt.Sprintf("cannot read: %v", unwrapPathErr(err))}
 	}
 	if !info.Mode().IsRegular() {
 		// A FIFO, socket or device named like a project file: never opened
 		// (reading a FIFO blocks until someone writes to it).
-		return nil, &Problem{rel, fmt.Sprintf("skipped: not a regular file (%s)", info.Mode().Type())}
+		return nil, &Problem{Path: rel, Message: fmt.Sprintf("skipped: not a regular file (%s)", info.Mode().Type())}
 	}
 	if info.Size() > MaxFileSize {
-		return nil, &Problem{rel, fmt.Sprintf("skipped: %d bytes is larger than the %d MiB limit", info.Size(), MaxFileSize>>20)}
+		return nil, &Problem{Path: rel, Message: fmt.Sprintf("skipped: %d bytes is larger than the %d MiB limit", info.Size(), MaxFileSize>>20)}
 	}
 	src, err := readAtMost(p, MaxFileSize, info.Size())
 	if err != nil {
-		return nil, &Problem{rel, fmt.Sprintf("cannot read: %v", unwrapPathErr(err))}
+		return nil, &Problem{Path: rel, Message: fmt.Sprintf("cannot read: %v", unwrapPathErr(err))}
 	}
 	if len(src) > MaxFileSize {
-		return nil, &Problem{rel, fmt.Sprintf("skipped: larger than the %d MiB limit", MaxFileSize>>20)}
+		return nil, &Problem{Path: rel, Message: fmt.Sprintf("skipped: larger than the %d MiB limit", MaxFileSize>>20)}
 	}
 	f := &File{Path: rel, Kind: Classify(rel), Src: src}
 	if f.Kind == KindPython {
 		if bytes.IndexByte(src[:min(len(src), 8000)], 0) >= 0 || !utf8.Valid(src) {
-			return nil, &Problem{rel, "skipped: not UTF-8 text"}
+			return nil, &Problem{Path: rel, Message: "skipped: not UTF-8 text"}
 		}
 	}
 	return f, nil
