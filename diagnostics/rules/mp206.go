@@ -112,14 +112,10 @@ func moveEnvToConfigFix(p *project.Project, f *project.File, e *project.EnvSet) 
 }
 
 // preloadApp reports preload_app = True in a loaded config or --preload on
-// a command line.
-func preloadApp(p *project.Project) bool {
-	return p.Memo(preloadKey{}, func() any { return findPreload(p) }).(bool)
-}
+// a command line (asked per finding: computed once per project).
+func preloadApp(p *project.Project) bool { return preload.Get(p) }
 
-// preloadKey keys preloadApp's answer (Project.Memo): asked per finding,
-// it read every loaded config and command line each time.
-type preloadKey struct{}
+var preload = diagnostics.NewShared(findPreload)
 
 func findPreload(p *project.Project) bool {
 	for _, c := range p.Facts.LoadedConfigs() {

@@ -78,20 +78,17 @@ func setEarlier(p *project.Project, f *project.File, first *python.Import) bool 
 	return setForMasterInCode(p)
 }
 
-// setForMasterKey keys setForMasterInCode's answer (Project.Memo).
-type setForMasterKey struct{}
-
 // setForMasterInCode reports whether some set of the variable outside the
 // gunicorn config and raw_env reaches the master. Asked per raw_env
 // finding, it is a property of the project: computed once, not once per
 // config file and finding (configs × sets in a monorepo).
-func setForMasterInCode(p *project.Project) bool {
-	return p.Memo(setForMasterKey{}, func() any {
-		for _, e := range p.Facts.EnvSets {
-			if e.How != "raw_env" && e.ReachesMaster && e.How != "gunicorn config" {
-				return true
-			}
+func setForMasterInCode(p *project.Project) bool { return setForMaster.Get(p) }
+
+var setForMaster = diagnostics.NewShared(func(p *project.Project) bool {
+	for _, e := range p.Facts.EnvSets {
+		if e.How != "raw_env" && e.ReachesMaster && e.How != "gunicorn config" {
+			return true
 		}
-		return false
-	}).(bool)
-}
+	}
+	return false
+})

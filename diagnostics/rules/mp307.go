@@ -25,12 +25,7 @@ JOBS_DONE = Counter("jobs", "Jobs finished")   # app/tasks.py`,
 JOBS_FINISHED = Counter("jobs_finished", "Jobs finished")   # app/tasks.py`,
 	Project: true,
 	Run: func(pass *diagnostics.Pass) {
-		p := pass.Project
-		ix := p.Carry(claimsKey{}, func(prev any) any {
-			last, _ := prev.(*claimIndex)
-			return claimIndexOf(p, last)
-		}).(*claimIndex)
-		claimants := ix.involved()
+		claimants := involved(pass.Project)
 		names := 0
 		for _, c := range claimants {
 			names += len(c.decl.SampleSuffixes())

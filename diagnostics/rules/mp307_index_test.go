@@ -26,10 +26,9 @@ var claimVariants = []string{
 	"from prometheus_client import Counter\nX = Counter(NAME, 'x')\n",
 }
 
-// MP307 in a project derived from the last one (it keeps a base of
-// counted names and recounts the files that differ) must report what it
-// reports in a project built afresh, edit after edit, through rebuilds
-// of its base.
+// MP307 in a project derived from the last one (it keeps each unchanged
+// file's hashed names and hashes the edited files again) must report what
+// it reports in a project built afresh, edit after edit.
 func TestDuplicateNamesFollowEdits(t *testing.T) {
 	ctx := context.Background()
 	paths := []string{"tests/test_metrics.py"}
@@ -37,7 +36,6 @@ func TestDuplicateNamesFollowEdits(t *testing.T) {
 		paths = append(paths, fmt.Sprintf("app/m%02d.py", i))
 	}
 	rules := []*diagnostics.Rule{DuplicateMetricName}
-	var derivedFrom, rebuilt int
 	for seed := int64(1); seed <= 6; seed++ {
 		rng := rand.New(rand.NewSource(seed))
 		current := map[string]*project.File{}
@@ -45,7 +43,7 @@ func TestDuplicateNamesFollowEdits(t *testing.T) {
 		for step := 0; step < 80; step++ {
 			edits := 1 + rng.Intn(3)
 			if rng.Intn(10) == 0 {
-				edits = 20 // more than the overlay holds
+				edits = 20
 			}
 			for ; edits > 0; edits-- {
 				path := paths[rng.Intn(len(paths))]
@@ -73,20 +71,8 @@ func TestDuplicateNamesFollowEdits(t *testing.T) {
 			if got != want {
 				t.Fatalf("seed %d step %d: derived project reports\n%s\nwant\n%s", seed, step, got, want)
 			}
-			if prev != nil {
-				ix := next.Carry(claimsKey{}, nil).(*claimIndex)
-				old := prev.Carry(claimsKey{}, nil).(*claimIndex)
-				if ix.base == old.base {
-					derivedFrom++
-				} else {
-					rebuilt++
-				}
-			}
 			prev = next
 		}
-	}
-	if derivedFrom == 0 || rebuilt == 0 {
-		t.Errorf("derived from the base %d times, rebuilt it %d times: the test must do both", derivedFrom, rebuilt)
 	}
 }
 

@@ -54,16 +54,13 @@ business_metrics.inc("orders", kind="book")`,
 	},
 }
 
-// businessProjectKey keys MP501's project-wide answers (Project.Memo).
-type businessProjectKey struct{}
-
 // businessProjectOf is the project's businessProject, made once: every
 // finding's fix reads the whole project (where to wire the business
 // module, which files import the metric), and each fix walked the project
 // again (quadratic: 3,000 modules took 41× the time of 300).
-func businessProjectOf(p *project.Project) *businessProject {
-	return p.Memo(businessProjectKey{}, func() any { return newBusinessProject(p) }).(*businessProject)
-}
+func businessProjectOf(p *project.Project) *businessProject { return businessProjects.Get(p) }
+
+var businessProjects = diagnostics.NewShared(newBusinessProject)
 
 // reportBusinessDecls reports the module-level counters and gauges of f
 // that read as business totals, each with its business_metrics fix.

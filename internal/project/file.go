@@ -104,6 +104,8 @@ type File struct {
 
 	deploy deployModel // see Deploy
 
+	memo sync.Map // see Memo
+
 	// What the project facts read of the module, computed once per file
 	// (see digest and envFlags).
 	digestOnce   sync.Once
@@ -193,4 +195,18 @@ func (f *File) IndentOf(off int) string {
 		end++
 	}
 	return string(f.Src[start:end])
+}
+
+// Memo returns what build computed for key from this file, calling build
+// once. A value must depend on the file alone (its path, kind, source and
+// summary): the language server carries a File that did not change from one
+// project to the next, and its memo with it, so what a rule derives from
+// one file is not derived again on the next keystroke. Safe for concurrent
+// use; the value must be read-only.
+func (f *File) Memo(key any, build func() any) any {
+	if v, ok := f.memo.Load(key); ok {
+		return v
+	}
+	v, _ := f.memo.LoadOrStore(key, build())
+	return v
 }

@@ -43,42 +43,25 @@ type Project struct {
 	// per file (envSetIndex), which modules load prometheus_client
 	// (promReach), and rules' own answers.
 	memo sync.Map // key -> *memoEntry
-	// carried holds the values Carry computed in the project this one was
-	// derived from, by key.
-	carried map[any]any
 }
 
 type memoEntry struct {
 	once  sync.Once
-	done  atomic.Bool // value is set (a derived project may take it, see Carry)
 	value any
 }
 
-// carryKey marks the memo entries made by Carry.
-type carryKey struct{ key any }
-
 // Memo returns what build computed for key in this project, calling build
 // once, the first time any goroutine asks: code that runs once per file
-// but needs a project-wide answer (where to wire a module, which files
-// import a name) computes it once instead of once per file or per finding,
-// which made it quadratic in the project. The key is a value of a type
-// unexported from the rule's package, so that rules cannot collide.
-// The value is shared by every goroutine that runs the project's rules:
-// it must be read-only, or safe for concurrent use.
+// but needs a project-wide answer computes it once, not once per file or
+// finding. Rules declare such answers with diagnostics.NewShared, whose
+// value is the key; this package's own use an unexported key type. The
+// value is shared by every goroutine that runs the project's rules: it must
+// be read-only, or safe for concurrent use.
 func (p *Project) Memo(key any, build func() any) any {
 	e, _ := p.memo.LoadOrStore(key, &memoEntry{})
 	entry := e.(*memoEntry)
-	entry.once.Do(func() { entry.value = build(); entry.done.Store(true) })
+	entry.once.Do(func() { entry.value = build() })
 	return entry.value
-}
-
-// Carry is Memo for an answer that a project derived from this one
-// (NewProjectFrom: the next keystroke) can update instead of building it
-// again: build gets the value key had in the project this one was derived
-// from, or nil. That value is shared with the earlier project, which may
-// still be read: build must not modify it, only take over its parts.
-func (p *Project) Carry(key any, build func(prev any) any) any {
-	return p.Memo(carryKey{key}, func() any { return build(p.carried[key]) })
 }
 
 // Problem is a per-file message that is not a finding.
@@ -162,15 +145,6 @@ func NewProjectFrom(ctx context.Context, prev *Project, root string, files []*Fi
 	p := NewProject(ctx, root, files, editor)
 	if prev != nil {
 		p.metricsBasis = prev.metrics.Load()
-		prev.memo.Range(func(k, v any) bool {
-			if ck, ok := k.(carryKey); ok && v.(*memoEntry).done.Load() {
-				if p.carried == nil {
-					p.carried = map[any]any{}
-				}
-				p.carried[ck.key] = v.(*memoEntry).value
-			}
-			return true
-		})
 	}
 	return p
 }
