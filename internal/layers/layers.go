@@ -10,32 +10,27 @@ package layers
 // leaves, as paths relative to the module. Packages on one line are peers:
 // neither may import the other.
 var Layers = []Layer{
-	{"front ends: flags and wiring, the docs generator, the benchmark driver, the end-to-end tests", []string{"cmd/multiprom", "docs/gen", "bench/mpbench", "e2e"}},
-	{"the language server: protocol handlers and session bookkeeping", []string{"lsp"}},
-	{"the benchmark corpus and its measurements", []string{"bench"}},
-	{"fix-all, safe writes, diff; set-up actions", []string{"codeactions"}},
-	{"the rule catalogue: one file per rule", []string{"diagnostics/rules"}},
-	{"the code fixes insert; the rule docs renderer; the services of a workspace", []string{"snippets", "docs", "internal/workspace"}},
-	{"the rule framework: Rule, Pass, Check, Diagnostic, Fix, suppression, severity", []string{"diagnostics"}},
-	{"the workspace: scan, settings, files, facts, deploy files, metric index", []string{"internal/project"}},
-	{"Python: parse (all cgo), summary, incremental document; deploy files: the start-up model", []string{"internal/python", "internal/deploy"}},
-	{"spans, line index, positions", []string{"internal/source"}},
-	{"leaves: the live check, batch GC settings, the fuzz budget", []string{"verify", "internal/batchgc", "internal/batchprocs", "internal/fuzzbudget", "internal/layers"}},
+	{"cmd/multiprom": "the command line: flags and wiring", "docs/gen": "writes docs/rules.md", "bench/mpbench": "the benchmark driver", "e2e": "end-to-end tests against real servers"},
+	{"lsp": "the language server: protocol handlers and session bookkeeping"},
+	{"bench": "the benchmark corpus and its measurements"},
+	{"codeactions": "fix-all, safe writes, diff; set-up actions"},
+	{"diagnostics/rules": "the rule catalogue: one file per rule"},
+	{"snippets": "the code fixes insert", "docs": "the rule docs", "internal/workspace": "the services of a workspace"},
+	{"diagnostics": "the rule framework: Rule, Pass, Check, Diagnostic, Fix, suppression, severity, shared and per-file answers"},
+	{"internal/project": "the workspace model: scan, settings, files, facts, metric index"},
+	{"internal/python": "Python: parse (all cgo), summary, incremental document", "internal/deploy": "deploy files: the start-up model, read by real parsers"},
+	{"internal/source": "spans, line index, positions"},
+	{"verify": "the live check of a metrics endpoint", "internal/batchgc": "a batch run's GC settings", "internal/batchprocs": "a batch run's worker count", "internal/fuzzbudget": "the fuzz targets' time bound", "internal/layers": "this stack"},
 }
 
-// Layer is one level of the stack.
-type Layer struct {
-	Role     string
-	Packages []string
-}
+// Layer is one level of the stack: its packages and what each is for.
+type Layer map[string]string
 
 // Rank returns the layer index of a package (0 is the top), or -1.
 func Rank(pkg string) int {
 	for i, l := range Layers {
-		for _, p := range l.Packages {
-			if p == pkg {
-				return i
-			}
+		if _, ok := l[pkg]; ok {
+			return i
 		}
 	}
 	return -1

@@ -140,10 +140,13 @@ func TestArchitectureTable(t *testing.T) {
 	var b strings.Builder
 	b.WriteString(tableStart + "\n\n| layer | package | lines | role |\n|---|---|---|---|\n")
 	for i, l := range Layers {
-		ps := append([]string{}, l.Packages...)
+		ps := make([]string, 0, len(l))
+		for p := range l {
+			ps = append(ps, p)
+		}
 		sort.Strings(ps)
 		for _, p := range ps {
-			fmt.Fprintf(&b, "| %d | `%s` | %d | %s |\n", i, p, size[p], l.Role)
+			fmt.Fprintf(&b, "| %d | `%s` | %d | %s |\n", i, p, size[p], l[p])
 		}
 	}
 	b.WriteString("\n" + tableEnd)
