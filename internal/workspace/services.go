@@ -157,14 +157,15 @@ func Find(files []*project.File) []*Service {
 			}
 		}
 	}
-	has := func(s *Service, k project.Kind) bool {
-		for _, f := range s.Files {
-			if f.Kind == k && !strings.HasPrefix(f.Path, "../") {
-				return true
-			}
+	// Which kinds each service declares itself (before any file is shared).
+	own := map[*Service]map[project.Kind]bool{}
+	for _, svc := range services {
+		own[svc] = map[project.Kind]bool{}
+		for _, f := range svc.Files {
+			own[svc][f.Kind] = true
 		}
-		return false
 	}
+	has := func(s *Service, k project.Kind) bool { return own[s][k] }
 	for _, f := range outside {
 		if named[f.Path] {
 			continue

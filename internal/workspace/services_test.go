@@ -1,0 +1,101 @@
+package workspace
+
+import (
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/multiprom/multiprom/internal/project"
+)
+
+// files makes the files of a workspace as a scan loads them: a Dockerfile
+// that a compose build names (web/docker/web) is read as one.
+func files(m map[string]string) []*project.File {
+	var out []*project.File
+	for p, src := range m {
+		k := project.Classify(p)
+		if strings.HasSuffix(p, "docker/web") {
+			k = project.KindDockerfile
+		}
+		out = append(out, &project.File{Path: p, Kind: k, Src: []byte(src)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out
+}
+
+// describe renders services as "dir: file file ..." lines.
+func describe(svcs []*Service) string {
+	var b strings.Builder
+	for _, s := range svcs {
+		var ps []string
+		for _, f := range s.Files {
+			ps = append(ps, f.Path)
+		}
+		sort.Strings(ps)
+		b.WriteString("[" + s.Dir + "] " + strings.Join(ps, " ") + "\n")
+	}
+	return b.String()
+}
+
+func TestFind(t *testing.T) {
+	tests := []struct {
+		name  string
+		files map[string]string
+		want  string
+	}{
+		{"no server start: one service at the root", map[string]string{
+			"app.py": "", "requirements.txt": "flask\n"},
+			"[] app.py requirements.txt\n"},
+		{"an entrypoint in docker/ belongs to the service around it", map[string]string{
+			"Dockerfile":           "FROM python\nENTRYPOINT [\"docker/entrypoint.sh\"]\nCMD gunicorn app:app\n",
+			"docker/entrypoint.sh": "#!/bin/sh\nexec gunicorn app:app\n",
+			"app.py":               ""},
+			"[] Dockerfile app.py docker/entrypoint.sh\n"},
+		{"a root compose file builds two services and goes to both, with its env file", map[string]string{
+			"docker-compose.yml":   "services:\n  api:\n    build: ./api\n    env_file: api.env\n  web:\n    build:\n      context: web\n      dockerfile: docker/web\n",
+			"api.env":              "X=1\n",
+			"api/Dockerfile":       "FROM python\nCMD [\"gunicorn\", \"app:app\"]\n",
+			"api/app.py":           "",
+			"web/docker/web":       "FROM python\nCMD gunicorn -w 4 wsgi:app\n",
+			"web/wsgi.py":          "",
+			"tools/lint.py":        "",
+			"requirements-dev.txt": "pytest\n",
+		},
+			"[api] ../api.env ../docker-compose.yml ../requirements-dev.txt Dockerfile app.py\n[web] ../docker-compose.yml ../requirements-dev.txt docker/web wsgi.py\n"},
+		{"nested: a Procfile service inside a gunicorn.conf.py one", map[string]string{
+			"gunicorn.conf.py":        "workers = 2\n",
+			"app.py":                  "",
+			"worker/Procfile":         "web: gunicorn tasks:app\n",
+			"worker/tasks.py":         "",
+			"worker/requirements.txt": "celery\n",
+			"requirements.txt":        "flask\n"},
+			"[] app.py gunicorn.conf.py requirements.txt\n[worker] Procfile requirements.txt tasks.py\n"},
+		{"a build-time gunicorn install is no server start", map[string]string{
+			"svc/Dockerfile": "FROM python\nRUN pip install gunicorn\nCMD python main.py\n",
+			"svc/main.py":    ""},
+			"[] svc/Dockerfile svc/main.py\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := describe(Find(files(tt.files))); got != tt.want {
+				t.Errorf("got\n%s\nwant\n%s", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestRelTo(t *testing.T) {
+	for _, tt := range []struct{ dir, p, want string }{
+		{"api", "api/app.py", "app.py"},
+		{"api", "docker-compose.yml", "../docker-compose.yml"},
+		{"services/api", "services/web/x.env", "../web/x.env"},
+		{"services/api", "ops/k8s.yaml", "../../ops/k8s.yaml"},
+	} {
+		if got := relTo(tt.dir, tt.p); got != tt.want {
+			t.Errorf("relTo(%q, %q) = %q, want %q", tt.dir, tt.p, got, tt.want)
+		}
+		if back := Join(tt.dir, relTo(tt.dir, tt.p)); back != tt.p {
+			t.Errorf("Join(%q, relTo) = %q, want %q", tt.dir, back, tt.p)
+		}
+	}
+}
