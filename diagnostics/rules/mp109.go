@@ -27,7 +27,8 @@ var DeprecatedMultiprocEnv = &diagnostics.Rule{
 		p := pass.Project
 		for _, f := range p.Files {
 			switch f.Kind {
-			case project.KindPython, project.KindDockerfile, project.KindCompose, project.KindSystemd, project.KindShell, project.KindProcfile, project.KindDotenv:
+			case project.KindPython, project.KindDockerfile, project.KindCompose, project.KindSystemd, project.KindShell, project.KindProcfile, project.KindDotenv,
+				project.KindSupervisord, project.KindManifest:
 			default:
 				continue
 			}
