@@ -153,10 +153,14 @@ func summarizeTree(prev *Module, tree *sitter.Tree, src []byte, closeTree bool) 
 		at.advance(&prev.chunks[i])
 	}
 	sharedCalls := len(b.m.Calls)
-	for i := lo; i < len(tops)-hi; i++ {
-		flat := flattenNode(tops[i].node, src)
-		b.walk(flat.root(), moduleRoot, rootErr)
-		flat.free()
+	if lo < len(tops)-hi {
+		cur := newTopCursor(rootOf(tree), lo)
+		for i := lo; i < len(tops)-hi; i++ {
+			flat := cur.flatten(src)
+			b.walk(flat.root(), moduleRoot, rootErr)
+			flat.free()
+		}
+		cur.close()
 	}
 	if hi > 0 {
 		first := len(prev.chunks) - hi
