@@ -273,7 +273,6 @@ func (b *builder) walk(n *fnode, moduleRoot, rootErr bool) {
 		statement: n.IsNamed() && n.symbol != commentSymbol()}
 	w := &b.sc.walker
 	*w = walker{src: b.src, str: c.text, base: sp.Start, m: b.m, rightCall: b.rightCall, contexts: b.contexts}
-	w.obj.sizeFor(n)
 	if n.IsNamed() || n.IsMissing() {
 		w.visit(n, scope{topLevel: moduleRoot})
 	}

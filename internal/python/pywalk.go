@@ -72,8 +72,7 @@ type walker struct {
 	// workspace test: 10,000 nested calls took 26 s).
 	rightCall map[source.Span]string
 	contexts  map[ctxKey]*CallContext // see context
-	obj       objects
-	lastKey   ctxKey // the key and context context() returned last
+	lastKey   ctxKey                  // the key and context context() returned last
 	lastCtx   *CallContext
 }
 
@@ -500,8 +499,7 @@ type ctxKey struct {
 // callOf records the call n (once) and returns it; nested calls in the
 // callee and arguments are recorded too.
 func (w *walker) callOf(n *fnode, sc scope) *Call {
-	c := w.obj.call()
-	*c = Call{stmt: pack(sc.stmt), CallContext: w.context(sc)}
+	c := &Call{stmt: pack(sc.stmt), CallContext: w.context(sc)}
 	fn := n.byField(fld.function)
 	if fn != nil {
 		c.callee = pack(span(fn))
@@ -528,37 +526,36 @@ func (w *walker) callOf(n *fnode, sc scope) *Call {
 		case args.Type() != "argument_list":
 			w.visit(args, sc)
 		case args.NamedChildCount() == 0:
-			// f(): no arguments, and no list header taken (nearly half of
-			// the calls of a typical module).
+			// f(): no arguments, and argv stays nil.
 		default:
-			list := w.obj.argList(int(args.NamedChildCount()))
+			list := make([]*Arg, 0, args.NamedChildCount())
 			for i := 0; i < int(args.NamedChildCount()); i++ {
 				a := args.NamedChild(i)
 				if a.Type() == "comment" {
 					continue
 				}
-				arg := w.obj.arg()
+				var arg *Arg
 				switch a.Type() {
 				case "keyword_argument":
-					*arg = Arg{Name: w.fieldText(a, fld.name), span: pack(span(a))}
+					arg = &Arg{Name: w.fieldText(a, fld.name), span: pack(span(a))}
 					if v := a.byField(fld.value); v != nil {
 						arg.Value = w.expr(v, sc)
 						w.visit(v, sc)
 					}
 				case "list_splat":
-					*arg = Arg{Name: "*", span: pack(span(a)), Value: w.leaf(a)}
+					arg = &Arg{Name: "*", span: pack(span(a)), Value: w.leaf(a)}
 					w.visit(a, sc)
 				case "dictionary_splat":
-					*arg = Arg{Name: "**", span: pack(span(a)), Value: w.leaf(a)}
+					arg = &Arg{Name: "**", span: pack(span(a)), Value: w.leaf(a)}
 					w.visit(a, sc)
 				default:
-					*arg = Arg{span: pack(span(a)), Value: w.expr(a, sc)}
+					arg = &Arg{span: pack(span(a)), Value: w.expr(a, sc)}
 					w.visit(a, sc)
 				}
-				*list = append(*list, arg)
+				list = append(list, arg)
 			}
-			if len(*list) > 0 {
-				c.argv = list
+			if len(list) > 0 {
+				c.argv = &list
 			}
 		}
 	}
@@ -568,9 +565,7 @@ func (w *walker) callOf(n *fnode, sc scope) *Call {
 
 // leaf describes n by its type and text alone.
 func (w *walker) leaf(n *fnode) *Expr {
-	e := w.obj.expr()
-	*e = Expr{Text: w.text(n), span: pack(span(n)), kind: n.symbol}
-	return e
+	return &Expr{Text: w.text(n), span: pack(span(n)), kind: n.symbol}
 }
 
 // expr describes n without recording anything; calls inside it are
@@ -594,14 +589,14 @@ func (w *walker) expr(n *fnode, sc scope) *Expr {
 		if n.NamedChildCount() == 0 {
 			break
 		}
-		elems := w.obj.elemList(int(n.NamedChildCount()))
+		elems := make([]*Expr, 0, n.NamedChildCount())
 		for i := 0; i < int(n.NamedChildCount()); i++ {
 			if c := n.NamedChild(i); c.Type() != "comment" {
-				*elems = append(*elems, w.expr(c, sc))
+				elems = append(elems, w.expr(c, sc))
 			}
 		}
-		if len(*elems) > 0 {
-			e.elems = elems
+		if len(elems) > 0 {
+			e.elems = &elems
 		}
 	case "parenthesized_expression":
 		if n.NamedChildCount() == 1 {
