@@ -27,9 +27,8 @@ import (
 // a process (this program with -child floor) from start to exit. Each
 // runs right after a warm-up process (see warmUp). The project model and
 // the rules, the part of a check that sees the whole project, are timed
-// inside those same checks (`--timings`). The check timed inside a child
-// process, with and without its heap reservation, is shown for reference
-// (see runChild).
+// inside those same checks (`--timings`). The parse and the check timed
+// inside child processes are shown for reference (see runChild).
 func benchCorpus(tmp string) {
 	dir1, l1 := generate(tmp, 1000)
 	dir2, l2 := generate(tmp, 2000)
@@ -86,21 +85,19 @@ func benchCorpus(tmp string) {
 	add("corpus: time(2×) / time(1×), project model + rules, median of the rounds' ratios", ratioStats(rm), "≤ 2.00", median(rm) <= 2)
 
 	// For reference, timed inside child processes (no start-up, no exit,
-	// no output): the parse, the check, and the check without its heap
-	// reserved in huge pages (batchgc.Reserve), each page a 4 KiB fault.
-	var nf, nc, nn []time.Duration
-	var nfc, nnc []int64
+	// no output): the parse and the check.
+	var nf, nc []time.Duration
+	var nfc []int64
 	for i := 0; i < *runs; i++ {
-		nf = append(nf, runChild("floor", dir1, true).elapsed)
-		with, without := runChild("check", dir1, true), runChild("check", dir1, false)
-		nc, nfc = append(nc, with.elapsed), append(nfc, with.faults)
-		nn, nnc = append(nn, without.elapsed), append(nnc, without.faults)
+		nf = append(nf, runChild("floor", dir1).elapsed)
+		check := runChild("check", dir1)
+		nc, nfc = append(nc, check.elapsed), append(nfc, check.faults)
 	}
-	snf, snc, snn := summarize(nf), summarize(nc), summarize(nn)
-	info(fmt.Sprintf("corpus, timed inside the process (%d runs): parse only / check / check without the heap reserved in huge pages", *runs),
-		snf.String()+" / "+snc.String()+" / "+snn.String())
-	info("corpus, timed inside the process: page faults of the check with / without the reservation (medians), throughput / parse throughput with / without (for reference)",
-		fmt.Sprintf("%d / %d, %.0f %% / %.0f %%", medianInt(nfc), medianInt(nnc), 100*float64(snf.med)/float64(snc.med), 100*float64(snf.med)/float64(snn.med)))
+	snf, snc := summarize(nf), summarize(nc)
+	info(fmt.Sprintf("corpus, timed inside the process (%d runs): parse only / check", *runs),
+		snf.String()+" / "+snc.String())
+	info("corpus, timed inside the process: page faults of the check (median), throughput / parse throughput (for reference)",
+		fmt.Sprintf("%d, %.0f %%", medianInt(nfc), 100*float64(snf.med)/float64(snc.med)))
 }
 
 // generate writes a corpus of the given number of modules under tmp.
@@ -233,9 +230,9 @@ var timingsLine = regexp.MustCompile(`(?m)^timings: .* project ([0-9.]+) ms, rul
 // runChild runs one timing of kind (floor or check) on dir in a new
 // process, right after a warm-up, and returns the child's own timing of
 // it.
-func runChild(kind, dir string, withReserve bool) timing {
+func runChild(kind, dir string) timing {
 	warmUp()
-	out, err := exec.Command(self(), "-child", kind, "-reserve="+fmt.Sprint(withReserve), dir).Output()
+	out, err := exec.Command(self(), "-child", kind, dir).Output()
 	if err != nil {
 		fail("child %s %s: %v", kind, dir, err)
 	}
@@ -288,17 +285,11 @@ func timeFloor(dir string) time.Duration {
 }
 
 // scanBatch scans dir as `multiprom check` does (cmd/multiprom's
-// scanBatch): a P to spare while it reads and parses, and, unless
-// -reserve=false, the heap reserved in huge pages before the parse
-// (batchgc.Reserve).
+// scanBatch): a P to spare while it reads and parses.
 func scanBatch(dir string) *project.ScanResult {
 	workers, restore := batchprocs.Apply()
 	defer restore()
-	opts := project.ScanOptions{Workers: workers}
-	if *reserve {
-		opts.ReserveHeap = batchgc.Reserve
-	}
-	res, err := project.ScanWith(context.Background(), dir, opts)
+	res, err := project.ScanWith(context.Background(), dir, project.ScanOptions{Workers: workers})
 	if err != nil {
 		fail("%v", err)
 	}

@@ -220,7 +220,7 @@ func applyFixes(ctx context.Context, proj *project.Project, t target, cf checkFl
 func scanBatch(ctx context.Context, root string) (*project.ScanResult, error) {
 	workers, restore := batchprocs.Apply()
 	defer restore()
-	return project.ScanWith(ctx, root, project.ScanOptions{Workers: workers, ReserveHeap: batchgc.Reserve})
+	return project.ScanWith(ctx, root, project.ScanOptions{Workers: workers})
 }
 
 func sortedErrKeys(m map[string]error) []string {
