@@ -15,7 +15,6 @@ import (
 	"github.com/multiprom/multiprom/diagnostics"
 	"github.com/multiprom/multiprom/diagnostics/rules"
 	"github.com/multiprom/multiprom/internal/batchgc"
-	"github.com/multiprom/multiprom/internal/batchprocs"
 	"github.com/multiprom/multiprom/internal/project"
 )
 
@@ -276,20 +275,15 @@ func child(kind, dir string) {
 	fmt.Println(elapsed.Nanoseconds(), minorFaults()-faults, findings)
 }
 
-// timeFloor times bench.ParseOnly on dir with the scheduler setting and
-// worker count of `multiprom check`'s scan (internal/batchprocs).
+// timeFloor times bench.ParseOnly on dir with as many workers as
+// `multiprom check`'s scan has (GOMAXPROCS).
 func timeFloor(dir string) time.Duration {
-	workers, restore := batchprocs.Apply()
-	defer restore()
-	return bench.ParseOnly(dir, workers)
+	return bench.ParseOnly(dir, 0)
 }
 
-// scanBatch scans dir as `multiprom check` does (cmd/multiprom's
-// scanBatch): a P to spare while it reads and parses.
+// scanBatch scans dir as `multiprom check` does.
 func scanBatch(dir string) *project.ScanResult {
-	workers, restore := batchprocs.Apply()
-	defer restore()
-	res, err := project.ScanWith(context.Background(), dir, project.ScanOptions{Workers: workers})
+	res, err := project.Scan(context.Background(), dir)
 	if err != nil {
 		fail("%v", err)
 	}

@@ -49,9 +49,8 @@ type ScanOptions struct {
 	// prefilter (prefilter.go) shows cannot matter are not parsed: they join
 	// the project with an empty summary and are listed in Unparsed.
 	ParseAll bool
-	// Workers is how many goroutines read and parse (0: GOMAXPROCS). A
-	// batch run that keeps a P idle on purpose (internal/batchprocs) passes
-	// the count from before it raised GOMAXPROCS.
+	// Workers is how many goroutines read and parse (0: GOMAXPROCS). The
+	// result does not depend on it.
 	Workers int
 }
 
