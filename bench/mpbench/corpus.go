@@ -38,11 +38,10 @@ func benchCorpus(tmp string) {
 	// timings take as long as the 2× one, so a burst of load on this
 	// shared machine is as likely to fall on either side. (In pairs of one
 	// 1× and one 2× timing, the 2× timing, twice as long, is twice as
-	// likely to catch one, which leans the median ratio above 2: the
-	// parse floor alone, a parse per file and nothing shared, measured
-	// 1.99–2.04 that way.) A drift in the load over a round also cancels.
-	// A round's ratios spread ±5–10 % here (the model + rules' more), so
-	// there are six rounds per run.
+	// likely to catch one, which leans the median ratio above 2 even for
+	// the parse floor, a parse per file and nothing shared.) A drift in the
+	// load over a round also cancels. A single round's ratio is noisy on a
+	// shared machine, so there are six rounds per run.
 	rounds := 6 * *runs
 	var f1, f2, c1, c2, m1, m2 []time.Duration
 	var ff1, fc1, ff2, fc2 []int64 // page faults
@@ -218,13 +217,11 @@ var timingsLine = regexp.MustCompile(`(?m)^timings: .* project ([0-9.]+) ms, rul
 // A timing inside a process (runChild) runs in a process of its own too,
 // this program run again with -child: each starts as a user's `multiprom
 // check` starts, with nothing mapped, so it pays a page fault for each
-// page it allocates (the rows show them). Timing them in one process
-// instead made the result depend on what earlier timings left mapped:
-// after a collection, on how much Go's scavenger had returned since; after
-// debug.FreeOSMemory, on the free slots left in spans still in use, a
-// fixed amount that the 1× and 2× model + rules timings shared, so their
-// ratio was above 2 though each allocates exactly twice as much (the
-// sixth session's rows; bench/RESULTS.md).
+// page it allocates (the rows show them). Timed in one process, a result
+// would depend on what earlier timings left mapped: after a collection, on
+// how much Go's scavenger had returned since; after debug.FreeOSMemory, on
+// the free slots left in spans still in use, a fixed amount the 1× and 2×
+// timings would share, which skews their ratio.
 
 // runChild runs one timing of kind (floor or check) on dir in a new
 // process, right after a warm-up, and returns the child's own timing of

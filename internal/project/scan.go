@@ -66,8 +66,8 @@ func Scan(ctx context.Context, root string) (*ScanResult, error) {
 // between the size check and the read (a log being written) cannot make the
 // scan read without bound; the caller rejects more than limit. size is the
 // size the file had when it was stat'ed: the buffer starts with room for it
-// and the read that finds the end (io.ReadAll starts at 512 bytes and grew
-// and copied its buffer four times for a typical module).
+// and the read that finds the end (io.ReadAll starts at 512 bytes and
+// grows and copies its buffer several times for a typical module).
 func readAtMost(p string, limit, size int64) ([]byte, error) {
 	fh, err := os.Open(p)
 	if err != nil {

@@ -57,19 +57,19 @@ type walker struct {
 	src []byte
 	// str is the text of the top-level statement being walked, which starts
 	// at byte base of src: every Text in its summary is a substring of it.
-	// Copying each node's text made a summary quadratic in nesting depth
-	// (10,000 nested calls: each argument's Text holds the rest of the
-	// file, hundreds of MB), and one string per statement lets an edit keep
-	// the statements it did not touch without pinning old versions of the
-	// whole file (chunks.go).
+	// Copying each node's text would make a summary quadratic in nesting
+	// depth (each nested argument's Text would hold a copy of the rest of
+	// its statement), and one string per statement lets an edit keep the
+	// statements it did not touch without pinning old versions of the whole
+	// file (chunks.go).
 	str  string
 	base int
 	m    *Module
 	// rightCall maps the span of a call that is the whole right side of an
 	// assignment to the assignment's target. The walk sets it on the way
 	// down so that call() need not ask for its parent: Node.Parent walks
-	// from the root and made deep nesting quadratic (found by the hostile
-	// workspace test: 10,000 nested calls took 26 s).
+	// from the root, which would make deep nesting quadratic (the hostile
+	// workspace test nests 10,000 calls).
 	rightCall map[source.Span]string
 	contexts  map[ctxKey]*CallContext // see context
 	lastKey   ctxKey                  // the key and context context() returned last
@@ -214,8 +214,8 @@ func visitActOf(sym uint16) uint8 {
 }
 
 func (w *walker) children(n *fnode, sc scope) {
-	// A loop, not eachChild: a closure per level of the walk showed in
-	// the profile.
+	// A loop, not eachChild: this runs for every node of every module,
+	// and a loop needs no closure call per child.
 	for _, k := range n.kids() {
 		if c := n.nodeAt(k); c.IsNamed() || c.IsMissing() {
 			w.visit(c, sc)
@@ -476,7 +476,8 @@ func (w *walker) context(sc scope) *CallContext {
 		key.conds = &sc.conds[0]
 	}
 	// Consecutive calls are mostly made in the same context: ask the map
-	// only when it changes (hashing the key showed in the profile).
+	// only when it changes (comparing the key with the last one is cheaper
+	// than hashing it).
 	if w.lastCtx != nil && key == w.lastKey {
 		return w.lastCtx
 	}
