@@ -16,8 +16,8 @@ import (
 // ParseOnly reads every .py file under dir and parses it with tree-sitter
 // on workers goroutines (0: GOMAXPROCS), nothing else: the floor the check
 // is compared with. It returns the elapsed time (reading included, as the
-// check reads too). mpbench runs it with the check's scheduler setting and
-// worker count (internal/batchprocs).
+// check reads too). mpbench runs it with the check's worker count
+// (GOMAXPROCS).
 func ParseOnly(dir string, workers int) time.Duration {
 	t := time.Now()
 	var paths []string

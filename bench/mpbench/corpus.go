@@ -15,7 +15,6 @@ import (
 	"github.com/multiprom/multiprom/diagnostics"
 	"github.com/multiprom/multiprom/diagnostics/rules"
 	"github.com/multiprom/multiprom/internal/batchgc"
-	"github.com/multiprom/multiprom/internal/batchprocs"
 	"github.com/multiprom/multiprom/internal/project"
 )
 
@@ -27,9 +26,8 @@ import (
 // a process (this program with -child floor) from start to exit. Each
 // runs right after a warm-up process (see warmUp). The project model and
 // the rules, the part of a check that sees the whole project, are timed
-// inside those same checks (`--timings`). The check timed inside a child
-// process, with and without its heap reservation, is shown for reference
-// (see runChild).
+// inside those same checks (`--timings`). The parse and the check timed
+// inside child processes are shown for reference (see runChild).
 func benchCorpus(tmp string) {
 	dir1, l1 := generate(tmp, 1000)
 	dir2, l2 := generate(tmp, 2000)
@@ -40,11 +38,10 @@ func benchCorpus(tmp string) {
 	// timings take as long as the 2× one, so a burst of load on this
 	// shared machine is as likely to fall on either side. (In pairs of one
 	// 1× and one 2× timing, the 2× timing, twice as long, is twice as
-	// likely to catch one, which leans the median ratio above 2: the
-	// parse floor alone, a parse per file and nothing shared, measured
-	// 1.99–2.04 that way.) A drift in the load over a round also cancels.
-	// A round's ratios spread ±5–10 % here (the model + rules' more), so
-	// there are six rounds per run.
+	// likely to catch one, which leans the median ratio above 2 even for
+	// the parse floor, a parse per file and nothing shared.) A drift in the
+	// load over a round also cancels. A single round's ratio is noisy on a
+	// shared machine, so there are six rounds per run.
 	rounds := 6 * *runs
 	var f1, f2, c1, c2, m1, m2 []time.Duration
 	var ff1, fc1, ff2, fc2 []int64 // page faults
@@ -86,21 +83,19 @@ func benchCorpus(tmp string) {
 	add("corpus: time(2×) / time(1×), project model + rules, median of the rounds' ratios", ratioStats(rm), "≤ 2.00", median(rm) <= 2)
 
 	// For reference, timed inside child processes (no start-up, no exit,
-	// no output): the parse, the check, and the check without its heap
-	// reserved in huge pages (batchgc.Reserve), each page a 4 KiB fault.
-	var nf, nc, nn []time.Duration
-	var nfc, nnc []int64
+	// no output): the parse and the check.
+	var nf, nc []time.Duration
+	var nfc []int64
 	for i := 0; i < *runs; i++ {
-		nf = append(nf, runChild("floor", dir1, true).elapsed)
-		with, without := runChild("check", dir1, true), runChild("check", dir1, false)
-		nc, nfc = append(nc, with.elapsed), append(nfc, with.faults)
-		nn, nnc = append(nn, without.elapsed), append(nnc, without.faults)
+		nf = append(nf, runChild("floor", dir1).elapsed)
+		check := runChild("check", dir1)
+		nc, nfc = append(nc, check.elapsed), append(nfc, check.faults)
 	}
-	snf, snc, snn := summarize(nf), summarize(nc), summarize(nn)
-	info(fmt.Sprintf("corpus, timed inside the process (%d runs): parse only / check / check without the heap reserved in huge pages", *runs),
-		snf.String()+" / "+snc.String()+" / "+snn.String())
-	info("corpus, timed inside the process: page faults of the check with / without the reservation (medians), throughput / parse throughput with / without (for reference)",
-		fmt.Sprintf("%d / %d, %.0f %% / %.0f %%", medianInt(nfc), medianInt(nnc), 100*float64(snf.med)/float64(snc.med), 100*float64(snf.med)/float64(snn.med)))
+	snf, snc := summarize(nf), summarize(nc)
+	info(fmt.Sprintf("corpus, timed inside the process (%d runs): parse only / check", *runs),
+		snf.String()+" / "+snc.String())
+	info("corpus, timed inside the process: page faults of the check (median), throughput / parse throughput (for reference)",
+		fmt.Sprintf("%d, %.0f %%", medianInt(nfc), 100*float64(snf.med)/float64(snc.med)))
 }
 
 // generate writes a corpus of the given number of modules under tmp.
@@ -222,20 +217,18 @@ var timingsLine = regexp.MustCompile(`(?m)^timings: .* project ([0-9.]+) ms, rul
 // A timing inside a process (runChild) runs in a process of its own too,
 // this program run again with -child: each starts as a user's `multiprom
 // check` starts, with nothing mapped, so it pays a page fault for each
-// page it allocates (the rows show them). Timing them in one process
-// instead made the result depend on what earlier timings left mapped:
-// after a collection, on how much Go's scavenger had returned since; after
-// debug.FreeOSMemory, on the free slots left in spans still in use, a
-// fixed amount that the 1× and 2× model + rules timings shared, so their
-// ratio was above 2 though each allocates exactly twice as much (the
-// sixth session's rows; bench/RESULTS.md).
+// page it allocates (the rows show them). Timed in one process, a result
+// would depend on what earlier timings left mapped: after a collection, on
+// how much Go's scavenger had returned since; after debug.FreeOSMemory, on
+// the free slots left in spans still in use, a fixed amount the 1× and 2×
+// timings would share, which skews their ratio.
 
 // runChild runs one timing of kind (floor or check) on dir in a new
 // process, right after a warm-up, and returns the child's own timing of
 // it.
-func runChild(kind, dir string, withReserve bool) timing {
+func runChild(kind, dir string) timing {
 	warmUp()
-	out, err := exec.Command(self(), "-child", kind, "-reserve="+fmt.Sprint(withReserve), dir).Output()
+	out, err := exec.Command(self(), "-child", kind, dir).Output()
 	if err != nil {
 		fail("child %s %s: %v", kind, dir, err)
 	}
@@ -279,26 +272,15 @@ func child(kind, dir string) {
 	fmt.Println(elapsed.Nanoseconds(), minorFaults()-faults, findings)
 }
 
-// timeFloor times bench.ParseOnly on dir with the scheduler setting and
-// worker count of `multiprom check`'s scan (internal/batchprocs).
+// timeFloor times bench.ParseOnly on dir with as many workers as
+// `multiprom check`'s scan has (GOMAXPROCS).
 func timeFloor(dir string) time.Duration {
-	workers, restore := batchprocs.Apply()
-	defer restore()
-	return bench.ParseOnly(dir, workers)
+	return bench.ParseOnly(dir, 0)
 }
 
-// scanBatch scans dir as `multiprom check` does (cmd/multiprom's
-// scanBatch): a P to spare while it reads and parses, and, unless
-// -reserve=false, the heap reserved in huge pages before the parse
-// (batchgc.Reserve).
+// scanBatch scans dir as `multiprom check` does.
 func scanBatch(dir string) *project.ScanResult {
-	workers, restore := batchprocs.Apply()
-	defer restore()
-	opts := project.ScanOptions{Workers: workers}
-	if *reserve {
-		opts.ReserveHeap = batchgc.Reserve
-	}
-	res, err := project.ScanWith(context.Background(), dir, opts)
+	res, err := project.Scan(context.Background(), dir)
 	if err != nil {
 		fail("%v", err)
 	}

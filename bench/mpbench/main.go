@@ -27,7 +27,6 @@ var (
 	// check is multiprom itself, the rest this program, run with -child
 	// (see runProcess and runChild).
 	childKind      = flag.String("child", "", "internal: run one corpus timing (floor or check) on the directory argument and print it, or warm (see runChild)")
-	reserve        = flag.Bool("reserve", true, "internal, with -child: reserve the check's heap in huge pages, as multiprom check does")
 	latencyModules = flag.String("latency-modules", "0,1000", "the latency benchmark's workspaces: for each number, one with that many generated app modules beside the 5,000-line module (0: the module alone, as the issue describes; 1000: what an edit costs in a large project)")
 	warmMB         = flag.Int("warm", 512, "MiB of memory a process touches and frees right before each corpus timing, so that every timing finds the same memory state (see warmUp); 0: none")
 )

@@ -16,7 +16,6 @@ import (
 	"github.com/multiprom/multiprom/diagnostics"
 	"github.com/multiprom/multiprom/diagnostics/rules"
 	"github.com/multiprom/multiprom/internal/batchgc"
-	"github.com/multiprom/multiprom/internal/batchprocs"
 	"github.com/multiprom/multiprom/internal/project"
 	"github.com/multiprom/multiprom/internal/workspace"
 )
@@ -100,7 +99,7 @@ func runCheck(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	seen := map[string]bool{}
 	fixed, pending := 0, 0
 	for _, t := range targets {
-		scan, err := scanBatch(ctx, t.root)
+		scan, err := project.Scan(ctx, t.root)
 		if err != nil {
 			fmt.Fprintf(stderr, "multiprom check: %v\n", err)
 			return 2
@@ -228,7 +227,7 @@ func applyFixes(ctx context.Context, proj *project.Project, only map[string]bool
 	}
 	if len(rep.Skipped) > 0 {
 		// Something was left alone: report from the files as they are on disk.
-		scan, err := scanBatch(ctx, proj.Root)
+		scan, err := project.Scan(ctx, proj.Root)
 		if err != nil {
 			return 0, nil, nil, err
 		}
@@ -242,15 +241,6 @@ func applyFixes(ctx context.Context, proj *project.Project, only map[string]bool
 		return res.Applied, diagnostics.Check(again, rules.All, only), again, nil
 	}
 	return res.Applied, remaining, res.Final, nil
-}
-
-// scanBatch scans root as a batch run does: with a P to spare while it
-// reads and parses (see internal/batchprocs), put back before the rules,
-// which are all Go.
-func scanBatch(ctx context.Context, root string) (*project.ScanResult, error) {
-	workers, restore := batchprocs.Apply()
-	defer restore()
-	return project.ScanWith(ctx, root, project.ScanOptions{Workers: workers, ReserveHeap: batchgc.Reserve})
 }
 
 func sortedErrKeys(m map[string]error) []string {

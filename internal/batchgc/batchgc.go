@@ -2,14 +2,16 @@
 // as `multiprom check`, which builds a project's summaries, reports and
 // exits: nearly everything it allocates stays live until the end, so a
 // collection before the end marks a heap that is all still in use, for
-// nothing. Measured on a 1,000-module corpus (bench/), the default GOGC=100
-// cost 7 % of the parse's CPU on top of it; GOGC=400 took most of that
-// back but added a collection at 2,000 modules that 1,000 did not have, so
-// the check no longer scaled linearly. A batch run therefore collects only
-// under memory pressure: no proportional GC, and a soft memory limit.
+// nothing. A proportional collector (any GOGC) also collects at heap sizes
+// that depend on the project's size, so a project twice as large could take
+// more than twice as long. A batch run therefore collects only under memory
+// pressure: no proportional GC, and a soft memory limit (Limit).
 //
-// The language server does not use it: it lives long, and its memory is
-// budgeted (bench/RESULTS.md).
+// The user's GOGC or GOMEMLIMIT, when set, wins: Apply then leaves the
+// collector as the runtime set it from the environment.
+//
+// The language server does not use it: it lives long, and must give back
+// what it no longer holds.
 package batchgc
 
 import (

@@ -43,3 +43,20 @@ func TestLimitIsBounded(t *testing.T) {
 		t.Errorf("Limit() = %d, outside [%d, %d]", l, MinLimit, MaxLimit)
 	}
 }
+
+func TestApplyLeavesTheUsersMemoryLimit(t *testing.T) {
+	t.Setenv("GOGC", "")
+	t.Setenv("GOMEMLIMIT", "300MiB")
+	percent := debug.SetGCPercent(77)
+	defer debug.SetGCPercent(percent)
+	limit := debug.SetMemoryLimit(300 << 20)
+	defer debug.SetMemoryLimit(limit)
+	restore := Apply()
+	defer restore()
+	if got := debug.SetGCPercent(77); got != 77 {
+		t.Errorf("GOGC was changed to %d though the user set GOMEMLIMIT", got)
+	}
+	if got := debug.SetMemoryLimit(300 << 20); got != 300<<20 {
+		t.Errorf("memory limit set by the user was changed to %d", got)
+	}
+}

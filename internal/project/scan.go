@@ -50,24 +50,10 @@ type ScanOptions struct {
 	// prefilter (prefilter.go) shows cannot matter are not parsed: they join
 	// the project with an empty summary and are listed in Unparsed.
 	ParseAll bool
-	// Workers is how many goroutines read and parse (0: GOMAXPROCS). A
-	// batch run that keeps a P idle on purpose (internal/batchprocs) passes
-	// the count from before it raised GOMAXPROCS.
+	// Workers is how many goroutines read and parse (0: GOMAXPROCS). The
+	// result does not depend on it.
 	Workers int
-	// ReserveHeap, when set, is called once, after the walk and before
-	// any file is read, with an estimate of the bytes the scan and the
-	// rules will allocate (heapPerSourceByte). A batch run reserves that
-	// heap in huge pages there (internal/batchgc.Reserve).
-	ReserveHeap func(bytes int64)
 }
-
-// heapPerSourceByte estimates what a Python file's source, its summary,
-// the summary's cached indexes and the rules allocate per byte of the
-// source: 10.3 on the all-relevant corpus of bench/, whose files are dense
-// with calls. The files the prefilter leaves unparsed need only their
-// source, so a project of mostly irrelevant files is overestimated: that
-// reserves address space that is never touched.
-const heapPerSourceByte = 11
 
 // Scan walks root and loads every file whose kind matters, parsing the
 // Python files that can matter on all cores (see ScanOptions). Unreadable
@@ -81,8 +67,8 @@ func Scan(ctx context.Context, root string) (*ScanResult, error) {
 // between the size check and the read (a log being written) cannot make the
 // scan read without bound; the caller rejects more than limit. size is the
 // size the file had when it was stat'ed: the buffer starts with room for it
-// and the read that finds the end (io.ReadAll starts at 512 bytes and grew
-// and copied its buffer four times for a typical module).
+// and the read that finds the end (io.ReadAll starts at 512 bytes and
+// grows and copies its buffer several times for a typical module).
 func readAtMost(p string, limit, size int64) ([]byte, error) {
 	fh, err := os.Open(p)
 	if err != nil {
@@ -112,7 +98,6 @@ func ScanWith(ctx context.Context, root string, opts ScanOptions) (*ScanResult, 
 		return nil, fmt.Errorf("scan %s: not a directory", root)
 	}
 	var paths []string
-	var pyBytes int64 // the Python files' sizes, for ReserveHeap
 	walkErr := filepath.WalkDir(abs, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			rel, _ := filepath.Rel(abs, p)
@@ -132,22 +117,13 @@ func ScanWith(ctx context.Context, root string, opts ScanOptions) (*ScanResult, 
 			return nil
 		}
 		rel, _ := filepath.Rel(abs, p)
-		if kind := Classify(filepath.ToSlash(rel)); kind != KindOther {
+		if Classify(filepath.ToSlash(rel)) != KindOther {
 			paths = append(paths, p)
-			if kind == KindPython && opts.ReserveHeap != nil {
-				// A file over MaxFileSize is skipped unread.
-				if info, err := d.Info(); err == nil && info.Size() <= MaxFileSize {
-					pyBytes += info.Size()
-				}
-			}
 		}
 		return nil
 	})
 	if walkErr != nil {
 		return nil, fmt.Errorf("scan %s: %w", root, walkErr)
-	}
-	if opts.ReserveHeap != nil {
-		opts.ReserveHeap(heapPerSourceByte * pyBytes)
 	}
 	loaded := readFiles(ctx, abs, paths, opts.Workers)
 	if opts.ParseAll {

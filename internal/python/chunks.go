@@ -14,8 +14,8 @@ import (
 // contributed is a chunk: how many items of each kind it added to the
 // Module's slices, and the statement's own text. An edit re-walks only the statements it touched: the chunks
 // before it are shared with the previous summary and the chunks after it
-// are copied with their spans shifted (SummarizeEdit). Walking the whole
-// tree again was most of an edit's cost in a large file (bench/RESULTS.md).
+// are copied with their spans shifted (SummarizeEdit), so an edit's walk
+// costs what the edited statements cost, not what the whole file does.
 
 // The kinds of item a chunk counts, in the order of chunk.counts.
 const (
@@ -153,10 +153,14 @@ func summarizeTree(prev *Module, tree *sitter.Tree, src []byte, closeTree bool) 
 		at.advance(&prev.chunks[i])
 	}
 	sharedCalls := len(b.m.Calls)
-	for i := lo; i < len(tops)-hi; i++ {
-		flat := flattenNode(tops[i].node, src)
-		b.walk(flat.root(), moduleRoot, rootErr)
-		flat.free()
+	if lo < len(tops)-hi {
+		cur := newTopCursor(rootOf(tree), lo)
+		for i := lo; i < len(tops)-hi; i++ {
+			flat := cur.flatten(src)
+			b.walk(flat.root(), moduleRoot, rootErr)
+			flat.free()
+		}
+		cur.close()
 	}
 	if hi > 0 {
 		first := len(prev.chunks) - hi
@@ -183,8 +187,8 @@ func (b *builder) done(prev *Module, sharedCalls int, root rootSummary) *Module 
 	// Qualified callees depend on the imports. Shared calls belong to prev too, so
 	// when the imports changed they are replaced by copies before the new
 	// resolution is written.
-	// Compared only when calls are shared: a batch check never edits, and
-	// building the signature of every module showed in its profile.
+	// Compared only when calls are shared: a batch check never edits, so
+	// it need not build a signature for every module.
 	if prev != nil && sharedCalls > 0 && !sameImportSignature(m.Imports, prev.Imports) {
 		remap := make(map[*Call]*Call, sharedCalls)
 		for i := 0; i < sharedCalls; i++ {
@@ -269,7 +273,6 @@ func (b *builder) walk(n *fnode, moduleRoot, rootErr bool) {
 		statement: n.IsNamed() && n.symbol != commentSymbol()}
 	w := &b.sc.walker
 	*w = walker{src: b.src, str: c.text, base: sp.Start, m: b.m, rightCall: b.rightCall, contexts: b.contexts}
-	w.obj.sizeFor(n)
 	if n.IsNamed() || n.IsMissing() {
 		w.visit(n, scope{topLevel: moduleRoot})
 	}

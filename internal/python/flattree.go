@@ -4,10 +4,11 @@ package python
 #include <stdint.h>
 #include <stdbool.h>
 #include <stdlib.h>
-#include <string.h>
 
-// Declarations of the tree-sitter C API compiled into go-tree-sitter (the
-// version go.mod pins; TestFlatTreeMatchesNodeAPI guards the layouts).
+// Declarations of tree-sitter's public C API (api.h), compiled into
+// go-tree-sitter. Only public functions are called; TSNode and TSTreeCursor
+// are passed by value and never looked into (TestFlatTreeMatchesNodeAPI
+// holds the copy to the node API).
 typedef struct { uint32_t context[4]; const void *id; const void *tree; } TSNode;
 typedef struct { const void *tree; const void *id; uint32_t context[3]; } TSTreeCursor;
 typedef uint16_t TSSymbol;
@@ -92,7 +93,8 @@ static mp_block *mp_finish(mp_block *b, int32_t n) {
 // mp_dropped reports whether node o, a child of parent, is left out of the
 // copy: an anonymous leaf (punctuation, a keyword) in no field that the
 // walker asks for, whose symbol want flags with bit 8 (every anonymous
-// symbol but ","). A third of a module's nodes; the walker skipped them.
+// symbol but ","). The walker never reads them, so the copy need not hold
+// them.
 // Missing tokens are kept (syntaxErrors reports them), and so are the
 // copy's root's own children (a chunk of the summary per top-level node).
 static inline bool mp_dropped(const mp_node *o, int32_t parent, const uint8_t *want, uint32_t want_len) {
@@ -111,13 +113,21 @@ static bool mp_plain_string(const char *src, uint32_t src_len, uint32_t start) {
 	return true;
 }
 
-// mp_flatten copies the visible nodes under root, in document order (a
-// node before its children), into one malloc'd block (freed by the caller
-// with free) and returns it, or NULL when memory runs out. One C call per
-// tree instead of several per node. Field ids are looked up only for
-// children of the node types flagged in want (indexed by symbol):
-// ts_tree_cursor_current_field_id was half the cost of the walk.
-static mp_block *mp_flatten(TSNode root, const uint8_t *want, uint32_t want_len, const char *src, uint32_t src_len) {
+// mp_copy copies the visible nodes under the cursor's current node (the
+// copy's root), in document order (a node before its children), into one
+// malloc'd block (freed by the caller with free) and returns it, or NULL
+// when memory runs out; the cursor ends on the copy's root again. One C
+// call per tree instead of several per node. It reads the tree through the
+// cursor and node functions of the public API only. Field ids are looked
+// up only for children of the node types flagged in want (indexed by
+// symbol): the field lookup searches the parent's field map per child, and
+// the walker reads fields under few node types.
+//
+// The cursor must have been started at the tree's root: a cursor started
+// at an aliased node gives that alias to the extras (comments, errors)
+// under it, where the node API gives them none.
+static mp_block *mp_copy(TSTreeCursor *c, const uint8_t *want, uint32_t want_len, const char *src, uint32_t src_len) {
+	TSNode root = ts_tree_cursor_current_node(c);
 	// Under a root without errors no node is an error or missing: two calls
 	// per node fewer in the usual case.
 	bool clean = !ts_node_has_error(root);
@@ -130,20 +140,20 @@ static mp_block *mp_flatten(TSNode root, const uint8_t *want, uint32_t want_len,
 	// while they are copied, only the one that trims the block at the end.
 	uint32_t span = ts_node_end_byte(root) - ts_node_start_byte(root);
 	int32_t cap = (int32_t)(((uint64_t)span * 3) / 8) + 64, n = 0, cur = -1;
+	uint32_t depth = 0; // of the cursor below the copy's root
 	mp_block *b = malloc(sizeof(mp_block) + sizeof(mp_node) * cap);
 	if (!b) return NULL;
-	TSTreeCursor c = ts_tree_cursor_new(root);
 	for (;;) {
 		if (n >= cap) {
 			cap *= 2;
 			mp_block *grown = realloc(b, sizeof(mp_block) + sizeof(mp_node) * cap);
-			if (!grown) { free(b); ts_tree_cursor_delete(&c); return NULL; }
+			if (!grown) { free(b); return NULL; }
 			b = grown;
 		}
 		mp_node *buf = mp_nodes(b);
-		TSNode node = ts_tree_cursor_current_node(&c);
+		TSNode node = ts_tree_cursor_current_node(c);
 		mp_node *o = &buf[n];
-		o->start = node.context[0]; // ts_node_start_byte, without the call
+		o->start = ts_node_start_byte(node);
 		o->end = ts_node_end_byte(node);
 		o->parent = cur;
 		o->self = n;
@@ -151,9 +161,9 @@ static mp_block *mp_flatten(TSNode root, const uint8_t *want, uint32_t want_len,
 		o->named_count = 0;
 		o->symbol = ts_node_symbol(node);
 		o->field = 0;
-		o->pad[0] = o->pad[1] = o->pad[2] = 0; // so that two copies compare byte for byte
+		o->pad[0] = o->pad[1] = o->pad[2] = 0; // the block holds no uninitialised bytes
 		if (cur >= 0 && buf[cur].symbol < want_len && (want[buf[cur].symbol] & 1)) {
-			o->field = ts_tree_cursor_current_field_id(&c);
+			o->field = ts_tree_cursor_current_field_id(c);
 		}
 		bool named = o->symbol < want_len ? (want[o->symbol] & 2) != 0 : ts_node_is_named(node);
 		o->flags = named ? MP_NAMED : 0;
@@ -174,28 +184,47 @@ static mp_block *mp_flatten(TSNode root, const uint8_t *want, uint32_t want_len,
 		// keeps its parts, for syntaxErrors.
 		bool leaf = o->symbol < want_len && (want[o->symbol] & 4) && !(o->flags & MP_HAS_ERROR) &&
 			mp_plain_string(src, src_len, o->start);
-		if (!leaf && ts_tree_cursor_goto_first_child(&c)) {
+		if (!leaf && ts_tree_cursor_goto_first_child(c)) {
 			cur = self;
+			depth++;
 			continue;
 		}
 	next:
-		while (!ts_tree_cursor_goto_next_sibling(&c)) {
-			if (!ts_tree_cursor_goto_parent(&c)) {
-				ts_tree_cursor_delete(&c);
-				return mp_finish(b, n);
-			}
+		// Back on the copy's root, the copy is complete: its siblings are
+		// not part of it.
+		while (depth > 0 && !ts_tree_cursor_goto_next_sibling(c)) {
+			ts_tree_cursor_goto_parent(c);
+			depth--;
 			cur = buf[cur].parent;
 		}
+		if (depth == 0) return mp_finish(b, n);
 	}
 }
 
-#include "flatsubtree.h"
+// mp_flatten copies the tree under root, the root of its tree (see mp_copy).
+static mp_block *mp_flatten(TSNode root, const uint8_t *want, uint32_t want_len, const char *src, uint32_t src_len) {
+	TSTreeCursor c = ts_tree_cursor_new(root);
+	mp_block *b = mp_copy(&c, want, want_len, src, src_len);
+	ts_tree_cursor_delete(&c);
+	return b;
+}
+
+// mp_cursor is a cursor in C memory, for Go to hold between calls.
+static TSTreeCursor *mp_cursor_new(TSNode root) {
+	TSTreeCursor *c = malloc(sizeof(TSTreeCursor));
+	if (c) *c = ts_tree_cursor_new(root);
+	return c;
+}
+
+static void mp_cursor_free(TSTreeCursor *c) {
+	ts_tree_cursor_delete(c);
+	free(c);
+}
 
 // mp_top is one visible child of the root: a top-level statement, comment
 // or error. The summary is built per top-level child, so that an edit can
 // reuse what it did not touch (see chunks.go).
 typedef struct {
-	TSNode node;
 	uint32_t start, end;
 	uint16_t symbol;
 	uint8_t flags;
@@ -219,7 +248,6 @@ static int32_t mp_top_level(TSNode root, const uint8_t *want, uint32_t want_len,
 			}
 			TSNode node = ts_tree_cursor_current_node(&c);
 			mp_top *t = &buf[n++];
-			t->node = node;
 			t->start = ts_node_start_byte(node);
 			t->end = ts_node_end_byte(node);
 			t->symbol = ts_node_symbol(node);
@@ -244,10 +272,11 @@ import (
 )
 
 // flatTree is a parsed tree copied into C memory by one C call, children
-// indexed there too: the walker reads it without a cgo call per node (those
-// were most of a summary's cost) and without Go allocations (the Go copy of
-// 3.5 M nodes was 260 MB of garbage per 234k-line corpus). It lives only
-// while one file is summarised; free releases it.
+// indexed there too: the walker reads it without a cgo call per node (a cgo
+// call costs far more than reading a struct) and without a Go allocation
+// per node (a module has tens of thousands of nodes, all garbage once its
+// summary is built). It lives only while one file is summarised; free
+// releases it.
 type flatTree struct{ block *C.mp_block }
 
 // fnode is the Go view of C.mp_node (same layout; init checks the size).
@@ -278,8 +307,7 @@ type grammarNames struct {
 }
 
 // pyNames are read once, at start-up: the language is immutable, and the
-// walker asks for a name per node (a sync.OnceValue per ask showed in the
-// profile).
+// walker asks for a name per node, so the ask is a plain variable read.
 var pyNames = loadPythonNames()
 
 func pythonNames() *grammarNames { return pyNames }
@@ -374,7 +402,6 @@ func rootOf(tree *sitter.Tree) C.TSNode { return *(*C.TSNode)(unsafe.Pointer(tre
 
 // topNode is one visible child of a tree's root (from C.mp_top).
 type topNode struct {
-	node       C.TSNode
 	start, end uint32
 	symbol     uint16
 	flags      uint8
@@ -396,47 +423,73 @@ func topLevel(root C.TSNode) []topNode {
 	defer C.free(unsafe.Pointer(out))
 	tops := make([]topNode, n)
 	for i, t := range unsafe.Slice(out, n) {
-		tops[i] = topNode{node: t.node, start: uint32(t.start), end: uint32(t.end), symbol: uint16(t.symbol), flags: uint8(t.flags)}
+		tops[i] = topNode{start: uint32(t.start), end: uint32(t.end), symbol: uint16(t.symbol), flags: uint8(t.flags)}
 	}
 	return tops
 }
 
-// flattenNode copies the subtree under node into C memory; the caller frees it.
-func flattenNode(cnode C.TSNode, src []byte) *flatTree {
+// flattenNode copies the tree under root, the root of its tree, into C
+// memory; the caller frees it.
+func flattenNode(root C.TSNode, src []byte) *flatTree {
 	want := wantFields()
-	var p *C.char
-	if len(src) > 0 {
-		p = (*C.char)(unsafe.Pointer(&src[0]))
+	return flatBlock(C.mp_flatten(root, &want[0], C.uint32_t(len(want)), srcPtr(src), C.uint32_t(len(src))))
+}
+
+// srcPtr is src for C (nil when empty).
+func srcPtr(src []byte) *C.char {
+	if len(src) == 0 {
+		return nil
 	}
-	var b *C.mp_block
-	if directFlatten() {
-		b = C.mp_flatten_direct(cnode, &want[0], C.uint32_t(len(want)), p, C.uint32_t(len(src)))
-	} else {
-		b = C.mp_flatten(cnode, &want[0], C.uint32_t(len(want)), p, C.uint32_t(len(src)))
-	}
+	return (*C.char)(unsafe.Pointer(&src[0]))
+}
+
+// flatBlock wraps a block mp_copy made.
+func flatBlock(b *C.mp_block) *flatTree {
 	if b == nil {
 		panic("flatten: out of memory")
 	}
 	return &flatTree{block: b}
 }
 
-// sameFlatCopies copies the tree under root both ways and compares the
-// blocks byte for byte.
-func sameFlatCopies(root C.TSNode, src []byte) bool {
+// topCursor copies top-level children of a tree's root one at a time, in
+// order, as topLevel lists them. Its cursor starts at the root, as mp_copy
+// requires.
+type topCursor struct{ c *C.TSTreeCursor }
+
+// newTopCursor returns a topCursor on the i-th visible child of root
+// (i < len(topLevel(root))); the caller closes it.
+func newTopCursor(root C.TSNode, i int) *topCursor {
+	c := C.mp_cursor_new(root)
+	if c == nil {
+		panic("flatten: out of memory")
+	}
+	t := &topCursor{c: c}
+	if !C.ts_tree_cursor_goto_first_child(c) {
+		t.close()
+		panic("flatten: the root has no child")
+	}
+	for ; i > 0; i-- {
+		if !C.ts_tree_cursor_goto_next_sibling(c) {
+			t.close()
+			panic("flatten: past the root's last child")
+		}
+	}
+	return t
+}
+
+// flatten copies the current child into C memory (the caller frees it) and
+// moves on to the next child.
+func (t *topCursor) flatten(src []byte) *flatTree {
 	want := wantFields()
-	var p *C.char
-	if len(src) > 0 {
-		p = (*C.char)(unsafe.Pointer(&src[0]))
-	}
-	a := C.mp_flatten(root, &want[0], C.uint32_t(len(want)), p, C.uint32_t(len(src)))
-	b := C.mp_flatten_direct(root, &want[0], C.uint32_t(len(want)), p, C.uint32_t(len(src)))
-	defer C.free(unsafe.Pointer(a))
-	defer C.free(unsafe.Pointer(b))
-	if a == nil || b == nil || a.n != b.n || a.n_kids != b.n_kids || a.n_named != b.n_named {
-		return false
-	}
-	size := C.size_t(C.sizeof_mp_block) + C.size_t(a.n)*C.sizeof_mp_node + C.size_t(a.n_kids+a.n_named)*4
-	return C.memcmp(unsafe.Pointer(a), unsafe.Pointer(b), size) == 0
+	flat := flatBlock(C.mp_copy(t.c, &want[0], C.uint32_t(len(want)), srcPtr(src), C.uint32_t(len(src))))
+	C.ts_tree_cursor_goto_next_sibling(t.c)
+	return flat
+}
+
+// close releases the cursor.
+func (t *topCursor) close() {
+	C.mp_cursor_free(t.c)
+	t.c = nil
 }
 
 // free releases the C memory; no node may be used afterwards.

@@ -84,7 +84,7 @@ func compareNodes(a *sitter.Node, b *fnode, src []byte) string {
 		}
 		// Children through the node API: a cursor started at an aliased
 		// node gives its alias to extra children too (an ERROR under a
-		// list_splat read as list_splat; FuzzDirectFlatten). Fields through
+		// list_splat read as list_splat). Fields through
 		// the cursor: the node API's FieldNameForChild gives a comment the
 		// field of the child after it.
 		fields := wantsFields(a.Type())
@@ -124,6 +124,106 @@ func compareNodes(a *sitter.Node, b *fnode, src []byte) string {
 	}
 	return ""
 }
+
+// TestTopLevelFlattenMatchesNodeAPI holds the copy of each top-level
+// statement (an edit copies those alone) to the node API, on every Python
+// file of the repository and on hostile shapes.
+func TestTopLevelFlattenMatchesNodeAPI(t *testing.T) {
+	sources := map[string]string{
+		"empty":    "",
+		"deep":     strings.Repeat("(", 3000) + "1" + strings.Repeat(")", 3000) + "\n",
+		"unclosed": strings.Repeat("(", 500) + "\n",
+		"calls":    strings.Repeat("f(", 2000) + strings.Repeat(")", 2000) + "\n",
+		"errors":   "def f(:\n  x = = 1\nclass\n)]}\n@\n",
+		"splat":    "*0A(0,$0",
+		"sample":   flattenSample,
+	}
+	_ = filepath.Walk("../..", func(p string, info os.FileInfo, err error) error {
+		if err == nil && strings.HasSuffix(p, ".py") && !strings.Contains(p, "node_modules") && info.Size() < 200_000 {
+			if b, err := os.ReadFile(p); err == nil {
+				sources[p] = string(b)
+			}
+		}
+		return nil
+	})
+	for name, text := range sources {
+		if msg := compareTopLevel(text); msg != "" {
+			t.Errorf("%s: %s", name, msg)
+		}
+	}
+}
+
+// compareTopLevel parses text and compares the whole tree's copy and each
+// top-level statement's with the node API.
+func compareTopLevel(text string) string {
+	src := []byte(text)
+	tree, err := ParsePython(context.Background(), nil, src)
+	if err != nil {
+		return ""
+	}
+	defer tree.Close()
+	flat := flatten(tree, src)
+	msg := compareNodes(tree.RootNode(), flat.root(), src)
+	flat.free()
+	if msg != "" {
+		return "whole tree: " + msg
+	}
+	root := tree.RootNode()
+	tops := topLevel(rootOf(tree))
+	if len(tops) != int(root.ChildCount()) {
+		return "topLevel lists another number of children than the node API"
+	}
+	if len(tops) == 0 {
+		return ""
+	}
+	// From a few starts, as an edit's first re-walked statement, to the end.
+	for _, from := range []int{0, len(tops) / 2, len(tops) - 1} {
+		cur := newTopCursor(rootOf(tree), from)
+		for i := from; i < len(tops); i++ {
+			flat := cur.flatten(src)
+			msg := compareNodes(root.Child(i), flat.root(), src)
+			flat.free()
+			if msg != "" {
+				cur.close()
+				return "top-level statement " + root.Child(i).Type() + ": " + msg
+			}
+		}
+		cur.close()
+	}
+	return ""
+}
+
+// flattenSample has what a copy must get right: aliased nodes (as_pattern,
+// the match statement's), fields inherited through hidden nodes (the
+// parameters and the operators), comments as extras, string literals with
+// and without prefixes, an ERROR and a MISSING node.
+const flattenSample = `"""doc"""
+import os, sys as system
+from .pkg import (a as b, c)  # comment
+@app.route("/x", methods=["GET"])
+def view(x: int = 1, *args, y=f"{z()}", **kw) -> str:
+    with open(p) as fh, lock:
+        pass
+    return G.labels(endpoint="e").inc() if x else [i for i in range(3) if i % 2]
+class C(Base, metaclass=M):
+    v: int = 0
+    async def m(self): await x
+match cmd:
+    case {"k": [1, *rest]} as whole if whole:
+        print(rest, end='')
+    case Point(x=0) | None:
+        pass
+try:
+    raise E from e
+except* (A, B) as err:
+    del err
+lambda q, *r: q
+x = y = not a and b or c < d <= e is not f
+s = rb'\x00' 'a' "b" F'{t!r:>{w}}'
+def broken(:
+    return
+print(x
+`
 
 func wantsFields(typ string) bool {
 	for _, p := range fieldParents {

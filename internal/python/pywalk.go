@@ -58,23 +58,22 @@ type walker struct {
 	src []byte
 	// str is the text of the top-level statement being walked, which starts
 	// at byte base of src: every Text in its summary is a substring of it.
-	// Copying each node's text made a summary quadratic in nesting depth
-	// (10,000 nested calls: each argument's Text holds the rest of the
-	// file, hundreds of MB), and one string per statement lets an edit keep
-	// the statements it did not touch without pinning old versions of the
-	// whole file (chunks.go).
+	// Copying each node's text would make a summary quadratic in nesting
+	// depth (each nested argument's Text would hold a copy of the rest of
+	// its statement), and one string per statement lets an edit keep the
+	// statements it did not touch without pinning old versions of the whole
+	// file (chunks.go).
 	str  string
 	base int
 	m    *Module
 	// rightCall maps the span of a call that is the whole right side of an
 	// assignment to the assignment's target. The walk sets it on the way
 	// down so that call() need not ask for its parent: Node.Parent walks
-	// from the root and made deep nesting quadratic (found by the hostile
-	// workspace test: 10,000 nested calls took 26 s).
+	// from the root, which would make deep nesting quadratic (the hostile
+	// workspace test nests 10,000 calls).
 	rightCall map[source.Span]string
 	contexts  map[ctxKey]*CallContext // see context
-	obj       objects
-	lastKey   ctxKey // the key and context context() returned last
+	lastKey   ctxKey                  // the key and context context() returned last
 	lastCtx   *CallContext
 }
 
@@ -216,8 +215,8 @@ func visitActOf(sym uint16) uint8 {
 }
 
 func (w *walker) children(n *fnode, sc scope) {
-	// A loop, not eachChild: a closure per level of the walk showed in
-	// the profile.
+	// A loop, not eachChild: this runs for every node of every module,
+	// and a loop needs no closure call per child.
 	for _, k := range n.kids() {
 		if c := n.nodeAt(k); c.IsNamed() || c.IsMissing() {
 			w.visit(c, sc)
@@ -478,7 +477,8 @@ func (w *walker) context(sc scope) *CallContext {
 		key.conds = &sc.conds[0]
 	}
 	// Consecutive calls are mostly made in the same context: ask the map
-	// only when it changes (hashing the key showed in the profile).
+	// only when it changes (comparing the key with the last one is cheaper
+	// than hashing it).
 	if w.lastCtx != nil && key == w.lastKey {
 		return w.lastCtx
 	}
@@ -501,8 +501,7 @@ type ctxKey struct {
 // callOf records the call n (once) and returns it; nested calls in the
 // callee and arguments are recorded too.
 func (w *walker) callOf(n *fnode, sc scope) *Call {
-	c := w.obj.call()
-	*c = Call{stmt: pack(sc.stmt), CallContext: w.context(sc)}
+	c := &Call{stmt: pack(sc.stmt), CallContext: w.context(sc)}
 	fn := n.byField(fld.function)
 	if fn != nil {
 		c.callee = pack(span(fn))
@@ -529,37 +528,36 @@ func (w *walker) callOf(n *fnode, sc scope) *Call {
 		case args.Type() != "argument_list":
 			w.visit(args, sc)
 		case args.NamedChildCount() == 0:
-			// f(): no arguments, and no list header taken (nearly half of
-			// the calls of a typical module).
+			// f(): no arguments, and argv stays nil.
 		default:
-			list := w.obj.argList(int(args.NamedChildCount()))
+			list := make([]*Arg, 0, args.NamedChildCount())
 			for i := 0; i < int(args.NamedChildCount()); i++ {
 				a := args.NamedChild(i)
 				if a.Type() == "comment" {
 					continue
 				}
-				arg := w.obj.arg()
+				var arg *Arg
 				switch a.Type() {
 				case "keyword_argument":
-					*arg = Arg{Name: w.fieldText(a, fld.name), span: pack(span(a))}
+					arg = &Arg{Name: w.fieldText(a, fld.name), span: pack(span(a))}
 					if v := a.byField(fld.value); v != nil {
 						arg.Value = w.expr(v, sc)
 						w.visit(v, sc)
 					}
 				case "list_splat":
-					*arg = Arg{Name: "*", span: pack(span(a)), Value: w.leaf(a)}
+					arg = &Arg{Name: "*", span: pack(span(a)), Value: w.leaf(a)}
 					w.visit(a, sc)
 				case "dictionary_splat":
-					*arg = Arg{Name: "**", span: pack(span(a)), Value: w.leaf(a)}
+					arg = &Arg{Name: "**", span: pack(span(a)), Value: w.leaf(a)}
 					w.visit(a, sc)
 				default:
-					*arg = Arg{span: pack(span(a)), Value: w.expr(a, sc)}
+					arg = &Arg{span: pack(span(a)), Value: w.expr(a, sc)}
 					w.visit(a, sc)
 				}
-				*list = append(*list, arg)
+				list = append(list, arg)
 			}
-			if len(*list) > 0 {
-				c.argv = list
+			if len(list) > 0 {
+				c.argv = &list
 			}
 		}
 	}
@@ -569,9 +567,7 @@ func (w *walker) callOf(n *fnode, sc scope) *Call {
 
 // leaf describes n by its type and text alone.
 func (w *walker) leaf(n *fnode) *Expr {
-	e := w.obj.expr()
-	*e = Expr{Text: w.text(n), span: pack(span(n)), kind: n.symbol}
-	return e
+	return &Expr{Text: w.text(n), span: pack(span(n)), kind: n.symbol}
 }
 
 // expr describes n without recording anything; calls inside it are
@@ -595,14 +591,14 @@ func (w *walker) expr(n *fnode, sc scope) *Expr {
 		if n.NamedChildCount() == 0 {
 			break
 		}
-		elems := w.obj.elemList(int(n.NamedChildCount()))
+		elems := make([]*Expr, 0, n.NamedChildCount())
 		for i := 0; i < int(n.NamedChildCount()); i++ {
 			if c := n.NamedChild(i); c.Type() != "comment" {
-				*elems = append(*elems, w.expr(c, sc))
+				elems = append(elems, w.expr(c, sc))
 			}
 		}
-		if len(*elems) > 0 {
-			e.elems = elems
+		if len(elems) > 0 {
+			e.elems = &elems
 		}
 	case "parenthesized_expression":
 		if n.NamedChildCount() == 1 {
