@@ -13,6 +13,7 @@ import (
 	"github.com/multiprom/multiprom/diagnostics"
 	"github.com/multiprom/multiprom/diagnostics/rules"
 	"github.com/multiprom/multiprom/internal/project"
+	"github.com/multiprom/multiprom/internal/workspace"
 )
 
 // TestPrefilterNeverChangesFindings proves the scan prefilter safe: every
@@ -52,8 +53,8 @@ func TestPrefilterNeverChangesFindings(t *testing.T) {
 	}
 	skippedSomewhere := false
 	for _, root := range roots {
-		all := run(t, root, project.ScanOptions{ParseAll: true})
-		filtered := run(t, root, project.ScanOptions{})
+		all := run(t, root, workspace.ScanOptions{ParseAll: true})
+		filtered := run(t, root, workspace.ScanOptions{})
 		if all.findings != filtered.findings {
 			t.Errorf("%s: findings differ with the prefilter\nall:\n%s\nprefiltered:\n%s", root, all.findings, filtered.findings)
 		}
@@ -78,7 +79,7 @@ func TestPrefilterKeepsHardCases(t *testing.T) {
 	if _, err := Generate(dir, Corpus{Modules: 3, Noise: true}); err != nil {
 		t.Fatal(err)
 	}
-	res, err := project.Scan(context.Background(), dir)
+	res, err := workspace.Scan(context.Background(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,10 +101,10 @@ type outcome struct {
 	unparsed                  int
 }
 
-func run(t *testing.T, root string, opts project.ScanOptions) outcome {
+func run(t *testing.T, root string, opts workspace.ScanOptions) outcome {
 	t.Helper()
 	ctx := context.Background()
-	res, err := project.ScanWith(ctx, root, opts)
+	res, err := workspace.ScanWith(ctx, root, opts)
 	if err != nil {
 		t.Fatalf("scan %s: %v", root, err)
 	}
@@ -174,12 +175,12 @@ func TestWorkerCountDoesNotChangeTheOutcome(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, root := range []string{dir, "../testdata/demo"} {
-		want := run(t, root, project.ScanOptions{})
+		want := run(t, root, workspace.ScanOptions{})
 		if want.findings == "" {
 			t.Fatalf("%s: no findings: the comparison proves nothing", root)
 		}
 		for _, workers := range []int{1, 3, 17} {
-			if got := run(t, root, project.ScanOptions{Workers: workers}); got != want {
+			if got := run(t, root, workspace.ScanOptions{Workers: workers}); got != want {
 				t.Errorf("%s with %d workers: outcome differs from the default scan", root, workers)
 			}
 		}

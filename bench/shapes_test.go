@@ -8,6 +8,7 @@ import (
 	"github.com/multiprom/multiprom/diagnostics"
 	"github.com/multiprom/multiprom/diagnostics/rules"
 	"github.com/multiprom/multiprom/internal/project"
+	"github.com/multiprom/multiprom/internal/workspace"
 )
 
 // Each shape grows the population it names: its findings (or parsed
@@ -22,7 +23,7 @@ func TestShapesGrowWhatTheyStress(t *testing.T) {
 				if err := GenerateShape(dir, s, n); err != nil {
 					t.Fatal(err)
 				}
-				res, err := project.Scan(context.Background(), dir)
+				res, err := workspace.Scan(context.Background(), dir)
 				if err != nil {
 					t.Fatal(err)
 				}

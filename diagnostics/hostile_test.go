@@ -12,6 +12,7 @@ import (
 	"github.com/multiprom/multiprom/diagnostics"
 	"github.com/multiprom/multiprom/diagnostics/rules"
 	"github.com/multiprom/multiprom/internal/project"
+	"github.com/multiprom/multiprom/internal/workspace"
 )
 
 // Hostile workspaces: whatever is on disk, a scan completes, every file it
@@ -68,10 +69,10 @@ func TestHostileWorkspace(t *testing.T) {
 	write(t, root, "dir.py/inner.py", []byte("y = 2\n"))
 	must(t, syscall.Mkfifo(filepath.Join(root, "fifo.py"), 0o644))
 
-	var res *project.ScanResult
+	var res *workspace.ScanResult
 	withBudget("scan", func() {
 		var err error
-		res, err = project.Scan(context.Background(), root)
+		res, err = workspace.Scan(context.Background(), root)
 		if err != nil {
 			t.Fatalf("scan: %v", err)
 		}
@@ -162,7 +163,7 @@ func must(t *testing.T, err error) {
 func TestFilesDeletedMidScan(t *testing.T) {
 	root := t.TempDir()
 	write(t, root, "ok.py", []byte("x = 1\n"))
-	files, probs := project.LoadFiles(context.Background(), root, []string{
+	files, probs := workspace.LoadFiles(context.Background(), root, []string{
 		filepath.Join(root, "ok.py"), filepath.Join(root, "gone.py"), filepath.Join(root, "gone", "deeper.py"),
 	})
 	if len(files) != 1 || files[0].Path != "ok.py" {
@@ -175,7 +176,7 @@ func TestFilesDeletedMidScan(t *testing.T) {
 }
 
 func TestEmptyWorkspace(t *testing.T) {
-	res, err := project.Scan(context.Background(), t.TempDir())
+	res, err := workspace.Scan(context.Background(), t.TempDir())
 	if err != nil || len(res.Files) != 0 || len(res.Problems) != 0 {
 		t.Fatalf("empty workspace: %v, %+v", err, res)
 	}
@@ -191,7 +192,7 @@ func TestScanRootErrors(t *testing.T) {
 	dir := t.TempDir()
 	write(t, dir, "f.py", []byte("x = 1\n"))
 	for _, root := range []string{filepath.Join(dir, "missing"), filepath.Join(dir, "f.py")} {
-		if _, err := project.Scan(context.Background(), root); err == nil {
+		if _, err := workspace.Scan(context.Background(), root); err == nil {
 			t.Errorf("Scan(%s): no error", root)
 		}
 	}

@@ -14,6 +14,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/multiprom/multiprom/internal/project"
+	layout "github.com/multiprom/multiprom/internal/workspace"
 )
 
 // workspace is one project root: the files read from disk, overridden by
@@ -127,7 +128,7 @@ func (s *Server) ensureScanned(ctx context.Context, ws *workspace) {
 		return
 	}
 	ws.scanned = true
-	res, err := project.Scan(parseCtx(ctx), ws.root)
+	res, err := layout.Scan(parseCtx(ctx), ws.root)
 	if err != nil {
 		s.logger.Warn("workspace scan failed", zap.String("root", ws.root), zap.Error(err))
 		s.logMessage(protocol.MessageTypeWarning, "multiprom: cannot scan "+ws.root+": "+err.Error())
@@ -162,7 +163,7 @@ func (s *Server) reloadFromDisk(ctx context.Context, ws *workspace, rel string) 
 		delete(ws.disk, rel)
 		return
 	}
-	files, problems := project.LoadFiles(parseCtx(ctx), ws.root, []string{abs})
+	files, problems := layout.LoadFiles(parseCtx(ctx), ws.root, []string{abs})
 	delete(ws.disk, rel)
 	for _, f := range files {
 		ws.disk[f.Path] = f
@@ -176,7 +177,7 @@ func (s *Server) reloadFromDisk(ctx context.Context, ws *workspace, rel string) 
 func skipped(rel string) bool {
 	parts := strings.Split(rel, "/")
 	for _, part := range parts[:len(parts)-1] {
-		if project.SkipDir(part) {
+		if layout.SkipDir(part) {
 			return true
 		}
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/multiprom/multiprom/diagnostics/rules"
 	"github.com/multiprom/multiprom/internal/batchgc"
 	"github.com/multiprom/multiprom/internal/project"
+	"github.com/multiprom/multiprom/internal/workspace"
 )
 
 // 2. All-relevant corpus: check vs plain tree-sitter parsing; linearity.
@@ -279,8 +280,8 @@ func timeFloor(dir string) time.Duration {
 }
 
 // scanBatch scans dir as `multiprom check` does.
-func scanBatch(dir string) *project.ScanResult {
-	res, err := project.Scan(context.Background(), dir)
+func scanBatch(dir string) *workspace.ScanResult {
+	res, err := workspace.Scan(context.Background(), dir)
 	if err != nil {
 		fail("%v", err)
 	}
@@ -298,7 +299,7 @@ func timeCheck(dir string) (time.Duration, int) {
 
 // checkAll builds the project of a scan and runs all rules, as a check
 // does after its scan, and returns how many findings there were.
-func checkAll(res *project.ScanResult) int {
+func checkAll(res *workspace.ScanResult) int {
 	return len(diagnostics.Check(project.NewProject(context.Background(), res.Root, res.Files, project.Settings{}), rules.All, nil))
 }
 

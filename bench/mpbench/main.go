@@ -16,7 +16,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/multiprom/multiprom/internal/project"
+	"github.com/multiprom/multiprom/internal/workspace"
 )
 
 var (
@@ -137,7 +137,7 @@ func benchScan() {
 		if err != nil {
 			return nil
 		}
-		if e.IsDir() && p != std && project.SkipDir(e.Name()) {
+		if e.IsDir() && p != std && workspace.SkipDir(e.Name()) {
 			return filepath.SkipDir
 		}
 		if !e.IsDir() && strings.HasSuffix(p, ".py") {
@@ -156,7 +156,7 @@ func benchScan() {
 		pf = append(pf, timeCmd("/usr/bin/python3", append([]string{"-m", "pyflakes"}, files...)...))
 	}
 	m, p := summarize(mp), summarize(pf)
-	res, _ := project.Scan(context.Background(), std)
+	res, _ := workspace.Scan(context.Background(), std)
 	info(fmt.Sprintf("stdlib %s: %d files, %d lines; prefilter parsed %d", std, len(files), lines, len(res.Files)-len(res.Unparsed)), "")
 	info("multiprom check (stdlib)", m.String())
 	info("pyflakes 2.5 (same files)", p.String())

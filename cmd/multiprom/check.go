@@ -99,7 +99,7 @@ func runCheck(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	seen := map[string]bool{}
 	fixed, pending := 0, 0
 	for _, t := range targets {
-		scan, err := project.Scan(ctx, t.root)
+		scan, err := workspace.Scan(ctx, t.root)
 		if err != nil {
 			fmt.Fprintf(stderr, "multiprom check: %v\n", err)
 			return 2
@@ -227,7 +227,7 @@ func applyFixes(ctx context.Context, proj *project.Project, only map[string]bool
 	}
 	if len(rep.Skipped) > 0 {
 		// Something was left alone: report from the files as they are on disk.
-		scan, err := project.Scan(ctx, proj.Root)
+		scan, err := workspace.Scan(ctx, proj.Root)
 		if err != nil {
 			return 0, nil, nil, err
 		}

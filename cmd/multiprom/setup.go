@@ -11,6 +11,7 @@ import (
 
 	"github.com/multiprom/multiprom/codeactions"
 	"github.com/multiprom/multiprom/internal/project"
+	"github.com/multiprom/multiprom/internal/workspace"
 )
 
 const setupUsage = `usage: multiprom setup [--dashboard] [--deploy] [--requirements] [--all] [--diff] [PATH]
@@ -85,7 +86,7 @@ func setupIn(cwd string, args []string, stdout, stderr io.Writer) int {
 		codeactions.KindRequirements: *all || *reqs,
 	}
 	ctx := context.Background()
-	scan, err := project.Scan(ctx, root)
+	scan, err := workspace.Scan(ctx, root)
 	if err != nil {
 		fmt.Fprintf(stderr, "multiprom setup: %v\n", err)
 		return 2

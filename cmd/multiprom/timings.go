@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/multiprom/multiprom/internal/project"
+	"github.com/multiprom/multiprom/internal/workspace"
 )
 
 // A check's phases, in the order --timings prints them.
@@ -48,7 +49,7 @@ func (t *phaseTimes) end(p phase) {
 }
 
 // scanned counts a scan's files and the Python files it parsed.
-func (t *phaseTimes) scanned(scan *project.ScanResult) {
+func (t *phaseTimes) scanned(scan *workspace.ScanResult) {
 	t.files += len(scan.Files)
 	for _, f := range scan.Files {
 		if f.Kind == project.KindPython && !scan.Unparsed[f.Path] {

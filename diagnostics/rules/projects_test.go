@@ -12,6 +12,7 @@ import (
 	"github.com/multiprom/multiprom/diagnostics"
 	"github.com/multiprom/multiprom/diagnostics/rules"
 	"github.com/multiprom/multiprom/internal/project"
+	"github.com/multiprom/multiprom/internal/workspace"
 )
 
 // TestProjects runs the whole catalogue over each realistic project in
@@ -40,7 +41,7 @@ func TestProjects(t *testing.T) {
 
 func checkProject(t *testing.T, dir string) {
 	ctx := context.Background()
-	scan, err := project.Scan(ctx, dir)
+	scan, err := workspace.Scan(ctx, dir)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -33,7 +33,7 @@ func (f *File) digest() *moduleDigest {
 			if a.Scope != nil || a.Class != "" || !a.TopLevel {
 				continue
 			}
-			if gunicornSettingNames[a.Target] {
+			if GunicornSettingNames[a.Target] {
 				d.settings++
 			} else if !strings.HasPrefix(a.Target, "_") {
 				d.otherNames++

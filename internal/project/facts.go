@@ -289,7 +289,7 @@ func firstLine(f *File) source.Span {
 
 // gunicornSettingNames are the settings that make a Python file look like a
 // gunicorn config when most of its top-level names are among them.
-var gunicornSettingNames = map[string]bool{
+var GunicornSettingNames = map[string]bool{
 	"bind": true, "workers": true, "worker_class": true, "threads": true, "timeout": true,
 	"graceful_timeout": true, "keepalive": true, "max_requests": true, "max_requests_jitter": true,
 	"preload_app": true, "reload": true, "accesslog": true, "errorlog": true, "loglevel": true,

@@ -110,7 +110,7 @@ func NewProject(ctx context.Context, root string, files []*File, editor Settings
 	// On all cores: after fix-all has edited a thousand files, parsing
 	// them one by one took twice as long as the scan that read them.
 	errs := make([]error, len(unparsed))
-	Parallel(len(unparsed), func(i int) { errs[i] = unparsed[i].parseIndexed(ctx) })
+	Parallel(len(unparsed), func(i int) { errs[i] = unparsed[i].ParseIndexed(ctx) })
 	for i, err := range errs {
 		if err != nil {
 			p.Problems = append(p.Problems, Problem{Path: unparsed[i].Path, Message: err.Error()})
@@ -163,7 +163,7 @@ func (f *File) Parse(ctx context.Context) error {
 // the import spread, the project facts and the metric index ask for next,
 // one file at a time: built by the goroutine that parsed the file, while
 // its summary is in cache.
-func (f *File) parseIndexed(ctx context.Context) error {
+func (f *File) ParseIndexed(ctx context.Context) error {
 	if err := f.Parse(ctx); err != nil {
 		return err
 	}

@@ -1,9 +1,11 @@
-package project
+package workspace
 
 import (
 	"bytes"
 	"path"
 	"strings"
+
+	"github.com/multiprom/multiprom/internal/project"
 )
 
 // The scan prefilter decides from a Python file's bytes, before parsing,
@@ -137,7 +139,7 @@ func assignsGunicornSetting(src []byte) bool {
 	if n == 0 {
 		return false
 	}
-	for hook := range GunicornHooks {
+	for hook := range project.GunicornHooks {
 		if mentionsWord(src, []string{hook}) {
 			return true
 		}
@@ -282,7 +284,7 @@ func searchWords(src []byte, words []string) bool {
 // file f: the last part of its module name (import f / from pkg import f /
 // from .f import x) and the module-level names its metrics are bound to
 // (any use of a metric, however imported or re-exported, spells the name).
-func propagationWords(f *File) []string {
+func propagationWords(f *project.File) []string {
 	mod := f.ModuleName()
 	if i := strings.LastIndexByte(mod, '.'); i >= 0 {
 		mod = mod[i+1:]

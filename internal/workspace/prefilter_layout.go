@@ -1,6 +1,10 @@
-package project
+package workspace
 
-import "bytes"
+import (
+	"bytes"
+
+	"github.com/multiprom/multiprom/internal/project"
+)
 
 // compoundKeywords start the statements whose header ends with ':' and
 // opens an indented block.
@@ -192,7 +196,7 @@ func isSettingAssign(s []byte) bool {
 	for k < len(s) && isIdentByte(s[k]) {
 		k++
 	}
-	if k == 0 || !gunicornSettingNames[string(s[:k])] {
+	if k == 0 || !project.GunicornSettingNames[string(s[:k])] {
 		return false
 	}
 	for k < len(s) && (s[k] == ' ' || s[k] == '\t' || s[k] == '\\' || s[k] == '\r' || s[k] == '\n') {

@@ -1,4 +1,4 @@
-package project
+package workspace
 
 import (
 	"bytes"
@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/multiprom/multiprom/internal/project"
 	"github.com/multiprom/multiprom/internal/python"
 )
 
@@ -20,14 +21,14 @@ import (
 func choosePythonBySearch(ctx context.Context, loaded []loadedFile, workers int) map[string]bool {
 	var others [][]byte
 	for _, l := range loaded {
-		if l.file != nil && l.file.Kind != KindPython {
+		if l.file != nil && l.file.Kind != project.KindPython {
 			others = append(others, l.file.Src)
 		}
 	}
 	var pending, round []int
 	for i := range loaded {
 		f := loaded[i].file
-		if f == nil || f.Kind != KindPython {
+		if f == nil || f.Kind != project.KindPython {
 			continue
 		}
 		rel := classifyPython(f.Path, f.Src)
@@ -84,7 +85,7 @@ func loadedOf(files map[string]string) []loadedFile {
 	sort.Strings(paths)
 	loaded := make([]loadedFile, len(paths))
 	for i, p := range paths {
-		loaded[i].file = &File{Path: p, Kind: Classify(p), Src: []byte(files[p])}
+		loaded[i].file = &project.File{Path: p, Kind: project.Classify(p), Src: []byte(files[p])}
 	}
 	return loaded
 }
@@ -94,7 +95,7 @@ func loadedOf(files map[string]string) []loadedFile {
 type chooseOutcome struct {
 	Unparsed map[string]bool
 	Parsed   []string
-	Problems []Problem
+	Problems []project.Problem
 }
 
 func outcome(choose func(context.Context, []loadedFile, int) map[string]bool, files map[string]string) chooseOutcome {
@@ -105,7 +106,7 @@ func outcome(choose func(context.Context, []loadedFile, int) map[string]bool, fi
 	parseMarked(ctx, loaded, 2)
 	fs, problems := collect(loaded)
 	for _, f := range fs {
-		if f.Kind == KindPython && !o.Unparsed[f.Path] {
+		if f.Kind == project.KindPython && !o.Unparsed[f.Path] {
 			o.Parsed = append(o.Parsed, f.Path)
 		}
 	}
@@ -231,7 +232,7 @@ func TestChoosePythonMatchesSearch(t *testing.T) {
 			var others [][]byte
 			var paths []string
 			for p, src := range tc.files {
-				if Classify(p) == KindPython {
+				if project.Classify(p) == project.KindPython {
 					paths = append(paths, p)
 				} else {
 					others = append(others, []byte(src))

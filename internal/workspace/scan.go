@@ -1,4 +1,4 @@
-package project
+package workspace
 
 import (
 	"bytes"
@@ -9,12 +9,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"unicode/utf8"
 
+	"github.com/multiprom/multiprom/internal/project"
 	"github.com/multiprom/multiprom/internal/python"
 )
 
@@ -36,8 +34,8 @@ func SkipDir(name string) bool { return skipDirs[name] || strings.HasSuffix(name
 // ScanResult is a scanned workspace: its files and per-file problems.
 type ScanResult struct {
 	Root     string
-	Files    []*File
-	Problems []Problem
+	Files    []*project.File
+	Problems []project.Problem
 	// Unparsed are the Python files the prefilter left unparsed (their Py is
 	// an empty Module). A server that edits other files may parse them on
 	// demand (File.Parse) when an edit could make them matter.
@@ -104,7 +102,7 @@ func ScanWith(ctx context.Context, root string, opts ScanOptions) (*ScanResult, 
 			if p == abs {
 				return err
 			}
-			res.Problems = append(res.Problems, Problem{Path: filepath.ToSlash(rel), Message: fmt.Sprintf("cannot read: %v", unwrapPathErr(err))})
+			res.Problems = append(res.Problems, project.Problem{Path: filepath.ToSlash(rel), Message: fmt.Sprintf("cannot read: %v", unwrapPathErr(err))})
 			if d != nil && d.IsDir() {
 				return fs.SkipDir
 			}
@@ -117,7 +115,7 @@ func ScanWith(ctx context.Context, root string, opts ScanOptions) (*ScanResult, 
 			return nil
 		}
 		rel, _ := filepath.Rel(abs, p)
-		if Classify(filepath.ToSlash(rel)) != KindOther {
+		if project.Classify(filepath.ToSlash(rel)) != project.KindOther {
 			paths = append(paths, p)
 		}
 		return nil
@@ -128,7 +126,7 @@ func ScanWith(ctx context.Context, root string, opts ScanOptions) (*ScanResult, 
 	loaded := readFiles(ctx, abs, paths, opts.Workers)
 	if opts.ParseAll {
 		for i := range loaded {
-			if loaded[i].file != nil && loaded[i].file.Kind == KindPython {
+			if loaded[i].file != nil && loaded[i].file.Kind == project.KindPython {
 				loaded[i].parse = true
 			}
 		}
@@ -150,7 +148,7 @@ func ScanWith(ctx context.Context, root string, opts ScanOptions) (*ScanResult, 
 func choosePython(ctx context.Context, loaded []loadedFile, workers int) map[string]bool {
 	var others [][]byte // non-Python files: deploy files may name modules
 	for _, l := range loaded {
-		if l.file != nil && l.file.Kind != KindPython {
+		if l.file != nil && l.file.Kind != project.KindPython {
 			others = append(others, l.file.Src)
 		}
 	}
@@ -158,7 +156,7 @@ func choosePython(ctx context.Context, loaded []loadedFile, workers int) map[str
 	var round []int      // app files parsed in this round, whose names spread
 	for i := range loaded {
 		f := loaded[i].file
-		if f == nil || f.Kind != KindPython {
+		if f == nil || f.Kind != project.KindPython {
 			continue
 		}
 		switch classifyPython(f.Path, f.Src) {
@@ -237,10 +235,10 @@ func unwrapPathErr(err error) error {
 // LoadFiles reads and (for Python) parses the given absolute paths under root
 // in parallel. Files that vanish, cannot be read, are too large or are not
 // text become problems.
-func LoadFiles(ctx context.Context, root string, paths []string) ([]*File, []Problem) {
+func LoadFiles(ctx context.Context, root string, paths []string) ([]*project.File, []project.Problem) {
 	loaded := readFiles(ctx, root, paths, 0)
 	for i := range loaded {
-		if loaded[i].file != nil && loaded[i].file.Kind == KindPython {
+		if loaded[i].file != nil && loaded[i].file.Kind == project.KindPython {
 			loaded[i].parse = true
 		}
 	}
@@ -251,42 +249,14 @@ func LoadFiles(ctx context.Context, root string, paths []string) ([]*File, []Pro
 // loadedFile is one path's outcome: a file (parse marks a Python file still
 // to be parsed) or a problem.
 type loadedFile struct {
-	file    *File
-	problem *Problem
+	file    *project.File
+	problem *project.Problem
 	parse   bool
-}
-
-// parallel runs fn(i) for i in [0, n) on all cores.
-func Parallel(n int, fn func(i int)) { parallelOn(0, n, fn) }
-
-// parallelOn runs fn(i) for i in [0, n) on workers goroutines (0:
-// GOMAXPROCS).
-func parallelOn(workers, n int, fn func(i int)) {
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	workers = min(workers, n)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= n {
-					return
-				}
-				fn(i)
-			}
-		}()
-	}
-	wg.Wait()
 }
 
 func readFiles(ctx context.Context, root string, paths []string, workers int) []loadedFile {
 	out := make([]loadedFile, len(paths))
-	parallelOn(workers, len(paths), func(i int) {
+	project.ParallelOn(workers, len(paths), func(i int) {
 		out[i].file, out[i].problem = readFile(root, paths[i])
 	})
 	return out
@@ -317,18 +287,18 @@ func parseEach(ctx context.Context, loaded []loadedFile, idx []int, workers int)
 		loaded[i].parse = false
 	}
 	idx = todo
-	parallelOn(workers, len(idx), func(k int) {
+	project.ParallelOn(workers, len(idx), func(k int) {
 		l := &loaded[idx[k]]
-		if err := l.file.parseIndexed(ctx); err != nil {
-			l.problem = &Problem{Path: l.file.Path, Message: err.Error()}
+		if err := l.file.ParseIndexed(ctx); err != nil {
+			l.problem = &project.Problem{Path: l.file.Path, Message: err.Error()}
 			l.file = nil
 		}
 	})
 }
 
-func collect(loaded []loadedFile) ([]*File, []Problem) {
-	var files []*File
-	var problems []Problem
+func collect(loaded []loadedFile) ([]*project.File, []project.Problem) {
+	var files []*project.File
+	var problems []project.Problem
 	for _, r := range loaded {
 		if r.problem != nil {
 			problems = append(problems, *r.problem)
@@ -340,35 +310,35 @@ func collect(loaded []loadedFile) ([]*File, []Problem) {
 	return files, problems
 }
 
-func readFile(root, p string) (*File, *Problem) {
+func readFile(root, p string) (*project.File, *project.Problem) {
 	rel, err := filepath.Rel(root, p)
 	if err != nil {
-		return nil, &Problem{Path: p, Message: err.Error()}
+		return nil, &project.Problem{Path: p, Message: err.Error()}
 	}
 	rel = filepath.ToSlash(rel)
 	info, err := os.Stat(p)
 	if err != nil {
-		return nil, &Problem{Path: rel, Message: fmt.Sprintf("cannot read: %v", unwrapPathErr(err))}
+		return nil, &project.Problem{Path: rel, Message: fmt.Sprintf("cannot read: %v", unwrapPathErr(err))}
 	}
 	if !info.Mode().IsRegular() {
 		// A FIFO, socket or device named like a project file: never opened
 		// (reading a FIFO blocks until someone writes to it).
-		return nil, &Problem{Path: rel, Message: fmt.Sprintf("skipped: not a regular file (%s)", info.Mode().Type())}
+		return nil, &project.Problem{Path: rel, Message: fmt.Sprintf("skipped: not a regular file (%s)", info.Mode().Type())}
 	}
 	if info.Size() > MaxFileSize {
-		return nil, &Problem{Path: rel, Message: fmt.Sprintf("skipped: %d bytes is larger than the %d MiB limit", info.Size(), MaxFileSize>>20)}
+		return nil, &project.Problem{Path: rel, Message: fmt.Sprintf("skipped: %d bytes is larger than the %d MiB limit", info.Size(), MaxFileSize>>20)}
 	}
 	src, err := readAtMost(p, MaxFileSize, info.Size())
 	if err != nil {
-		return nil, &Problem{Path: rel, Message: fmt.Sprintf("cannot read: %v", unwrapPathErr(err))}
+		return nil, &project.Problem{Path: rel, Message: fmt.Sprintf("cannot read: %v", unwrapPathErr(err))}
 	}
 	if len(src) > MaxFileSize {
-		return nil, &Problem{Path: rel, Message: fmt.Sprintf("skipped: larger than the %d MiB limit", MaxFileSize>>20)}
+		return nil, &project.Problem{Path: rel, Message: fmt.Sprintf("skipped: larger than the %d MiB limit", MaxFileSize>>20)}
 	}
-	f := &File{Path: rel, Kind: Classify(rel), Src: src}
-	if f.Kind == KindPython {
+	f := &project.File{Path: rel, Kind: project.Classify(rel), Src: src}
+	if f.Kind == project.KindPython {
 		if bytes.IndexByte(src[:min(len(src), 8000)], 0) >= 0 || !utf8.Valid(src) {
-			return nil, &Problem{Path: rel, Message: "skipped: not UTF-8 text"}
+			return nil, &project.Problem{Path: rel, Message: "skipped: not UTF-8 text"}
 		}
 	}
 	return f, nil
