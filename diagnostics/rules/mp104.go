@@ -21,7 +21,9 @@ var DefaultRegistryExposition = &diagnostics.Rule{
 		"the one process that answers the scrape. Under gunicorn each scrape lands on a random worker: " +
 		"counters jump between workers' values and appear to reset, rate() shows phantom traffic and " +
 		"histograms miss buckets. In multiprocess mode the values live in files; a fresh " +
-		"CollectorRegistry with a MultiProcessCollector sums them on every scrape.",
+		"CollectorRegistry with a MultiProcessCollector sums them on every scrape. The default registry " +
+		"served only where PROMETHEUS_MULTIPROC_DIR is unset (the fallback branch of a gate on it) is " +
+		"not reported: that branch runs in one process.",
 	Before: `@app.route("/metrics")
 def metrics():
     return generate_latest()`,
@@ -36,6 +38,9 @@ def metrics():
 		f := pass.File
 		m := f.Py
 		for _, c := range m.Select(exposeDefaultCalls) {
+			if project.EnvGate(f, c).WhenUnset {
+				continue // the single-process fallback: the default registry is all there is
+			}
 			switch c.Qualified() {
 			case "prometheus_client.generate_latest", "prometheus_client.exposition.generate_latest":
 				arg := c.Positional(0)

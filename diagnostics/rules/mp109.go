@@ -18,13 +18,18 @@ var DeprecatedMultiprocEnv = &diagnostics.Rule{
 		"emits a DeprecationWarning and copies it into PROMETHEUS_MULTIPROC_DIR at run time; code and tools " +
 		"that read only the upper-case name (the exporter checks it first, mark_process_dead prefers it) can " +
 		"see a different directory when both are set. Use PROMETHEUS_MULTIPROC_DIR everywhere. Code that reads " +
-		"both names on one line for compatibility is not reported.",
+		"both names on one line for compatibility is not reported, nor is a project whose pins know only the " +
+		"lowercase name (prometheus_client before 0.10, prometheus_flask_exporter before 0.18.2): there the " +
+		"rename would switch multiprocess mode off. A line that names the variable twice is one finding.",
 	Before:  `ENV prometheus_multiproc_dir=/tmp/metrics`,
 	After:   `ENV PROMETHEUS_MULTIPROC_DIR=/tmp/metrics`,
 	FixDoc:  "Renames the variable to PROMETHEUS_MULTIPROC_DIR at that place.",
 	Project: true,
 	Run: func(pass *diagnostics.Pass) {
 		p := pass.Project
+		if p.Facts.LegacyEnvVarOnly() {
+			return
+		}
 		for _, f := range p.Files {
 			switch f.Kind {
 			case project.KindPython, project.KindDockerfile, project.KindCompose, project.KindSystemd, project.KindShell, project.KindProcfile, project.KindDotenv,
@@ -37,20 +42,32 @@ var DeprecatedMultiprocEnv = &diagnostics.Rule{
 				continue
 			}
 			src := string(f.Src)
+			reported := -1 // start of the last line reported: one finding a line
 			for _, at := range at {
 				if !legacyNameAt(f, src, at) {
 					continue
 				}
-				line := f.Text(source.Span{Start: f.LineStartOf(at), End: lineEndNoNL(f, at)})
+				start := f.LineStartOf(at)
+				if start == reported {
+					continue
+				}
+				line := f.Text(source.Span{Start: start, End: lineEndNoNL(f, at)})
 				if strings.Contains(line, project.EnvVar) {
 					continue // reads both names for compatibility
 				}
 				if strings.HasPrefix(strings.TrimSpace(line), "#") {
 					continue
 				}
+				reported = start
 				sp := source.Span{Start: at, End: at + len(project.LegacyEnvVar)}
+				var edits []diagnostics.Edit
+				for _, other := range f.LegacyEnvVarAt() {
+					if f.LineStartOf(other) == start && legacyNameAt(f, src, other) {
+						edits = append(edits, diagnostics.Replace(f, source.Span{Start: other, End: other + len(project.LegacyEnvVar)}, project.EnvVar))
+					}
+				}
 				pass.ReportIn(f, sp, "prometheus_multiproc_dir is deprecated; use PROMETHEUS_MULTIPROC_DIR").
-					AddFix(diagnostics.Fix{Title: "Rename to PROMETHEUS_MULTIPROC_DIR", Edits: []diagnostics.Edit{diagnostics.Replace(f, sp, project.EnvVar)}})
+					AddFix(diagnostics.Fix{Title: "Rename to PROMETHEUS_MULTIPROC_DIR", Edits: edits})
 			}
 		}
 	},

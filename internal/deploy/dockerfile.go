@@ -100,6 +100,9 @@ func (d *dockerfile) instruction(n *parser.Node) {
 		d.command(n, AtBuild)
 	case "cmd", "entrypoint":
 		d.command(n, AtStart)
+		// The container runtime mounts a fresh tmpfs at /dev/shm each time
+		// the container starts: what the previous run left there is gone.
+		d.m.Cleanups = append(d.m.Cleanups, Cleanup{Target: DevShm, Span: d.span(n), Phase: AtStart, How: "tmpfs"})
 	}
 }
 
@@ -191,7 +194,13 @@ func (d *dockerfile) command(n *parser.Node, phase Phase) {
 	}
 	body := n.Next.Value
 	for _, h := range n.Heredocs {
-		body += "\n" + h.Content
+		// BuildKit gives a here-document's lines without the line that
+		// ends it; the shell needs that line to read the document whole.
+		content := h.Content
+		if !strings.HasSuffix(content, "\n") {
+			content += "\n"
+		}
+		body += "\n" + content + h.Name
 	}
 	sh := newShell(d.m, phase, d.vars(), "shell", d.cur.name, dir, func(syntax.Node) source.Span { return sp })
 	sh.run(body, n.StartLine-1)

@@ -81,6 +81,10 @@ type Assign struct {
 	Known bool
 }
 
+// DevShm is where Docker mounts a container's own tmpfs, new at every
+// container start.
+const DevShm = "/dev/shm"
+
 // Cleanup empties or removes a path.
 type Cleanup struct {
 	// Target is the removed path (variables expanded; "${NAME}" when

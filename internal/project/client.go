@@ -134,3 +134,20 @@ func lowerThan(v string) string {
 	}
 	return "0"
 }
+
+// LegacyEnvVarOnly reports whether the project's pins know only the
+// lowercase prometheus_multiproc_dir: prometheus_client reads the
+// upper-case name from 0.10.0 on, prometheus_flask_exporter's check of the
+// variable accepts it from 0.18.2 on. Renaming the variable in such a
+// project would switch multiprocess mode off (or make the exporter raise).
+func (fs *Facts) LegacyEnvVarOnly() bool {
+	if fs.ClientOlderThan("0.10.0") {
+		return true
+	}
+	if r := fs.Requirements["prometheus-flask-exporter"]; r != nil {
+		if _, _, max := VersionBounds(r.Spec); max != "" && CompareVersions(max, "0.18.2") < 0 {
+			return true
+		}
+	}
+	return false
+}
