@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Editor integration tests: builds the server (or uses $MULTIPROM_BIN), then
 # packages the VS Code extension, runs its node tests against the real server,
-# and runs the Neovim end-to-end test. Needs only the npm registry.
+# and runs the Neovim and Emacs (eglot) end-to-end tests. Needs the npm registry
+# and the Debian packages scripts/install-deps.sh installs.
 # Last line: "editors: N passed, M failed"; exit status non-zero on any failure.
 set -uo pipefail
 
@@ -107,6 +108,17 @@ elif [ "$server_ok" -eq 1 ]; then
   step "nvim: end-to-end fix on the demo" "$editors/nvim/test/run.sh"
 else
   step "nvim: end-to-end (needs the server)" false
+fi
+
+# Debian's emacs-nox (28) and elpa-eglot, installed by scripts/install-deps.sh.
+if ! command -v emacs >/dev/null; then
+  step "emacs: installed" false
+elif ! ls -d /usr/share/emacs/site-lisp/elpa/eglot-* >/dev/null 2>&1; then
+  step "emacs: elpa-eglot installed" false
+elif [ "$server_ok" -eq 1 ]; then
+  step "emacs: eglot end-to-end fix on the demo" "$editors/emacs/test/run.sh"
+else
+  step "emacs: end-to-end (needs the server)" false
 fi
 
 step "jetbrains: template JSON is valid" bash -c '
