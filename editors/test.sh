@@ -28,6 +28,7 @@ step() {
   shift
   echo "=== $name"
   local status=0
+  local started=$SECONDS
   # Non-interactive bash does not make the job a group leader, so setsid
   # execs in place and $! is the new session's id.
   setsid timeout -k 10 900 "$@" &
@@ -48,11 +49,11 @@ step() {
   fi
   if [ "$status" -eq 0 ]; then
     passed=$((passed + 1))
-    echo "--- ok: $name"
+    echo "--- ok: $name ($((SECONDS - started))s)"
   else
     failed=$((failed + 1))
     failures+=("$name")
-    echo "--- FAIL ($status): $name"
+    echo "--- FAIL ($status): $name ($((SECONDS - started))s)"
   fi
   return "$status"
 }
@@ -105,7 +106,8 @@ elif [ "$server_ok" -eq 1 ]; then
   step "nvim: lsp/multiprom.lua loads" nvim --headless -u NONE -i NONE -n \
     -c "lua local c = dofile('$editors/nvim/lsp/multiprom.lua'); assert(c.cmd[1] == 'multiprom' and c.filetypes[1] == 'python')" \
     -c 'qall!'
-  step "nvim: end-to-end fix on the demo" "$editors/nvim/test/run.sh"
+  step "nvim: end-to-end fix on the demo (lsp/multiprom.lua)" "$editors/nvim/test/run.sh"
+  step "nvim: end-to-end fix on the demo (lspconfig.configs form)" env MP_CONFIG=lspconfig "$editors/nvim/test/run.sh"
 else
   step "nvim: end-to-end (needs the server)" false
 fi
