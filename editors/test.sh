@@ -85,12 +85,21 @@ if [ "$npm_ok" -eq 1 ]; then
     for f in package.json README.md LICENSE out/extension.js; do
       grep -qx "$f" "$2/vsix-files.txt" || { echo "missing from .vsix: $f"; exit 1; }
     done
-    if grep -E "^(node_modules|src|test)/|\.ts$|\.map$" "$2/vsix-files.txt"; then
+    if grep -E "^(node_modules|src|test|bin)/|\.ts$|\.map$" "$2/vsix-files.txt"; then
       echo "unwanted files in .vsix (above)"; exit 1
     fi
     unzip -l "multiprom-$version.vsix" | tail -1
     echo "built $PWD/multiprom-$version.vsix"
   ' _ "$vscode" "$work"
+  # The platform-specific package for this machine (linux-x64 in CI): the
+  # server built for it inside, resolved by the extension ahead of PATH.
+  target="$(node -p 'process.platform + "-" + process.arch')"
+  step "vscode: $target .vsix carries the server and the extension runs it" bash -c '
+    set -euo pipefail
+    cd "$1"
+    scripts/package.sh "$2" "$3/dist"
+    VSIX="$(ls "$3"/dist/multiprom-"$2"-*.vsix)" node --test test/packaged.js
+  ' _ "$vscode" "$target" "$work"
   if [ "$server_ok" -eq 1 ]; then
     step "vscode: node --test (protocol, against the real server)" bash -c 'cd "$1" && npm test' _ "$vscode"
   else
