@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the real programs the tests run: gunicorn, Flask, prometheus_client,
 # redis (client and server), the Prometheus server, Neovim, Emacs with eglot,
-# pyflakes. Debian packages only (PyPI is not needed); their versions are
+# debootstrap, pyflakes. Debian packages only (PyPI is not needed); their versions are
 # bookworm's. Idempotent: does nothing when all are there.
 set -euo pipefail
 
@@ -18,6 +18,9 @@ command -v nvim >/dev/null || need+=(neovim)
 # Emacs 28 and eglot 1.9 (bookworm) for editors/emacs/test.
 command -v emacs >/dev/null || need+=(emacs-nox)
 ls -d /usr/share/emacs/site-lisp/elpa/eglot-* >/dev/null 2>&1 || need+=(elpa-eglot)
+# debootstrap makes the trixie chroot that editors/nvim/test/chroot.sh runs
+# Neovim 0.10 in.
+command -v debootstrap >/dev/null || need+=(debootstrap)
 
 if [ ${#need[@]} -eq 0 ]; then
   echo "install-deps: all test programs present"
