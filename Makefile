@@ -1,11 +1,12 @@
 # The two commands a new user needs (see README.md):
 #   make demo   build multiprom and run it on the bundled buggy demo project
 #   make test   install the test programs and run the whole test suite
+#   make vsix   the VS Code extension for linux-x64, with its server, in dist/
 
 GO ?= go
 BIN := bin/multiprom
 
-.PHONY: build demo test docs
+.PHONY: build demo test docs vsix
 
 build:
 	$(GO) build -o $(BIN) ./cmd/multiprom
@@ -26,3 +27,8 @@ test:
 
 docs:
 	$(GO) run ./docs/gen
+
+# The platform-specific .vsix for this machine (linux-x64 here), carrying the
+# server in bin/linux-x64/; other targets: editors/vscode/scripts/package.sh.
+vsix:
+	cd editors/vscode && npm ci --no-audit --no-fund && scripts/package.sh "$$(node -p 'process.platform + "-" + process.arch')" ../../dist

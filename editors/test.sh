@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Editor integration tests: builds the server (or uses $MULTIPROM_BIN), then
 # packages the VS Code extension, runs its node tests against the real server,
-# and runs the Neovim end-to-end test. Needs only the npm registry.
+# and runs the Neovim and Emacs (eglot) end-to-end tests. Needs the npm registry
+# and the Debian packages scripts/install-deps.sh installs.
 # Last line: "editors: N passed, M failed"; exit status non-zero on any failure.
 set -uo pipefail
 
@@ -27,6 +28,7 @@ step() {
   shift
   echo "=== $name"
   local status=0
+  local started=$SECONDS
   # Non-interactive bash does not make the job a group leader, so setsid
   # execs in place and $! is the new session's id.
   setsid timeout -k 10 900 "$@" &
@@ -47,11 +49,11 @@ step() {
   fi
   if [ "$status" -eq 0 ]; then
     passed=$((passed + 1))
-    echo "--- ok: $name"
+    echo "--- ok: $name ($((SECONDS - started))s)"
   else
     failed=$((failed + 1))
     failures+=("$name")
-    echo "--- FAIL ($status): $name"
+    echo "--- FAIL ($status): $name ($((SECONDS - started))s)"
   fi
   return "$status"
 }
@@ -83,12 +85,21 @@ if [ "$npm_ok" -eq 1 ]; then
     for f in package.json README.md LICENSE out/extension.js; do
       grep -qx "$f" "$2/vsix-files.txt" || { echo "missing from .vsix: $f"; exit 1; }
     done
-    if grep -E "^(node_modules|src|test)/|\.ts$|\.map$" "$2/vsix-files.txt"; then
+    if grep -E "^(node_modules|src|test|bin)/|\.ts$|\.map$" "$2/vsix-files.txt"; then
       echo "unwanted files in .vsix (above)"; exit 1
     fi
     unzip -l "multiprom-$version.vsix" | tail -1
     echo "built $PWD/multiprom-$version.vsix"
   ' _ "$vscode" "$work"
+  # The platform-specific package for this machine (linux-x64 in CI): the
+  # server built for it inside, resolved by the extension ahead of PATH.
+  target="$(node -p 'process.platform + "-" + process.arch')"
+  step "vscode: $target .vsix carries the server and the extension runs it" bash -c '
+    set -euo pipefail
+    cd "$1"
+    scripts/package.sh "$2" "$3/dist"
+    VSIX="$(ls "$3"/dist/multiprom-"$2"-*.vsix)" node --test test/packaged.js
+  ' _ "$vscode" "$target" "$work"
   if [ "$server_ok" -eq 1 ]; then
     step "vscode: node --test (protocol, against the real server)" bash -c 'cd "$1" && npm test' _ "$vscode"
   else
@@ -104,9 +115,27 @@ elif [ "$server_ok" -eq 1 ]; then
   step "nvim: lsp/multiprom.lua loads" nvim --headless -u NONE -i NONE -n \
     -c "lua local c = dofile('$editors/nvim/lsp/multiprom.lua'); assert(c.cmd[1] == 'multiprom' and c.filetypes[1] == 'python')" \
     -c 'qall!'
-  step "nvim: end-to-end fix on the demo" "$editors/nvim/test/run.sh"
+  step "nvim: end-to-end fix on the demo (lsp/multiprom.lua)" "$editors/nvim/test/run.sh"
+  step "nvim: end-to-end fix on the demo (lspconfig.configs form)" env MP_CONFIG=lspconfig "$editors/nvim/test/run.sh"
+  # Neovim 0.10 (trixie's) in a cached debootstrap chroot: needs root.
+  if [ "$(id -u)" -eq 0 ] || [ -n "${CI:-}" ]; then
+    step "nvim 0.10 (trixie chroot): end-to-end, both config forms" "$editors/nvim/test/chroot.sh"
+  else
+    echo "=== nvim 0.10: not run (the chroot needs root; CI runs it)"
+  fi
 else
   step "nvim: end-to-end (needs the server)" false
+fi
+
+# Debian's emacs-nox (28) and elpa-eglot, installed by scripts/install-deps.sh.
+if ! command -v emacs >/dev/null; then
+  step "emacs: installed" false
+elif ! ls -d /usr/share/emacs/site-lisp/elpa/eglot-* >/dev/null 2>&1; then
+  step "emacs: elpa-eglot installed" false
+elif [ "$server_ok" -eq 1 ]; then
+  step "emacs: eglot end-to-end fix on the demo" "$editors/emacs/test/run.sh"
+else
+  step "emacs: end-to-end (needs the server)" false
 fi
 
 step "jetbrains: template JSON is valid" bash -c '

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the real programs the tests run: gunicorn, Flask, prometheus_client,
-# redis (client and server), the Prometheus server, Neovim, pyflakes. Debian
-# packages only (PyPI is not needed). Idempotent: does nothing when all are there.
+# redis (client and server), the Prometheus server, Neovim, Emacs with eglot,
+# debootstrap, pyflakes. Debian packages only (PyPI is not needed); their versions are
+# bookworm's. Idempotent: does nothing when all are there.
 set -euo pipefail
 
 need=()
@@ -14,6 +15,12 @@ have_py pyflakes || need+=(python3-pyflakes)
 command -v redis-server >/dev/null || need+=(redis-server)
 command -v prometheus >/dev/null || need+=(prometheus)
 command -v nvim >/dev/null || need+=(neovim)
+# Emacs 28 and eglot 1.9 (bookworm) for editors/emacs/test.
+command -v emacs >/dev/null || need+=(emacs-nox)
+ls -d /usr/share/emacs/site-lisp/elpa/eglot-* >/dev/null 2>&1 || need+=(elpa-eglot)
+# debootstrap makes the trixie chroot that editors/nvim/test/chroot.sh runs
+# Neovim 0.10 in.
+command -v debootstrap >/dev/null || need+=(debootstrap)
 
 if [ ${#need[@]} -eq 0 ]; then
   echo "install-deps: all test programs present"

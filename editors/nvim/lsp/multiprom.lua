@@ -1,6 +1,24 @@
--- multiprom language server config for Neovim >= 0.11.
--- Put this file on 'runtimepath' (e.g. ~/.config/nvim/lsp/multiprom.lua) and
--- call vim.lsp.enable('multiprom').
+---@brief
+---
+--- https://github.com/multiprom/multiprom
+---
+--- `multiprom`, a linter and language server for Prometheus client code that breaks
+--- under multi-worker gunicorn (a `Gauge` without `multiprocess_mode`, metrics served
+--- from the default registry, no `child_exit` hook, ...), with a fix for each problem.
+---
+--- Install the binary from a release, or with Go:
+---
+--- ```sh
+--- go install github.com/multiprom/multiprom/cmd/multiprom@latest
+--- ```
+---
+--- Settings (`select`, `ignore`, `severity`, `applicationTag`, `run`):
+---
+--- ```lua
+--- vim.lsp.config('multiprom', {
+---   settings = { multiprom = { run = 'onSave', ignore = { 'MP301' } } },
+--- })
+--- ```
 
 ---@type vim.lsp.Config
 return {
@@ -13,9 +31,6 @@ return {
   settings = {
     multiprom = {
       run = 'onType', -- or 'onSave'
-      -- select = { 'MP3' },
-      -- ignore = { 'MP301' },
-      -- applicationTag = 'shop',
     },
   },
   -- The server reads its first settings from initializationOptions.settings.

@@ -9,6 +9,8 @@
 -- hand and advertises its capabilities itself.
 
 local DEADLINE_MS = 30000
+-- The demo's Gauge without multiprocess_mode (demo_app/metrics.py).
+local MP301_LINE = 18
 
 local function log(msg)
   io.stdout:write('nvim-e2e: ' .. msg .. '\n')
@@ -46,26 +48,69 @@ local function run()
   local bin = assert(os.getenv('MULTIPROM_BIN'), 'MULTIPROM_BIN not set')
   local file = assert(os.getenv('MP_FILE'), 'MP_FILE not set')
   local here = vim.fn.fnamemodify(debug.getinfo(1, 'S').source:sub(2), ':p:h')
-  local config = dofile(here .. '/../lsp/multiprom.lua')
 
-  -- root_markers, resolved the way Neovim >= 0.11 does: nearest marker upward.
-  local root
-  local dir = vim.fn.fnamemodify(file, ':p:h')
-  while not root do
-    for _, marker in ipairs(config.root_markers) do
-      if vim.loop.fs_stat(dir .. '/' .. marker) then
-        root = dir
+  -- MP_CONFIG=lspconfig: the client is set up from
+  -- lua/lspconfig/configs/multiprom.lua (nvim-lspconfig's framework, Nvim
+  -- <= 0.10) instead of lsp/multiprom.lua (Nvim >= 0.11).
+  local cmd, root, settings, init_options, before_init
+  if os.getenv('MP_CONFIG') == 'lspconfig' then
+    local ok_util = pcall(require, 'lspconfig.util')
+    if not ok_util then
+      -- No nvim-lspconfig installed: stand in for the one function the config
+      -- uses, lspconfig.util.root_pattern (the nearest folder upward that holds
+      -- any of the markers).
+      log('nvim-lspconfig not on runtimepath: using a stand-in for lspconfig.util.root_pattern')
+      package.loaded['lspconfig.util'] = {
+        root_pattern = function(...)
+          local markers = { ... }
+          return function(fname)
+            local dir = vim.fn.fnamemodify(fname, ':p:h')
+            while true do
+              for _, marker in ipairs(markers) do
+                if vim.loop.fs_stat(dir .. '/' .. marker) then
+                  return dir
+                end
+              end
+              local parent = vim.fn.fnamemodify(dir, ':h')
+              if parent == dir then
+                return nil
+              end
+              dir = parent
+            end
+          end
+        end,
+      }
+    end
+    local def = dofile(here .. '/../lua/lspconfig/configs/multiprom.lua').default_config
+    cmd, settings, init_options = vim.deepcopy(def.cmd), def.settings, def.init_options
+    root = def.root_dir(vim.fn.fnamemodify(file, ':p'))
+    log('config: lua/lspconfig/configs/multiprom.lua')
+  else
+    local config = dofile(here .. '/../lsp/multiprom.lua')
+    cmd, settings, before_init = vim.deepcopy(config.cmd), config.settings, config.before_init
+    -- root_markers, resolved the way Neovim >= 0.11 does: nearest marker upward.
+    local dir = vim.fn.fnamemodify(file, ':p:h')
+    while not root do
+      for _, marker in ipairs(config.root_markers) do
+        if vim.loop.fs_stat(dir .. '/' .. marker) then
+          root = dir
+          break
+        end
+      end
+      local parent = vim.fn.fnamemodify(dir, ':h')
+      if parent == dir then
         break
       end
+      dir = parent
     end
-    local parent = vim.fn.fnamemodify(dir, ':h')
-    if parent == dir then
-      break
-    end
-    dir = parent
+    log('config: lsp/multiprom.lua')
   end
   if not root then
     return finish(false, 'no root marker above ' .. file)
+  end
+  local want_root = os.getenv('MP_ROOT')
+  if want_root and vim.fn.resolve(root) ~= vim.fn.resolve(want_root) then
+    return finish(false, 'root is ' .. root .. ', expected ' .. want_root)
   end
 
   vim.cmd('filetype on')
@@ -94,15 +139,15 @@ local function run()
     end
   end
 
-  local cmd = vim.deepcopy(config.cmd)
   cmd[1] = bin
   client_id = vim.lsp.start_client({
     name = 'multiprom',
     cmd = cmd,
     root_dir = root,
     capabilities = vim.lsp.protocol.make_client_capabilities(),
-    settings = config.settings,
-    before_init = config.before_init,
+    settings = settings,
+    init_options = init_options,
+    before_init = before_init,
     handlers = handlers,
   })
   if not client_id then
@@ -117,6 +162,9 @@ local function run()
   local diag = find('MP301')
   local client = vim.lsp.get_client_by_id(client_id)
   log('MP301 at line ' .. (diag.range.start.line + 1) .. ': ' .. diag.message)
+  if diag.range.start.line + 1 ~= MP301_LINE then
+    return finish(false, 'MP301 on line ' .. (diag.range.start.line + 1) .. ', expected ' .. MP301_LINE)
+  end
   -- The number of diagnostics Neovim itself shows for the buffer.
   local shown = #vim.diagnostic.get(bufnr)
   if shown == 0 then

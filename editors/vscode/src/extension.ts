@@ -8,7 +8,7 @@ import {
   ServerOptions,
   TransportKind,
 } from "vscode-languageclient/node";
-import { findServer } from "./binary";
+import { bundledPath, findServer } from "./binary";
 import { serverSettings } from "./settings";
 
 const FIX_ALL_KIND = "source.fixAll.multiprom";
@@ -48,15 +48,10 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
   const channel = output!;
   const command = await findServer(context.extensionPath, vscode.workspace.getConfiguration("multiprom").get<string>("path", ""));
   if (!command) {
-    channel.appendLine("multiprom binary not found: set multiprom.path, or put multiprom on PATH.");
-    void vscode.window.showErrorMessage(
-      "multiprom: server binary not found. Set `multiprom.path` or install `multiprom` on PATH.",
-      "Open settings",
-    ).then((choice) => {
-      if (choice) {
-        void vscode.commands.executeCommand("workbench.action.openSettings", "multiprom.path");
-      }
-    });
+    channel.appendLine(
+      `multiprom binary not found: not in multiprom.path, not bundled (${bundledPath(context.extensionPath)}), not on PATH.`,
+    );
+    offerFixes("multiprom: server binary not found. Set `multiprom.path`, or install `multiprom` on PATH.");
     return;
   }
   channel.appendLine(`starting ${command} serve`);
@@ -96,8 +91,20 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
     await client.start();
   } catch (err) {
     channel.appendLine(`failed to start ${command}: ${String(err)}`);
-    void vscode.window.showErrorMessage(`multiprom: server failed to start (${String(err)}). See "multiprom: Show output".`);
+    offerFixes(`multiprom: the server ${command} failed to start (${String(err)}). Check \`multiprom.path\`.`);
   }
+}
+
+// offerFixes shows an error with the two ways out: the setting that picks the
+// binary, and the server log (where the start failure is written).
+function offerFixes(message: string): void {
+  void vscode.window.showErrorMessage(message, "Open settings", "Show server log").then((choice) => {
+    if (choice === "Open settings") {
+      void vscode.commands.executeCommand("workbench.action.openSettings", "multiprom.path");
+    } else if (choice === "Show server log") {
+      output?.show(true);
+    }
+  });
 }
 
 async function stop(): Promise<void> {
