@@ -119,6 +119,13 @@ func (s Settings) Key() string {
 	}
 	k.str("metricspath", s.MetricsPath)
 	k.str("flavour", s.Flavour)
+	k.list("extend-select", s.ExtendSelect)
+	k.list("exclude", s.Exclude)
+	k.list("extend-exclude", s.ExtendExclude)
+	k.num("per-file-ignores", len(s.PerFileIgnores))
+	for _, pat := range sortedKeys(s.PerFileIgnores) {
+		k.list(pat, s.PerFileIgnores[pat])
+	}
 	k.flag("redis.set", s.Redis != nil)
 	if s.Redis != nil {
 		k.flag("redis", *s.Redis)

@@ -159,6 +159,10 @@ var settingsMutations = map[string]func(s *Settings){
 	"MetricsPath":    func(s *Settings) { s.MetricsPath = "/prom" },
 	"Flavour":        func(s *Settings) { s.Flavour = "exporter" },
 	"Redis":          func(s *Settings) { s.Redis = nil },
+	"ExtendSelect":   func(s *Settings) { s.ExtendSelect = []string{"MP2"} },
+	"Exclude":        func(s *Settings) { s.Exclude = []string{"vendor/"} },
+	"ExtendExclude":  func(s *Settings) { s.ExtendExclude = []string{"build/"} },
+	"PerFileIgnores": func(s *Settings) { s.PerFileIgnores = map[string][]string{"tests/": {"MP301"}} },
 	// No finding depends on these (see Settings.Key).
 	"Run":   func(s *Settings) { s.Run = "onSave" },
 	"Extra": func(s *Settings) { s.Extra = map[string]any{"x": 1} },

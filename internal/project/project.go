@@ -2,6 +2,7 @@ package project
 
 import (
 	"context"
+	"errors"
 	"path"
 	"slices"
 	"sort"
@@ -86,6 +87,9 @@ type Problem struct {
 	Path    string
 	Line    int // 1-based line of Path the problem is on; 0 when it is about the whole file
 	Message string
+	// Config marks a setting that cannot be read or honoured: the CLI
+	// reports it and exits 2 instead of checking with settings it guessed.
+	Config bool
 }
 
 // Where is the problem's place as a message starts it: "path" or "path:line".
@@ -144,7 +148,12 @@ func NewProject(ctx context.Context, root string, files []*File, editor Settings
 	if f := p.File("pyproject.toml"); f != nil {
 		s, i, err := ParsePyprojectSettings(f.Src)
 		if err != nil {
-			p.Problems = append(p.Problems, Problem{Path: f.Path, Message: err.Error()})
+			pr := Problem{Path: f.Path, Message: err.Error(), Config: true}
+			var ce *ConfigError
+			if errors.As(err, &ce) {
+				pr.Line = ce.Line
+			}
+			p.Problems = append(p.Problems, pr)
 		}
 		settings, info = s, i
 	}
