@@ -21,6 +21,7 @@ var DeprecatedMultiprocEnv = &diagnostics.Rule{
 		"both names on one line for compatibility is not reported.",
 	Before:  `ENV prometheus_multiproc_dir=/tmp/metrics`,
 	After:   `ENV PROMETHEUS_MULTIPROC_DIR=/tmp/metrics`,
+	Fix:     diagnostics.FixSafe,
 	FixDoc:  "Renames the variable to PROMETHEUS_MULTIPROC_DIR at that place.",
 	Project: true,
 	Run: func(pass *diagnostics.Pass) {
