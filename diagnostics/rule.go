@@ -29,6 +29,11 @@ type Rule struct {
 	// per run so that a rule for multiprocess projects costs nothing elsewhere.
 	Applies func(p *project.Project) bool
 
+	// Explicit marks a rule that runs only when a selector names it (at
+	// least its code's first three characters), not under the default
+	// "all rules" nor ALL.
+	Explicit bool
+
 	// Project marks a rule that looks at the whole project once (Run gets a
 	// Pass whose File is nil) instead of once per Python file.
 	Project bool
