@@ -260,6 +260,9 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	rep := &report{cwd: cwd, format: format, findings: all, fixed: fixed, fixing: cf.fix, quiet: cf.quiet,
 		unsafe: cf.unsafeFixes, color: useColor(stdout), stats: cf.statistics}
+	if status == 2 && len(all) == 0 && fixed == 0 && (format == "full" || format == "concise") {
+		rep.quiet = true // not "All checks passed!": something could not be checked
+	}
 	if err := rep.write(stdout); err != nil {
 		return fail("%v", err)
 	}
