@@ -170,6 +170,7 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var all []finding
 	seen := map[string]bool{}
 	fixed, pending := 0, 0
+	checked := 0 // targets with Python files
 	var fixLog []string
 	for _, t := range targets {
 		scan, err := scanBatch(ctx, t.root)
@@ -193,6 +194,7 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "multiprom check: %s: no Python files here: nothing to check\n", t.arg)
 			continue
 		}
+		checked++
 		// Each service is checked as the project it is; a file shared by
 		// several services (a root compose file) is reported once.
 		for _, svc := range workspace.Find(scan.Files) {
@@ -260,8 +262,8 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	rep := &report{cwd: cwd, format: format, findings: all, fixed: fixed, fixing: cf.fix, quiet: cf.quiet,
 		unsafe: cf.unsafeFixes, color: useColor(stdout), stats: cf.statistics}
-	if status == 2 && len(all) == 0 && fixed == 0 && (format == "full" || format == "concise") {
-		rep.quiet = true // not "All checks passed!": something could not be checked
+	if (status == 2 || checked == 0) && len(all) == 0 && fixed == 0 && (format == "full" || format == "concise") {
+		rep.quiet = true // not "All checks passed!": something could not be checked, or nothing was
 	}
 	if err := rep.write(stdout); err != nil {
 		return fail("%v", err)

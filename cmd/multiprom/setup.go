@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -46,20 +44,15 @@ func runSetup(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 // setupIn runs setup with paths resolved against and shown relative to cwd
 // (tests run it in-process for a scenario's directory).
 func setupIn(cwd string, args []string, stdout, stderr io.Writer) int {
-	fl := flag.NewFlagSet("setup", flag.ContinueOnError)
-	fl.SetOutput(stderr)
-	fl.Usage = func() { fmt.Fprint(stderr, setupUsage); fl.PrintDefaults() }
+	fl := newFlags("setup")
 	dashboard := fl.Bool("dashboard", false, "create the Grafana starter dashboard")
 	deploy := fl.Bool("deploy", false, "create deploy/prometheus.yml and set the variable in the deploy files")
 	reqs := fl.Bool("requirements", false, "add the missing Prometheus libraries to the requirements")
 	all := fl.Bool("all", false, "every set-up step")
 	diff := fl.Bool("diff", false, "print a unified diff instead of writing")
-	paths, err := parseInterspersed(fl, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	paths, code, done := parseFlags(fl, setupUsage, args, stdout, stderr)
+	if done {
+		return code
 	}
 	if len(paths) > 1 {
 		fmt.Fprintln(stderr, "multiprom setup: one PATH at most")
