@@ -20,7 +20,7 @@ var Layers = []Layer{
 	{"the workspace: scan, settings, files, facts, deploy files, metric index", []string{"internal/project"}},
 	{"Python: parse (all cgo), summary, incremental document; deploy files: the start-up model", []string{"internal/python", "internal/deploy"}},
 	{"spans, line index, positions", []string{"internal/source"}},
-	{"leaves: the live check, batch GC settings, the fuzz budget", []string{"verify", "internal/batchgc", "internal/batchprocs", "internal/fuzzbudget", "internal/layers"}},
+	{"leaves: the live check, batch GC settings, the fuzz budget, strict settings files and path patterns", []string{"verify", "internal/batchgc", "internal/batchprocs", "internal/fuzzbudget", "internal/layers", "internal/config"}},
 }
 
 // Layer is one level of the stack.

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/pelletier/go-toml/v2"
+
+	"github.com/multiprom/multiprom/internal/config"
 )
 
 // Settings is the one list of options, read from `[tool.multiprom]` in
@@ -216,14 +218,14 @@ func ParsePyprojectSettings(src []byte) (Settings, PyprojectInfo, error) {
 		} `toml:"tool"`
 	}
 	if err := toml.Unmarshal(src, &doc); err != nil {
-		return Settings{}, PyprojectInfo{}, typeError(err, []string{"tool", "multiprom"})
+		return Settings{}, PyprojectInfo{}, config.TypeError(err, multipromTable)
 	}
 	var strict struct {
 		Tool struct {
 			Multiprom Settings `toml:"multiprom"`
 		} `toml:"tool"`
 	}
-	if err := strictSettings(src, []string{"tool", "multiprom"}, &strict); err != nil {
+	if err := strictSettings(src, multipromTable, &strict); err != nil {
 		return Settings{}, PyprojectInfo{}, err
 	}
 	info := PyprojectInfo{Name: doc.Project.Name, Dependencies: doc.Project.Dependencies}

@@ -1,28 +1,22 @@
 package project
 
 import (
-	"bytes"
-	"errors"
-	"fmt"
 	"path"
 	"reflect"
-	"regexp"
 	"strings"
 
-	ignore "github.com/sabhiram/go-gitignore"
-
 	"github.com/pelletier/go-toml/v2"
+
+	"github.com/multiprom/multiprom/internal/config"
 )
 
 // ConfigError is a [tool.multiprom] setting that cannot be read: an
-// unknown key or a value of the wrong type. Line is 1-based (0: unknown).
-type ConfigError struct {
-	Line    int
-	Key     string // the key as written, dotted below [tool.multiprom] ("severity.MP301")
-	Message string
-}
+// unknown key or a value of the wrong type, with its line.
+type ConfigError = config.Error
 
-func (e *ConfigError) Error() string { return e.Message }
+// FileMatcher answers the settings' questions about paths (exclude,
+// per-file-ignores).
+type FileMatcher = config.Matcher
 
 // settingKeys are the [tool.multiprom] keys, from Settings' toml tags.
 func settingKeys() []string {
@@ -36,158 +30,19 @@ func settingKeys() []string {
 	return out
 }
 
-// strictSettings decodes table (the path of the settings table in the
-// document: ["tool", "multiprom"], or none for a file of its own) again,
-// refusing keys that Settings does not have. Unknown keys elsewhere in the
-// document are not its business.
+var multipromTable = []string{"tool", "multiprom"}
+
+// strictSettings refuses a key of the settings table that Settings does
+// not have (unknown keys elsewhere in the document are not ours).
 func strictSettings(src []byte, table []string, target any) error {
-	dec := toml.NewDecoder(bytes.NewReader(src))
-	dec.DisallowUnknownFields()
-	err := dec.Decode(target)
-	var strict *toml.StrictMissingError
-	if !errors.As(err, &strict) {
-		return typeError(err, table)
-	}
-	for _, e := range strict.Errors {
-		key := e.Key()
-		if len(key) <= len(table) || !slicesEqual(key[:len(table)], table) {
-			continue
-		}
-		row, _ := e.Position()
-		name := key[len(table)]
-		msg := fmt.Sprintf("unknown key %q in %s", strings.Join(key[len(table):], "."), tableName(table))
-		if near := nearest(name, settingKeys()); near != "" && len(key) == len(table)+1 {
-			msg += fmt.Sprintf(" (did you mean %q?)", near)
-		} else if len(key) == len(table)+1 {
-			msg += " (known keys: " + strings.Join(settingKeys(), ", ") + ")"
-		}
-		return &ConfigError{Line: row, Key: strings.Join(key[len(table):], "."), Message: msg}
-	}
-	return nil
+	return config.Strict(src, table, target, settingKeys())
 }
 
-func tableName(table []string) string {
-	if len(table) == 0 {
-		return "the configuration"
-	}
-	return "[" + strings.Join(table, ".") + "]"
-}
-
-var decodeInto = regexp.MustCompile(`cannot decode TOML (\w+) into (?:struct field \S+ of type|a Go value of type) \*?(\S+)`)
-
-// typeError turns go-toml's decode error into a ConfigError naming the
-// key, its line and the type wanted.
-func typeError(err error, table []string) error {
-	var de *toml.DecodeError
-	if !errors.As(err, &de) {
-		return err
-	}
-	row, _ := de.Position()
-	key := de.Key()
-	msg := strings.TrimPrefix(de.Error(), "toml: ")
-	if m := decodeInto.FindStringSubmatch(msg); m != nil {
-		msg = fmt.Sprintf("a TOML %s where %s is wanted", m[1], goTypeWords(m[2]))
-	}
-	if len(key) == 0 {
-		return &ConfigError{Line: row, Message: "not valid TOML: " + msg}
-	}
-	name := strings.Join(key, ".")
-	if len(key) >= len(table) && slicesEqual(key[:len(table)], table) {
-		name = strings.Join(key[len(table):], ".")
-		return &ConfigError{Line: row, Key: name, Message: fmt.Sprintf("%s in %s: %s", name, tableName(table), msg)}
-	}
-	return &ConfigError{Line: row, Key: name, Message: fmt.Sprintf("%s: %s", name, msg)}
-}
-
-func goTypeWords(t string) string {
-	switch t {
-	case "int":
-		return "an integer"
-	case "bool":
-		return "a boolean (true or false)"
-	case "string":
-		return "a string"
-	case "[]string":
-		return "a list of strings"
-	}
-	if strings.HasPrefix(t, "map[") {
-		return "a table"
-	}
-	return t
-}
-
-func slicesEqual(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
-// nearest is the known key closest to name (at most two edits away, or
-// the same without case and punctuation), or "".
-func nearest(name string, known []string) string {
-	norm := func(s string) string { return strings.NewReplacer("-", "", "_", "").Replace(strings.ToLower(s)) }
-	best, bestD := "", 3
-	for _, k := range known {
-		if norm(k) == norm(name) {
-			return k
-		}
-		if d := editDistance(name, k); d < bestD {
-			best, bestD = k, d
-		}
-	}
-	return best
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
-}
-
-// SettingLine is the 1-based line of key in src's settings table (its
-// first line when the key is not written there; 0 when neither is found),
-// for a setting that parsed but cannot be honoured.
+// SettingLine is the 1-based line of key in src's settings table
+// ([tool.multiprom] when pyproject, else the top level), for a setting
+// that parsed but cannot be honoured.
 func SettingLine(src []byte, pyproject bool, key string) int {
-	in := !pyproject
-	first := 0
-	keyRe := regexp.MustCompile(`^\s*["']?` + regexp.QuoteMeta(key) + `["']?\s*[=.]`)
-	for i, line := range strings.Split(string(src), "\n") {
-		t := strings.TrimSpace(line)
-		if strings.HasPrefix(t, "[") {
-			in = pyproject && (t == "[tool.multiprom]" || strings.HasPrefix(t, "[tool.multiprom."))
-			if in && first == 0 {
-				first = i + 1
-			}
-			if in && strings.HasPrefix(t, "[tool.multiprom."+key) {
-				return i + 1
-			}
-			continue
-		}
-		if in && keyRe.MatchString(line) {
-			return i + 1
-		}
-	}
-	return first
+	return config.KeyLine(src, pyproject, key)
 }
 
 // ParseConfigFile reads the settings of a file named with --config: a
@@ -200,7 +55,7 @@ func ParseConfigFile(name string, src []byte) (Settings, error) {
 	}
 	var s Settings
 	if err := toml.Unmarshal(src, &s); err != nil {
-		return Settings{}, typeError(err, nil)
+		return Settings{}, config.TypeError(err, nil)
 	}
 	if err := strictSettings(src, nil, &Settings{}); err != nil {
 		return Settings{}, err
@@ -208,52 +63,13 @@ func ParseConfigFile(name string, src []byte) (Settings, error) {
 	return s, nil
 }
 
-// FileMatcher answers the settings' questions about paths: excluded, and
-// which rules are ignored there. Paths are slash-separated, relative to the
-// project root; patterns are gitignore's.
-type FileMatcher struct {
-	exclude *ignore.GitIgnore // nil: nothing excluded
-	ignores []perFileIgnore
-}
-
-type perFileIgnore struct {
-	match     *ignore.GitIgnore
-	selectors []string
-}
-
 // Matcher compiles the settings' path patterns.
 func (s Settings) Matcher() *FileMatcher {
-	m := &FileMatcher{}
-	if pats := append(append([]string{}, s.Exclude...), s.ExtendExclude...); len(pats) > 0 {
-		m.exclude = ignore.CompileIgnoreLines(pats...)
+	exclude := append(append([]string{}, s.Exclude...), s.ExtendExclude...)
+	if len(exclude) == 0 && len(s.PerFileIgnores) == 0 {
+		return nil
 	}
-	for _, pat := range sortedKeys(s.PerFileIgnores) {
-		m.ignores = append(m.ignores, perFileIgnore{ignore.CompileIgnoreLines(pat), s.PerFileIgnores[pat]})
-	}
-	return m
+	return config.NewMatcher(exclude, s.PerFileIgnores, func(selectors []string, code string) bool {
+		return !(Settings{Select: []string{"ALL"}, Ignore: selectors}).Enabled(code)
+	})
 }
-
-// Excluded reports whether the file at rel is neither checked nor reported.
-func (m *FileMatcher) Excluded(rel string) bool {
-	return m != nil && m.exclude != nil && m.exclude.MatchesPath(rel)
-}
-
-// Ignored reports whether per-file-ignores turns rule code off in rel.
-func (m *FileMatcher) Ignored(rel, code string) bool {
-	if m == nil {
-		return false
-	}
-	for _, pi := range m.ignores {
-		if !pi.match.MatchesPath(rel) {
-			continue
-		}
-		if (Settings{Select: []string{"ALL"}, Ignore: pi.selectors}).Enabled(code) {
-			continue
-		}
-		return true
-	}
-	return false
-}
-
-// Empty reports whether the matcher excludes and ignores nothing.
-func (m *FileMatcher) Empty() bool { return m == nil || m.exclude == nil && len(m.ignores) == 0 }
