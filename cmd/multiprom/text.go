@@ -119,6 +119,9 @@ func (r *report) writeSnippet(w io.Writer, p *palette, f finding, rec jsonFindin
 	}
 	shown := min(last, first+maxSnippetLines-1)
 	width := len(strconv.Itoa(shown + 1))
+	if shown < last {
+		width = max(width, 3) // room for the "..." of the lines not shown
+	}
 	gutter := func(label string) string {
 		return p.gutter.Sprint(fmt.Sprintf("%*s |", width, label))
 	}
