@@ -5,7 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"strings"
+	"regexp"
 )
 
 // parseInterspersed lets flags follow positional arguments (`check app.py --select MP3`,
@@ -49,12 +49,16 @@ func parseFlags(fl *flag.FlagSet, usage string, args []string, stdout, stderr io
 		printUsage(stdout, usage, fl)
 		return nil, 0, true
 	case err != nil:
-		fmt.Fprintf(stderr, "multiprom %s: %v\n\n", fl.Name(), strings.Replace(err.Error(), "-", "--", 1))
+		fmt.Fprintf(stderr, "multiprom %s: %s\n\n", fl.Name(), dashFlag.ReplaceAllString(err.Error(), "$1--$2"))
 		printUsage(stderr, usage, fl)
 		return nil, 2, true
 	}
 	return positional, 0, false
 }
+
+// dashFlag finds the flag package's "-name" in its error messages
+// ("flag provided but not defined: -x", "invalid value ... for flag -x").
+var dashFlag = regexp.MustCompile(`(: | flag )-([A-Za-z])`)
 
 // printUsage prints a usage text and the flags spelled as the README
 // spells them (--diff, not -diff).
