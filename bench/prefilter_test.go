@@ -12,6 +12,7 @@ import (
 
 	"github.com/multiprom/multiprom/diagnostics"
 	"github.com/multiprom/multiprom/diagnostics/rules"
+	"github.com/multiprom/multiprom/internal/config"
 	"github.com/multiprom/multiprom/internal/project"
 	"github.com/multiprom/multiprom/internal/workspace"
 )
@@ -108,7 +109,7 @@ func run(t *testing.T, root string, opts workspace.ScanOptions) outcome {
 	if err != nil {
 		t.Fatalf("scan %s: %v", root, err)
 	}
-	p := project.NewProject(ctx, res.Root, res.Files, project.Settings{})
+	p := project.NewProject(ctx, res.Root, res.Files, config.Settings{})
 	var lines []string
 	for _, diag := range diagnostics.Check(p, rules.All, nil) {
 		fixes, _ := json.Marshal(diag.Fixes)

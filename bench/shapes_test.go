@@ -7,6 +7,7 @@ import (
 
 	"github.com/multiprom/multiprom/diagnostics"
 	"github.com/multiprom/multiprom/diagnostics/rules"
+	"github.com/multiprom/multiprom/internal/config"
 	"github.com/multiprom/multiprom/internal/project"
 	"github.com/multiprom/multiprom/internal/workspace"
 )
@@ -27,7 +28,7 @@ func TestShapesGrowWhatTheyStress(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				p := project.NewProject(context.Background(), res.Root, res.Files, project.Settings{})
+				p := project.NewProject(context.Background(), res.Root, res.Files, config.Settings{})
 				findings[i] = len(diagnostics.Check(p, rules.All, nil))
 				parsed[i] = len(res.Files) - len(res.Unparsed)
 			}

@@ -25,11 +25,29 @@ type Result struct {
 	Remaining []*diagnostics.Diagnostic
 	// Final is the project with every fix applied.
 	Final *project.Project
+	// Fixed are the findings whose fix was applied, round by round, with
+	// spans in the text of their round (for --show-fixes: path and code).
+	Fixed []*diagnostics.Diagnostic
+}
+
+// Options narrow or widen what fix-all applies.
+type Options struct {
+	// Unsafe also applies a preferred fix marked Unsafe (--unsafe-fixes):
+	// still all or nothing, still re-checked round after round.
+	Unsafe bool
+	// Only, when set, applies only the fixes of findings in these files
+	// (check --fix FILE); a fix may still edit or create other files.
+	Only map[string]bool
 }
 
 // FixAll applies preferred fixes until nothing changes (bounded by
 // MaxRounds). It works on copies: p's files are not modified.
 func FixAll(ctx context.Context, p *project.Project, rules []*diagnostics.Rule) (*Result, error) {
+	return FixAllWith(ctx, p, rules, Options{})
+}
+
+// FixAllWith is FixAll with options.
+func FixAllWith(ctx context.Context, p *project.Project, rules []*diagnostics.Rule, opt Options) (*Result, error) {
 	orig := map[string][]byte{}
 	for _, f := range p.Files {
 		orig[f.Path] = f.Src
@@ -41,7 +59,8 @@ func FixAll(ctx context.Context, p *project.Project, rules []*diagnostics.Rule) 
 			return nil, fmt.Errorf("fix all: %w", err)
 		}
 		ds := diagnostics.Check(cur, rules, nil)
-		edits, creates, n := pickFixes(cur, ds)
+		edits, creates, fixed := pickWith(cur, ds, opt)
+		n := len(fixed)
 		if n == 0 {
 			break
 		}
@@ -51,6 +70,7 @@ func FixAll(ctx context.Context, p *project.Project, rules []*diagnostics.Rule) 
 			return nil, err
 		}
 		res.Applied += n
+		res.Fixed = append(res.Fixed, fixed...)
 		cur = next
 	}
 	cur = withNewRequirements(ctx, p, cur) // requirements.go: dependencies the fixes introduced
@@ -75,13 +95,20 @@ func FixAll(ctx context.Context, p *project.Project, rules []*diagnostics.Rule) 
 // Taken edits are kept per file in position order and creations by path,
 // so that fixing a large project stays linear.
 func pickFixes(p *project.Project, ds []*diagnostics.Diagnostic) ([]diagnostics.Edit, []diagnostics.Create, int) {
+	edits, creates, fixed := pickWith(p, ds, Options{})
+	return edits, creates, len(fixed)
+}
+
+// pickWith is pickFixes with options; it returns the findings whose fix
+// brought something new.
+func pickWith(p *project.Project, ds []*diagnostics.Diagnostic, opt Options) ([]diagnostics.Edit, []diagnostics.Create, []*diagnostics.Diagnostic) {
+	var fixed []*diagnostics.Diagnostic
 	var edits []diagnostics.Edit
 	var creates []diagnostics.Create
 	taken := newTakenEdits()
 	created := map[string]string{} // the content of each creation taken, by path
-	n := 0
 	for _, d := range ds {
-		if !d.Fixable() {
+		if len(d.Fixes) == 0 || d.Fixes[0].Unsafe && !opt.Unsafe || opt.Only != nil && !opt.Only[d.Path] {
 			continue
 		}
 		fix := d.Fixes[0]
@@ -120,10 +147,10 @@ func pickFixes(p *project.Project, ds []*diagnostics.Diagnostic) ([]diagnostics.
 			}
 		}
 		if novel {
-			n++
+			fixed = append(fixed, d)
 		}
 	}
-	return edits, creates, n
+	return edits, creates, fixed
 }
 
 // applyToProject returns a new project with the edits applied and files created.

@@ -20,6 +20,7 @@ import (
 	"github.com/multiprom/multiprom/codeactions"
 	"github.com/multiprom/multiprom/diagnostics"
 	"github.com/multiprom/multiprom/diagnostics/rules"
+	"github.com/multiprom/multiprom/internal/config"
 	"github.com/multiprom/multiprom/internal/fuzzbudget"
 	"github.com/multiprom/multiprom/internal/project"
 	"github.com/multiprom/multiprom/internal/python"
@@ -71,7 +72,7 @@ func newProject(files map[string][]byte) *project.Project {
 	for name, src := range files {
 		fs = append(fs, &project.File{Path: name, Kind: project.Classify(name), Src: src})
 	}
-	return project.NewProject(context.Background(), "/fuzz/proj", fs, project.Settings{})
+	return project.NewProject(context.Background(), "/fuzz/proj", fs, config.Settings{})
 }
 
 // checkFixes runs the fix properties over a project given as files.

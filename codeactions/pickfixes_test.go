@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/config"
 	"github.com/multiprom/multiprom/internal/project"
 	"github.com/multiprom/multiprom/internal/source"
 )
@@ -21,7 +22,7 @@ func pickProject(t testing.TB, extra int) *project.Project {
 	for i := 0; i < extra; i++ {
 		files = append(files, &project.File{Path: fmt.Sprintf("m/f%05d.py", i), Kind: project.KindPython, Src: []byte("x = 1\n")})
 	}
-	return project.NewProject(context.Background(), "/w", files, project.Settings{})
+	return project.NewProject(context.Background(), "/w", files, config.Settings{})
 }
 
 func edit(path string, start, end int, text string) diagnostics.Edit {

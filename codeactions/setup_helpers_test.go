@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/config"
 	"github.com/multiprom/multiprom/internal/project"
 	"golang.org/x/tools/txtar"
 )
@@ -39,7 +40,7 @@ func projectFiles(t *testing.T, files map[string]string) *project.Project {
 		}
 		fs = append(fs, &project.File{Path: name, Kind: k, Src: []byte(src)})
 	}
-	p := project.NewProject(context.Background(), "/work/demo", fs, project.Settings{})
+	p := project.NewProject(context.Background(), "/work/demo", fs, config.Settings{})
 	for _, pr := range p.Problems {
 		t.Fatalf("project problem: %s: %s", pr.Path, pr.Message)
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/multiprom/multiprom/internal/config"
 	"github.com/multiprom/multiprom/internal/project"
 	"github.com/multiprom/multiprom/internal/source"
 )
@@ -21,7 +22,7 @@ func parsedProject(t *testing.T, sources map[string]string) *project.Project {
 		}
 		files = append(files, f)
 	}
-	return project.NewProject(context.Background(), "/p", files, project.Settings{})
+	return project.NewProject(context.Background(), "/p", files, config.Settings{})
 }
 
 // The rules of a file share one pass: a rule that panics loses the

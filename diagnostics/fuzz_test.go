@@ -13,6 +13,7 @@ import (
 
 	"github.com/multiprom/multiprom/diagnostics"
 	"github.com/multiprom/multiprom/diagnostics/rules"
+	"github.com/multiprom/multiprom/internal/config"
 	"github.com/multiprom/multiprom/internal/fuzzbudget"
 	"github.com/multiprom/multiprom/internal/project"
 	"github.com/multiprom/multiprom/internal/source"
@@ -71,7 +72,7 @@ func checkProject(t *testing.T, files map[string][]byte) (*project.Project, []*d
 	var p *project.Project
 	var ds []*diagnostics.Diagnostic
 	withBudget("check", func() {
-		p = project.NewProject(context.Background(), "/fuzz/proj", fs, project.Settings{})
+		p = project.NewProject(context.Background(), "/fuzz/proj", fs, config.Settings{})
 		ds = diagnostics.Check(p, rules.All, nil)
 	})
 	for _, pr := range p.Problems {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/multiprom/multiprom/diagnostics"
 	"github.com/multiprom/multiprom/diagnostics/rules"
+	"github.com/multiprom/multiprom/internal/config"
 	"github.com/multiprom/multiprom/internal/project"
 	"github.com/multiprom/multiprom/internal/workspace"
 )
@@ -105,7 +106,7 @@ func TestHostileWorkspace(t *testing.T) {
 	}
 	var found bool
 	withBudget("check", func() {
-		p := project.NewProject(context.Background(), res.Root, res.Files, project.Settings{})
+		p := project.NewProject(context.Background(), res.Root, res.Files, config.Settings{})
 		for _, pr := range p.Problems {
 			if strings.Contains(pr.Message, "internal error") {
 				t.Errorf("%s: %s", pr.Path, pr.Message)
@@ -180,7 +181,7 @@ func TestEmptyWorkspace(t *testing.T) {
 	if err != nil || len(res.Files) != 0 || len(res.Problems) != 0 {
 		t.Fatalf("empty workspace: %v, %+v", err, res)
 	}
-	p := project.NewProject(context.Background(), res.Root, res.Files, project.Settings{})
+	p := project.NewProject(context.Background(), res.Root, res.Files, config.Settings{})
 	if ds := diagnostics.Check(p, rules.All, nil); len(ds) != 0 {
 		t.Errorf("findings in an empty workspace: %v", ds)
 	}

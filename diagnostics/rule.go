@@ -19,10 +19,20 @@ type Rule struct {
 	Before   string // example that triggers the rule
 	After    string // the same example, fixed
 	FixDoc   string // what the fix does ("" when the rule has no automatic fix)
+	// Fix says what --fix can do for the rule's findings: FixNone (the
+	// zero value) when it has no automatic fix, FixUnsafe when its fix is
+	// applied only with --unsafe-fixes (or as an editor action). The rule
+	// cases hold it to what the findings carry (TestFixKindMatchesFindings).
+	Fix FixKind
 
 	// Applies, when set, gates the rule on project facts; it is asked once
 	// per run so that a rule for multiprocess projects costs nothing elsewhere.
 	Applies func(p *project.Project) bool
+
+	// Explicit marks a rule that runs only when a selector names it (at
+	// least its code's first three characters), not under the default
+	// "all rules" nor ALL.
+	Explicit bool
 
 	// Project marks a rule that looks at the whole project once (Run gets a
 	// Pass whose File is nil) instead of once per Python file.
@@ -30,6 +40,25 @@ type Rule struct {
 
 	// Run reports diagnostics through pass.Report. It must not do I/O.
 	Run func(pass *Pass)
+}
+
+// FixKind is what automatic fix a rule's findings carry.
+type FixKind int
+
+const (
+	FixNone   FixKind = iota // no automatic fix
+	FixSafe                  // --fix applies it (where the finding allows one)
+	FixUnsafe                // only --unsafe-fixes and the editor apply it
+)
+
+func (k FixKind) String() string {
+	switch k {
+	case FixSafe:
+		return "safe"
+	case FixUnsafe:
+		return "unsafe"
+	}
+	return "none"
 }
 
 // DocURL is where the rule's documentation lives; codeDescription links here.

@@ -19,9 +19,12 @@ func (r *Rule) Markdown() string {
 	if r.After != "" {
 		fmt.Fprintf(&b, "After:\n\n```python\n%s\n```\n\n", r.After)
 	}
-	if r.FixDoc != "" {
-		fmt.Fprintf(&b, "Fix: %s\n", r.FixDoc)
-	} else {
+	switch {
+	case r.Fix != FixNone:
+		fmt.Fprintf(&b, "Fix (%s): %s\n", r.Fix, r.FixDoc)
+	case r.FixDoc != "":
+		fmt.Fprintf(&b, "%s\n", r.FixDoc)
+	default:
 		b.WriteString("No automatic fix.\n")
 	}
 	return b.String()

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/multiprom/multiprom/internal/project"
+	"github.com/multiprom/multiprom/internal/config"
 )
 
 // Severity is a diagnostic's level. The numeric values match the LSP's
@@ -49,7 +49,7 @@ func ParseSeverity(s string) (Severity, error) {
 }
 
 // SeverityFor returns the severity the settings give a rule, or def.
-func SeverityFor(s project.Settings, code string, def Severity) Severity {
+func SeverityFor(s config.Settings, code string, def Severity) Severity {
 	if v, ok := s.Severity[code]; ok {
 		if sev, err := ParseSeverity(v); err == nil {
 			return sev

@@ -12,7 +12,12 @@ import (
 //
 //	# multiprom: ignore              every rule
 //	# multiprom: ignore[MP301,MP108] those rules
-//	# noqa: MP301                    ruff/flake8 style; a bare "# noqa" is left to other tools
+//	# noqa: MP301                    ruff/flake8 style (other tools' codes in the list are theirs)
+//	# noqa                           every rule, as in ruff
+//
+// A suppression that silences nothing, or names no rule, is itself a
+// finding of UnusedSuppression (MP001, like ruff's RUF100) when that rule
+// is selected by name.
 //
 // This file is the one place that knows the syntax: the engine reads it
 // (suppressed), the language server's hover finds the codes in it
@@ -20,14 +25,17 @@ import (
 // (SuppressEdit).
 var (
 	ignoreRe = regexp.MustCompile(`#\s*multiprom:\s*ignore(?:\[([A-Za-z0-9_,\s]*)\])?`)
-	noqaRe   = regexp.MustCompile(`#\s*noqa:\s*([A-Za-z0-9_,\s]+)`)
+	noqaRe   = regexp.MustCompile(`(?i)#\s*noqa\b(?:\s*:\s*([A-Za-z0-9_,\s]+))?`)
 )
 
 // suppression is one suppression comment of a line.
 type suppression struct {
-	all   bool         // "# multiprom: ignore" without a list
+	all   bool         // "# multiprom: ignore" without a list, or a bare "# noqa"
+	noqa  bool         // a noqa comment: its list may hold other tools' codes
 	codes []listedCode // the listed codes, in order
 	close int          // offset in the line of a list's "]", or -1
+	start int          // offset in the line of the comment's "#"
+	end   int          // offset in the line just after the comment's codes
 }
 
 // listedCode is a code as written in a suppression comment.
@@ -44,13 +52,17 @@ func suppressions(line string) []suppression {
 	var out []suppression
 	for _, m := range ignoreRe.FindAllStringSubmatchIndex(line, -1) {
 		if m[2] < 0 {
-			out = append(out, suppression{all: true, close: -1})
+			out = append(out, suppression{all: true, close: -1, start: m[0], end: m[1]})
 			continue
 		}
-		out = append(out, suppression{codes: listedCodes(line, m[2], m[3]), close: m[3]})
+		out = append(out, suppression{codes: listedCodes(line, m[2], m[3]), close: m[3], start: m[0], end: m[1]})
 	}
 	for _, m := range noqaRe.FindAllStringSubmatchIndex(line, -1) {
-		out = append(out, suppression{codes: listedCodes(line, m[2], m[3]), close: -1})
+		if m[2] < 0 {
+			out = append(out, suppression{all: true, noqa: true, close: -1, start: m[0], end: m[1]})
+			continue
+		}
+		out = append(out, suppression{noqa: true, codes: listedCodes(line, m[2], m[3]), close: -1, start: m[0], end: m[1]})
 	}
 	return out
 }
@@ -86,18 +98,27 @@ func lineText(f *project.File, off int) (string, int) {
 
 // suppressed reports whether the line holding off in f silences code.
 func suppressed(f *project.File, off int, code string) bool {
+	_, ok := suppressedBy(f, off, code)
+	return ok
+}
+
+// suppressedBy is suppressed, also saying by what: the code as listed
+// (upper case), or "*" for a comment that silences every rule.
+func suppressedBy(f *project.File, off int, code string) (string, bool) {
 	line, _ := lineText(f, off)
 	for _, s := range suppressions(line) {
-		if s.all {
-			return true
-		}
 		for _, c := range s.codes {
 			if strings.EqualFold(c.code, code) {
-				return true
+				return strings.ToUpper(code), true
 			}
 		}
 	}
-	return false
+	for _, s := range suppressions(line) {
+		if s.all {
+			return "*", true
+		}
+	}
+	return "", false
 }
 
 // SuppressionAt returns the code listed in a suppression comment under

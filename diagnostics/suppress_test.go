@@ -24,7 +24,9 @@ func TestSuppressed(t *testing.T) {
 		{"G = Gauge('g', 'h')  # multiprom: ignore[MP108]", false},
 		{"G = Gauge('g', 'h')  # multiprom: ignore[]", false},
 		{"G = Gauge('g', 'h')  # noqa: E501,MP301", true},
-		{"G = Gauge('g', 'h')  # noqa", false},
+		{"G = Gauge('g', 'h')  # noqa", true}, // bare, as in ruff
+		{"G = Gauge('g', 'h')  # NOQA", true},
+		{"G = Gauge('g', 'h')  # noqanother", false},
 		{"G = Gauge('g', 'h')  # noqa: MP3011", false},
 	}
 	for _, tt := range tests {

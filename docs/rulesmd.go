@@ -18,8 +18,8 @@ func RulesMarkdown(rules []*diagnostics.Rule) string {
 	b.WriteString("| code | name | severity | fix | title |\n|---|---|---|---|---|\n")
 	for _, r := range rules {
 		fix := ""
-		if r.FixDoc != "" {
-			fix = "yes"
+		if r.Fix != diagnostics.FixNone {
+			fix = r.Fix.String()
 		}
 		fmt.Fprintf(&b, "| [%s](#%s) | %s | %s | %s | %s |\n", r.Code, strings.ToLower(r.Code), r.Name, r.Severity, fix, r.Title)
 	}

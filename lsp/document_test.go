@@ -10,6 +10,7 @@ import (
 	"go.lsp.dev/protocol"
 	"go.uber.org/zap/zaptest"
 
+	"github.com/multiprom/multiprom/internal/config"
 	"github.com/multiprom/multiprom/internal/project"
 	"github.com/multiprom/multiprom/internal/python"
 	"github.com/multiprom/multiprom/internal/source"
@@ -92,5 +93,5 @@ func newServerForTest(t *testing.T) *Server {
 
 func emptyProject(t *testing.T, root string) *project.Project {
 	t.Helper()
-	return project.NewProject(context.Background(), root, nil, project.Settings{})
+	return project.NewProject(context.Background(), root, nil, config.Settings{})
 }

@@ -10,7 +10,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/multiprom/multiprom/diagnostics"
-	"github.com/multiprom/multiprom/internal/project"
+	"github.com/multiprom/multiprom/internal/config"
 	"github.com/multiprom/multiprom/internal/source"
 )
 
@@ -56,8 +56,8 @@ type Server struct {
 
 	mu       sync.Mutex
 	client   clientCaps
-	editor   project.Settings // settings from the editor; they win over pyproject
-	folders  []*workspace     // longest root first
+	editor   config.Settings // settings from the editor; they win over pyproject
+	folders  []*workspace    // longest root first
 	loose    map[string]*workspace
 	docs     map[protocol.DocumentURI]*document
 	editSeq  int64

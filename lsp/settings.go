@@ -9,35 +9,35 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/multiprom/multiprom/diagnostics"
-	"github.com/multiprom/multiprom/internal/project"
+	"github.com/multiprom/multiprom/internal/config"
 )
 
 // decodeSettings reads our settings from initializationOptions or a
 // didChangeConfiguration payload. Accepted shapes, outermost first:
 // {settings: {multiprom: {...}}}, {settings: {...}}, {multiprom: {...}}, {...}.
-func decodeSettings(raw json.RawMessage) (project.Settings, bool) {
+func decodeSettings(raw json.RawMessage) (config.Settings, bool) {
 	raw = json.RawMessage(bytes.TrimSpace(raw))
 	if len(raw) == 0 || string(raw) == "null" {
-		return project.Settings{}, false
+		return config.Settings{}, false
 	}
 	var obj map[string]json.RawMessage
 	if json.Unmarshal(raw, &obj) != nil {
-		return project.Settings{}, false
+		return config.Settings{}, false
 	}
 	if inner, ok := obj["settings"]; ok {
 		if json.Unmarshal(inner, &obj) != nil {
-			return project.Settings{}, false
+			return config.Settings{}, false
 		}
 	}
 	if inner, ok := obj["multiprom"]; ok {
 		if json.Unmarshal(inner, &obj) != nil {
-			return project.Settings{}, false
+			return config.Settings{}, false
 		}
 	}
 	data, _ := json.Marshal(obj)
-	var set project.Settings
+	var set config.Settings
 	if err := json.Unmarshal(data, &set); err != nil {
-		return project.Settings{}, false
+		return config.Settings{}, false
 	}
 	return set, true
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/multiprom/multiprom/diagnostics"
 	"github.com/multiprom/multiprom/diagnostics/rules"
 	"github.com/multiprom/multiprom/internal/batchgc"
+	"github.com/multiprom/multiprom/internal/config"
 	"github.com/multiprom/multiprom/internal/project"
 	"github.com/multiprom/multiprom/internal/workspace"
 )
@@ -300,7 +301,7 @@ func timeCheck(dir string) (time.Duration, int) {
 // checkAll builds the project of a scan and runs all rules, as a check
 // does after its scan, and returns how many findings there were.
 func checkAll(res *workspace.ScanResult) int {
-	return len(diagnostics.Check(project.NewProject(context.Background(), res.Root, res.Files, project.Settings{}), rules.All, nil))
+	return len(diagnostics.Check(project.NewProject(context.Background(), res.Root, res.Files, config.Settings{}), rules.All, nil))
 }
 
 // minorFaults is the process's count of minor page faults so far.

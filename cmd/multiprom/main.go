@@ -24,7 +24,7 @@ usage:
   multiprom explain CODE              print a rule's documentation
   multiprom version                   print the version
 
-Run "multiprom check --help" for the check flags.
+Run "multiprom COMMAND --help" for a command's flags.
 `
 
 // command runs one subcommand and returns the process exit code.
@@ -75,7 +75,20 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return cmd(rest, stdin, stdout, stderr)
 }
 
-func runVersion(args []string, _ io.Reader, stdout, _ io.Writer) int {
+const versionUsage = `usage: multiprom version
+
+Prints the version.
+`
+
+func runVersion(args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	rest, code, done := parseFlags(newFlags("version"), versionUsage, args, stdout, stderr)
+	if done {
+		return code
+	}
+	if len(rest) > 0 {
+		fmt.Fprint(stderr, versionUsage)
+		return 2
+	}
 	fmt.Fprintf(stdout, "multiprom %s\n", version)
 	return 0
 }

@@ -17,22 +17,53 @@ type finding struct {
 	diag *diagnostics.Diagnostic
 	file *project.File
 	root string
+	// proj holds the files the diagnostic's fix edits (its spans are in
+	// proj's text, which after --fix is the fixed text).
+	proj *project.Project
 }
 
-// jsonFinding is the --format json record: 1-based lines, columns in
-// Unicode code points (as ruff), paths relative to the current directory.
+// location is a 1-based row and a column in Unicode code points, as ruff
+// writes them.
+type location struct {
+	Row    int `json:"row"`
+	Column int `json:"column"`
+}
+
+// jsonEdit is one edit of a fix: replace [location, end_location) of file
+// with content, or (create) make the file with content.
+type jsonEdit struct {
+	File        string   `json:"file"`
+	Content     string   `json:"content"`
+	Location    location `json:"location"`
+	EndLocation location `json:"end_location"`
+	Create      bool     `json:"create,omitempty"`
+}
+
+// jsonFix is a finding's preferred fix, as ruff's JSON has it:
+// applicability "safe" (--fix applies it) or "unsafe" (only with
+// --unsafe-fixes, or as an editor action).
+type jsonFix struct {
+	Applicability string     `json:"applicability"`
+	Message       string     `json:"message"`
+	Edits         []jsonEdit `json:"edits"`
+}
+
+// jsonFinding is the --output-format json record: 1-based lines, columns
+// in Unicode code points (as ruff), paths relative to the current
+// directory.
 type jsonFinding struct {
-	File      string `json:"file"`
-	Line      int    `json:"line"`
-	Column    int    `json:"column"`
-	EndLine   int    `json:"end_line"`
-	EndColumn int    `json:"end_column"`
-	Code      string `json:"code"`
-	Name      string `json:"name"`
-	Severity  string `json:"severity"`
-	Message   string `json:"message"`
-	Fixable   bool   `json:"fixable"`
-	URL       string `json:"url"`
+	File      string   `json:"file"`
+	Line      int      `json:"line"`
+	Column    int      `json:"column"`
+	EndLine   int      `json:"end_line"`
+	EndColumn int      `json:"end_column"`
+	Code      string   `json:"code"`
+	Name      string   `json:"name"`
+	Severity  string   `json:"severity"`
+	Message   string   `json:"message"`
+	Fixable   bool     `json:"fixable"`
+	Fix       *jsonFix `json:"fix"`
+	URL       string   `json:"url"`
 }
 
 func toJSON(cwd string, f finding) jsonFinding {
@@ -50,33 +81,90 @@ func toJSON(cwd string, f finding) jsonFinding {
 		Severity:  f.diag.Severity.String(),
 		Message:   f.diag.Message,
 		Fixable:   f.diag.Fixable(),
+		Fix:       fixJSON(cwd, f),
 		URL:       f.diag.Rule.DocURL(),
 	}
 }
 
-var formats = []string{"text", "json", "json-lines", "github", "sarif", "auto"}
+func fixJSON(cwd string, f finding) *jsonFix {
+	if len(f.diag.Fixes) == 0 {
+		return nil
+	}
+	fx := f.diag.Fixes[0]
+	out := &jsonFix{Applicability: "safe", Message: fx.Title, Edits: []jsonEdit{}}
+	if fx.Unsafe {
+		out.Applicability = "unsafe"
+	}
+	for _, e := range fx.Edits {
+		file := f.file
+		if f.proj != nil {
+			file = f.proj.File(e.Path)
+		}
+		if file == nil {
+			continue
+		}
+		idx := file.Lines()
+		s, en := idx.Position(e.Span.Start, source.UTF32), idx.Position(e.Span.End, source.UTF32)
+		out.Edits = append(out.Edits, jsonEdit{
+			File:        displayPath(cwd, f.root, e.Path),
+			Content:     e.NewText,
+			Location:    location{s.Line + 1, s.Col + 1},
+			EndLocation: location{en.Line + 1, en.Col + 1},
+		})
+	}
+	for _, c := range fx.Creates {
+		out.Edits = append(out.Edits, jsonEdit{
+			File: displayPath(cwd, f.root, c.Path), Content: c.Content,
+			Location: location{1, 1}, EndLocation: location{1, 1}, Create: true,
+		})
+	}
+	return out
+}
+
+// formats are the --output-format names; text is full's old name, auto
+// is github under GitHub Actions, else full.
+var formats = []string{"full", "concise", "json", "json-lines", "github", "gitlab", "sarif", "junit", "text", "auto"}
 
 func resolveFormat(name string) (string, error) {
 	for _, f := range formats {
 		if f == name {
-			if name == "auto" {
+			switch name {
+			case "auto":
 				if os.Getenv("GITHUB_ACTIONS") == "true" {
 					return "github", nil
 				}
-				return "text", nil
+				return "full", nil
+			case "text":
+				return "full", nil
 			}
 			return name, nil
 		}
 	}
-	return "", fmt.Errorf("unknown --format %q (want %s)", name, strings.Join(formats, ", "))
+	return "", fmt.Errorf("unknown --output-format %q (want %s)", name, strings.Join(formats[:len(formats)-2], ", "))
 }
 
-func writeFindings(w io.Writer, format, cwd string, fs []finding, fixed int, quiet bool) error {
-	recs := make([]jsonFinding, len(fs))
-	for i, f := range fs {
-		recs[i] = toJSON(cwd, f)
+// report is what a check prints after the findings are known.
+type report struct {
+	cwd      string
+	format   string
+	findings []finding
+	fixed    int  // findings resolved by --fix
+	fixing   bool // --fix ran: the summary says what was fixed and what was not, and why
+	quiet    bool
+	unsafe   bool // --unsafe-fixes: unsafe fixes count as fixable
+	color    bool
+	stats    bool // --statistics: a table of counts instead of the findings
+}
+
+func (r *report) write(w io.Writer) error {
+	if r.stats {
+		return r.writeStatistics(w)
 	}
-	switch format {
+	recs := make([]jsonFinding, len(r.findings))
+	for i, f := range r.findings {
+		recs[i] = toJSON(r.cwd, f)
+	}
+	switch r.format {
 	case "json":
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
@@ -86,55 +174,34 @@ func writeFindings(w io.Writer, format, cwd string, fs []finding, fixed int, qui
 		return enc.Encode(recs)
 	case "json-lines":
 		enc := json.NewEncoder(w)
-		for _, r := range recs {
-			if err := enc.Encode(r); err != nil {
+		for _, rec := range recs {
+			if err := enc.Encode(rec); err != nil {
 				return err
 			}
 		}
 		return nil
 	case "github":
-		for _, r := range recs {
+		for _, rec := range recs {
 			level := "warning"
-			switch r.Severity {
+			switch rec.Severity {
 			case "error":
 				level = "error"
 			case "info", "hint":
 				level = "notice"
 			}
 			fmt.Fprintf(w, "::%s title=%s,file=%s,line=%d,col=%d,endLine=%d,endColumn=%d::%s\n", level,
-				ghProperty(r.Code+" "+r.Name), ghProperty(r.File), r.Line, r.Column, r.EndLine, r.EndColumn,
-				ghData(r.Code+" "+r.Message))
+				ghProperty(rec.Code+" "+rec.Name), ghProperty(rec.File), rec.Line, rec.Column, rec.EndLine, rec.EndColumn,
+				ghData(rec.Code+" "+rec.Message))
 		}
 		return nil
+	case "gitlab":
+		return writeGitLab(w, r.findings, recs)
 	case "sarif":
-		return writeSARIF(w, cwd, fs)
+		return writeSARIF(w, r.cwd, r.findings)
+	case "junit":
+		return writeJUnit(w, recs)
 	}
-	fixable := 0
-	for _, r := range recs {
-		fmt.Fprintf(w, "%s:%d:%d: %s %s\n", r.File, r.Line, r.Column, r.Code, r.Message)
-		if r.Fixable {
-			fixable++
-		}
-	}
-	if quiet {
-		return nil
-	}
-	switch {
-	case len(recs) == 0 && fixed > 0:
-		fmt.Fprintf(w, "Fixed %d problem(s), none left.\n", fixed)
-	case len(recs) == 0:
-		fmt.Fprintln(w, "All checks passed.")
-	default:
-		msg := fmt.Sprintf("Found %d problem(s)", len(recs))
-		if fixed > 0 {
-			msg = fmt.Sprintf("Fixed %d problem(s); %d left", fixed, len(recs))
-		}
-		if fixable > 0 {
-			msg += fmt.Sprintf(" (%d fixable with `multiprom check --fix`)", fixable)
-		}
-		fmt.Fprintln(w, msg+".")
-	}
-	return nil
+	return r.writeText(w, recs)
 }
 
 // GitHub workflow command escaping: data escapes %, CR, LF; properties

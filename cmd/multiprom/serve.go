@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -15,16 +14,28 @@ import (
 	"github.com/multiprom/multiprom/lsp"
 )
 
+const serveUsage = `usage: multiprom serve [--stdio] [--log-file FILE] [--log-level LEVEL]
+
+Runs the language server over standard input and output (editors start it;
+see editors/). Logs go to standard error or --log-file.
+
+flags:
+`
+
 // runServe starts the language server on stdin/stdout. Logs go to stderr or
 // --log-file: stdout carries only JSON-RPC frames.
 func runServe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fl := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fl.SetOutput(stderr)
+	fl := newFlags("serve")
 	fl.Bool("stdio", true, "communicate over stdin/stdout (the default; accepted because editors pass it)")
 	logFile := fl.String("log-file", "", "write logs to this file instead of stderr")
 	logLevel := fl.String("log-level", "info", "log level: debug, info, warn, error")
 	debounce := fl.Duration("debounce", 0, "delay before checking after an edit (0: the default 50ms; negative: none)")
-	if err := fl.Parse(args); err != nil {
+	rest, code, done := parseFlags(fl, serveUsage, args, stdout, stderr)
+	if done {
+		return code
+	}
+	if len(rest) > 0 {
+		fmt.Fprintf(stderr, "multiprom serve: no arguments expected\n\n%s", serveUsage)
 		return 2
 	}
 	level, err := zapcore.ParseLevel(*logLevel)

@@ -2,14 +2,13 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 
 	"github.com/multiprom/multiprom/codeactions"
+	"github.com/multiprom/multiprom/internal/config"
 	"github.com/multiprom/multiprom/internal/project"
 	"github.com/multiprom/multiprom/internal/workspace"
 )
@@ -47,20 +46,15 @@ func runSetup(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 // setupIn runs setup with paths resolved against and shown relative to cwd
 // (tests run it in-process for a scenario's directory).
 func setupIn(cwd string, args []string, stdout, stderr io.Writer) int {
-	fl := flag.NewFlagSet("setup", flag.ContinueOnError)
-	fl.SetOutput(stderr)
-	fl.Usage = func() { fmt.Fprint(stderr, setupUsage); fl.PrintDefaults() }
+	fl := newFlags("setup")
 	dashboard := fl.Bool("dashboard", false, "create the Grafana starter dashboard")
 	deploy := fl.Bool("deploy", false, "create deploy/prometheus.yml and set the variable in the deploy files")
 	reqs := fl.Bool("requirements", false, "add the missing Prometheus libraries to the requirements")
 	all := fl.Bool("all", false, "every set-up step")
 	diff := fl.Bool("diff", false, "print a unified diff instead of writing")
-	paths, err := parseInterspersed(fl, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	paths, code, done := parseFlags(fl, setupUsage, args, stdout, stderr)
+	if done {
+		return code
 	}
 	if len(paths) > 1 {
 		fmt.Fprintln(stderr, "multiprom setup: one PATH at most")
@@ -91,7 +85,7 @@ func setupIn(cwd string, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "multiprom setup: %v\n", err)
 		return 2
 	}
-	proj := project.NewProject(ctx, scan.Root, scan.Files, project.Settings{})
+	proj := project.NewProject(ctx, scan.Root, scan.Files, config.Settings{})
 	for _, pr := range append(scan.Problems, proj.Problems...) {
 		fmt.Fprintf(stderr, "%s: %s\n", pr.Where(displayPath(cwd, scan.Root, pr.Path)), pr.Message)
 	}

@@ -46,7 +46,7 @@ func runVerify(args []string, stdout, stderr io.Writer) int {
 	}
 	switch {
 	case errors.Is(err, flag.ErrHelp):
-		fmt.Fprint(stdout, verifyUsage)
+		printUsage(stdout, verifyUsage+"\nflags:\n", fs)
 		return 0
 	case err != nil:
 		return usage(err.Error())

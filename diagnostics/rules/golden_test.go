@@ -20,6 +20,7 @@ import (
 	"github.com/multiprom/multiprom/codeactions"
 	"github.com/multiprom/multiprom/diagnostics"
 	"github.com/multiprom/multiprom/diagnostics/rules"
+	"github.com/multiprom/multiprom/internal/config"
 	"github.com/multiprom/multiprom/internal/project"
 )
 
@@ -228,7 +229,7 @@ func runCase(t *testing.T, path string) {
 		files = append(files, &project.File{Path: f.Name, Kind: project.Classify(f.Name), Src: f.Data})
 	}
 	ctx := context.Background()
-	proj := project.NewProject(ctx, "/golden/"+h.root, files, project.Settings{})
+	proj := project.NewProject(ctx, "/golden/"+h.root, files, config.Settings{})
 	for _, pr := range proj.Problems {
 		t.Errorf("problem: %s: %s", pr.Path, pr.Message)
 	}
@@ -410,7 +411,7 @@ func checkFixedProject(t *testing.T, proj *project.Project, h *caseHeader, befor
 			files = append(files, &project.File{Path: p, Kind: project.Classify(p), Src: []byte(s)})
 		}
 	}
-	proj2 := project.NewProject(ctx, proj.Root, files, project.Settings{})
+	proj2 := project.NewProject(ctx, proj.Root, files, config.Settings{})
 	for _, f := range proj2.PythonFiles() {
 		if _, changed := after[f.Path]; !changed {
 			continue

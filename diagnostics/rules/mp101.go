@@ -25,6 +25,7 @@ var SingleProcessExporter = &diagnostics.Rule{
 else:
     metrics = PrometheusMetrics(app, defaults_prefix="flask", group_by="endpoint", registry=CollectorRegistry())
 metrics.info("app_info", "Application info", application="shop")`,
+	Fix: diagnostics.FixSafe,
 	FixDoc: "Replaces the assignment with the gated exporter snippet (GunicornInternalPrometheusMetrics when " +
 		"PROMETHEUS_MULTIPROC_DIR is set, else PrometheusMetrics on a private registry, plus app_info). When the " +
 		"call passes arguments the snippet would change, it keeps them and only adds the gate. No fix when " +

@@ -28,9 +28,10 @@ app.register_blueprint(shop)`,
 # Prometheus: ...
 init_metrics(app)
 app.register_blueprint(shop)`,
+	Fix: diagnostics.FixUnsafe,
 	FixDoc: "Inserts the flavour's app block right after `app = Flask(__name__)` (before any blueprint or route " +
 		"registration) and merges its imports; the raw flavour also creates prom_metrics.py next to the app " +
-		"module. Offered only when the app is assigned by a simple statement; an editor action, not applied by --fix.",
+		"module. Offered only when the app is assigned by a simple statement; an editor action, applied by --fix only with --unsafe-fixes.",
 	Project: true,
 	Run: func(pass *diagnostics.Pass) {
 		p := pass.Project

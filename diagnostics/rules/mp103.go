@@ -24,6 +24,7 @@ var UngatedMultiprocExporter = &diagnostics.Rule{
     metrics = GunicornInternalPrometheusMetrics(app, defaults_prefix="flask", group_by="endpoint")
 else:
     metrics = PrometheusMetrics(app, defaults_prefix="flask", group_by="endpoint", registry=CollectorRegistry())`,
+	Fix: diagnostics.FixSafe,
 	FixDoc: "Replaces the assignment with the gated exporter snippet (for the Internal classes with plain " +
 		"arguments), or wraps the user's call in the same gate with PrometheusMetrics and the same arguments " +
 		"as the fallback. No fix when the exporter is not assigned by a simple statement.",

@@ -32,6 +32,7 @@ def metrics():
     registry = CollectorRegistry()
     multiprocess.MultiProcessCollector(registry)
     return generate_latest(registry)`,
+	Fix:     diagnostics.FixSafe,
 	FixDoc:  "Builds a per-request CollectorRegistry with a MultiProcessCollector (and the process/platform/GC collectors) and exposes that instead; it falls back to the default registry when PROMETHEUS_MULTIPROC_DIR is unset (flask run, pytest).",
 	Applies: multiprocess,
 	Run: func(pass *diagnostics.Pass) {

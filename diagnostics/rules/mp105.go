@@ -29,6 +29,7 @@ multiprocess.MultiProcessCollector(registry)
 ProcessCollector(registry=registry)
 PlatformCollector(registry=registry)
 GCCollector(registry=registry)`,
+	Fix:     diagnostics.FixSafe,
 	FixDoc:  "Adds ProcessCollector, PlatformCollector and GCCollector on that registry right after the MultiProcessCollector line, with their imports.",
 	Applies: nil, // the registry is multiprocess by construction
 	Run: func(pass *diagnostics.Pass) {

@@ -25,6 +25,7 @@ HITS = Counter("hits", "Hits", registry=registry)`,
 	After: `registry = CollectorRegistry()
 multiprocess.MultiProcessCollector(registry)
 HITS = Counter("hits", "Hits")`,
+	Fix: diagnostics.FixSafe,
 	FixDoc: "Drops registry= from the metric constructors that name the collector's registry. " +
 		"No automatic fix for MultiProcessCollector(REGISTRY): the exposition needs its own registry (see MP104).",
 	Applies: multiprocess,

@@ -20,6 +20,7 @@ var PathCardinality = &diagnostics.Rule{
 		"prometheus_client rejects with ValueError at start-up.",
 	Before: `metrics = PrometheusMetrics(app)`,
 	After:  `metrics = PrometheusMetrics(app, group_by="endpoint")`,
+	Fix:    diagnostics.FixSafe,
 	FixDoc: "Adds group_by=\"endpoint\", or replaces group_by='path' or a lambda with it.",
 	Run: func(pass *diagnostics.Pass) {
 		f := pass.File

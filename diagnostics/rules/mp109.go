@@ -23,6 +23,7 @@ var DeprecatedMultiprocEnv = &diagnostics.Rule{
 		"rename would switch multiprocess mode off. A line that names the variable twice is one finding.",
 	Before:  `ENV prometheus_multiproc_dir=/tmp/metrics`,
 	After:   `ENV PROMETHEUS_MULTIPROC_DIR=/tmp/metrics`,
+	Fix:     diagnostics.FixSafe,
 	FixDoc:  "Renames the variable to PROMETHEUS_MULTIPROC_DIR at that place.",
 	Project: true,
 	Run: func(pass *diagnostics.Pass) {

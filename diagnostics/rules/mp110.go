@@ -23,6 +23,7 @@ var ExporterNeverExposed = &diagnostics.Rule{
 		"ignored (a warning); GunicornInternalPrometheusMetrics is the class that serves path on the app.",
 	Before: `metrics = GunicornPrometheusMetrics(app, path="/metrics")`,
 	After:  `metrics = GunicornInternalPrometheusMetrics(app, path="/metrics")`,
+	Fix:    diagnostics.FixSafe,
 	FixDoc: "Switches the module to GunicornInternalPrometheusMetrics (the app serves /metrics itself; " +
 		"mark_process_dead_on_child_exit is inherited). Adding a when_ready hook instead is the other way out; " +
 		"it needs a port, so it is not automatic.",

@@ -22,6 +22,7 @@ var InternalExporterHTTPServer = &diagnostics.Rule{
 	Before: `def when_ready(server):
     GunicornInternalPrometheusMetrics.start_http_server_when_ready(9200)`,
 	After:  `# (no when_ready hook: the app serves /metrics)`,
+	Fix:    diagnostics.FixSafe,
 	FixDoc: "Removes the call (and the hook when nothing else is left in it).",
 	Run: func(pass *diagnostics.Pass) {
 		f := pass.File

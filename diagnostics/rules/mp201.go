@@ -26,6 +26,7 @@ def child_exit(server, worker):
     from prometheus_client import multiprocess
 
     multiprocess.mark_process_dead(worker.pid)`,
+	Fix:     diagnostics.FixSafe,
 	FixDoc:  "Adds child_exit(server, worker) calling the flavour's mark-dead function (and, where missing, the PROMETHEUS_MULTIPROC_DIR preamble and an on_starting clean-up); creates gunicorn.conf.py when the project has none.",
 	Project: true,
 	Applies: gunicornMultiprocess,

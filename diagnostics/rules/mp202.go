@@ -29,6 +29,7 @@ var ChildExitWithoutMarkDead = &diagnostics.Rule{
     from prometheus_client import multiprocess
 
     multiprocess.mark_process_dead(worker.pid)`,
+	Fix:     diagnostics.FixSafe,
 	FixDoc:  "Appends the flavour's mark-dead call (imported inside the hook) to the hook body.",
 	Applies: gunicornMultiprocess,
 	Run: func(pass *diagnostics.Pass) {

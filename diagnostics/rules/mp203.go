@@ -28,6 +28,7 @@ var MarkDeadInWorkerExit = &diagnostics.Rule{
     from prometheus_client import multiprocess
 
     multiprocess.mark_process_dead(worker.pid)`,
+	Fix: diagnostics.FixSafe,
 	FixDoc: "Renames the hook to child_exit when it does nothing else and no child_exit exists; otherwise removes " +
 		"the call from worker_exit and, when child_exit is missing, adds one.",
 	Applies: func(p *project.Project) bool { return p.Facts.Gunicorn },

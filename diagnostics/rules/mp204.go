@@ -25,6 +25,7 @@ os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", "/tmp/metrics")`,
 	After: `def on_starting(server):
     for path in glob.glob(os.path.join(os.environ["PROMETHEUS_MULTIPROC_DIR"], "*.db")):
         os.remove(path)`,
+	Fix: diagnostics.FixSafe,
 	FixDoc: "Adds an on_starting(server) hook that removes the previous run's *.db files (keeping the " +
 		"master's own with preload_app), plus the variable preamble and child_exit where missing; creates " +
 		"gunicorn.conf.py when there is none. No fix when an on_starting hook exists: add the clean-up to it.",

@@ -32,6 +32,7 @@ os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", "/tmp/prometheus-multiproc-sho
 os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
 
 workers = 4`,
+	Fix: diagnostics.FixSafe,
 	FixDoc: "Puts os.environ.setdefault(...) and os.makedirs(...) at the very top of the gunicorn config (with " +
 		"the on_starting clean-up and child_exit hook where missing), creating gunicorn.conf.py when there is " +
 		"none. The deploy snippets offer the Dockerfile/compose/systemd form instead.",

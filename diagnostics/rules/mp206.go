@@ -29,6 +29,7 @@ os.environ["PROMETHEUS_MULTIPROC_DIR"] = "/tmp/metrics"`,
 import os
 
 os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", "/tmp/metrics")`,
+	Fix: diagnostics.FixSafe,
 	FixDoc: "Moves a module-level set with a literal value to the very top of the gunicorn config (creating " +
 		"gunicorn.conf.py when there is none). Sets inside functions or conditions get no automatic fix.",
 	Applies: func(p *project.Project) bool { return p.Facts.Gunicorn },

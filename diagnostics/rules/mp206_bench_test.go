@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/config"
 	"github.com/multiprom/multiprom/internal/project"
 )
 
@@ -23,12 +24,12 @@ func BenchmarkMP206(b *testing.B) {
 		for _, n := range []int{300, 3000} {
 			b.Run(fmt.Sprintf("%s/n=%d", shape.name, n), func(b *testing.B) {
 				ctx := context.Background()
-				base := project.NewProject(ctx, "/bench/app", shape.files(n), project.Settings{})
+				base := project.NewProject(ctx, "/bench/app", shape.files(n), config.Settings{})
 				for b.Loop() {
 					// A fresh project per iteration: the per-project memos
 					// are rebuilt, as after an edit.
 					b.StopTimer()
-					p := project.NewProject(ctx, "/bench/app", base.Files, project.Settings{})
+					p := project.NewProject(ctx, "/bench/app", base.Files, config.Settings{})
 					b.StartTimer()
 					if got := len(diagnostics.Check(p, []*diagnostics.Rule{MultiprocEnvSetInApp}, nil)); got != n {
 						b.Fatalf("%d findings, want %d", got, n)

@@ -31,6 +31,7 @@ os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", "/tmp/metrics")
 os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
 
 from prometheus_flask_exporter.multiprocess import GunicornPrometheusMetrics`,
+	Fix:     diagnostics.FixSafe,
 	FixDoc:  "Sets the variable with os.environ.setdefault at the very top of the config, before the import (raw_env may stay).",
 	Applies: func(p *project.Project) bool { return p.Facts.Gunicorn },
 	Run: func(pass *diagnostics.Pass) {

@@ -37,6 +37,7 @@ var BadHook = &diagnostics.Rule{
     multiprocess.mark_process_dead(os.getpid())`,
 	After: `def child_exit(server, worker):
     multiprocess.mark_process_dead(worker.pid)`,
+	Fix: diagnostics.FixSafe,
 	FixDoc: "Rewrites the signature with gunicorn's parameter names when the hook's own names are among them, " +
 		"or makes extra defaulted parameters keyword-only; replaces the pid argument with worker.pid.",
 	Applies: func(p *project.Project) bool { return p.Facts.Gunicorn },

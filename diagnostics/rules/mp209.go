@@ -20,7 +20,8 @@ var PreloadWithReload = &diagnostics.Rule{
 	Before: `preload_app = True
 reload = True`,
 	After:   `preload_app = True`,
-	FixDoc:  "Removes the `reload = True` line (a development setting) from the config; when either comes from a command line there is no automatic fix. Offered as an editor action, not applied by --fix (which of the two to drop is a choice).",
+	Fix:     diagnostics.FixUnsafe,
+	FixDoc:  "Removes the `reload = True` line (a development setting) from the config; when either comes from a command line there is no automatic fix. Unsafe: an editor action, applied by --fix only with --unsafe-fixes (which of the two to drop is a choice).",
 	Project: true,
 	Applies: func(p *project.Project) bool { return p.Facts.Gunicorn },
 	Run: func(pass *diagnostics.Pass) {

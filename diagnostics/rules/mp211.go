@@ -23,6 +23,7 @@ var ConfigNotLoaded = &diagnostics.Rule{
 		"never run.",
 	Before:  `web: gunicorn app:app   # Procfile; settings in gunicorn_conf.py`,
 	After:   `web: gunicorn -c gunicorn_conf.py app:app`,
+	Fix:     diagnostics.FixSafe,
 	FixDoc:  "Adds -c FILE after `gunicorn` on every known command line when none of them names a config; no fix when the command lines are unknown or already name another file.",
 	Project: true,
 	Applies: func(p *project.Project) bool { return p.Facts.Gunicorn },

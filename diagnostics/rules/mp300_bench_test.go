@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/config"
 	"github.com/multiprom/multiprom/internal/project"
 )
 
@@ -36,11 +37,11 @@ func BenchmarkMetricRules(b *testing.B) {
 		}
 	}
 	ctx := context.Background()
-	base := project.NewProject(ctx, "/bench/app", files, project.Settings{})
+	base := project.NewProject(ctx, "/bench/app", files, config.Settings{})
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		// A fresh project per iteration: the index is rebuilt, as after an edit.
-		p := project.NewProject(ctx, "/bench/app", base.Files, project.Settings{})
+		p := project.NewProject(ctx, "/bench/app", base.Files, config.Settings{})
 		if n := len(diagnostics.Check(p, mine, nil)); n < 2000 {
 			b.Fatalf("%d findings, want the 2000 MP301s at least", n)
 		}
@@ -63,7 +64,7 @@ func BenchmarkDuplicateNames(b *testing.B) {
 	}
 	ctx := context.Background()
 	rules := []*diagnostics.Rule{DuplicateMetricName}
-	base := project.NewProject(ctx, "/bench/app", files, project.Settings{})
+	base := project.NewProject(ctx, "/bench/app", files, config.Settings{})
 	b.Run("fresh", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
 			// New File values: nothing a file keeps (its memo) is reused.
@@ -71,18 +72,18 @@ func BenchmarkDuplicateNames(b *testing.B) {
 			for j, f := range base.Files {
 				fresh[j] = &project.File{Path: f.Path, Kind: f.Kind, Src: f.Src, Py: f.Py}
 			}
-			diagnostics.Check(project.NewProject(ctx, "/bench/app", fresh, project.Settings{}), rules, nil)
+			diagnostics.Check(project.NewProject(ctx, "/bench/app", fresh, config.Settings{}), rules, nil)
 		}
 	})
 	b.Run("derived", func(b *testing.B) {
-		prev := project.NewProject(ctx, "/bench/app", base.Files, project.Settings{})
+		prev := project.NewProject(ctx, "/bench/app", base.Files, config.Settings{})
 		diagnostics.Check(prev, rules, nil)
 		edited := slices.Clone(base.Files)
 		b.ResetTimer()
 		for i := 0; i < b.N; i++ {
 			src := fmt.Sprintf("from prometheus_client import Counter\nC = Counter(\"edit_%d\", \"help\")\n", i%2)
 			edited[500] = &project.File{Path: edited[500].Path, Kind: project.KindPython, Src: []byte(src)}
-			p := project.NewProjectFrom(ctx, prev, "/bench/app", slices.Clone(edited), project.Settings{})
+			p := project.NewProjectFrom(ctx, prev, "/bench/app", slices.Clone(edited), config.Settings{})
 			diagnostics.Check(p, rules, nil)
 			prev = p
 		}

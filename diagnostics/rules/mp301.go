@@ -22,6 +22,7 @@ var GaugeWithoutMode = &diagnostics.Rule{
 		"connections), livemax or livemostrecent (client >= 0.18) for values each worker sets.",
 	Before:  `IN_PROGRESS = Gauge("jobs_in_progress", "Jobs running")`,
 	After:   `IN_PROGRESS = Gauge("jobs_in_progress", "Jobs running", multiprocess_mode="livesum")`,
+	Fix:     diagnostics.FixSafe,
 	FixDoc:  "Adds multiprocess_mode= with the mode that fits how the gauge is used anywhere in the project (inc/dec/track_inprogress, also as a decorator or context manager, and exporter metrics.gauge decorators -> livesum; set only -> livemax, or livemostrecent on client >= 0.18); the other valid modes, and \"set every Gauge in this file\", are offered as further actions.",
 	Applies: multiprocess,
 	Run: func(pass *diagnostics.Pass) {

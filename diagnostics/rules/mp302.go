@@ -19,6 +19,7 @@ var GaugeInvalidMode = &diagnostics.Rule{
 		"older pinned client the app does not start.",
 	Before:  `ACTIVE = Gauge("sessions_active", "Sessions", multiprocess_mode="livesumm")`,
 	After:   `ACTIVE = Gauge("sessions_active", "Sessions", multiprocess_mode="livesum")`,
+	Fix:     diagnostics.FixSafe,
 	FixDoc:  "Replaces the mode with the nearest valid one the pinned client supports.",
 	Applies: nil, // an invalid mode fails in any project: Gauge() validates it eagerly
 	Run: func(pass *diagnostics.Pass) {

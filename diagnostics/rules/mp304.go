@@ -26,6 +26,7 @@ var UnsupportedTypeMultiproc = &diagnostics.Rule{
 BUILD.info({"version": VERSION})`,
 	After: `BUILD = Gauge("build_info", "Build information", ["version"], multiprocess_mode="max")
 BUILD.labels(version=VERSION).set(1)`,
+	Fix: diagnostics.FixSafe,
 	FixDoc: "For an Info whose every use is .info({...}) with the same literal keys: turns it into a Gauge named " +
 		"as the Info was exposed (<name>_info) with those keys as labels and multiprocess_mode=\"max\", and each " +
 		".info({...}) into .labels(...).set(1). Enum, and Info used any other way, have no automatic fix.",

@@ -31,6 +31,7 @@ def buy():
 @app.route("/buy")
 def buy():
     PURCHASES.inc()`,
+	Fix: diagnostics.FixSafe,
 	FixDoc: "Moves the constructor to module level, just above the top-level statement that holds it, under " +
 		"an upper-case name, and uses that name in its place. Offered only when every name the constructor " +
 		"references is bound at module level (no parameters or locals of the function).",

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/config"
 	"github.com/multiprom/multiprom/internal/project"
 )
 
@@ -65,8 +66,8 @@ func TestDuplicateNamesFollowEdits(t *testing.T) {
 				}
 				return out
 			}
-			next := project.NewProjectFrom(ctx, prev, "/w", files(), project.Settings{})
-			fresh := project.NewProject(ctx, "/w", files(), project.Settings{})
+			next := project.NewProjectFrom(ctx, prev, "/w", files(), config.Settings{})
+			fresh := project.NewProject(ctx, "/w", files(), config.Settings{})
 			got, want := describeFindings(diagnostics.Check(next, rules, nil)), describeFindings(diagnostics.Check(fresh, rules, nil))
 			if got != want {
 				t.Fatalf("seed %d step %d: derived project reports\n%s\nwant\n%s", seed, step, got, want)

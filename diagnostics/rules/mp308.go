@@ -22,6 +22,7 @@ var MostRecentGaugeInc = &diagnostics.Rule{
 IN_PROGRESS.inc()`,
 	After: `IN_PROGRESS = Gauge("jobs_running", "Jobs running", multiprocess_mode="livesum")
 IN_PROGRESS.inc()`,
+	Fix:     diagnostics.FixSafe,
 	FixDoc:  "Replaces the mode with \"livesum\".",
 	Applies: func(p *project.Project) bool { return !p.Facts.ClientOlderThan("0.18") },
 	Run: func(pass *diagnostics.Pass) {

@@ -25,7 +25,8 @@ var GaugePidLabel = &diagnostics.Rule{
 		"already exports one series per worker pid; to keep your own value, name the label differently.",
 	Before: `RSS = Gauge("worker_rss_bytes", "RSS", ["pid"])`,
 	After:  `RSS = Gauge("worker_rss_bytes", "RSS", ["worker_pid"])`,
-	FixDoc: "Action only (never applied by --fix): renames the label to \"" + pidLabelReplacement + "\" in the " +
+	Fix:    diagnostics.FixUnsafe,
+	FixDoc: "Unsafe (applied by --fix only with --unsafe-fixes, and as an editor action): renames the label to \"" + pidLabelReplacement + "\" in the " +
 		"declaration and in every .labels(pid=...) keyword the project shows. Dashboards and alerts that read " +
 		"the pid label, and code that reaches the metric in ways multiprom cannot follow, must change too.",
 	Applies: multiprocess,

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/multiprom/multiprom/internal/config"
 	"github.com/multiprom/multiprom/internal/project"
 )
 
@@ -46,7 +47,7 @@ func TestDeclLabelsSpans(t *testing.T) {
 	src := "from flask import Flask\nfrom prometheus_flask_exporter import PrometheusMetrics\n\napp = Flask(__name__)\nmetrics = PrometheusMetrics(app)\n\n\n" +
 		"@metrics.counter(\"c\", \"C\", labels={" + strings.Join(keys, ", ") + "})\ndef view():\n    return \"ok\"\n"
 	f := &project.File{Path: "app.py", Kind: project.KindPython, Src: []byte(src)}
-	p := project.NewProject(context.Background(), "/t", []*project.File{f}, project.Settings{})
+	p := project.NewProject(context.Background(), "/t", []*project.File{f}, config.Settings{})
 	decls := p.Metrics().DeclsIn(f)
 	if len(decls) != 1 {
 		t.Fatalf("%d declarations, want 1", len(decls))

@@ -38,7 +38,8 @@ ORDERS.labels(kind="book").inc()`,
 	After: `from shop import business_metrics  # shop/business_metrics.py, Redis-backed
 
 business_metrics.inc("orders", kind="book")`,
-	FixDoc: "Action only (never applied by --fix: it moves the metric's source of truth to Redis, so its value, " +
+	Fix: diagnostics.FixUnsafe,
+	FixDoc: "Unsafe (applied by --fix only with --unsafe-fixes, and as an editor action: it moves the metric's source of truth to Redis, so its value, " +
 		"its behaviour when Redis is down, and how dashboards aggregate it (max, not sum, across instances) " +
 		"change). Creates <package>/business_metrics.py (or adds the metric to it), removes the declaration, " +
 		"turns each .inc()/.set()/.dec() (with .labels()) into a business_metrics call, and registers the " +

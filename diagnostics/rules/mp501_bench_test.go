@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/config"
 	"github.com/multiprom/multiprom/internal/project"
 )
 
@@ -17,7 +18,7 @@ import (
 func BenchmarkBusinessFix(b *testing.B) {
 	for _, n := range []int{300, 3000} {
 		b.Run(fmt.Sprintf("modules=%d", n), func(b *testing.B) {
-			p := project.NewProject(context.Background(), "/bench/shop", businessProjectFiles(n), project.Settings{})
+			p := project.NewProject(context.Background(), "/bench/shop", businessProjectFiles(n), config.Settings{})
 			p.Metrics() // built once per project, not what is measured
 			rules := []*diagnostics.Rule{BusinessCounterPerWorker}
 			if got := diagnostics.Check(p, rules, nil); len(got) != n || len(got[0].Fixes) != 1 {

@@ -11,6 +11,7 @@ import (
 	"github.com/multiprom/multiprom/codeactions"
 	"github.com/multiprom/multiprom/diagnostics"
 	"github.com/multiprom/multiprom/diagnostics/rules"
+	"github.com/multiprom/multiprom/internal/config"
 	"github.com/multiprom/multiprom/internal/project"
 	"github.com/multiprom/multiprom/internal/workspace"
 )
@@ -48,7 +49,7 @@ func checkProject(t *testing.T, dir string) {
 	for _, pr := range scan.Problems {
 		t.Errorf("scan problem: %s: %s", pr.Path, pr.Message)
 	}
-	proj := project.NewProject(ctx, scan.Root, scan.Files, project.Settings{})
+	proj := project.NewProject(ctx, scan.Root, scan.Files, config.Settings{})
 	for _, pr := range proj.Problems {
 		t.Errorf("problem: %s: %s", pr.Path, pr.Message)
 	}

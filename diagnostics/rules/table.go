@@ -5,6 +5,7 @@ import "github.com/multiprom/multiprom/diagnostics"
 // All is the rule table, in code order. It is the only package-level state
 // of the engine and is never modified after init.
 var All = []*diagnostics.Rule{
+	diagnostics.UnusedSuppression,
 	SingleProcessExporter,
 	AppWithoutMetrics,
 	UngatedMultiprocExporter,

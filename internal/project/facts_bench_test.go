@@ -2,6 +2,7 @@ package project
 
 import (
 	"fmt"
+	"github.com/multiprom/multiprom/internal/config"
 	"strings"
 	"testing"
 )
@@ -59,7 +60,7 @@ func BenchmarkFacts(b *testing.B) {
 			p := testProject(b, shape.files(n))
 			b.Run(fmt.Sprintf("%s/n=%d", shape.name, n), func(b *testing.B) {
 				for i := 0; i < b.N; i++ {
-					fs := computeFacts(p, PyprojectInfo{})
+					fs := computeFacts(p, config.PyprojectInfo{})
 					for _, f := range p.Files {
 						fs.IsConfig(f)
 					}

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/multiprom/multiprom/internal/config"
 	"github.com/multiprom/multiprom/internal/deploy"
 	"github.com/multiprom/multiprom/internal/python"
 	"github.com/multiprom/multiprom/internal/source"
@@ -12,7 +13,7 @@ import (
 
 // computeFacts derives the project facts from every file. It reads only the
 // files' loaded content.
-func computeFacts(p *Project, info PyprojectInfo) *Facts {
+func computeFacts(p *Project, info config.PyprojectInfo) *Facts {
 	fs := &Facts{Requirements: map[string]*Requirement{}}
 	addReq := func(r *Requirement) {
 		if _, dup := fs.Requirements[r.Name]; !dup {

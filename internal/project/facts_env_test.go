@@ -2,6 +2,7 @@ package project
 
 import (
 	"context"
+	"github.com/multiprom/multiprom/internal/config"
 	"testing"
 )
 
@@ -17,7 +18,7 @@ func TestEnvSetThroughAliases(t *testing.T) {
 	}
 	for src, want := range cases {
 		f := &File{Path: "app.py", Kind: KindPython, Src: []byte(src)}
-		p := NewProject(context.Background(), "/x", []*File{f}, Settings{})
+		p := NewProject(context.Background(), "/x", []*File{f}, config.Settings{})
 		if got := len(p.Facts.EnvSets); got != want {
 			t.Errorf("%q: %d env sets, want %d", src, got, want)
 		}

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/multiprom/multiprom/internal/config"
 	"github.com/multiprom/multiprom/internal/python"
 )
 
@@ -125,7 +126,7 @@ func memoTestProject(srcs map[string]string) *Project {
 	for path, src := range srcs {
 		files = append(files, &File{Path: path, Kind: KindPython, Src: []byte(src)})
 	}
-	return NewProject(context.Background(), "/w", files, Settings{})
+	return NewProject(context.Background(), "/w", files, config.Settings{})
 }
 
 // checkReachMatchesWalk compares, for f, every memoised answer with the

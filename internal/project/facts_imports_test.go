@@ -2,6 +2,7 @@ package project
 
 import (
 	"context"
+	"github.com/multiprom/multiprom/internal/config"
 	"testing"
 )
 
@@ -17,7 +18,7 @@ func TestImportReachesPrometheusSkipsPreloadedNames(t *testing.T) {
 		{Path: "pkg/os.py", Kind: KindPython, Src: []byte("import prometheus_client\n")},
 		{Path: "pkg/app.py", Kind: KindPython, Src: []byte("from . import os\n")},
 	}
-	p := NewProject(context.Background(), "/w", files, Settings{})
+	p := NewProject(context.Background(), "/w", files, config.Settings{})
 	conf, app := p.File("gunicorn.conf.py"), p.File("pkg/app.py")
 	for _, c := range []struct {
 		f    *File

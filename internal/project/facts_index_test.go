@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/multiprom/multiprom/internal/config"
 	"github.com/multiprom/multiprom/internal/python"
 )
 
@@ -20,7 +21,7 @@ func testProject(t testing.TB, files map[string]string) *Project {
 		}
 		fs = append(fs, &File{Path: rel, Kind: kind, Src: []byte(src)})
 	}
-	return NewProject(context.Background(), "/w", fs, Settings{})
+	return NewProject(context.Background(), "/w", fs, config.Settings{})
 }
 
 // resolveConfigPath picks, for an absolute -c value, the longest Python

@@ -1,6 +1,7 @@
 package project
 
 import (
+	"github.com/multiprom/multiprom/internal/config"
 	"sort"
 	"strconv"
 	"strings"
@@ -14,7 +15,7 @@ import (
 func (p *Project) ContextKey() string {
 	var k keyWriter
 	k.str("facts", p.Facts.Key())
-	k.str("settings", p.Settings.Key())
+	k.str("settings", settingsKey(p.Settings))
 	return k.String()
 }
 
@@ -97,13 +98,13 @@ func (fs *Facts) Key() string {
 	return k.String()
 }
 
-// Key fingerprints the settings rules see: the rule selection, severities
+// settingsKey fingerprints the settings rules see: the rule selection, severities
 // and the facts the settings override. Run (when the editor checks) and
 // Extra (unknown keys, reported once) change no finding and are left out.
 //
 // A field added to Settings must be added here or to the exceptions:
 // TestSettingsKeyCoversEveryField fails until it is.
-func (s Settings) Key() string {
+func settingsKey(s config.Settings) string {
 	var k keyWriter
 	k.list("select", s.Select)
 	k.list("ignore", s.Ignore)
@@ -119,6 +120,13 @@ func (s Settings) Key() string {
 	}
 	k.str("metricspath", s.MetricsPath)
 	k.str("flavour", s.Flavour)
+	k.list("extend-select", s.ExtendSelect)
+	k.list("exclude", s.Exclude)
+	k.list("extend-exclude", s.ExtendExclude)
+	k.num("per-file-ignores", len(s.PerFileIgnores))
+	for _, pat := range sortedKeys(s.PerFileIgnores) {
+		k.list(pat, s.PerFileIgnores[pat])
+	}
 	k.flag("redis.set", s.Redis != nil)
 	if s.Redis != nil {
 		k.flag("redis", *s.Redis)

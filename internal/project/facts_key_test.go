@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/multiprom/multiprom/internal/config"
 	"github.com/multiprom/multiprom/internal/python"
 	"github.com/multiprom/multiprom/internal/source"
 )
@@ -150,29 +151,33 @@ func TestFactsKeyCoversEveryField(t *testing.T) {
 	}
 }
 
-var settingsMutations = map[string]func(s *Settings){
-	"Select":         func(s *Settings) { s.Select = append(s.Select, "MP3") },
-	"Ignore":         func(s *Settings) { s.Ignore = nil },
-	"Severity":       func(s *Settings) { s.Severity["MP301"] = "error" },
-	"ApplicationTag": func(s *Settings) { s.ApplicationTag = "" },
-	"Workers":        func(s *Settings) { n := 1; s.Workers = &n },
-	"MetricsPath":    func(s *Settings) { s.MetricsPath = "/prom" },
-	"Flavour":        func(s *Settings) { s.Flavour = "exporter" },
-	"Redis":          func(s *Settings) { s.Redis = nil },
+var settingsMutations = map[string]func(s *config.Settings){
+	"Select":         func(s *config.Settings) { s.Select = append(s.Select, "MP3") },
+	"Ignore":         func(s *config.Settings) { s.Ignore = nil },
+	"Severity":       func(s *config.Settings) { s.Severity["MP301"] = "error" },
+	"ApplicationTag": func(s *config.Settings) { s.ApplicationTag = "" },
+	"Workers":        func(s *config.Settings) { n := 1; s.Workers = &n },
+	"MetricsPath":    func(s *config.Settings) { s.MetricsPath = "/prom" },
+	"Flavour":        func(s *config.Settings) { s.Flavour = "exporter" },
+	"Redis":          func(s *config.Settings) { s.Redis = nil },
+	"ExtendSelect":   func(s *config.Settings) { s.ExtendSelect = []string{"MP2"} },
+	"Exclude":        func(s *config.Settings) { s.Exclude = []string{"vendor/"} },
+	"ExtendExclude":  func(s *config.Settings) { s.ExtendExclude = []string{"build/"} },
+	"PerFileIgnores": func(s *config.Settings) { s.PerFileIgnores = map[string][]string{"tests/": {"MP301"}} },
 	// No finding depends on these (see Settings.Key).
-	"Run":   func(s *Settings) { s.Run = "onSave" },
-	"Extra": func(s *Settings) { s.Extra = map[string]any{"x": 1} },
+	"Run":   func(s *config.Settings) { s.Run = "onSave" },
+	"Extra": func(s *config.Settings) { s.Extra = map[string]any{"x": 1} },
 }
 
-func keySettings() Settings {
+func keySettings() config.Settings {
 	workers, redis := 4, false
-	return Settings{Select: []string{"MP1"}, Ignore: []string{"MP104"}, Severity: map[string]string{"MP301": "warning"},
+	return config.Settings{Select: []string{"MP1"}, Ignore: []string{"MP104"}, Severity: map[string]string{"MP301": "warning"},
 		ApplicationTag: "shop", Workers: &workers, MetricsPath: "/metrics", Flavour: "raw", Redis: &redis}
 }
 
 func TestSettingsKeyCoversEveryField(t *testing.T) {
-	base := keySettings().Key()
-	for _, path := range fieldPaths(reflect.TypeFor[Settings](), "") {
+	base := settingsKey(keySettings())
+	for _, path := range fieldPaths(reflect.TypeFor[config.Settings](), "") {
 		if _, ok := settingsMutations[path]; !ok {
 			t.Errorf("Settings field %s has no mutation in settingsMutations: add it to Settings.Key and here", path)
 		}
@@ -180,7 +185,7 @@ func TestSettingsKeyCoversEveryField(t *testing.T) {
 	for path, mutate := range settingsMutations {
 		s := keySettings()
 		mutate(&s)
-		changed := s.Key() != base
+		changed := settingsKey(s) != base
 		if want := path != "Run" && path != "Extra"; changed != want {
 			t.Errorf("changing %s: key changed = %v, want %v", path, changed, want)
 		}

@@ -3,6 +3,7 @@ package project
 import (
 	"context"
 	"fmt"
+	"github.com/multiprom/multiprom/internal/config"
 	"math/rand"
 	"strings"
 	"testing"
@@ -83,8 +84,8 @@ func TestMetricIndexFollowsEdits(t *testing.T) {
 				}
 				return out
 			}
-			next := NewProjectFrom(ctx, prev, "/w", files(), Settings{})
-			fresh := NewProject(ctx, "/w", files(), Settings{})
+			next := NewProjectFrom(ctx, prev, "/w", files(), config.Settings{})
+			fresh := NewProject(ctx, "/w", files(), config.Settings{})
 			where := fmt.Sprintf("seed %d step %d", seed, step)
 			got, want := describeIndex(next), describeIndex(fresh)
 			if got != want {

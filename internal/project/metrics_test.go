@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/multiprom/multiprom/internal/config"
 	"github.com/multiprom/multiprom/internal/python"
 )
 
@@ -120,7 +121,7 @@ def g():
 	for path, src := range srcs {
 		files = append(files, &File{Path: path, Kind: KindPython, Src: []byte(src)})
 	}
-	p := NewProject(context.Background(), "/w", files, Settings{})
+	p := NewProject(context.Background(), "/w", files, config.Settings{})
 	ix := p.Metrics()
 	byVar := map[string]*MetricDecl{}
 	for _, d := range ix.Decls() {

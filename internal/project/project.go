@@ -2,6 +2,7 @@ package project
 
 import (
 	"context"
+	"errors"
 	"path"
 	"slices"
 	"sort"
@@ -9,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/multiprom/multiprom/internal/config"
 	"github.com/multiprom/multiprom/internal/python"
 )
 
@@ -17,7 +19,7 @@ import (
 type Project struct {
 	Root     string  // absolute root, for messages only; rules do no I/O
 	Files    []*File // sorted by Path
-	Settings Settings
+	Settings config.Settings
 	Facts    *Facts
 	// Problems are per-file messages (unparsable pyproject, ...) that are
 	// not findings; the CLI prints them on stderr.
@@ -69,6 +71,9 @@ type Problem struct {
 	Path    string
 	Line    int // 1-based line of Path the problem is on; 0 when it is about the whole file
 	Message string
+	// Config marks a setting that cannot be read or honoured: the CLI
+	// reports it and exits 2 instead of checking with settings it guessed.
+	Config bool
 }
 
 // Where is the problem's place as a message starts it: "path" or "path:line".
@@ -82,7 +87,7 @@ func (pr Problem) Where(path string) string {
 // NewProject builds the model from files whose Src is already loaded. Python
 // files without a summary are parsed here. Editor settings win over
 // pyproject.toml's [tool.multiprom].
-func NewProject(ctx context.Context, root string, files []*File, editor Settings) *Project {
+func NewProject(ctx context.Context, root string, files []*File, editor config.Settings) *Project {
 	p := &Project{Root: root, byPath: make(map[string]*File, len(files)), byKind: map[Kind][]*File{}}
 	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
 	p.Files = files
@@ -122,12 +127,17 @@ func NewProject(ctx context.Context, root string, files []*File, editor Settings
 			p.python = append(p.python, f)
 		}
 	}
-	settings := Settings{}
-	var info PyprojectInfo
+	settings := config.Settings{}
+	var info config.PyprojectInfo
 	if f := p.File("pyproject.toml"); f != nil {
-		s, i, err := ParsePyprojectSettings(f.Src)
+		s, i, err := config.ParsePyprojectSettings(f.Src)
 		if err != nil {
-			p.Problems = append(p.Problems, Problem{Path: f.Path, Message: err.Error()})
+			pr := Problem{Path: f.Path, Message: err.Error(), Config: true}
+			var ce *config.ConfigError
+			if errors.As(err, &ce) {
+				pr.Line = ce.Line
+			}
+			p.Problems = append(p.Problems, pr)
 		}
 		settings, info = s, i
 	}
@@ -141,7 +151,7 @@ func NewProject(ctx context.Context, root string, files []*File, editor Settings
 // closely, as the language server's next keystroke does: what prev built
 // that still holds is taken over instead of built again (see MetricIndex).
 // Files that did not change should be passed as the same *File values.
-func NewProjectFrom(ctx context.Context, prev *Project, root string, files []*File, editor Settings) *Project {
+func NewProjectFrom(ctx context.Context, prev *Project, root string, files []*File, editor config.Settings) *Project {
 	p := NewProject(ctx, root, files, editor)
 	if prev != nil {
 		p.metricsBasis = prev.metrics.Load()

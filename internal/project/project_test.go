@@ -3,6 +3,7 @@ package project
 import (
 	"context"
 	"fmt"
+	"github.com/multiprom/multiprom/internal/config"
 	"sync/atomic"
 	"testing"
 )
@@ -30,7 +31,7 @@ func TestNewProjectParsesUnparsedFiles(t *testing.T) {
 				files = append(files, &File{Path: fmt.Sprintf("app/m%02d.py", i), Kind: KindPython, Src: []byte(src)})
 			}
 			files = append(files, &File{Path: "requirements.txt", Kind: Classify("requirements.txt"), Src: []byte("flask\n")})
-			p := NewProject(tc.ctx, "/w", files, Settings{})
+			p := NewProject(tc.ctx, "/w", files, config.Settings{})
 			if len(p.Problems) != tc.wantProblems {
 				t.Fatalf("problems = %d (%v), want %d", len(p.Problems), p.Problems, tc.wantProblems)
 			}
@@ -61,7 +62,7 @@ func TestNewProjectParsesUnparsedFiles(t *testing.T) {
 func TestProjectMemo(t *testing.T) {
 	type keyA struct{}
 	type keyB struct{}
-	p, q := NewProject(context.Background(), "/w", nil, Settings{}), NewProject(context.Background(), "/w", nil, Settings{})
+	p, q := NewProject(context.Background(), "/w", nil, config.Settings{}), NewProject(context.Background(), "/w", nil, config.Settings{})
 	var builds atomic.Int32
 	build := func() any { builds.Add(1); return new(int) }
 	got := make([]any, 64)
@@ -96,10 +97,10 @@ func TestProjectFileLists(t *testing.T) {
 	}
 	// A cancelled parse leaves every Python file without a summary, then
 	// a second project over the same files, summarised, lists them all.
-	if got := NewProject(cancelled, "/p", files, Settings{}).PythonFiles(); len(got) != 0 {
+	if got := NewProject(cancelled, "/p", files, config.Settings{}).PythonFiles(); len(got) != 0 {
 		t.Fatalf("PythonFiles with no summary = %d files, want none", len(got))
 	}
-	p := NewProject(context.Background(), "/p", files, Settings{})
+	p := NewProject(context.Background(), "/p", files, config.Settings{})
 	var names []string
 	for _, f := range p.PythonFiles() {
 		names = append(names, f.Path)

@@ -1,4 +1,4 @@
-package project
+package config
 
 import (
 	"fmt"
@@ -20,7 +20,17 @@ type Settings struct {
 	Flavour        string            `toml:"flavour" json:"flavour,omitempty"`
 	Redis          *bool             `toml:"redis" json:"redis,omitempty"`
 	Run            string            `toml:"run" json:"run,omitempty"` // editor only: onType | onSave
-	Extra          map[string]any    `toml:"-" json:"-"`
+	// ExtendSelect adds rules to Select (or to the default, all rules).
+	ExtendSelect []string `toml:"extend-select" json:"extendSelect,omitempty"`
+	// Exclude replaces the default exclusions (none) and ExtendExclude
+	// adds to them: gitignore-style patterns, relative to the project
+	// root, of files that are neither checked nor reported.
+	Exclude       []string `toml:"exclude" json:"exclude,omitempty"`
+	ExtendExclude []string `toml:"extend-exclude" json:"extendExclude,omitempty"`
+	// PerFileIgnores maps a gitignore-style pattern to the rule selectors
+	// ignored in the files it matches.
+	PerFileIgnores map[string][]string `toml:"per-file-ignores" json:"perFileIgnores,omitempty"`
+	Extra          map[string]any      `toml:"-" json:"-"`
 }
 
 // Merge returns s with every field that o sets taken from o.
@@ -59,19 +69,63 @@ func (s Settings) Merge(o Settings) Settings {
 	if o.Run != "" {
 		s.Run = o.Run
 	}
+	if o.ExtendSelect != nil {
+		s.ExtendSelect = append(append([]string{}, s.ExtendSelect...), o.ExtendSelect...)
+	}
+	if o.Exclude != nil {
+		s.Exclude = o.Exclude
+	}
+	if o.ExtendExclude != nil {
+		s.ExtendExclude = append(append([]string{}, s.ExtendExclude...), o.ExtendExclude...)
+	}
+	if o.PerFileIgnores != nil {
+		m := map[string][]string{}
+		for k, v := range s.PerFileIgnores {
+			m[k] = v
+		}
+		for k, v := range o.PerFileIgnores {
+			m[k] = v
+		}
+		s.PerFileIgnores = m
+	}
 	return s
+}
+
+// SettingError is one setting that cannot be honoured: Key is its name
+// as written in [tool.multiprom] ("severity", "per-file-ignores").
+type SettingError struct {
+	Key     string
+	Message string
 }
 
 // Validate reports settings that cannot be honoured. known tells a rule
 // code from an unknown one and severity checks a severity name: both belong
 // to the rule framework, which the settings do not import.
 func (s Settings) Validate(known func(code string) bool, severity func(name string) error) error {
-	var errs []string
-	for _, sel := range append(append([]string{}, s.Select...), s.Ignore...) {
-		if !selectorValid(sel, known) {
-			errs = append(errs, fmt.Sprintf("unknown rule selector %q", sel))
+	errs := s.Problems(known, severity)
+	if len(errs) == 0 {
+		return nil
+	}
+	msgs := make([]string, len(errs))
+	for i, e := range errs {
+		msgs[i] = e.Message
+	}
+	return fmt.Errorf("settings: %s", strings.Join(msgs, "; "))
+}
+
+// Problems is Validate, one error per setting.
+func (s Settings) Problems(known func(code string) bool, severity func(name string) error) []SettingError {
+	var errs []SettingError
+	selectors := func(key string, sels []string) {
+		for _, sel := range sels {
+			if !selectorValid(sel, known) {
+				errs = append(errs, SettingError{key, fmt.Sprintf("unknown rule selector %q", sel)})
+			}
 		}
 	}
+	selectors("select", s.Select)
+	selectors("ignore", s.Ignore)
+	selectors("extend-select", s.ExtendSelect)
 	codes := make([]string, 0, len(s.Severity))
 	for c := range s.Severity {
 		codes = append(codes, c)
@@ -79,22 +133,27 @@ func (s Settings) Validate(known func(code string) bool, severity func(name stri
 	sort.Strings(codes)
 	for _, c := range codes {
 		if !known(c) {
-			errs = append(errs, fmt.Sprintf("severity for unknown rule %q", c))
+			errs = append(errs, SettingError{"severity", fmt.Sprintf("severity for unknown rule %q", c)})
 		}
 		if err := severity(s.Severity[c]); err != nil {
-			errs = append(errs, err.Error())
+			errs = append(errs, SettingError{"severity", err.Error()})
 		}
 	}
+	pats := make([]string, 0, len(s.PerFileIgnores))
+	for p := range s.PerFileIgnores {
+		pats = append(pats, p)
+	}
+	sort.Strings(pats)
+	for _, p := range pats {
+		selectors("per-file-ignores", s.PerFileIgnores[p])
+	}
 	if s.Flavour != "" && s.Flavour != "exporter" && s.Flavour != "raw" {
-		errs = append(errs, fmt.Sprintf("flavour %q: want exporter or raw", s.Flavour))
+		errs = append(errs, SettingError{"flavour", fmt.Sprintf("flavour %q: want exporter or raw", s.Flavour)})
 	}
 	if s.Run != "" && s.Run != "onType" && s.Run != "onSave" {
-		errs = append(errs, fmt.Sprintf("run %q: want onType or onSave", s.Run))
+		errs = append(errs, SettingError{"run", fmt.Sprintf("run %q: want onType or onSave", s.Run)})
 	}
-	if len(errs) > 0 {
-		return fmt.Errorf("settings: %s", strings.Join(errs, "; "))
-	}
-	return nil
+	return errs
 }
 
 func selectorValid(sel string, known func(string) bool) bool {
@@ -128,7 +187,7 @@ func (s Settings) Enabled(code string) bool {
 		}
 		return -1
 	}
-	for _, sel := range s.Select {
+	for _, sel := range append(s.Select[:len(s.Select):len(s.Select)], s.ExtendSelect...) {
 		if n := match(sel); n > best {
 			best, on = n, true
 		}
@@ -157,7 +216,15 @@ func ParsePyprojectSettings(src []byte) (Settings, PyprojectInfo, error) {
 		} `toml:"tool"`
 	}
 	if err := toml.Unmarshal(src, &doc); err != nil {
-		return Settings{}, PyprojectInfo{}, fmt.Errorf("pyproject.toml: %w", err)
+		return Settings{}, PyprojectInfo{}, TypeError(err, multipromTable)
+	}
+	var strict struct {
+		Tool struct {
+			Multiprom Settings `toml:"multiprom"`
+		} `toml:"tool"`
+	}
+	if err := strictSettings(src, multipromTable, &strict); err != nil {
+		return Settings{}, PyprojectInfo{}, err
 	}
 	info := PyprojectInfo{Name: doc.Project.Name, Dependencies: doc.Project.Dependencies}
 	if info.Name == "" {
