@@ -105,7 +105,7 @@ func (s *Server) noteProblems(svc *service) {
 		svc.problems[pr.Path] = append(svc.problems[pr.Path], pr)
 		logged[pr] = true
 		if !svc.logged[pr] {
-			s.logger.Warn("file not understood", zap.String("service", svc.dir), zap.String("path", pr.Path),
+			s.logger.Warn("file not understood", zap.String("service", svc.dir), zap.String("path", layout.Join(svc.dir, pr.Path)),
 				zap.Int("line", pr.Line), zap.String("why", pr.Message))
 		}
 	}

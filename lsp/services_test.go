@@ -1,6 +1,7 @@
 package lsp
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io/fs"
@@ -11,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
 )
@@ -190,4 +192,115 @@ func publishDiff(c *client, root string, want map[string][]string) string {
 		}
 	}
 	return b.String()
+}
+
+// TestDeployProblemsPublished: a deploy file that does not parse gets a
+// warning on the line its parser stopped at, open (as typed) or closed (as
+// changed on disk), and loses it when fixed.
+func TestDeployProblemsPublished(t *testing.T) {
+	root := assembleServices(t)
+	s := startSession(t, Options{})
+	s.handshake(root, nil)
+	problem := func(p publishDiagnosticsParams) (protocol.Diagnostic, bool) {
+		for _, d := range p.Diagnostics {
+			if d.Code == nil || d.Code == "" {
+				return d, true
+			}
+		}
+		return protocol.Diagnostic{}, false
+	}
+	broken := twoServicesCompose + "  broken: [\n"
+	brokenLine := uint32(strings.Count(twoServicesCompose, "\n"))
+
+	// Open: typed into the root compose file.
+	compose := uri.File(filepath.Join(root, "docker-compose.yml"))
+	s.open(compose, 1, twoServicesCompose)
+	s.change(compose, 2, map[string]any{"text": broken})
+	pub := s.waitDiags(compose, "a problem on the broken compose file", func(p publishDiagnosticsParams) bool {
+		_, ok := problem(p)
+		return ok && p.Version != nil && *p.Version == 2
+	})
+	d, _ := problem(pub)
+	if d.Severity != protocol.DiagnosticSeverityWarning || d.Source != "multiprom" || d.Range.Start.Line != brokenLine || d.Message == "" {
+		t.Errorf("problem = %+v, want a multiprom warning on line %d", d, brokenLine)
+	}
+	s.change(compose, 3, map[string]any{"text": twoServicesCompose})
+	s.waitDiags(compose, "the problem gone once fixed", func(p publishDiagnosticsParams) bool {
+		_, ok := problem(p)
+		return !ok && p.Version != nil && *p.Version == 3 && hasCode(p, "MP201")
+	})
+
+	// Closed: a service's compose file changed on disk.
+	rel := filepath.Join("services", "exporter-ungated", "docker-compose.yml")
+	path := filepath.Join(root, rel)
+	good := readFile(t, path)
+	changed := func() {
+		s.notify("workspace/didChangeWatchedFiles", map[string]any{"changes": []map[string]any{{"uri": uri.File(path), "type": 2}}})
+	}
+	writeFile(t, path, good+"  broken: [\n")
+	changed()
+	pub = s.waitDiags(uri.File(path), "a problem on the closed compose file", func(p publishDiagnosticsParams) bool {
+		_, ok := problem(p)
+		return ok
+	})
+	if d, _ := problem(pub); d.Range.Start.Line != uint32(strings.Count(good, "\n")) || d.Severity != protocol.DiagnosticSeverityWarning {
+		t.Errorf("closed file's problem = %+v", d)
+	}
+	writeFile(t, path, good)
+	changed()
+	s.waitDiags(uri.File(path), "the closed file's problem gone once fixed", func(p publishDiagnosticsParams) bool {
+		_, ok := problem(p)
+		return !ok && hasCode(p, "MP201")
+	})
+	s.mustCall("shutdown", nil, nil)
+}
+
+// nopConn drops what the server sends (tests that drive the server
+// without a client).
+type nopConn struct{ jsonrpc2.Conn }
+
+func (nopConn) Notify(context.Context, string, any) error { return nil }
+
+// TestEditLeavesOtherServicesAlone: an edit in one service builds that
+// service's project again and nothing of the other.
+func TestEditLeavesOtherServicesAlone(t *testing.T) {
+	root := assembleServices(t)
+	s := newServerForTest(t)
+	s.conn = nopConn{}
+	s.addFolder(root)
+	ws := s.folders[0]
+	check := func() map[string]*service {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.ensureScanned(t.Context(), ws)
+		s.checkWorkspace(t.Context(), ws, true)
+		out := map[string]*service{}
+		for _, svc := range ws.services {
+			out[svc.dir] = svc
+		}
+		return out
+	}
+	notify := func(fn func(*Server, context.Context, json.RawMessage) (any, error), params any) {
+		raw, _ := json.Marshal(params)
+		if _, err := fn(s, t.Context(), raw); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := check()
+	orders, api := before["services/env-in-app"], before["services/exporter-ungated"]
+	if len(before) != 2 || orders == nil || api == nil {
+		t.Fatalf("services: %v", before)
+	}
+	ordersProject, ordersFindings, apiProject := orders.project, orders.findings, api.project
+
+	u := uri.File(filepath.Join(root, "services", "exporter-ungated", "api.py"))
+	notify((*Server).didOpen, map[string]any{"textDocument": map[string]any{"uri": u, "languageId": "python", "version": 1, "text": readFile(t, uriPath(u))}})
+	notify((*Server).didChange, map[string]any{"textDocument": map[string]any{"uri": u, "version": 2}, "contentChanges": []map[string]any{{"range": rng(0, 0, 0, 0), "text": "import os\n"}}})
+	after := check()
+	if after["services/env-in-app"] != orders || orders.project != ordersProject || fmt.Sprint(orders.findings) != fmt.Sprint(ordersFindings) {
+		t.Error("an edit in services/exporter-ungated rebuilt services/env-in-app")
+	}
+	if api.project == apiProject {
+		t.Error("the edited service kept its project")
+	}
 }
