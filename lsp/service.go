@@ -67,22 +67,53 @@ func isShared(p string) bool { return len(p) >= 3 && p[:3] == "../" }
 // take makes found the service's files, reusing the File of every path
 // whose source did not change. It reports whether anything changed.
 func (svc *service) take(found *layout.Service, src map[string]*project.File) bool {
+	if svc.sameSet(found) {
+		// The usual case, a keystroke: the maps are updated in place.
+		changed := false
+		for _, f := range found.Files {
+			rel := svc.relOf(found.Dir, f.Path)
+			if orig := src[rel]; svc.from[rel] != orig || orig == nil {
+				svc.from[rel], svc.files[rel] = orig, f
+				changed = true
+			}
+		}
+		return changed
+	}
 	paths := make(map[string]string, len(found.Files))
 	from := make(map[string]*project.File, len(found.Files))
 	files := make(map[string]*project.File, len(found.Files))
-	changed := len(found.Files) != len(svc.paths)
 	for _, f := range found.Files {
-		rel := layout.Join(found.Dir, f.Path)
+		rel := svc.relOf(found.Dir, f.Path)
 		orig := src[rel]
 		if prev, ok := svc.files[rel]; ok && orig != nil && svc.from[rel] == orig && svc.paths[rel] == f.Path {
 			f = prev
-		} else {
-			changed = true
 		}
 		paths[rel], from[rel], files[rel] = f.Path, orig, f
 	}
 	svc.paths, svc.from, svc.files = paths, from, files
-	return changed
+	return true
+}
+
+// sameSet reports whether found has the files the service has, at the
+// same paths.
+func (svc *service) sameSet(found *layout.Service) bool {
+	if len(found.Files) != len(svc.paths) {
+		return false
+	}
+	for _, f := range found.Files {
+		if svc.paths[svc.relOf(found.Dir, f.Path)] != f.Path {
+			return false
+		}
+	}
+	return true
+}
+
+// relOf is the workspace path of a path in the service.
+func (svc *service) relOf(dir, p string) string {
+	if dir == "" {
+		return p // Find gives the root service the workspace's own paths
+	}
+	return layout.Join(dir, p)
 }
 
 // fileList is the service's files, for a new project.
