@@ -156,13 +156,17 @@ func (s *Server) split(ctx context.Context, ws *workspace) {
 		src[d.rel] = d.file
 		files = append(files, d.file)
 	}
+	s.limitTrees()
+	if !ws.relayout && ws.services != nil && replaceEdited(ws, docs, src) {
+		ws.dirty, ws.seen = false, false
+		return
+	}
 	for rel, f := range ws.disk {
 		if _, open := src[rel]; !open {
 			src[rel] = f
 			files = append(files, f)
 		}
 	}
-	s.limitTrees()
 	old := make(map[string]*service, len(ws.services))
 	for _, svc := range ws.services {
 		old[svc.dir] = svc
@@ -191,7 +195,43 @@ func (s *Server) split(ctx context.Context, ws *workspace) {
 		s.logger.Info("workspace services", zap.String("root", ws.root), zap.Int("services", len(next)))
 	}
 	ws.services = next
-	ws.dirty, ws.seen = false, false
+	ws.dirty, ws.seen, ws.relayout = false, false, false
+}
+
+// replaceEdited is split when only open Python documents were edited
+// (src holds their Files): the services keep their files, and a document
+// whose File changed gets a new one in each service that has it. It
+// reports false, having changed nothing, when the borders moved after all.
+func replaceEdited(ws *workspace, docs []*document, src map[string]*project.File) bool {
+	type change struct {
+		svc *service
+		rel string
+		f   *project.File
+	}
+	var changes []change
+	for _, svc := range ws.services {
+		for _, d := range docs {
+			sp, ok := svc.paths[d.rel]
+			if !ok || svc.from[d.rel] == src[d.rel] {
+				continue
+			}
+			f := layout.Rebase(src[d.rel], svc.dir)
+			if f.Path != sp {
+				return false
+			}
+			changes = append(changes, change{svc, d.rel, f})
+		}
+	}
+	bumped := map[*service]bool{}
+	for _, c := range changes {
+		c.svc.from[c.rel], c.svc.files[c.rel] = src[c.rel], c.f
+		c.svc.project = nil
+		if ws.seen && !bumped[c.svc] {
+			bumped[c.svc] = true
+			c.svc.generation++
+		}
+	}
+	return true
 }
 
 // invalidate drops the projects of every service (the settings changed).

@@ -34,8 +34,10 @@ type workspace struct {
 	// first check.
 	services []*service
 	// dirty marks a change since the services were split; seen, that one
-	// of those changes is visible to other files (see service.generation).
-	dirty, seen bool
+	// of those changes is visible to other files (see service.generation);
+	// relayout, one that can move the services' borders (anything but an
+	// edit of a Python document: Find reads deploy files and paths only).
+	dirty, seen, relayout bool
 	// published holds, by workspace path, what was last published for a
 	// file that is not open (project-level findings and problems reach
 	// closed files too): a fingerprint, so that an unchanged list is not
@@ -46,6 +48,14 @@ type workspace struct {
 // changed marks the workspace for a new split after a change; seen tells
 // whether other files can see the change (see service.generation).
 func (ws *workspace) changed(seen bool) {
+	ws.edited(seen)
+	ws.relayout = true
+}
+
+// edited is changed for an edit of an open Python document: the services
+// keep their files, and the document's File is replaced in those that
+// have it.
+func (ws *workspace) edited(seen bool) {
 	ws.dirty = true
 	ws.seen = ws.seen || seen
 }
