@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 
 	"go.lsp.dev/protocol"
 
@@ -204,10 +205,22 @@ func (s *Server) publishClosed(ws *workspace, docs []*document) {
 	if ws.loose {
 		return
 	}
+	// Nothing to do unless a service's project findings or the open
+	// documents changed: a keystroke in one file costs no walk over the
+	// others' findings.
+	var key strings.Builder
+	for _, svc := range ws.services {
+		fmt.Fprintf(&key, "%p;", svc.checked)
+	}
 	open := make(map[string]bool, len(docs))
 	for _, d := range docs {
 		open[d.rel] = true
+		key.WriteString(d.rel + ";")
 	}
+	if key.String() == ws.closedKey {
+		return
+	}
+	ws.closedKey = key.String()
 	type closed struct {
 		file     *project.File
 		found    []found
@@ -272,6 +285,7 @@ func (s *Server) unpublish(ws *workspace) {
 		s.notify("textDocument/publishDiagnostics", &publishDiagnosticsParams{URI: s.fileURI(ws, rel), Diagnostics: []protocol.Diagnostic{}})
 	}
 	ws.published = map[string]string{}
+	ws.closedKey = ""
 }
 
 func versionTag(v int32) string {

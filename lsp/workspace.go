@@ -43,6 +43,7 @@ type workspace struct {
 	// closed files too): a fingerprint, so that an unchanged list is not
 	// sent again and a file whose findings went is sent an empty one.
 	published map[string]string
+	closedKey string // what published was computed from (see publishClosed)
 }
 
 // changed marks the workspace for a new split after a change; seen tells
