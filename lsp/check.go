@@ -3,32 +3,59 @@ package lsp
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
 
 	"go.lsp.dev/protocol"
 
+	"go.uber.org/zap"
+
 	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/project"
 	"github.com/multiprom/multiprom/internal/source"
+	layout "github.com/multiprom/multiprom/internal/workspace"
 )
 
-// checkWorkspace brings the findings of the open documents of ws up to date
-// and, when publish is set, publishes every document whose findings changed
-// plus those marked dirty (an edit always gets an answer for its version).
-// s.mu must be held.
+// checkWorkspace brings the findings of ws up to date and, when publish is
+// set, publishes every open document whose findings changed plus those
+// marked dirty (an edit always gets an answer for its version), and every
+// closed file whose project-level findings changed. s.mu must be held.
 //
-// Per-file rules run only on documents whose text or whose project facts
-// changed since their last check, or that were checked before a change
-// other files can see (workspace.generation); project rules run once per
-// call (they are whole-project by nature) and their findings are filtered
-// to open documents. So a keystroke in a comment costs one file's rules,
-// and an edit to a gunicorn config re-checks every open document in one
-// pass.
+// ws is split into services as `multiprom check` splits it, and each
+// service is checked as its own project: a document gets the findings of
+// every service that has it (a root compose file shared by two services
+// gets both's), each reported once. A service none of whose files changed
+// keeps its project and its findings.
 func (s *Server) checkWorkspace(ctx context.Context, ws *workspace, publish bool) {
-	p := s.projectOf(ctx, ws)
-	key := p.ContextKey()
+	s.refresh(ctx, ws)
 	docs := s.openDocs(ws)
-	if len(docs) == 0 {
+	for _, svc := range ws.services {
+		s.checkService(svc, docs)
+	}
+	for _, d := range docs {
+		d.collect(ws.services)
+	}
+	if !publish {
 		return
 	}
+	for _, d := range docs {
+		delete(ws.published, d.rel) // an open document publishes its own
+		s.publish(d)
+	}
+	s.publishClosed(ws, docs)
+}
+
+// checkService brings one service's findings up to date. Per-file rules
+// run only on open documents whose text or whose project facts changed
+// since their last check, or that were checked before a change other files
+// of the service can see (service.generation); project rules run once per
+// project (they are whole-project by nature), on every file. So a
+// keystroke in a comment costs one file's rules, and an edit to a gunicorn
+// config re-checks every open document of its service in one pass.
+func (s *Server) checkService(svc *service, docs []*document) {
+	p := svc.project
+	key := p.ContextKey()
 	var fileRules, projectRules []*diagnostics.Rule
 	for _, r := range s.rules {
 		if r.Project {
@@ -37,34 +64,53 @@ func (s *Server) checkWorkspace(ctx context.Context, ws *workspace, publish bool
 			fileRules = append(fileRules, r)
 		}
 	}
-
 	stale := map[string]bool{}
-	all := map[string]bool{}
+	var mine []*document
 	for _, d := range docs {
-		all[d.rel] = true
-		if !d.checked || d.checkedAt != d.version || d.factsSeen != key || d.generationSeen != ws.generation {
-			stale[d.rel] = true
+		sp, ok := svc.paths[d.rel]
+		if !ok {
+			delete(d.checks, svc)
+			continue
 		}
+		if d.checks == nil {
+			d.checks = map[*service]*docCheck{}
+		}
+		c := d.checks[svc]
+		if c == nil || c.checkedAt != d.version || c.path != sp || c.factsSeen != key || c.generationSeen != svc.generation {
+			stale[sp] = true
+		}
+		mine = append(mine, d)
 	}
 	if len(stale) > 0 {
 		byPath := group(diagnostics.Check(p, fileRules, stale))
-		for _, d := range docs {
-			if stale[d.rel] {
-				d.perFile = byPath[d.rel]
-				d.checked, d.checkedAt, d.factsSeen, d.generationSeen = true, d.version, key, ws.generation
+		for _, d := range mine {
+			if sp := svc.paths[d.rel]; stale[sp] {
+				d.checks[svc] = &docCheck{checkedAt: d.version, path: sp, perFile: byPath[sp], factsSeen: key, generationSeen: svc.generation}
 			}
 		}
 	}
-	byPath := group(diagnostics.Check(p, projectRules, all))
-	for _, d := range docs {
-		d.project = byPath[d.rel]
+	if svc.checked != p {
+		svc.findings = group(diagnostics.Check(p, projectRules, nil))
+		svc.checked = p
+		s.noteProblems(svc)
 	}
-	if !publish {
-		return
+}
+
+// noteProblems records the problems of a service's project by file and
+// logs the new ones: a deploy file that does not parse is worth a line in
+// the log once, not at every keystroke.
+func (s *Server) noteProblems(svc *service) {
+	svc.problems = map[string][]project.Problem{}
+	logged := map[project.Problem]bool{}
+	for _, pr := range svc.checked.Problems {
+		svc.problems[pr.Path] = append(svc.problems[pr.Path], pr)
+		logged[pr] = true
+		if !svc.logged[pr] {
+			s.logger.Warn("file not understood", zap.String("service", svc.dir), zap.String("path", layout.Join(svc.dir, pr.Path)),
+				zap.Int("line", pr.Line), zap.String("why", pr.Message))
+		}
 	}
-	for _, d := range docs {
-		s.publish(d)
-	}
+	svc.logged = logged
 }
 
 func group(ds []*diagnostics.Diagnostic) map[string][]*diagnostics.Diagnostic {
@@ -75,21 +121,62 @@ func group(ds []*diagnostics.Diagnostic) map[string][]*diagnostics.Diagnostic {
 	return out
 }
 
-// findings returns a document's current findings, sorted.
-func (d *document) findings() []*diagnostics.Diagnostic {
-	out := make([]*diagnostics.Diagnostic, 0, len(d.perFile)+len(d.project))
-	out = append(out, d.perFile...)
-	out = append(out, d.project...)
-	diagnostics.SortDiagnostics(out)
+// collect gathers a document's findings from the services that have it.
+func (d *document) collect(services []*service) {
+	d.found, d.problems = d.found[:0], d.problems[:0]
+	seen := map[string]bool{}
+	for _, svc := range services {
+		c := d.checks[svc]
+		if c == nil {
+			continue
+		}
+		d.found = appendFound(d.found, seen, svc, c.perFile)
+		d.found = appendFound(d.found, seen, svc, svc.findings[c.path])
+		d.problems = appendProblems(d.problems, seen, svc.problems[c.path])
+	}
+	sortFound(d.found)
+}
+
+// appendFound adds the findings of one service to those of a file, leaving
+// out those another service found already: the same span, rule and
+// message, as `multiprom check` reports a shared file's finding once.
+func appendFound(out []found, seen map[string]bool, svc *service, ds []*diagnostics.Diagnostic) []found {
+	for _, f := range ds {
+		key := fmt.Sprintf("%d|%d|%s|%s", f.Span.Start, f.Span.End, f.Code(), f.Message)
+		if !seen[key] {
+			seen[key] = true
+			out = append(out, found{svc, f})
+		}
+	}
 	return out
 }
 
-// ensureChecked makes the findings of one document current (for requests
-// that need them: code actions, hover, pull diagnostics) without publishing.
-func (s *Server) ensureChecked(ctx context.Context, d *document) {
-	if d.checked && d.checkedAt == d.version && d.ws.project != nil {
-		return
+func appendProblems(out []project.Problem, seen map[string]bool, prs []project.Problem) []project.Problem {
+	for _, pr := range prs {
+		key := fmt.Sprintf("problem|%d|%s", pr.Line, pr.Message)
+		if !seen[key] {
+			seen[key] = true
+			out = append(out, pr)
+		}
 	}
+	return out
+}
+
+// sortFound orders a file's findings as diagnostics.SortDiagnostics does.
+func sortFound(fs []found) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		if a.Span.Start != b.Span.Start {
+			return a.Span.Start < b.Span.Start
+		}
+		return a.Rule.Code < b.Rule.Code
+	})
+}
+
+// ensureChecked makes the findings of one document current (for requests
+// that need them: code actions, hover, pull diagnostics) without
+// publishing. What did not change is not checked again.
+func (s *Server) ensureChecked(ctx context.Context, d *document) {
 	s.ensureScanned(ctx, d.ws)
 	s.checkWorkspace(ctx, d.ws, false)
 }
@@ -97,7 +184,7 @@ func (s *Server) ensureChecked(ctx context.Context, d *document) {
 // publish sends a document's findings if they differ from what the client
 // has, or if the document has a new version.
 func (s *Server) publish(d *document) {
-	diags := s.toLSPDiagnostics(d, d.findings())
+	diags := s.toLSPDiagnostics(d.file, d.found, d.problems)
 	data, _ := json.Marshal(diags)
 	fp := string(data)
 	if d.published == fp+versionTag(d.version) {
@@ -108,23 +195,132 @@ func (s *Server) publish(d *document) {
 	s.notify("textDocument/publishDiagnostics", &publishDiagnosticsParams{URI: d.uri, Version: &v, Diagnostics: diags})
 }
 
+// publishClosed publishes the findings of the files of ws that are not
+// open: project rules look at every file (a Procfile, a compose file, a
+// requirements file), and their findings are shown where they are, as
+// `multiprom check` shows them, whether the file is open or not; so are
+// the problems of files that do not parse. A file whose findings went is
+// sent an empty list. s.mu must be held.
+func (s *Server) publishClosed(ws *workspace, docs []*document) {
+	if ws.loose {
+		return
+	}
+	// Nothing to do unless a service's project findings or the open
+	// documents changed: a keystroke in one file costs no walk over the
+	// others' findings.
+	var key strings.Builder
+	for _, svc := range ws.services {
+		fmt.Fprintf(&key, "%p;", svc.checked)
+	}
+	open := make(map[string]bool, len(docs))
+	for _, d := range docs {
+		open[d.rel] = true
+		key.WriteString(d.rel + ";")
+	}
+	if key.String() == ws.closedKey {
+		return
+	}
+	ws.closedKey = key.String()
+	type closed struct {
+		file     *project.File
+		found    []found
+		problems []project.Problem
+		seen     map[string]bool
+	}
+	byRel := map[string]*closed{}
+	at := func(svc *service, sp string) *closed {
+		rel := layout.Join(svc.dir, sp)
+		if open[rel] || svc.files[rel] == nil {
+			return nil
+		}
+		c := byRel[rel]
+		if c == nil {
+			c = &closed{file: svc.files[rel], seen: map[string]bool{}}
+			byRel[rel] = c
+		}
+		return c
+	}
+	for _, svc := range ws.services {
+		for sp, ds := range svc.findings {
+			if c := at(svc, sp); c != nil {
+				c.found = appendFound(c.found, c.seen, svc, ds)
+			}
+		}
+		for sp, prs := range svc.problems {
+			if c := at(svc, sp); c != nil {
+				c.problems = appendProblems(c.problems, c.seen, prs)
+			}
+		}
+	}
+	rels := make([]string, 0, len(byRel))
+	for rel := range byRel {
+		rels = append(rels, rel)
+	}
+	sort.Strings(rels)
+	for _, rel := range rels {
+		c := byRel[rel]
+		sortFound(c.found)
+		diags := s.toLSPDiagnostics(c.file, c.found, c.problems)
+		data, _ := json.Marshal(diags)
+		if ws.published[rel] == string(data) {
+			continue
+		}
+		ws.published[rel] = string(data)
+		s.notify("textDocument/publishDiagnostics", &publishDiagnosticsParams{URI: s.fileURI(ws, rel), Diagnostics: diags})
+	}
+	for rel := range ws.published {
+		if byRel[rel] == nil {
+			delete(ws.published, rel)
+			if !open[rel] {
+				s.notify("textDocument/publishDiagnostics", &publishDiagnosticsParams{URI: s.fileURI(ws, rel), Diagnostics: []protocol.Diagnostic{}})
+			}
+		}
+	}
+}
+
+// unpublish clears what was published for the closed files of ws (its
+// folder was removed).
+func (s *Server) unpublish(ws *workspace) {
+	for rel := range ws.published {
+		s.notify("textDocument/publishDiagnostics", &publishDiagnosticsParams{URI: s.fileURI(ws, rel), Diagnostics: []protocol.Diagnostic{}})
+	}
+	ws.published = map[string]string{}
+	ws.closedKey = ""
+}
+
 func versionTag(v int32) string {
 	b, _ := json.Marshal(v)
 	return "@" + string(b)
 }
 
-// toLSPDiagnostics converts findings of a document to the wire form, in the
-// negotiated position encoding.
-func (s *Server) toLSPDiagnostics(d *document, ds []*diagnostics.Diagnostic) []protocol.Diagnostic {
-	out := make([]protocol.Diagnostic, 0, len(ds))
-	if d.file == nil {
+// toLSPDiagnostics converts the findings and problems of a file to the
+// wire form, in the negotiated position encoding.
+func (s *Server) toLSPDiagnostics(file *project.File, fs []found, problems []project.Problem) []protocol.Diagnostic {
+	out := make([]protocol.Diagnostic, 0, len(fs)+len(problems))
+	if file == nil {
 		return out
 	}
-	idx := d.file.Lines()
-	for _, f := range ds {
-		out = append(out, s.toLSPDiagnostic(idx, f))
+	idx := file.Lines()
+	for _, f := range fs {
+		out = append(out, s.toLSPDiagnostic(idx, f.Diagnostic))
+	}
+	for _, pr := range problems {
+		out = append(out, s.problemDiagnostic(idx, pr))
 	}
 	return out
+}
+
+// problemDiagnostic shows a problem (a deploy file that does not parse) on
+// its line, or on the first line when it is about the whole file: a
+// warning without a code, since no rule found it.
+func (s *Server) problemDiagnostic(idx *source.LineIndex, pr project.Problem) protocol.Diagnostic {
+	line := max(pr.Line-1, 0)
+	return protocol.Diagnostic{
+		Range:    s.toRange(idx, source.Span{Start: idx.LineStart(line), End: idx.LineEnd(line)}),
+		Severity: protocol.DiagnosticSeverityWarning,
+		Source:   "multiprom",
+		Message:  pr.Message,
+	}
 }
 
 func (s *Server) toLSPDiagnostic(idx *source.LineIndex, f *diagnostics.Diagnostic) protocol.Diagnostic {

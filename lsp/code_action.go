@@ -33,7 +33,7 @@ func (s *Server) codeAction(ctx context.Context, raw json.RawMessage) (any, erro
 		// facts are unchanged, but a fix that edits another file carries
 		// spans of that file as it was then: recompute against the current
 		// project before offering it.
-		d.checked = false
+		d.checks = nil
 		s.checkWorkspace(ctx, d.ws, false)
 	}
 	if err := ctx.Err(); err != nil {
@@ -42,7 +42,7 @@ func (s *Server) codeAction(ctx context.Context, raw json.RawMessage) (any, erro
 	want := func(kind protocol.CodeActionKind) bool { return kindWanted(kind, p.Context.Only) }
 	idx := d.file.Lines()
 	rng := s.toSpan(idx, p.Range)
-	findings := d.findings()
+	findings := d.found
 	actions := []codeAction{}
 
 	if want(protocol.QuickFix) {
@@ -50,9 +50,9 @@ func (s *Server) codeAction(ctx context.Context, raw json.RawMessage) (any, erro
 			if !f.Span.Overlaps(rng) {
 				continue
 			}
-			lspDiag := s.toLSPDiagnostic(idx, f)
+			lspDiag := s.toLSPDiagnostic(idx, f.Diagnostic)
 			for i, fix := range f.Fixes {
-				b := s.newEditBuilder(d.ws, d.ws.project)
+				b := s.newEditBuilder(d.ws, f.svc)
 				if err := b.addFix(fix); err != nil {
 					s.logger.Debug("fix not offered", zap.String("code", f.Rule.Code), zap.String("fix", fix.Title), zap.Error(err))
 					continue
@@ -112,7 +112,7 @@ func kindWanted(kind protocol.CodeActionKind, only []protocol.CodeActionKind) bo
 	return false
 }
 
-func fixable(ds []*diagnostics.Diagnostic) bool {
+func fixable(ds []found) bool {
 	for _, d := range ds {
 		if d.Fixable() {
 			return true
@@ -123,16 +123,16 @@ func fixable(ds []*diagnostics.Diagnostic) bool {
 
 // disableAction is the quickfix that adds a suppression comment for the
 // finding to its line (see diagnostics.SuppressEdit).
-func (s *Server) disableAction(d *document, f *diagnostics.Diagnostic, lspDiag protocol.Diagnostic) (codeAction, bool) {
-	file := d.ws.project.File(f.Path)
+func (s *Server) disableAction(d *document, f found, lspDiag protocol.Diagnostic) (codeAction, bool) {
+	file := f.svc.project.File(f.Path)
 	if file == nil {
 		return codeAction{}, false
 	}
-	edit, ok := diagnostics.SuppressEdit(file, f)
+	edit, ok := diagnostics.SuppressEdit(file, f.Diagnostic)
 	if !ok {
 		return codeAction{}, false
 	}
-	b := s.newEditBuilder(d.ws, d.ws.project)
+	b := s.newEditBuilder(d.ws, f.svc)
 	if err := b.addEdit(edit); err != nil {
 		return codeAction{}, false
 	}
@@ -147,11 +147,13 @@ func (s *Server) disableAction(d *document, f *diagnostics.Diagnostic, lspDiag p
 // editsOtherFiles reports whether a per-file finding of d has a fix that
 // edits a file other than d itself.
 func editsOtherFiles(d *document) bool {
-	for _, f := range d.perFile {
-		for _, fix := range f.Fixes {
-			for _, e := range fix.Edits {
-				if e.Path != d.rel {
-					return true
+	for _, c := range d.checks {
+		for _, f := range c.perFile {
+			for _, fix := range f.Fixes {
+				for _, e := range fix.Edits {
+					if e.Path != c.path {
+						return true
+					}
 				}
 			}
 		}

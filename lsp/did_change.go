@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 
 	"go.uber.org/zap"
+
+	"github.com/multiprom/multiprom/internal/project"
 )
 
 // didChange applies incremental (or whole-text) changes in order. The parse
@@ -38,7 +40,11 @@ func (s *Server) didChange(ctx context.Context, raw json.RawMessage) (any, error
 	d.lastEdit = s.editSeq
 	// Typing inside a comment changes nothing another file can see: the
 	// other open documents keep their findings.
-	d.ws.changed(!inComments)
+	if d.kind == project.KindPython {
+		d.ws.edited(!inComments)
+	} else {
+		d.ws.changed(!inComments)
+	}
 	if !s.onSave() {
 		// A burst (more messages already waiting) is checked once after a
 		// short delay; an edit the client follows with nothing is checked at

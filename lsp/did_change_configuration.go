@@ -17,8 +17,8 @@ func (s *Server) didChangeConfiguration(ctx context.Context, raw json.RawMessage
 	s.editor = set
 	s.validateSettings()
 	for _, ws := range s.allWorkspaces() {
-		ws.project = nil
-		if len(s.openDocs(ws)) > 0 {
+		ws.invalidate()
+		if len(s.openDocs(ws)) > 0 || !ws.loose {
 			s.debounce.schedule(ws, true)
 		}
 	}

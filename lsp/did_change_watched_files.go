@@ -39,10 +39,10 @@ func (s *Server) didChangeWatchedFiles(ctx context.Context, raw json.RawMessage)
 			break
 		}
 	}
+	// Closed files have findings too (a Procfile's, a compose file's):
+	// the workspace is checked whether documents are open or not.
 	for ws := range touched {
-		if len(s.openDocs(ws)) > 0 {
-			s.debounce.schedule(ws, false)
-		}
+		s.debounce.schedule(ws, false)
 	}
 	return nil, nil
 }

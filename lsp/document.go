@@ -30,15 +30,33 @@ type document struct {
 	buf      *python.Document
 	lastEdit int64 // Server.editSeq at the last edit or open
 
-	// Results of the last check of this document (see check.go).
-	checked        bool
+	// file is the document as the engine last saw it: the File its
+	// services' Files were made from (same text, so the same positions).
+	file *project.File
+	// checks holds the per-file findings of the document in each service
+	// that has it (see check.go); found, the union of its findings in
+	// them, deduplicated as `multiprom check` reports a shared file once;
+	// problems, what its services could not read of it.
+	checks    map[*service]*docCheck
+	found     []found
+	problems  []project.Problem
+	published string // fingerprint of what was last published
+}
+
+// docCheck is the last per-file check of a document in one service.
+type docCheck struct {
 	checkedAt      int32                     // version checked
-	file           *project.File             // the File the findings' spans refer to
+	path           string                    // the document's path in the service
 	perFile        []*diagnostics.Diagnostic // per-file rules, valid while facts hold
-	project        []*diagnostics.Diagnostic // project rules
-	published      string                    // fingerprint of what was last published
 	factsSeen      string                    // project.ContextKey perFile was computed under
-	generationSeen int                       // workspace generation perFile was computed at
+	generationSeen int                       // service generation perFile was computed at
+}
+
+// found is a finding and the service whose project it was found in: its
+// path, spans and fixes refer to that project.
+type found struct {
+	svc *service
+	*diagnostics.Diagnostic
 }
 
 func (d *document) index() *source.LineIndex { return d.buf.Lines() }

@@ -14,6 +14,7 @@ import (
 	"github.com/multiprom/multiprom/diagnostics"
 	"github.com/multiprom/multiprom/internal/project"
 	"github.com/multiprom/multiprom/internal/source"
+	layout "github.com/multiprom/multiprom/internal/workspace"
 )
 
 // errNoCreate: the fix must create a file and the client cannot.
@@ -21,18 +22,25 @@ var errNoCreate = errors.New("the client cannot create files (no workspace.works
 
 // editBuilder turns engine edits and creations into one workspaceEdit for
 // the client: positions in the negotiated encoding, CreateFile first, paths
-// kept inside the workspace root. s.mu must be held while it is used.
+// kept inside the workspace root. The engine's paths are relative to the
+// service's folder (a shared file is a ../ path); the client's are the
+// workspace's. s.mu must be held while it is used.
 type editBuilder struct {
 	s       *Server
 	ws      *workspace
+	dir     string           // the service's folder, relative to ws.root
 	p       *project.Project // the project the edits' spans refer to
 	creates []diagnostics.Create
-	edits   map[string][]protocol.TextEdit
+	edits   map[string][]protocol.TextEdit // by path in the service
 }
 
-func (s *Server) newEditBuilder(ws *workspace, p *project.Project) *editBuilder {
-	return &editBuilder{s: s, ws: ws, p: p, edits: map[string][]protocol.TextEdit{}}
+// newEditBuilder builds edits of a service's project.
+func (s *Server) newEditBuilder(ws *workspace, svc *service) *editBuilder {
+	return &editBuilder{s: s, ws: ws, dir: svc.dir, p: svc.project, edits: map[string][]protocol.TextEdit{}}
 }
+
+// rel is a service path as a workspace path.
+func (b *editBuilder) rel(p string) string { return layout.Join(b.dir, p) }
 
 // addFix adds a fix's edits and creations. Creations of files that already
 // exist are dropped (the appliers never overwrite), so a fix whose file is
@@ -116,7 +124,8 @@ func (b *editBuilder) addContent(rel string, content []byte) error {
 }
 
 // target resolves a root-relative path and refuses anything outside the root.
-func (b *editBuilder) target(rel string) (string, error) {
+func (b *editBuilder) target(p string) (string, error) {
+	rel := b.rel(p)
 	if b.ws.root == "" {
 		if b.s.docAt(b.ws, rel) != nil {
 			return "", nil // an untitled buffer: edits only
@@ -129,11 +138,11 @@ func (b *editBuilder) target(rel string) (string, error) {
 	return filepath.Join(b.ws.root, filepath.FromSlash(rel)), nil
 }
 
-func (b *editBuilder) existsOnDisk(rel string) bool {
+func (b *editBuilder) existsOnDisk(p string) bool {
 	if b.ws.root == "" {
 		return false
 	}
-	_, err := os.Lstat(filepath.Join(b.ws.root, filepath.FromSlash(rel)))
+	_, err := os.Lstat(filepath.Join(b.ws.root, filepath.FromSlash(b.rel(p))))
 	return err == nil
 }
 
@@ -152,13 +161,13 @@ func (b *editBuilder) build() *workspaceEdit {
 	if !b.s.client.documentChanges {
 		we := &workspaceEdit{Changes: map[protocol.DocumentURI][]protocol.TextEdit{}}
 		for _, p := range paths {
-			we.Changes[b.s.fileURI(b.ws, p)] = b.edits[p]
+			we.Changes[b.s.fileURI(b.ws, b.rel(p))] = b.edits[p]
 		}
 		return we
 	}
 	we := &workspaceEdit{DocumentChanges: []any{}}
 	for _, c := range b.creates {
-		u := uri.File(filepath.Join(b.ws.root, filepath.FromSlash(c.Path)))
+		u := uri.File(filepath.Join(b.ws.root, filepath.FromSlash(b.rel(c.Path))))
 		we.DocumentChanges = append(we.DocumentChanges,
 			protocol.CreateFile{Kind: protocol.CreateResourceOperation, URI: u, Options: &protocol.CreateFileOptions{IgnoreIfExists: true}},
 			protocol.TextDocumentEdit{
@@ -167,8 +176,8 @@ func (b *editBuilder) build() *workspaceEdit {
 			})
 	}
 	for _, p := range paths {
-		id := protocol.OptionalVersionedTextDocumentIdentifier{TextDocumentIdentifier: protocol.TextDocumentIdentifier{URI: b.s.fileURI(b.ws, p)}}
-		if d := b.s.docAt(b.ws, p); d != nil {
+		id := protocol.OptionalVersionedTextDocumentIdentifier{TextDocumentIdentifier: protocol.TextDocumentIdentifier{URI: b.s.fileURI(b.ws, b.rel(p))}}
+		if d := b.s.docAt(b.ws, b.rel(p)); d != nil {
 			v := d.version
 			id.Version = &v
 		}

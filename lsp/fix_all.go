@@ -29,12 +29,15 @@ type resolveData struct {
 // changed files and the created files. s.mu must be held.
 func (s *Server) fixAllEdit(ctx context.Context, d *document) (*workspaceEdit, error) {
 	s.ensureChecked(ctx, d)
-	p := d.ws.project
-	res, err := codeactions.FixAll(parseCtx(ctx), p, s.rules)
+	svc := d.ws.primary(d.rel)
+	if svc == nil {
+		return nil, errors.New("fix all: the document is in no service of its workspace")
+	}
+	res, err := codeactions.FixAll(parseCtx(ctx), svc.project, s.rules)
 	if err != nil {
 		return nil, fmt.Errorf("fix all: %w", err)
 	}
-	b := s.newEditBuilder(d.ws, p)
+	b := s.newEditBuilder(d.ws, svc)
 	for _, rel := range sortedKeys(res.Changed) {
 		if err := b.addContent(rel, res.Changed[rel]); err != nil {
 			return nil, err

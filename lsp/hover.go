@@ -31,7 +31,7 @@ func (s *Server) hover(ctx context.Context, raw json.RawMessage) (any, error) {
 	off := idx.Offset(toPos(p.Position), s.client.encoding)
 	var parts []string
 	var span *source.Span
-	for _, f := range d.findings() {
+	for _, f := range d.found {
 		if f.Span.Start <= off && off <= f.Span.End {
 			parts = append(parts, s.ruleDoc(f.Rule, f.Message))
 			if span == nil {

@@ -8,25 +8,18 @@ import (
 	"go.uber.org/zap"
 )
 
-// initialized starts the work that needs the client to be ready: scanning
-// the workspace folders and asking to be told about changed files.
+// initialized starts the work that needs the client to be ready: checking
+// the workspace folders (their project-level findings are published for
+// closed files too) and asking to be told about changed files.
 func (s *Server) initialized(ctx context.Context, _ json.RawMessage) (any, error) {
 	s.mu.Lock()
 	watch := s.client.watchFiles
-	folders := append([]*workspace(nil), s.folders...)
-	s.mu.Unlock()
-	// Scan now, while the client is still opening its first document: the
-	// first publish then waits only for what is left of the scan.
-	if len(folders) > 0 && s.track() {
-		go func() {
-			defer s.wg.Done()
-			s.mu.Lock()
-			defer s.mu.Unlock()
-			for _, ws := range folders {
-				s.ensureScanned(s.ctx, ws)
-			}
-		}()
+	// Scan and check now, while the client is still opening its first
+	// document: the first publish then waits only for what is left.
+	for _, ws := range s.folders {
+		s.debounce.schedule(ws, true)
 	}
+	s.mu.Unlock()
 	if watch && s.track() {
 		// A request to the client: its answer comes through the read loop,
 		// so it must not be awaited on the read goroutine.
@@ -86,6 +79,8 @@ func (s *Server) didChangeWorkspaceFolders(ctx context.Context, raw json.RawMess
 		for _, ws := range s.folders {
 			if ws.root != root {
 				kept = append(kept, ws)
+			} else {
+				s.unpublish(ws)
 			}
 		}
 		s.folders = kept
@@ -93,6 +88,11 @@ func (s *Server) didChangeWorkspaceFolders(ctx context.Context, raw json.RawMess
 	for _, f := range p.Event.Added {
 		if root := uriPath(protocol.DocumentURI(f.URI)); root != "" {
 			s.addFolder(root)
+		}
+	}
+	for _, ws := range s.folders {
+		if !ws.scanned {
+			s.debounce.schedule(ws, true)
 		}
 	}
 	return nil, nil

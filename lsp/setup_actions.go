@@ -15,13 +15,17 @@ const SourceMultiprom protocol.CodeActionKind = "source.multiprom"
 // something. Steps whose files exist on disk already are left out by the
 // edit builder (it never overwrites).
 func (s *Server) setupActions(d *document, want func(protocol.CodeActionKind) bool) []codeAction {
+	svc := d.ws.primary(d.rel)
+	if svc == nil {
+		return nil
+	}
 	var out []codeAction
-	for _, a := range codeactions.SetupActions(d.ws.project) {
+	for _, a := range codeactions.SetupActions(svc.project) {
 		kind := protocol.CodeActionKind(a.Kind)
 		if a.Fix.IsZero() || !want(kind) {
 			continue
 		}
-		b := s.newEditBuilder(d.ws, d.ws.project)
+		b := s.newEditBuilder(d.ws, svc)
 		if err := b.addFix(a.Fix); err != nil {
 			s.logger.Debug("set-up action not offered", zap.String("kind", a.Kind), zap.Error(err))
 			continue

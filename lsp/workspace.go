@@ -30,27 +30,40 @@ type workspace struct {
 	disk     map[string]*project.File // by slash path relative to root
 	problems []project.Problem
 
-	project  *project.Project // last built; nil when something changed
-	previous *project.Project // last built, kept when something changed: the next one follows it
-	// generation counts the changes to the workspace that other files can
-	// see (any edit but one inside a comment, opens, closes, disk
-	// changes): a document's per-file findings can depend on other files
-	// (where a gauge is used, where a registry is built), so a document
-	// checked at an older generation is checked again.
-	generation int
+	// services is the workspace split as `multiprom check` splits it
+	// (internal/workspace.Find), each with its project; nil until the
+	// first check.
+	services []*service
+	// dirty marks a change since the services were split; seen, that one
+	// of those changes is visible to other files (see service.generation);
+	// relayout, one that can move the services' borders (anything but an
+	// edit of a Python document: Find reads deploy files and paths only).
+	dirty, seen, relayout bool
+	// published holds, by workspace path, what was last published for a
+	// file that is not open (project-level findings and problems reach
+	// closed files too): a fingerprint, so that an unchanged list is not
+	// sent again and a file whose findings went is sent an empty one.
+	published map[string]string
+	closedKey string // what published was computed from (see publishClosed)
 }
 
-// changed drops the workspace's project after a change; seen tells
-// whether other files can see the change (see generation).
+// changed marks the workspace for a new split after a change; seen tells
+// whether other files can see the change (see service.generation).
 func (ws *workspace) changed(seen bool) {
-	ws.project = nil
-	if seen {
-		ws.generation++
-	}
+	ws.edited(seen)
+	ws.relayout = true
+}
+
+// edited is changed for an edit of an open Python document: the services
+// keep their files, and the document's File is replaced in those that
+// have it.
+func (ws *workspace) edited(seen bool) {
+	ws.dirty = true
+	ws.seen = ws.seen || seen
 }
 
 func newWorkspace(root string, loose bool) *workspace {
-	ws := &workspace{root: root, realRoot: root, loose: loose, disk: map[string]*project.File{}}
+	ws := &workspace{root: root, realRoot: root, loose: loose, disk: map[string]*project.File{}, published: map[string]string{}}
 	if root != "" {
 		if real, err := filepath.EvalSymlinks(root); err == nil {
 			ws.realRoot = real
@@ -194,40 +207,6 @@ func (s *Server) openDocs(ws *workspace) []*document {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].rel < out[j].rel })
 	return out
-}
-
-// projectOf builds (or returns the cached) project of a workspace: disk
-// files, with open documents in place of their disk copies. Files already
-// parsed are reused, so this costs little more than the facts; and a
-// document that did not change since the last project keeps its File.
-func (s *Server) projectOf(ctx context.Context, ws *workspace) *project.Project {
-	if ws.project != nil {
-		return ws.project
-	}
-	docs := s.openDocs(ws)
-	open := make(map[string]bool, len(docs))
-	files := make([]*project.File, 0, len(ws.disk)+len(docs))
-	for _, d := range docs {
-		if err := d.summarize(ctx); err != nil {
-			s.logger.Warn("parse failed", zap.String("path", d.rel), zap.Error(err))
-		}
-		open[d.rel] = true
-		if !d.fileCurrent() {
-			d.file = d.asFile()
-		}
-		files = append(files, d.file)
-	}
-	for rel, f := range ws.disk {
-		if !open[rel] {
-			files = append(files, f)
-		}
-	}
-	s.limitTrees()
-	// Derived from the last project: the files an edit did not touch are
-	// the same File values, and what was built from them is taken over.
-	ws.project = project.NewProjectFrom(parseCtx(ctx), ws.previous, ws.root, files, s.editor)
-	ws.previous = ws.project
-	return ws.project
 }
 
 // fileURI is the URI for a workspace file: the client's own URI when the

@@ -93,7 +93,7 @@ func TestEditsNeverLeaveRoot(t *testing.T) {
 	ws := newWorkspace(root, false)
 	s := newServerForTest(t)
 	s.client.createFiles, s.client.documentChanges = true, true
-	b := s.newEditBuilder(ws, emptyProject(t, root))
+	b := s.newEditBuilder(ws, &service{project: emptyProject(t, root)})
 	for _, rel := range []string{"../x.py", "/etc/passwd", "link/evil.py", "a/../../x.py", "C:/x.py"} {
 		if err := b.addCreate(rel, "x"); err == nil {
 			t.Errorf("create %q accepted", rel)

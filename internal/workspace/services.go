@@ -109,7 +109,7 @@ func Find(files []*project.File) []*Service {
 	var outside []*project.File
 	for _, f := range files {
 		if d, ok := enclosing(dirs, dirOf(f.Path)); ok {
-			services[d].Files = append(services[d].Files, rebase(f, d))
+			services[d].Files = append(services[d].Files, Rebase(f, d))
 		} else {
 			outside = append(outside, f)
 		}
@@ -126,7 +126,7 @@ func Find(files []*project.File) []*Service {
 		}
 		if !shared[s][f.Path] && !within(f.Path, s.Dir) {
 			shared[s][f.Path] = true
-			s.Files = append(s.Files, rebase(f, s.Dir))
+			s.Files = append(s.Files, Rebase(f, s.Dir))
 		}
 	}
 	named := map[string]bool{}
@@ -246,9 +246,9 @@ func enclosing(dirs map[string]string, dir string) (string, bool) {
 	}
 }
 
-// rebase returns f with its path relative to dir ("../x" outside it). The
+// Rebase returns f with its path relative to dir ("../x" outside it). The
 // content and the parsed summary are shared, not copied.
-func rebase(f *project.File, dir string) *project.File {
+func Rebase(f *project.File, dir string) *project.File {
 	if dir == "" {
 		return f
 	}

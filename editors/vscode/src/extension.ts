@@ -16,6 +16,25 @@ const FIX_ALL_KIND = "source.fixAll.multiprom";
 let client: LanguageClient | undefined;
 let output: vscode.OutputChannel | undefined;
 
+// The deploy files the server reads besides Python (the kinds of
+// internal/project.Classify): findings on them are published whether they
+// are open or not, and an open one is linted as typed, like Python.
+const deployFiles = [
+  "**/Procfile",
+  "**/{docker-compose,compose}*.{yml,yaml}",
+  "**/{Dockerfile,Containerfile}*",
+  "**/*.dockerfile",
+  "**/{.env,*.env,.env.*}",
+  "**/requirements*.txt",
+  "**/requirements/*.txt",
+  "**/pyproject.toml",
+  "**/*.service",
+  "**/*.sh",
+  "**/*entrypoint*",
+  "**/*supervisor*.{conf,ini}",
+  "**/*supervisor*/*.{conf,ini}",
+];
+
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   output = vscode.window.createOutputChannel("multiprom");
   context.subscriptions.push(
@@ -65,6 +84,7 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
     documentSelector: [
       { scheme: "file", language: "python" },
       { scheme: "untitled", language: "python" },
+      ...deployFiles.map((pattern) => ({ scheme: "file", pattern })),
     ],
     outputChannel: channel,
     initializationOptions: { settings: serverSettings() },

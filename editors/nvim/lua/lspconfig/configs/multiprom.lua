@@ -6,7 +6,7 @@ local util = require 'lspconfig.util'
 return {
   default_config = {
     cmd = { 'multiprom', 'serve' },
-    filetypes = { 'python' },
+    filetypes = { 'python', 'dockerfile', 'yaml', 'yaml.docker-compose', 'requirements', 'toml', 'systemd', 'sh', 'conf', 'dosini', 'procfile' },
     -- gunicorn.conf.py marks the app that gunicorn runs.
     root_dir = util.root_pattern('gunicorn.conf.py', 'pyproject.toml', 'requirements.txt', '.git'),
     single_file_support = true,
