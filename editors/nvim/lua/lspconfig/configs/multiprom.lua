@@ -7,8 +7,11 @@ return {
   default_config = {
     cmd = { 'multiprom', 'serve' },
     filetypes = { 'python', 'dockerfile', 'yaml', 'yaml.docker-compose', 'requirements', 'toml', 'systemd', 'sh', 'conf', 'dosini', 'procfile' },
-    -- gunicorn.conf.py marks the app that gunicorn runs.
-    root_dir = util.root_pattern('gunicorn.conf.py', 'pyproject.toml', 'requirements.txt', '.git'),
+    -- The repository is the workspace (the server splits it into services,
+    -- as `multiprom check` does); outside one, the app's own folder.
+    root_dir = function(fname)
+      return util.root_pattern('.git')(fname) or util.root_pattern('gunicorn.conf.py', 'pyproject.toml', 'requirements.txt')(fname)
+    end,
     single_file_support = true,
     -- The server reads its first settings from initializationOptions.settings,
     -- later ones from didChangeConfiguration / workspace/configuration.
