@@ -42,6 +42,9 @@ var ConfigNotLoaded = &diagnostics.Rule{
 				pass.ReportIn(f, span, "%s is not read: every known gunicorn command line names another config with -c, which replaces the default file", f.Path)
 				continue
 			}
+			if len(p.Facts.Commands) == 0 && len(p.Facts.CmdArgs) == 0 {
+				continue // no command line is known: nothing shows it is not loaded
+			}
 			diag := pass.ReportIn(f, span, "%s looks like gunicorn settings, but no known command line loads it with -c: its settings and hooks never run", f.Path)
 			if len(p.Facts.LoadedConfigs()) == 0 && !p.Facts.HasCommandConfig() {
 				diag.AddFix(addConfigFlagFix(p, f))

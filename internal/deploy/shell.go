@@ -34,6 +34,11 @@ type shell struct {
 	funcs map[string]*syntax.Stmt
 	depth int
 	calls *int // function calls made so far, shared with nested shells
+	// literal says, for each word of the command being called (callExpr
+	// sets it), whether its glob characters are quoted: rm "$DIR/*" removes
+	// a file named *. Empty for a command no shell reads (an exec form,
+	// compose, systemd), whose glob characters are all literal.
+	literal []bool
 	// spanOf maps a node of the parsed text to a span of the file. For a
 	// script it is exact; for a command string embedded in another format
 	// (a Dockerfile line, a compose value) it is the string's own span.
@@ -163,17 +168,25 @@ func (s *shell) callExpr(st *syntax.Stmt, c *syntax.CallExpr) {
 		env = append(env, Assign{Name: a.Name.Value, Value: val, Span: s.spanOf(st), Phase: s.phase, How: s.how, Known: known})
 	}
 	args := make([]string, 0, len(c.Args))
+	s.literal = s.literal[:0]
 	for _, w := range c.Args {
 		v, _ := s.word(w)
 		args = append(args, v)
+		s.literal = append(s.literal, quotedGlob(w))
 	}
 	s.call(args, env, s.spanOf(st))
+	s.literal = s.literal[:0]
 }
 
 // call records one command and follows what it does to the program's
 // state: cd, sourcing, clean-ups, and commands that run other commands.
 func (s *shell) call(args []string, env []Assign, sp source.Span) {
+	n := len(args)
 	args, env = unwrap(args, env)
+	var literal []bool // see shell.literal, aligned with args
+	if len(s.literal) == n {
+		literal = s.literal[n-len(args):]
+	}
 	if len(args) == 0 {
 		return
 	}
@@ -200,7 +213,13 @@ func (s *shell) call(args []string, env []Assign, sp source.Span) {
 			return
 		}
 	case name == "rm":
-		s.rm(args[1:], sp)
+		var lit []bool
+		if literal != nil {
+			lit = literal[1:]
+		}
+		s.rm(args[1:], lit, sp)
+	case name == "find":
+		s.find(args[1:], sp)
 	case name == "docker" && len(args) > 1:
 		s.docker(args[1:], sp)
 	}
@@ -291,15 +310,20 @@ func shellBody(args []string) (string, bool) {
 }
 
 // rm records the paths rm removes (a glob such as dir/*.db is kept as written).
-func (s *shell) rm(args []string, sp source.Span) {
+// literal, when not nil, says which arguments have quoted glob characters;
+// nil means no shell expands them (an exec form, compose, systemd).
+func (s *shell) rm(args []string, literal []bool, sp source.Span) {
 	var targets []string
 	opts := true
-	for _, a := range args {
+	for i, a := range args {
 		switch {
 		case opts && a == "--":
 			opts = false
 		case opts && strings.HasPrefix(a, "-") && len(a) > 1:
 		default:
+			if strings.ContainsAny(a, "*?[") && (literal == nil || literal[i]) {
+				continue // the pattern reaches rm unexpanded: it names one odd file
+			}
 			targets = append(targets, a)
 		}
 	}
@@ -308,6 +332,51 @@ func (s *shell) rm(args []string, sp source.Span) {
 			t = joinDir(s.dir, t)
 		}
 		s.m.Cleanups = append(s.m.Cleanups, Cleanup{Target: t, Span: sp, Phase: s.phase, How: "rm"})
+	}
+}
+
+// quotedGlob reports a word whose glob characters are quoted.
+func quotedGlob(w *syntax.Word) bool {
+	for _, p := range w.Parts {
+		switch x := p.(type) {
+		case *syntax.SglQuoted:
+			if strings.ContainsAny(x.Value, "*?[") {
+				return true
+			}
+		case *syntax.DblQuoted:
+			for _, q := range x.Parts {
+				if l, ok := q.(*syntax.Lit); ok && strings.ContainsAny(l.Value, "*?[") {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// find records `find DIR ... -delete` (or -exec rm) as emptying DIR: what it
+// deletes lies in DIR, and a multiprocess clean-up names its *.db files.
+func (s *shell) find(args []string, sp source.Span) {
+	var dirs []string
+	deletes := false
+	for i, a := range args {
+		switch {
+		case a == "-delete":
+			deletes = true
+		case a == "-exec" && i+1 < len(args) && path.Base(args[i+1]) == "rm":
+			deletes = true
+		case !strings.HasPrefix(a, "-") && len(dirs) == i && a != "(" && a != "!":
+			dirs = append(dirs, a)
+		}
+	}
+	if !deletes {
+		return
+	}
+	for _, d := range dirs {
+		if !path.IsAbs(d) && !strings.HasPrefix(d, "${") && s.dir != "" {
+			d = joinDir(s.dir, d)
+		}
+		s.m.Cleanups = append(s.m.Cleanups, Cleanup{Target: strings.TrimSuffix(d, "/") + "/*", Span: sp, Phase: s.phase, How: "find"})
 	}
 }
 
@@ -376,6 +445,10 @@ func (s *shell) parts(b *strings.Builder, parts []syntax.WordPart, quoted bool) 
 			b.WriteString(v)
 			known = known && ok
 		case *syntax.CmdSubst:
+			if s.dir != "" && isPwd(x.Stmts) {
+				b.WriteString(s.dir)
+				continue
+			}
 			b.WriteString("$(...)")
 			known = false
 		default:
@@ -392,6 +465,9 @@ func (s *shell) param(x *syntax.ParamExp) (string, bool) {
 	}
 	name := x.Param.Value
 	val, set := s.vars[name]
+	if name == "PWD" && !set && s.dir != "" {
+		val, set = s.dir, true
+	}
 	if x.Length || x.Excl || x.Slice != nil || x.Repl != nil || x.Index != nil || x.Names != 0 {
 		return "${" + name + "}", false
 	}
@@ -422,6 +498,19 @@ func (s *shell) param(x *syntax.ParamExp) (string, bool) {
 		return val, true
 	}
 	return "${" + name + "}", false
+}
+
+// isPwd reports a command substitution that only runs pwd: $(pwd), `pwd`.
+func isPwd(stmts []*syntax.Stmt) bool {
+	if len(stmts) != 1 {
+		return false
+	}
+	c, ok := stmts[0].Cmd.(*syntax.CallExpr)
+	if !ok || len(c.Args) != 1 || len(c.Assigns) != 0 {
+		return false
+	}
+	lit := c.Args[0].Lit()
+	return lit == "pwd"
 }
 
 // unescape removes the backslashes of an unquoted (or double-quoted) literal.

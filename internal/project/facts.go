@@ -41,8 +41,10 @@ type Facts struct {
 	// CmdArgs are GUNICORN_CMD_ARGS values (as command lines) that reach
 	// gunicorn's environment; they add options to every command line.
 	CmdArgs []*CommandLine
-	// Standalone are Python files run as their own process by a command
-	// line (`python -m pkg.tasks`, `python worker.py`): not gunicorn's app.
+	// Standalone are Python files run as their own process, not gunicorn's
+	// app: by a deploy file's command (`python -m pkg.tasks`, `python
+	// worker.py`), or as a script that starts its own server under a
+	// __main__ guard and that no module imports.
 	Standalone map[string]bool
 	EnvSets    []*EnvSet // places that set PROMETHEUS_MULTIPROC_DIR (or the legacy name)
 	// Cleanups are the start-up steps of deploy files that empty or remove

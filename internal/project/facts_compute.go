@@ -49,6 +49,9 @@ func computeFacts(p *Project, info config.PyprojectInfo) *Facts {
 		}
 	}
 	fs.Standalone = standaloneModules(p)
+	for path := range mainServerScripts(p, fs.Commands) {
+		fs.Standalone[path] = true
+	}
 	fs.Cleanups = findCleanups(p)
 
 	findConfigs(p, fs)
