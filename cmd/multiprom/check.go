@@ -558,43 +558,26 @@ func hasAny(dir string, names []string) bool {
 
 func hasServerStart(dir string) bool { return hasAny(dir, serverStarts) }
 
-// hasServerStartAbove reports a server start in a folder strictly above
-// dir, up to and including root.
-func hasServerStartAbove(dir, root string) bool {
-	for cur := filepath.Dir(dir); ; cur = filepath.Dir(cur) {
-		if hasServerStart(cur) {
-			return true
-		}
-		if cur == root || filepath.Dir(cur) == cur {
-			return false
-		}
-	}
-}
 
-// findRoot walks up from dir to the workspace it belongs to. Within a
-// repository (.git) whose root starts a server (a monorepo's compose
-// file), or when dir is below a folder that starts one, that is the
-// repository root: dir is then checked in the context of its service.
-// Otherwise it is the nearest folder with a server start or a project
-// marker, else dir itself.
+// findRoot walks up from dir to the workspace it belongs to: the
+// repository (the nearest folder with .git), so that a service folder, a
+// sub-folder or a file is checked in the context of its service, with the
+// deploy files above it; outside a repository, the nearest folder with a
+// server start or a project marker, else dir itself.
 func findRoot(dir string) string {
-	git, nearest := "", ""
+	nearest := ""
 	for cur := dir; ; {
+		if _, err := os.Stat(filepath.Join(cur, ".git")); err == nil {
+			return cur
+		}
 		if nearest == "" && (hasServerStart(cur) || hasAny(cur, projectMarkers)) {
 			nearest = cur
-		}
-		if _, err := os.Stat(filepath.Join(cur, ".git")); err == nil {
-			git = cur
-			break
 		}
 		parent := filepath.Dir(cur)
 		if parent == cur {
 			break
 		}
 		cur = parent
-	}
-	if git != "" && (hasServerStart(git) || !hasServerStart(dir) && hasServerStartAbove(dir, git)) {
-		return git
 	}
 	if nearest != "" {
 		return nearest

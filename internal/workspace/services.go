@@ -116,9 +116,9 @@ func Find(files []*project.File) []*Service {
 	}
 	// Shared files: a compose file outside a service goes to the services
 	// it builds (with the env files and Dockerfiles it names); another
-	// deploy file outside every service goes to every service (a root .env
-	// or manifest configures what runs); requirements outside go to the
-	// services that declare none; Python outside every service is none's.
+	// deploy file outside every service goes to the only service, if there
+	// is one; requirements outside go to the services that declare none;
+	// Python outside every service is none's.
 	shared := map[*Service]map[string]bool{}
 	attach := func(s *Service, f *project.File) {
 		if shared[s] == nil {
@@ -182,8 +182,11 @@ func Find(files []*project.File) []*Service {
 				}
 			}
 		default:
-			for _, d := range order {
-				attach(services[d], f)
+			// A deploy file outside every service that names none (a
+			// manifest, a .env) configures the one service there is; among
+			// several, nothing says which.
+			if len(order) == 1 {
+				attach(services[order[0]], f)
 			}
 		}
 	}
