@@ -185,8 +185,12 @@ func Find(files []*project.File) []*Service {
 			// A deploy file outside every service that names none (a
 			// manifest, a .env) configures the one service there is; among
 			// several, nothing says which.
-			if len(order) == 1 {
-				attach(services[order[0]], f)
+			// One that does not parse names nothing either, but its problem
+			// must be reported: it goes to every service.
+			if m := f.Deploy(); len(order) == 1 || m != nil && len(m.Problems) > 0 {
+				for _, d := range order {
+					attach(services[d], f)
+				}
 			}
 		}
 	}
