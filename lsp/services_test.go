@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/multiprom/multiprom/internal/testrepo"
 	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
@@ -39,33 +39,7 @@ const twoServicesCompose = `services:
 // cmd/multiprom's monorepo test does.
 func assembleServices(t *testing.T) string {
 	t.Helper()
-	root := t.TempDir()
-	for _, name := range twoServices {
-		src := filepath.Join("..", "testdata", "projects", name)
-		err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() || d.Name() == "expected" {
-				return err
-			}
-			rel, _ := filepath.Rel(src, p)
-			b, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			dst := filepath.Join(root, "services", name, rel)
-			if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-				return err
-			}
-			return os.WriteFile(dst, b, 0o644)
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	writeFile(t, filepath.Join(root, "docker-compose.yml"), twoServicesCompose)
-	if err := os.Mkdir(filepath.Join(root, ".git"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	return root
+	return testrepo.Assemble(t, twoServices, twoServicesCompose)
 }
 
 func writeFile(t *testing.T, p, text string) {

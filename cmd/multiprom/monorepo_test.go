@@ -3,13 +3,14 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/multiprom/multiprom/internal/testrepo"
 )
 
 // monorepoProjects are the testdata projects assembled into one repository
@@ -28,45 +29,7 @@ const monorepoCompose = `services:
 // assembleMonorepo copies the projects into a temporary repository.
 func assembleMonorepo(t *testing.T) string {
 	t.Helper()
-	root := t.TempDir()
-	for _, name := range monorepoProjects {
-		src := filepath.Join(projectsDir(t), name)
-		err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() || d.Name() == "expected" {
-				return err
-			}
-			rel, _ := filepath.Rel(src, p)
-			b, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			dst := filepath.Join(root, "services", name, rel)
-			if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-				return err
-			}
-			return os.WriteFile(dst, b, 0o644)
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := os.WriteFile(filepath.Join(root, "docker-compose.yml"), []byte(monorepoCompose), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Mkdir(filepath.Join(root, ".git"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	return root
-}
-
-// projectsDir is testdata/projects, absolute (the tests change directory).
-func projectsDir(t *testing.T) string {
-	t.Helper()
-	d, err := filepath.Abs(filepath.Join("..", "..", "testdata", "projects"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d
+	return testrepo.Assemble(t, monorepoProjects, monorepoCompose)
 }
 
 // checkLines runs `multiprom check --format json-lines ARGS` in dir and
@@ -101,7 +64,7 @@ func itoa(n int) string { return strconv.Itoa(n) }
 // service folder; each service reports what it reports on its own (its
 // expected file); and a sub-folder reports what its service reports there.
 func TestMonorepoRootIsUnionOfServices(t *testing.T) {
-	projects := projectsDir(t)
+	projects := testrepo.ProjectsDir(t)
 	root := assembleMonorepo(t)
 	all := checkLines(t, root, ".")
 	if len(all) == 0 {

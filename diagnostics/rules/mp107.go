@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"slices"
+
 	"github.com/multiprom/multiprom/diagnostics"
 	"github.com/multiprom/multiprom/internal/project"
 	"github.com/multiprom/multiprom/internal/python"
@@ -100,7 +102,7 @@ func removeArg(f *project.File, c *python.Call, a *python.Arg) diagnostics.Edit 
 // collector call.
 func registersDefault(m *python.Module, collector *python.Call, reg string) *python.Call {
 	for _, c := range m.Select(registerCalls) {
-		if c.Scope != collector.Scope || c.Func != reg+".register" || !sameConds(c.Conds, collector.Conds) {
+		if c.Scope != collector.Scope || c.Func != reg+".register" || !slices.Equal(c.Conds, collector.Conds) {
 			continue
 		}
 		if a := c.Positional(0); a != nil && isDefaultRegistry(m, a) {
@@ -108,16 +110,4 @@ func registersDefault(m *python.Module, collector *python.Call, reg string) *pyt
 		}
 	}
 	return nil
-}
-
-func sameConds(a, b []python.Cond) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

@@ -3,6 +3,7 @@ package rules
 import (
 	"strconv"
 
+	"github.com/agnivade/levenshtein"
 	"github.com/multiprom/multiprom/diagnostics"
 	"github.com/multiprom/multiprom/internal/project"
 )
@@ -81,29 +82,9 @@ func nearestMode(p *project.Project, mode string) string {
 		if !p.Facts.ModeSupported(m.Mode) {
 			continue
 		}
-		if dist := levenshtein(mode, m.Mode); dist < bestDist {
+		if dist := levenshtein.ComputeDistance(mode, m.Mode); dist < bestDist {
 			best, bestDist = m.Mode, dist
 		}
 	}
 	return best
-}
-
-func levenshtein(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

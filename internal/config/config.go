@@ -10,9 +10,11 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
+	"github.com/agnivade/levenshtein"
 	"github.com/pelletier/go-toml/v2"
 	ignore "github.com/sabhiram/go-gitignore"
 )
@@ -42,7 +44,7 @@ func Strict(src []byte, table []string, target any, keys []string) error {
 	}
 	for _, e := range strict.Errors {
 		key := e.Key()
-		if len(key) <= len(table) || !slicesEqual(key[:len(table)], table) {
+		if len(key) <= len(table) || !slices.Equal(key[:len(table)], table) {
 			continue
 		}
 		row, _ := e.Position()
@@ -84,7 +86,7 @@ func TypeError(err error, table []string) error {
 		return &Error{Line: row, Message: "not valid TOML: " + msg}
 	}
 	name := strings.Join(key, ".")
-	if len(key) >= len(table) && slicesEqual(key[:len(table)], table) {
+	if len(key) >= len(table) && slices.Equal(key[:len(table)], table) {
 		name = strings.Join(key[len(table):], ".")
 		return &Error{Line: row, Key: name, Message: fmt.Sprintf("%s in %s: %s", name, tableName(table), msg)}
 	}
@@ -108,18 +110,6 @@ func goTypeWords(t string) string {
 	return t
 }
 
-func slicesEqual(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
 // Nearest is the known key closest to name (at most two edits away, or
 // the same without case and punctuation), or "".
 func Nearest(name string, known []string) string {
@@ -129,31 +119,11 @@ func Nearest(name string, known []string) string {
 		if norm(k) == norm(name) {
 			return k
 		}
-		if d := editDistance(name, k); d < bestD {
+		if d := levenshtein.ComputeDistance(name, k); d < bestD {
 			best, bestD = k, d
 		}
 	}
 	return best
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
 }
 
 // KeyLine is the 1-based line of key in src's settings table (its
