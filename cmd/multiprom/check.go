@@ -13,6 +13,8 @@ import (
 	"sort"
 	"strings"
 
+	ignore "github.com/sabhiram/go-gitignore"
+
 	"github.com/multiprom/multiprom/codeactions"
 	"github.com/multiprom/multiprom/diagnostics"
 	"github.com/multiprom/multiprom/diagnostics/rules"
@@ -558,6 +560,26 @@ func hasAny(dir string, names []string) bool {
 
 func hasServerStart(dir string) bool { return hasAny(dir, serverStarts) }
 
+// gitignoredIn reports whether a .gitignore of the repository at root, or
+// of a folder between it and dir, ignores dir.
+func gitignoredIn(root, dir string) bool {
+	for d := dir; d != root; {
+		parent := filepath.Dir(d)
+		if parent == d {
+			return false
+		}
+		d = parent
+		m, err := ignore.CompileIgnoreFile(filepath.Join(d, ".gitignore"))
+		if err != nil || m == nil {
+			continue
+		}
+		if r, err := filepath.Rel(d, dir); err == nil && m.MatchesPath(filepath.ToSlash(r)+"/") {
+			return true
+		}
+	}
+	return false
+}
+
 // findRoot walks up from dir to the workspace it belongs to: the
 // repository (the nearest folder with .git), so that a service folder, a
 // sub-folder or a file is checked in the context of its service, with the
@@ -567,7 +589,10 @@ func findRoot(dir string) string {
 	nearest := ""
 	for cur := dir; ; {
 		if _, err := os.Stat(filepath.Join(cur, ".git")); err == nil {
-			return cur
+			if cur == dir || !gitignoredIn(cur, dir) {
+				return cur
+			}
+			break // a folder the repository ignores (a virtualenv, a pyenv version) is not its part
 		}
 		if nearest == "" && (hasServerStart(cur) || hasAny(cur, projectMarkers)) {
 			nearest = cur

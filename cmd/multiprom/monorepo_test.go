@@ -134,3 +134,31 @@ func less(a, b string) bool {
 	}
 	return pa[2] < pb[2]
 }
+
+// A folder that its enclosing repository ignores (a pyenv version, a
+// vendored tree) is checked as a workspace of its own: the repository's
+// ignore rules are not the folder's.
+func TestFolderIgnoredByEnclosingRepository(t *testing.T) {
+	root := t.TempDir()
+	write := func(rel, text string) {
+		p := filepath.Join(root, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(".git/HEAD", "ref: refs/heads/main\n")
+	write(".gitignore", "/versions\n")
+	write("versions/app/gunicorn.conf.py", "workers = 4\n")
+	write("versions/app/metrics.py", "from prometheus_client import Gauge\nQ = Gauge('q', 'Queue')\nQ.set(1)\n")
+	got := checkLines(t, filepath.Join(root, "versions", "app"), ".")
+	found := false
+	for _, l := range got {
+		found = found || strings.Contains(l, "metrics.py") && strings.Contains(l, "MP301")
+	}
+	if !found {
+		t.Errorf("check in an ignored folder: %q, want MP301 on metrics.py", got)
+	}
+}

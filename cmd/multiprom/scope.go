@@ -53,6 +53,11 @@ func dropGitignored(root string, files []*project.File) []*project.File {
 	var above []string
 	for cur := root; ; {
 		if _, err := os.Stat(filepath.Join(cur, ".git")); err == nil {
+			if cur != root && gitignoredIn(cur, root) {
+				// The repository ignores the folder itself (a pyenv
+				// version, a vendored tree): its rules are not the folder's.
+				above = nil
+			}
 			break
 		}
 		parent := filepath.Dir(cur)
