@@ -199,6 +199,11 @@ func Find(files []*project.File) []*Service {
 				for _, d := range order {
 					attach(services[d], f)
 				}
+			} else if d, ok := nearestService(order, dirOf(f.Path)); ok {
+				// Among several, the one service in the deepest folder it
+				// shares with the file (facilitator/devops/.../compose.yml
+				// runs facilitator/app's image) is the one it configures.
+				attach(services[d], f)
 			}
 		}
 	}
@@ -249,6 +254,26 @@ func assembleImages(files []*project.File, contextOf map[string]string, dirs map
 			dirs[ctx] = "the image " + f.Path + " assembles " + strings.Join(joined, ", ")
 		}
 	}
+}
+
+// nearestService returns the only service in the deepest folder, other
+// than the root, that holds both it and dir; false when there is none or
+// several services share that folder.
+func nearestService(order []string, dir string) (string, bool) {
+	best, depth, n := "", 0, 0
+	for _, d := range order {
+		c := commonDir(d, dir+"/x")
+		if c == "" {
+			continue
+		}
+		switch k := strings.Count(c, "/") + 1; {
+		case k > depth:
+			best, depth, n = d, k, 1
+		case k == depth:
+			n++
+		}
+	}
+	return best, n == 1
 }
 
 // composeServiceDir is the folder a compose service runs from: its build

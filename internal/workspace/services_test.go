@@ -82,6 +82,14 @@ func TestFind(t *testing.T) {
 			"api/gunicorn.conf.py": "workers = 4\n",
 			"api/app.py":           ""},
 			"[api] ../Dockerfile app.py gunicorn.conf.py\n"},
+		{"a deploy file outside every service goes to the one service in the deepest folder it shares", map[string]string{
+			"facilitator/app/envs/prod/gunicorn.conf.py":  "workers = 2\n",
+			"facilitator/devops/files/docker-compose.yml": "services:\n  app:\n    image: facilitator\n    environment:\n      - PROMETHEUS_MULTIPROC_DIR=/m\n",
+			"validator/app/envs/prod/gunicorn.conf.py":    "workers = 2\n",
+			"validator/app/envs/dev/gunicorn.conf.py":     "workers = 1\n",
+			"validator/envs/docker-compose.yml":           "services:\n  app:\n    image: validator\n",
+			"ops/docker-compose.yml":                      "services:\n  app:\n    image: x\n"},
+			"[facilitator/app/envs/prod] ../../../devops/files/docker-compose.yml gunicorn.conf.py\n[validator/app/envs/dev] gunicorn.conf.py\n[validator/app/envs/prod] gunicorn.conf.py\n"},
 		{"a build-time gunicorn install is no server start", map[string]string{
 			"svc/Dockerfile": "FROM python\nRUN pip install gunicorn\nCMD python main.py\n",
 			"svc/main.py":    ""},
