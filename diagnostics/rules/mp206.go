@@ -63,12 +63,32 @@ os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", "/tmp/metrics")`,
 				}
 				pass.ReportIn(f, e.Span, "%s set in app code never reaches the gunicorn master (child_exit, on_starting, when_ready): set it at the very top of the gunicorn config or in the process environment", e.Name).
 					AddFix(moveEnvToConfigFix(p, f, e))
-			case cfg != nil && first != nil && e.Span.Start > first.Span.Start:
+			case cfg != nil && first != nil && e.Span.Start > first.Span.Start && !processEnvSetsVar(p):
 				pass.ReportIn(f, e.Span, "%s is set after %s is imported (line %d): prometheus_client has already chosen per-process memory; set it before any such import", e.Name, strings.TrimSpace(f.Text(first.Span)), f.Lines().Line(first.Span.Start)+1).
 					AddFix(moveEnvToConfigFix(p, f, e))
 			}
 		}
 	},
+}
+
+// processEnvSetsVar reports a set in the environment gunicorn is started
+// with (compose environment, Dockerfile ENV, a unit, a script's export):
+// the variable is present when the config first imports prometheus_client,
+// whose values.get_value_class() then chooses the multiprocess store (it
+// asks only whether the variable is present), and the directory is read
+// later, when each metric is made. A set below the import only changes the
+// directory, before any metric exists. gunicorn --env and raw_env are
+// applied after the config is read, so they are not such a set.
+func processEnvSetsVar(p *project.Project) bool {
+	for _, e := range p.Facts.EnvSets {
+		if !e.ReachesMaster || e.File.Kind == project.KindPython || e.How == "gunicorn --env" || e.How == "raw_env" {
+			continue
+		}
+		if e.Name == project.LegacyEnvVar || !p.Facts.LegacyEnvVarOnly() {
+			return true
+		}
+	}
+	return false
 }
 
 // overridesMaster reports an unconditional assignment whose literal value

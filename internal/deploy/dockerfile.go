@@ -27,6 +27,9 @@ func parseDockerfile(src []byte, m *Model) {
 	for _, n := range res.AST.Children {
 		d.instruction(n)
 	}
+	if d.cur != nil {
+		m.Workdir = d.cur.workdir
+	}
 }
 
 type stage struct {

@@ -140,4 +140,7 @@ type Model struct {
 	Dockerfiles []Ref // Dockerfiles built by name: docker build -f X
 	Builds      []Build
 	Problems    []Problem
+	// Workdir is a Dockerfile's last WORKDIR of its final stage: where a
+	// command given from outside (a compose command) runs.
+	Workdir string
 }

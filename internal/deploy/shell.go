@@ -355,9 +355,11 @@ func quotedGlob(w *syntax.Word) bool {
 }
 
 // find records `find DIR ... -delete` (or -exec rm) as emptying DIR: what it
-// deletes lies in DIR, and a multiprocess clean-up names its *.db files.
+// deletes lies in DIR. A -name pattern narrows it to DIR/PATTERN: *.db is
+// a multiprocess clean-up, gauge_live*.db removes the live gauges only and
+// keeps the counters' files.
 func (s *shell) find(args []string, sp source.Span) {
-	var dirs []string
+	var dirs, names []string
 	deletes := false
 	for i, a := range args {
 		switch {
@@ -365,6 +367,8 @@ func (s *shell) find(args []string, sp source.Span) {
 			deletes = true
 		case a == "-exec" && i+1 < len(args) && path.Base(args[i+1]) == "rm":
 			deletes = true
+		case (a == "-name" || a == "-iname") && i+1 < len(args):
+			names = append(names, args[i+1])
 		case !strings.HasPrefix(a, "-") && len(dirs) == i && a != "(" && a != "!":
 			dirs = append(dirs, a)
 		}
@@ -372,11 +376,16 @@ func (s *shell) find(args []string, sp source.Span) {
 	if !deletes {
 		return
 	}
+	if len(names) == 0 {
+		names = []string{"*"}
+	}
 	for _, d := range dirs {
 		if !path.IsAbs(d) && !strings.HasPrefix(d, "${") && s.dir != "" {
 			d = joinDir(s.dir, d)
 		}
-		s.m.Cleanups = append(s.m.Cleanups, Cleanup{Target: strings.TrimSuffix(d, "/") + "/*", Span: sp, Phase: s.phase, How: "find"})
+		for _, n := range names {
+			s.m.Cleanups = append(s.m.Cleanups, Cleanup{Target: strings.TrimSuffix(d, "/") + "/" + n, Span: sp, Phase: s.phase, How: "find"})
+		}
 	}
 }
 
@@ -445,8 +454,8 @@ func (s *shell) parts(b *strings.Builder, parts []syntax.WordPart, quoted bool) 
 			b.WriteString(v)
 			known = known && ok
 		case *syntax.CmdSubst:
-			if s.dir != "" && isPwd(x.Stmts) {
-				b.WriteString(s.dir)
+			if isPwd(x.Stmts) {
+				b.WriteString(s.cwd())
 				continue
 			}
 			b.WriteString("$(...)")
@@ -465,8 +474,8 @@ func (s *shell) param(x *syntax.ParamExp) (string, bool) {
 	}
 	name := x.Param.Value
 	val, set := s.vars[name]
-	if name == "PWD" && !set && s.dir != "" {
-		val, set = s.dir, true
+	if name == "PWD" && !set {
+		val, set = s.cwd(), true
 	}
 	if x.Length || x.Excl || x.Slice != nil || x.Repl != nil || x.Index != nil || x.Names != 0 {
 		return "${" + name + "}", false
@@ -498,6 +507,15 @@ func (s *shell) param(x *syntax.ParamExp) (string, bool) {
 		return val, true
 	}
 	return "${" + name + "}", false
+}
+
+// cwd is the working directory: the one a cd or WORKDIR named, else "."
+// (where the file is run from, which relative paths of the same file share).
+func (s *shell) cwd() string {
+	if s.dir == "" {
+		return "."
+	}
+	return s.dir
 }
 
 // isPwd reports a command substitution that only runs pwd: $(pwd), `pwd`.

@@ -80,7 +80,8 @@ func imageOf(p *Project, c *CommandLine) (*File, string) {
 }
 
 // imageWorkdir is the working directory the image's own start-up command
-// runs in: what a compose command without working_dir inherits.
+// runs in, else its final WORKDIR: what a compose command without
+// working_dir inherits.
 func imageWorkdir(m *deploy.Model) string {
 	dir := ""
 	for _, c := range m.Commands {
@@ -88,7 +89,7 @@ func imageWorkdir(m *deploy.Model) string {
 			dir = c.Dir
 		}
 	}
-	return dir
+	return firstNonEmpty(dir, m.Workdir)
 }
 
 func dirOf(p string) string { return cleanRel(path.Dir(p)) }

@@ -24,11 +24,15 @@ var mainServerStarts = []string{
 func mainServerScripts(p *Project, commands []*CommandLine) map[string]bool {
 	served := map[*File]bool{}
 	for _, c := range commands {
+		// The app is module:variable, or a bare module (gunicorn then
+		// serves its `application`); a flag's value names no module file.
 		for _, a := range c.Args[1:] {
-			if mod, _, ok := strings.Cut(a, ":"); ok && !strings.HasPrefix(a, "-") {
-				if f := p.ModuleFile(strings.TrimPrefix(mod, "python:")); f != nil {
-					served[f] = true
-				}
+			if strings.HasPrefix(a, "-") {
+				continue
+			}
+			mod, _, _ := strings.Cut(strings.TrimPrefix(a, "python:"), ":")
+			if f := p.ModuleFile(mod); f != nil {
+				served[f] = true
 			}
 		}
 	}

@@ -20,6 +20,10 @@ func TestStandalone(t *testing.T) {
 			"Procfile": "web: gunicorn -w 4 app:app\n", "app.py": flaskApp,
 			"examples/exporter.py": exporterScript, "examples/wsgi_demo.py": wsgirefScript},
 			"examples/exporter.py examples/wsgi_demo.py"},
+		{"gunicorn serves a bare module's application", map[string]string{
+			"Procfile":  "web: gunicorn -c config.py -w 4 -b 0.0.0.0:4000 server\n",
+			"server.py": "from flask import Flask\napplication = Flask(__name__)\n\nif __name__ == \"__main__\":\n    application.run()\n"},
+			""},
 		{"a script the app imports is part of it", map[string]string{
 			"Procfile": "web: gunicorn -w 4 app:app\n", "app.py": flaskApp + "import helpers\n",
 			"helpers.py": exporterScript},

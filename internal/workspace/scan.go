@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"unicode/utf8"
@@ -124,6 +125,7 @@ func ScanWith(ctx context.Context, root string, opts ScanOptions) (*ScanResult, 
 		return nil, fmt.Errorf("scan %s: %w", root, walkErr)
 	}
 	loaded := readFiles(ctx, abs, paths, opts.Workers)
+	loaded = append(loaded, namedDockerfiles(abs, loaded)...)
 	if opts.ParseAll {
 		for i := range loaded {
 			if loaded[i].file != nil && loaded[i].file.Kind == project.KindPython {
@@ -138,6 +140,59 @@ func ScanWith(ctx context.Context, root string, opts ScanOptions) (*ScanResult, 
 	res.Files = files
 	res.Problems = append(res.Problems, problems...)
 	return res, nil
+}
+
+// namedDockerfiles loads the Dockerfiles that a compose build
+// (`dockerfile: docker/fastapi_gunicorn`) or a script (`docker build -f
+// deploy/web`) names but whose names do not say what they are: without
+// them the image's COPY, ENV and CMD would be unseen. A path outside root,
+// one already loaded, or one that does not exist is left out.
+func namedDockerfiles(root string, loaded []loadedFile) []loadedFile {
+	have := map[string]bool{}
+	for _, l := range loaded {
+		if l.file != nil {
+			have[l.file.Path] = true
+		}
+	}
+	var named []string
+	for _, l := range loaded {
+		f := l.file
+		if f == nil || f.Kind == project.KindPython {
+			continue
+		}
+		m := f.Deploy()
+		if m == nil {
+			continue
+		}
+		dir := path.Dir(f.Path)
+		for _, b := range m.Builds {
+			if !path.IsAbs(b.Context) && !path.IsAbs(b.Dockerfile) && !strings.Contains(b.Context, "://") {
+				named = append(named, path.Join(dir, b.Context, b.Dockerfile))
+			}
+		}
+		for _, r := range m.Dockerfiles {
+			if r.Dir == "" && !path.IsAbs(r.Path) && !strings.Contains(r.Path, "$") {
+				named = append(named, path.Join(dir, r.Path))
+			}
+		}
+	}
+	var out []loadedFile
+	for _, rel := range named {
+		if rel == ".." || strings.HasPrefix(rel, "../") || have[rel] || project.Classify(rel) != project.KindOther {
+			continue
+		}
+		have[rel] = true
+		p := filepath.Join(root, filepath.FromSlash(rel))
+		if st, err := os.Stat(p); err != nil || !st.Mode().IsRegular() {
+			continue
+		}
+		f, pr := readFile(root, p)
+		if f != nil {
+			f.Kind = project.KindDockerfile
+		}
+		out = append(out, loadedFile{file: f, problem: pr})
+	}
+	return out
 }
 
 // choosePython marks the Python files to parse: the prefilter's relevant

@@ -57,6 +57,9 @@ func Find(files []*project.File) []*Service {
 		}
 	}
 	var scripts []*project.File
+	// weak are the services that only a gunicorn config, or a script, unit
+	// or program, makes: the file that makes each one.
+	weak := map[string]string{}
 	for _, f := range files {
 		switch f.Kind {
 		case project.KindDockerfile:
@@ -83,6 +86,9 @@ func Find(files []*project.File) []*Service {
 			}
 		case project.KindPython:
 			if path.Base(f.Path) == "gunicorn.conf.py" && !project.IsTestFile(f) {
+				if _, ok := dirs[dirOf(f.Path)]; !ok {
+					weak[dirOf(f.Path)] = f.Path
+				}
 				add(dirOf(f.Path), "gunicorn config "+f.Path)
 			}
 		}
@@ -92,9 +98,11 @@ func Find(files []*project.File) []*Service {
 	// none is around does its folder start one.
 	for _, f := range scripts {
 		if _, ok := enclosing(dirs, dirOf(f.Path)); !ok {
+			weak[dirOf(f.Path)] = f.Path
 			add(dirOf(f.Path), "gunicorn in "+f.Path)
 		}
 	}
+	assembleImages(files, contextOf, dirs, weak)
 	if len(dirs) == 0 {
 		dirs[""] = "the workspace root (no server start found)"
 	}
@@ -191,6 +199,11 @@ func Find(files []*project.File) []*Service {
 				for _, d := range order {
 					attach(services[d], f)
 				}
+			} else if d, ok := nearestService(order, dirOf(f.Path)); ok {
+				// Among several, the one service in the deepest folder it
+				// shares with the file (facilitator/devops/.../compose.yml
+				// runs facilitator/app's image) is the one it configures.
+				attach(services[d], f)
 			}
 		}
 	}
@@ -199,6 +212,68 @@ func Find(files []*project.File) []*Service {
 		out = append(out, services[d])
 	}
 	return out
+}
+
+// assembleImages joins the weak services (a gunicorn config's folder, a
+// script's or supervisord program's) that a Dockerfile COPYs by name from
+// inside its build context into one service at that context: the image
+// runs the program with the config beside it, whatever folders they came
+// from. A COPY of the whole context (COPY . /app) names no service.
+func assembleImages(files []*project.File, contextOf map[string]string, dirs map[string]string, weak map[string]string) {
+	for _, f := range files {
+		if f.Kind != project.KindDockerfile {
+			continue
+		}
+		ctx, ok := contextOf[f.Path]
+		if !ok {
+			ctx = dirOf(f.Path)
+		}
+		var joined []string
+		for _, c := range f.Deploy().Copies {
+			for _, src := range c.Sources {
+				src = clean(path.Join(ctx, src))
+				if src == ctx || strings.HasPrefix(src, "..") {
+					continue
+				}
+				for d, made := range weak {
+					if d != ctx && within(d, ctx) && (made == src || d == src || within(made, src) && within(src, ctx) && src != ctx) {
+						joined = append(joined, d)
+					}
+				}
+			}
+		}
+		if len(joined) == 0 {
+			continue
+		}
+		sort.Strings(joined)
+		for _, d := range joined {
+			delete(dirs, d)
+			delete(weak, d)
+		}
+		if _, ok := dirs[ctx]; !ok {
+			dirs[ctx] = "the image " + f.Path + " assembles " + strings.Join(joined, ", ")
+		}
+	}
+}
+
+// nearestService returns the only service in the deepest folder, other
+// than the root, that holds both it and dir; false when there is none or
+// several services share that folder.
+func nearestService(order []string, dir string) (string, bool) {
+	best, depth, n := "", 0, 0
+	for _, d := range order {
+		c := commonDir(d, dir+"/x")
+		if c == "" {
+			continue
+		}
+		switch k := strings.Count(c, "/") + 1; {
+		case k > depth:
+			best, depth, n = d, k, 1
+		case k == depth:
+			n++
+		}
+	}
+	return best, n == 1
 }
 
 // composeServiceDir is the folder a compose service runs from: its build

@@ -70,6 +70,26 @@ func TestFind(t *testing.T) {
 			"worker/requirements.txt": "celery\n",
 			"requirements.txt":        "flask\n"},
 			"[] app.py gunicorn.conf.py requirements.txt\n[worker] Procfile requirements.txt tasks.py\n"},
+		{"an image that COPYs a supervisord program and a gunicorn config from two folders is one service", map[string]string{
+			"web/Dockerfile":                      "FROM python\nWORKDIR /srv\nENV PROMETHEUS_MULTIPROC_DIR=/tmp\nCOPY ./setup/misc/supervisord.rds.conf /etc/supervisor/supervisord.conf\nCOPY ./server/starter.py ./server/gunicorn.conf.py /srv/\nENTRYPOINT [\"supervisord\", \"-c\", \"/etc/supervisor/supervisord.conf\"]\n",
+			"web/setup/misc/supervisord.rds.conf": "[program:gunicorn]\ncommand=gunicorn starter:app\ndirectory=/srv\n",
+			"web/server/gunicorn.conf.py":         "workers = 4\n",
+			"web/server/starter.py":               "",
+			"other/gunicorn.conf.py":              "workers = 2\n"},
+			"[other] gunicorn.conf.py\n[web] Dockerfile server/gunicorn.conf.py server/starter.py setup/misc/supervisord.rds.conf\n"},
+		{"a Dockerfile that copies the whole context joins nothing", map[string]string{
+			"Dockerfile":           "FROM python\nCOPY . /app\nCMD python main.py\n",
+			"api/gunicorn.conf.py": "workers = 4\n",
+			"api/app.py":           ""},
+			"[api] ../Dockerfile app.py gunicorn.conf.py\n"},
+		{"a deploy file outside every service goes to the one service in the deepest folder it shares", map[string]string{
+			"facilitator/app/envs/prod/gunicorn.conf.py":  "workers = 2\n",
+			"facilitator/devops/files/docker-compose.yml": "services:\n  app:\n    image: facilitator\n    environment:\n      - PROMETHEUS_MULTIPROC_DIR=/m\n",
+			"validator/app/envs/prod/gunicorn.conf.py":    "workers = 2\n",
+			"validator/app/envs/dev/gunicorn.conf.py":     "workers = 1\n",
+			"validator/envs/docker-compose.yml":           "services:\n  app:\n    image: validator\n",
+			"ops/docker-compose.yml":                      "services:\n  app:\n    image: x\n"},
+			"[facilitator/app/envs/prod] ../../../devops/files/docker-compose.yml gunicorn.conf.py\n[validator/app/envs/dev] gunicorn.conf.py\n[validator/app/envs/prod] gunicorn.conf.py\n"},
 		{"a build-time gunicorn install is no server start", map[string]string{
 			"svc/Dockerfile": "FROM python\nRUN pip install gunicorn\nCMD python main.py\n",
 			"svc/main.py":    ""},
