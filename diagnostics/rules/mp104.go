@@ -36,6 +36,9 @@ def metrics():
 	FixDoc:  "Builds a per-request CollectorRegistry with a MultiProcessCollector (and the process/platform/GC collectors) and exposes that instead; it falls back to the default registry when PROMETHEUS_MULTIPROC_DIR is unset (flask run, pytest).",
 	Applies: multiprocess,
 	Run: func(pass *diagnostics.Pass) {
+		if runsAsOwnProcess(pass.Project, pass.File) {
+			return // a script run on its own is one process
+		}
 		f := pass.File
 		m := f.Py
 		for _, c := range m.Select(exposeDefaultCalls) {

@@ -26,6 +26,9 @@ var GaugeWithoutMode = &diagnostics.Rule{
 	FixDoc:  "Adds multiprocess_mode= with the mode that fits how the gauge is used anywhere in the project (inc/dec/track_inprogress, also as a decorator or context manager, and exporter metrics.gauge decorators -> livesum; set only -> livemax, or livemostrecent on client >= 0.18); the other valid modes, and \"set every Gauge in this file\", are offered as further actions.",
 	Applies: multiprocess,
 	Run: func(pass *diagnostics.Pass) {
+		if runsAsOwnProcess(pass.Project, pass.File) {
+			return // a script run on its own is one process
+		}
 		f := pass.File
 		var missing []*project.MetricDecl
 		for _, decl := range pass.Project.Metrics().DeclsIn(f) {

@@ -26,6 +26,9 @@ def _sample_queue():
     QUEUE.set(len(jobs))  # or keep the value in Redis and expose it at scrape time`,
 	Applies: multiprocess,
 	Run: func(pass *diagnostics.Pass) {
+		if runsAsOwnProcess(pass.Project, pass.File) {
+			return // a script run on its own is one process
+		}
 		ix := pass.Project.Metrics()
 		for _, c := range pass.File.Py.Select(setFunctionCalls) {
 			decl := ix.Owner(pass.File, c)

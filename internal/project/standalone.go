@@ -12,6 +12,9 @@ import (
 var mainServerStarts = []string{
 	"prometheus_client.start_http_server", "prometheus_client.start_wsgi_server", "prometheus_client.exposition.start_http_server",
 	"wsgiref.simple_server.make_server", "werkzeug.serving.run_simple", "uvicorn.run", "waitress.serve",
+	"twisted.internet.reactor.run",
+	// A batch job pushes its metrics and exits: a process of its own too.
+	"prometheus_client.push_to_gateway", "prometheus_client.pushadd_to_gateway", "prometheus_client.exposition.push_to_gateway",
 }
 
 // mainServerScripts returns the Python files that start their own server
@@ -53,7 +56,8 @@ func mainServerScripts(p *Project, commands []*CommandLine) map[string]bool {
 			continue
 		}
 		for _, c := range f.Py.Calls {
-			if underMainGuard(c.Conds) && startsServer(f, c.Qualified(), c.MethodName()) {
+			q := c.Qualified()
+			if underMainGuard(c.Conds) && startsServer(f, q, c.MethodName()) || c.Scope == nil && runsToItsEnd(q) {
 				out[f.Path] = true
 				break
 			}
@@ -87,6 +91,16 @@ func makesModuleLevelApp(f *File) bool {
 		if c.Scope == nil {
 			return true
 		}
+	}
+	return false
+}
+
+// runsToItsEnd reports a module-level call that makes the file a program
+// of its own wherever it stands: a reactor's loop, a batch job's push.
+func runsToItsEnd(qualified string) bool {
+	switch qualified {
+	case "twisted.internet.reactor.run", "prometheus_client.push_to_gateway", "prometheus_client.pushadd_to_gateway":
+		return true
 	}
 	return false
 }

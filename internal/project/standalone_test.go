@@ -24,6 +24,10 @@ func TestStandalone(t *testing.T) {
 			"Procfile":  "web: gunicorn -c config.py -w 4 -b 0.0.0.0:4000 server\n",
 			"server.py": "from flask import Flask\napplication = Flask(__name__)\n\nif __name__ == \"__main__\":\n    application.run()\n"},
 			""},
+		{"a batch job that pushes its metrics runs on its own", map[string]string{
+			"Procfile": "web: gunicorn -w 4 app:app\n", "app.py": flaskApp,
+			"jobs/nightly.py": "from prometheus_client import CollectorRegistry, Gauge, push_to_gateway\nr = CollectorRegistry()\nGauge('done', 'd', registry=r).set(1)\npush_to_gateway('pg:9091', job='nightly', registry=r)\n"},
+			"jobs/nightly.py"},
 		{"a script the app imports is part of it", map[string]string{
 			"Procfile": "web: gunicorn -w 4 app:app\n", "app.py": flaskApp + "import helpers\n",
 			"helpers.py": exporterScript},
