@@ -558,7 +558,6 @@ func hasAny(dir string, names []string) bool {
 
 func hasServerStart(dir string) bool { return hasAny(dir, serverStarts) }
 
-
 // findRoot walks up from dir to the workspace it belongs to: the
 // repository (the nearest folder with .git), so that a service folder, a
 // sub-folder or a file is checked in the context of its service, with the
