@@ -2,7 +2,7 @@
 // the table of bench/RESULTS.md. Every target is a ratio of two timings
 // taken in the same run. Usage (from the repository root):
 //
-//	go run ./bench/mpbench [-runs 5] [-only scan,corpus,latency,memory,startup]
+//	go run ./bench/mpbench [-runs 5] [-only scan,corpus,latency,memory,startup,shapes,services]
 package main
 
 import (
@@ -21,7 +21,7 @@ import (
 
 var (
 	runs = flag.Int("runs", 5, "runs per measurement (the table shows the median and min–max)")
-	only = flag.String("only", "scan,corpus,latency,memory,startup,shapes", "benchmarks to run")
+	only = flag.String("only", "scan,corpus,latency,memory,startup,shapes,services", "benchmarks to run")
 	bin  = flag.String("bin", "bin/multiprom", "multiprom binary (built first with go build)")
 	// The corpus benchmark times each run in a process of its own: the
 	// check is multiprom itself, the rest this program, run with -child
@@ -114,6 +114,8 @@ func main() {
 			benchStartup(tmp)
 		case "shapes":
 			benchShapes(tmp)
+		case "services":
+			benchServices(tmp)
 		default:
 			fail("unknown benchmark %q", b)
 		}

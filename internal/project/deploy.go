@@ -37,12 +37,15 @@ type deployModel struct {
 	m    *deploy.Model
 }
 
-// Deploy returns the start-up model of a deploy file, nil for other files.
-// Safe for concurrent use.
+// Deploy returns the start-up model of a deploy file, nil for other files,
+// parsed once for the file and its copies (At). Safe for concurrent use.
 func (f *File) Deploy() *deploy.Model {
 	k, ok := deployKinds[f.Kind]
 	if !ok {
 		return nil
+	}
+	if f.deployOf != nil {
+		return f.deployOf.Deploy()
 	}
 	f.deploy.once.Do(func() { f.deploy.m = deploy.Parse(k, f.Src) })
 	return f.deploy.m

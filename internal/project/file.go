@@ -103,6 +103,9 @@ type File struct {
 	decls   *fileDecls // see MetricDecls
 
 	deploy deployModel // see Deploy
+	// deployOf is the file f is a copy of (see At): its deploy model is
+	// that file's, parsed once for all the copies.
+	deployOf *File
 
 	memo sync.Map // see Memo
 
@@ -130,6 +133,22 @@ func (f *File) LegacyEnvVarAt() []int {
 		}
 	})
 	return f.legacyAt
+}
+
+// At returns f at another path p, as a service sees a file it shares
+// (workspace.Rebase): the same source, parse and line index, and the same
+// deploy model, parsed once for f and all its copies. A root compose file
+// that builds many services is in each of their projects; parsed once per
+// copy, a check was quadratic in the services (bench.GenerateServices).
+func (f *File) At(p string) *File {
+	g := &File{Path: p, Kind: f.Kind, Src: f.Src, Py: f.Py, deployOf: f}
+	if f.deployOf != nil {
+		g.deployOf = f.deployOf
+	}
+	if idx := f.lines.Load(); idx != nil {
+		g.lines.Store(idx)
+	}
+	return g
 }
 
 // UseLines sets the file's line index when the caller already has one for

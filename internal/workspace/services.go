@@ -329,12 +329,13 @@ func enclosing(dirs map[string]string, dir string) (string, bool) {
 }
 
 // Rebase returns f with its path relative to dir ("../x" outside it). The
-// content and the parsed summary are shared, not copied.
+// content, the parsed summary and the deploy model are shared, not copied
+// (project.File.At).
 func Rebase(f *project.File, dir string) *project.File {
 	if dir == "" {
 		return f
 	}
-	return &project.File{Path: relTo(dir, f.Path), Kind: f.Kind, Src: f.Src, Py: f.Py}
+	return f.At(relTo(dir, f.Path))
 }
 
 // relTo is p relative to dir, both slash paths relative to one root.

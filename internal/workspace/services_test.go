@@ -119,3 +119,25 @@ func TestRelTo(t *testing.T) {
 		}
 	}
 }
+
+// A root compose file that builds several services is in each of their
+// projects with the model parsed once (project.File.At), not once per
+// service (bench/README.md, row 7).
+func TestSharedComposeFileIsParsedOnce(t *testing.T) {
+	svcs := Find(files(map[string]string{
+		"docker-compose.yml": "services:\n  api:\n    build: ./api\n  web:\n    build: ./web\n",
+		"api/Dockerfile":     "FROM python\nCMD [\"gunicorn\", \"app:app\"]\n",
+		"web/Dockerfile":     "FROM python\nCMD [\"gunicorn\", \"app:app\"]\n",
+	}))
+	var models []any
+	for _, s := range svcs {
+		for _, f := range s.Files {
+			if f.Path == "../docker-compose.yml" {
+				models = append(models, f.Deploy())
+			}
+		}
+	}
+	if len(models) != 2 || models[0] == nil || models[0] != models[1] {
+		t.Errorf("the compose file's models in api and web: %v, want one model shared", models)
+	}
+}
