@@ -1,4 +1,4 @@
-package workspace
+package workspace_test
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 
 	"github.com/multiprom/multiprom/bench"
 	"github.com/multiprom/multiprom/internal/project"
+	"github.com/multiprom/multiprom/internal/workspace"
 )
 
 // BenchmarkFind finds the services of a generated monorepo (bench.
@@ -34,7 +35,7 @@ func BenchmarkFind(b *testing.B) {
 					files[j] = &project.File{Path: f.Path, Kind: f.Kind, Src: f.Src, Py: f.Py}
 				}
 				b.StartTimer()
-				svcs := Find(files)
+				svcs := workspace.Find(files)
 				if len(svcs) != n {
 					b.Fatalf("%d services, want %d", len(svcs), n)
 				}
