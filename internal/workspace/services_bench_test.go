@@ -23,7 +23,7 @@ func BenchmarkFind(b *testing.B) {
 			if err := bench.GenerateServices(dir, n); err != nil {
 				b.Fatal(err)
 			}
-			scan, err := Scan(context.Background(), dir)
+			scan, err := workspace.Scan(context.Background(), dir)
 			if err != nil {
 				b.Fatal(err)
 			}
