@@ -61,9 +61,8 @@ func (s *Server) initialize(ctx context.Context, raw json.RawMessage) (any, erro
 	case p.RootPath != "":
 		s.addFolder(p.RootPath)
 	}
-	if set, ok := decodeSettings(p.InitializationOptions); ok {
-		s.editor = set
-		s.validateSettings()
+	if set, errs, ok := decodeSettings(p.InitializationOptions); ok {
+		s.setEditorSettings(set, errs)
 	}
 	enc := s.client.encodingName
 	roots := len(s.folders)

@@ -147,3 +147,10 @@ func (s *Server) notify(method string, params any) {
 func (s *Server) logMessage(typ protocol.MessageType, msg string) {
 	s.notify("window/logMessage", &protocol.LogMessageParams{Type: typ, Message: msg})
 }
+
+// showMessage shows a message to the user (window/showMessage) and puts it
+// in the client's log too.
+func (s *Server) showMessage(typ protocol.MessageType, msg string) {
+	s.notify("window/showMessage", &protocol.ShowMessageParams{Type: typ, Message: msg})
+	s.logMessage(typ, msg)
+}
