@@ -1,12 +1,15 @@
 package lsp
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"go.lsp.dev/uri"
+
+	"github.com/multiprom/multiprom/internal/config"
 )
 
 // shownWith waits for a window/showMessage containing every part and for
@@ -90,4 +93,44 @@ func TestPyprojectSettingsStrict(t *testing.T) {
 	s.notify("workspace/didChangeWatchedFiles", map[string]any{"changes": []map[string]any{{"uri": pu, "type": 3}}})
 	s.waitDiags(pu, "pyproject.toml cleared", func(p publishDiagnosticsParams) bool { return len(p.Diagnostics) == 0 })
 	s.mustCall("shutdown", nil, nil)
+}
+
+// Every setting the server reads is documented where users look: the VS
+// Code package.json (contributes.configuration) and each editor's README.
+func TestEverySettingDocumented(t *testing.T) {
+	var pkg struct {
+		Contributes struct {
+			Configuration struct {
+				Properties map[string]json.RawMessage `json:"properties"`
+			} `json:"configuration"`
+		} `json:"contributes"`
+	}
+	if err := json.Unmarshal([]byte(readFile(t, filepath.Join("..", "editors", "vscode", "package.json"))), &pkg); err != nil {
+		t.Fatal(err)
+	}
+	props := pkg.Contributes.Configuration.Properties
+	readmes := map[string]string{}
+	for _, ed := range []string{"vscode", "nvim", "jetbrains", "emacs"} {
+		readmes[ed] = readFile(t, filepath.Join("..", "editors", ed, "README.md"))
+	}
+	for _, key := range config.EditorKeys() {
+		name := "multiprom." + key
+		if key == "fixAll" {
+			name = "multiprom.fixAll.scope"
+		}
+		if props[name] == nil {
+			t.Errorf("editors/vscode/package.json: no %s in contributes.configuration", name)
+		} else if !strings.Contains(string(props[name]), `"scope"`) {
+			t.Errorf("editors/vscode/package.json: %s has no scope", name)
+		}
+		for ed, text := range readmes {
+			want := "`" + key
+			if ed == "vscode" {
+				want = "`" + name + "`"
+			}
+			if !strings.Contains(text, want) {
+				t.Errorf("editors/%s/README.md does not document %s", ed, key)
+			}
+		}
+	}
 }
