@@ -14,10 +14,6 @@ import (
 	"github.com/multiprom/multiprom/codeactions"
 )
 
-// CommandFixAll is the workspace/executeCommand that applies every preferred
-// fix of the workspace of the document given as its argument.
-const CommandFixAll = "multiprom.fixAll"
-
 // resolveData is carried by a fix-all action until codeAction/resolve.
 type resolveData struct {
 	URI     protocol.DocumentURI `json:"uri"`
@@ -138,55 +134,4 @@ func (s *Server) codeActionResolve(ctx context.Context, raw json.RawMessage) (an
 	}
 	a.Edit = edit
 	return a, nil
-}
-
-// executeCommand runs multiprom.fixAll: the edit is computed under the lock
-// and sent with workspace/applyEdit after releasing it, since applying it
-// makes the client send didChange, which needs the lock.
-func (s *Server) executeCommand(ctx context.Context, raw json.RawMessage) (any, error) {
-	var p protocol.ExecuteCommandParams
-	if err := decode(raw, &p); err != nil {
-		return nil, err
-	}
-	if p.Command != CommandFixAll {
-		return nil, jsonrpc2.NewError(jsonrpc2.InvalidParams, fmt.Sprintf("unknown command %q", p.Command))
-	}
-	var target protocol.DocumentURI
-	for _, arg := range p.Arguments {
-		switch v := arg.(type) {
-		case string:
-			target = protocol.DocumentURI(v)
-		case map[string]any:
-			if u, ok := v["uri"].(string); ok {
-				target = protocol.DocumentURI(u)
-			}
-		}
-	}
-	s.mu.Lock()
-	d := s.docs[target]
-	if d == nil {
-		s.mu.Unlock()
-		return nil, jsonrpc2.NewError(jsonrpc2.InvalidParams, "multiprom.fixAll needs the URI of an open document as its argument")
-	}
-	if !s.client.applyEdit {
-		s.mu.Unlock()
-		return nil, jsonrpc2.NewError(jsonrpc2.InvalidRequest, "the client does not support workspace/applyEdit")
-	}
-	edit, err := s.fixAllEdit(ctx, d, false)
-	s.mu.Unlock()
-	if err != nil {
-		return nil, nil // nothing to fix is not an error for a command
-	}
-	var res struct {
-		Applied       bool   `json:"applied"`
-		FailureReason string `json:"failureReason,omitempty"`
-	}
-	params := map[string]any{"label": "multiprom: fix all", "edit": edit}
-	if _, err := s.conn.Call(ctx, "workspace/applyEdit", params, &res); err != nil {
-		return nil, fmt.Errorf("workspace/applyEdit: %w", err)
-	}
-	if !res.Applied {
-		s.logger.Info("client did not apply fix-all", zap.String("reason", res.FailureReason))
-	}
-	return nil, nil
 }

@@ -54,10 +54,13 @@ type Server struct {
 	idleTimer   *time.Timer
 	idleStopped bool
 
-	mu       sync.Mutex
-	client   clientCaps
-	editor   config.Settings // settings from the editor; they win over pyproject
-	folders  []*workspace    // longest root first
+	mu      sync.Mutex
+	client  clientCaps
+	editor  config.Settings // settings from the editor; they win over pyproject
+	folders []*workspace    // longest root first
+	// rootless is set when the client gave no root (no rootUri, rootPath
+	// or workspaceFolders): a file's folder is then found by walking up.
+	rootless bool
 	loose    map[string]*workspace
 	docs     map[protocol.DocumentURI]*document
 	editSeq  int64
