@@ -38,6 +38,10 @@ type Options struct {
 	// Only, when set, applies only the fixes of findings in these files
 	// (check --fix FILE); a fix may still edit or create other files.
 	Only map[string]bool
+	// Confine, with Only, applies only the fixes that edit nothing but
+	// Only's files and create none, and adds no requirement: fix-all that
+	// edits just the file it was asked for (an editor's fix on save).
+	Confine bool
 }
 
 // FixAll applies preferred fixes until nothing changes (bounded by
@@ -73,7 +77,9 @@ func FixAllWith(ctx context.Context, p *project.Project, rules []*diagnostics.Ru
 		res.Fixed = append(res.Fixed, fixed...)
 		cur = next
 	}
-	cur = withNewRequirements(ctx, p, cur) // requirements.go: dependencies the fixes introduced
+	if !opt.Confine {
+		cur = withNewRequirements(ctx, p, cur) // requirements.go: dependencies the fixes introduced
+	}
 	for _, f := range cur.Files {
 		old, existed := orig[f.Path]
 		switch {
@@ -112,6 +118,9 @@ func pickWith(p *project.Project, ds []*diagnostics.Diagnostic, opt Options) ([]
 			continue
 		}
 		fix := d.Fixes[0]
+		if opt.Confine && !confined(fix, opt.Only) {
+			continue
+		}
 		ok := true
 		for _, c := range fix.Creates {
 			if content, dup := created[c.Path]; p.File(c.Path) != nil || dup && content != c.Content {
@@ -151,6 +160,19 @@ func pickWith(p *project.Project, ds []*diagnostics.Diagnostic, opt Options) ([]
 		}
 	}
 	return edits, creates, fixed
+}
+
+// confined reports whether fix edits only files in only and creates none.
+func confined(fix diagnostics.Fix, only map[string]bool) bool {
+	if len(fix.Creates) > 0 {
+		return false
+	}
+	for _, e := range fix.Edits {
+		if !only[e.Path] {
+			return false
+		}
+	}
+	return true
 }
 
 // applyToProject returns a new project with the edits applied and files created.

@@ -102,13 +102,23 @@ func (s *Server) checkService(svc *service, docs []*document) {
 func (s *Server) noteProblems(svc *service) {
 	svc.problems = map[string][]project.Problem{}
 	logged := map[project.Problem]bool{}
-	for _, pr := range svc.checked.Problems {
+	prs := append(svc.checked.Problems[:len(svc.checked.Problems):len(svc.checked.Problems)], diagnostics.SettingsProblems(svc.checked, s.rules)...)
+	for _, pr := range prs {
 		svc.problems[pr.Path] = append(svc.problems[pr.Path], pr)
 		logged[pr] = true
-		if !svc.logged[pr] {
-			s.logger.Warn("file not understood", zap.String("service", svc.dir), zap.String("path", layout.Join(svc.dir, pr.Path)),
-				zap.Int("line", pr.Line), zap.String("why", pr.Message))
+		if svc.logged[pr] {
+			continue
 		}
+		where := layout.Join(svc.dir, pr.Path)
+		if pr.Config {
+			// A setting that cannot be read is the user's to fix: say so
+			// once, besides the diagnostic on its line.
+			s.logger.Warn("settings", zap.String("path", where), zap.Int("line", pr.Line), zap.String("why", pr.Message))
+			s.showMessage(protocol.MessageTypeWarning, fmt.Sprintf("multiprom: %s:%d: %s", where, pr.Line, pr.Message))
+			continue
+		}
+		s.logger.Warn("file not understood", zap.String("service", svc.dir), zap.String("path", where),
+			zap.Int("line", pr.Line), zap.String("why", pr.Message))
 	}
 	svc.logged = logged
 }

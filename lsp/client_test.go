@@ -55,6 +55,8 @@ type client struct {
 	nullIDErr []rpcError                 // error responses with id null
 	notes     chan struct{}              // pinged on every notification
 	applied   []json.RawMessage          // workspace/applyEdit params received
+	shown     []string                   // window/showMessage messages
+	logged    []string                   // window/logMessage messages
 	closed    chan struct{}
 }
 
@@ -119,6 +121,17 @@ func (c *client) dispatch(m rpcMessage) {
 				c.t.Errorf("bad publishDiagnostics: %v", err)
 			}
 			c.diags = append(c.diags, p)
+		}
+		if m.Method == "window/showMessage" || m.Method == "window/logMessage" {
+			var p struct {
+				Message string `json:"message"`
+			}
+			_ = json.Unmarshal(m.Params, &p)
+			if m.Method == "window/showMessage" {
+				c.shown = append(c.shown, p.Message)
+			} else {
+				c.logged = append(c.logged, p.Message)
+			}
 		}
 		select {
 		case c.notes <- struct{}{}:

@@ -10,6 +10,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/config"
 )
 
 // codeAction offers, for the findings in the range: one quickfix per fix
@@ -75,13 +76,21 @@ func (s *Server) codeAction(ctx context.Context, raw json.RawMessage) (any, erro
 	}
 
 	if want(SourceFixAllMultiprom) && fixable(findings) {
-		a := codeAction{Title: "Fix all auto-fixable multiprom problems", Kind: SourceFixAllMultiprom}
+		// A bare source.fixAll (an editor's fix on save) edits only this
+		// document unless the user opted in to the project.
+		file := onlyBareFixAll(p.Context.Only) && s.editor.FixAllScope() == config.FixAllFile
+		_, res, err := s.fixAllResult(ctx, d, file)
+		if err != nil || s.fixAllFiles(res) == 0 {
+			s.logger.Debug("fix-all not offered", zap.Bool("file", file), zap.Error(err))
+			return actions, nil
+		}
+		a := codeAction{Title: s.fixAllTitle(res, file), Kind: SourceFixAllMultiprom}
 		if s.client.resolveEdit {
-			// Fix-all re-checks the project until nothing changes: defer that
-			// to codeAction/resolve, which runs only if the user picks it.
-			a.Data, _ = json.Marshal(resolveData{URI: d.uri, Version: d.version})
+			// Building the edit (a diff per file) waits for
+			// codeAction/resolve, which runs only if the user picks it.
+			a.Data, _ = json.Marshal(resolveData{URI: d.uri, Version: d.version, File: file})
 		} else {
-			edit, err := s.fixAllEdit(ctx, d)
+			edit, err := s.fixAllEdit(ctx, d, file)
 			if err != nil {
 				s.logger.Debug("fix-all not offered", zap.Error(err))
 				return actions, nil
@@ -96,6 +105,21 @@ func (s *Server) codeAction(ctx context.Context, raw json.RawMessage) (any, erro
 		actions = append(actions, s.setupActions(d, want)...)
 	}
 	return actions, nil
+}
+
+// onlyBareFixAll reports whether context.only asks for source.fixAll
+// without naming ours: what editors send to fix on save.
+func onlyBareFixAll(only []protocol.CodeActionKind) bool {
+	bare := false
+	for _, o := range only {
+		switch {
+		case o == SourceFixAll:
+			bare = true
+		case kindWanted(o, []protocol.CodeActionKind{SourceFixAllMultiprom}):
+			return false
+		}
+	}
+	return bare
 }
 
 // kindWanted applies context.only: a kind matches an entry equal to it or

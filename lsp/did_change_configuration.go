@@ -8,14 +8,13 @@ import (
 // didChangeConfiguration replaces the editor settings and re-checks every
 // open document (settings can enable, disable or re-grade any rule).
 func (s *Server) didChangeConfiguration(ctx context.Context, raw json.RawMessage) (any, error) {
-	set, ok := decodeSettings(raw)
+	set, errs, ok := decodeSettings(raw)
 	if !ok {
 		return nil, nil
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.editor = set
-	s.validateSettings()
+	s.setEditorSettings(set, errs)
 	for _, ws := range s.allWorkspaces() {
 		ws.invalidate()
 		if len(s.openDocs(ws)) > 0 || !ws.loose {

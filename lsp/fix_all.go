@@ -14,28 +14,70 @@ import (
 	"github.com/multiprom/multiprom/codeactions"
 )
 
-// CommandFixAll is the workspace/executeCommand that applies every preferred
-// fix of the workspace of the document given as its argument.
-const CommandFixAll = "multiprom.fixAll"
-
 // resolveData is carried by a fix-all action until codeAction/resolve.
 type resolveData struct {
 	URI     protocol.DocumentURI `json:"uri"`
 	Version int32                `json:"version"`
+	File    bool                 `json:"file,omitempty"` // fix-all confined to the document
 }
 
-// fixAllEdit runs fix-all over the document's project (to a fixed point,
-// on copies) and turns the result into one workspace edit: minimal edits of
-// changed files and the created files. s.mu must be held.
-func (s *Server) fixAllEdit(ctx context.Context, d *document) (*workspaceEdit, error) {
+// fixAllResult runs fix-all over the document's service (to a fixed point,
+// on copies): every fix, or with file set only the fixes of the document's
+// own findings that edit nothing else. Results are kept until the service's
+// project changes, so offering the action (whose title counts the files)
+// and resolving it run fix-all once. s.mu must be held.
+func (s *Server) fixAllResult(ctx context.Context, d *document, file bool) (*service, *codeactions.Result, error) {
 	s.ensureChecked(ctx, d)
 	svc := d.ws.primary(d.rel)
-	if svc == nil {
-		return nil, errors.New("fix all: the document is in no service of its workspace")
+	if svc == nil || svc.project == nil {
+		return nil, nil, errors.New("fix all: the document is in no service of its workspace")
 	}
-	res, err := codeactions.FixAll(parseCtx(ctx), svc.project, s.rules)
+	key, opt := "", codeactions.Options{}
+	if file {
+		key = svc.paths[d.rel]
+		opt = codeactions.Options{Only: map[string]bool{key: true}, Confine: true}
+	}
+	if svc.fixAllOf != svc.project {
+		svc.fixAllOf, svc.fixAll = svc.project, map[string]*codeactions.Result{}
+	}
+	if res := svc.fixAll[key]; res != nil {
+		return svc, res, nil
+	}
+	res, err := codeactions.FixAllWith(parseCtx(ctx), svc.project, s.rules, opt)
 	if err != nil {
-		return nil, fmt.Errorf("fix all: %w", err)
+		return nil, nil, fmt.Errorf("fix all: %w", err)
+	}
+	svc.fixAll[key] = res
+	return svc, res, nil
+}
+
+// fixAllFiles is how many files a fix-all result edits, counting those it
+// creates when the client can create files. s.mu must be held.
+func (s *Server) fixAllFiles(res *codeactions.Result) int {
+	if !s.client.createFiles {
+		return len(res.Changed)
+	}
+	return len(res.Changed) + len(res.Created)
+}
+
+// fixAllTitle says what the action edits: the one file, or how many.
+func (s *Server) fixAllTitle(res *codeactions.Result, file bool) string {
+	n := s.fixAllFiles(res)
+	switch {
+	case file:
+		return "Fix all multiprom problems in this file"
+	case n == 1:
+		return "Fix all multiprom problems in the project (1 file)"
+	}
+	return fmt.Sprintf("Fix all multiprom problems in the project (%d files)", n)
+}
+
+// fixAllEdit turns fix-all's result into one workspace edit: minimal edits
+// of changed files and the created files. s.mu must be held.
+func (s *Server) fixAllEdit(ctx context.Context, d *document, file bool) (*workspaceEdit, error) {
+	svc, res, err := s.fixAllResult(ctx, d, file)
+	if err != nil {
+		return nil, err
 	}
 	b := s.newEditBuilder(d.ws, svc)
 	for _, rel := range sortedKeys(res.Changed) {
@@ -86,61 +128,10 @@ func (s *Server) codeActionResolve(ctx context.Context, raw json.RawMessage) (an
 	if d == nil {
 		return nil, jsonrpc2.NewError(protocol.CodeContentModified, "document is no longer open")
 	}
-	edit, err := s.fixAllEdit(ctx, d)
+	edit, err := s.fixAllEdit(ctx, d, data.File)
 	if err != nil {
 		return nil, jsonrpc2.NewError(protocol.CodeContentModified, err.Error())
 	}
 	a.Edit = edit
 	return a, nil
-}
-
-// executeCommand runs multiprom.fixAll: the edit is computed under the lock
-// and sent with workspace/applyEdit after releasing it, since applying it
-// makes the client send didChange, which needs the lock.
-func (s *Server) executeCommand(ctx context.Context, raw json.RawMessage) (any, error) {
-	var p protocol.ExecuteCommandParams
-	if err := decode(raw, &p); err != nil {
-		return nil, err
-	}
-	if p.Command != CommandFixAll {
-		return nil, jsonrpc2.NewError(jsonrpc2.InvalidParams, fmt.Sprintf("unknown command %q", p.Command))
-	}
-	var target protocol.DocumentURI
-	for _, arg := range p.Arguments {
-		switch v := arg.(type) {
-		case string:
-			target = protocol.DocumentURI(v)
-		case map[string]any:
-			if u, ok := v["uri"].(string); ok {
-				target = protocol.DocumentURI(u)
-			}
-		}
-	}
-	s.mu.Lock()
-	d := s.docs[target]
-	if d == nil {
-		s.mu.Unlock()
-		return nil, jsonrpc2.NewError(jsonrpc2.InvalidParams, "multiprom.fixAll needs the URI of an open document as its argument")
-	}
-	if !s.client.applyEdit {
-		s.mu.Unlock()
-		return nil, jsonrpc2.NewError(jsonrpc2.InvalidRequest, "the client does not support workspace/applyEdit")
-	}
-	edit, err := s.fixAllEdit(ctx, d)
-	s.mu.Unlock()
-	if err != nil {
-		return nil, nil // nothing to fix is not an error for a command
-	}
-	var res struct {
-		Applied       bool   `json:"applied"`
-		FailureReason string `json:"failureReason,omitempty"`
-	}
-	params := map[string]any{"label": "multiprom: fix all", "edit": edit}
-	if _, err := s.conn.Call(ctx, "workspace/applyEdit", params, &res); err != nil {
-		return nil, fmt.Errorf("workspace/applyEdit: %w", err)
-	}
-	if !res.Applied {
-		s.logger.Info("client did not apply fix-all", zap.String("reason", res.FailureReason))
-	}
-	return nil, nil
 }

@@ -61,9 +61,9 @@ func (s *Server) initialize(ctx context.Context, raw json.RawMessage) (any, erro
 	case p.RootPath != "":
 		s.addFolder(p.RootPath)
 	}
-	if set, ok := decodeSettings(p.InitializationOptions); ok {
-		s.editor = set
-		s.validateSettings()
+	s.rootless = len(s.folders) == 0
+	if set, errs, ok := decodeSettings(p.InitializationOptions); ok {
+		s.setEditorSettings(set, errs)
 	}
 	enc := s.client.encodingName
 	roots := len(s.folders)
@@ -115,7 +115,7 @@ func (s *Server) capabilities(enc PositionEncodingKind) *initializeResult {
 				},
 				HoverProvider:          true,
 				CodeActionProvider:     actions,
-				ExecuteCommandProvider: &protocol.ExecuteCommandOptions{Commands: []string{CommandFixAll}},
+				ExecuteCommandProvider: &protocol.ExecuteCommandOptions{Commands: commands},
 				Workspace: &protocol.ServerCapabilitiesWorkspace{
 					WorkspaceFolders: &protocol.ServerCapabilitiesWorkspaceFolders{Supported: true, ChangeNotifications: true},
 				},

@@ -54,10 +54,13 @@ type Server struct {
 	idleTimer   *time.Timer
 	idleStopped bool
 
-	mu       sync.Mutex
-	client   clientCaps
-	editor   config.Settings // settings from the editor; they win over pyproject
-	folders  []*workspace    // longest root first
+	mu      sync.Mutex
+	client  clientCaps
+	editor  config.Settings // settings from the editor; they win over pyproject
+	folders []*workspace    // longest root first
+	// rootless is set when the client gave no root (no rootUri, rootPath
+	// or workspaceFolders): a file's folder is then found by walking up.
+	rootless bool
 	loose    map[string]*workspace
 	docs     map[protocol.DocumentURI]*document
 	editSeq  int64
@@ -146,4 +149,11 @@ func (s *Server) notify(method string, params any) {
 // logMessage shows a message in the client's log (window/logMessage).
 func (s *Server) logMessage(typ protocol.MessageType, msg string) {
 	s.notify("window/logMessage", &protocol.LogMessageParams{Type: typ, Message: msg})
+}
+
+// showMessage shows a message to the user (window/showMessage) and puts it
+// in the client's log too.
+func (s *Server) showMessage(typ protocol.MessageType, msg string) {
+	s.notify("window/showMessage", &protocol.ShowMessageParams{Type: typ, Message: msg})
+	s.logMessage(typ, msg)
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -36,7 +37,7 @@ func TestHandshakeAndCapabilities(t *testing.T) {
 	if !caps.HoverProvider {
 		t.Error("hoverProvider not announced")
 	}
-	if len(caps.ExecuteCommand.Commands) != 1 || caps.ExecuteCommand.Commands[0] != CommandFixAll {
+	if !slices.Equal(caps.ExecuteCommand.Commands, []string{CommandFixAll, CommandApplyFix, CommandDebugInformation}) {
 		t.Errorf("executeCommandProvider = %v", caps.ExecuteCommand.Commands)
 	}
 	if res.ServerInfo.Name != "multiprom" || res.ServerInfo.Version != "1.2.3" {

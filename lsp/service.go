@@ -6,6 +6,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/multiprom/multiprom/codeactions"
 	"github.com/multiprom/multiprom/diagnostics"
 	"github.com/multiprom/multiprom/internal/project"
 	layout "github.com/multiprom/multiprom/internal/workspace"
@@ -44,6 +45,12 @@ type service struct {
 	findings map[string][]*diagnostics.Diagnostic
 	problems map[string][]project.Problem
 	logged   map[project.Problem]bool // problems already logged
+
+	// fixAll holds fix-all's results for fixAllOf (the project they were
+	// computed from), by scope: "" the whole service, else the path of
+	// the one file a confined fix-all edits.
+	fixAllOf *project.Project
+	fixAll   map[string]*codeactions.Result
 }
 
 // root is the service's folder, absolute (or "" for documents that are

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"go.lsp.dev/protocol"
-	"go.uber.org/zap"
 
 	"github.com/multiprom/multiprom/diagnostics"
 	"github.com/multiprom/multiprom/internal/config"
@@ -15,36 +14,43 @@ import (
 // decodeSettings reads our settings from initializationOptions or a
 // didChangeConfiguration payload. Accepted shapes, outermost first:
 // {settings: {multiprom: {...}}}, {settings: {...}}, {multiprom: {...}}, {...}.
-func decodeSettings(raw json.RawMessage) (config.Settings, bool) {
+// Keys it does not know and values of the wrong type are returned as
+// errors (config.ParseEditorSettings); the others still apply.
+func decodeSettings(raw json.RawMessage) (config.Settings, []*config.Error, bool) {
 	raw = json.RawMessage(bytes.TrimSpace(raw))
 	if len(raw) == 0 || string(raw) == "null" {
-		return config.Settings{}, false
+		return config.Settings{}, nil, false
 	}
 	var obj map[string]json.RawMessage
 	if json.Unmarshal(raw, &obj) != nil {
-		return config.Settings{}, false
+		return config.Settings{}, nil, false
 	}
-	if inner, ok := obj["settings"]; ok {
-		if json.Unmarshal(inner, &obj) != nil {
-			return config.Settings{}, false
+	for _, wrapper := range []string{"settings", "multiprom"} {
+		inner, ok := obj[wrapper]
+		if !ok {
+			continue
 		}
-	}
-	if inner, ok := obj["multiprom"]; ok {
+		if string(bytes.TrimSpace(inner)) == "null" {
+			return config.Settings{}, nil, true
+		}
 		if json.Unmarshal(inner, &obj) != nil {
-			return config.Settings{}, false
+			return config.Settings{}, []*config.Error{{Key: wrapper, Message: "settings: " + wrapper + " is not an object"}}, true
 		}
 	}
 	data, _ := json.Marshal(obj)
-	var set config.Settings
-	if err := json.Unmarshal(data, &set); err != nil {
-		return config.Settings{}, false
-	}
-	return set, true
+	set, errs := config.ParseEditorSettings(data)
+	return set, errs, true
 }
 
-// validateSettings tells the user about settings that cannot be honoured.
+// setEditorSettings takes the editor's settings and tells the user about
+// those that cannot be read or honoured (window/showMessage and the log).
 // s.mu must be held.
-func (s *Server) validateSettings() {
+func (s *Server) setEditorSettings(set config.Settings, errs []*config.Error) {
+	s.editor = set
+	msgs := make([]string, 0, len(errs))
+	for _, e := range errs {
+		msgs = append(msgs, e.Message)
+	}
 	known := func(code string) bool {
 		for _, r := range s.rules {
 			if strings.EqualFold(r.Code, code) {
@@ -53,10 +59,15 @@ func (s *Server) validateSettings() {
 		}
 		return false
 	}
-	if err := s.editor.Validate(known, diagnostics.CheckSeverity); err != nil {
-		s.logger.Warn("editor settings", zap.Error(err))
-		s.notify("window/showMessage", &protocol.ShowMessageParams{Type: protocol.MessageTypeWarning, Message: "multiprom: " + err.Error()})
+	for _, e := range s.editor.Problems(known, diagnostics.CheckSeverity) {
+		msgs = append(msgs, e.Message)
 	}
+	if len(msgs) == 0 {
+		return
+	}
+	msg := "editor settings: " + strings.Join(msgs, "; ")
+	s.logger.Warn(msg)
+	s.showMessage(protocol.MessageTypeWarning, "multiprom: "+msg)
 }
 
 // onSave reports whether findings are published only on open and save.

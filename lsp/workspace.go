@@ -127,12 +127,31 @@ func (s *Server) locate(u protocol.DocumentURI) (*workspace, string) {
 		}
 	}
 	dir := filepath.Dir(p)
+	if s.rootless {
+		// No root from the client: the file's own project, found as
+		// `multiprom check FILE` finds it, becomes a folder.
+		if root, ok := layout.FindMarkedRoot(dir); ok && !tooWide(root) {
+			s.logger.Info("no workspace root from the client: found one above the file", zap.String("root", root), zap.String("file", p))
+			s.addFolder(root)
+			return s.locate(u)
+		}
+	}
 	ws := s.loose[dir]
 	if ws == nil {
 		ws = newWorkspace(dir, true)
 		s.loose[dir] = ws
 	}
 	return ws, filepath.Base(p)
+}
+
+// tooWide reports whether a root found by walking up is one no one means
+// to check as a whole: the file system's root or the home folder.
+func tooWide(root string) bool {
+	if filepath.Dir(root) == root {
+		return true
+	}
+	home, err := os.UserHomeDir()
+	return err == nil && filepath.Clean(home) == root
 }
 
 // ensureScanned reads the workspace from disk once.

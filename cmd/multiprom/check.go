@@ -13,8 +13,6 @@ import (
 	"sort"
 	"strings"
 
-	ignore "github.com/sabhiram/go-gitignore"
-
 	"github.com/multiprom/multiprom/codeactions"
 	"github.com/multiprom/multiprom/diagnostics"
 	"github.com/multiprom/multiprom/diagnostics/rules"
@@ -483,7 +481,7 @@ func groupTargets(paths []string, stdin bool) ([]target, []error) {
 		if !st.IsDir() {
 			dir, file = filepath.Dir(abs), abs
 		}
-		root := findRoot(dir)
+		root := workspace.FindRoot(dir)
 		i, ok := index[root]
 		if !ok {
 			i = len(out)
@@ -540,73 +538,6 @@ func unwrap(err error) error {
 		return pe.Err
 	}
 	return err
-}
-
-// serverStarts are the files that make a folder the root of what runs:
-// a server is configured or started there.
-var serverStarts = []string{"gunicorn.conf.py", "Procfile", "Dockerfile", "docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml"}
-
-// projectMarkers also mark a project's root without starting anything.
-var projectMarkers = []string{"pyproject.toml", "requirements.txt", ".git", "setup.py", "setup.cfg"}
-
-func hasAny(dir string, names []string) bool {
-	for _, m := range names {
-		if _, err := os.Stat(filepath.Join(dir, m)); err == nil {
-			return true
-		}
-	}
-	return false
-}
-
-func hasServerStart(dir string) bool { return hasAny(dir, serverStarts) }
-
-// gitignoredIn reports whether a .gitignore of the repository at root, or
-// of a folder between it and dir, ignores dir.
-func gitignoredIn(root, dir string) bool {
-	for d := dir; d != root; {
-		parent := filepath.Dir(d)
-		if parent == d {
-			return false
-		}
-		d = parent
-		m, err := ignore.CompileIgnoreFile(filepath.Join(d, ".gitignore"))
-		if err != nil || m == nil {
-			continue
-		}
-		if r, err := filepath.Rel(d, dir); err == nil && m.MatchesPath(filepath.ToSlash(r)+"/") {
-			return true
-		}
-	}
-	return false
-}
-
-// findRoot walks up from dir to the workspace it belongs to: the
-// repository (the nearest folder with .git), so that a service folder, a
-// sub-folder or a file is checked in the context of its service, with the
-// deploy files above it; outside a repository, the nearest folder with a
-// server start or a project marker, else dir itself.
-func findRoot(dir string) string {
-	nearest := ""
-	for cur := dir; ; {
-		if _, err := os.Stat(filepath.Join(cur, ".git")); err == nil {
-			if cur == dir || !gitignoredIn(cur, dir) {
-				return cur
-			}
-			break // a folder the repository ignores (a virtualenv, a pyenv version) is not its part
-		}
-		if nearest == "" && (hasServerStart(cur) || hasAny(cur, projectMarkers)) {
-			nearest = cur
-		}
-		parent := filepath.Dir(cur)
-		if parent == cur {
-			break
-		}
-		cur = parent
-	}
-	if nearest != "" {
-		return nearest
-	}
-	return dir
 }
 
 func splitList(s string) []string {

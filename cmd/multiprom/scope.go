@@ -8,6 +8,7 @@ import (
 	ignore "github.com/sabhiram/go-gitignore"
 
 	"github.com/multiprom/multiprom/internal/project"
+	"github.com/multiprom/multiprom/internal/workspace"
 )
 
 // withStdin puts the text read from standard input in place of the file
@@ -53,7 +54,7 @@ func dropGitignored(root string, files []*project.File) []*project.File {
 	var above []string
 	for cur := root; ; {
 		if _, err := os.Stat(filepath.Join(cur, ".git")); err == nil {
-			if cur != root && gitignoredIn(cur, root) {
+			if cur != root && workspace.GitignoredIn(cur, root) {
 				// The repository ignores the folder itself (a pyenv
 				// version, a vendored tree): its rules are not the folder's.
 				above = nil

@@ -13,7 +13,7 @@ import (
 	"github.com/multiprom/multiprom/internal/workspace"
 )
 
-const setupUsage = `usage: multiprom setup [--dashboard] [--deploy] [--requirements] [--all] [--diff] [PATH]
+const setupUsage = `usage: multiprom setup [--dashboard] [--deploy] [--requirements] [--all] [--diff] [--force] [PATH]
 
 Creates the set-up files the findings do not cover, for the project at PATH
 (default: the current directory):
@@ -29,6 +29,7 @@ Creates the set-up files the findings do not cover, for the project at PATH
   --all           all of the above (the default when none is given)
 
 Existing files are never overwritten. --diff prints the changes instead.
+A folder with no Flask app (no Flask(...) call) is refused unless --force.
 Run "multiprom check --fix" for the app, gunicorn config and gauges.
 
 flags:
@@ -52,6 +53,7 @@ func setupIn(cwd string, args []string, stdout, stderr io.Writer) int {
 	reqs := fl.Bool("requirements", false, "add the missing Prometheus libraries to the requirements")
 	all := fl.Bool("all", false, "every set-up step")
 	diff := fl.Bool("diff", false, "print a unified diff instead of writing")
+	force := fl.Bool("force", false, "set up a folder even when it has no Flask app")
 	paths, code, done := parseFlags(fl, setupUsage, args, stdout, stderr)
 	if done {
 		return code
@@ -88,6 +90,10 @@ func setupIn(cwd string, args []string, stdout, stderr io.Writer) int {
 	proj := project.NewProject(ctx, scan.Root, scan.Files, config.Settings{})
 	for _, pr := range append(scan.Problems, proj.Problems...) {
 		fmt.Fprintf(stderr, "%s: %s\n", pr.Where(displayPath(cwd, scan.Root, pr.Path)), pr.Message)
+	}
+	if len(proj.Facts.Apps) == 0 && !*force {
+		fmt.Fprintf(stderr, "multiprom setup: %s: no Flask app here (no Flask(...) call in its Python files); use --force to set it up anyway\n", displayPath(cwd, scan.Root, "."))
+		return 2
 	}
 	var actions []codeactions.SetupAction
 	for _, a := range codeactions.SetupActions(proj) {

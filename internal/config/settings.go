@@ -30,7 +30,9 @@ type Settings struct {
 	// PerFileIgnores maps a gitignore-style pattern to the rule selectors
 	// ignored in the files it matches.
 	PerFileIgnores map[string][]string `toml:"per-file-ignores" json:"perFileIgnores,omitempty"`
-	Extra          map[string]any      `toml:"-" json:"-"`
+	// FixAll is editor only: what a bare source.fixAll may edit.
+	FixAll *FixAllSettings `toml:"-" json:"fixAll,omitempty"`
+	Extra  map[string]any  `toml:"-" json:"-"`
 }
 
 // Merge returns s with every field that o sets taken from o.
@@ -68,6 +70,9 @@ func (s Settings) Merge(o Settings) Settings {
 	}
 	if o.Run != "" {
 		s.Run = o.Run
+	}
+	if o.FixAll != nil {
+		s.FixAll = o.FixAll
 	}
 	if o.ExtendSelect != nil {
 		s.ExtendSelect = append(append([]string{}, s.ExtendSelect...), o.ExtendSelect...)
@@ -153,7 +158,19 @@ func (s Settings) Problems(known func(code string) bool, severity func(name stri
 	if s.Run != "" && s.Run != "onType" && s.Run != "onSave" {
 		errs = append(errs, SettingError{"run", fmt.Sprintf("run %q: want onType or onSave", s.Run)})
 	}
+	if s.FixAll != nil && s.FixAll.Scope != "" && s.FixAll.Scope != FixAllFile && s.FixAll.Scope != FixAllProject {
+		errs = append(errs, SettingError{"fixAll", fmt.Sprintf("fixAll.scope %q: want file or project", s.FixAll.Scope)})
+	}
 	return errs
+}
+
+// FixAllScope is the scope of a bare source.fixAll: FixAllFile unless
+// the editor opted in to FixAllProject.
+func (s Settings) FixAllScope() string {
+	if s.FixAll != nil && s.FixAll.Scope == FixAllProject {
+		return FixAllProject
+	}
+	return FixAllFile
 }
 
 func selectorValid(sel string, known func(string) bool) bool {

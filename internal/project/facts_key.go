@@ -99,7 +99,7 @@ func (fs *Facts) Key() string {
 }
 
 // settingsKey fingerprints the settings rules see: the rule selection, severities
-// and the facts the settings override. Run (when the editor checks) and
+// and the facts the settings override. Run (when the editor checks), FixAll (what fix on save edits) and
 // Extra (unknown keys, reported once) change no finding and are left out.
 //
 // A field added to Settings must be added here or to the exceptions:

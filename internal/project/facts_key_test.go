@@ -165,8 +165,9 @@ var settingsMutations = map[string]func(s *config.Settings){
 	"ExtendExclude":  func(s *config.Settings) { s.ExtendExclude = []string{"build/"} },
 	"PerFileIgnores": func(s *config.Settings) { s.PerFileIgnores = map[string][]string{"tests/": {"MP301"}} },
 	// No finding depends on these (see Settings.Key).
-	"Run":   func(s *config.Settings) { s.Run = "onSave" },
-	"Extra": func(s *config.Settings) { s.Extra = map[string]any{"x": 1} },
+	"Run":    func(s *config.Settings) { s.Run = "onSave" },
+	"FixAll": func(s *config.Settings) { s.FixAll = &config.FixAllSettings{Scope: config.FixAllProject} },
+	"Extra":  func(s *config.Settings) { s.Extra = map[string]any{"x": 1} },
 }
 
 func keySettings() config.Settings {
@@ -186,7 +187,7 @@ func TestSettingsKeyCoversEveryField(t *testing.T) {
 		s := keySettings()
 		mutate(&s)
 		changed := settingsKey(s) != base
-		if want := path != "Run" && path != "Extra"; changed != want {
+		if want := path != "Run" && path != "FixAll" && path != "Extra"; changed != want {
 			t.Errorf("changing %s: key changed = %v, want %v", path, changed, want)
 		}
 	}
