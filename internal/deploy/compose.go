@@ -40,7 +40,7 @@ func composeService(m *Model, idx *source.LineIndex, name string, svc *yaml.Node
 		add := func(k, v string, n *yaml.Node) {
 			v = strings.ReplaceAll(v, "$$", "$")
 			vars[k] = v
-			m.Assigns = append(m.Assigns, Assign{Name: k, Value: v, Span: lineSpan(idx, n), Phase: AtStart, How: "compose", Known: !strings.Contains(v, "$")})
+			m.Assigns = append(m.Assigns, Assign{Name: k, Value: v, Span: lineSpan(idx, n), Phase: AtStart, How: "compose", Known: !strings.Contains(v, "$"), Unit: name})
 		}
 		switch e.Kind {
 		case yaml.MappingNode:
@@ -90,13 +90,13 @@ func composeService(m *Model, idx *source.LineIndex, name string, svc *yaml.Node
 	}
 	for _, t := range scalars(MapValue(svc, "tmpfs")) {
 		target, _, _ := strings.Cut(t, ":")
-		m.Cleanups = append(m.Cleanups, Cleanup{Target: target, Span: lineSpan(idx, MapValue(svc, "tmpfs")), Phase: AtStart, How: "tmpfs"})
+		m.Cleanups = append(m.Cleanups, Cleanup{Target: target, Span: lineSpan(idx, MapValue(svc, "tmpfs")), Phase: AtStart, How: "tmpfs", Unit: name})
 	}
 	if vols := MapValue(svc, "volumes"); vols != nil && vols.Kind == yaml.SequenceNode {
 		for _, v := range vols.Content {
 			if t := MapValue(v, "type"); t != nil && t.Value == "tmpfs" {
 				if target := MapValue(v, "target"); target != nil {
-					m.Cleanups = append(m.Cleanups, Cleanup{Target: target.Value, Span: lineSpan(idx, v), Phase: AtStart, How: "tmpfs"})
+					m.Cleanups = append(m.Cleanups, Cleanup{Target: target.Value, Span: lineSpan(idx, v), Phase: AtStart, How: "tmpfs", Unit: name})
 				}
 			}
 		}

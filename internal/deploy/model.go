@@ -79,6 +79,9 @@ type Assign struct {
 	How string
 	// Known is false when Value holds an unknown variable or substitution.
 	Known bool
+	// Unit is the compose service or Kubernetes container it is given to,
+	// "" for the whole file.
+	Unit string
 }
 
 // DevShm is where Docker mounts a container's own tmpfs, new at every
@@ -94,7 +97,8 @@ type Cleanup struct {
 	Phase  Phase
 	// How is "rm", "tmpfs" (a compose tmpfs mount, empty at every start) or
 	// "emptyDir" (a Kubernetes emptyDir volume, empty at every pod start).
-	How string
+	How  string
+	Unit string // as Assign.Unit
 }
 
 // Copy is a Dockerfile COPY or ADD from the build context. A path of the
@@ -143,4 +147,51 @@ type Model struct {
 	// Workdir is a Dockerfile's last WORKDIR of its final stage: where a
 	// command given from outside (a compose command) runs.
 	Workdir string
+}
+
+// Units returns, for each unit the model names, the part of the model given
+// to it (its commands, environment, clean-ups, env files and builds); the
+// parts given to no unit go with every unit. A file shared by several
+// services (a root compose file) gives each only its own units' part.
+func (m *Model) Units() map[string]*Model {
+	out := map[string]*Model{}
+	part := func(u string) *Model {
+		if out[u] == nil {
+			out[u] = &Model{}
+		}
+		return out[u]
+	}
+	for _, c := range m.Commands {
+		part(c.Unit).Commands = append(part(c.Unit).Commands, c)
+	}
+	for _, a := range m.Assigns {
+		part(a.Unit).Assigns = append(part(a.Unit).Assigns, a)
+	}
+	for _, c := range m.Cleanups {
+		part(c.Unit).Cleanups = append(part(c.Unit).Cleanups, c)
+	}
+	for _, r := range m.EnvFiles {
+		part(r.Unit).EnvFiles = append(part(r.Unit).EnvFiles, r)
+	}
+	for _, b := range m.Builds {
+		part(b.Unit).Builds = append(part(b.Unit).Builds, b)
+	}
+	return out
+}
+
+// Join returns one model holding the given parts, in order, with the
+// file's problems and the parts that belong to no unit.
+func (m *Model) Join(parts []*Model) *Model {
+	j := &Model{Copies: m.Copies, Dockerfiles: m.Dockerfiles, Problems: m.Problems}
+	for _, p := range parts {
+		if p == nil {
+			continue
+		}
+		j.Commands = append(j.Commands, p.Commands...)
+		j.Assigns = append(j.Assigns, p.Assigns...)
+		j.Cleanups = append(j.Cleanups, p.Cleanups...)
+		j.EnvFiles = append(j.EnvFiles, p.EnvFiles...)
+		j.Builds = append(j.Builds, p.Builds...)
+	}
+	return j
 }

@@ -45,10 +45,28 @@ func (f *File) Deploy() *deploy.Model {
 		return nil
 	}
 	if f.deployOf != nil {
+		if f.units != nil {
+			f.unitsOnce.Do(func() { f.unitsM = f.deployOf.unitModel(f.units) })
+			return f.unitsM
+		}
 		return f.deployOf.Deploy()
 	}
 	f.deploy.once.Do(func() { f.deploy.m = deploy.Parse(k, f.Src) })
 	return f.deploy.m
+}
+
+// unitModel joins the parts of the file's model given to units, and the
+// parts given to none; the split by unit is made once per file.
+func (f *File) unitModel(units []string) *deploy.Model {
+	m := f.Deploy()
+	f.byUnitOnce.Do(func() { f.byUnit = m.Units() })
+	parts := []*deploy.Model{f.byUnit[""]}
+	for _, u := range units {
+		if u != "" {
+			parts = append(parts, f.byUnit[u])
+		}
+	}
+	return m.Join(parts)
 }
 
 // gunicornArgs returns the arguments of a command that runs gunicorn,

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/multiprom/multiprom/internal/deploy"
 	"github.com/multiprom/multiprom/internal/python"
 	"github.com/multiprom/multiprom/internal/source"
 )
@@ -103,6 +104,13 @@ type File struct {
 	decls   *fileDecls // see MetricDecls
 
 	deploy deployModel // see Deploy
+	// units, when not nil, restricts the copy's deploy model to those units
+	// of the original's (see AtUnits).
+	units      []string
+	unitsOnce  sync.Once
+	unitsM     *deploy.Model
+	byUnitOnce sync.Once // the original's split of its model by unit
+	byUnit     map[string]*deploy.Model
 	// deployOf is the file f is a copy of (see At): its deploy model is
 	// that file's, parsed once for all the copies.
 	deployOf *File
@@ -148,6 +156,16 @@ func (f *File) At(p string) *File {
 	if idx := f.lines.Load(); idx != nil {
 		g.lines.Store(idx)
 	}
+	return g
+}
+
+// AtUnits is At for a copy that sees only the given units of the file's
+// deploy model (a root compose file shared by the services it builds: each
+// sees its own compose services, and the file is split once, not once per
+// service).
+func (f *File) AtUnits(p string, units []string) *File {
+	g := f.At(p)
+	g.units = units
 	return g
 }
 

@@ -143,25 +143,42 @@ func Find(files []*project.File) []*Service {
 			continue
 		}
 		m := f.Deploy()
+		envFiles := map[string][]deploy.Ref{} // by unit
+		for _, r := range m.EnvFiles {
+			envFiles[r.Unit] = append(envFiles[r.Unit], r)
+		}
+		units := map[*Service][]string{} // the compose services that build each service
+		var order2 []*Service
 		for _, b := range m.Builds {
 			ctx := clean(path.Join(dirOf(f.Path), b.Context))
 			s, ok := services[ctx]
 			if !ok {
 				continue
 			}
-			named[f.Path] = true
-			attach(s, f)
-			for _, r := range m.EnvFiles {
-				if r.Unit == b.Unit {
-					if ef := byPath[clean(path.Join(dirOf(f.Path), r.Path))]; ef != nil {
-						named[ef.Path] = true
-						attach(s, ef)
-					}
+			if units[s] == nil {
+				order2 = append(order2, s)
+			}
+			units[s] = append(units[s], b.Unit)
+			for _, r := range envFiles[b.Unit] {
+				if ef := byPath[clean(path.Join(dirOf(f.Path), r.Path))]; ef != nil {
+					named[ef.Path] = true
+					attach(s, ef)
 				}
 			}
 			if df := byPath[clean(path.Join(ctx, b.Dockerfile))]; df != nil {
 				named[df.Path] = true
 				attach(s, df)
+			}
+		}
+		// Each service sees only its own compose services of the file.
+		for _, s := range order2 {
+			named[f.Path] = true
+			if shared[s] == nil {
+				shared[s] = map[string]bool{}
+			}
+			if !shared[s][f.Path] {
+				shared[s][f.Path] = true
+				s.Files = append(s.Files, f.AtUnits(relTo(s.Dir, f.Path), units[s]))
 			}
 		}
 	}

@@ -121,23 +121,34 @@ func TestRelTo(t *testing.T) {
 }
 
 // A root compose file that builds several services is in each of their
-// projects with the model parsed once (project.File.At), not once per
-// service (bench/README.md, row 7).
-func TestSharedComposeFileIsParsedOnce(t *testing.T) {
+// projects, and each sees only its own compose services: web's environment
+// is not api's. The file is parsed and split by service once (a view per
+// service, project.File.AtUnits), not once per service (bench/README.md,
+// row 7).
+func TestSharedComposeFileGivesEachServiceItsOwnPart(t *testing.T) {
 	svcs := Find(files(map[string]string{
-		"docker-compose.yml": "services:\n  api:\n    build: ./api\n  web:\n    build: ./web\n",
+		"docker-compose.yml": "services:\n  api:\n    build: ./api\n  web:\n    build: ./web\n    environment:\n      PROMETHEUS_MULTIPROC_DIR: /tmp/m\n",
 		"api/Dockerfile":     "FROM python\nCMD [\"gunicorn\", \"app:app\"]\n",
 		"web/Dockerfile":     "FROM python\nCMD [\"gunicorn\", \"app:app\"]\n",
 	}))
-	var models []any
+	got := map[string]string{}
 	for _, s := range svcs {
 		for _, f := range s.Files {
-			if f.Path == "../docker-compose.yml" {
-				models = append(models, f.Deploy())
+			if f.Path != "../docker-compose.yml" {
+				continue
 			}
+			m := f.Deploy()
+			var parts []string
+			for _, b := range m.Builds {
+				parts = append(parts, "build "+b.Unit)
+			}
+			for _, a := range m.Assigns {
+				parts = append(parts, "env "+a.Name)
+			}
+			got[s.Dir] = strings.Join(parts, ", ")
 		}
 	}
-	if len(models) != 2 || models[0] == nil || models[0] != models[1] {
-		t.Errorf("the compose file's models in api and web: %v, want one model shared", models)
+	if got["api"] != "build api" || got["web"] != "build web, env PROMETHEUS_MULTIPROC_DIR" {
+		t.Errorf("the compose file as each service sees it: %q", got)
 	}
 }
