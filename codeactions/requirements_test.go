@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/multiprom/multiprom/diagnostics"
-	"github.com/multiprom/multiprom/internal/project"
+	"github.com/multiprom/multiprom/internal/deps"
 	"github.com/multiprom/multiprom/internal/source"
 	"github.com/pelletier/go-toml/v2"
 )
@@ -100,6 +100,28 @@ func TestRequirementsCreatesOnlyInSetup(t *testing.T) {
 	// fix-all's edit (create false) never creates one.
 	if f, _ := requirementsEdit(p, KnownRequirements[:1], false); !f.IsZero() {
 		t.Errorf("fix-all's requirements edit must not create a file: %+v", f)
+	}
+}
+
+// A project pinned in a Pipfile, setup.cfg or setup.py gets no
+// requirements.txt beside it (pip would never read one), and the note names
+// the file to add the libraries to.
+func TestRequirementsReadOnlyDependencyFiles(t *testing.T) {
+	for name, files := range map[string]map[string]string{
+		"Pipfile":   {"Pipfile": "[packages]\nflask = \"*\"\n"},
+		"setup.cfg": {"setup.cfg": "[options]\ninstall_requires =\n    flask\n"},
+		"setup.py":  {"setup.py": "from setuptools import setup\nsetup(install_requires=['flask'])\n"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			files["app.py"] = appPy
+			out, notes := setupTwice(t, files)
+			if _, made := out["requirements.txt"]; made {
+				t.Errorf("created requirements.txt beside %s", name)
+			}
+			if len(notes) != 1 || !strings.Contains(notes[0], name+" holds the dependencies") || !strings.Contains(notes[0], "prometheus_client") {
+				t.Errorf("notes %q, want one naming %s and what to add", notes, name)
+			}
+		})
 	}
 }
 
@@ -241,7 +263,7 @@ func TestRequirementsFactsAfterPyprojectEdit(t *testing.T) {
 	out, _ := setupTwice(t, map[string]string{"app.py": appPy, "pyproject.toml": "[project]\nname = \"x\"\ndependencies = [\"flask\"]\n"})
 	q := projectFiles(t, out)
 	for _, d := range []string{"prometheus-client", "redis"} {
-		if q.Facts.Requirements[project.NormalizeDist(d)] == nil {
+		if q.Facts.Requirements[deps.NormalizeDist(d)] == nil {
 			t.Errorf("facts do not list %s after the edit", d)
 		}
 	}

@@ -2,7 +2,6 @@ package project
 
 import (
 	"path"
-	"regexp"
 	"strings"
 
 	"github.com/multiprom/multiprom/internal/python"
@@ -320,33 +319,6 @@ func looksLikeGunicornConfig(f *File) bool {
 	d := f.digest()
 	settings, other, hooks := d.settings, d.otherNames, d.hooks
 	return (settings >= 2 && settings > other) || (hooks >= 1 && settings >= 1)
-}
-
-var reqLine = regexp.MustCompile(`^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(.*)$`)
-
-// NormalizeDist normalises a distribution name as PEP 503 does.
-func NormalizeDist(name string) string {
-	name = strings.ToLower(name)
-	return strings.NewReplacer("_", "-", ".", "-").Replace(name)
-}
-
-// parseRequirements reads requirement lines; Loc spans the line.
-func parseRequirements(f *File, add func(*Requirement)) {
-	off := 0
-	for _, line := range strings.SplitAfter(string(f.Src), "\n") {
-		text := strings.TrimRight(line, "\r\n")
-		body := text
-		if i := strings.Index(body, "#"); i >= 0 {
-			body = body[:i]
-		}
-		if i := strings.Index(body, ";"); i >= 0 {
-			body = body[:i]
-		}
-		if m := reqLine.FindStringSubmatch(body); m != nil && !strings.HasPrefix(strings.TrimSpace(body), "-") {
-			add(&Requirement{Name: NormalizeDist(m[1]), Spec: strings.TrimSpace(m[3]), Loc: Loc{f, source.Span{Start: off, End: off + len(text)}}})
-		}
-		off += len(line)
-	}
 }
 
 // CleansAtStart reports whether something empties the multiprocess

@@ -20,16 +20,7 @@ func computeFacts(p *Project, info config.PyprojectInfo) *Facts {
 			fs.Requirements[r.Name] = r
 		}
 	}
-	for _, f := range p.FilesOf(KindRequirements) {
-		parseRequirements(f, addReq)
-	}
-	if f := p.File("pyproject.toml"); f != nil {
-		for _, d := range info.Dependencies {
-			if m := reqLine.FindStringSubmatch(d); m != nil {
-				addReq(&Requirement{Name: NormalizeDist(m[1]), Spec: strings.TrimSpace(m[3]), Loc: Loc{f, findSpan(f, m[1])}})
-			}
-		}
-	}
+	readDependencies(p, info.Dependencies, addReq)
 
 	var envs []envAssign
 	reach := &envReach{p: p}

@@ -32,9 +32,13 @@ const (
 	// KindManifest is any other YAML file: it may hold Kubernetes
 	// manifests, and says nothing when it does not.
 	KindManifest
+	// KindPipfile is pipenv's Pipfile; KindSetupCfg is setuptools'
+	// setup.cfg. Both can pin the client (setup.py is Python).
+	KindPipfile
+	KindSetupCfg
 )
 
-var kindNames = [...]string{"other", "python", "requirements", "pyproject", "procfile", "dockerfile", "compose", "systemd", "shell", "dotenv", "supervisord", "manifest"}
+var kindNames = [...]string{"other", "python", "requirements", "pyproject", "procfile", "dockerfile", "compose", "systemd", "shell", "dotenv", "supervisord", "manifest", "pipfile", "setup.cfg"}
 
 func (k Kind) String() string { return kindNames[k] }
 
@@ -54,6 +58,10 @@ func Classify(rel string) Kind {
 		return KindRequirements
 	case lower == "pyproject.toml":
 		return KindPyproject
+	case base == "Pipfile":
+		return KindPipfile
+	case lower == "setup.cfg":
+		return KindSetupCfg
 	case lower == "procfile":
 		return KindProcfile
 	case (strings.HasPrefix(lower, "dockerfile") || strings.HasPrefix(lower, "containerfile")) && !docExtension(lower),

@@ -199,7 +199,7 @@ func Find(files []*project.File) []*Service {
 		case project.KindPython, project.KindOther:
 			// Code outside every service is no service's app code.
 			continue
-		case project.KindRequirements, project.KindPyproject:
+		case project.KindRequirements, project.KindPyproject, project.KindPipfile, project.KindSetupCfg:
 			// Dependencies above a service that declares none are its own.
 			for _, d := range order {
 				if !has(services[d], f.Kind) {

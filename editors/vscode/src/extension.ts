@@ -28,6 +28,8 @@ const deployFiles = [
   "**/requirements*.txt",
   "**/requirements/*.txt",
   "**/pyproject.toml",
+  "**/Pipfile",
+  "**/setup.cfg",
   "**/*.service",
   "**/*.sh",
   "**/*entrypoint*",
