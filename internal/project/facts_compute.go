@@ -340,7 +340,9 @@ func findWorkers(p *Project, fs *Facts, envs []envAssign, reach *envReach) {
 	w.Known = !unknown
 }
 
-// configOf returns the config a command line loads, or nil.
+// ConfigOf returns the config a command line loads, or nil.
+func (fs *Facts) ConfigOf(c *CommandLine) *GunicornConfig { return fs.configOf(c) }
+
 func (fs *Facts) configOf(c *CommandLine) *GunicornConfig {
 	want := ""
 	if v, ok := c.Flag("-c", "--config"); ok {
