@@ -57,7 +57,11 @@ func TestWheel(t *testing.T) {
 	needE2E(t)
 	requireProgram(t, "/usr/bin/python3")
 	if out, err := exec.Command("/usr/bin/python3", "-c", "import ensurepip, venv, pip").CombinedOutput(); err != nil {
-		requireProgram(t, "python3-venv and python3-pip (import ensurepip, venv, pip failed: "+strings.TrimSpace(string(out))+")")
+		missing := "python3-venv and python3-pip: " + strings.TrimSpace(string(out))
+		if os.Getenv("CI") != "" {
+			t.Fatal(missing)
+		}
+		t.Skip(missing)
 	}
 	version := packageVersion(t)
 	if got := multiprom(t, ".", "--version"); got.code != 0 || got.stdout != "multiprom "+version+"\n" {
@@ -124,8 +128,11 @@ func TestPreCommitHook(t *testing.T) {
 	}
 	// pre-commit sets GOPATH to its own environment, which would move the
 	// module cache there: keep both caches where `go build` filled them.
+	// try-repo installs the hook afresh in a new store each run; -trimpath
+	// keeps the build cache keys free of that directory, so the build is
+	// not repeated (seconds instead of half a minute).
 	env := append(os.Environ(), "PRE_COMMIT_HOME="+t.TempDir(), "GOMODCACHE="+caches[0], "GOCACHE="+caches[1],
-		"GOPROXY=off", "GOFLAGS=-mod=readonly", "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1")
+		"GOPROXY=off", "GOFLAGS=-mod=readonly -trimpath", "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1")
 
 	project := func(t *testing.T, fixed bool) string {
 		dir := copyDemo(t)
