@@ -36,8 +36,8 @@ def metrics():
 	FixDoc:  "Builds a per-request CollectorRegistry with a MultiProcessCollector (and the process/platform/GC collectors) and exposes that instead; it falls back to the default registry when PROMETHEUS_MULTIPROC_DIR is unset (flask run, pytest).",
 	Applies: multiprocess,
 	Run: func(pass *diagnostics.Pass) {
-		if runsAsOwnProcess(pass.Project, pass.File) {
-			return // a script run on its own is one process
+		if standaloneOrTest(pass.Project, pass.File) {
+			return // pytest and scripts run on their own are one process, never a worker
 		}
 		f := pass.File
 		m := f.Py
