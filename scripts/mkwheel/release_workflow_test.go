@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path"
@@ -23,6 +24,7 @@ type workflow struct {
 		} `yaml:"push"`
 	} `yaml:"on"`
 	Jobs map[string]struct {
+		Env      map[string]string `yaml:"env"`
 		Strategy struct {
 			Matrix struct {
 				Include []map[string]string `yaml:"include"`
@@ -101,6 +103,12 @@ func TestReleaseWorkflowTargets(t *testing.T) {
 		if ok, err := path.Match(entry["wheel"], tag); err != nil || !ok {
 			t.Errorf("%s: wheel pattern %q does not match the tag mkwheel emits, %s", tg.Name, entry["wheel"], tag)
 		}
+	}
+	// cgo links with the system linker, which writes the runner's own
+	// macOS as the minimum unless told otherwise.
+	macOS := typicalFacts(targets[0]).MacOS
+	if got, want := build.Env["MACOSX_DEPLOYMENT_TARGET"], fmt.Sprintf("%d.%d", macOS[0], macOS[1]); got != want {
+		t.Errorf("build job env MACOSX_DEPLOYMENT_TARGET = %q, want %q (the macOS the wheel tags promise)", got, want)
 	}
 	var want []string
 	for _, tg := range targets {
