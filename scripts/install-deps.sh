@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the real programs the tests run: gunicorn, Flask, prometheus_client,
 # redis (client and server), the Prometheus server, Neovim, Emacs with eglot,
-# debootstrap, pyflakes. Debian packages only (PyPI is not needed); their versions are
-# bookworm's. Idempotent: does nothing when all are there.
+# debootstrap, pyflakes, python3-venv and pip, pre-commit. Debian packages
+# only (PyPI is not needed); their versions are bookworm's. Idempotent: does
+# nothing when all are there.
 set -euo pipefail
 
 need=()
@@ -21,6 +22,13 @@ ls -d /usr/share/emacs/site-lisp/elpa/eglot-* >/dev/null 2>&1 || need+=(elpa-egl
 # debootstrap makes the trixie chroot that editors/nvim/test/chroot.sh runs
 # Neovim 0.10 in.
 command -v debootstrap >/dev/null || need+=(debootstrap)
+# e2e TestWheel: a fresh venv (python3-venv) that Debian's pip installs the
+# wheel into; e2e TestPreCommitHook: Debian's pre-commit runs the hooks
+# (it needs git).
+/usr/bin/python3 -c "import ensurepip, venv" >/dev/null 2>&1 || need+=(python3-venv)
+have_py pip || need+=(python3-pip)
+[ -x /usr/bin/pre-commit ] || need+=(pre-commit)
+[ -x /usr/bin/git ] || need+=(git)
 
 if [ ${#need[@]} -eq 0 ]; then
   echo "install-deps: all test programs present"
