@@ -226,7 +226,15 @@ func resolveConfigPath(p *Project, c *CommandLine, v string) *File {
 		}
 	}
 	if strings.HasPrefix(v, "/") {
-		return longestPythonSuffix(p, v)
+		if f := longestPythonSuffix(p, v); f != nil {
+			return f
+		}
+		// A host path (/opt/app/gunicorn.py in a systemd unit or a
+		// supervisord program) names the file that the deploy folder
+		// holding the command ships beside it.
+		if f := p.File(path.Join(dir, path.Base(v))); f != nil && f.Kind == KindPython {
+			return f
+		}
 	}
 	return nil
 }
