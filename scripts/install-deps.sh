@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the real programs the tests run: gunicorn, Flask, prometheus_client,
 # redis (client and server), the Prometheus server, Neovim, Emacs with eglot,
-# debootstrap, pyflakes. Debian packages only (PyPI is not needed); their versions are
+# debootstrap, pyflakes, Chromium and what code-server's install builds with. Debian packages only (PyPI is not needed); their versions are
 # bookworm's. Idempotent: does nothing when all are there.
 set -euo pipefail
 
@@ -21,6 +21,15 @@ ls -d /usr/share/emacs/site-lisp/elpa/eglot-* >/dev/null 2>&1 || need+=(elpa-egl
 # debootstrap makes the trixie chroot that editors/nvim/test/chroot.sh runs
 # Neovim 0.10 in.
 command -v debootstrap >/dev/null || need+=(debootstrap)
+# VS Code (code-server from npm, editors/vscode/test/code-server) driven in
+# Chromium; its native modules build with make and g++ (python3 runs node-gyp)
+# against libkrb5-dev, and Debian's ripgrep stands in for the one its
+# post-install would download.
+command -v chromium >/dev/null || need+=(chromium)
+command -v krb5-config >/dev/null || need+=(libkrb5-dev)
+command -v rg >/dev/null || need+=(ripgrep)
+command -v make >/dev/null || need+=(make)
+command -v g++ >/dev/null || need+=(g++)
 
 if [ ${#need[@]} -eq 0 ]; then
   echo "install-deps: all test programs present"
