@@ -55,6 +55,8 @@ partial="$(mktemp -d "$cache/code-server-$version.partial.XXXXXX")"
 trap 'rm -rf "$partial"' EXIT
 
 export npm_config_unsafe_perm=true npm_config_yes=true npm_config_nodedir=/usr
+# node-gyp runs make with as many jobs as there are CPUs (spdlog is the long one).
+export JOBS=max
 export npm_config_audit=false npm_config_fund=false npm_config_update_notifier=false
 cd "$partial"
 printf '{"private":true,"dependencies":{"code-server":"%s"}}\n' "$version" > package.json

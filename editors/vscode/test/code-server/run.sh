@@ -53,7 +53,8 @@ stop_server() {
 }
 trap 'stop_server || true; rm -rf "$work"' EXIT
 
-# Everything code-server and the extension write stays in $work.
+# Everything code-server and the extension write stays in $work. Git is off:
+# the demo copy is no repository, and its scan is only load.
 export HOME="$work/home"
 data="$work/data"
 extensions="$work/extensions"
@@ -69,6 +70,7 @@ cat > "$data/User/settings.json" <<'EOF'
   "extensions.autoCheckUpdates": false,
   "update.mode": "none",
   "files.autoSave": "off",
+  "git.enabled": false,
   "multiprom.trace.server": "messages"
 }
 EOF
