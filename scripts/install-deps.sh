@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the real programs the tests run: gunicorn, Flask, prometheus_client,
 # redis (client and server), the Prometheus server, Neovim, Emacs with eglot,
-# debootstrap, pyflakes, python3-venv and pip, pre-commit. Debian packages
-# only (PyPI is not needed); their versions are bookworm's. Idempotent: does
-# nothing when all are there.
+# debootstrap, pyflakes, python3-venv and pip, pre-commit, Chromium and what
+# code-server's install builds with. Debian packages only (PyPI is not
+# needed); their versions are bookworm's. Idempotent: does nothing when all
+# are there.
 set -euo pipefail
 
 need=()
@@ -29,6 +30,15 @@ command -v debootstrap >/dev/null || need+=(debootstrap)
 have_py pip || need+=(python3-pip)
 [ -x /usr/bin/pre-commit ] || need+=(pre-commit)
 [ -x /usr/bin/git ] || need+=(git)
+# VS Code (code-server from npm, editors/vscode/test/code-server) driven in
+# Chromium; its native modules build with make and g++ (python3 runs node-gyp)
+# against libkrb5-dev, and Debian's ripgrep stands in for the one its
+# post-install would download.
+command -v chromium >/dev/null || need+=(chromium)
+command -v krb5-config >/dev/null || need+=(libkrb5-dev)
+command -v rg >/dev/null || need+=(ripgrep)
+command -v make >/dev/null || need+=(make)
+command -v g++ >/dev/null || need+=(g++)
 
 if [ ${#need[@]} -eq 0 ]; then
   echo "install-deps: all test programs present"
