@@ -359,8 +359,9 @@ func appFolder(f *project.File, byPath map[string]*project.File) string {
 				continue
 			}
 			rel := strings.ReplaceAll(mod, ".", "/")
+			cands := []string{rel + ".py", rel + "/__init__.py"}
 			for d := own; ; d = parent(d) {
-				for _, cand := range []string{rel + ".py", rel + "/__init__.py"} {
+				for _, cand := range cands {
 					if byPath[clean(path.Join(d, cand))] != nil {
 						return d
 					}
@@ -369,9 +370,33 @@ func appFolder(f *project.File, byPath map[string]*project.File) string {
 					break
 				}
 			}
+			// --pythonpath or --chdir put the module's folder on the path
+			// (netbox.wsgi is netbox/netbox/wsgi.py): the service is the
+			// folder that holds both the module and the script.
+			var found []string
+			for p := range byPath {
+				for _, cand := range cands {
+					if strings.HasSuffix(p, "/"+cand) {
+						found = append(found, p)
+					}
+				}
+			}
+			if len(found) > 0 {
+				sort.Strings(found)
+				return commonFolder(own, dirOf(found[0]))
+			}
 		}
 	}
 	return own
+}
+
+// commonFolder is the deepest folder holding both a and b.
+func commonFolder(a, b string) string {
+	for d := a; ; d = parent(d) {
+		if b == d || within(b, d) || d == "" {
+			return d
+		}
+	}
 }
 
 // isDottedName reports a Python dotted module name (pkg.wsgi).
