@@ -6,8 +6,8 @@ import (
 )
 
 // BuildContext is the folder a Dockerfile that no compose file builds is
-// built from: its own, unless its COPY sources are missing there and all
-// present in a folder above it, the way `docker build -f
+// built from: its own, unless more of its COPY sources are in a folder
+// above it, the way `docker build -f
 // app/envs/prod/Dockerfile .` copies ./app/src/ from the repository root.
 // exists reports a file or folder of the workspace (slash path, "" the root).
 func BuildContext(dockerfile string, m *Model, exists func(string) bool) string {
@@ -26,20 +26,21 @@ func BuildContext(dockerfile string, m *Model, exists func(string) bool) string 
 	if len(srcs) == 0 {
 		return own
 	}
-	allIn := func(dir string) bool {
+	// Only the files a scan loads are known (not uv.lock or README.md):
+	// the context is where the most sources are, the nearest on a tie.
+	best, most := own, 0
+	for d := own; ; d = relDir(d) {
+		n := 0
 		for _, s := range srcs {
-			if !exists(relClean(path.Join(dir, s))) {
-				return false
+			if exists(relClean(path.Join(d, s))) {
+				n++
 			}
 		}
-		return true
-	}
-	for d := own; ; d = relDir(d) {
-		if allIn(d) {
-			return d
+		if n > most {
+			best, most = d, n
 		}
 		if d == "" {
-			return own
+			return best
 		}
 	}
 }

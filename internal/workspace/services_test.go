@@ -105,6 +105,13 @@ func TestFind(t *testing.T) {
 			"app/src/gunicorn.conf.py":       "",
 			"app/src/project/wsgi.py":        ""},
 			"[] app/envs/prod/Dockerfile app/envs/prod/gunicorn.conf.py app/src/gunicorn.conf.py app/src/project/wsgi.py\n"},
+		{"a Dockerfile's context is where most of its COPY sources are (uv.lock is not scanned)", map[string]string{
+			"app/envs/prod/Dockerfile":    "FROM python\nWORKDIR /root/src\nCOPY pyproject.toml uv.lock ./\nCOPY ./app/src/ ./app/envs/prod/entrypoint.sh /root/src/\nCMD [\"./entrypoint.sh\"]\n",
+			"app/envs/prod/entrypoint.sh": "#!/bin/sh\nexec gunicorn -c gunicorn.conf.py\n",
+			"app/src/gunicorn.conf.py":    "workers = 4\n",
+			"app/src/project/wsgi.py":     "",
+			"pyproject.toml":              "[project]\nname = \"x\"\n"},
+			"[] app/envs/prod/Dockerfile app/envs/prod/entrypoint.sh app/src/gunicorn.conf.py app/src/project/wsgi.py pyproject.toml\n"},
 		{"a build-time gunicorn install is no server start", map[string]string{
 			"svc/Dockerfile": "FROM python\nRUN pip install gunicorn\nCMD python main.py\n",
 			"svc/main.py":    ""},
