@@ -91,6 +91,7 @@ func (s *Server) checkService(svc *service, docs []*document) {
 	}
 	if svc.checked != p {
 		svc.findings = group(diagnostics.Check(p, projectRules, nil))
+		svc.alsoOn = groupAlsoOn(svc, svc.findings)
 		svc.checked = p
 		s.noteProblems(svc)
 	}
@@ -123,6 +124,28 @@ func (s *Server) noteProblems(svc *service) {
 	svc.logged = logged
 }
 
+// groupAlsoOn indexes the findings shown on other files than their own by
+// those files.
+func groupAlsoOn(svc *service, byPath map[string][]*diagnostics.Diagnostic) map[string][]alsoFound {
+	out := map[string][]alsoFound{}
+	for _, ds := range byPath {
+		for _, d := range ds {
+			for _, at := range d.AlsoOn {
+				out[at.Path] = append(out[at.Path], alsoFound{found{svc, d}, at.Span})
+			}
+		}
+	}
+	for _, as := range out {
+		sort.SliceStable(as, func(i, j int) bool {
+			if as[i].at.Start != as[j].at.Start {
+				return as[i].at.Start < as[j].at.Start
+			}
+			return as[i].Rule.Code < as[j].Rule.Code
+		})
+	}
+	return out
+}
+
 func group(ds []*diagnostics.Diagnostic) map[string][]*diagnostics.Diagnostic {
 	out := map[string][]*diagnostics.Diagnostic{}
 	for _, d := range ds {
@@ -133,7 +156,7 @@ func group(ds []*diagnostics.Diagnostic) map[string][]*diagnostics.Diagnostic {
 
 // collect gathers a document's findings from the services that have it.
 func (d *document) collect(services []*service) {
-	d.found, d.problems = d.found[:0], d.problems[:0]
+	d.found, d.also, d.problems = d.found[:0], d.also[:0], d.problems[:0]
 	seen := map[string]bool{}
 	for _, svc := range services {
 		c := d.checks[svc]
@@ -142,9 +165,23 @@ func (d *document) collect(services []*service) {
 		}
 		d.found = appendFound(d.found, seen, svc, c.perFile)
 		d.found = appendFound(d.found, seen, svc, svc.findings[c.path])
+		d.also = appendAlso(d.also, seen, svc.alsoOn[c.path])
 		d.problems = appendProblems(d.problems, seen, svc.problems[c.path])
 	}
 	sortFound(d.found)
+}
+
+// appendAlso adds the findings of other files shown on a file, each once
+// (a shared file's finding reaches the file from several services).
+func appendAlso(out []alsoFound, seen map[string]bool, as []alsoFound) []alsoFound {
+	for _, a := range as {
+		key := fmt.Sprintf("also|%d|%d|%s|%s", a.at.Start, a.at.End, a.Code(), a.Message)
+		if !seen[key] {
+			seen[key] = true
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // appendFound adds the findings of one service to those of a file, leaving
@@ -194,7 +231,7 @@ func (s *Server) ensureChecked(ctx context.Context, d *document) {
 // publish sends a document's findings if they differ from what the client
 // has, or if the document has a new version.
 func (s *Server) publish(d *document) {
-	diags := s.toLSPDiagnostics(d.file, d.found, d.problems)
+	diags := s.toLSPDiagnostics(d.ws, d.file, d.found, d.also, d.problems)
 	data, _ := json.Marshal(diags)
 	fp := string(data)
 	if d.published == fp+versionTag(d.version) {
@@ -234,6 +271,7 @@ func (s *Server) publishClosed(ws *workspace, docs []*document) {
 	type closed struct {
 		file     *project.File
 		found    []found
+		also     []alsoFound
 		problems []project.Problem
 		seen     map[string]bool
 	}
@@ -256,6 +294,11 @@ func (s *Server) publishClosed(ws *workspace, docs []*document) {
 				c.found = appendFound(c.found, c.seen, svc, ds)
 			}
 		}
+		for sp, as := range svc.alsoOn {
+			if c := at(svc, sp); c != nil {
+				c.also = appendAlso(c.also, c.seen, as)
+			}
+		}
 		for sp, prs := range svc.problems {
 			if c := at(svc, sp); c != nil {
 				c.problems = appendProblems(c.problems, c.seen, prs)
@@ -270,7 +313,7 @@ func (s *Server) publishClosed(ws *workspace, docs []*document) {
 	for _, rel := range rels {
 		c := byRel[rel]
 		sortFound(c.found)
-		diags := s.toLSPDiagnostics(c.file, c.found, c.problems)
+		diags := s.toLSPDiagnostics(ws, c.file, c.found, c.also, c.problems)
 		data, _ := json.Marshal(diags)
 		if ws.published[rel] == string(data) {
 			continue
@@ -303,16 +346,20 @@ func versionTag(v int32) string {
 	return "@" + string(b)
 }
 
-// toLSPDiagnostics converts the findings and problems of a file to the
-// wire form, in the negotiated position encoding.
-func (s *Server) toLSPDiagnostics(file *project.File, fs []found, problems []project.Problem) []protocol.Diagnostic {
-	out := make([]protocol.Diagnostic, 0, len(fs)+len(problems))
+// toLSPDiagnostics converts the findings and problems of a file of ws, and
+// the findings of other files shown on it, to the wire form, in the
+// negotiated position encoding.
+func (s *Server) toLSPDiagnostics(ws *workspace, file *project.File, fs []found, also []alsoFound, problems []project.Problem) []protocol.Diagnostic {
+	out := make([]protocol.Diagnostic, 0, len(fs)+len(also)+len(problems))
 	if file == nil {
 		return out
 	}
 	idx := file.Lines()
 	for _, f := range fs {
 		out = append(out, s.toLSPDiagnostic(idx, f.Diagnostic))
+	}
+	for _, a := range also {
+		out = append(out, s.alsoDiagnostic(ws, idx, a))
 	}
 	for _, pr := range problems {
 		out = append(out, s.problemDiagnostic(idx, pr))

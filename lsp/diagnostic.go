@@ -23,6 +23,6 @@ func (s *Server) documentDiagnostic(ctx context.Context, raw json.RawMessage) (a
 		return nil, jsonrpc2.NewError(jsonrpc2.InvalidParams, "document is not open")
 	}
 	s.ensureChecked(ctx, d)
-	items := s.toLSPDiagnostics(d.file, d.found, d.problems)
+	items := s.toLSPDiagnostics(d.ws, d.file, d.found, d.also, d.problems)
 	return &fullDocumentDiagnosticReport{Kind: "full", Items: items}, nil
 }

@@ -41,6 +41,7 @@ func (s *Server) initialize(ctx context.Context, raw json.RawMessage) (any, erro
 			}
 		}
 	}
+	s.client.relatedInformation = caps.TextDocument.PublishDiagnostics.RelatedInformation
 	s.client.markdown = len(caps.TextDocument.Hover.ContentFormat) == 0
 	for _, f := range caps.TextDocument.Hover.ContentFormat {
 		if f == protocol.Markdown {

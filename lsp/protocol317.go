@@ -54,6 +54,9 @@ type initializeParams struct {
 			Hover struct {
 				ContentFormat []protocol.MarkupKind `json:"contentFormat"`
 			} `json:"hover"`
+			PublishDiagnostics struct {
+				RelatedInformation bool `json:"relatedInformation"`
+			} `json:"publishDiagnostics"`
 		} `json:"textDocument"`
 	} `json:"capabilities"`
 }

@@ -79,6 +79,10 @@ type clientCaps struct {
 	resolveEdit     bool
 	markdown        bool
 	literalActions  bool
+	// relatedInformation: the client shows a diagnostic's related
+	// locations (publishDiagnostics or pull), so a finding shown on the
+	// file it affects can point at its cause.
+	relatedInformation bool
 }
 
 func newServer(ctx context.Context, logger *zap.Logger, opts Options) *Server {

@@ -43,6 +43,10 @@ type service struct {
 	// for), by path in the service.
 	checked  *project.Project
 	findings map[string][]*diagnostics.Diagnostic
+	// alsoOn holds, by path in the service, the project findings shown on
+	// that file besides their own (Diagnostic.AlsoOn): a Procfile's finding
+	// on the app's Flask(...) call.
+	alsoOn   map[string][]alsoFound
 	problems map[string][]project.Problem
 	logged   map[project.Problem]bool // problems already logged
 
