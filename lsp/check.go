@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -231,6 +233,9 @@ func (s *Server) ensureChecked(ctx context.Context, d *document) {
 // publish sends a document's findings if they differ from what the client
 // has, or if the document has a new version.
 func (s *Server) publish(d *document) {
+	if s.client.pullDocs {
+		return // the client asks (textDocument/diagnostic)
+	}
 	diags := s.toLSPDiagnostics(d.ws, d.file, d.found, d.also, d.problems)
 	data, _ := json.Marshal(diags)
 	fp := string(data)
@@ -247,9 +252,10 @@ func (s *Server) publish(d *document) {
 // requirements file), and their findings are shown where they are, as
 // `multiprom check` shows them, whether the file is open or not; so are
 // the problems of files that do not parse. A file whose findings went is
-// sent an empty list. s.mu must be held.
+// sent an empty list. A client that pulls the workspace's diagnostics
+// (workspace/diagnostic) gets none of this. s.mu must be held.
 func (s *Server) publishClosed(ws *workspace, docs []*document) {
-	if ws.loose {
+	if ws.loose || s.pullWorkspace {
 		return
 	}
 	// Nothing to do unless a service's project findings or the open
@@ -268,27 +274,71 @@ func (s *Server) publishClosed(ws *workspace, docs []*document) {
 		return
 	}
 	ws.closedKey = key.String()
-	type closed struct {
-		file     *project.File
-		found    []found
-		also     []alsoFound
-		problems []project.Problem
-		seen     map[string]bool
+	byRel := s.closedFindings(ws, open, false)
+	for _, rel := range slices.Sorted(maps.Keys(byRel)) {
+		diags := byRel[rel].diagnostics(s, ws)
+		data, _ := json.Marshal(diags)
+		if ws.published[rel] == string(data) {
+			continue
+		}
+		ws.published[rel] = string(data)
+		s.notify("textDocument/publishDiagnostics", &publishDiagnosticsParams{URI: s.fileURI(ws, rel), Diagnostics: diags})
 	}
-	byRel := map[string]*closed{}
-	at := func(svc *service, sp string) *closed {
+	for rel := range ws.published {
+		if byRel[rel] == nil {
+			delete(ws.published, rel)
+			// An open document publishes its own, unless the client
+			// pulls documents: then this list must go.
+			if !open[rel] || s.client.pullDocs {
+				s.notify("textDocument/publishDiagnostics", &publishDiagnosticsParams{URI: s.fileURI(ws, rel), Diagnostics: []protocol.Diagnostic{}})
+			}
+		}
+	}
+}
+
+// closedFile is what a file of a workspace that is not open has: findings
+// of its services (one each), findings of other files shown on it, and
+// problems.
+type closedFile struct {
+	file     *project.File
+	found    []found
+	also     []alsoFound
+	problems []project.Problem
+	seen     map[string]bool
+}
+
+func (c *closedFile) diagnostics(s *Server, ws *workspace) []protocol.Diagnostic {
+	sortFound(c.found)
+	return s.toLSPDiagnostics(ws, c.file, c.found, c.also, c.problems)
+}
+
+// closedFindings gathers, by workspace path, what the files of ws that are
+// not open have: the project-level findings and problems, and with perFile
+// the per-file findings of its Python files too (workspace/diagnostic
+// reports every file; push publishes only project-level findings of closed
+// files). s.mu must be held, and ws checked.
+func (s *Server) closedFindings(ws *workspace, open map[string]bool, perFile bool) map[string]*closedFile {
+	byRel := map[string]*closedFile{}
+	at := func(svc *service, sp string) *closedFile {
 		rel := layout.Join(svc.dir, sp)
 		if open[rel] || svc.files[rel] == nil {
 			return nil
 		}
 		c := byRel[rel]
 		if c == nil {
-			c = &closed{file: svc.files[rel], seen: map[string]bool{}}
+			c = &closedFile{file: svc.files[rel], seen: map[string]bool{}}
 			byRel[rel] = c
 		}
 		return c
 	}
 	for _, svc := range ws.services {
+		if perFile {
+			for sp, ds := range s.closedPerFile(svc) {
+				if c := at(svc, sp); c != nil {
+					c.found = appendFound(c.found, c.seen, svc, ds)
+				}
+			}
+		}
 		for sp, ds := range svc.findings {
 			if c := at(svc, sp); c != nil {
 				c.found = appendFound(c.found, c.seen, svc, ds)
@@ -305,35 +355,32 @@ func (s *Server) publishClosed(ws *workspace, docs []*document) {
 			}
 		}
 	}
-	rels := make([]string, 0, len(byRel))
-	for rel := range byRel {
-		rels = append(rels, rel)
-	}
-	sort.Strings(rels)
-	for _, rel := range rels {
-		c := byRel[rel]
-		sortFound(c.found)
-		diags := s.toLSPDiagnostics(ws, c.file, c.found, c.also, c.problems)
-		data, _ := json.Marshal(diags)
-		if ws.published[rel] == string(data) {
-			continue
-		}
-		ws.published[rel] = string(data)
-		s.notify("textDocument/publishDiagnostics", &publishDiagnosticsParams{URI: s.fileURI(ws, rel), Diagnostics: diags})
-	}
-	for rel := range ws.published {
-		if byRel[rel] == nil {
-			delete(ws.published, rel)
-			if !open[rel] {
-				s.notify("textDocument/publishDiagnostics", &publishDiagnosticsParams{URI: s.fileURI(ws, rel), Diagnostics: []protocol.Diagnostic{}})
+	return byRel
+}
+
+// closedPerFile is the per-file findings of every Python file of a
+// service's checked project, computed once per project (an open
+// document's own come from its checks).
+func (s *Server) closedPerFile(svc *service) map[string][]*diagnostics.Diagnostic {
+	if svc.perFileOf != svc.checked || svc.checked == nil {
+		var fileRules []*diagnostics.Rule
+		for _, r := range s.rules {
+			if !r.Project {
+				fileRules = append(fileRules, r)
 			}
 		}
+		svc.perFile, svc.perFileOf = nil, svc.checked
+		if svc.checked != nil {
+			svc.perFile = group(diagnostics.Check(svc.checked, fileRules, nil))
+		}
 	}
+	return svc.perFile
 }
 
 // unpublish clears what was published for the closed files of ws (its
 // folder was removed).
 func (s *Server) unpublish(ws *workspace) {
+	s.refreshPull()
 	for rel := range ws.published {
 		s.notify("textDocument/publishDiagnostics", &publishDiagnosticsParams{URI: s.fileURI(ws, rel), Diagnostics: []protocol.Diagnostic{}})
 	}

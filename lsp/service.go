@@ -50,6 +50,12 @@ type service struct {
 	problems map[string][]project.Problem
 	logged   map[project.Problem]bool // problems already logged
 
+	// perFile holds the per-file findings of every Python file of
+	// perFileOf (the checked project they were computed for), for pull
+	// clients that ask for the whole workspace's (closedPerFile).
+	perFile   map[string][]*diagnostics.Diagnostic
+	perFileOf *project.Project
+
 	// fixAll holds fix-all's results for fixAllOf (the project they were
 	// computed from), by scope: "" the whole service, else the path of
 	// the one file a confined fix-all edits.
