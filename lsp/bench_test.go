@@ -116,3 +116,57 @@ func BenchmarkEditOpenDocuments(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkWorkspaceDiagnostic measures workspace/diagnostic in a
+// workspace of 1,000 generated app modules and an open 5,000-line module:
+// asked again with its result ids and nothing changed (what a client's
+// periodic re-pull costs), and after a one-character edit of the open
+// module (the service's per-file rules run again over every file).
+func BenchmarkWorkspaceDiagnostic(b *testing.B) {
+	root := b.TempDir()
+	if _, err := bench.Generate(root, bench.Corpus{Modules: 1000}); err != nil {
+		b.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(root, "gunicorn.conf.py"), []byte("workers = 4\n"), 0o644)
+	text := bench.BigModule(5000)
+	note := strings.Count(text[:strings.Index(text, "# note 40\n")], "\n")
+	os.WriteFile(filepath.Join(root, "app.py"), []byte(text), 0o644)
+	s := startSessionB(b)
+	s.handshake(root, func(caps map[string]any) {
+		caps["textDocument"].(map[string]any)["diagnostic"] = map[string]any{}
+	})
+	app := uri.File(filepath.Join(root, "app.py"))
+	s.open(app, 1, text)
+	type report struct {
+		URI      string `json:"uri"`
+		ResultID string `json:"resultId"`
+	}
+	pull := func(prev []map[string]any) []map[string]any {
+		var res struct {
+			Items []report `json:"items"`
+		}
+		s.mustCall("workspace/diagnostic", map[string]any{"previousResultIds": prev}, &res)
+		out := []map[string]any{}
+		for _, r := range res.Items {
+			out = append(out, map[string]any{"uri": r.URI, "value": r.ResultID})
+		}
+		return out
+	}
+	prev := pull(nil)
+	b.Run("unchanged", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			pull(prev)
+		}
+	})
+	b.Run("after-edit", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			v := 2 + i
+			if i%2 == 0 {
+				s.change(app, v, map[string]any{"range": rng(note, 1, note, 1), "text": "x"})
+			} else {
+				s.change(app, v, map[string]any{"range": rng(note, 1, note, 2), "text": ""})
+			}
+			pull(prev)
+		}
+	})
+}

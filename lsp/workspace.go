@@ -49,6 +49,10 @@ type workspace struct {
 	// changed on disk, the settings, a document closed): after the next
 	// check it is asked to pull again (refreshPull).
 	pullStale bool
+	// pulled holds the closed files' reports of the last workspace/diagnostic
+	// and pulledKey what they were made from (see closedReports).
+	pulled    []closedReport
+	pulledKey string
 }
 
 // changed marks the workspace for a new split after a change; seen tells
