@@ -69,6 +69,15 @@ func TestDeployFindingShownOnApp(t *testing.T) {
 	if !offered {
 		t.Errorf("the app offers no fix for the Procfile's finding: %+v", actions)
 	}
+	var hover struct {
+		Contents struct {
+			Value string `json:"value"`
+		} `json:"contents"`
+	}
+	b.mustCall("textDocument/hover", map[string]any{"textDocument": map[string]any{"uri": app}, "position": d.Range.Start}, &hover)
+	if !strings.Contains(hover.Contents.Value, "MP201") {
+		t.Errorf("hover on the app's Flask call does not explain MP201: %q", hover.Contents.Value)
+	}
 	b.mustCall("shutdown", nil, nil)
 }
 
