@@ -95,12 +95,13 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if cf.watch {
 		return runWatch(cf, paths, stdout, stderr)
 	}
-	return checkOnce(cf, paths, stdin, stdout, stderr)
+	return checkOnce(cf, paths, stdin, stdout, stderr, nil)
 }
 
 // checkOnce is one check run: read the settings, scan, check, fix, report.
-// It returns the exit status.
-func checkOnce(cf checkFlags, paths []string, stdin io.Reader, stdout, stderr io.Writer) int {
+// It returns the exit status. scanned, when set, is told of each scan
+// (--watch learns the files it read).
+func checkOnce(cf checkFlags, paths []string, stdin io.Reader, stdout, stderr io.Writer, scanned func(*workspace.ScanResult)) int {
 	if cf.fixOnly {
 		cf.fix = true
 	}
@@ -198,6 +199,9 @@ func checkOnce(cf checkFlags, paths []string, stdin io.Reader, stdout, stderr io
 			scan.Files = dropGitignored(scan.Root, scan.Files)
 		}
 		times.scanned(scan)
+		if scanned != nil {
+			scanned(scan)
+		}
 		times.end(phaseScan)
 		for _, pr := range scan.Problems {
 			if t.covers(pr.Path) {

@@ -91,7 +91,7 @@ func runWatch(cf checkFlags, paths []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "[%s] %s\n", time.Now().Format("15:04:05"), msg)
 	}
 	header("Starting linter in watch mode...")
-	checkOnce(cf, paths, nil, stdout, stderr)
+	checkOnce(cf, paths, nil, stdout, stderr, w.learn)
 	var fire <-chan time.Time
 	for {
 		select {
@@ -111,7 +111,7 @@ func runWatch(cf checkFlags, paths []string, stdout, stderr io.Writer) int {
 		case <-fire:
 			fire = nil
 			header("File change detected...")
-			checkOnce(cf, paths, nil, stdout, stderr)
+			checkOnce(cf, paths, nil, stdout, stderr, w.learn)
 		}
 	}
 }
@@ -121,6 +121,19 @@ func runWatch(cf checkFlags, paths []string, stdout, stderr io.Writer) int {
 type treeWatcher struct {
 	fs     *fsnotify.Watcher
 	config string // the --config file, absolute, or ""
+	// read are the files the last check read whose names do not say
+	// what they are (a Dockerfile a compose file names
+	// `docker/fastapi_gunicorn`), absolute.
+	read map[string]bool
+}
+
+// learn records the files a scan read that Classify does not know by name.
+func (w *treeWatcher) learn(scan *workspace.ScanResult) {
+	for _, f := range scan.Files {
+		if project.Classify(f.Path) == project.KindOther {
+			w.read[filepath.Join(scan.Root, filepath.FromSlash(f.Path))] = true
+		}
+	}
 }
 
 func newTreeWatcher(config string) (*treeWatcher, error) {
@@ -128,7 +141,7 @@ func newTreeWatcher(config string) (*treeWatcher, error) {
 	if err != nil {
 		return nil, fmt.Errorf("starting the file watcher: %w", err)
 	}
-	w := &treeWatcher{fs: fw}
+	w := &treeWatcher{fs: fw, read: map[string]bool{}}
 	if config != "" {
 		abs, err := filepath.Abs(config)
 		if err != nil {
@@ -171,8 +184,9 @@ func (w *treeWatcher) addTree(root string) error {
 }
 
 // relevant says whether an event can change a check: a file of a kind the
-// scan reads, .gitignore or the --config file, created, written, removed
-// or renamed. A new folder is watched too (and counts: it may hold such
+// scan reads (or one the last check read, such as a Dockerfile named by a
+// compose file), .gitignore or the --config file, created, written,
+// removed or renamed. A new folder is watched too (and counts: it may hold such
 // files already).
 func (w *treeWatcher) relevant(ev fsnotify.Event) bool {
 	if ev.Op == fsnotify.Chmod {
@@ -189,7 +203,7 @@ func (w *treeWatcher) relevant(ev fsnotify.Event) bool {
 			return true
 		}
 	}
-	if w.config != "" && ev.Name == w.config {
+	if w.config != "" && ev.Name == w.config || w.read[ev.Name] {
 		return true
 	}
 	base := filepath.Base(ev.Name)

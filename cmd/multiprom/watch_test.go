@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,7 +12,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fsnotify/fsnotify"
+
 	"github.com/multiprom/multiprom/internal/testrepo"
+	"github.com/multiprom/multiprom/internal/workspace"
 )
 
 // watchLimit guards against a watcher that never reports; it is a failure
@@ -122,5 +126,51 @@ func TestWatchReportsAgainAfterEdit(t *testing.T) {
 		}
 	case <-time.After(watchLimit):
 		t.Fatal("--watch did not stop on Ctrl-C")
+	}
+}
+
+// TestWatchRelevant: what makes --watch check again. An editor's swap file
+// or a log does not; the files the scan reads do, and so does a Dockerfile
+// whose name says nothing once a check has read it (a compose file names
+// it).
+func TestWatchRelevant(t *testing.T) {
+	root := t.TempDir()
+	writeTestFile(t, filepath.Join(root, "docker-compose.yml"), "services:\n  web:\n    build:\n      context: .\n      dockerfile: docker/web\n")
+	writeTestFile(t, filepath.Join(root, "docker", "web"), "FROM python:3.12\nCMD gunicorn -w 4 app:app\n")
+	writeTestFile(t, filepath.Join(root, "app.py"), "from flask import Flask\napp = Flask(__name__)\n")
+	w, err := newTreeWatcher("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.close()
+	write := func(rel string) fsnotify.Event { return fsnotify.Event{Name: filepath.Join(root, rel), Op: fsnotify.Write} }
+	for rel, want := range map[string]bool{
+		"app.py": true, "Procfile": true, ".env": true, "gunicorn.conf.py": true, ".gitignore": true,
+		"docker/web": false, ".app.py.swp": false, "notes.txt": false, "4913": false,
+	} {
+		if got := w.relevant(write(rel)); got != want {
+			t.Errorf("before a check: %s relevant = %v, want %v", rel, got, want)
+		}
+	}
+	scan, err := workspace.Scan(context.Background(), root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.learn(scan)
+	if !w.relevant(write("docker/web")) {
+		t.Error("docker/web, read by the check, is not watched")
+	}
+	if w.relevant(fsnotify.Event{Name: filepath.Join(root, "app.py"), Op: fsnotify.Chmod}) {
+		t.Error("a mode change alone counts")
+	}
+}
+
+func writeTestFile(t *testing.T, p, text string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
