@@ -143,7 +143,9 @@ func TestWatchRelevant(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer w.close()
-	write := func(rel string) fsnotify.Event { return fsnotify.Event{Name: filepath.Join(root, rel), Op: fsnotify.Write} }
+	write := func(rel string) fsnotify.Event {
+		return fsnotify.Event{Name: filepath.Join(root, rel), Op: fsnotify.Write}
+	}
 	for rel, want := range map[string]bool{
 		"app.py": true, "Procfile": true, ".env": true, "gunicorn.conf.py": true, ".gitignore": true,
 		"docker/web": false, ".app.py.swp": false, "notes.txt": false, "4913": false,
