@@ -51,7 +51,7 @@ workers = 4`,
 		if at == nil {
 			return
 		}
-		diag := pass.ReportIn(at.File, at.Span, "PROMETHEUS_MULTIPROC_DIR is set nowhere the gunicorn master sees it, but %s expects multiprocess mode; set it at the very top of the gunicorn config or in the process environment", where)
+		diag := showOnPython(p, pass.ReportIn(at.File, at.Span, "PROMETHEUS_MULTIPROC_DIR is set nowhere the gunicorn master sees it, but %s expects multiprocess mode; set it at the very top of the gunicorn config or in the process environment", where))
 		if cfg := p.Facts.Config(); cfg == nil || cfg.Loaded {
 			diag.AddFix(gunicornSetupFix(p))
 		}

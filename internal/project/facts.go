@@ -269,7 +269,7 @@ func (fs *Facts) MissingAnchor() *Loc {
 		if w := c.Setting("workers"); w != nil {
 			return &Loc{c.File, w.Span}
 		}
-		return &Loc{c.File, firstLine(c.File)}
+		return &Loc{c.File, FirstLine(c.File)}
 	}
 	if len(fs.Commands) > 0 {
 		return &Loc{fs.Commands[0].File, fs.Commands[0].Span}
@@ -280,7 +280,8 @@ func (fs *Facts) MissingAnchor() *Loc {
 	return nil
 }
 
-func firstLine(f *File) source.Span {
+// FirstLine is the span of a file's first line, without its line break.
+func FirstLine(f *File) source.Span {
 	end := strings.IndexByte(string(f.Src), '\n')
 	if end < 0 {
 		end = len(f.Src)
