@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/frameworks"
 	"github.com/multiprom/multiprom/internal/project"
 	"github.com/multiprom/multiprom/internal/source"
 	"github.com/multiprom/multiprom/snippets"
@@ -43,7 +44,7 @@ app.register_blueprint(shop)`,
 				return
 			}
 		}
-		for _, app := range p.Facts.Apps {
+		for _, app := range p.Facts.AppsOf(frameworks.Flask) { // the block is Flask's
 			if project.IsTestFile(app.File) || p.Facts.Standalone[app.File.Path] {
 				continue
 			}
