@@ -3,6 +3,8 @@ package rules
 import (
 	"strings"
 
+	"github.com/multiprom/multiprom/internal/frameworks"
+
 	"github.com/multiprom/multiprom/diagnostics"
 	"github.com/multiprom/multiprom/internal/project"
 	"github.com/multiprom/multiprom/internal/python"
@@ -13,10 +15,11 @@ import (
 // DefaultRegistryExposition reports exposition of the per-process default
 // registry in a multiprocess project.
 var DefaultRegistryExposition = &diagnostics.Rule{
-	Code:     "MP104",
-	Name:     "default-registry-exposition",
-	Severity: diagnostics.Error,
-	Title:    "Metrics are exposed from the default registry, which holds one worker's values",
+	Code:       "MP104",
+	Name:       "default-registry-exposition",
+	Severity:   diagnostics.Error,
+	Frameworks: []frameworks.Framework{frameworks.Flask, frameworks.FastAPI, frameworks.Starlette},
+	Title:      "Metrics are exposed from the default registry, which holds one worker's values",
 	Doc: "generate_latest(), make_wsgi_app() and make_asgi_app() (mounted in FastAPI or Starlette: " +
 		"app.mount(\"/metrics\", make_asgi_app())) default to prometheus_client.REGISTRY, the registry of " +
 		"the one process that answers the scrape. Under gunicorn (any worker class, uvicorn's included) each scrape lands on a random worker: " +
