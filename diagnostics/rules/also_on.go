@@ -9,7 +9,8 @@ import (
 // that starts gunicorn, where a project without a gunicorn config anchors
 // what is missing) on the Python file it acts on as well: the gunicorn
 // config when there is one (its workers setting, else its first line: the
-// hooks and settings go there), else the app's Flask(...) call (the code
+// hooks and settings go there), else the app's construction (Flask(...),
+// FastAPI(), get_wsgi_application(): the code
 // the workers run). A user who opens only the app then sees it. A finding
 // already on a Python file is left as it is.
 func showOnPython(p *project.Project, d *diagnostics.Diagnostic) *diagnostics.Diagnostic {
