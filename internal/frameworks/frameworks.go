@@ -11,6 +11,7 @@ const (
 	Flask     Framework = "flask"
 	FastAPI   Framework = "fastapi"
 	Starlette Framework = "starlette"
+	Django    Framework = "django"
 )
 
 // Title is the framework's name as its users write it ("FastAPI").
@@ -22,6 +23,8 @@ func (fw Framework) Title() string {
 		return "FastAPI"
 	case Starlette:
 		return "Starlette"
+	case Django:
+		return "Django"
 	}
 	return string(fw)
 }
@@ -34,7 +37,29 @@ var AppClasses = map[string]Framework{
 	"fastapi.FastAPI":                  FastAPI,
 	"fastapi.applications.FastAPI":     FastAPI,
 	"starlette.applications.Starlette": Starlette,
+	// A Django project's app is the `application` object its wsgi.py or
+	// asgi.py builds (what `gunicorn mysite.wsgi` serves): these calls run
+	// django.setup(), which imports the settings and runs every
+	// AppConfig.ready.
+	"django.core.wsgi.get_wsgi_application": Django,
+	"django.core.asgi.get_asgi_application": Django,
 }
+
+// DjangoExporterApp is django-prometheus's INSTALLED_APPS entry. Its
+// AppConfig.ready calls SetupPrometheusExportsFromConfig, which starts an
+// HTTP server thread in every process that runs django.setup() when the
+// settings name PROMETHEUS_METRICS_EXPORT_PORT_RANGE (the first free port
+// of the range) or PROMETHEUS_METRICS_EXPORT_PORT (that port; a second
+// process fails to bind it and its ready raises). Its export view,
+// ExportToDjangoView (django_prometheus.urls), aggregates with a fresh
+// registry and a MultiProcessCollector only when PROMETHEUS_MULTIPROC_DIR
+// or the lowercase name is set (2.2, Debian bookworm; older releases, e.g.
+// the tree at commit 003dccf, checked only the
+// lowercase name and added the collector to the default registry).
+const DjangoExporterApp = "django_prometheus"
+
+// DjangoSettingsVar names the settings module Django imports.
+const DjangoSettingsVar = "DJANGO_SETTINGS_MODULE"
 
 // ASGIExporterModules are the FastAPI/Starlette exporters built on
 // prometheus_client. Both aggregate the workers' files (a fresh registry

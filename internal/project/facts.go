@@ -51,7 +51,11 @@ type Facts struct {
 	// Cleanups are the start-up steps of deploy files that empty or remove
 	// a path (an rm before the server starts, tmpfs, emptyDir).
 	Cleanups []*Cleanup
-	Apps     []*AppSite // Flask(...), FastAPI(...) and Starlette(...) constructions
+	Apps     []*AppSite // Flask(...), FastAPI(...) and Starlette(...) constructions, Django's get_wsgi_application()/get_asgi_application()
+	// Django are the Django settings modules, DjangoReady the
+	// AppConfig.ready methods (facts_django.go).
+	Django      []*DjangoSettings
+	DjangoReady []*ReadyHook
 	// Requirements are the dependencies by normalised name ("prometheus-client").
 	Requirements map[string]*Requirement
 

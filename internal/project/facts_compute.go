@@ -9,6 +9,7 @@ import (
 
 	"github.com/multiprom/multiprom/internal/config"
 	"github.com/multiprom/multiprom/internal/deploy"
+	"github.com/multiprom/multiprom/internal/deps"
 	"github.com/multiprom/multiprom/internal/python"
 	"github.com/multiprom/multiprom/internal/source"
 )
@@ -70,6 +71,7 @@ func computeFacts(p *Project, info config.PyprojectInfo) *Facts {
 		fs.MultiWorker = fs.Gunicorn && fs.Workers.Max > 1
 	}
 
+	findDjango(p, fs)
 	usesMultiproc := false
 	for _, f := range p.PythonFiles() {
 		m := f.Py
@@ -114,10 +116,11 @@ func computeFacts(p *Project, info config.PyprojectInfo) *Facts {
 		fs.Redis = *p.Settings.Redis
 	}
 	if r := fs.Requirements["prometheus-client"]; r != nil {
-		fs.ClientVersion, fs.ClientMin, fs.ClientMax = VersionBounds(r.Spec)
+		fs.ClientVersion, fs.ClientMin, fs.ClientMax = deps.VersionBounds(r.Spec)
 	}
 	if fs.Requirements["prometheus-client"] != nil || fs.Requirements["prometheus-flask-exporter"] != nil ||
-		fs.Requirements["prometheus-fastapi-instrumentator"] != nil || fs.Requirements["starlette-exporter"] != nil {
+		fs.Requirements["prometheus-fastapi-instrumentator"] != nil || fs.Requirements["starlette-exporter"] != nil ||
+		fs.Requirements["django-prometheus"] != nil || fs.DjangoExporter() {
 		fs.Prometheus = true
 	}
 	// Several workers make a project multiprocess only when it has metrics:

@@ -8,6 +8,7 @@ import (
 	"github.com/multiprom/multiprom/internal/frameworks"
 
 	"github.com/multiprom/multiprom/internal/config"
+	"github.com/multiprom/multiprom/internal/django"
 	"github.com/multiprom/multiprom/internal/python"
 	"github.com/multiprom/multiprom/internal/source"
 )
@@ -35,7 +36,9 @@ func keyFacts() *Facts {
 		Standalone:       map[string]bool{"tasks.py": true},
 		EnvSets: []*EnvSet{{Loc: Loc{conf, source.Span{Start: 30, End: 70}}, Name: EnvVar, How: "gunicorn config",
 			Value: "/tmp/metrics", ReachesMaster: true}},
-		Apps: []*AppSite{{File: app, Call: &python.Call{Func: "Flask"}, Factory: &python.FuncDef{Name: "create_app"}}},
+		Apps:        []*AppSite{{File: app, Call: &python.Call{Func: "Flask"}, Factory: &python.FuncDef{Name: "create_app"}}},
+		Django:      []*DjangoSettings{{File: &File{Path: "mysite/settings.py"}, Settings: keyDjangoSettings()}},
+		DjangoReady: []*ReadyHook{{File: &File{Path: "shop/apps.py"}, Func: &python.FuncDef{Name: "ready", Class: "ShopConfig"}}},
 		Requirements: map[string]*Requirement{"prometheus-client": {Name: "prometheus-client", Spec: "==0.20.0",
 			Loc: Loc{req, source.Span{Start: 0, End: 24}}}},
 	}
@@ -86,6 +89,10 @@ var factsMutations = map[string]func(fs *Facts){
 	"Apps.Call":              func(fs *Facts) { fs.Apps[0].Call = &python.Call{Func: "flask.Flask"} },
 	"Apps.Factory":           func(fs *Facts) { fs.Apps[0].Factory = nil },
 	"Apps.Framework":         func(fs *Facts) { fs.Apps[0].Framework = frameworks.FastAPI },
+	"Django.File":            func(fs *Facts) { fs.Django[0].File = &File{Path: "other/settings.py"} },
+	"Django.Settings":        func(fs *Facts) { fs.Django[0].Settings.InstalledApps = nil },
+	"DjangoReady.File":       func(fs *Facts) { fs.DjangoReady[0].File = &File{Path: "other/apps.py"} },
+	"DjangoReady.Func":       func(fs *Facts) { fs.DjangoReady[0].Func = &python.FuncDef{Name: "ready", Class: "OtherConfig"} },
 	"Requirements.Name":      func(fs *Facts) { fs.Requirements["prometheus-client"].Name = "prometheus_client" },
 	"Requirements.Spec":      func(fs *Facts) { fs.Requirements["prometheus-client"].Spec = ">=0.16" },
 	"Requirements.Loc.File":  func(fs *Facts) { fs.Requirements["prometheus-client"].Loc.File = &File{Path: "pyproject.toml"} },
@@ -222,5 +229,36 @@ func TestContextKeyIgnoresMovedFacts(t *testing.T) {
 	files["gunicorn.conf.py"] = strings.Replace(files["gunicorn.conf.py"], "workers = 4", "workers = 1", 1)
 	if r := testProject(t, files); r.ContextKey() == p.ContextKey() {
 		t.Error("changing the worker count kept the key")
+	}
+}
+
+func keyDjangoSettings() django.Settings {
+	return django.Settings{InstalledApps: []string{"django_prometheus"},
+		Middleware:      []string{"django_prometheus.middleware.PrometheusBeforeMiddleware"},
+		ExportPort:      &python.Assign{Target: "PROMETHEUS_METRICS_EXPORT_PORT", Value: &python.Expr{Text: "8001"}},
+		ExportPortRange: &python.Assign{Target: "PROMETHEUS_METRICS_EXPORT_PORT_RANGE", Value: &python.Expr{Text: "range(8001, 8005)"}},
+		RangeSize:       4}
+}
+
+// TestDjangoSettingsKey: every field of the settings changes the key.
+func TestDjangoSettingsKey(t *testing.T) {
+	for name, mutate := range map[string]func(s *django.Settings){
+		"InstalledApps":   func(s *django.Settings) { s.InstalledApps = nil },
+		"Middleware":      func(s *django.Settings) { s.Middleware = nil },
+		"ExportPort":      func(s *django.Settings) { s.ExportPort = nil },
+		"ExportPortRange": func(s *django.Settings) { s.ExportPortRange.Value = &python.Expr{Text: "range(8001, 8003)"} },
+		"RangeSize":       func(s *django.Settings) { s.RangeSize = 2 },
+	} {
+		var a, b keyWriter
+		base, changed := keyDjangoSettings(), keyDjangoSettings()
+		mutate(&changed)
+		a.djangoSettings(&base)
+		b.djangoSettings(&changed)
+		if a.String() == b.String() {
+			t.Errorf("changing Settings.%s leaves the key unchanged", name)
+		}
+	}
+	if n := reflect.TypeFor[django.Settings]().NumField(); n != 5 {
+		t.Errorf("django.Settings has %d fields, TestDjangoSettingsKey mutates 5: add the new one to keyWriter.djangoSettings and here", n)
 	}
 }
