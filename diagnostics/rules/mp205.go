@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/frameworks"
 	"github.com/multiprom/multiprom/internal/project"
 )
 
@@ -18,7 +19,8 @@ var MultiprocDirUnset = &diagnostics.Rule{
 	Doc: "prometheus_client picks its value store once, when it is first imported: files in " +
 		"PROMETHEUS_MULTIPROC_DIR if the variable is in the environment then, per-process memory otherwise. " +
 		"The project has multiprocess-aware code (a MultiProcessCollector, a Gunicorn*/Multiprocess* exporter " +
-		"class, multiprocess_mode=) and several workers, but the variable is set nowhere that reaches the " +
+		"class, multiprocess_mode=, django_prometheus in a Django INSTALLED_APPS: its ExportToDjangoView sums " +
+		"the workers only when the variable is set, and serves the answering worker's registry otherwise) and several workers, but the variable is set nowhere that reaches the " +
 		"gunicorn master: not in the gunicorn config, a Dockerfile ENV, compose environment:, systemd " +
 		"Environment=, an entrypoint export, nor a .env that something loads. The exporter classes and " +
 		"MultiProcessCollector then raise ValueError, and a gated set-up silently falls back to per-worker " +
@@ -74,6 +76,13 @@ func multiprocCode(p *project.Project) string {
 			}
 			if class, _, ok := exporterCtor(m, c); ok && multiprocExporters[class] {
 				return fmt.Sprintf("%s (%s:%d)", class, f.Path, line)
+			}
+		}
+		for _, s := range p.Facts.Django {
+			if s.File == f && s.Settings.HasApp(frameworks.DjangoExporterApp) {
+				// Its /metrics view (ExportToDjangoView) aggregates the
+				// workers only when the variable is set.
+				return fmt.Sprintf("django_prometheus (INSTALLED_APPS in %s)", f.Path)
 			}
 		}
 		for _, decl := range f.MetricDecls() {
