@@ -29,13 +29,15 @@ const (
 )
 
 // copyDemo copies testdata/demo to a fresh directory, so fixes never touch the original.
-// The folder name is unique: the fix derives the multiprocess directory from it
-// (/tmp/prometheus-multiproc-<folder>), and two runs sharing one directory wipe each other's
-// files at start-up.
-func copyDemo(t *testing.T) string {
+func copyDemo(t *testing.T) string { return copyTestdata(t, "demo") }
+
+// copyTestdata copies testdata/<name> to a fresh directory. The folder name is unique: the fix
+// derives the multiprocess directory from it (/tmp/prometheus-multiproc-<folder>), and two runs
+// sharing one directory wipe each other's files at start-up.
+func copyTestdata(t *testing.T, name string) string {
 	t.Helper()
-	src := filepath.Join("..", "testdata", "demo")
-	dst := filepath.Join(t.TempDir(), fmt.Sprintf("demo-%d-%d", os.Getpid(), demoCopies.Add(1)))
+	src := filepath.Join("..", "testdata", name)
+	dst := filepath.Join(t.TempDir(), fmt.Sprintf("%s-%d-%d", name, os.Getpid(), demoCopies.Add(1)))
 	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -57,7 +59,12 @@ func copyDemo(t *testing.T) string {
 		t.Fatalf("copying demo: %v", err)
 	}
 	// The fixed config keeps its metric files outside the project; do not leave them behind.
-	t.Cleanup(func() { os.RemoveAll(filepath.Join(os.TempDir(), "prometheus-multiproc-"+filepath.Base(dst))) })
+	t.Cleanup(func() {
+		dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), "prometheus-multiproc-"+filepath.Base(dst)+"*"))
+		for _, d := range dirs {
+			os.RemoveAll(d)
+		}
+	})
 	return dst
 }
 
@@ -248,13 +255,21 @@ type demoServer struct {
 
 func startDemo(t *testing.T, dir string) *demoServer {
 	t.Helper()
+	port := freePort(t)
+	return startGunicorn(t, dir, port, baseEnv(fmt.Sprintf("BIND=127.0.0.1:%d", port), "PYTHONDONTWRITEBYTECODE=1"))
+}
+
+// startGunicorn runs the Procfile's web command (gunicorn with 4 workers) in dir, with extra
+// arguments appended, and waits until /metrics answers and all four workers booted.
+func startGunicorn(t *testing.T, dir string, port int, env []string, extra ...string) *demoServer {
+	t.Helper()
 	argv := procfileCommand(t, dir)
 	if argv[0] != "gunicorn" {
 		t.Fatalf("Procfile web command is %q, want gunicorn", argv)
 	}
 	argv[0] = gunicornBin // Debian's: the python3 on PATH has no flask
-	port := freePort(t)
-	p := start(t, "gunicorn", dir, baseEnv(fmt.Sprintf("BIND=127.0.0.1:%d", port), "PYTHONDONTWRITEBYTECODE=1"), argv...)
+	argv = append(argv, extra...)
+	p := start(t, "gunicorn", dir, env, argv...)
 	s := &demoServer{proc: p, base: fmt.Sprintf("http://127.0.0.1:%d", port)}
 	p.waitFor(t, "gunicorn to serve /metrics", 30*time.Second, func() bool {
 		resp, err := http.Get(s.base + "/metrics")
@@ -271,7 +286,9 @@ func startDemo(t *testing.T, dir string) *demoServer {
 	return s
 }
 
-var client = &http.Client{Timeout: 60 * time.Second}
+// client opens a new connection per request: uvicorn workers keep connections alive, and
+// requests over one kept-alive connection would all reach the worker that accepted it.
+var client = &http.Client{Timeout: 60 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
 
 // hammer makes n requests to path with the given concurrency and fails on any non-200.
 func (s *demoServer) hammer(t *testing.T, path string, n, concurrency int) {
@@ -334,9 +351,15 @@ func (s *demoServer) scrape(t *testing.T) *verify.Snapshot {
 // requestTotal is flask_http_request_total summed over its labels in one scrape.
 func (s *demoServer) requestTotal(t *testing.T) float64 {
 	t.Helper()
+	return s.counterTotal(t, "flask_http_request_total")
+}
+
+// counterTotal is a counter summed over its labels in one scrape.
+func (s *demoServer) counterTotal(t *testing.T, name string) float64 {
+	t.Helper()
 	total := 0.0
 	for series, v := range s.scrape(t).Counters {
-		if series == "flask_http_request_total" || strings.HasPrefix(series, "flask_http_request_total{") {
+		if series == name || strings.HasPrefix(series, name+"{") {
 			total += v
 		}
 	}

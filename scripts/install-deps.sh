@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the real programs the tests run: gunicorn, Flask, prometheus_client,
+# Installs the real programs the tests run: gunicorn, Flask, FastAPI, uvicorn, prometheus_client,
 # redis (client and server), the Prometheus server, Neovim, Emacs with eglot,
 # debootstrap, pyflakes. Debian packages only (PyPI is not needed); their versions are
 # bookworm's. Idempotent: does nothing when all are there.
@@ -12,6 +12,10 @@ have_py flask || need+=(python3-flask)
 have_py prometheus_client || need+=(python3-prometheus-client)
 have_py redis || need+=(python3-redis)
 have_py pyflakes || need+=(python3-pyflakes)
+# FastAPI under gunicorn's uvicorn worker (e2e/fastapi_test.go).
+have_py fastapi || need+=(python3-fastapi)
+have_py uvicorn || need+=(python3-uvicorn)
+have_py starlette || need+=(python3-starlette)
 command -v redis-server >/dev/null || need+=(redis-server)
 command -v prometheus >/dev/null || need+=(prometheus)
 command -v nvim >/dev/null || need+=(neovim)
