@@ -34,7 +34,7 @@ def metrics():
     multiprocess.MultiProcessCollector(registry)
     return generate_latest(registry)`,
 	Fix: diagnostics.FixSafe,
-	FixDoc: "Builds a per-request CollectorRegistry with a MultiProcessCollector (and the process/platform/GC collectors) and exposes that instead; it falls back to the default registry when PROMETHEUS_MULTIPROC_DIR is unset (flask run, uvicorn without --workers, pytest). " +
+	FixDoc: "Builds a per-request CollectorRegistry with a MultiProcessCollector (and the process/platform/GC collectors) and exposes that instead; it falls back to the default registry when PROMETHEUS_MULTIPROC_DIR is unset (flask run, uvicorn without --workers, manage.py runserver, tests). In a Django view the block goes inside the view, which keeps returning HttpResponse(generate_latest(registry), ...). " +
 		"For make_asgi_app()/make_wsgi_app() the registry is built once, before the app, and passed as registry=: its MultiProcessCollector reads the files at every scrape.",
 	Applies: multiprocess,
 	Run: func(pass *diagnostics.Pass) {
@@ -102,6 +102,7 @@ func perRequestRegistryFix(pass *diagnostics.Pass, c *python.Call, keyword bool)
 	indent := f.IndentOf(c.StatementSpan().Start)
 	sp := snippetParams(pass.Project, f, indent)
 	sp.ASGI = len(f.Py.ImportsFrom("fastapi")) > 0 || len(f.Py.ImportsFrom("starlette")) > 0
+	sp.Django = len(f.Py.ImportsFrom("django")) > 0
 	registryBlock := snippets.PerRequestRegistry
 	if keyword { // make_*_app: one registry for the long-lived metrics app
 		registryBlock = snippets.MetricsAppRegistry
