@@ -12,7 +12,7 @@ import (
 func (r *Rule) Markdown() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "## %s — %s\n\n", r.Code, r.Name)
-	fmt.Fprintf(&b, "**%s** · default severity: %s\n\n%s\n\n", r.Title, r.Severity, r.Doc)
+	fmt.Fprintf(&b, "**%s** · default severity: %s · frameworks: %s\n\n%s\n\n", r.Title, r.Severity, r.FrameworkList(), r.Doc)
 	if r.Before != "" {
 		fmt.Fprintf(&b, "Before:\n\n```python\n%s\n```\n\n", r.Before)
 	}
@@ -28,4 +28,17 @@ func (r *Rule) Markdown() string {
 		b.WriteString("No automatic fix.\n")
 	}
 	return b.String()
+}
+
+// FrameworkList names the frameworks the rule covers ("Flask, Django"), or
+// "any".
+func (r *Rule) FrameworkList() string {
+	if len(r.Frameworks) == 0 {
+		return "any"
+	}
+	names := make([]string, len(r.Frameworks))
+	for i, fw := range r.Frameworks {
+		names[i] = fw.Title()
+	}
+	return strings.Join(names, ", ")
 }

@@ -13,10 +13,11 @@ import (
 
 // AppWithoutMetrics reports Flask apps in projects with no Prometheus code.
 var AppWithoutMetrics = &diagnostics.Rule{
-	Code:     "MP102",
-	Name:     "app-without-metrics",
-	Severity: diagnostics.Info,
-	Title:    "Flask app without Prometheus metrics",
+	Code:       "MP102",
+	Name:       "app-without-metrics",
+	Severity:   diagnostics.Info,
+	Frameworks: []frameworks.Framework{frameworks.Flask}, // the block is Flask's
+	Title:      "Flask app without Prometheus metrics",
 	Doc: "The project builds a Flask app but no module imports prometheus_client or " +
 		"prometheus_flask_exporter, so there is nothing to scrape. The action adds the metrics block that " +
 		"is correct under multi-worker gunicorn from the start: with prometheus_flask_exporter the gated " +

@@ -13,10 +13,11 @@ import (
 // DefaultRegistryExposition reports exposition of the per-process default
 // registry in a multiprocess project.
 var DefaultRegistryExposition = &diagnostics.Rule{
-	Code:     "MP104",
-	Name:     "default-registry-exposition",
-	Severity: diagnostics.Error,
-	Title:    "Metrics are exposed from the default registry, which holds one worker's values",
+	Code:       "MP104",
+	Name:       "default-registry-exposition",
+	Severity:   diagnostics.Error,
+	Frameworks: appFrameworks,
+	Title:      "Metrics are exposed from the default registry, which holds one worker's values",
 	Doc: "generate_latest(), make_wsgi_app() and make_asgi_app() (mounted in FastAPI or Starlette: " +
 		"app.mount(\"/metrics\", make_asgi_app())) default to prometheus_client.REGISTRY, the registry of " +
 		"the one process that answers the scrape. Under gunicorn (any worker class, uvicorn's included) each scrape lands on a random worker: " +

@@ -13,10 +13,11 @@ import (
 // DjangoExportPortPerWorker reports django-prometheus's export-port
 // settings that cannot work under several gunicorn workers.
 var DjangoExportPortPerWorker = &diagnostics.Rule{
-	Code:     "MP112",
-	Name:     "django-export-port-per-worker",
-	Severity: diagnostics.Error,
-	Title:    "django-prometheus's export port is bound by every worker",
+	Code:       "MP112",
+	Name:       "django-export-port-per-worker",
+	Severity:   diagnostics.Error,
+	Frameworks: []frameworks.Framework{frameworks.Django},
+	Title:      "django-prometheus's export port is bound by every worker",
 	Doc: "django-prometheus's AppConfig.ready calls SetupPrometheusExportsFromConfig in every process that " +
 		"runs django.setup(), that is in every gunicorn worker. PROMETHEUS_METRICS_EXPORT_PORT makes each " +
 		"of them start an HTTP server on that one port: the first worker binds it, the next one's ready " +
