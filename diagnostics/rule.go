@@ -25,9 +25,9 @@ type Rule struct {
 	// applied only with --unsafe-fixes (or as an editor action). The rule
 	// cases hold it to what the findings carry (TestFixKindMatchesFindings).
 	Fix FixKind
-	// Frameworks are the web frameworks whose code the rule reads and
-	// fixes; nil means any: the rule reads gunicorn configs, deploy files
-	// or prometheus_client calls that look the same in every framework.
+	// Frameworks are the web frameworks whose code the rule is written and
+	// tested for; nil means any: the rule reads prometheus_client code or
+	// the server set-up, whatever framework serves it.
 	Frameworks []frameworks.Framework
 
 	// Applies, when set, gates the rule on project facts; it is asked once

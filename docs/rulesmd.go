@@ -21,7 +21,11 @@ func RulesMarkdown(rules []*diagnostics.Rule) string {
 		if r.Fix != diagnostics.FixNone {
 			fix = r.Fix.String()
 		}
-		fmt.Fprintf(&b, "| [%s](#%s) | %s | %s | %s | %s | %s |\n", r.Code, strings.ToLower(r.Code), r.Name, r.Severity, fix, r.FrameworkList(), r.Title)
+		frameworks := "any"
+		if len(r.Frameworks) > 0 {
+			frameworks = r.FrameworksText()
+		}
+		fmt.Fprintf(&b, "| [%s](#%s) | %s | %s | %s | %s | %s |\n", r.Code, strings.ToLower(r.Code), r.Name, r.Severity, fix, frameworks, r.Title)
 	}
 	b.WriteString("\n")
 	for _, r := range rules {

@@ -55,8 +55,9 @@ func TestFastAPIGunicornCounters(t *testing.T) {
 		}
 		if last := runs[len(runs)-1]; last.code != 1 || !strings.Contains(last.stdout, "FAIL") {
 			t.Errorf("multiprom verify on the broken app, %d runs: want exit 1 and FAIL, last got %s", len(runs), last)
+		} else {
+			t.Logf("verify failed the broken app on run %d", len(runs))
 		}
-		t.Logf("verify failed the broken app on run %d", len(runs))
 	})
 	if t.Failed() {
 		return

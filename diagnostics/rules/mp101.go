@@ -11,7 +11,7 @@ var SingleProcessExporter = &diagnostics.Rule{
 	Code:       "MP101",
 	Name:       "single-process-exporter",
 	Severity:   diagnostics.Warning,
-	Frameworks: []frameworks.Framework{frameworks.Flask}, // prometheus_flask_exporter
+	Frameworks: []frameworks.Framework{frameworks.Flask},
 	Title:      "PrometheusMetrics under multi-worker gunicorn exposes one worker's metrics per scrape",
 	Doc: "prometheus_flask_exporter's PrometheusMetrics serves the registry of the process that answers the " +
 		"request. Under gunicorn with several workers each scrape reaches a random worker, so request " +

@@ -12,7 +12,7 @@ var UngatedMultiprocExporter = &diagnostics.Rule{
 	Code:       "MP103",
 	Name:       "ungated-multiproc-exporter",
 	Severity:   diagnostics.Warning,
-	Frameworks: []frameworks.Framework{frameworks.Flask}, // prometheus_flask_exporter
+	Frameworks: []frameworks.Framework{frameworks.Flask},
 	Title:      "Multiprocess exporter class constructed without a PROMETHEUS_MULTIPROC_DIR gate",
 	Doc: "GunicornPrometheusMetrics, GunicornInternalPrometheusMetrics and the Multiprocess* classes check " +
 		"PROMETHEUS_MULTIPROC_DIR in their constructor (also through for_app_factory()) and raise " +

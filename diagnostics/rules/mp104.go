@@ -3,6 +3,7 @@ package rules
 import (
 	"strings"
 
+
 	"github.com/multiprom/multiprom/diagnostics"
 	"github.com/multiprom/multiprom/internal/project"
 	"github.com/multiprom/multiprom/internal/python"

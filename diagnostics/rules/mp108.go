@@ -12,7 +12,7 @@ var PathCardinality = &diagnostics.Rule{
 	Code:       "MP108",
 	Name:       "path-cardinality",
 	Severity:   diagnostics.Warning,
-	Frameworks: []frameworks.Framework{frameworks.Flask}, // prometheus_flask_exporter
+	Frameworks: []frameworks.Framework{frameworks.Flask},
 	Title:      "Exporter labels request metrics by URL path (unbounded series)",
 	Doc: "prometheus_flask_exporter's group_by defaults to 'path': the request duration histogram gets one " +
 		"label value per distinct URL, so /users/1, /users/2 … each create a full set of buckets. In " +

@@ -4,8 +4,9 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/multiprom/multiprom/diagnostics"
 	"github.com/multiprom/multiprom/internal/frameworks"
+
+	"github.com/multiprom/multiprom/diagnostics"
 	"github.com/multiprom/multiprom/internal/project"
 	"github.com/multiprom/multiprom/internal/source"
 )
@@ -16,7 +17,7 @@ var ExporterNeverExposed = &diagnostics.Rule{
 	Code:       "MP110",
 	Name:       "exporter-never-exposed",
 	Severity:   diagnostics.Error,
-	Frameworks: []frameworks.Framework{frameworks.Flask}, // prometheus_flask_exporter
+	Frameworks: []frameworks.Framework{frameworks.Flask},
 	Title:      "GunicornPrometheusMetrics is never exposed",
 	Doc: "GunicornPrometheusMetrics (and MultiprocessPrometheusMetrics) remove the path= argument and register " +
 		"no /metrics route on the app: its metrics are served only by a separate HTTP server that a gunicorn " +

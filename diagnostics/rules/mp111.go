@@ -3,8 +3,9 @@ package rules
 import (
 	"strings"
 
-	"github.com/multiprom/multiprom/diagnostics"
 	"github.com/multiprom/multiprom/internal/frameworks"
+
+	"github.com/multiprom/multiprom/diagnostics"
 	"github.com/multiprom/multiprom/internal/project"
 	"github.com/multiprom/multiprom/internal/python"
 )
@@ -15,7 +16,7 @@ var InternalExporterHTTPServer = &diagnostics.Rule{
 	Code:       "MP111",
 	Name:       "internal-exporter-http-server",
 	Severity:   diagnostics.Warning,
-	Frameworks: []frameworks.Framework{frameworks.Flask}, // prometheus_flask_exporter
+	Frameworks: []frameworks.Framework{frameworks.Flask},
 	Title:      "start_http_server_when_ready on an Internal exporter class does nothing",
 	Doc: "GunicornInternalPrometheusMetrics and MultiprocessInternalPrometheusMetrics serve /metrics from the " +
 		"app itself. Their start_http_server_when_ready() is overridden to do nothing but emit a UserWarning " +

@@ -19,8 +19,10 @@ var MultiprocDirUnset = &diagnostics.Rule{
 	Doc: "prometheus_client picks its value store once, when it is first imported: files in " +
 		"PROMETHEUS_MULTIPROC_DIR if the variable is in the environment then, per-process memory otherwise. " +
 		"The project has multiprocess-aware code (a MultiProcessCollector, a Gunicorn*/Multiprocess* exporter " +
-		"class, multiprocess_mode=, django_prometheus in a Django INSTALLED_APPS: its ExportToDjangoView sums " +
-		"the workers only when the variable is set, and serves the answering worker's registry otherwise) and several workers, but the variable is set nowhere that reaches the " +
+		"class, multiprocess_mode=, a FastAPI/Starlette exporter: prometheus-fastapi-instrumentator's " +
+		"Instrumentator and starlette_exporter's handle_metrics aggregate the workers' files only when the " +
+		"variable is set, and serve one worker's registry otherwise; or django_prometheus in a Django " +
+		"INSTALLED_APPS, whose ExportToDjangoView does the same) and several workers, but the variable is set nowhere that reaches the " +
 		"gunicorn master: not in the gunicorn config, a Dockerfile ENV, compose environment:, systemd " +
 		"Environment=, an entrypoint export, nor a .env that something loads. The exporter classes and " +
 		"MultiProcessCollector then raise ValueError, and a gated set-up silently falls back to per-worker " +
@@ -90,6 +92,10 @@ func multiprocCode(p *project.Project) string {
 				return fmt.Sprintf("multiprocess_mode= (%s:%d)", f.Path, f.Lines().Line(decl.Call.Span().Start)+1)
 			}
 		}
+	}
+	// The FastAPI/Starlette exporters aggregate only when the variable is set.
+	if uses := asgiExporterUses(p); len(uses) > 0 {
+		return uses[0].Where()
 	}
 	return ""
 }
