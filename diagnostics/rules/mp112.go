@@ -29,7 +29,10 @@ var DjangoExportPortPerWorker = &diagnostics.Rule{
 		"reported only when it holds fewer ports than the known worker count (the workers left over " +
 		"export nothing), or when preload_app imports the app in the master (ready runs there once; the " +
 		"workers export nothing). The single /metrics view (django_prometheus.urls) with " +
-		"PROMETHEUS_MULTIPROC_DIR set aggregates every worker on one target instead.",
+		"PROMETHEUS_MULTIPROC_DIR set aggregates every worker on one target instead. (django-prometheus " +
+		"documents PROMETHEUS_METRICS_EXPORT_ADDRESS = '' as all addresses; on the fixed-port path " +
+		"prometheus_client 0.16's start_http_server resolves '' with getaddrinfo and raises socket.gaierror, " +
+		"so even one worker fails to boot: name an address. The range path binds '' directly and works.)",
 	Before: `# settings.py (gunicorn --workers 4)
 PROMETHEUS_METRICS_EXPORT_PORT = 8001`,
 	After: `# settings.py: one port per worker; Prometheus scrapes 8001-8004
