@@ -3,7 +3,6 @@ package rules
 import (
 	"strings"
 
-
 	"github.com/multiprom/multiprom/diagnostics"
 	"github.com/multiprom/multiprom/internal/project"
 	"github.com/multiprom/multiprom/internal/python"

@@ -48,10 +48,15 @@ PROMETHEUS_METRICS_EXPORT_PORT_RANGE = range(8001, 8001 + 4)`,
 		p := pass.Project
 		preload := boolSetting(p, "preload_app", "--preload") != nil
 		workers := p.Facts.Workers
+		if !p.Facts.DjangoExporter() {
+			return // nothing reads the settings
+		}
+		// Any settings module counts, not only the one installing the app:
+		// prod.py often star-imports a base.py that lists INSTALLED_APPS.
 		for _, s := range p.Facts.Django {
 			set := s.Settings
-			if !set.HasApp(frameworks.DjangoExporterApp) {
-				continue
+			if set.FullApps && !set.HasApp(frameworks.DjangoExporterApp) {
+				continue // its own complete INSTALLED_APPS: another project's settings
 			}
 			switch {
 			case set.ExportPortRange != nil && preload:

@@ -17,7 +17,10 @@ import (
 // Settings is what a settings module assigns at its top level.
 type Settings struct {
 	InstalledApps []string // literal string entries of INSTALLED_APPS (also `+=`)
-	Middleware    []string // literal string entries of MIDDLEWARE
+	// FullApps: INSTALLED_APPS is assigned with `=` here, so InstalledApps
+	// is the whole list (else it only extends a star-imported base's).
+	FullApps   bool
+	Middleware []string // literal string entries of MIDDLEWARE
 	// ExportPort and ExportPortRange are django-prometheus's
 	// PROMETHEUS_METRICS_EXPORT_PORT and _PORT_RANGE assignments (nil: not
 	// set). RangeSize is the number of ports of a literal range(a, b) or
@@ -50,12 +53,23 @@ func ReadSettings(m *python.Module) (s Settings, isSettings bool) {
 		case "INSTALLED_APPS":
 			isSettings = isSettings || a.TopLevel
 			s.InstalledApps = literalStrings(a, s.InstalledApps)
+			s.FullApps = s.FullApps || a.Op == "="
 		case "MIDDLEWARE":
 			s.Middleware = literalStrings(a, s.Middleware)
 		case "PROMETHEUS_METRICS_EXPORT_PORT":
-			s.ExportPort = a
+			// Nothing else reads these names: a module assigning them is
+			// a settings module (a prod.py that star-imports its base).
+			isSettings = true
+			s.ExportPort = nil
+			if !falsy(a.Value) { // None, 0, False: django-prometheus starts nothing
+				s.ExportPort = a
+			}
 		case "PROMETHEUS_METRICS_EXPORT_PORT_RANGE":
-			s.ExportPortRange, s.RangeSize = a, portCount(m, a.Value)
+			isSettings = true
+			s.ExportPortRange, s.RangeSize = nil, -1
+			if !falsy(a.Value) {
+				s.ExportPortRange, s.RangeSize = a, portCount(m, a.Value)
+			}
 		}
 	}
 	return s, isSettings
@@ -95,6 +109,16 @@ func subclassesAppConfig(m *python.Module, cl *python.ClassDef) bool {
 		if q := m.Qualify(b); q == "django.apps.AppConfig" || q == "django.apps.config.AppConfig" {
 			return true
 		}
+	}
+	return false
+}
+
+// falsy: a literal SetupPrometheusExportsFromConfig's `if port_range:` /
+// `elif port:` skip.
+func falsy(e *python.Expr) bool {
+	switch strings.TrimSpace(e.Text) {
+	case "None", "0", "False", "[]", "()", "''", `""`:
+		return true
 	}
 	return false
 }

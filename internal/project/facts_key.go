@@ -208,6 +208,7 @@ func sortedKeys[V any](m map[string]V) []string {
 
 func (k *keyWriter) djangoSettings(s *django.Settings) {
 	k.list("django.apps", s.InstalledApps)
+	k.flag("django.fullapps", s.FullApps)
 	k.list("django.middleware", s.Middleware)
 	for _, a := range []*python.Assign{s.ExportPort, s.ExportPortRange} {
 		k.flag("django.port", a != nil)

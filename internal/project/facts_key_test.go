@@ -245,6 +245,7 @@ func TestDjangoSettingsKey(t *testing.T) {
 	for name, mutate := range map[string]func(s *django.Settings){
 		"InstalledApps":   func(s *django.Settings) { s.InstalledApps = nil },
 		"Middleware":      func(s *django.Settings) { s.Middleware = nil },
+		"FullApps":        func(s *django.Settings) { s.FullApps = !s.FullApps },
 		"ExportPort":      func(s *django.Settings) { s.ExportPort = nil },
 		"ExportPortRange": func(s *django.Settings) { s.ExportPortRange.Value = &python.Expr{Text: "range(8001, 8003)"} },
 		"RangeSize":       func(s *django.Settings) { s.RangeSize = 2 },
@@ -258,7 +259,7 @@ func TestDjangoSettingsKey(t *testing.T) {
 			t.Errorf("changing Settings.%s leaves the key unchanged", name)
 		}
 	}
-	if n := reflect.TypeFor[django.Settings]().NumField(); n != 5 {
-		t.Errorf("django.Settings has %d fields, TestDjangoSettingsKey mutates 5: add the new one to keyWriter.djangoSettings and here", n)
+	if n := reflect.TypeFor[django.Settings]().NumField(); n != 6 {
+		t.Errorf("django.Settings has %d fields, TestDjangoSettingsKey mutates 6: add the new one to keyWriter.djangoSettings and here", n)
 	}
 }
