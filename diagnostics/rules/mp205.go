@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/multiprom/multiprom/diagnostics"
-	"github.com/multiprom/multiprom/internal/frameworks"
+	"github.com/multiprom/multiprom/internal/django"
 	"github.com/multiprom/multiprom/internal/project"
 )
 
@@ -21,8 +21,8 @@ var MultiprocDirUnset = &diagnostics.Rule{
 		"The project has multiprocess-aware code (a MultiProcessCollector, a Gunicorn*/Multiprocess* exporter " +
 		"class, multiprocess_mode=, a FastAPI/Starlette exporter: prometheus-fastapi-instrumentator's " +
 		"Instrumentator and starlette_exporter's handle_metrics aggregate the workers' files only when the " +
-		"variable is set, and serve one worker's registry otherwise; or django_prometheus in a Django " +
-		"INSTALLED_APPS, whose ExportToDjangoView does the same) and several workers, but the variable is set nowhere that reaches the " +
+		"variable is set, and serve one worker's registry otherwise; or django-prometheus installed with " +
+		"its /metrics view routed (django_prometheus.urls, ExportToDjangoView), which does the same) and several workers, but the variable is set nowhere that reaches the " +
 		"gunicorn master: not in the gunicorn config, a Dockerfile ENV, compose environment:, systemd " +
 		"Environment=, an entrypoint export, nor a .env that something loads. The exporter classes and " +
 		"MultiProcessCollector then raise ValueError, and a gated set-up silently falls back to per-worker " +
@@ -80,12 +80,11 @@ func multiprocCode(p *project.Project) string {
 				return fmt.Sprintf("%s (%s:%d)", class, f.Path, line)
 			}
 		}
-		for _, s := range p.Facts.Django {
-			if s.File == f && s.Settings.HasApp(frameworks.DjangoExporterApp) {
-				// Its /metrics view (ExportToDjangoView) aggregates the
-				// workers only when the variable is set.
-				return fmt.Sprintf("django_prometheus (INSTALLED_APPS in %s)", f.Path)
-			}
+		if p.Facts.DjangoExporter() && django.RoutesExportView(m) {
+			// Its /metrics view (ExportToDjangoView) aggregates the
+			// workers only when the variable is set. Its export ports
+			// alone serve each worker's own registry either way.
+			return fmt.Sprintf("django_prometheus's /metrics view (%s)", f.Path)
 		}
 		for _, decl := range f.MetricDecls() {
 			if decl.Call.Keyword("multiprocess_mode") != nil {

@@ -163,3 +163,20 @@ func portCount(m *python.Module, e *python.Expr) int {
 	}
 	return -1
 }
+
+// RoutesExportView reports whether the module routes django-prometheus's
+// /metrics view: include("django_prometheus.urls") or a use of
+// ExportToDjangoView.
+func RoutesExportView(m *python.Module) bool {
+	for _, c := range m.CallsTo("django.urls.include", "django.conf.urls.include") {
+		if a := c.Positional(0); a != nil && a.Str() == frameworks.DjangoExporterApp+".urls" {
+			return true
+		}
+	}
+	for _, im := range m.ImportsFrom(frameworks.DjangoExporterApp) {
+		if im.Name == "ExportToDjangoView" {
+			return true
+		}
+	}
+	return false
+}
