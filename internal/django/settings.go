@@ -41,6 +41,21 @@ func (s *Settings) HasApp(name string) bool {
 	return false
 }
 
+// UsesApp reports whether INSTALLED_APPS lists the app or MIDDLEWARE names
+// a class of it (django-prometheus documents both; either alone still
+// imports prometheus_client in every worker).
+func (s *Settings) UsesApp(name string) bool {
+	if s.HasApp(name) {
+		return true
+	}
+	for _, m := range s.Middleware {
+		if strings.HasPrefix(m, name+".") {
+			return true
+		}
+	}
+	return false
+}
+
 // ReadSettings reads a module's settings; isSettings is true when it
 // assigns INSTALLED_APPS at its top level (a settings module by shape).
 func ReadSettings(m *python.Module) (s Settings, isSettings bool) {

@@ -43,10 +43,11 @@ func findDjango(p *Project, fs *Facts) {
 	}
 }
 
-// DjangoExporter reports whether a settings module installs django-prometheus.
+// DjangoExporter reports whether a settings module installs django-prometheus
+// (INSTALLED_APPS or MIDDLEWARE).
 func (fs *Facts) DjangoExporter() bool {
 	for _, s := range fs.Django {
-		if s.Settings.HasApp(frameworks.DjangoExporterApp) {
+		if s.Settings.UsesApp(frameworks.DjangoExporterApp) {
 			return true
 		}
 	}

@@ -40,6 +40,10 @@ func TestDjangoFacts(t *testing.T) {
 	if !fs.Prometheus || !fs.Multiprocess {
 		t.Errorf("Prometheus=%v Multiprocess=%v, want both (django_prometheus installed, 4 workers)", fs.Prometheus, fs.Multiprocess)
 	}
+	only := &File{Path: "mysite/settings.py", Kind: KindPython, Src: []byte("INSTALLED_APPS = ['shop']\nMIDDLEWARE = ['django_prometheus.middleware.PrometheusBeforeMiddleware']\n")}
+	if !NewProject(context.Background(), "/x", []*File{only}, config.Settings{}).Facts.DjangoExporter() {
+		t.Error("django_prometheus's middleware alone: DjangoExporter = false, want true")
+	}
 	if len(fs.DjangoReady) != 1 || fs.DjangoReady[0].Func.Class != "ShopConfig" {
 		t.Errorf("ready hooks = %v, want ShopConfig.ready only", fs.DjangoReady)
 	}
