@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/deps"
 	"github.com/multiprom/multiprom/internal/frameworks"
 	"github.com/multiprom/multiprom/internal/project"
 	"github.com/multiprom/multiprom/internal/python"
@@ -116,7 +117,7 @@ func liveGaugeExists(p *project.Project) bool {
 				continue
 			}
 			if a := decl.Call.Keyword("multiprocess_mode"); a != nil && a.Value.IsStr() && strings.HasPrefix(a.Value.Str(), "live") {
-				if _, valid := project.ModeSince(a.Value.Str()); valid {
+				if _, valid := deps.ModeSince(a.Value.Str()); valid {
 					return true
 				}
 			}
