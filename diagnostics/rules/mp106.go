@@ -31,7 +31,7 @@ def when_ready(server):
     multiprocess.MultiProcessCollector(registry)
     start_http_server(9100, registry=registry)`,
 	FixDoc:  "No automatic fix: moving the server to a when_ready hook means choosing its port and registry in the gunicorn config; the Before/After example shows the shape.",
-	Applies: func(p *project.Project) bool { return p.Facts.MultiWorker },
+	Applies: func(p *project.Project) bool { return p.Facts.MultiWorker && p.Facts.Gunicorn }, // its fix is gunicorn's
 	Run: func(pass *diagnostics.Pass) {
 		f := pass.File
 		p := pass.Project

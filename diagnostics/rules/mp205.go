@@ -41,7 +41,7 @@ workers = 4`,
 		"the on_starting clean-up and child_exit hook where missing), creating gunicorn.conf.py when there is " +
 		"none. The deploy snippets offer the Dockerfile/compose/systemd form instead.",
 	Project: true,
-	Applies: func(p *project.Project) bool { return p.Facts.MultiWorker },
+	Applies: func(p *project.Project) bool { return p.Facts.MultiWorker && p.Facts.Gunicorn }, // its fix is gunicorn's
 	Run: func(pass *diagnostics.Pass) {
 		p := pass.Project
 		if p.Facts.EnvVarSet() {

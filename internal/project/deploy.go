@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/multiprom/multiprom/internal/deploy"
+	"github.com/multiprom/multiprom/internal/frameworks"
 )
 
 // This file turns the deploy files' start-up models (internal/deploy) into
@@ -70,22 +71,8 @@ func (f *File) unitModel(units []string) *deploy.Model {
 }
 
 // gunicornArgs returns the arguments of a command that runs gunicorn,
-// "gunicorn" first, or nil. gunicorn may be run through a runner (poetry
-// run, uv run, an APM wrapper) or as `python -m gunicorn`; an installer
-// naming the package (pip install gunicorn) does not run it.
-func gunicornArgs(args []string) []string {
-	for i, w := range args {
-		switch base := path.Base(w); {
-		case base == "install" || base == "add":
-			return nil
-		case base == "gunicorn":
-			return append([]string{"gunicorn"}, args[i+1:]...)
-		case (base == "python" || strings.HasPrefix(base, "python3")) && i+2 < len(args) && args[i+1] == "-m" && args[i+2] == "gunicorn":
-			return append([]string{"gunicorn"}, args[i+3:]...)
-		}
-	}
-	return nil
-}
+// "gunicorn" first, or nil.
+func gunicornArgs(args []string) []string { return frameworks.ServerArgs(args, "gunicorn") }
 
 // gunicornEnvFlags returns the NAME=value pairs of gunicorn's -e/--env
 // options (-e X=1, -eX=1, --env X=1, --env=X=1).
@@ -113,8 +100,8 @@ func gunicornEnvFlags(args []string) [][2]string {
 	return out
 }
 
-// scanDeployFile collects the start-up gunicorn command lines of a deploy
-// file and the environment it gives what it starts.
+// scanDeployFile collects the start-up gunicorn and uvicorn command lines
+// (Args[0] says which) of a deploy file and the environment it gives what it starts.
 func scanDeployFile(f *File, cmd func(*CommandLine), env func(envAssign)) {
 	m := f.Deploy()
 	if m == nil {
@@ -132,6 +119,9 @@ func scanDeployFile(f *File, cmd func(*CommandLine), env func(envAssign)) {
 		}
 		args := gunicornArgs(c.Args)
 		if args == nil {
+			args = frameworks.ServerArgs(c.Args, "uvicorn") // its own process manager
+		}
+		if args == nil {
 			continue
 		}
 		for _, a := range c.Env {
@@ -143,8 +133,10 @@ func scanDeployFile(f *File, cmd func(*CommandLine), env func(envAssign)) {
 		}
 		// -e/--env NAME=value is raw_env on the command line: the master
 		// puts it in its environment before it loads the app.
-		for _, kv := range gunicornEnvFlags(args) {
-			env(envAssign{kv[0], kv[1], Loc{f, c.Span}, "gunicorn --env"})
+		if args[0] == "gunicorn" {
+			for _, kv := range gunicornEnvFlags(args) {
+				env(envAssign{kv[0], kv[1], Loc{f, c.Span}, "gunicorn --env"})
+			}
 		}
 		cmd(&CommandLine{File: f, Span: c.Span, Args: args, Dir: c.Dir, Unit: c.Unit})
 	}

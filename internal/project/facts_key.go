@@ -60,6 +60,7 @@ func (fs *Facts) Key() string {
 		k.str("config.why", c.Why)
 	}
 	k.commands("commands", fs.Commands)
+	k.commands("uvicorn", fs.Uvicorn)
 	k.commands("cmdargs", fs.CmdArgs)
 	k.num("standalone", len(fs.Standalone))
 	for _, name := range sortedKeys(fs.Standalone) {

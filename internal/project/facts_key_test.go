@@ -5,10 +5,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/multiprom/multiprom/internal/frameworks"
-
 	"github.com/multiprom/multiprom/internal/config"
 	"github.com/multiprom/multiprom/internal/django"
+	"github.com/multiprom/multiprom/internal/frameworks"
 	"github.com/multiprom/multiprom/internal/python"
 	"github.com/multiprom/multiprom/internal/source"
 )
@@ -31,6 +30,7 @@ func keyFacts() *Facts {
 		AppTag:           "shop",
 		Configs:          []*GunicornConfig{{File: conf, Loaded: true, Why: "./gunicorn.conf.py"}},
 		Commands:         []*CommandLine{{File: procfile, Span: source.Span{Start: 5, End: 30}, Args: []string{"gunicorn", "app:app"}, Dir: "/app", Unit: "web"}},
+		Uvicorn:          []*CommandLine{{File: procfile, Span: source.Span{Start: 70, End: 90}, Args: []string{"uvicorn", "app:app", "--workers", "4"}}},
 		CmdArgs:          []*CommandLine{{File: procfile, Span: source.Span{Start: 40, End: 60}, Args: []string{"gunicorn", "-w", "2"}, FromEnv: true}},
 		Cleanups:         []*Cleanup{{Loc: Loc{procfile, source.Span{Start: 0, End: 4}}, Target: "/tmp/metrics", How: "rm"}},
 		Standalone:       map[string]bool{"tasks.py": true},
@@ -68,6 +68,12 @@ var factsMutations = map[string]func(fs *Facts){
 	"Commands.File":          func(fs *Facts) { fs.Commands[0].File = &File{Path: "Dockerfile"} },
 	"Commands.Args":          func(fs *Facts) { fs.Commands[0].Args = []string{"gunicorn", "app:create_app()"} },
 	"Commands.FromEnv":       func(fs *Facts) { fs.Commands[0].FromEnv = true },
+	"Uvicorn.File":           func(fs *Facts) { fs.Uvicorn[0].File = &File{Path: "Dockerfile"} },
+	"Uvicorn.Args":           func(fs *Facts) { fs.Uvicorn[0].Args = []string{"uvicorn", "app:app"} },
+	"Uvicorn.FromEnv":        func(fs *Facts) { fs.Uvicorn[0].FromEnv = true },
+	"Uvicorn.Dir":            func(fs *Facts) { fs.Uvicorn[0].Dir = "/srv" },
+	"Uvicorn.Unit":           func(fs *Facts) { fs.Uvicorn[0].Unit = "api" },
+	"Uvicorn.Span":           func(fs *Facts) { fs.Uvicorn[0].Span.End-- },
 	"CmdArgs.File":           func(fs *Facts) { fs.CmdArgs[0].File = &File{Path: ".env"} },
 	"CmdArgs.Args":           func(fs *Facts) { fs.CmdArgs[0].Args = fs.CmdArgs[0].Args[:2] },
 	"CmdArgs.FromEnv":        func(fs *Facts) { fs.CmdArgs[0].FromEnv = false },

@@ -5,6 +5,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/multiprom/multiprom/internal/frameworks"
 	"github.com/multiprom/multiprom/internal/project"
 )
 
@@ -155,7 +156,7 @@ func assignsGunicornSetting(src []byte) bool {
 	if n == 0 {
 		return false
 	}
-	for hook := range project.GunicornHooks {
+	for hook := range frameworks.GunicornHooks {
 		if mentionsWord(src, []string{hook}) {
 			return true
 		}
