@@ -57,7 +57,7 @@ def metrics():
 				if arg != nil && !isDefaultRegistry(m, arg) {
 					continue
 				}
-				pass.Report(c.Span(), "%s() exposes the default registry: under gunicorn each scrape shows one worker's values; expose a per-request registry with a MultiProcessCollector", c.Func).
+				pass.Report(c.Span(), "%s() exposes the default registry: with several worker processes each scrape shows one worker's values; expose a per-request registry with a MultiProcessCollector", c.Func).
 					AddFix(perRequestRegistryFix(pass, c, false))
 			case "prometheus_client.make_wsgi_app", "prometheus_client.make_asgi_app",
 				"prometheus_client.exposition.make_wsgi_app", "prometheus_client.exposition.make_asgi_app":
@@ -68,7 +68,7 @@ def metrics():
 				if arg != nil && !isDefaultRegistry(m, arg) {
 					continue
 				}
-				pass.Report(c.Span(), "%s() serves the default registry: under gunicorn each scrape shows one worker's values; pass registry= a registry with a MultiProcessCollector", c.Func).
+				pass.Report(c.Span(), "%s() serves the default registry: with several worker processes each scrape shows one worker's values; pass registry= a registry with a MultiProcessCollector", c.Func).
 					AddFix(perRequestRegistryFix(pass, c, true))
 			}
 		}

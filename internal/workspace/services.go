@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/multiprom/multiprom/internal/deploy"
+	"github.com/multiprom/multiprom/internal/frameworks"
 	"github.com/multiprom/multiprom/internal/project"
 )
 
@@ -317,20 +318,11 @@ func runsGunicorn(f *project.File) bool {
 	return false
 }
 
-// isGunicorn reports a command that starts gunicorn, directly or through a
-// runner (poetry run gunicorn, python -m gunicorn).
+// isGunicorn reports a command that starts gunicorn, or uvicorn as a server
+// of its own, directly or through a runner (poetry run gunicorn, python -m
+// uvicorn).
 func isGunicorn(args []string) bool {
-	for i, a := range args {
-		switch b := path.Base(a); {
-		case b == "install" || b == "add":
-			return false
-		case b == "gunicorn":
-			return true
-		case strings.HasPrefix(b, "python") && i+2 < len(args) && args[i+1] == "-m" && args[i+2] == "gunicorn":
-			return true
-		}
-	}
-	return false
+	return frameworks.ServerArgs(args, "gunicorn") != nil || frameworks.ServerArgs(args, "uvicorn") != nil
 }
 
 // enclosing returns the innermost service dir that holds dir.
