@@ -35,7 +35,7 @@ func (r *Rule) Markdown() string {
 // Starlette"), or says it covers any.
 func (r *Rule) FrameworksText() string {
 	if len(r.Frameworks) == 0 {
-		return "any (Flask, FastAPI, Starlette: the rule reads prometheus_client code or the server set-up)"
+		return "any (Flask, FastAPI, Starlette, Django: the rule reads prometheus_client code or the server set-up)"
 	}
 	names := make([]string, len(r.Frameworks))
 	for i, fw := range r.Frameworks {

@@ -15,13 +15,17 @@ func RulesMarkdown(rules []*diagnostics.Rule) string {
 	b.WriteString("# multiprom rules\n\n")
 	b.WriteString("<!-- Generated from the rule table by `make docs` (go run ./docs/gen). Do not edit by hand: a test fails when this file is stale. -->\n\n")
 	b.WriteString("Suppress a finding with `# multiprom: ignore[CODE]` (or `# noqa: CODE`) on its line; select or ignore rules with `--select`/`--ignore` or `[tool.multiprom]` in pyproject.toml.\n\n")
-	b.WriteString("| code | name | severity | fix | title |\n|---|---|---|---|---|\n")
+	b.WriteString("| code | name | severity | fix | frameworks | title |\n|---|---|---|---|---|---|\n")
 	for _, r := range rules {
 		fix := ""
 		if r.Fix != diagnostics.FixNone {
 			fix = r.Fix.String()
 		}
-		fmt.Fprintf(&b, "| [%s](#%s) | %s | %s | %s | %s |\n", r.Code, strings.ToLower(r.Code), r.Name, r.Severity, fix, r.Title)
+		frameworks := "any"
+		if len(r.Frameworks) > 0 {
+			frameworks = r.FrameworksText()
+		}
+		fmt.Fprintf(&b, "| [%s](#%s) | %s | %s | %s | %s | %s |\n", r.Code, strings.ToLower(r.Code), r.Name, r.Severity, fix, frameworks, r.Title)
 	}
 	b.WriteString("\n")
 	for _, r := range rules {

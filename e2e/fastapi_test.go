@@ -3,6 +3,7 @@ package e2e
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -21,15 +22,46 @@ func TestFastAPIGunicornCounters(t *testing.T) {
 	requireProgram(t, gunicornBin, pythonBin)
 	requirePythonModules(t, "fastapi", "uvicorn", "starlette", "prometheus_client")
 	dir := copyTestdata(t, "fastapi-gunicorn")
-	startFastAPI := func(t *testing.T) *demoServer {
+	fixScenario(t, dir, func(t *testing.T) *demoServer {
 		port := freePort(t)
 		return startGunicorn(t, dir, port, baseEnv("PYTHONDONTWRITEBYTECODE=1"), "--bind", fmt.Sprintf("127.0.0.1:%d", port))
+	})
+	if _, err := os.Stat(dir + "/gunicorn.conf.py"); err != nil {
+		t.Errorf("the fix created no gunicorn.conf.py (the multiprocess directory's home): %v", err)
 	}
-	// The mount answers /metrics with a redirect to /metrics/; ask for the final address.
+}
+
+// TestFastAPIUvicornWorkers: testdata/fastapi-uvicorn, a FastAPI app with a hand-written
+// /metrics route, served by `uvicorn --workers 4` from start.sh, which sets
+// PROMETHEUS_MULTIPROC_DIR and empties it: uvicorn is its own process manager (no gunicorn),
+// and each worker's default registry still answers alone until `multiprom check --fix` gives
+// the route a per-scrape multiprocess registry.
+func TestFastAPIUvicornWorkers(t *testing.T) {
+	needE2E(t)
+	requireProgram(t, pythonBin)
+	requirePythonModules(t, "fastapi", "uvicorn", "starlette", "prometheus_client")
+	dir := copyTestdata(t, "fastapi-uvicorn")
+	multiprocDir := filepath.Join(t.TempDir(), "multiproc")
+	fixScenario(t, dir, func(t *testing.T) *demoServer {
+		port := freePort(t)
+		// Debian's python3 first on PATH: it has fastapi and uvicorn.
+		env := baseEnv("PYTHONDONTWRITEBYTECODE=1", fmt.Sprintf("PORT=%d", port),
+			"PROMETHEUS_MULTIPROC_DIR="+multiprocDir, "PATH=/usr/bin:"+os.Getenv("PATH"))
+		return serve(t, "uvicorn", dir, port, env, "Started server process", "/bin/sh", "start.sh")
+	})
+}
+
+// fixScenario loads the app started by serveApp and shows per-worker counts (scrapes that
+// disagree, verify exiting 1), runs `multiprom check --fix`, restarts it and shows every scrape
+// exact (verify exiting 0).
+func fixScenario(t *testing.T, dir string, serveApp func(t *testing.T) *demoServer) {
+	t.Helper()
+	// A mount answers /metrics with a redirect to /metrics/, a route /metrics/ with one to
+	// /metrics: both redirects are followed, to whichever worker accepts the new connection.
 	target := func(s *demoServer) string { return s.base + "/metrics/" }
 
 	t.Run("before fix: counters depend on the worker", func(t *testing.T) {
-		srv := startFastAPI(t)
+		srv := serveApp(t)
 		load(t, srv)
 		// Which worker accepts a connection is the kernel's choice, and an idle uvicorn worker
 		// often wins several in a row: scrape until two scrapes disagree (or 40 agreed).
@@ -68,14 +100,10 @@ func TestFastAPIGunicornCounters(t *testing.T) {
 		if fixed.code != 0 && fixed.code != 1 {
 			t.Fatalf("multiprom check --fix: %s", fixed)
 		}
-		after := multiprom(t, dir, "check", "--format", "json", ".")
-		if after.code != 0 {
+		if after := multiprom(t, dir, "check", "--format", "json", "."); after.code != 0 {
 			t.Errorf("findings left after --fix: %s", after)
 		}
-		if _, err := os.Stat(dir + "/gunicorn.conf.py"); err != nil {
-			t.Errorf("the fix created no gunicorn.conf.py (the multiprocess directory's home): %v", err)
-		}
-		srv := startFastAPI(t)
+		srv := serveApp(t)
 		load(t, srv)
 		expectExactCounts(t, dir, srv, target(srv), fastapiCounter)
 	})

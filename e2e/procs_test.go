@@ -269,9 +269,16 @@ func startGunicorn(t *testing.T, dir string, port int, env []string, extra ...st
 	}
 	argv[0] = gunicornBin // Debian's: the python3 on PATH has no flask
 	argv = append(argv, extra...)
-	p := start(t, "gunicorn", dir, env, argv...)
+	return serve(t, "gunicorn", dir, port, env, "Booting worker with pid", argv...)
+}
+
+// serve starts argv in dir as the server name listening on port and waits until /metrics
+// answers and bootLine has been logged once per worker (4).
+func serve(t *testing.T, name, dir string, port int, env []string, bootLine string, argv ...string) *demoServer {
+	t.Helper()
+	p := start(t, name, dir, env, argv...)
 	s := &demoServer{proc: p, base: fmt.Sprintf("http://127.0.0.1:%d", port)}
-	p.waitFor(t, "gunicorn to serve /metrics", 30*time.Second, func() bool {
+	p.waitFor(t, name+" to serve /metrics", 30*time.Second, func() bool {
 		resp, err := http.Get(s.base + "/metrics")
 		if err != nil {
 			return false
@@ -281,7 +288,7 @@ func startGunicorn(t *testing.T, dir string, port int, env []string, extra ...st
 	})
 	// All four workers should be up before traffic, so the load spreads as in production.
 	p.waitFor(t, "4 workers booted", 30*time.Second, func() bool {
-		return strings.Count(p.logText(), "Booting worker with pid") >= 4
+		return strings.Count(p.logText(), bootLine) >= 4
 	})
 	return s
 }

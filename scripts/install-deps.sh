@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Installs the real programs the tests run: gunicorn, Flask, FastAPI, uvicorn, prometheus_client,
-# redis (client and server), the Prometheus server, Neovim, Emacs with eglot,
-# debootstrap, pyflakes, python3-venv and pip, pre-commit, Chromium and what
-# code-server's install builds with. Debian packages only (PyPI is not
-# needed); their versions are bookworm's. Idempotent: does nothing when all
-# are there.
+# Installs the real programs the tests run: gunicorn, Flask, FastAPI, uvicorn,
+# Django, django-prometheus, prometheus_client, redis (client and server), the
+# Prometheus server, Neovim, Emacs with eglot, debootstrap, pyflakes,
+# python3-venv and pip, pre-commit, Chromium and what code-server's install
+# builds with. Debian packages only (PyPI is not needed); their versions are
+# bookworm's. Idempotent: does nothing when all are there.
 set -euo pipefail
 
 need=()
@@ -18,6 +18,9 @@ have_py pyflakes || need+=(python3-pyflakes)
 have_py fastapi || need+=(python3-fastapi)
 have_py uvicorn || need+=(python3-uvicorn)
 have_py starlette || need+=(python3-starlette)
+# Django under gunicorn -w 4, with django-prometheus (e2e/django_test.go).
+have_py django || need+=(python3-django)
+have_py django_prometheus || need+=(python3-django-prometheus)
 command -v redis-server >/dev/null || need+=(redis-server)
 command -v prometheus >/dev/null || need+=(prometheus)
 command -v nvim >/dev/null || need+=(neovim)

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/multiprom/multiprom/internal/project"
+	"github.com/multiprom/multiprom/internal/deps"
 )
 
 var testBusiness = []BusinessMetric{
@@ -149,7 +149,7 @@ func TestAppBlockRejectsBadParams(t *testing.T) {
 }
 
 // TestGaugeModesFitEveryClient: snippets do not know the project's client version, so every
-// multiprocess_mode they emit must be one that all clients accept (project.GaugeModes, Since "").
+// multiprocess_mode they emit must be one that all clients accept (deps.GaugeModes, Since "").
 func TestGaugeModesFitEveryClient(t *testing.T) {
 	modeArg := regexp.MustCompile(`multiprocess_mode="([^"]*)"`)
 	seen := 0
@@ -160,7 +160,7 @@ func TestGaugeModesFitEveryClient(t *testing.T) {
 		all := block + GunicornConfig(p, "4") + files["prom_metrics.py"] + files["business_metrics.py"]
 		for _, m := range modeArg.FindAllStringSubmatch(all, -1) {
 			seen++
-			if since, valid := project.ModeSince(m[1]); !valid || since != "" {
+			if since, valid := deps.ModeSince(m[1]); !valid || since != "" {
 				t.Errorf("%s: multiprocess_mode %q needs client %q (valid %v)", f, m[1], since, valid)
 			}
 		}

@@ -21,7 +21,7 @@
 //   - Business metrics live in Redis; every replica exposes the same totals, so the dashboard
 //     aggregates them with max(), not sum().
 //   - Gauges use only multiprocess_mode values every prometheus_client accepts (livesum, max):
-//     snippets do not know the project's client version (project.GaugeModes has which needs what).
+//     snippets do not know the project's client version (deps.GaugeModes has which needs what).
 //
 // The package does no I/O and keeps no mutable state: every function is a pure rendering of its
 // parameters, so rules and code actions may call it freely.

@@ -38,6 +38,9 @@ type Params struct {
 	// ASGI marks FastAPI/Starlette code: comments name its single-process
 	// runs (uvicorn without --workers) instead of Flask's (flask run).
 	ASGI bool
+	// Django marks Django code (a view): comments name its single-process
+	// runs (manage.py runserver, its tests).
+	Django bool
 }
 
 // Exposed names of the request metrics, identical in both flavours so dashboards and

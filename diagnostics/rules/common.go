@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/deps"
+	"github.com/multiprom/multiprom/internal/frameworks"
 	"github.com/multiprom/multiprom/internal/project"
 	"github.com/multiprom/multiprom/internal/python"
 	"github.com/multiprom/multiprom/internal/source"
@@ -16,6 +18,11 @@ import (
 )
 
 // multiprocess is the Applies gate of rules about multiprocess projects.
+// appFrameworks are the frameworks whose app code the exposition rules
+// read and whose idiom their fixes keep (a Flask route, a FastAPI or
+// Starlette mount, a Django view or AppConfig.ready).
+var appFrameworks = []frameworks.Framework{frameworks.Flask, frameworks.FastAPI, frameworks.Starlette, frameworks.Django}
+
 func multiprocess(p *project.Project) bool { return p.Facts.Multiprocess }
 
 // gunicornMultiprocess gates gunicorn rules: they need evidence of gunicorn.
@@ -110,7 +117,7 @@ func liveGaugeExists(p *project.Project) bool {
 				continue
 			}
 			if a := decl.Call.Keyword("multiprocess_mode"); a != nil && a.Value.IsStr() && strings.HasPrefix(a.Value.Str(), "live") {
-				if _, valid := project.ModeSince(a.Value.Str()); valid {
+				if _, valid := deps.ModeSince(a.Value.Str()); valid {
 					return true
 				}
 			}

@@ -53,6 +53,9 @@ app.register_blueprint(shop)`,
 			if project.IsTestFile(app.File) || p.Facts.Standalone[app.File.Path] {
 				continue
 			}
+			if app.Framework == frameworks.Django {
+				continue // the blocks are Flask's and ASGI apps'; Django's idiom is django-prometheus in settings
+			}
 			diag := pass.ReportIn(app.File, app.Call.Span(), "%s app without Prometheus metrics: nothing in the project imports prometheus_client or an exporter", app.Framework.Title())
 			if app.Framework == frameworks.Flask {
 				diag.AddFix(appBlockFix(p, app))

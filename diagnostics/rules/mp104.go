@@ -3,8 +3,6 @@ package rules
 import (
 	"strings"
 
-	"github.com/multiprom/multiprom/internal/frameworks"
-
 	"github.com/multiprom/multiprom/diagnostics"
 	"github.com/multiprom/multiprom/internal/project"
 	"github.com/multiprom/multiprom/internal/python"
@@ -18,7 +16,7 @@ var DefaultRegistryExposition = &diagnostics.Rule{
 	Code:       "MP104",
 	Name:       "default-registry-exposition",
 	Severity:   diagnostics.Error,
-	Frameworks: []frameworks.Framework{frameworks.Flask, frameworks.FastAPI, frameworks.Starlette},
+	Frameworks: appFrameworks,
 	Title:      "Metrics are exposed from the default registry, which holds one worker's values",
 	Doc: "generate_latest(), make_wsgi_app() and make_asgi_app() (mounted in FastAPI or Starlette: " +
 		"app.mount(\"/metrics\", make_asgi_app())) default to prometheus_client.REGISTRY, the registry of " +
@@ -37,7 +35,7 @@ def metrics():
     multiprocess.MultiProcessCollector(registry)
     return generate_latest(registry)`,
 	Fix: diagnostics.FixSafe,
-	FixDoc: "Builds a per-request CollectorRegistry with a MultiProcessCollector (and the process/platform/GC collectors) and exposes that instead; it falls back to the default registry when PROMETHEUS_MULTIPROC_DIR is unset (flask run, uvicorn without --workers, pytest). " +
+	FixDoc: "Builds a per-request CollectorRegistry with a MultiProcessCollector (and the process/platform/GC collectors) and exposes that instead; it falls back to the default registry when PROMETHEUS_MULTIPROC_DIR is unset (flask run, uvicorn without --workers, manage.py runserver, tests). In a Django view the block goes inside the view, which keeps returning HttpResponse(generate_latest(registry), ...). " +
 		"For make_asgi_app()/make_wsgi_app() the registry is built once, before the app, and passed as registry=: its MultiProcessCollector reads the files at every scrape.",
 	Applies: multiprocess,
 	Run: func(pass *diagnostics.Pass) {
@@ -59,7 +57,7 @@ def metrics():
 				if arg != nil && !isDefaultRegistry(m, arg) {
 					continue
 				}
-				pass.Report(c.Span(), "%s() exposes the default registry: under gunicorn each scrape shows one worker's values; expose a per-request registry with a MultiProcessCollector", c.Func).
+				pass.Report(c.Span(), "%s() exposes the default registry: with several worker processes each scrape shows one worker's values; expose a per-request registry with a MultiProcessCollector", c.Func).
 					AddFix(perRequestRegistryFix(pass, c, false))
 			case "prometheus_client.make_wsgi_app", "prometheus_client.make_asgi_app",
 				"prometheus_client.exposition.make_wsgi_app", "prometheus_client.exposition.make_asgi_app":
@@ -70,7 +68,7 @@ def metrics():
 				if arg != nil && !isDefaultRegistry(m, arg) {
 					continue
 				}
-				pass.Report(c.Span(), "%s() serves the default registry: under gunicorn each scrape shows one worker's values; pass registry= a registry with a MultiProcessCollector", c.Func).
+				pass.Report(c.Span(), "%s() serves the default registry: with several worker processes each scrape shows one worker's values; pass registry= a registry with a MultiProcessCollector", c.Func).
 					AddFix(perRequestRegistryFix(pass, c, true))
 			}
 		}
@@ -105,6 +103,7 @@ func perRequestRegistryFix(pass *diagnostics.Pass, c *python.Call, keyword bool)
 	indent := f.IndentOf(c.StatementSpan().Start)
 	sp := snippetParams(pass.Project, f, indent)
 	sp.ASGI = len(f.Py.ImportsFrom("fastapi")) > 0 || len(f.Py.ImportsFrom("starlette")) > 0
+	sp.Django = len(f.Py.ImportsFrom("django")) > 0
 	registryBlock := snippets.PerRequestRegistry
 	if keyword { // make_*_app: one registry for the long-lived metrics app
 		registryBlock = snippets.MetricsAppRegistry

@@ -10,11 +10,12 @@ import (
 
 // HTTPServerPerWorker reports metrics HTTP servers started in every worker.
 var HTTPServerPerWorker = &diagnostics.Rule{
-	Code:     "MP106",
-	Name:     "http-server-per-worker",
-	Severity: diagnostics.Error,
-	Title:    "Metrics HTTP server started in every gunicorn worker",
-	Doc: "start_http_server()/start_wsgi_server() at module level of the app, in create_app or in a post_fork " +
+	Code:       "MP106",
+	Name:       "http-server-per-worker",
+	Severity:   diagnostics.Error,
+	Frameworks: appFrameworks,
+	Title:      "Metrics HTTP server started in every gunicorn worker",
+	Doc: "start_http_server()/start_wsgi_server() at module level of the app, in create_app, in a Django AppConfig.ready or in a post_fork " +
 		"hook runs once per worker: the first worker binds the port and the others fail with \"Address already " +
 		"in use\" (or, with SO_REUSEPORT, scrapes reach a random worker's default registry). The same holds for " +
 		"the exporter's metrics.start_http_server() on PrometheusMetrics and GunicornPrometheusMetrics. Start the " +
@@ -30,7 +31,7 @@ def when_ready(server):
     multiprocess.MultiProcessCollector(registry)
     start_http_server(9100, registry=registry)`,
 	FixDoc:  "No automatic fix: moving the server to a when_ready hook means choosing its port and registry in the gunicorn config; the Before/After example shows the shape.",
-	Applies: func(p *project.Project) bool { return p.Facts.MultiWorker },
+	Applies: func(p *project.Project) bool { return p.Facts.MultiWorker && p.Facts.Gunicorn }, // its fix is gunicorn's
 	Run: func(pass *diagnostics.Pass) {
 		f := pass.File
 		p := pass.Project
@@ -56,6 +57,8 @@ def when_ready(server):
 				where = "in post_fork"
 			case c.Scope != nil && !isConfig && isFactory(m, outermost(c.Scope)):
 				where = "in " + outermost(c.Scope).Name + "()"
+			case c.Scope != nil && isDjangoReady(p, f, outermost(c.Scope)):
+				where = "in " + outermost(c.Scope).Class + ".ready()"
 			}
 			if where == "" {
 				continue
@@ -63,6 +66,17 @@ def when_ready(server):
 			pass.Report(c.Span(), "%s() %s runs in every gunicorn worker: the port is bound once and the other workers fail or serve their own values; start it once in a when_ready hook with a multiprocess registry", strings.TrimPrefix(c.Func, c.BaseName()+"."), where)
 		}
 	},
+}
+
+// isDjangoReady reports whether fn is an AppConfig.ready method, which
+// Django runs in every process that calls django.setup(): each worker.
+func isDjangoReady(p *project.Project, f *project.File, fn *python.FuncDef) bool {
+	for _, r := range p.Facts.DjangoReady {
+		if r.File == f && r.Func == fn {
+			return true
+		}
+	}
+	return false
 }
 
 func outermost(fn *python.FuncDef) *python.FuncDef {

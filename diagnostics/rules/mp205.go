@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/django"
 	"github.com/multiprom/multiprom/internal/project"
 )
 
@@ -18,9 +19,10 @@ var MultiprocDirUnset = &diagnostics.Rule{
 	Doc: "prometheus_client picks its value store once, when it is first imported: files in " +
 		"PROMETHEUS_MULTIPROC_DIR if the variable is in the environment then, per-process memory otherwise. " +
 		"The project has multiprocess-aware code (a MultiProcessCollector, a Gunicorn*/Multiprocess* exporter " +
-		"class, multiprocess_mode=, or a FastAPI/Starlette exporter: prometheus-fastapi-instrumentator's " +
+		"class, multiprocess_mode=, a FastAPI/Starlette exporter: prometheus-fastapi-instrumentator's " +
 		"Instrumentator and starlette_exporter's handle_metrics aggregate the workers' files only when the " +
-		"variable is set, and serve one worker's registry otherwise) and several workers, but the variable is set nowhere that reaches the " +
+		"variable is set, and serve one worker's registry otherwise; or django-prometheus installed with " +
+		"its /metrics view routed (django_prometheus.urls, ExportToDjangoView), which does the same) and several workers, but the variable is set nowhere that reaches the " +
 		"gunicorn master: not in the gunicorn config, a Dockerfile ENV, compose environment:, systemd " +
 		"Environment=, an entrypoint export, nor a .env that something loads. The exporter classes and " +
 		"MultiProcessCollector then raise ValueError, and a gated set-up silently falls back to per-worker " +
@@ -39,7 +41,7 @@ workers = 4`,
 		"the on_starting clean-up and child_exit hook where missing), creating gunicorn.conf.py when there is " +
 		"none. The deploy snippets offer the Dockerfile/compose/systemd form instead.",
 	Project: true,
-	Applies: func(p *project.Project) bool { return p.Facts.MultiWorker },
+	Applies: func(p *project.Project) bool { return p.Facts.MultiWorker && p.Facts.Gunicorn }, // its fix is gunicorn's
 	Run: func(pass *diagnostics.Pass) {
 		p := pass.Project
 		if p.Facts.EnvVarSet() {
@@ -77,6 +79,12 @@ func multiprocCode(p *project.Project) string {
 			if class, _, ok := exporterCtor(m, c); ok && multiprocExporters[class] {
 				return fmt.Sprintf("%s (%s:%d)", class, f.Path, line)
 			}
+		}
+		if p.Facts.DjangoExporter() && django.RoutesExportView(m) {
+			// Its /metrics view (ExportToDjangoView) aggregates the
+			// workers only when the variable is set. Its export ports
+			// alone serve each worker's own registry either way.
+			return fmt.Sprintf("django_prometheus's /metrics view (%s)", f.Path)
 		}
 		for _, decl := range f.MetricDecls() {
 			if decl.Call.Keyword("multiprocess_mode") != nil {

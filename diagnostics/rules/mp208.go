@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/frameworks"
 	"github.com/multiprom/multiprom/internal/project"
 	"github.com/multiprom/multiprom/internal/python"
 	"github.com/multiprom/multiprom/internal/source"
@@ -51,7 +52,7 @@ var BadHook = &diagnostics.Rule{
 			if !fn.IsModuleLevel() {
 				continue
 			}
-			want, ok := project.GunicornHooks[fn.Name]
+			want, ok := frameworks.GunicornHooks[fn.Name]
 			if !ok || m.Func(fn.Name) != fn {
 				continue
 			}

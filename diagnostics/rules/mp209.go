@@ -94,3 +94,13 @@ func (r gunicornRun) boolSetting(name, flag string) *settingLoc {
 	}
 	return nil
 }
+
+// anyRunBool finds a setting that is True in any start of gunicorn.
+func anyRunBool(p *project.Project, name, flag string) *settingLoc {
+	for _, r := range gunicornRuns(p) {
+		if s := r.boolSetting(name, flag); s != nil {
+			return s
+		}
+	}
+	return nil
+}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/deps"
 	"github.com/multiprom/multiprom/internal/project"
 )
 
@@ -52,7 +53,7 @@ var GaugeWithoutMode = &diagnostics.Rule{
 			fixes := make([]diagnostics.Fix, 0, 16)
 			fixes = append(fixes, modeFix(at, preferred, true))
 			counted := usedWithIncDec(pass.Project, decl)
-			for _, m := range project.GaugeModes {
+			for _, m := range deps.GaugeModes {
 				if m.Mode != preferred && pass.Project.Facts.ModeSupported(m.Mode) && !(counted && isMostRecent(m.Mode)) {
 					fixes = append(fixes, modeFix(at, m.Mode, false))
 				}
@@ -93,7 +94,7 @@ const modePlaceholder = "\x00mode\x00"
 // modePlaceholder as the value.
 func modeFix(at diagnostics.Edit, mode string, preferred bool) diagnostics.Fix {
 	t, ok := modeFixTitles[mode]
-	if !ok { // not a mode of project.GaugeModes: titled the same way
+	if !ok { // not a mode of deps.GaugeModes: titled the same way
 		t = modeFixTitle(mode)
 	}
 	title := t[0]
@@ -104,12 +105,12 @@ func modeFix(at diagnostics.Edit, mode string, preferred bool) diagnostics.Fix {
 	return diagnostics.Fix{Title: title, Edits: []diagnostics.Edit{at}}
 }
 
-// modeFixTitles are modeFix's titles for each mode of project.GaugeModes,
+// modeFixTitles are modeFix's titles for each mode of deps.GaugeModes,
 // as an alternative and as the preferred fix, made once instead of per
 // finding.
 var modeFixTitles = func() map[string][2]string {
-	titles := make(map[string][2]string, len(project.GaugeModes))
-	for _, m := range project.GaugeModes {
+	titles := make(map[string][2]string, len(deps.GaugeModes))
+	for _, m := range deps.GaugeModes {
 		titles[m.Mode] = modeFixTitle(m.Mode)
 	}
 	return titles

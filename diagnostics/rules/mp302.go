@@ -5,6 +5,7 @@ import (
 
 	"github.com/agnivade/levenshtein"
 	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/deps"
 	"github.com/multiprom/multiprom/internal/project"
 )
 
@@ -34,7 +35,7 @@ var GaugeInvalidMode = &diagnostics.Rule{
 				continue
 			}
 			mode := arg.Value.Str()
-			since, valid := project.ModeSince(mode)
+			since, valid := deps.ModeSince(mode)
 			switch {
 			case !valid:
 				near := nearestMode(pass.Project, mode)
@@ -78,7 +79,7 @@ func olderEquivalent(p *project.Project, mode string) string {
 // nearestMode is the supported mode at the smallest edit distance.
 func nearestMode(p *project.Project, mode string) string {
 	best, bestDist := "livesum", 1<<30
-	for _, m := range project.GaugeModes {
+	for _, m := range deps.GaugeModes {
 		if !p.Facts.ModeSupported(m.Mode) {
 			continue
 		}

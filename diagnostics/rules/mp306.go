@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/frameworks"
 	"github.com/multiprom/multiprom/internal/project"
 	"github.com/multiprom/multiprom/internal/python"
 	"github.com/multiprom/multiprom/internal/source"
@@ -12,13 +13,14 @@ import (
 // MetricCreatedPerCall reports metric constructors that run on every request
 // or every app construction.
 var MetricCreatedPerCall = &diagnostics.Rule{
-	Code:     "MP306",
-	Name:     "metric-created-per-call",
-	Severity: diagnostics.Error,
-	Title:    "Metric constructed in a request handler, request hook or create_app",
+	Code:       "MP306",
+	Name:       "metric-created-per-call",
+	Severity:   diagnostics.Error,
+	Title:      "Metric constructed in a request handler, request hook or create_app",
+	Frameworks: appFrameworks,
 	Doc: "A prometheus_client constructor registers the new metric on the default registry. The second " +
 		"call with the same name raises ValueError: Duplicated timeseries in CollectorRegistry — on the " +
-		"second request to a handler, or when tests call create_app() a second time. Metric objects belong " +
+		"second request to a handler (a Flask route; a Django view: a function or method taking request), or when tests call create_app() a second time. Metric objects belong " +
 		"at module level: created once at import, they are fork-safe (after a fork the client notices the " +
 		"new pid and reopens its files). Exporter methods (metrics.counter(...) ...) register on the " +
 		"exporter's own registry and are not reported; neither is a constructor with registry=.",
@@ -82,6 +84,12 @@ func perCallScope(p *project.Project, f *project.File, fn *python.FuncDef) strin
 		if fn.Name == "create_app" || fn.Name == "make_app" {
 			return "app factory " + fn.Name + "()"
 		}
+		if takesDjangoRequest(p, fn) {
+			if fn.Class != "" {
+				return "Django view " + fn.Class + "." + fn.Name + "()"
+			}
+			return "Django view " + fn.Name + "()"
+		}
 		for _, app := range p.Facts.Apps {
 			if app.File == f && app.Factory == fn {
 				return "app factory " + fn.Name + "()"
@@ -89,6 +97,20 @@ func perCallScope(p *project.Project, f *project.File, fn *python.FuncDef) strin
 		}
 	}
 	return ""
+}
+
+// takesDjangoRequest reports a function or method of a Django project whose
+// first parameter (after self) is request: a view, a class-based view's
+// get/post, a middleware's __call__ — Django calls it on every request.
+func takesDjangoRequest(p *project.Project, fn *python.FuncDef) bool {
+	if len(p.Facts.Django) == 0 && len(p.Facts.AppsOf(frameworks.Django)) == 0 {
+		return false
+	}
+	i := 0
+	if fn.Class != "" && len(fn.Params) > 0 && (fn.Params[0].Name == "self" || fn.Params[0].Name == "cls") {
+		i = 1
+	}
+	return len(fn.Params) > i && fn.Params[i].Name == "request"
 }
 
 // guardedCreation reports lazy singletons (`if X is None: X = Counter(...)`,

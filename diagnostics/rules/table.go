@@ -17,6 +17,7 @@ var All = []*diagnostics.Rule{
 	DeprecatedMultiprocEnv,
 	ExporterNeverExposed,
 	InternalExporterHTTPServer,
+	DjangoExportPortPerWorker,
 	MissingChildExit,
 	ChildExitWithoutMarkDead,
 	MarkDeadInWorkerExit,

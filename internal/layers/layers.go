@@ -18,9 +18,10 @@ var Layers = []Layer{
 	{"snippets": "the code fixes insert", "docs": "the rule docs", "internal/workspace": "a workspace: scan, prefilter, services"},
 	{"diagnostics": "the rule framework: Rule, Pass, Check, Diagnostic, Fix, suppression, severity, shared and per-file answers"},
 	{"internal/project": "the workspace model: scan, settings, files, facts, metric index"},
+	{"internal/django": "Django: settings modules and app configs, read from parsed modules"},
 	{"internal/python": "Python: parse (all cgo), summary, incremental document", "internal/deploy": "deploy files: the start-up model, read by real parsers", "internal/deps": "dependency files: the libraries a project pins"},
 	{"internal/source": "spans, line index, positions"},
-	{"verify": "the live check of a metrics endpoint", "internal/batchgc": "a batch run's GC settings", "internal/fuzzbudget": "the fuzz targets' time bound", "internal/layers": "this stack", "internal/testrepo": "test workspaces of several services", "internal/config": "the settings: their type, strict reading, path patterns", "internal/frameworks": "the web frameworks and their exporters", ".": "the release version, read from editors/vscode/package.json"},
+	{"verify": "the live check of a metrics endpoint", "internal/batchgc": "a batch run's GC settings", "internal/fuzzbudget": "the fuzz targets' time bound", "internal/layers": "this stack", "internal/testrepo": "test workspaces of several services", "internal/config": "the settings: their type, strict reading, path patterns", "internal/frameworks": "the web frameworks, their exporters and servers (gunicorn, uvicorn)", ".": "the release version, read from editors/vscode/package.json"},
 }
 
 // Layer is one level of the stack: its packages and what each is for.

@@ -2,36 +2,17 @@ package project
 
 import "github.com/multiprom/multiprom/internal/deps"
 
-// This file is the one home of what multiprom knows about prometheus_client
-// versions: how a requirement spec bounds them, how two compare, and which
-// Gauge multiprocess_mode values each accepts. It sits below rules, code
+// This file is what multiprom knows about the project's prometheus_client
+// version: which Gauge multiprocess_mode values it accepts (the table:
+// internal/deps/gauge_modes.go) and what its pins allow (spec bounds and
+// comparison: internal/deps/versions.go). It sits below rules, code
 // actions and snippets, so all of them can ask it without an upward import.
-
-// GaugeModes are the multiprocess_mode values prometheus_client accepts,
-// with the first client release that accepts each ("" = every release in
-// use). Gauge() raises ValueError at import for any other value, or for a
-// mode newer than the installed client.
-var GaugeModes = []struct{ Mode, Since string }{
-	{"all", ""}, {"liveall", ""}, {"min", ""}, {"livemin", "0.15"}, {"max", ""}, {"livemax", "0.15"},
-	{"sum", "0.15"}, {"livesum", ""}, {"mostrecent", "0.18"}, {"livemostrecent", "0.18"},
-}
-
-// ModeSince returns the client version a mode needs ("" = any) and whether
-// the mode is valid at all.
-func ModeSince(mode string) (since string, valid bool) {
-	for _, m := range GaugeModes {
-		if m.Mode == mode {
-			return m.Since, true
-		}
-	}
-	return "", false
-}
 
 // ModeSupported reports whether mode is valid and the project's client is
 // not known to predate it. An unknown client counts as new enough (as in
 // ClientOlderThan): a finding needs evidence that the mode would raise.
 func (fs *Facts) ModeSupported(mode string) bool {
-	since, ok := ModeSince(mode)
+	since, ok := deps.ModeSince(mode)
 	if !ok {
 		return false
 	}

@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/multiprom/multiprom/internal/deploy"
+	"github.com/multiprom/multiprom/internal/frameworks"
 )
 
 // This file turns the deploy files' start-up models (internal/deploy) into
@@ -69,6 +70,10 @@ func (f *File) unitModel(units []string) *deploy.Model {
 	return m.Join(parts)
 }
 
+// gunicornArgs returns the arguments of a command that runs gunicorn,
+// "gunicorn" first, or nil.
+func gunicornArgs(args []string) []string { return frameworks.ServerArgs(args, "gunicorn") }
+
 // gunicornEnvFlags returns the NAME=value pairs of gunicorn's -e/--env
 // options (-e X=1, -eX=1, --env X=1, --env=X=1).
 func gunicornEnvFlags(args []string) [][2]string {
@@ -95,8 +100,8 @@ func gunicornEnvFlags(args []string) [][2]string {
 	return out
 }
 
-// scanDeployFile collects the start-up gunicorn command lines of a deploy
-// file and the environment it gives what it starts.
+// scanDeployFile collects the start-up gunicorn and uvicorn command lines
+// (Args[0] says which) of a deploy file and the environment it gives what it starts.
 func scanDeployFile(f *File, cmd func(*CommandLine), env func(envAssign)) {
 	m := f.Deploy()
 	if m == nil {
@@ -112,7 +117,10 @@ func scanDeployFile(f *File, cmd func(*CommandLine), env func(envAssign)) {
 		if c.Phase != deploy.AtStart {
 			continue
 		}
-		args := deploy.GunicornArgs(c.Args)
+		args := gunicornArgs(c.Args)
+		if args == nil {
+			args = frameworks.ServerArgs(c.Args, "uvicorn") // its own process manager
+		}
 		if args == nil {
 			continue
 		}
@@ -125,8 +133,10 @@ func scanDeployFile(f *File, cmd func(*CommandLine), env func(envAssign)) {
 		}
 		// -e/--env NAME=value is raw_env on the command line: the master
 		// puts it in its environment before it loads the app.
-		for _, kv := range gunicornEnvFlags(args) {
-			env(envAssign{kv[0], kv[1], Loc{f, c.Span}, "gunicorn --env"})
+		if args[0] == "gunicorn" {
+			for _, kv := range gunicornEnvFlags(args) {
+				env(envAssign{kv[0], kv[1], Loc{f, c.Span}, "gunicorn --env"})
+			}
 		}
 		cmd(&CommandLine{File: f, Span: c.Span, Args: args, Dir: c.Dir, Unit: c.Unit})
 	}

@@ -43,7 +43,7 @@ func (f *File) digest() *moduleDigest {
 			if a.Scope != nil || a.Class != "" || !a.TopLevel {
 				continue
 			}
-			if GunicornSettingNames[a.Target] {
+			if frameworks.GunicornSettingNames[a.Target] {
 				d.settings++
 			} else if !strings.HasPrefix(a.Target, "_") {
 				d.otherNames++
@@ -51,7 +51,7 @@ func (f *File) digest() *moduleDigest {
 		}
 		for _, fn := range m.Funcs {
 			if fn.IsModuleLevel() {
-				if _, ok := GunicornHooks[fn.Name]; ok {
+				if _, ok := frameworks.GunicornHooks[fn.Name]; ok {
 					d.hooks++
 				}
 			}

@@ -39,6 +39,10 @@ type Facts struct {
 
 	Configs  []*GunicornConfig // every gunicorn config found, loaded or not
 	Commands []*CommandLine    // command lines that run gunicorn
+	// Uvicorn are command lines that run uvicorn as the server ("uvicorn"
+	// first): with --workers N it is its own process manager, and no
+	// gunicorn hook runs.
+	Uvicorn []*CommandLine
 	// CmdArgs are GUNICORN_CMD_ARGS values (as command lines) that reach
 	// gunicorn's environment; they add options to every command line.
 	CmdArgs []*CommandLine
@@ -51,7 +55,11 @@ type Facts struct {
 	// Cleanups are the start-up steps of deploy files that empty or remove
 	// a path (an rm before the server starts, tmpfs, emptyDir).
 	Cleanups []*Cleanup
-	Apps     []*AppSite // Flask(...), FastAPI(...) and Starlette(...) constructions
+	Apps     []*AppSite // Flask(...), FastAPI(...) and Starlette(...) constructions, Django's get_wsgi_application()/get_asgi_application()
+	// Django are the Django settings modules, DjangoReady the
+	// AppConfig.ready methods (facts_django.go).
+	Django      []*DjangoSettings
+	DjangoReady []*ReadyHook
 	// Requirements are the dependencies by normalised name ("prometheus-client").
 	Requirements map[string]*Requirement
 
@@ -302,26 +310,6 @@ func FirstLine(f *File) source.Span {
 		end = len(f.Src)
 	}
 	return source.Span{Start: 0, End: end}
-}
-
-// gunicornSettingNames are the settings that make a Python file look like a
-// gunicorn config when most of its top-level names are among them.
-var GunicornSettingNames = map[string]bool{
-	"bind": true, "workers": true, "worker_class": true, "threads": true, "timeout": true,
-	"graceful_timeout": true, "keepalive": true, "max_requests": true, "max_requests_jitter": true,
-	"preload_app": true, "reload": true, "accesslog": true, "errorlog": true, "loglevel": true,
-	"raw_env": true, "worker_connections": true, "backlog": true, "daemon": true, "pidfile": true,
-	"chdir": true, "proc_name": true, "wsgi_app": true, "forwarded_allow_ips": true, "umask": true,
-	"user": true, "group": true, "tmp_upload_dir": true, "capture_output": true, "limit_request_line": true,
-	"worker_tmp_dir": true, "access_log_format": true, "statsd_host": true, "reuse_port": true,
-}
-
-// GunicornHooks are the server hooks with their arity.
-var GunicornHooks = map[string]int{
-	"on_starting": 1, "on_reload": 1, "when_ready": 1, "pre_fork": 2, "post_fork": 2,
-	"post_worker_init": 1, "worker_int": 1, "worker_abort": 1, "pre_exec": 1, "pre_request": 2,
-	"post_request": 4, "child_exit": 2, "worker_exit": 2, "nworkers_changed": 3, "on_exit": 1,
-	"ssl_context": 2,
 }
 
 func looksLikeGunicornConfig(f *File) bool {

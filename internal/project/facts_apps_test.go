@@ -49,3 +49,28 @@ func TestASGIExportersArePrometheus(t *testing.T) {
 		}
 	}
 }
+
+// TestUvicornWorkersMakeMultiWorker: `uvicorn --workers 4` (or its
+// variables) makes a Prometheus project multi-worker without any gunicorn;
+// one uvicorn process does not.
+func TestUvicornWorkersMakeMultiWorker(t *testing.T) {
+	app := "from fastapi import FastAPI\nfrom prometheus_client import make_asgi_app\napp = FastAPI()\napp.mount('/metrics', make_asgi_app())\n"
+	cases := map[string]bool{
+		"web: uvicorn main:app --workers 4\n":                    true,
+		"web: python -m uvicorn main:app --workers=2\n":          true,
+		"web: uvicorn main:app\n":                                false,
+		"web: WEB_CONCURRENCY=3 uvicorn main:app --port $PORT\n": true,
+		"web: uvicorn main:app --reload --workers 4\n":           false,
+	}
+	for procfile, want := range cases {
+		files := []*File{
+			{Path: "main.py", Kind: KindPython, Src: []byte(app)},
+			{Path: "Procfile", Kind: KindProcfile, Src: []byte(procfile)},
+		}
+		p := NewProject(context.Background(), "/x", files, config.Settings{})
+		if p.Facts.MultiWorker != want || p.Facts.Multiprocess != want || p.Facts.Gunicorn {
+			t.Errorf("%q: MultiWorker=%v Multiprocess=%v Gunicorn=%v, want %v %v false", procfile,
+				p.Facts.MultiWorker, p.Facts.Multiprocess, p.Facts.Gunicorn, want, want)
+		}
+	}
+}

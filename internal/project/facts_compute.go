@@ -5,11 +5,10 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/multiprom/multiprom/internal/deps"
-	"github.com/multiprom/multiprom/internal/frameworks"
-
 	"github.com/multiprom/multiprom/internal/config"
 	"github.com/multiprom/multiprom/internal/deploy"
+	"github.com/multiprom/multiprom/internal/deps"
+	"github.com/multiprom/multiprom/internal/frameworks"
 	"github.com/multiprom/multiprom/internal/python"
 	"github.com/multiprom/multiprom/internal/source"
 )
@@ -28,7 +27,13 @@ func computeFacts(p *Project, info config.PyprojectInfo) *Facts {
 	var envs []envAssign
 	reach := &envReach{p: p}
 	for _, f := range p.Files {
-		scanDeployFile(f, func(c *CommandLine) { fs.Commands = append(fs.Commands, c) }, func(e envAssign) { envs = append(envs, e) })
+		scanDeployFile(f, func(c *CommandLine) {
+			if c.Args[0] == "uvicorn" {
+				fs.Uvicorn = append(fs.Uvicorn, c)
+			} else {
+				fs.Commands = append(fs.Commands, c)
+			}
+		}, func(e envAssign) { envs = append(envs, e) })
 	}
 	// GUNICORN_CMD_ARGS adds options to every gunicorn command line
 	// (gunicorn parses it after the real command line, which wins).
@@ -66,11 +71,12 @@ func computeFacts(p *Project, info config.PyprojectInfo) *Facts {
 		n := *p.Settings.Workers
 		fs.Workers = Workers{Known: true, Max: n, From: "settings"}
 	}
-	fs.MultiWorker = fs.Gunicorn && (!fs.Workers.Known || fs.Workers.Expr || fs.Workers.Max > 1)
+	fs.MultiWorker = fs.Gunicorn && (!fs.Workers.Known || fs.Workers.Expr || fs.Workers.Max > 1) || uvicornMultiWorker(fs, envs, reach)
 	if fs.Workers.From == "settings" {
-		fs.MultiWorker = fs.Gunicorn && fs.Workers.Max > 1
+		fs.MultiWorker = (fs.Gunicorn || len(fs.Uvicorn) > 0) && fs.Workers.Max > 1
 	}
 
+	findDjango(p, fs)
 	usesMultiproc := false
 	for _, f := range p.PythonFiles() {
 		m := f.Py
@@ -118,7 +124,8 @@ func computeFacts(p *Project, info config.PyprojectInfo) *Facts {
 		fs.ClientVersion, fs.ClientMin, fs.ClientMax = deps.VersionBounds(r.Spec)
 	}
 	if fs.Requirements["prometheus-client"] != nil || fs.Requirements["prometheus-flask-exporter"] != nil ||
-		fs.Requirements["prometheus-fastapi-instrumentator"] != nil || fs.Requirements["starlette-exporter"] != nil {
+		fs.Requirements["prometheus-fastapi-instrumentator"] != nil || fs.Requirements["starlette-exporter"] != nil ||
+		fs.Requirements["django-prometheus"] != nil || fs.DjangoExporter() {
 		fs.Prometheus = true
 	}
 	// Several workers make a project multiprocess only when it has metrics:
@@ -134,6 +141,26 @@ func computeFacts(p *Project, info config.PyprojectInfo) *Facts {
 		fs.AppTag = path.Base(strings.ReplaceAll(p.Root, "\\", "/"))
 	}
 	return fs
+}
+
+// uvicornMultiWorker reports whether a uvicorn command line starts several
+// worker processes (frameworks.UvicornWorkers), its variables looked up in
+// the environment the deploy files give.
+func uvicornMultiWorker(fs *Facts, envs []envAssign, reach *envReach) bool {
+	lookup := func(name string) (string, bool) {
+		for _, e := range envs {
+			if e.Name == name && reach.reaches(e) {
+				return e.Value, true
+			}
+		}
+		return "", false
+	}
+	for _, c := range fs.Uvicorn {
+		if n, expr := frameworks.UvicornWorkers(c.Args, lookup); expr || n > 1 {
+			return true
+		}
+	}
+	return false
 }
 
 func findSpan(f *File, s string) source.Span {

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/multiprom/multiprom/internal/config"
+	"github.com/multiprom/multiprom/internal/django"
+	"github.com/multiprom/multiprom/internal/python"
 )
 
 // ContextKey fingerprints what per-file rules read besides their own file:
@@ -58,6 +60,7 @@ func (fs *Facts) Key() string {
 		k.str("config.why", c.Why)
 	}
 	k.commands("commands", fs.Commands)
+	k.commands("uvicorn", fs.Uvicorn)
 	k.commands("cmdargs", fs.CmdArgs)
 	k.num("standalone", len(fs.Standalone))
 	for _, name := range sortedKeys(fs.Standalone) {
@@ -88,6 +91,16 @@ func (fs *Facts) Key() string {
 			k.str("app.factory", a.Factory.Name)
 		}
 		k.str("app.framework", string(a.Framework))
+	}
+	k.num("django", len(fs.Django))
+	for _, d := range fs.Django {
+		k.file("django.file", d.File)
+		k.djangoSettings(&d.Settings)
+	}
+	k.num("djangoready", len(fs.DjangoReady))
+	for _, r := range fs.DjangoReady {
+		k.file("djangoready.file", r.File)
+		k.str("djangoready.class", r.Func.Class)
 	}
 	k.num("requirements", len(fs.Requirements))
 	for _, name := range sortedKeys(fs.Requirements) {
@@ -192,4 +205,17 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+func (k *keyWriter) djangoSettings(s *django.Settings) {
+	k.list("django.apps", s.InstalledApps)
+	k.flag("django.fullapps", s.FullApps)
+	k.list("django.middleware", s.Middleware)
+	for _, a := range []*python.Assign{s.ExportPort, s.ExportPortRange} {
+		k.flag("django.port", a != nil)
+		if a != nil {
+			k.str("django.port.value", a.Value.Text)
+		}
+	}
+	k.num("django.rangesize", s.RangeSize)
 }

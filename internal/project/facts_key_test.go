@@ -5,9 +5,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/multiprom/multiprom/internal/frameworks"
-
 	"github.com/multiprom/multiprom/internal/config"
+	"github.com/multiprom/multiprom/internal/django"
+	"github.com/multiprom/multiprom/internal/frameworks"
 	"github.com/multiprom/multiprom/internal/python"
 	"github.com/multiprom/multiprom/internal/source"
 )
@@ -30,12 +30,15 @@ func keyFacts() *Facts {
 		AppTag:           "shop",
 		Configs:          []*GunicornConfig{{File: conf, Loaded: true, Why: "./gunicorn.conf.py"}},
 		Commands:         []*CommandLine{{File: procfile, Span: source.Span{Start: 5, End: 30}, Args: []string{"gunicorn", "app:app"}, Dir: "/app", Unit: "web"}},
+		Uvicorn:          []*CommandLine{{File: procfile, Span: source.Span{Start: 70, End: 90}, Args: []string{"uvicorn", "app:app", "--workers", "4"}}},
 		CmdArgs:          []*CommandLine{{File: procfile, Span: source.Span{Start: 40, End: 60}, Args: []string{"gunicorn", "-w", "2"}, FromEnv: true}},
 		Cleanups:         []*Cleanup{{Loc: Loc{procfile, source.Span{Start: 0, End: 4}}, Target: "/tmp/metrics", How: "rm"}},
 		Standalone:       map[string]bool{"tasks.py": true},
 		EnvSets: []*EnvSet{{Loc: Loc{conf, source.Span{Start: 30, End: 70}}, Name: EnvVar, How: "gunicorn config",
 			Value: "/tmp/metrics", ReachesMaster: true}},
-		Apps: []*AppSite{{File: app, Call: &python.Call{Func: "Flask"}, Factory: &python.FuncDef{Name: "create_app"}}},
+		Apps:        []*AppSite{{File: app, Call: &python.Call{Func: "Flask"}, Factory: &python.FuncDef{Name: "create_app"}}},
+		Django:      []*DjangoSettings{{File: &File{Path: "mysite/settings.py"}, Settings: keyDjangoSettings()}},
+		DjangoReady: []*ReadyHook{{File: &File{Path: "shop/apps.py"}, Func: &python.FuncDef{Name: "ready", Class: "ShopConfig"}}},
 		Requirements: map[string]*Requirement{"prometheus-client": {Name: "prometheus-client", Spec: "==0.20.0",
 			Loc: Loc{req, source.Span{Start: 0, End: 24}}}},
 	}
@@ -65,6 +68,12 @@ var factsMutations = map[string]func(fs *Facts){
 	"Commands.File":          func(fs *Facts) { fs.Commands[0].File = &File{Path: "Dockerfile"} },
 	"Commands.Args":          func(fs *Facts) { fs.Commands[0].Args = []string{"gunicorn", "app:create_app()"} },
 	"Commands.FromEnv":       func(fs *Facts) { fs.Commands[0].FromEnv = true },
+	"Uvicorn.File":           func(fs *Facts) { fs.Uvicorn[0].File = &File{Path: "Dockerfile"} },
+	"Uvicorn.Args":           func(fs *Facts) { fs.Uvicorn[0].Args = []string{"uvicorn", "app:app"} },
+	"Uvicorn.FromEnv":        func(fs *Facts) { fs.Uvicorn[0].FromEnv = true },
+	"Uvicorn.Dir":            func(fs *Facts) { fs.Uvicorn[0].Dir = "/srv" },
+	"Uvicorn.Unit":           func(fs *Facts) { fs.Uvicorn[0].Unit = "api" },
+	"Uvicorn.Span":           func(fs *Facts) { fs.Uvicorn[0].Span.End-- },
 	"CmdArgs.File":           func(fs *Facts) { fs.CmdArgs[0].File = &File{Path: ".env"} },
 	"CmdArgs.Args":           func(fs *Facts) { fs.CmdArgs[0].Args = fs.CmdArgs[0].Args[:2] },
 	"CmdArgs.FromEnv":        func(fs *Facts) { fs.CmdArgs[0].FromEnv = false },
@@ -86,6 +95,10 @@ var factsMutations = map[string]func(fs *Facts){
 	"Apps.Call":              func(fs *Facts) { fs.Apps[0].Call = &python.Call{Func: "flask.Flask"} },
 	"Apps.Factory":           func(fs *Facts) { fs.Apps[0].Factory = nil },
 	"Apps.Framework":         func(fs *Facts) { fs.Apps[0].Framework = frameworks.FastAPI },
+	"Django.File":            func(fs *Facts) { fs.Django[0].File = &File{Path: "other/settings.py"} },
+	"Django.Settings":        func(fs *Facts) { fs.Django[0].Settings.InstalledApps = nil },
+	"DjangoReady.File":       func(fs *Facts) { fs.DjangoReady[0].File = &File{Path: "other/apps.py"} },
+	"DjangoReady.Func":       func(fs *Facts) { fs.DjangoReady[0].Func = &python.FuncDef{Name: "ready", Class: "OtherConfig"} },
 	"Requirements.Name":      func(fs *Facts) { fs.Requirements["prometheus-client"].Name = "prometheus_client" },
 	"Requirements.Spec":      func(fs *Facts) { fs.Requirements["prometheus-client"].Spec = ">=0.16" },
 	"Requirements.Loc.File":  func(fs *Facts) { fs.Requirements["prometheus-client"].Loc.File = &File{Path: "pyproject.toml"} },
@@ -222,5 +235,37 @@ func TestContextKeyIgnoresMovedFacts(t *testing.T) {
 	files["gunicorn.conf.py"] = strings.Replace(files["gunicorn.conf.py"], "workers = 4", "workers = 1", 1)
 	if r := testProject(t, files); r.ContextKey() == p.ContextKey() {
 		t.Error("changing the worker count kept the key")
+	}
+}
+
+func keyDjangoSettings() django.Settings {
+	return django.Settings{InstalledApps: []string{"django_prometheus"},
+		Middleware:      []string{"django_prometheus.middleware.PrometheusBeforeMiddleware"},
+		ExportPort:      &python.Assign{Target: "PROMETHEUS_METRICS_EXPORT_PORT", Value: &python.Expr{Text: "8001"}},
+		ExportPortRange: &python.Assign{Target: "PROMETHEUS_METRICS_EXPORT_PORT_RANGE", Value: &python.Expr{Text: "range(8001, 8005)"}},
+		RangeSize:       4}
+}
+
+// TestDjangoSettingsKey: every field of the settings changes the key.
+func TestDjangoSettingsKey(t *testing.T) {
+	for name, mutate := range map[string]func(s *django.Settings){
+		"InstalledApps":   func(s *django.Settings) { s.InstalledApps = nil },
+		"Middleware":      func(s *django.Settings) { s.Middleware = nil },
+		"FullApps":        func(s *django.Settings) { s.FullApps = !s.FullApps },
+		"ExportPort":      func(s *django.Settings) { s.ExportPort = nil },
+		"ExportPortRange": func(s *django.Settings) { s.ExportPortRange.Value = &python.Expr{Text: "range(8001, 8003)"} },
+		"RangeSize":       func(s *django.Settings) { s.RangeSize = 2 },
+	} {
+		var a, b keyWriter
+		base, changed := keyDjangoSettings(), keyDjangoSettings()
+		mutate(&changed)
+		a.djangoSettings(&base)
+		b.djangoSettings(&changed)
+		if a.String() == b.String() {
+			t.Errorf("changing Settings.%s leaves the key unchanged", name)
+		}
+	}
+	if n := reflect.TypeFor[django.Settings]().NumField(); n != 6 {
+		t.Errorf("django.Settings has %d fields, TestDjangoSettingsKey mutates 6: add the new one to keyWriter.djangoSettings and here", n)
 	}
 }

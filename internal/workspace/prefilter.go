@@ -5,13 +5,14 @@ import (
 	"path"
 	"strings"
 
+	"github.com/multiprom/multiprom/internal/frameworks"
 	"github.com/multiprom/multiprom/internal/project"
 )
 
 // The scan prefilter decides from a Python file's bytes, before parsing,
 // whether the file can matter: to a rule (every rule is about
 // prometheus_client, prometheus_flask_exporter, Flask, FastAPI, Starlette,
-// gunicorn, uvicorn or Redis) or
+// Django, gunicorn, uvicorn or Redis) or
 // to the project facts (gunicorn configs, places that set or test the
 // multiprocess variable). A file that cannot matter joins the project with
 // an empty summary: its path still counts for module resolution, so only
@@ -55,6 +56,14 @@ var prefilterKeywords = []keyword{
 	{text: "tarlette", propagates: true},
 	{text: "uvicorn", propagates: true},
 	{text: "UVICORN", propagates: true},
+	// Django: wsgi.py/asgi.py (get_wsgi_application, the app site),
+	// settings modules (django.contrib apps, INSTALLED_APPS,
+	// DJANGO_SETTINGS_MODULE) and AppConfig subclasses (django.apps). Not
+	// propagating: nearly every module of a Django project imports django,
+	// and a module matters to a rule through its own Prometheus use.
+	{text: "django"},
+	{text: "DJANGO"},
+	{text: "INSTALLED_APPS"},
 	{text: "redis", wordStart: true, noLowerAfter: true, propagates: true},
 	{text: "Redis", wordStart: true, noLowerAfter: true, propagates: true},
 	{text: "REDIS", wordStart: true, noLowerAfter: true, propagates: true},
@@ -147,7 +156,7 @@ func assignsGunicornSetting(src []byte) bool {
 	if n == 0 {
 		return false
 	}
-	for hook := range project.GunicornHooks {
+	for hook := range frameworks.GunicornHooks {
 		if mentionsWord(src, []string{hook}) {
 			return true
 		}

@@ -3,7 +3,7 @@ package workspace
 import (
 	"bytes"
 
-	"github.com/multiprom/multiprom/internal/project"
+	"github.com/multiprom/multiprom/internal/frameworks"
 )
 
 // compoundKeywords start the statements whose header ends with ':' and
@@ -196,7 +196,7 @@ func isSettingAssign(s []byte) bool {
 	for k < len(s) && isIdentByte(s[k]) {
 		k++
 	}
-	if k == 0 || !project.GunicornSettingNames[string(s[:k])] {
+	if k == 0 || !frameworks.GunicornSettingNames[string(s[:k])] {
 		return false
 	}
 	for k < len(s) && (s[k] == ' ' || s[k] == '\t' || s[k] == '\\' || s[k] == '\r' || s[k] == '\n') {

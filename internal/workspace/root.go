@@ -11,8 +11,9 @@ import (
 // a server is configured or started there.
 var serverStarts = []string{"gunicorn.conf.py", "Procfile", "Dockerfile", "docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml"}
 
-// projectMarkers also mark a project's root without starting anything.
-var projectMarkers = []string{"pyproject.toml", "requirements.txt", ".git", "setup.py", "setup.cfg"}
+// projectMarkers also mark a project's root without starting anything
+// (manage.py: a Django project's).
+var projectMarkers = []string{"pyproject.toml", "requirements.txt", ".git", "setup.py", "setup.cfg", "manage.py"}
 
 func hasAny(dir string, names []string) bool {
 	for _, m := range names {

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/multiprom/multiprom/internal/deploy"
+	"github.com/multiprom/multiprom/internal/frameworks"
 	"github.com/multiprom/multiprom/internal/project"
 )
 
@@ -337,10 +338,6 @@ func pathSet(files []*project.File) func(string) bool {
 	return func(p string) bool { return set[p] }
 }
 
-// isGunicorn reports a command that starts gunicorn, directly or through a
-// runner (poetry run gunicorn, python -m gunicorn).
-func isGunicorn(args []string) bool { return deploy.GunicornArgs(args) != nil }
-
 // appFolder is the folder a script, unit or program that starts gunicorn
 // serves from when no service is around it: the nearest folder, its own or
 // above, that holds an app module its command names (`gunicorn app:app`
@@ -349,7 +346,7 @@ func isGunicorn(args []string) bool { return deploy.GunicornArgs(args) != nil }
 func appFolder(f *project.File, byPath map[string]*project.File) string {
 	own := dirOf(f.Path)
 	for _, c := range f.Deploy().Commands {
-		args := deploy.GunicornArgs(c.Args)
+		args := serverArgs(c.Args)
 		if c.Phase != deploy.AtStart || args == nil {
 			continue
 		}
@@ -415,6 +412,20 @@ func isDottedName(s string) bool {
 		}
 	}
 	return true
+}
+
+// isGunicorn reports a command that starts gunicorn, or uvicorn as a server
+// of its own, directly or through a runner (poetry run gunicorn, python -m
+// uvicorn).
+func isGunicorn(args []string) bool { return serverArgs(args) != nil }
+
+// serverArgs returns the arguments of a command that starts gunicorn or
+// uvicorn (see frameworks.ServerArgs), the server's name first, or nil.
+func serverArgs(args []string) []string {
+	if a := frameworks.ServerArgs(args, "gunicorn"); a != nil {
+		return a
+	}
+	return frameworks.ServerArgs(args, "uvicorn")
 }
 
 // enclosing returns the innermost service dir that holds dir.

@@ -67,9 +67,10 @@
                     (flymake-diagnostics)))
 
 (defun mp-root (dir)
-  "The project root for eglot: the nearest folder above DIR with gunicorn.conf.py.
-The same `project-find-functions' entry as editors/emacs/README.md."
-  (when-let ((root (locate-dominating-file dir "gunicorn.conf.py")))
+  "The project root for eglot: the nearest folder above DIR with gunicorn.conf.py,
+else with manage.py. The same `project-find-functions' entry as editors/emacs/README.md."
+  (when-let ((root (or (locate-dominating-file dir "gunicorn.conf.py")
+                       (locate-dominating-file dir "manage.py"))))
     (cons 'transient root)))
 
 (defun mp-run ()

@@ -31,8 +31,9 @@ return {
   filetypes = { 'python', 'dockerfile', 'yaml', 'yaml.docker-compose', 'requirements', 'toml', 'systemd', 'sh', 'conf', 'dosini', 'procfile' },
   -- The repository first: the server splits it into services as
   -- `multiprom check` does (a root compose file is seen by each service it
-  -- builds); without one, gunicorn.conf.py marks the app gunicorn runs.
-  root_markers = { '.git', 'gunicorn.conf.py', 'pyproject.toml', 'requirements.txt' },
+  -- builds); without one, gunicorn.conf.py marks the app gunicorn runs, and
+  -- manage.py a Django project's root.
+  root_markers = { '.git', 'gunicorn.conf.py', 'manage.py', 'pyproject.toml', 'requirements.txt' },
   -- Sent as workspace/didChangeConfiguration { settings = { multiprom = ... } }
   -- and used to answer workspace/configuration.
   settings = {

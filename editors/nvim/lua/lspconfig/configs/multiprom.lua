@@ -10,7 +10,7 @@ return {
     -- The repository is the workspace (the server splits it into services,
     -- as `multiprom check` does); outside one, the app's own folder.
     root_dir = function(fname)
-      return util.root_pattern('.git')(fname) or util.root_pattern('gunicorn.conf.py', 'pyproject.toml', 'requirements.txt')(fname)
+      return util.root_pattern('.git')(fname) or util.root_pattern('gunicorn.conf.py', 'manage.py', 'pyproject.toml', 'requirements.txt')(fname)
     end,
     single_file_support = true,
     -- The server reads its first settings from initializationOptions.settings,

@@ -20,4 +20,3 @@ func TestVersionBounds(t *testing.T) {
 		t.Error("CompareVersions")
 	}
 }
-
