@@ -10,9 +10,9 @@ import (
 // what is missing) on the Python file it acts on as well: the gunicorn
 // config when there is one (its workers setting, else its first line: the
 // hooks and settings go there), else the app's construction (Flask(...),
-// FastAPI(), get_wsgi_application(): the code
-// the workers run). A user who opens only the app then sees it. A finding
-// already on a Python file is left as it is.
+// FastAPI(), get_wsgi_application(): the code the workers run). A user who
+// opens only the app then sees it. A finding already on a Python file is
+// left as it is.
 func showOnPython(p *project.Project, d *diagnostics.Diagnostic) *diagnostics.Diagnostic {
 	if f := p.File(d.Path); f == nil || f.Kind == project.KindPython {
 		return d
