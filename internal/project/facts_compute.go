@@ -58,8 +58,12 @@ func computeFacts(p *Project, info config.PyprojectInfo) *Facts {
 	findWorkers(p, fs, envs, reach)
 	findEnvSets(p, fs, envs, reach)
 
-	fs.Gunicorn = len(fs.Configs) > 0 || len(fs.Commands) > 0 || len(fs.CmdArgs) > 0 || fs.Requirements["gunicorn"] != nil
+	// gunicorn as a requirement alone is weak evidence: a project that
+	// starts its app with uvicorn and never with gunicorn runs uvicorn.
+	fs.Gunicorn = len(fs.Configs) > 0 || len(fs.Commands) > 0 || len(fs.CmdArgs) > 0 ||
+		fs.Requirements["gunicorn"] != nil && len(fs.Uvicorn) == 0 && !runsUvicornInPython(p)
 	switch {
+	case !fs.Gunicorn:
 	case len(fs.Configs) > 0:
 		fs.GunicornEvidence = "gunicorn config " + fs.Configs[0].File.Path
 	case len(fs.Commands) > 0:

@@ -104,3 +104,19 @@ func runsToItsEnd(qualified string) bool {
 	}
 	return false
 }
+
+// runsUvicornInPython reports a module that starts uvicorn itself
+// (uvicorn.run under the main guard or at module level), outside tests.
+func runsUvicornInPython(p *Project) bool {
+	for _, f := range p.PythonFiles() {
+		if IsTestFile(f) {
+			continue
+		}
+		for _, c := range f.Py.CallsTo("uvicorn.run") {
+			if c.Scope == nil || underMainGuard(c.Conds) {
+				return true
+			}
+		}
+	}
+	return false
+}
