@@ -32,7 +32,7 @@ os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", "/tmp/metrics")`,
 	Fix: diagnostics.FixSafe,
 	FixDoc: "Moves a module-level set with a literal value to the very top of the gunicorn config (creating " +
 		"gunicorn.conf.py when there is none). Sets inside functions or conditions get no automatic fix.",
-	Applies: func(p *project.Project) bool { return p.Facts.Gunicorn },
+	Applies: func(p *project.Project) bool { return p.Facts.Gunicorn || len(p.Facts.EnvSets) > 0 },
 	Run: func(pass *diagnostics.Pass) {
 		f := pass.File
 		p := pass.Project
@@ -41,7 +41,7 @@ os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", "/tmp/metrics")`,
 		}
 		cfg := p.Facts.ConfigFor(f)
 		var first *python.Import
-		if cfg != nil {
+		if cfg != nil || !p.Facts.Gunicorn {
 			first = p.FirstPrometheusImport(f)
 		}
 		for _, e := range p.EnvSetsIn(f) {
@@ -49,6 +49,12 @@ os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", "/tmp/metrics")`,
 				continue
 			}
 			switch {
+			case !p.Facts.Gunicorn:
+				// No gunicorn master (uvicorn, a script): only the order
+				// within the process can be wrong.
+				if first != nil && e.Span.Start > first.Span.Start && !processEnvSetsVar(p) {
+					reportSetAfterImport(pass, f, e, first)
+				}
 			case cfg == nil && e.How == "app code":
 				if p.EnvVarReachesMaster() && !overridesMaster(p, f, e) {
 					continue // the master has it already; setdefault here is a no-op
@@ -64,11 +70,17 @@ os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", "/tmp/metrics")`,
 				pass.ReportIn(f, e.Span, "%s set in app code never reaches the gunicorn master (child_exit, on_starting, when_ready): set it at the very top of the gunicorn config or in the process environment", e.Name).
 					AddFix(moveEnvToConfigFix(p, f, e))
 			case cfg != nil && first != nil && e.Span.Start > first.Span.Start && !processEnvSetsVar(p):
-				pass.ReportIn(f, e.Span, "%s is set after %s is imported (line %d): prometheus_client has already chosen per-process memory; set it before any such import", e.Name, strings.TrimSpace(f.Text(first.Span)), f.Lines().Line(first.Span.Start)+1).
-					AddFix(moveEnvToConfigFix(p, f, e))
+				reportSetAfterImport(pass, f, e, first).AddFix(moveEnvToConfigFix(p, f, e))
 			}
 		}
 	},
+}
+
+// reportSetAfterImport reports a set below the module's first import of
+// prometheus_client, whose values module chose the value store when it was
+// imported.
+func reportSetAfterImport(pass *diagnostics.Pass, f *project.File, e *project.EnvSet, first *python.Import) *diagnostics.Diagnostic {
+	return pass.ReportIn(f, e.Span, "%s is set after %s is imported (line %d): prometheus_client has already chosen per-process memory; set it before any such import", e.Name, strings.TrimSpace(f.Text(first.Span)), f.Lines().Line(first.Span.Start)+1)
 }
 
 // processEnvSetsVar reports a set in the environment gunicorn is started
