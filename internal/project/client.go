@@ -37,14 +37,14 @@ func (fs *Facts) ClientOlderThan(v string) bool {
 // LegacyEnvVarOnly reports whether the project's pins know only the
 // lowercase prometheus_multiproc_dir: prometheus_client reads the
 // upper-case name from 0.10.0 on, and the exporters that test the variable
-// themselves before aggregating from the versions in upperCaseSince.
+// themselves from the versions in deps.UpperCaseEnvVarSince.
 // Renaming the variable in such a project would switch multiprocess mode
 // off (or make the exporter raise).
 func (fs *Facts) LegacyEnvVarOnly() bool {
 	if fs.ClientOlderThan("0.10.0") {
 		return true
 	}
-	for dist, since := range upperCaseSince {
+	for dist, since := range deps.UpperCaseEnvVarSince {
 		if r := fs.Requirements[dist]; r != nil {
 			if _, _, max := deps.VersionBounds(r.Spec); max != "" && deps.CompareVersions(max, since) < 0 {
 				return true
@@ -52,13 +52,4 @@ func (fs *Facts) LegacyEnvVarOnly() bool {
 		}
 	}
 	return false
-}
-
-// upperCaseSince is the first version of each exporter whose own test of
-// the variable accepts PROMETHEUS_MULTIPROC_DIR: prometheus_flask_exporter
-// 0.18.2; prometheus-fastapi-instrumentator 5.10.0 (expose() tested only
-// the lowercase name up to 5.9.1).
-var upperCaseSince = map[string]string{
-	"prometheus-flask-exporter":         "0.18.2",
-	"prometheus-fastapi-instrumentator": "5.10.0",
 }
