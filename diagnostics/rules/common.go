@@ -20,8 +20,8 @@ import (
 // multiprocess is the Applies gate of rules about multiprocess projects.
 // appFrameworks are the frameworks whose app code the exposition rules
 // read and whose idiom their fixes keep (a Flask route, a FastAPI or
-// Starlette mount, a Django view or AppConfig.ready).
-var appFrameworks = []frameworks.Framework{frameworks.Flask, frameworks.FastAPI, frameworks.Starlette, frameworks.Django}
+// Starlette mount, a Django view or AppConfig.ready, a Falcon resource).
+var appFrameworks = []frameworks.Framework{frameworks.Flask, frameworks.FastAPI, frameworks.Starlette, frameworks.Django, frameworks.Falcon}
 
 func multiprocess(p *project.Project) bool { return p.Facts.Multiprocess }
 

@@ -18,6 +18,7 @@ const (
 	FastAPI   Framework = "fastapi"
 	Starlette Framework = "starlette"
 	Django    Framework = "django"
+	Falcon    Framework = "falcon"
 )
 
 // Title is the framework's name as its users write it ("FastAPI").
@@ -31,6 +32,8 @@ func (fw Framework) Title() string {
 		return "Starlette"
 	case Django:
 		return "Django"
+	case Falcon:
+		return "Falcon"
 	}
 	return string(fw)
 }
@@ -49,6 +52,11 @@ var AppClasses = map[string]Framework{
 	// AppConfig.ready.
 	"django.core.wsgi.get_wsgi_application": Django,
 	"django.core.asgi.get_asgi_application": Django,
+	// falcon.API is the name before Falcon 3.0; falcon.asgi.App the ASGI app.
+	"falcon.App":      Falcon,
+	"falcon.API":      Falcon,
+	"falcon.app.App":  Falcon,
+	"falcon.asgi.App": Falcon,
 }
 
 // DjangoExporterApp is django-prometheus's INSTALLED_APPS entry. Its

@@ -19,6 +19,9 @@ func TestAppFrameworks(t *testing.T) {
 		"import fastapi\napp = fastapi.FastAPI()\n":                                     frameworks.FastAPI,
 		"from fastapi.applications import FastAPI\ndef make():\n    return FastAPI()\n": frameworks.FastAPI,
 		"from starlette.applications import Starlette\napp = Starlette(routes=[])\n":    frameworks.Starlette,
+		"import falcon\napp = falcon.App()\n":                                           frameworks.Falcon,
+		"import falcon\napi = falcon.API()\n":                                           frameworks.Falcon,
+		"import falcon.asgi\napp = falcon.asgi.App()\n":                                 frameworks.Falcon,
 		"from myframework import FastAPI\napp = FastAPI()\n":                            "",
 	}
 	for src, want := range cases {

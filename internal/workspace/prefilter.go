@@ -61,6 +61,9 @@ var prefilterKeywords = []keyword{
 	// DJANGO_SETTINGS_MODULE) and AppConfig subclasses (django.apps). Not
 	// propagating: nearly every module of a Django project imports django,
 	// and a module matters to a rule through its own Prometheus use.
+	// falcon.App()/falcon.API() apps; Falcon resources reach a rule
+	// through their own Prometheus use.
+	{text: "falcon"},
 	{text: "django"},
 	{text: "DJANGO"},
 	{text: "INSTALLED_APPS"},
