@@ -24,7 +24,7 @@ func FuzzParse(f *testing.F) {
 		f.Add(k, s)
 	}
 	f.Fuzz(func(t *testing.T, kind int, src string) {
-		k := Kind(((kind % 8) + 8) % 8)
+		k := Kind(((kind % 9) + 9) % 9)
 		var m *Model
 		fuzzbudget.Run("deploy parse", 20*time.Second, func() { m = Parse(k, []byte(src)) })
 		check := func(what string, s, e int) {
