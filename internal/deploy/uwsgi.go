@@ -21,11 +21,24 @@ import (
 // hook-pre-app unless lazy-apps, which runs them in every worker) are read
 // as shell, so their `rm` are start-up clean-ups.
 func parseUwsgi(src []byte, m *Model) {
-	if isUwsgiIni(src) {
+	switch {
+	case isUwsgiIni(src):
 		parseUwsgiIni(src, m)
-		return
+	case hasUwsgiKey(src):
+		parseUwsgiYAML(src, m)
 	}
-	parseUwsgiYAML(src, m)
+}
+
+// hasUwsgiKey reports a line that starts a top-level uwsgi: mapping; any
+// other file of this kind (an .ini of another tool) is not uWSGI's, and
+// not read as YAML either.
+func hasUwsgiKey(src []byte) bool {
+	for _, line := range bytes.Split(src, []byte("\n")) {
+		if bytes.HasPrefix(line, []byte("uwsgi:")) {
+			return true
+		}
+	}
+	return false
 }
 
 // isUwsgiIni reports an ini file with a [uwsgi] section header.

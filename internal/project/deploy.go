@@ -29,6 +29,7 @@ var deployKinds = map[Kind]deploy.Kind{
 	KindDotenv:      deploy.Dotenv,
 	KindSupervisord: deploy.Supervisord,
 	KindManifest:    deploy.Kubernetes,
+	KindUwsgi:       deploy.Uwsgi,
 }
 
 // deployModel is a deploy file's start-up model, parsed once per file.

@@ -35,6 +35,11 @@ type Facts struct {
 	Redis         bool
 	AppTag        string
 
+	// Uwsgi are the uWSGI servers the project starts: configuration files
+	// and command lines (uwsgi.go). Several processes among them make the
+	// project multi-worker as gunicorn's workers do.
+	Uwsgi []*UwsgiServer
+
 	Configs  []*GunicornConfig // every gunicorn config found, loaded or not
 	Commands []*CommandLine    // command lines that run gunicorn
 	// CmdArgs are GUNICORN_CMD_ARGS values (as command lines) that reach
@@ -273,6 +278,9 @@ func (fs *Facts) MissingAnchor() *Loc {
 	}
 	if len(fs.Commands) > 0 {
 		return &Loc{fs.Commands[0].File, fs.Commands[0].Span}
+	}
+	if len(fs.Uwsgi) > 0 {
+		return fs.uwsgiAnchor()
 	}
 	if len(fs.Apps) > 0 {
 		return &Loc{fs.Apps[0].File, fs.Apps[0].Call.Span()}

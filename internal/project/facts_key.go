@@ -77,6 +77,16 @@ func (fs *Facts) Key() string {
 		k.str("cleanup.target", c.Target)
 		k.str("cleanup.how", c.How)
 	}
+	k.num("uwsgi", len(fs.Uwsgi))
+	for _, u := range fs.Uwsgi {
+		k.file("uwsgi.file", u.File)
+		k.flag("uwsgi.fromcommand", u.FromCommand)
+		k.num("uwsgi.options", len(u.Options))
+		for _, o := range u.Options {
+			k.str("uwsgi.option.name", o.Name)
+			k.str("uwsgi.option.value", o.Value)
+		}
+	}
 	k.num("apps", len(fs.Apps))
 	for _, a := range fs.Apps {
 		k.file("app.file", a.File)

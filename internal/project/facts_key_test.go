@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/multiprom/multiprom/internal/config"
+	"github.com/multiprom/multiprom/internal/deploy"
 	"github.com/multiprom/multiprom/internal/python"
 	"github.com/multiprom/multiprom/internal/source"
 )
@@ -34,6 +35,8 @@ func keyFacts() *Facts {
 		EnvSets: []*EnvSet{{Loc: Loc{conf, source.Span{Start: 30, End: 70}}, Name: EnvVar, How: "gunicorn config",
 			Value: "/tmp/metrics", ReachesMaster: true}},
 		Apps: []*AppSite{{File: app, Call: &python.Call{Func: "Flask"}, Factory: &python.FuncDef{Name: "create_app"}}},
+		Uwsgi: []*UwsgiServer{{File: &File{Path: "uwsgi.ini"}, Span: source.Span{Start: 0, End: 7},
+			Options: []deploy.Option{{Name: "processes", Value: "4", Span: source.Span{Start: 8, End: 21}}}}},
 		Requirements: map[string]*Requirement{"prometheus-client": {Name: "prometheus-client", Spec: "==0.20.0",
 			Loc: Loc{req, source.Span{Start: 0, End: 24}}}},
 	}
@@ -93,6 +96,10 @@ var factsMutations = map[string]func(fs *Facts){
 	"Requirements.Loc.Span":  func(fs *Facts) { fs.Requirements["prometheus-client"].Loc.Span.End++ },
 	"Requirements (map key)": func(fs *Facts) { fs.Requirements["flask"] = &Requirement{Name: "flask"} },
 	"Apps (one more)":        func(fs *Facts) { fs.Apps = append(fs.Apps, &AppSite{File: &File{Path: "b.py"}}) },
+	"Uwsgi.File":             func(fs *Facts) { fs.Uwsgi[0].File = &File{Path: "deploy/uwsgi.ini"} },
+	"Uwsgi.Span":             func(fs *Facts) { fs.Uwsgi[0].Span.End++ },
+	"Uwsgi.Options":          func(fs *Facts) { fs.Uwsgi[0].Options[0].Value = "1" },
+	"Uwsgi.FromCommand":      func(fs *Facts) { fs.Uwsgi[0].FromCommand = true },
 }
 
 // spanField reports whether a field path is a byte span, which the key
