@@ -22,7 +22,12 @@ var MultiprocDirUnset = &diagnostics.Rule{
 		"gunicorn master: not in the gunicorn config, a Dockerfile ENV, compose environment:, systemd " +
 		"Environment=, an entrypoint export, nor a .env that something loads. The exporter classes and " +
 		"MultiProcessCollector then raise ValueError, and a gated set-up silently falls back to per-worker " +
-		"metrics. Setting it in app code is too late for the master (MP206).",
+		"metrics. Setting it in app code is too late for the master (MP206).\n\n" +
+		"uWSGI (more than one process, or a count not known): the variable must be in uWSGI's environment " +
+		"before the app is loaded — without lazy-apps the master imports the app before it forks, as " +
+		"gunicorn's preload_app. An `env = PROMETHEUS_MULTIPROC_DIR=…` line of the ini or YAML counts (uWSGI " +
+		"applies it while reading the file, before anything else), as do a Dockerfile ENV, compose " +
+		"environment:, systemd Environment= and an entrypoint export.",
 	Before: `# gunicorn.conf.py
 workers = 4`,
 	After: `# gunicorn.conf.py
@@ -35,7 +40,9 @@ workers = 4`,
 	Fix: diagnostics.FixSafe,
 	FixDoc: "Puts os.environ.setdefault(...) and os.makedirs(...) at the very top of the gunicorn config (with " +
 		"the on_starting clean-up and child_exit hook where missing), creating gunicorn.conf.py when there is " +
-		"none. The deploy snippets offer the Dockerfile/compose/systemd form instead.",
+		"none. The deploy snippets offer the Dockerfile/compose/systemd form instead. For a uWSGI-served " +
+		"project it inserts `env = PROMETHEUS_MULTIPROC_DIR=…` and the exec-asap clean-up (MP204) right after " +
+		"the [uwsgi] line of its configuration; no fix when uWSGI is configured by its command line alone.",
 	Project: true,
 	Applies: func(p *project.Project) bool { return p.Facts.MultiWorker },
 	Run: func(pass *diagnostics.Pass) {
@@ -49,6 +56,11 @@ workers = 4`,
 		}
 		at := p.Facts.MissingAnchor()
 		if at == nil {
+			return
+		}
+		if uwsgiOnly(p) {
+			diag := pass.ReportIn(at.File, at.Span, "PROMETHEUS_MULTIPROC_DIR is set nowhere the uWSGI master sees it, but %s expects multiprocess mode; add `env = PROMETHEUS_MULTIPROC_DIR=…` to the uWSGI configuration or set it in the process environment", where)
+			diag.AddFix(uwsgiSetupFix(p))
 			return
 		}
 		diag := pass.ReportIn(at.File, at.Span, "PROMETHEUS_MULTIPROC_DIR is set nowhere the gunicorn master sees it, but %s expects multiprocess mode; set it at the very top of the gunicorn config or in the process environment", where)

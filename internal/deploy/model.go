@@ -154,6 +154,8 @@ type Model struct {
 	// Options are a server configuration file's settings in file order
 	// (a uWSGI ini or YAML), repeated keys kept; nil for other files.
 	Options []Option
+	// OptionsAt is the line that opens them: [uwsgi], uwsgi:.
+	OptionsAt source.Span
 }
 
 // Option is one setting of a server configuration file: uWSGI's

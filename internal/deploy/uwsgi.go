@@ -63,7 +63,8 @@ func parseUwsgiIni(src []byte, m *Model) {
 	if err != nil {
 		return
 	}
-	lines := uwsgiSectionLines(src)
+	lines, header := uwsgiSectionLines(src)
+	m.OptionsAt = header
 	for _, k := range sec.Keys() {
 		spans := lines[k.Name()]
 		for i, v := range k.ValueWithShadows() {
@@ -93,6 +94,7 @@ func parseUwsgiYAML(src []byte, m *Model) {
 		return
 	}
 	idx := source.NewLineIndex(src)
+	m.OptionsAt = lineSpan(idx, MapKey(doc.Content[0], "uwsgi"))
 	for i := 0; i+1 < len(sec.Content); i += 2 {
 		key, val := sec.Content[i], sec.Content[i+1]
 		if val.Kind == yaml.SequenceNode {
@@ -113,15 +115,19 @@ func parseUwsgiYAML(src []byte, m *Model) {
 // uwsgiSectionLines returns, for each key of the [uwsgi] section, the
 // spans of the lines that set it with '=', in order: go-ini keeps no
 // positions, and a finding must point at the line.
-func uwsgiSectionLines(src []byte) map[string][]source.Span {
+func uwsgiSectionLines(src []byte) (map[string][]source.Span, source.Span) {
 	idx := source.NewLineIndex(src)
 	out := map[string][]source.Span{}
+	var header source.Span
 	in := false
 	for l := 0; l < idx.LineCount(); l++ {
 		sp := source.Span{Start: idx.LineStart(l), End: idx.LineEnd(l)}
 		text := strings.TrimSpace(string(src[sp.Start:sp.End]))
 		if strings.HasPrefix(text, "[") {
 			in = text == "[uwsgi]"
+			if in && header == (source.Span{}) {
+				header = sp
+			}
 			continue
 		}
 		key, _, ok := strings.Cut(text, "=")
@@ -130,7 +136,7 @@ func uwsgiSectionLines(src []byte) map[string][]source.Span {
 			out[k] = append(out[k], sp)
 		}
 	}
-	return out
+	return out, header
 }
 
 // uwsgiName is an option name as uWSGI matches it: underscores are dashes.

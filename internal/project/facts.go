@@ -4,6 +4,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/multiprom/multiprom/internal/deploy"
 	"github.com/multiprom/multiprom/internal/python"
 	"github.com/multiprom/multiprom/internal/source"
 )
@@ -347,23 +348,10 @@ func (fs *Facts) CleansAtStart() bool {
 			return true
 		}
 		for _, e := range fs.EnvSets {
-			if e.Value != "" && (c.Empties(e.Value) || c.File == e.File && emptiesRelative(c.Target, e.Value)) {
+			if e.Value != "" && (c.Empties(e.Value) || c.File == e.File && deploy.EmptiesRelative(c.Target, e.Value)) {
 				return true
 			}
 		}
 	}
 	return false
-}
-
-// emptiesRelative is Empties for a relative clean-up target and a relative
-// directory written in the same file (`rm -rf ./tmp` and
-// `export PROMETHEUS_MULTIPROC_DIR=$(pwd)/tmp`, `rm metrics/*` and
-// `gunicorn --env prometheus_multiproc_dir=./metrics`): both are relative to
-// the one working directory the file runs in.
-func emptiesRelative(target, dir string) bool {
-	rel := func(p string) bool { return p != "" && !path.IsAbs(p) && !strings.HasPrefix(p, "$") }
-	if !rel(target) || !rel(dir) {
-		return false
-	}
-	return empties("/"+target, "/"+dir)
 }

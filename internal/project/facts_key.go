@@ -80,12 +80,7 @@ func (fs *Facts) Key() string {
 	k.num("uwsgi", len(fs.Uwsgi))
 	for _, u := range fs.Uwsgi {
 		k.file("uwsgi.file", u.File)
-		k.flag("uwsgi.fromcommand", u.FromCommand)
-		k.num("uwsgi.options", len(u.Options))
-		for _, o := range u.Options {
-			k.str("uwsgi.option.name", o.Name)
-			k.str("uwsgi.option.value", o.Value)
-		}
+		k.str("uwsgi.server", u.Fingerprint())
 	}
 	k.num("apps", len(fs.Apps))
 	for _, a := range fs.Apps {

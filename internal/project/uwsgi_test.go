@@ -25,7 +25,7 @@ func TestUwsgiFacts(t *testing.T) {
 		name                     string
 		files                    map[string]string
 		multi, envSet, cleans    bool
-		uwsgiOnly                bool
+		uwsgi                    bool
 		anchorFile, anchorPrefix string
 	}{
 		{"ini with four processes", map[string]string{"app.py": uwsgiApp,
@@ -55,8 +55,8 @@ func TestUwsgiFacts(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			p := uwsgiProject(tt.files)
 			fs := p.Facts
-			if fs.MultiWorker != tt.multi || fs.EnvVarSet() != tt.envSet || fs.UwsgiOnly() != tt.uwsgiOnly {
-				t.Errorf("multi=%v envSet=%v uwsgiOnly=%v, want %v %v %v", fs.MultiWorker, fs.EnvVarSet(), fs.UwsgiOnly(), tt.multi, tt.envSet, tt.uwsgiOnly)
+			if fs.MultiWorker != tt.multi || fs.EnvVarSet() != tt.envSet || (len(fs.Uwsgi) > 0) != tt.uwsgi {
+				t.Errorf("multi=%v envSet=%v uwsgi=%v, want %v %v %v", fs.MultiWorker, fs.EnvVarSet(), len(fs.Uwsgi) > 0, tt.multi, tt.envSet, tt.uwsgi)
 			}
 			if fs.CleansAtStart() != tt.cleans {
 				t.Errorf("cleans at start = %v, want %v", fs.CleansAtStart(), tt.cleans)
