@@ -34,8 +34,14 @@ const (
 // files at start-up.
 func copyDemo(t *testing.T) string {
 	t.Helper()
-	src := filepath.Join("..", "testdata", "demo")
-	dst := filepath.Join(t.TempDir(), fmt.Sprintf("demo-%d-%d", os.Getpid(), demoCopies.Add(1)))
+	return copyTestdata(t, "demo")
+}
+
+// copyTestdata copies testdata/<name> to a fresh, uniquely named directory (see copyDemo).
+func copyTestdata(t *testing.T, name string) string {
+	t.Helper()
+	src := filepath.Join("..", "testdata", name)
+	dst := filepath.Join(t.TempDir(), fmt.Sprintf("%s-%d-%d", name, os.Getpid(), demoCopies.Add(1)))
 	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -54,7 +60,7 @@ func copyDemo(t *testing.T) string {
 		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
 	})
 	if err != nil {
-		t.Fatalf("copying demo: %v", err)
+		t.Fatalf("copying %s: %v", name, err)
 	}
 	// The fixed config keeps its metric files outside the project; do not leave them behind.
 	t.Cleanup(func() { os.RemoveAll(filepath.Join(os.TempDir(), "prometheus-multiproc-"+filepath.Base(dst))) })
@@ -248,15 +254,24 @@ type demoServer struct {
 
 func startDemo(t *testing.T, dir string) *demoServer {
 	t.Helper()
+	// Debian's gunicorn: the python3 on PATH has no flask.
+	return startProcfile(t, dir, "gunicorn", gunicornBin, "Booting worker with pid")
+}
+
+// startProcfile runs the Procfile's web command, which must start program, with bin in its
+// place, BIND set to a free port of 127.0.0.1, and waits until /metrics answers and four
+// workers have logged bootLine.
+func startProcfile(t *testing.T, dir, program, bin, bootLine string) *demoServer {
+	t.Helper()
 	argv := procfileCommand(t, dir)
-	if argv[0] != "gunicorn" {
-		t.Fatalf("Procfile web command is %q, want gunicorn", argv)
+	if argv[0] != program {
+		t.Fatalf("Procfile web command is %q, want %s", argv, program)
 	}
-	argv[0] = gunicornBin // Debian's: the python3 on PATH has no flask
+	argv[0] = bin
 	port := freePort(t)
-	p := start(t, "gunicorn", dir, baseEnv(fmt.Sprintf("BIND=127.0.0.1:%d", port), "PYTHONDONTWRITEBYTECODE=1"), argv...)
+	p := start(t, program, dir, baseEnv(fmt.Sprintf("BIND=127.0.0.1:%d", port), "PYTHONDONTWRITEBYTECODE=1"), argv...)
 	s := &demoServer{proc: p, base: fmt.Sprintf("http://127.0.0.1:%d", port)}
-	p.waitFor(t, "gunicorn to serve /metrics", 30*time.Second, func() bool {
+	p.waitFor(t, program+" to serve /metrics", 30*time.Second, func() bool {
 		resp, err := http.Get(s.base + "/metrics")
 		if err != nil {
 			return false
@@ -266,7 +281,7 @@ func startDemo(t *testing.T, dir string) *demoServer {
 	})
 	// All four workers should be up before traffic, so the load spreads as in production.
 	p.waitFor(t, "4 workers booted", 30*time.Second, func() bool {
-		return strings.Count(p.logText(), "Booting worker with pid") >= 4
+		return strings.Count(p.logText(), bootLine) >= 4
 	})
 	return s
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the real programs the tests run: gunicorn, Flask, prometheus_client,
-# redis (client and server), the Prometheus server, Neovim, Emacs with eglot,
+# redis (client and server), uWSGI with its Python 3 plugin, the Prometheus server, Neovim, Emacs with eglot,
 # debootstrap, pyflakes. Debian packages only (PyPI is not needed); their versions are
 # bookworm's. Idempotent: does nothing when all are there.
 set -euo pipefail
@@ -13,6 +13,10 @@ have_py prometheus_client || need+=(python3-prometheus-client)
 have_py redis || need+=(python3-redis)
 have_py pyflakes || need+=(python3-pyflakes)
 command -v redis-server >/dev/null || need+=(redis-server)
+# uWSGI for e2e/uwsgi_test.go: uwsgi-core has the binary and the http plugin
+# (the uwsgi package only adds an init script); the Python 3 plugin is apart.
+command -v uwsgi >/dev/null || need+=(uwsgi-core)
+[ -e /usr/lib/uwsgi/plugins/python3_plugin.so ] || need+=(uwsgi-plugin-python3)
 command -v prometheus >/dev/null || need+=(prometheus)
 command -v nvim >/dev/null || need+=(neovim)
 # Emacs 28 and eglot 1.9 (bookworm) for editors/emacs/test.

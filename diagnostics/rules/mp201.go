@@ -15,7 +15,17 @@ var MissingChildExit = &diagnostics.Rule{
 		"PROMETHEUS_MULTIPROC_DIR. multiprocess.mark_process_dead(pid), called from gunicorn's child_exit " +
 		"hook in the master, deletes that pid's live* gauge files so livesum/livemax gauges stop counting a " +
 		"dead worker (an in-progress gauge stays stuck otherwise). It only touches live* files, so without " +
-		"live* gauges this is advice; with them it is a bug.",
+		"live* gauges this is advice; with them it is a bug.\n\n" +
+		"uWSGI has no equivalent, and this rule does not report uWSGI-served projects: no hook runs in the " +
+		"master when a worker dies that Python code can use. The master reaps and respawns workers in C; the " +
+		"uwsgi module's Python callbacks (uwsgi.atexit, uwsgidecorators' @postfork, signal handlers, mules) run " +
+		"in workers or mules, and uwsgi.atexit runs only in a worker that exits gracefully (not one killed by " +
+		"harakiri, SIGKILL or the OOM killer), with the same flaw as gunicorn's worker_exit (MP203). No fix " +
+		"makes uWSGI exact here: a dead worker's live* gauge files stay until the next start (which the exec-asap " +
+		"clean-up of MP204 empties). The closest substitute is code in the replacement worker — an @postfork " +
+		"function, or module level with lazy-apps — that calls mark_process_dead for every pid with files in " +
+		"the directory that uwsgi.workers() no longer lists (skipping uwsgi.masterpid()); it runs only when a " +
+		"worker is respawned, so a gauge counts a dead worker until then.",
 	Before: `# gunicorn.conf.py
 workers = 4`,
 	After: `# gunicorn.conf.py

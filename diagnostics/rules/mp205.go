@@ -27,7 +27,12 @@ var MultiprocDirUnset = &diagnostics.Rule{
 		"before the app is loaded — without lazy-apps the master imports the app before it forks, as " +
 		"gunicorn's preload_app. An `env = PROMETHEUS_MULTIPROC_DIR=…` line of the ini or YAML counts (uWSGI " +
 		"applies it while reading the file, before anything else), as do a Dockerfile ENV, compose " +
-		"environment:, systemd Environment= and an entrypoint export.",
+		"environment:, systemd Environment= and an entrypoint export. Because the master imports the app " +
+		"before the fork (no lazy-apps), every module-level metric also gets a file named after the master's pid " +
+		"(checked with uWSGI 2.0.21 and prometheus_client 0.16): its values are 0, or what import-time code " +
+		"set. Counters, histograms and sum/livesum gauges are exact; min/livemin gauges also see the master's " +
+		"0, and all/liveall gauges show one more pid series. With lazy-apps each worker imports the app itself " +
+		"and the master writes nothing.",
 	Before: `# gunicorn.conf.py
 workers = 4`,
 	After: `# gunicorn.conf.py

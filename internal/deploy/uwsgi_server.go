@@ -90,6 +90,21 @@ func (u *UwsgiServer) Fingerprint() string {
 	return b.String()
 }
 
+// RunsUwsgi reports a command that runs uWSGI.
+func RunsUwsgi(args []string) bool { return uwsgiArgs(args) != nil }
+
+// uwsgiEnv records uwsgi's --env NAME=value options: uWSGI puts them in
+// its own environment as it reads its options, before it loads the app or
+// forks, as it does an ini's env = lines.
+func (s *shell) uwsgiEnv(args []string, sp source.Span) {
+	for _, o := range uwsgiCommandOptions(args, sp) {
+		name, value, ok := strings.Cut(o.Value, "=")
+		if o.Name == "env" && ok && isEnvName(name) {
+			s.m.Assigns = append(s.m.Assigns, Assign{Name: name, Value: value, Span: sp, Phase: s.phase, How: "uWSGI --env", Known: !strings.Contains(value, "$"), Unit: s.unit})
+		}
+	}
+}
+
 // uwsgiArgs returns the words after the uwsgi program of a command that
 // runs it, or nil; an installer naming the package does not run it.
 func uwsgiArgs(args []string) []string {

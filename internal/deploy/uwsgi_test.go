@@ -48,6 +48,16 @@ func TestParseUwsgi(t *testing.T) {
 			"opt env=A=1 @\"  env: A=1\"\nopt env=B=2 @\"  env: B=2\"\nenv start uWSGI env A=1 known=true\nenv start uWSGI env B=2 known=true\n"},
 		{"yaml without uwsgi says nothing", "name: CI\n", ""},
 	}
+	cmd := Parse(Procfile, []byte("web: uwsgi --master --env PROMETHEUS_MULTIPROC_DIR=/tmp/m --env=A=1 -p 4 --module app:app\n"))
+	want := "cmd start dir=\"\" unit=\"web\": uwsgi --master --env PROMETHEUS_MULTIPROC_DIR=/tmp/m --env=A=1 -p 4 --module app:app\n" +
+		"env start uWSGI --env PROMETHEUS_MULTIPROC_DIR=/tmp/m known=true\nenv start uWSGI --env A=1 known=true\n"
+	if got := summary(cmd); got != want {
+		t.Errorf("uwsgi --env: got\n%s\nwant\n%s", got, want)
+	}
+	srv := UwsgiServers(cmd)
+	if len(srv) != 1 || !srv[0].MultiWorker() || srv[0].Lazy() {
+		t.Errorf("uwsgi -p 4 without lazy-apps: got %+v", srv)
+	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := optionSummary(tt.src, Parse(Uwsgi, []byte(tt.src))); got != tt.want {
