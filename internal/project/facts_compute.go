@@ -67,6 +67,9 @@ func computeFacts(p *Project, info config.PyprojectInfo) *Facts {
 	// uWSGI serves with one process unless told otherwise (no
 	// WEB_CONCURRENCY): only a count above 1, or one not known here, counts.
 	fs.Uwsgi = findUwsgi(p)
+	if len(fs.Uwsgi) > 0 && len(fs.Configs)+len(fs.Commands)+len(fs.CmdArgs) == 0 {
+		fs.MultiWorker = false // gunicorn is only required: uWSGI serves
+	}
 	for _, u := range fs.Uwsgi {
 		fs.MultiWorker = fs.MultiWorker || u.MultiWorker()
 	}
