@@ -92,9 +92,11 @@ func TestUwsgiCounters(t *testing.T) {
 	})
 }
 
-// TestUwsgiDeadWorkerGauge shows what uWSGI leaves inexact after the fix (MP201's doc): a
-// worker killed mid-request is replaced, but no hook in the master marks it dead, so its
-// in-progress request stays in the livesum gauge until the next start.
+// TestUwsgiDeadWorkerGauge kills a uWSGI worker mid-request. uWSGI has no child_exit; the code
+// MP201's fix appends to the app makes the worker uWSGI forks in its place mark the dead pid,
+// so the livesum in-progress gauge drops back, whether the master loads the app before the
+// fork or each worker loads it (lazy-apps). Without that code the dead worker's request stays
+// counted until the next start.
 func TestUwsgiDeadWorkerGauge(t *testing.T) {
 	needE2E(t)
 	requireProgram(t, uwsgiBin, uwsgiPythonPlugin, pythonBin)
@@ -103,7 +105,31 @@ func TestUwsgiDeadWorkerGauge(t *testing.T) {
 	if res := multiprom(t, dir, "check", "--fix", "."); res.code == 2 {
 		t.Fatalf("multiprom check --fix: %s", res)
 	}
-	killMidRequestOf(t, startUwsgi(t, dir), "shop_work_in_progress", "spawned uWSGI worker", false)
+	appPath, iniPath := filepath.Join(dir, "app.py"), filepath.Join(dir, "uwsgi.ini")
+	app, _ := os.ReadFile(appPath)
+	ini, _ := os.ReadFile(iniPath)
+	if !strings.Contains(string(app), "\n_multiprom_setup_uwsgi()\n") {
+		t.Fatalf("the fixed app.py does not set up the uWSGI hook:\n%s", app)
+	}
+	const respawned = "spawned uWSGI worker" // "spawned" at start, "Respawned" for a replacement
+	t.Run("app loaded in the master", func(t *testing.T) {
+		killMidRequestOf(t, startUwsgi(t, dir), "shop_work_in_progress", respawned, true)
+	})
+	t.Run("lazy-apps", func(t *testing.T) {
+		if err := os.WriteFile(iniPath, append(append([]byte{}, ini...), "lazy-apps = true\n"...), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		defer os.WriteFile(iniPath, ini, 0o644)
+		killMidRequestOf(t, startUwsgi(t, dir), "shop_work_in_progress", respawned, true)
+	})
+	t.Run("without the hook", func(t *testing.T) {
+		// The control: the same fixed project with the set-up call removed.
+		noHook := strings.Replace(string(app), "\n_multiprom_setup_uwsgi()\n", "\n", 1)
+		if err := os.WriteFile(appPath, []byte(noHook), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		killMidRequestOf(t, startUwsgi(t, dir), "shop_work_in_progress", respawned, false)
+	})
 }
 
 // removeMultiprocDirs removes, after the test, the directories the fix names after dir.
