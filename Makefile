@@ -1,12 +1,18 @@
 # The two commands a new user needs (see README.md):
 #   make demo   build multiprom and run it on the bundled buggy demo project
 #   make test   install the test programs and run the whole test suite
-#   make vsix   the VS Code extension for linux-x64, with its server, in dist/
+#   make vsix   the VS Code extension for this machine (linux-x64 here), with
+#               its server in bin/<target>/, as dist/multiprom-<target>-<version>.vsix
+#   make wheel  the Python wheel for this machine, the server on the PATH of
+#               whatever installs it (pip, pipx, uvx), as
+#               dist/multiprom-<version>-py3-none-<platform>.whl; its platform
+#               tag is read from bin/multiprom (scripts/mkwheel)
+# The version of all three is editors/vscode/package.json's "version".
 
 GO ?= go
 BIN := bin/multiprom
 
-.PHONY: build demo test docs vsix
+.PHONY: build demo test docs vsix wheel
 
 build:
 	$(GO) build -o $(BIN) ./cmd/multiprom
@@ -32,3 +38,8 @@ docs:
 # server in bin/linux-x64/; other targets: editors/vscode/scripts/package.sh.
 vsix:
 	cd editors/vscode && npm ci --no-audit --no-fund && scripts/package.sh "$$(node -p 'process.platform + "-" + process.arch')" ../../dist
+
+# The wheel of bin/multiprom for this machine: a zip with the binary in
+# multiprom-<version>.data/scripts/ (no Python tooling needed to build it).
+wheel: build
+	$(GO) run ./scripts/mkwheel -binary $(BIN) -out dist

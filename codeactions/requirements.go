@@ -91,8 +91,8 @@ func RequirementsAction(p *project.Project) (diagnostics.Fix, []string) {
 // minimum (the user's pin is kept, with a note).
 func pinnedBelow(spec, line string) bool {
 	_, min, _ := strings.Cut(line, ">=")
-	_, _, max := project.VersionBounds(spec)
-	return max != "" && project.CompareVersions(max, min) < 0
+	_, _, max := deps.VersionBounds(spec)
+	return max != "" && deps.CompareVersions(max, min) < 0
 }
 
 // importsModule reports whether any application module imports mod.

@@ -52,7 +52,7 @@ func TestRequirementsTxtUnsortedCRLFNoNewline(t *testing.T) {
 // A pin below the recommended version is the user's: kept, and said so. Names are normalised:
 // prometheus-client == prometheus_client == Prometheus.Client.
 // A pin that keeps the client below the recommended minimum is kept, with a note; the
-// bounds come from project.VersionBounds, as the facts' do.
+// bounds come from deps.VersionBounds, as the facts' do.
 func TestRequirementsKeepsLowerPin(t *testing.T) {
 	for spec, note := range map[string]bool{
 		"==0.16.0": true, "<0.19.0": true, "~=0.18.0": true, ">=0.12,<0.18": true,

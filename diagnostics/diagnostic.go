@@ -13,6 +13,27 @@ type Diagnostic struct {
 	// Fixes are alternatives: the first is the preferred one, applied by
 	// --fix and fix-all; the others are offered as further code actions.
 	Fixes []Fix
+	// AlsoOn are places in other files of the project that the finding
+	// affects, where it is shown too: a finding whose cause is a deploy
+	// file (the command line that starts gunicorn) is also shown on the
+	// Python file it acts on, so that opening the app shows it. The
+	// finding itself stays at Path and Span: the LSP publishes it on each
+	// of these files as well, pointing back at the cause; the CLI prints
+	// them as notes.
+	AlsoOn []Location
+}
+
+// Location is a span of a file of the project (slash path, root-relative;
+// span in bytes of that file's source).
+type Location struct {
+	Path string
+	Span source.Span
+}
+
+// ShowAlsoOn adds a place the finding affects (see AlsoOn) and returns d.
+func (d *Diagnostic) ShowAlsoOn(path string, span source.Span) *Diagnostic {
+	d.AlsoOn = append(d.AlsoOn, Location{Path: path, Span: span})
+	return d
 }
 
 // Code is the rule's stable code, e.g. "MP301".

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/multiprom/multiprom/internal/frameworks"
 	"github.com/multiprom/multiprom/internal/project"
 	"github.com/multiprom/multiprom/internal/source"
 )
@@ -24,6 +25,10 @@ type Rule struct {
 	// applied only with --unsafe-fixes (or as an editor action). The rule
 	// cases hold it to what the findings carry (TestFixKindMatchesFindings).
 	Fix FixKind
+	// Frameworks are the web frameworks whose code the rule is written and
+	// tested for; nil means any: the rule reads prometheus_client code or
+	// the server set-up, whatever framework serves it.
+	Frameworks []frameworks.Framework
 
 	// Applies, when set, gates the rule on project facts; it is asked once
 	// per run so that a rule for multiprocess projects costs nothing elsewhere.

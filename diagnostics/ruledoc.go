@@ -13,6 +13,7 @@ func (r *Rule) Markdown() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "## %s — %s\n\n", r.Code, r.Name)
 	fmt.Fprintf(&b, "**%s** · default severity: %s\n\n%s\n\n", r.Title, r.Severity, r.Doc)
+	fmt.Fprintf(&b, "Frameworks: %s.\n\n", r.FrameworksText())
 	if r.Before != "" {
 		fmt.Fprintf(&b, "Before:\n\n```python\n%s\n```\n\n", r.Before)
 	}
@@ -28,4 +29,17 @@ func (r *Rule) Markdown() string {
 		b.WriteString("No automatic fix.\n")
 	}
 	return b.String()
+}
+
+// FrameworksText lists the frameworks the rule covers ("Flask, FastAPI,
+// Starlette"), or says it covers any.
+func (r *Rule) FrameworksText() string {
+	if len(r.Frameworks) == 0 {
+		return "any (Flask, FastAPI, Starlette: the rule reads prometheus_client code or the server set-up)"
+	}
+	names := make([]string, len(r.Frameworks))
+	for i, fw := range r.Frameworks {
+		names[i] = fw.Title()
+	}
+	return strings.Join(names, ", ")
 }

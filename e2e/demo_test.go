@@ -78,18 +78,25 @@ func TestDemoCounters(t *testing.T) {
 		}
 		srv := startDemo(t, dir)
 		load(t, srv)
-		for i := range 12 {
-			if got := srv.requestTotal(t); got != requests {
-				t.Errorf("scrape %d shows %v requests, want exactly %d", i+1, got, requests)
-			}
-			time.Sleep(150 * time.Millisecond)
-		}
-		res := multiprom(t, dir, "verify", target(srv), "--scrapes", "20", "--interval", "200ms")
-		if res.code != 0 {
-			t.Errorf("multiprom verify on the fixed demo: want exit 0, got %s", res)
-		}
-		t.Logf("verify on the fixed demo:\n%s", res.stdout)
+		expectExactCounts(t, dir, srv, target(srv), "flask_http_request_total")
 	})
+}
+
+// expectExactCounts scrapes a loaded server 12 times, each scrape must show exactly the
+// requests made in counter, then runs `multiprom verify` on url, which must pass.
+func expectExactCounts(t *testing.T, dir string, srv *demoServer, url, counter string) {
+	t.Helper()
+	for i := range 12 {
+		if got := srv.counterTotal(t, counter); got != requests {
+			t.Errorf("scrape %d shows %v requests, want exactly %d", i+1, got, requests)
+		}
+		time.Sleep(150 * time.Millisecond)
+	}
+	res := multiprom(t, dir, "verify", url, "--scrapes", "20", "--interval", "200ms")
+	if res.code != 0 {
+		t.Errorf("multiprom verify on the fixed app: want exit 0, got %s", res)
+	}
+	t.Logf("verify on the fixed app:\n%s", res.stdout)
 }
 
 var slowPid = regexp.MustCompile(`slow request holding worker pid=(\d+)`)

@@ -29,15 +29,11 @@ const (
 )
 
 // copyDemo copies testdata/demo to a fresh directory, so fixes never touch the original.
-// The folder name is unique: the fix derives the multiprocess directory from it
-// (/tmp/prometheus-multiproc-<folder>), and two runs sharing one directory wipe each other's
-// files at start-up.
-func copyDemo(t *testing.T) string {
-	t.Helper()
-	return copyTestdata(t, "demo")
-}
+func copyDemo(t *testing.T) string { return copyTestdata(t, "demo") }
 
-// copyTestdata copies testdata/<name> to a fresh, uniquely named directory (see copyDemo).
+// copyTestdata copies testdata/<name> to a fresh directory. The folder name is unique: the fix
+// derives the multiprocess directory from it (/tmp/prometheus-multiproc-<folder>), and two runs
+// sharing one directory wipe each other's files at start-up.
 func copyTestdata(t *testing.T, name string) string {
 	t.Helper()
 	src := filepath.Join("..", "testdata", name)
@@ -60,10 +56,15 @@ func copyTestdata(t *testing.T, name string) string {
 		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
 	})
 	if err != nil {
-		t.Fatalf("copying %s: %v", name, err)
+		t.Fatalf("copying demo: %v", err)
 	}
 	// The fixed config keeps its metric files outside the project; do not leave them behind.
-	t.Cleanup(func() { os.RemoveAll(filepath.Join(os.TempDir(), "prometheus-multiproc-"+filepath.Base(dst))) })
+	t.Cleanup(func() {
+		dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), "prometheus-multiproc-"+filepath.Base(dst)+"*"))
+		for _, d := range dirs {
+			os.RemoveAll(d)
+		}
+	})
 	return dst
 }
 
@@ -254,22 +255,30 @@ type demoServer struct {
 
 func startDemo(t *testing.T, dir string) *demoServer {
 	t.Helper()
+	port := freePort(t)
+	return startGunicorn(t, dir, port, baseEnv(fmt.Sprintf("BIND=127.0.0.1:%d", port), "PYTHONDONTWRITEBYTECODE=1"))
+}
+
+// startGunicorn runs the Procfile's web command (gunicorn with 4 workers) in dir, with extra
+// arguments appended, and waits until /metrics answers and all four workers booted.
+func startGunicorn(t *testing.T, dir string, port int, env []string, extra ...string) *demoServer {
+	t.Helper()
 	// Debian's gunicorn: the python3 on PATH has no flask.
-	return startProcfile(t, dir, "gunicorn", gunicornBin, "Booting worker with pid")
+	return startProcfile(t, dir, port, env, "gunicorn", gunicornBin, "Booting worker with pid", extra...)
 }
 
 // startProcfile runs the Procfile's web command, which must start program, with bin in its
-// place, BIND set to a free port of 127.0.0.1, and waits until /metrics answers and four
+// place and extra arguments appended, and waits until /metrics answers on port and four
 // workers have logged bootLine.
-func startProcfile(t *testing.T, dir, program, bin, bootLine string) *demoServer {
+func startProcfile(t *testing.T, dir string, port int, env []string, program, bin, bootLine string, extra ...string) *demoServer {
 	t.Helper()
 	argv := procfileCommand(t, dir)
 	if argv[0] != program {
 		t.Fatalf("Procfile web command is %q, want %s", argv, program)
 	}
 	argv[0] = bin
-	port := freePort(t)
-	p := start(t, program, dir, baseEnv(fmt.Sprintf("BIND=127.0.0.1:%d", port), "PYTHONDONTWRITEBYTECODE=1"), argv...)
+	argv = append(argv, extra...)
+	p := start(t, program, dir, env, argv...)
 	s := &demoServer{proc: p, base: fmt.Sprintf("http://127.0.0.1:%d", port)}
 	p.waitFor(t, program+" to serve /metrics", 30*time.Second, func() bool {
 		resp, err := http.Get(s.base + "/metrics")
@@ -286,7 +295,9 @@ func startProcfile(t *testing.T, dir, program, bin, bootLine string) *demoServer
 	return s
 }
 
-var client = &http.Client{Timeout: 60 * time.Second}
+// client opens a new connection per request: uvicorn workers keep connections alive, and
+// requests over one kept-alive connection would all reach the worker that accepted it.
+var client = &http.Client{Timeout: 60 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
 
 // hammer makes n requests to path with the given concurrency and fails on any non-200.
 func (s *demoServer) hammer(t *testing.T, path string, n, concurrency int) {
@@ -349,9 +360,15 @@ func (s *demoServer) scrape(t *testing.T) *verify.Snapshot {
 // requestTotal is flask_http_request_total summed over its labels in one scrape.
 func (s *demoServer) requestTotal(t *testing.T) float64 {
 	t.Helper()
+	return s.counterTotal(t, "flask_http_request_total")
+}
+
+// counterTotal is a counter summed over its labels in one scrape.
+func (s *demoServer) counterTotal(t *testing.T, name string) float64 {
+	t.Helper()
 	total := 0.0
 	for series, v := range s.scrape(t).Counters {
-		if series == "flask_http_request_total" || strings.HasPrefix(series, "flask_http_request_total{") {
+		if series == name || strings.HasPrefix(series, name+"{") {
 			total += v
 		}
 	}

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,7 +18,9 @@ const (
 // with a master and four processes, its http router on a free port of 127.0.0.1.
 func startUwsgi(t *testing.T, dir string) *demoServer {
 	t.Helper()
-	return startProcfile(t, dir, "uwsgi", uwsgiBin, "spawned uWSGI worker")
+	port := freePort(t)
+	env := baseEnv(fmt.Sprintf("BIND=127.0.0.1:%d", port), "PYTHONDONTWRITEBYTECODE=1")
+	return startProcfile(t, dir, port, env, "uwsgi", uwsgiBin, "spawned uWSGI worker")
 }
 
 // workTotal is shop_work_total in one scrape.
@@ -36,7 +39,6 @@ func TestUwsgiCounters(t *testing.T) {
 	needE2E(t)
 	requireProgram(t, uwsgiBin, uwsgiPythonPlugin, pythonBin)
 	dir := copyTestdata(t, "flask-uwsgi")
-	removeMultiprocDirs(t, dir)
 	target := func(s *demoServer) string { return s.base + "/metrics" }
 
 	t.Run("before fix: counters depend on the process", func(t *testing.T) {
@@ -101,7 +103,6 @@ func TestUwsgiDeadWorkerGauge(t *testing.T) {
 	needE2E(t)
 	requireProgram(t, uwsgiBin, uwsgiPythonPlugin, pythonBin)
 	dir := copyTestdata(t, "flask-uwsgi")
-	removeMultiprocDirs(t, dir)
 	if res := multiprom(t, dir, "check", "--fix", "."); res.code == 2 {
 		t.Fatalf("multiprom check --fix: %s", res)
 	}
@@ -129,16 +130,6 @@ func TestUwsgiDeadWorkerGauge(t *testing.T) {
 			t.Fatal(err)
 		}
 		killMidRequestOf(t, startUwsgi(t, dir), "shop_work_in_progress", respawned, false)
-	})
-}
-
-// removeMultiprocDirs removes, after the test, the directories the fix names after dir.
-func removeMultiprocDirs(t *testing.T, dir string) {
-	t.Cleanup(func() {
-		dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), "prometheus-multiproc-"+filepath.Base(dir)+"*"))
-		for _, d := range dirs {
-			os.RemoveAll(d)
-		}
 	})
 }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Editor integration tests: builds the server (or uses $MULTIPROM_BIN), then
 # packages the VS Code extension, runs its node tests against the real server,
-# and runs the Neovim and Emacs (eglot) end-to-end tests. Needs the npm registry
+# runs it in VS Code itself (code-server in Chromium), and runs the Neovim and
+# Emacs (eglot) end-to-end tests. Needs the npm registry
 # and the Debian packages scripts/install-deps.sh installs.
 # Last line: "editors: N passed, M failed"; exit status non-zero on any failure.
 set -uo pipefail
@@ -94,12 +95,21 @@ if [ "$npm_ok" -eq 1 ]; then
   # The platform-specific package for this machine (linux-x64 in CI): the
   # server built for it inside, resolved by the extension ahead of PATH.
   target="$(node -p 'process.platform + "-" + process.arch')"
+  vsix_ok=0
   step "vscode: $target .vsix carries the server and the extension runs it" bash -c '
     set -euo pipefail
     cd "$1"
     scripts/package.sh "$2" "$3/dist"
     VSIX="$(ls "$3"/dist/multiprom-"$2"-*.vsix)" node --test test/packaged.js
-  ' _ "$vscode" "$target" "$work"
+  ' _ "$vscode" "$target" "$work" && vsix_ok=1
+  # VS Code itself (code-server, installed once into ~/.cache/multiprom) in
+  # Chromium, with that .vsix and no multiprom.path: the bundled server runs.
+  if [ "$vsix_ok" -eq 1 ]; then
+    step "vscode: VS Code (code-server 4.100.3) end-to-end fix on the demo, bundled server" \
+      env VSIX="$(ls "$work"/dist/multiprom-"$target"-*.vsix)" "$vscode/test/code-server/run.sh"
+  else
+    step "vscode: VS Code end-to-end (needs the $target .vsix)" false
+  fi
   if [ "$server_ok" -eq 1 ]; then
     step "vscode: node --test (protocol, against the real server)" bash -c 'cd "$1" && npm test' _ "$vscode"
   else

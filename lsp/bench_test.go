@@ -22,6 +22,24 @@ func bigApp(n int) string {
 	return b.String()
 }
 
+// benchWorkspace makes a workspace of modules generated app modules, a
+// gunicorn config and app.py, a 5,000-line module; it returns the root,
+// app.py's text and the line of a comment to edit.
+func benchWorkspace(b *testing.B, modules int) (root, text string, note int) {
+	b.Helper()
+	root = b.TempDir()
+	if modules > 0 {
+		if _, err := bench.Generate(root, bench.Corpus{Modules: modules}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	os.WriteFile(filepath.Join(root, "gunicorn.conf.py"), []byte("workers = 4\n"), 0o644)
+	text = bench.BigModule(5000)
+	note = strings.Count(text[:strings.Index(text, "# note 40\n")], "\n")
+	os.WriteFile(filepath.Join(root, "app.py"), []byte(text), 0o644)
+	return root, text, note
+}
+
 // BenchmarkEditLatency measures didChange -> publishDiagnostics for a
 // one-character edit in a comment of a 5,000-line module, through the
 // protocol (what bench/mpbench times), alone and in a workspace of 1,000
@@ -29,16 +47,7 @@ func bigApp(n int) string {
 func BenchmarkEditLatency(b *testing.B) {
 	for _, modules := range []int{0, 1000} {
 		b.Run(fmt.Sprintf("modules=%d", modules), func(b *testing.B) {
-			root := b.TempDir()
-			if modules > 0 {
-				if _, err := bench.Generate(root, bench.Corpus{Modules: modules}); err != nil {
-					b.Fatal(err)
-				}
-			}
-			os.WriteFile(filepath.Join(root, "gunicorn.conf.py"), []byte("workers = 4\n"), 0o644)
-			text := bench.BigModule(5000)
-			note := strings.Count(text[:strings.Index(text, "# note 40\n")], "\n")
-			os.WriteFile(filepath.Join(root, "app.py"), []byte(text), 0o644)
+			root, text, note := benchWorkspace(b, modules)
 			s := startSessionB(b)
 			s.handshake(root, nil)
 			app := uri.File(filepath.Join(root, "app.py"))
@@ -115,4 +124,51 @@ func BenchmarkEditOpenDocuments(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkWorkspaceDiagnostic measures workspace/diagnostic in a
+// workspace of 1,000 generated app modules and an open 5,000-line module:
+// asked again with its result ids and nothing changed (what a client's
+// periodic re-pull costs), and after a one-character edit of the open
+// module (the service's per-file rules run again over every file).
+func BenchmarkWorkspaceDiagnostic(b *testing.B) {
+	root, text, note := benchWorkspace(b, 1000)
+	s := startSessionB(b)
+	s.handshake(root, func(caps map[string]any) {
+		caps["textDocument"].(map[string]any)["diagnostic"] = map[string]any{}
+	})
+	app := uri.File(filepath.Join(root, "app.py"))
+	s.open(app, 1, text)
+	type report struct {
+		URI      string `json:"uri"`
+		ResultID string `json:"resultId"`
+	}
+	pull := func(prev []map[string]any) []map[string]any {
+		var res struct {
+			Items []report `json:"items"`
+		}
+		s.mustCall("workspace/diagnostic", map[string]any{"previousResultIds": prev}, &res)
+		out := []map[string]any{}
+		for _, r := range res.Items {
+			out = append(out, map[string]any{"uri": r.URI, "value": r.ResultID})
+		}
+		return out
+	}
+	prev := pull(nil)
+	b.Run("unchanged", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			pull(prev)
+		}
+	})
+	b.Run("after-edit", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			v := 2 + i
+			if i%2 == 0 {
+				s.change(app, v, map[string]any{"range": rng(note, 1, note, 1), "text": "x"})
+			} else {
+				s.change(app, v, map[string]any{"range": rng(note, 1, note, 2), "text": ""})
+			}
+			pull(prev)
+		}
+	})
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -91,6 +93,7 @@ func (s *Server) checkService(svc *service, docs []*document) {
 	}
 	if svc.checked != p {
 		svc.findings = group(diagnostics.Check(p, projectRules, nil))
+		svc.alsoOn = groupAlsoOn(svc, svc.findings)
 		svc.checked = p
 		s.noteProblems(svc)
 	}
@@ -123,6 +126,28 @@ func (s *Server) noteProblems(svc *service) {
 	svc.logged = logged
 }
 
+// groupAlsoOn indexes the findings shown on other files than their own by
+// those files.
+func groupAlsoOn(svc *service, byPath map[string][]*diagnostics.Diagnostic) map[string][]alsoFound {
+	out := map[string][]alsoFound{}
+	for _, ds := range byPath {
+		for _, d := range ds {
+			for _, at := range d.AlsoOn {
+				out[at.Path] = append(out[at.Path], alsoFound{found{svc, d}, at.Span})
+			}
+		}
+	}
+	for _, as := range out {
+		sort.SliceStable(as, func(i, j int) bool {
+			if as[i].at.Start != as[j].at.Start {
+				return as[i].at.Start < as[j].at.Start
+			}
+			return as[i].Rule.Code < as[j].Rule.Code
+		})
+	}
+	return out
+}
+
 func group(ds []*diagnostics.Diagnostic) map[string][]*diagnostics.Diagnostic {
 	out := map[string][]*diagnostics.Diagnostic{}
 	for _, d := range ds {
@@ -133,7 +158,7 @@ func group(ds []*diagnostics.Diagnostic) map[string][]*diagnostics.Diagnostic {
 
 // collect gathers a document's findings from the services that have it.
 func (d *document) collect(services []*service) {
-	d.found, d.problems = d.found[:0], d.problems[:0]
+	d.found, d.also, d.problems = d.found[:0], d.also[:0], d.problems[:0]
 	seen := map[string]bool{}
 	for _, svc := range services {
 		c := d.checks[svc]
@@ -142,9 +167,23 @@ func (d *document) collect(services []*service) {
 		}
 		d.found = appendFound(d.found, seen, svc, c.perFile)
 		d.found = appendFound(d.found, seen, svc, svc.findings[c.path])
+		d.also = appendAlso(d.also, seen, svc.alsoOn[c.path])
 		d.problems = appendProblems(d.problems, seen, svc.problems[c.path])
 	}
 	sortFound(d.found)
+}
+
+// appendAlso adds the findings of other files shown on a file, each once
+// (a shared file's finding reaches the file from several services).
+func appendAlso(out []alsoFound, seen map[string]bool, as []alsoFound) []alsoFound {
+	for _, a := range as {
+		key := fmt.Sprintf("also|%d|%d|%s|%s", a.at.Start, a.at.End, a.Code(), a.Message)
+		if !seen[key] {
+			seen[key] = true
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // appendFound adds the findings of one service to those of a file, leaving
@@ -194,7 +233,10 @@ func (s *Server) ensureChecked(ctx context.Context, d *document) {
 // publish sends a document's findings if they differ from what the client
 // has, or if the document has a new version.
 func (s *Server) publish(d *document) {
-	diags := s.toLSPDiagnostics(d.file, d.found, d.problems)
+	if s.client.pullDocs {
+		return // the client asks (textDocument/diagnostic)
+	}
+	diags := s.toLSPDiagnostics(d.ws, d.file, d.found, d.also, d.problems)
 	data, _ := json.Marshal(diags)
 	fp := string(data)
 	if d.published == fp+versionTag(d.version) {
@@ -210,9 +252,10 @@ func (s *Server) publish(d *document) {
 // requirements file), and their findings are shown where they are, as
 // `multiprom check` shows them, whether the file is open or not; so are
 // the problems of files that do not parse. A file whose findings went is
-// sent an empty list. s.mu must be held.
+// sent an empty list. A client that pulls the workspace's diagnostics
+// (workspace/diagnostic) gets none of this. s.mu must be held.
 func (s *Server) publishClosed(ws *workspace, docs []*document) {
-	if ws.loose {
+	if ws.loose || s.pullWorkspace {
 		return
 	}
 	// Nothing to do unless a service's project findings or the open
@@ -231,46 +274,9 @@ func (s *Server) publishClosed(ws *workspace, docs []*document) {
 		return
 	}
 	ws.closedKey = key.String()
-	type closed struct {
-		file     *project.File
-		found    []found
-		problems []project.Problem
-		seen     map[string]bool
-	}
-	byRel := map[string]*closed{}
-	at := func(svc *service, sp string) *closed {
-		rel := layout.Join(svc.dir, sp)
-		if open[rel] || svc.files[rel] == nil {
-			return nil
-		}
-		c := byRel[rel]
-		if c == nil {
-			c = &closed{file: svc.files[rel], seen: map[string]bool{}}
-			byRel[rel] = c
-		}
-		return c
-	}
-	for _, svc := range ws.services {
-		for sp, ds := range svc.findings {
-			if c := at(svc, sp); c != nil {
-				c.found = appendFound(c.found, c.seen, svc, ds)
-			}
-		}
-		for sp, prs := range svc.problems {
-			if c := at(svc, sp); c != nil {
-				c.problems = appendProblems(c.problems, c.seen, prs)
-			}
-		}
-	}
-	rels := make([]string, 0, len(byRel))
-	for rel := range byRel {
-		rels = append(rels, rel)
-	}
-	sort.Strings(rels)
-	for _, rel := range rels {
-		c := byRel[rel]
-		sortFound(c.found)
-		diags := s.toLSPDiagnostics(c.file, c.found, c.problems)
+	byRel := s.closedFindings(ws, open, false)
+	for _, rel := range slices.Sorted(maps.Keys(byRel)) {
+		diags := byRel[rel].diagnostics(s, ws)
 		data, _ := json.Marshal(diags)
 		if ws.published[rel] == string(data) {
 			continue
@@ -281,16 +287,100 @@ func (s *Server) publishClosed(ws *workspace, docs []*document) {
 	for rel := range ws.published {
 		if byRel[rel] == nil {
 			delete(ws.published, rel)
-			if !open[rel] {
+			// An open document publishes its own, unless the client
+			// pulls documents: then this list must go.
+			if !open[rel] || s.client.pullDocs {
 				s.notify("textDocument/publishDiagnostics", &publishDiagnosticsParams{URI: s.fileURI(ws, rel), Diagnostics: []protocol.Diagnostic{}})
 			}
 		}
 	}
 }
 
+// closedFile is what a file of a workspace that is not open has: findings
+// of its services (one each), findings of other files shown on it, and
+// problems.
+type closedFile struct {
+	file     *project.File
+	found    []found
+	also     []alsoFound
+	problems []project.Problem
+	seen     map[string]bool
+}
+
+func (c *closedFile) diagnostics(s *Server, ws *workspace) []protocol.Diagnostic {
+	sortFound(c.found)
+	return s.toLSPDiagnostics(ws, c.file, c.found, c.also, c.problems)
+}
+
+// closedFindings gathers, by workspace path, what the files of ws that are
+// not open have: the project-level findings and problems, and with perFile
+// the per-file findings of its Python files too (workspace/diagnostic
+// reports every file; push publishes only project-level findings of closed
+// files). s.mu must be held, and ws checked.
+func (s *Server) closedFindings(ws *workspace, open map[string]bool, perFile bool) map[string]*closedFile {
+	byRel := map[string]*closedFile{}
+	at := func(svc *service, sp string) *closedFile {
+		rel := layout.Join(svc.dir, sp)
+		if open[rel] || svc.files[rel] == nil {
+			return nil
+		}
+		c := byRel[rel]
+		if c == nil {
+			c = &closedFile{file: svc.files[rel], seen: map[string]bool{}}
+			byRel[rel] = c
+		}
+		return c
+	}
+	for _, svc := range ws.services {
+		if perFile {
+			for sp, ds := range s.closedPerFile(svc) {
+				if c := at(svc, sp); c != nil {
+					c.found = appendFound(c.found, c.seen, svc, ds)
+				}
+			}
+		}
+		for sp, ds := range svc.findings {
+			if c := at(svc, sp); c != nil {
+				c.found = appendFound(c.found, c.seen, svc, ds)
+			}
+		}
+		for sp, as := range svc.alsoOn {
+			if c := at(svc, sp); c != nil {
+				c.also = appendAlso(c.also, c.seen, as)
+			}
+		}
+		for sp, prs := range svc.problems {
+			if c := at(svc, sp); c != nil {
+				c.problems = appendProblems(c.problems, c.seen, prs)
+			}
+		}
+	}
+	return byRel
+}
+
+// closedPerFile is the per-file findings of every Python file of a
+// service's checked project, computed once per project (an open
+// document's own come from its checks).
+func (s *Server) closedPerFile(svc *service) map[string][]*diagnostics.Diagnostic {
+	if svc.perFileOf != svc.checked || svc.checked == nil {
+		var fileRules []*diagnostics.Rule
+		for _, r := range s.rules {
+			if !r.Project {
+				fileRules = append(fileRules, r)
+			}
+		}
+		svc.perFile, svc.perFileOf = nil, svc.checked
+		if svc.checked != nil {
+			svc.perFile = group(diagnostics.Check(svc.checked, fileRules, nil))
+		}
+	}
+	return svc.perFile
+}
+
 // unpublish clears what was published for the closed files of ws (its
 // folder was removed).
 func (s *Server) unpublish(ws *workspace) {
+	s.refreshPull()
 	for rel := range ws.published {
 		s.notify("textDocument/publishDiagnostics", &publishDiagnosticsParams{URI: s.fileURI(ws, rel), Diagnostics: []protocol.Diagnostic{}})
 	}
@@ -303,16 +393,20 @@ func versionTag(v int32) string {
 	return "@" + string(b)
 }
 
-// toLSPDiagnostics converts the findings and problems of a file to the
-// wire form, in the negotiated position encoding.
-func (s *Server) toLSPDiagnostics(file *project.File, fs []found, problems []project.Problem) []protocol.Diagnostic {
-	out := make([]protocol.Diagnostic, 0, len(fs)+len(problems))
+// toLSPDiagnostics converts the findings and problems of a file of ws, and
+// the findings of other files shown on it, to the wire form, in the
+// negotiated position encoding.
+func (s *Server) toLSPDiagnostics(ws *workspace, file *project.File, fs []found, also []alsoFound, problems []project.Problem) []protocol.Diagnostic {
+	out := make([]protocol.Diagnostic, 0, len(fs)+len(also)+len(problems))
 	if file == nil {
 		return out
 	}
 	idx := file.Lines()
 	for _, f := range fs {
 		out = append(out, s.toLSPDiagnostic(idx, f.Diagnostic))
+	}
+	for _, a := range also {
+		out = append(out, s.alsoDiagnostic(ws, idx, a))
 	}
 	for _, pr := range problems {
 		out = append(out, s.problemDiagnostic(idx, pr))

@@ -57,6 +57,7 @@ type client struct {
 	applied   []json.RawMessage          // workspace/applyEdit params received
 	shown     []string                   // window/showMessage messages
 	logged    []string                   // window/logMessage messages
+	requests  []string                   // methods of the server's requests, in order
 	closed    chan struct{}
 }
 
@@ -108,6 +109,11 @@ func (c *client) dispatch(m rpcMessage) {
 	defer c.mu.Unlock()
 	switch {
 	case m.Method != "" && len(m.ID) > 0: // a request from the server
+		c.requests = append(c.requests, m.Method)
+		select {
+		case c.notes <- struct{}{}:
+		default:
+		}
 		var result any
 		if m.Method == "workspace/applyEdit" {
 			c.applied = append(c.applied, m.Params)

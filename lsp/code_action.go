@@ -52,25 +52,17 @@ func (s *Server) codeAction(ctx context.Context, raw json.RawMessage) (any, erro
 				continue
 			}
 			lspDiag := s.toLSPDiagnostic(idx, f.Diagnostic)
-			for i, fix := range f.Fixes {
-				b := s.newEditBuilder(d.ws, f.svc)
-				if err := b.addFix(fix); err != nil {
-					s.logger.Debug("fix not offered", zap.String("code", f.Rule.Code), zap.String("fix", fix.Title), zap.Error(err))
-					continue
-				}
-				if b.empty() {
-					continue
-				}
-				actions = append(actions, codeAction{
-					Title:       fix.Title,
-					Kind:        protocol.QuickFix,
-					Diagnostics: []protocol.Diagnostic{lspDiag},
-					IsPreferred: i == 0 && !fix.Unsafe,
-					Edit:        b.build(),
-				})
-			}
+			actions = append(actions, s.quickFixes(d, f, lspDiag)...)
 			if a, ok := s.disableAction(d, f, lspDiag); ok {
 				actions = append(actions, a)
+			}
+		}
+		// A finding of a deploy file shown here is fixed from here too
+		// (its fix edits or creates the files it needs); a suppression
+		// belongs on its own line, in its own file.
+		for _, a := range d.also {
+			if a.at.Overlaps(rng) {
+				actions = append(actions, s.quickFixes(d, a.found, s.alsoDiagnostic(d.ws, idx, a))...)
 			}
 		}
 	}
@@ -105,6 +97,30 @@ func (s *Server) codeAction(ctx context.Context, raw json.RawMessage) (any, erro
 		actions = append(actions, s.setupActions(d, want)...)
 	}
 	return actions, nil
+}
+
+// quickFixes are a finding's fixes as quickfix actions, the preferred safe
+// one marked preferred.
+func (s *Server) quickFixes(d *document, f found, lspDiag protocol.Diagnostic) []codeAction {
+	var out []codeAction
+	for i, fix := range f.Fixes {
+		b := s.newEditBuilder(d.ws, f.svc)
+		if err := b.addFix(fix); err != nil {
+			s.logger.Debug("fix not offered", zap.String("code", f.Rule.Code), zap.String("fix", fix.Title), zap.Error(err))
+			continue
+		}
+		if b.empty() {
+			continue
+		}
+		out = append(out, codeAction{
+			Title:       fix.Title,
+			Kind:        protocol.QuickFix,
+			Diagnostics: []protocol.Diagnostic{lspDiag},
+			IsPreferred: i == 0 && !fix.Unsafe,
+			Edit:        b.build(),
+		})
+	}
+	return out
 }
 
 // onlyBareFixAll reports whether context.only asks for source.fixAll

@@ -17,6 +17,7 @@ func (s *Server) didChangeConfiguration(ctx context.Context, raw json.RawMessage
 	s.setEditorSettings(set, errs)
 	for _, ws := range s.allWorkspaces() {
 		ws.invalidate()
+		ws.pullStale = true
 		if len(s.openDocs(ws)) > 0 || !ws.loose {
 			s.debounce.schedule(ws, true)
 		}

@@ -42,6 +42,7 @@ func (s *Server) didChangeWatchedFiles(ctx context.Context, raw json.RawMessage)
 	// Closed files have findings too (a Procfile's, a compose file's):
 	// the workspace is checked whether documents are open or not.
 	for ws := range touched {
+		ws.pullStale = true
 		s.debounce.schedule(ws, false)
 	}
 	return nil, nil

@@ -27,6 +27,7 @@ func (s *Server) didClose(ctx context.Context, raw json.RawMessage) (any, error)
 	s.notify("textDocument/publishDiagnostics", &publishDiagnosticsParams{URI: d.uri, Diagnostics: []protocol.Diagnostic{}})
 	s.reloadFromDisk(ctx, d.ws, d.rel)
 	d.ws.changed(true)
+	d.ws.pullStale = true
 	if len(s.openDocs(d.ws)) > 0 || !d.ws.loose {
 		// The file's project-level findings are published again as a
 		// closed file's.

@@ -39,6 +39,7 @@ var methods = map[string]method{
 	"codeAction/resolve":                  {fn: (*Server).codeActionResolve, async: true},
 	"textDocument/hover":                  {fn: (*Server).hover, async: true},
 	"textDocument/diagnostic":             {fn: (*Server).documentDiagnostic, async: true},
+	"workspace/diagnostic":                {fn: (*Server).workspaceDiagnostic, async: true},
 	"workspace/executeCommand":            {fn: (*Server).executeCommand, async: true},
 }
 

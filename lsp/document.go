@@ -39,6 +39,7 @@ type document struct {
 	// problems, what its services could not read of it.
 	checks    map[*service]*docCheck
 	found     []found
+	also      []alsoFound // findings of other files shown here too
 	problems  []project.Problem
 	published string // fingerprint of what was last published
 }
@@ -57,6 +58,13 @@ type docCheck struct {
 type found struct {
 	svc *service
 	*diagnostics.Diagnostic
+}
+
+// alsoFound is a finding of another file shown on this one (see
+// Diagnostic.AlsoOn): at is its place here, in this file's bytes.
+type alsoFound struct {
+	found
+	at source.Span
 }
 
 func (d *document) index() *source.LineIndex { return d.buf.Lines() }

@@ -42,7 +42,7 @@ func pull(t *testing.T, s *session, u protocol.DocumentURI) []protocol.Diagnosti
 func TestHostileBadParams(t *testing.T) {
 	s := startSession(t, Options{})
 	s.handshake(t.TempDir(), nil)
-	for _, method := range []string{"textDocument/hover", "textDocument/codeAction", "textDocument/diagnostic", "codeAction/resolve", "workspace/executeCommand"} {
+	for _, method := range []string{"textDocument/hover", "textDocument/codeAction", "textDocument/diagnostic", "workspace/diagnostic", "codeAction/resolve", "workspace/executeCommand"} {
 		for _, params := range []any{5, "text", []int{1, 2}, map[string]any{"textDocument": 7}, map[string]any{"position": map[string]any{"line": -1, "character": "x"}}} {
 			_, err := s.call(method, params)
 			if err != nil && err.Code != -32602 && err.Code != -32600 {

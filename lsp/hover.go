@@ -40,6 +40,15 @@ func (s *Server) hover(ctx context.Context, raw json.RawMessage) (any, error) {
 			}
 		}
 	}
+	for _, a := range d.also { // a deploy file's finding shown here
+		if a.at.Start <= off && off <= a.at.End {
+			parts = append(parts, s.ruleDoc(a.Rule, a.Message))
+			if span == nil {
+				sp := a.at
+				span = &sp
+			}
+		}
+	}
 	if len(parts) == 0 {
 		if r, sp := s.suppressedCodeAt(d.file, off); r != nil {
 			parts = append(parts, s.ruleDoc(r, ""))

@@ -41,6 +41,12 @@ func (s *Server) initialize(ctx context.Context, raw json.RawMessage) (any, erro
 			}
 		}
 	}
+	s.client.relatedInformation = caps.TextDocument.PublishDiagnostics.RelatedInformation
+	if pull := caps.TextDocument.Diagnostic; pull != nil {
+		s.client.pullDocs = true
+		s.client.relatedInformation = s.client.relatedInformation || pull.RelatedInformation
+	}
+	s.client.refreshPull = caps.Workspace.Diagnostics != nil && caps.Workspace.Diagnostics.RefreshSupport
 	s.client.markdown = len(caps.TextDocument.Hover.ContentFormat) == 0
 	for _, f := range caps.TextDocument.Hover.ContentFormat {
 		if f == protocol.Markdown {
@@ -105,8 +111,15 @@ func (s *Server) capabilities(enc PositionEncodingKind) *initializeResult {
 			ResolveProvider: true,
 		}
 	}
+	var pull *diagnosticOptions
+	if s.client.pullDocs {
+		// Findings depend on other files (a gunicorn config, a Procfile),
+		// and every file of the workspace's services can have some.
+		pull = &diagnosticOptions{Identifier: "multiprom", InterFileDependencies: true, WorkspaceDiagnostics: true}
+	}
 	return &initializeResult{
 		Capabilities: serverCapabilities{
+			DiagnosticProvider: pull,
 			ServerCapabilities: protocol.ServerCapabilities{
 				TextDocumentSync: &protocol.TextDocumentSyncOptions{
 					OpenClose: true,

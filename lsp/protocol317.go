@@ -39,7 +39,10 @@ type initializeParams struct {
 				DocumentChanges    bool     `json:"documentChanges"`
 				ResourceOperations []string `json:"resourceOperations"`
 			} `json:"workspaceEdit"`
-			ApplyEdit             bool `json:"applyEdit"`
+			ApplyEdit   bool `json:"applyEdit"`
+			Diagnostics *struct {
+				RefreshSupport bool `json:"refreshSupport"`
+			} `json:"diagnostics"`
 			DidChangeWatchedFiles struct {
 				DynamicRegistration bool `json:"dynamicRegistration"`
 			} `json:"didChangeWatchedFiles"`
@@ -54,6 +57,12 @@ type initializeParams struct {
 			Hover struct {
 				ContentFormat []protocol.MarkupKind `json:"contentFormat"`
 			} `json:"hover"`
+			PublishDiagnostics struct {
+				RelatedInformation bool `json:"relatedInformation"`
+			} `json:"publishDiagnostics"`
+			Diagnostic *struct {
+				RelatedInformation bool `json:"relatedInformation"` // 3.18
+			} `json:"diagnostic"`
 		} `json:"textDocument"`
 	} `json:"capabilities"`
 }
@@ -70,7 +79,8 @@ type serverCapabilities struct {
 	DiagnosticProvider *diagnosticOptions   `json:"diagnosticProvider,omitempty"`
 }
 
-// diagnosticOptions announces pull diagnostics (3.17).
+// diagnosticOptions announces pull diagnostics (3.17); the requests'
+// shapes are beside their handlers (diagnostic.go, workspace_diagnostic.go).
 type diagnosticOptions struct {
 	Identifier            string `json:"identifier,omitempty"`
 	InterFileDependencies bool   `json:"interFileDependencies"`
@@ -125,19 +135,6 @@ type codeAction struct {
 	Edit        *workspaceEdit          `json:"edit,omitempty"`
 	Command     *protocol.Command       `json:"command,omitempty"`
 	Data        json.RawMessage         `json:"data,omitempty"`
-}
-
-// documentDiagnosticParams / report: textDocument/diagnostic (3.17).
-type documentDiagnosticParams struct {
-	TextDocument     protocol.TextDocumentIdentifier `json:"textDocument"`
-	Identifier       string                          `json:"identifier,omitempty"`
-	PreviousResultID string                          `json:"previousResultId,omitempty"`
-}
-
-type fullDocumentDiagnosticReport struct {
-	Kind     string                `json:"kind"` // "full"
-	ResultID string                `json:"resultId,omitempty"`
-	Items    []protocol.Diagnostic `json:"items"`
 }
 
 // cancelParams is $/cancelRequest's id: a number or a string.

@@ -90,12 +90,18 @@ func (s *Server) runScheduled(wss []*workspace) {
 	}()
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	refresh := false
 	for _, ws := range wss {
 		if s.ctx.Err() != nil {
 			return
 		}
 		s.ensureScanned(s.ctx, ws)
 		s.checkWorkspace(s.ctx, ws, true)
+		refresh = refresh || ws.pullStale
+		ws.pullStale = false
+	}
+	if refresh {
+		s.refreshPull()
 	}
 	s.releaseWhenIdle()
 }

@@ -64,7 +64,10 @@ type Server struct {
 	loose    map[string]*workspace
 	docs     map[protocol.DocumentURI]*document
 	editSeq  int64
-	debounce *debouncer
+	// pullWorkspace is set by the client's first workspace/diagnostic:
+	// from then on closed files are reported only when it asks.
+	pullWorkspace bool
+	debounce      *debouncer
 }
 
 // clientCaps is what the client told us in initialize, reduced to what the
@@ -79,6 +82,15 @@ type clientCaps struct {
 	resolveEdit     bool
 	markdown        bool
 	literalActions  bool
+	// relatedInformation: the client shows a diagnostic's related
+	// locations (publishDiagnostics or pull), so a finding shown on the
+	// file it affects can point at its cause.
+	relatedInformation bool
+	// pullDocs: the client pulls document diagnostics
+	// (textDocument.diagnostic, 3.17): diagnosticProvider is announced and
+	// open documents are never pushed. refreshPull: it accepts
+	// workspace/diagnostic/refresh.
+	pullDocs, refreshPull bool
 }
 
 func newServer(ctx context.Context, logger *zap.Logger, opts Options) *Server {

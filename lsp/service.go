@@ -43,8 +43,18 @@ type service struct {
 	// for), by path in the service.
 	checked  *project.Project
 	findings map[string][]*diagnostics.Diagnostic
+	// alsoOn holds, by path in the service, the project findings shown on
+	// that file besides their own (Diagnostic.AlsoOn): a Procfile's finding
+	// on the app's Flask(...) call.
+	alsoOn   map[string][]alsoFound
 	problems map[string][]project.Problem
 	logged   map[project.Problem]bool // problems already logged
+
+	// perFile holds the per-file findings of every Python file of
+	// perFileOf (the checked project they were computed for), for pull
+	// clients that ask for the whole workspace's (closedPerFile).
+	perFile   map[string][]*diagnostics.Diagnostic
+	perFileOf *project.Project
 
 	// fixAll holds fix-all's results for fixAllOf (the project they were
 	// computed from), by scope: "" the whole service, else the path of

@@ -50,7 +50,11 @@ func writeFile(t *testing.T, p, text string) {
 }
 
 // cliFindings runs `multiprom check --format json .` in root and returns
-// its findings by slash path, each as findingLine renders it.
+// its findings by slash path, each as findingLine renders it. A finding the
+// CLI reports once with also_on (a compose file's, acting on the app) the
+// server publishes on each of those files too, with "(cause: FILE:LINE)"
+// after its message for a client without relatedInformation, as this
+// test's is: so it counts for those files as well, in that form.
 func cliFindings(t *testing.T, root string) map[string][]string {
 	t.Helper()
 	cmd := exec.Command(multipromBinary(t), "check", "--format", "json", ".")
@@ -67,6 +71,13 @@ func cliFindings(t *testing.T, root string) map[string][]string {
 		EndColumn int    `json:"end_column"`
 		Code      string `json:"code"`
 		Message   string `json:"message"`
+		AlsoOn    []struct {
+			File      string `json:"file"`
+			Line      int    `json:"line"`
+			Column    int    `json:"column"`
+			EndLine   int    `json:"end_line"`
+			EndColumn int    `json:"end_column"`
+		} `json:"also_on"`
 	}
 	if err := json.Unmarshal(out, &fs); err != nil {
 		t.Fatalf("check output: %v\n%s", err, out)
@@ -74,6 +85,9 @@ func cliFindings(t *testing.T, root string) map[string][]string {
 	byFile := map[string][]string{}
 	for _, f := range fs {
 		byFile[f.File] = append(byFile[f.File], fmt.Sprintf("%d:%d-%d:%d %s %s", f.Line, f.Column, f.EndLine, f.EndColumn, f.Code, f.Message))
+		for _, a := range f.AlsoOn {
+			byFile[a.File] = append(byFile[a.File], fmt.Sprintf("%d:%d-%d:%d %s %s (cause: %s:%d)", a.Line, a.Column, a.EndLine, a.EndColumn, f.Code, f.Message, f.File, f.Line))
+		}
 	}
 	for _, l := range byFile {
 		sort.Strings(l)

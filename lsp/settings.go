@@ -33,9 +33,13 @@ func decodeSettings(raw json.RawMessage) (config.Settings, []*config.Error, bool
 		if string(bytes.TrimSpace(inner)) == "null" {
 			return config.Settings{}, nil, true
 		}
-		if json.Unmarshal(inner, &obj) != nil {
+		// A fresh map: decoding into obj would merge, keeping the wrapper's
+		// own key as if it were a setting.
+		var unwrapped map[string]json.RawMessage
+		if json.Unmarshal(inner, &unwrapped) != nil {
 			return config.Settings{}, []*config.Error{{Key: wrapper, Message: "settings: " + wrapper + " is not an object"}}, true
 		}
+		obj = unwrapped
 	}
 	data, _ := json.Marshal(obj)
 	set, errs := config.ParseEditorSettings(data)

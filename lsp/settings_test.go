@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
 
 	"github.com/multiprom/multiprom/internal/config"
@@ -55,6 +56,44 @@ func TestEditorSettingsStrict(t *testing.T) {
 	s.shownWith(t, `setting "select": a JSON string where a list of strings is wanted`)
 	s.shownWith(t, `run "sometimes": want onType or onSave`)
 	s.shownWith(t, `fixAll.scope "everything": want file or project`)
+	s.mustCall("shutdown", nil, nil)
+}
+
+// The VS Code extension sends initializationOptions {settings: {...}} and
+// didChangeConfiguration {settings: {multiprom: {...}}}: the wrappers are
+// not settings. (Decoding the inner object into the outer map once kept
+// "settings" as a key, and code-server showed "unknown setting" on start.)
+func TestEditorSettingsWrappedAsVSCodeSends(t *testing.T) {
+	root := copyTree(t, "basic")
+	s := startSession(t, Options{})
+	p := initParams(root, nil)
+	p["initializationOptions"] = map[string]any{"settings": map[string]any{
+		"severity": map[string]any{"MP301": "error"},
+	}}
+	s.mustCall("initialize", p, nil)
+	s.notify("initialized", map[string]any{})
+	app := uri.File(filepath.Join(root, "app.py"))
+	s.open(app, 1, readFile(t, filepath.Join(root, "app.py")))
+	s.waitDiags(app, "MP301 as an error (initializationOptions)", func(p publishDiagnosticsParams) bool {
+		for _, d := range p.Diagnostics {
+			if d.Code == "MP301" && d.Severity == protocol.DiagnosticSeverityError {
+				return true
+			}
+		}
+		return false
+	})
+
+	s.notify("workspace/didChangeConfiguration", map[string]any{"settings": map[string]any{"multiprom": map[string]any{
+		"ignore": []string{"MP301"}}}})
+	s.waitDiags(app, "MP301 ignored (didChangeConfiguration)", func(p publishDiagnosticsParams) bool { return !hasCode(p, "MP301") })
+	// A complaint about the settings is sent before the check they start,
+	// so by now it would have arrived.
+	s.mu.Lock()
+	shown := append([]string(nil), s.shown...)
+	s.mu.Unlock()
+	if len(shown) > 0 {
+		t.Errorf("settings in the wrappers VS Code uses were complained about: %q", shown)
+	}
 	s.mustCall("shutdown", nil, nil)
 }
 

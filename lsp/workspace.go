@@ -45,6 +45,14 @@ type workspace struct {
 	// sent again and a file whose findings went is sent an empty one.
 	published map[string]string
 	closedKey string // what published was computed from (see publishClosed)
+	// pullStale marks a change a pulling client cannot know of (a file
+	// changed on disk, the settings, a document closed): after the next
+	// check it is asked to pull again (refreshPull).
+	pullStale bool
+	// pulled holds the closed files' reports of the last workspace/diagnostic
+	// and pulledKey what they were made from (see closedReports).
+	pulled    []closedReport
+	pulledKey string
 }
 
 // changed marks the workspace for a new split after a change; seen tells

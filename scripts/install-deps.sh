@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Installs the real programs the tests run: gunicorn, Flask, prometheus_client,
+# Installs the real programs the tests run: gunicorn, Flask, FastAPI, uvicorn, prometheus_client,
 # redis (client and server), uWSGI with its Python 3 plugin, the Prometheus server, Neovim, Emacs with eglot,
-# debootstrap, pyflakes. Debian packages only (PyPI is not needed); their versions are
-# bookworm's. Idempotent: does nothing when all are there.
+# debootstrap, pyflakes, python3-venv and pip, pre-commit, Chromium and what
+# code-server's install builds with. Debian packages only (PyPI is not
+# needed); their versions are bookworm's. Idempotent: does nothing when all
+# are there.
 set -euo pipefail
 
 need=()
@@ -12,6 +14,10 @@ have_py flask || need+=(python3-flask)
 have_py prometheus_client || need+=(python3-prometheus-client)
 have_py redis || need+=(python3-redis)
 have_py pyflakes || need+=(python3-pyflakes)
+# FastAPI under gunicorn's uvicorn worker (e2e/fastapi_test.go).
+have_py fastapi || need+=(python3-fastapi)
+have_py uvicorn || need+=(python3-uvicorn)
+have_py starlette || need+=(python3-starlette)
 command -v redis-server >/dev/null || need+=(redis-server)
 # uWSGI for e2e/uwsgi_test.go: uwsgi-core has the binary and the http plugin
 # (the uwsgi package only adds an init script); the Python 3 plugin is apart.
@@ -25,6 +31,22 @@ ls -d /usr/share/emacs/site-lisp/elpa/eglot-* >/dev/null 2>&1 || need+=(elpa-egl
 # debootstrap makes the trixie chroot that editors/nvim/test/chroot.sh runs
 # Neovim 0.10 in.
 command -v debootstrap >/dev/null || need+=(debootstrap)
+# e2e TestWheel: a fresh venv (python3-venv) that Debian's pip installs the
+# wheel into; e2e TestPreCommitHook: Debian's pre-commit runs the hooks
+# (it needs git).
+/usr/bin/python3 -c "import ensurepip, venv" >/dev/null 2>&1 || need+=(python3-venv)
+have_py pip || need+=(python3-pip)
+[ -x /usr/bin/pre-commit ] || need+=(pre-commit)
+[ -x /usr/bin/git ] || need+=(git)
+# VS Code (code-server from npm, editors/vscode/test/code-server) driven in
+# Chromium; its native modules build with make and g++ (python3 runs node-gyp)
+# against libkrb5-dev, and Debian's ripgrep stands in for the one its
+# post-install would download.
+command -v chromium >/dev/null || need+=(chromium)
+command -v krb5-config >/dev/null || need+=(libkrb5-dev)
+command -v rg >/dev/null || need+=(ripgrep)
+command -v make >/dev/null || need+=(make)
+command -v g++ >/dev/null || need+=(g++)
 
 if [ ${#need[@]} -eq 0 ]; then
   echo "install-deps: all test programs present"

@@ -3,7 +3,8 @@
 # Installs what the tests need, then runs: go vet, the Go tests (engine,
 # rules, fixes, LSP over stdio, snippets against real gunicorn/redis/
 # Prometheus, end-to-end demo), short fuzz runs, and the editor tests
-# (VS Code extension build + protocol test, headless Neovim).
+# (VS Code extension build + protocol test + VS Code itself via code-server,
+# headless Neovim, Emacs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

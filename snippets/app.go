@@ -9,6 +9,9 @@ type appData struct {
 	Var            string // registry variable, for the registry blocks
 	KeyPrefix      string // Redis key prefix for business metrics
 	Metrics        []BusinessMetric
+	// Once: the registry is built once for a long-lived metrics app
+	// (make_asgi_app/make_wsgi_app), not per scrape.
+	Once bool
 }
 
 func newAppData(p Params) appData {
@@ -85,12 +88,25 @@ func AppFiles(p Params) (map[string]string, error) {
 // then passes registryVar to generate_latest()/make_wsgi_app(registry=...). With p.Redis the
 // business metrics are registered on it too.
 func PerRequestRegistry(p Params, registryVar string) (imports []string, block string) {
+	return registryBlock(p, registryVar, false)
+}
+
+// MetricsAppRegistry is PerRequestRegistry for a metrics app built once and
+// mounted (make_asgi_app(registry=...) in FastAPI/Starlette, make_wsgi_app):
+// the same registry, built once, since its MultiProcessCollector reads every
+// worker's files at each scrape.
+func MetricsAppRegistry(p Params, registryVar string) (imports []string, block string) {
+	return registryBlock(p, registryVar, true)
+}
+
+func registryBlock(p Params, registryVar string, once bool) (imports []string, block string) {
 	p = p.withDefaults()
 	if !pyIdent.MatchString(registryVar) {
 		registryVar = "registry"
 	}
 	d := newAppData(p)
 	d.Var = registryVar
+	d.Once = once
 	imports, body := splitImports(mustRender("per_request_registry", d))
 	return imports, indent(body, p.Indent)
 }

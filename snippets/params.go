@@ -35,6 +35,9 @@ type Params struct {
 	// WSGIApp is the gunicorn application spec used by the deploy snippets, e.g.
 	// "demo:create_app()". Default "<Package or 'app'>:<AppVar>".
 	WSGIApp string
+	// ASGI marks FastAPI/Starlette code: comments name its single-process
+	// runs (uvicorn without --workers) instead of Flask's (flask run).
+	ASGI bool
 }
 
 // Exposed names of the request metrics, identical in both flavours so dashboards and

@@ -16,7 +16,7 @@ type Options struct {
 	URL      string
 	Scrapes  int           // at least 2
 	Interval time.Duration // pause between scrapes
-	// Client is used for every scrape; nil means a client with a 10 s timeout.
+	// Client is used for every scrape; nil means NewScrapeClient().
 	Client *http.Client
 }
 
@@ -37,7 +37,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	client := opts.Client
 	if client == nil {
-		client = &http.Client{Timeout: 10 * time.Second}
+		client = NewScrapeClient()
 	}
 	res := &Result{URL: opts.URL, Interval: opts.Interval}
 	var snaps []*Snapshot
@@ -64,4 +64,20 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	res.Analysis = Analyze(snaps)
 	return res, nil
+}
+
+// NewScrapeClient is an HTTP client that opens a new connection for every
+// request, with a 10 s timeout. A pre-fork server hands each connection to
+// one worker: uvicorn (alone or as gunicorn's worker class) keeps
+// connections alive, so scrapes over one reused connection all reach the
+// worker that accepted it and agree with each other even when every worker
+// serves only its own counters. uvicorn closes an idle connection after 5 s
+// (--timeout-keep-alive), less than a usual scrape interval, so Prometheus's
+// scrapes do reach varying workers; verify's quick scrapes would not. A new
+// connection per scrape lets any worker answer each one.
+func NewScrapeClient() *http.Client {
+	return &http.Client{
+		Timeout:   10 * time.Second,
+		Transport: &http.Transport{DisableKeepAlives: true, Proxy: http.ProxyFromEnvironment},
+	}
 }

@@ -24,12 +24,15 @@ import (
 
 const checkUsage = `usage: multiprom check [flags] [PATH...]
        multiprom check [flags] --stdin-filename PATH -
+       multiprom check --watch [flags] [PATH...]
 
 Lints the project at each PATH (default: the current directory). A file
 PATH is checked as part of its project (found by walking up to the nearest
 pyproject.toml, gunicorn.conf.py, requirements.txt, Procfile or .git) and
 only its findings are reported. "-" reads one file's text from standard
-input; --stdin-filename says where it lives in the project.
+input; --stdin-filename says where it lives in the project. --watch checks
+again after every change to the Python and deploy files until Ctrl-C
+(exit 0); it prints text only and takes neither --fix, --diff nor "-".
 
 Exit status: 0 no findings at or above --fail-on (default warning), 1
 findings, 2 usage error, a setting that cannot be read, a PATH that does
@@ -56,6 +59,7 @@ type checkFlags struct {
 	timings       bool
 	statistics    bool
 	noGitignore   bool
+	watch         bool
 }
 
 func (cf *checkFlags) define(fl *flag.FlagSet) {
@@ -76,6 +80,7 @@ func (cf *checkFlags) define(fl *flag.FlagSet) {
 	fl.BoolVar(&cf.quiet, "quiet", false, "no summary lines")
 	fl.BoolVar(&cf.statistics, "statistics", false, "print how often each rule fired instead of the findings")
 	fl.BoolVar(&cf.noGitignore, "no-respect-gitignore", false, "check Python files that .gitignore lists too")
+	fl.BoolVar(&cf.watch, "watch", false, "check again whenever a Python or deploy file of the workspace changes (Ctrl-C stops)")
 	fl.BoolVar(&cf.timings, "timings", false, "print to stderr, after the report, how long each phase took: scan, project, rules, fix, report")
 }
 
@@ -87,6 +92,16 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if done {
 		return code
 	}
+	if cf.watch {
+		return runWatch(cf, paths, stdout, stderr)
+	}
+	return checkOnce(cf, paths, stdin, stdout, stderr, nil)
+}
+
+// checkOnce is one check run: read the settings, scan, check, fix, report.
+// It returns the exit status. scanned, when set, is told of each scan
+// (--watch learns the files it read).
+func checkOnce(cf checkFlags, paths []string, stdin io.Reader, stdout, stderr io.Writer, scanned func(*workspace.ScanResult)) int {
 	if cf.fixOnly {
 		cf.fix = true
 	}
@@ -184,6 +199,9 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			scan.Files = dropGitignored(scan.Root, scan.Files)
 		}
 		times.scanned(scan)
+		if scanned != nil {
+			scanned(scan)
+		}
 		times.end(phaseScan)
 		for _, pr := range scan.Problems {
 			if t.covers(pr.Path) {

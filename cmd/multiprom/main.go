@@ -7,10 +7,13 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"github.com/multiprom/multiprom"
 )
 
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "0.1.0-dev"
+// version is the release version, from editors/vscode/package.json (see
+// the root package): the binary, the .vsix and the wheel all say it.
+var version = multiprom.Version
 
 const usage = `multiprom — find and fix Prometheus metrics bugs under multi-worker gunicorn
 

@@ -64,6 +64,19 @@ type jsonFinding struct {
 	Fixable   bool     `json:"fixable"`
 	Fix       *jsonFix `json:"fix"`
 	URL       string   `json:"url"`
+	// AlsoOn are the places in other files the finding affects, where
+	// the editor shows it too (a Procfile's finding on the app's
+	// Flask(...) call); absent when there are none.
+	AlsoOn []jsonLocation `json:"also_on,omitempty"`
+}
+
+// jsonLocation is a span of a file: 1-based lines, columns in code points.
+type jsonLocation struct {
+	File      string `json:"file"`
+	Line      int    `json:"line"`
+	Column    int    `json:"column"`
+	EndLine   int    `json:"end_line"`
+	EndColumn int    `json:"end_column"`
 }
 
 func toJSON(cwd string, f finding) jsonFinding {
@@ -83,7 +96,23 @@ func toJSON(cwd string, f finding) jsonFinding {
 		Fixable:   f.diag.Fixable(),
 		Fix:       fixJSON(cwd, f),
 		URL:       f.diag.Rule.DocURL(),
+		AlsoOn:    alsoOnJSON(cwd, f),
 	}
+}
+
+// alsoOnJSON places the finding's AlsoOn locations in their files.
+func alsoOnJSON(cwd string, f finding) []jsonLocation {
+	var out []jsonLocation
+	for _, at := range f.diag.AlsoOn {
+		file := f.proj.File(at.Path)
+		if file == nil {
+			continue
+		}
+		idx := file.Lines()
+		s, e := idx.Position(at.Span.Start, source.UTF32), idx.Position(at.Span.End, source.UTF32)
+		out = append(out, jsonLocation{File: displayPath(cwd, f.root, at.Path), Line: s.Line + 1, Column: s.Col + 1, EndLine: e.Line + 1, EndColumn: e.Col + 1})
+	}
+	return out
 }
 
 func fixJSON(cwd string, f finding) *jsonFix {

@@ -47,6 +47,13 @@ func writeSARIF(w io.Writer, cwd string, fs []finding) error {
 			WithLevel(sarifLevel(f.diag.Severity)).
 			WithMessage(sarif.NewTextMessage(rec.Message))
 		res.AddLocation(sarif.NewLocationWithPhysicalLocation(loc))
+		for i, at := range rec.AlsoOn {
+			run.AddDistinctArtifact(at.File)
+			res.AddRelatedLocation(sarif.NewLocationWithPhysicalLocation(sarif.NewPhysicalLocation().
+				WithArtifactLocation(sarif.NewSimpleArtifactLocation(at.File).WithUriBaseId("%SRCROOT%")).
+				WithRegion(sarif.NewRegion().WithStartLine(at.Line).WithStartColumn(at.Column).WithEndLine(at.EndLine).WithEndColumn(at.EndColumn))).
+				WithId(i + 1).WithMessage(sarif.NewTextMessage("affected: the finding acts on this file")))
+		}
 		key := fingerprint(f)
 		seen[key]++
 		res.WithPartialFingerPrints(map[string]interface{}{"primaryLocationLineHash": fmt.Sprintf("%s:%d", key, seen[key])})

@@ -8,7 +8,14 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
+// runAsCLI, set in a child's environment, makes the test binary the
+// multiprom command itself (watch_test.go starts it as a process).
+const runAsCLI = "MULTIPROM_TEST_RUN_AS_CLI"
+
 func TestMain(m *testing.M) {
+	if os.Getenv(runAsCLI) == "1" {
+		os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	}
 	testscript.Main(m, map[string]func(){
 		"multiprom": func() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
 	})

@@ -9,6 +9,7 @@ import (
 
 	"github.com/multiprom/multiprom/codeactions"
 	"github.com/multiprom/multiprom/internal/config"
+	"github.com/multiprom/multiprom/internal/frameworks"
 	"github.com/multiprom/multiprom/internal/project"
 	"github.com/multiprom/multiprom/internal/workspace"
 )
@@ -91,7 +92,7 @@ func setupIn(cwd string, args []string, stdout, stderr io.Writer) int {
 	for _, pr := range append(scan.Problems, proj.Problems...) {
 		fmt.Fprintf(stderr, "%s: %s\n", pr.Where(displayPath(cwd, scan.Root, pr.Path)), pr.Message)
 	}
-	if len(proj.Facts.Apps) == 0 && !*force {
+	if len(proj.Facts.AppsOf(frameworks.Flask)) == 0 && !*force { // setup writes Flask code
 		fmt.Fprintf(stderr, "multiprom setup: %s: no Flask app here (no Flask(...) call in its Python files); use --force to set it up anyway\n", displayPath(cwd, scan.Root, "."))
 		return 2
 	}

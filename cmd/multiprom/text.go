@@ -154,6 +154,10 @@ func (r *report) writeSnippet(w io.Writer, p *palette, f finding, rec jsonFindin
 		}
 		fmt.Fprintf(w, "%s %s %s\n", strings.Repeat(" ", width), p.gutter.Sprint("="), p.help.Sprint("help:")+" "+title)
 	}
+	for _, at := range rec.AlsoOn {
+		// Where the editor shows the finding too: the file it acts on.
+		fmt.Fprintf(w, "%s %s %s affects %s:%d\n", strings.Repeat(" ", width), p.gutter.Sprint("="), p.help.Sprint("note:"), at.File, at.Line)
+	}
 	fmt.Fprintln(w)
 }
 

@@ -100,9 +100,14 @@ func trimAll(xs []string) []string {
 	return out
 }
 
-// liveGaugeExists reports whether any Gauge uses a live* mode (MP201's
-// severity: the child_exit hook only clears live* files).
+// liveGaugeExists reports whether any Gauge uses a live* mode, an exporter's
+// included (MP201's severity: the child_exit hook only clears live* files).
 func liveGaugeExists(p *project.Project) bool {
+	for _, u := range asgiExporterUses(p) {
+		if u.LiveGauge {
+			return true
+		}
+	}
 	for _, f := range p.PythonFiles() {
 		for _, decl := range f.MetricDecls() {
 			if decl.Type != "Gauge" {

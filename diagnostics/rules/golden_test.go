@@ -138,17 +138,23 @@ type want struct {
 	path string
 	line int
 	code string
-	re   *regexp.Regexp
+	re   *regexp.Regexp // nil for an also expectation
 	met  bool
+	// also marks an expectation of `# also CODE`: a finding of code,
+	// reported elsewhere, also shown on this line (Diagnostic.AlsoOn).
+	also bool
 }
 
 func (w *want) String() string {
+	if w.also {
+		return fmt.Sprintf("%s:%d: also %s", w.path, w.line, w.code)
+	}
 	return fmt.Sprintf("%s:%d: %s %q", w.path, w.line, w.code, w.re)
 }
 
 var (
-	markerRe     = regexp.MustCompile(`#\s*want\s`)
-	markerLineRe = regexp.MustCompile(`^\s*#\s*want\s`)
+	markerRe     = regexp.MustCompile(`#\s*(want|also)\s`)
+	markerLineRe = regexp.MustCompile(`^\s*#\s*(want|also)\s`)
 	markerCodeRe = regexp.MustCompile(`^MP\d{3}\b`)
 )
 
@@ -156,8 +162,12 @@ var (
 func parseWants(path string, src []byte) ([]*want, error) {
 	var out, pending []*want
 	for i, line := range strings.Split(string(src), "\n") {
-		if loc := markerRe.FindStringIndex(line); loc != nil {
-			ws, err := parseMarker(line[loc[1]:])
+		if loc := markerRe.FindStringSubmatchIndex(line); loc != nil {
+			parse := parseMarker
+			if line[loc[2]:loc[3]] == "also" {
+				parse = parseAlso
+			}
+			ws, err := parse(line[loc[1]:])
 			if err != nil {
 				return nil, fmt.Errorf("%s:%d: %v", path, i+1, err)
 			}
@@ -200,6 +210,21 @@ func parseMarker(s string) ([]*want, error) {
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("want: no expectation")
+	}
+	return out, nil
+}
+
+// parseAlso parses `CODE CODE...`, the text after "# also".
+func parseAlso(s string) ([]*want, error) {
+	var out []*want
+	for _, code := range strings.Fields(s) {
+		if !markerCodeRe.MatchString(code) {
+			return nil, fmt.Errorf("also: expected a rule code at %q", code)
+		}
+		out = append(out, &want{code: code, also: true})
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("also: no code")
 	}
 	return out, nil
 }
@@ -290,8 +315,11 @@ func checkWants(t *testing.T, proj *project.Project, got []*diagnostics.Diagnost
 		line := proj.File(d.Path).Lines().Line(d.Span.Start) + 1
 		var sameCode *want
 		matched := false
+		for _, at := range d.AlsoOn {
+			checkAlso(t, proj, d, at, wants)
+		}
 		for _, w := range wants {
-			if w.met || w.path != d.Path || w.line != line || w.code != d.Rule.Code {
+			if w.met || w.also || w.path != d.Path || w.line != line || w.code != d.Rule.Code {
 				continue
 			}
 			if w.re.MatchString(d.Message) {
@@ -314,6 +342,25 @@ func checkWants(t *testing.T, proj *project.Project, got []*diagnostics.Diagnost
 			t.Errorf("%s: expected, got no such finding", w)
 		}
 	}
+}
+
+// checkAlso matches one place a finding is also shown with an `# also`
+// expectation.
+func checkAlso(t *testing.T, proj *project.Project, d *diagnostics.Diagnostic, at diagnostics.Location, wants []*want) {
+	t.Helper()
+	f := proj.File(at.Path)
+	if f == nil {
+		t.Errorf("%s: %s is also shown on %s, which the project does not have", d.Path, d.Rule.Code, at.Path)
+		return
+	}
+	line := f.Lines().Line(at.Span.Start) + 1
+	for _, w := range wants {
+		if w.also && !w.met && w.path == at.Path && w.line == line && w.code == d.Rule.Code {
+			w.met = true
+			return
+		}
+	}
+	t.Errorf("%s:%d: unexpected: %s of %s is also shown here (add # also %s)", at.Path, line, d.Rule.Code, d.Path, d.Rule.Code)
 }
 
 // checkFileByFile checks each file alone, as the editor does on a change,

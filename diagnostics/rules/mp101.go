@@ -2,15 +2,17 @@ package rules
 
 import (
 	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/frameworks"
 	"github.com/multiprom/multiprom/internal/project"
 )
 
 // SingleProcessExporter reports PrometheusMetrics in a multi-worker project.
 var SingleProcessExporter = &diagnostics.Rule{
-	Code:     "MP101",
-	Name:     "single-process-exporter",
-	Severity: diagnostics.Warning,
-	Title:    "PrometheusMetrics under multi-worker gunicorn exposes one worker's metrics per scrape",
+	Code:       "MP101",
+	Name:       "single-process-exporter",
+	Severity:   diagnostics.Warning,
+	Frameworks: []frameworks.Framework{frameworks.Flask},
+	Title:      "PrometheusMetrics under multi-worker gunicorn exposes one worker's metrics per scrape",
 	Doc: "prometheus_flask_exporter's PrometheusMetrics serves the registry of the process that answers the " +
 		"request. Under gunicorn with several workers each scrape reaches a random worker, so request " +
 		"counters jump between workers' values and look like resets to rate(). It aggregates only if " +

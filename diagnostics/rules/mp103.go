@@ -2,16 +2,18 @@ package rules
 
 import (
 	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/frameworks"
 	"github.com/multiprom/multiprom/internal/project"
 )
 
 // UngatedMultiprocExporter reports multiprocess exporter classes constructed
 // unconditionally in app code.
 var UngatedMultiprocExporter = &diagnostics.Rule{
-	Code:     "MP103",
-	Name:     "ungated-multiproc-exporter",
-	Severity: diagnostics.Warning,
-	Title:    "Multiprocess exporter class constructed without a PROMETHEUS_MULTIPROC_DIR gate",
+	Code:       "MP103",
+	Name:       "ungated-multiproc-exporter",
+	Severity:   diagnostics.Warning,
+	Frameworks: []frameworks.Framework{frameworks.Flask},
+	Title:      "Multiprocess exporter class constructed without a PROMETHEUS_MULTIPROC_DIR gate",
 	Doc: "GunicornPrometheusMetrics, GunicornInternalPrometheusMetrics and the Multiprocess* classes check " +
 		"PROMETHEUS_MULTIPROC_DIR in their constructor (also through for_app_factory()) and raise " +
 		"ValueError when it does not name a directory. The app module is also imported by pytest and " +

@@ -3,6 +3,8 @@ package rules
 import (
 	"strings"
 
+	"github.com/multiprom/multiprom/internal/frameworks"
+
 	"github.com/multiprom/multiprom/diagnostics"
 	"github.com/multiprom/multiprom/internal/project"
 	"github.com/multiprom/multiprom/internal/python"
@@ -13,12 +15,14 @@ import (
 // DefaultRegistryExposition reports exposition of the per-process default
 // registry in a multiprocess project.
 var DefaultRegistryExposition = &diagnostics.Rule{
-	Code:     "MP104",
-	Name:     "default-registry-exposition",
-	Severity: diagnostics.Error,
-	Title:    "Metrics are exposed from the default registry, which holds one worker's values",
-	Doc: "generate_latest() and make_wsgi_app() default to prometheus_client.REGISTRY, the registry of " +
-		"the one process that answers the scrape. Under gunicorn each scrape lands on a random worker: " +
+	Code:       "MP104",
+	Name:       "default-registry-exposition",
+	Severity:   diagnostics.Error,
+	Frameworks: []frameworks.Framework{frameworks.Flask, frameworks.FastAPI, frameworks.Starlette},
+	Title:      "Metrics are exposed from the default registry, which holds one worker's values",
+	Doc: "generate_latest(), make_wsgi_app() and make_asgi_app() (mounted in FastAPI or Starlette: " +
+		"app.mount(\"/metrics\", make_asgi_app())) default to prometheus_client.REGISTRY, the registry of " +
+		"the one process that answers the scrape. Under gunicorn (any worker class, uvicorn's included) each scrape lands on a random worker: " +
 		"counters jump between workers' values and appear to reset, rate() shows phantom traffic and " +
 		"histograms miss buckets. In multiprocess mode the values live in files; a fresh " +
 		"CollectorRegistry with a MultiProcessCollector sums them on every scrape. The default registry " +
@@ -32,12 +36,13 @@ def metrics():
     registry = CollectorRegistry()
     multiprocess.MultiProcessCollector(registry)
     return generate_latest(registry)`,
-	Fix:     diagnostics.FixSafe,
-	FixDoc:  "Builds a per-request CollectorRegistry with a MultiProcessCollector (and the process/platform/GC collectors) and exposes that instead; it falls back to the default registry when PROMETHEUS_MULTIPROC_DIR is unset (flask run, pytest).",
+	Fix: diagnostics.FixSafe,
+	FixDoc: "Builds a per-request CollectorRegistry with a MultiProcessCollector (and the process/platform/GC collectors) and exposes that instead; it falls back to the default registry when PROMETHEUS_MULTIPROC_DIR is unset (flask run, uvicorn without --workers, pytest). " +
+		"For make_asgi_app()/make_wsgi_app() the registry is built once, before the app, and passed as registry=: its MultiProcessCollector reads the files at every scrape.",
 	Applies: multiprocess,
 	Run: func(pass *diagnostics.Pass) {
-		if runsAsOwnProcess(pass.Project, pass.File) {
-			return // a script run on its own is one process
+		if standaloneOrTest(pass.Project, pass.File) {
+			return // pytest and scripts run on their own are one process, never a worker
 		}
 		f := pass.File
 		m := f.Py
@@ -99,7 +104,12 @@ func perRequestRegistryFix(pass *diagnostics.Pass, c *python.Call, keyword bool)
 	}
 	indent := f.IndentOf(c.StatementSpan().Start)
 	sp := snippetParams(pass.Project, f, indent)
-	imports, block := snippets.PerRequestRegistry(sp, varName)
+	sp.ASGI = len(f.Py.ImportsFrom("fastapi")) > 0 || len(f.Py.ImportsFrom("starlette")) > 0
+	registryBlock := snippets.PerRequestRegistry
+	if keyword { // make_*_app: one registry for the long-lived metrics app
+		registryBlock = snippets.MetricsAppRegistry
+	}
+	imports, block := registryBlock(sp, varName)
 	edits := diagnostics.AddImports(f, imports)
 	edits = append(edits, diagnostics.Edit{Path: f.Path, Span: source.Span{Start: lineStart, End: lineStart}, NewText: block})
 	if keyword || c.Keyword("registry") != nil {

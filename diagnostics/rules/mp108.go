@@ -2,16 +2,18 @@ package rules
 
 import (
 	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/frameworks"
 	"github.com/multiprom/multiprom/internal/project"
 	"github.com/multiprom/multiprom/internal/python"
 )
 
 // PathCardinality reports exporter request metrics labelled by raw path.
 var PathCardinality = &diagnostics.Rule{
-	Code:     "MP108",
-	Name:     "path-cardinality",
-	Severity: diagnostics.Warning,
-	Title:    "Exporter labels request metrics by URL path (unbounded series)",
+	Code:       "MP108",
+	Name:       "path-cardinality",
+	Severity:   diagnostics.Warning,
+	Frameworks: []frameworks.Framework{frameworks.Flask},
+	Title:      "Exporter labels request metrics by URL path (unbounded series)",
 	Doc: "prometheus_flask_exporter's group_by defaults to 'path': the request duration histogram gets one " +
 		"label value per distinct URL, so /users/1, /users/2 … each create a full set of buckets. In " +
 		"multiprocess mode every series is also a slot in every worker's file, so files and scrape time grow " +

@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/multiprom/multiprom/internal/frameworks"
+
 	"github.com/multiprom/multiprom/diagnostics"
 	"github.com/multiprom/multiprom/internal/project"
 	"github.com/multiprom/multiprom/internal/source"
@@ -12,10 +14,11 @@ import (
 // ExporterNeverExposed reports GunicornPrometheusMetrics without the
 // when_ready hook that serves it, and path= passed to classes that drop it.
 var ExporterNeverExposed = &diagnostics.Rule{
-	Code:     "MP110",
-	Name:     "exporter-never-exposed",
-	Severity: diagnostics.Error,
-	Title:    "GunicornPrometheusMetrics is never exposed",
+	Code:       "MP110",
+	Name:       "exporter-never-exposed",
+	Severity:   diagnostics.Error,
+	Frameworks: []frameworks.Framework{frameworks.Flask},
+	Title:      "GunicornPrometheusMetrics is never exposed",
 	Doc: "GunicornPrometheusMetrics (and MultiprocessPrometheusMetrics) remove the path= argument and register " +
 		"no /metrics route on the app: its metrics are served only by a separate HTTP server that a gunicorn " +
 		"when_ready hook starts with GunicornPrometheusMetrics.start_http_server_when_ready(port). Without that " +

@@ -3,6 +3,8 @@ package rules
 import (
 	"strings"
 
+	"github.com/multiprom/multiprom/internal/frameworks"
+
 	"github.com/multiprom/multiprom/diagnostics"
 	"github.com/multiprom/multiprom/internal/project"
 	"github.com/multiprom/multiprom/internal/python"
@@ -11,10 +13,11 @@ import (
 // InternalExporterHTTPServer reports start_http_server_when_ready on the
 // Internal classes, where it only warns.
 var InternalExporterHTTPServer = &diagnostics.Rule{
-	Code:     "MP111",
-	Name:     "internal-exporter-http-server",
-	Severity: diagnostics.Warning,
-	Title:    "start_http_server_when_ready on an Internal exporter class does nothing",
+	Code:       "MP111",
+	Name:       "internal-exporter-http-server",
+	Severity:   diagnostics.Warning,
+	Frameworks: []frameworks.Framework{frameworks.Flask},
+	Title:      "start_http_server_when_ready on an Internal exporter class does nothing",
 	Doc: "GunicornInternalPrometheusMetrics and MultiprocessInternalPrometheusMetrics serve /metrics from the " +
 		"app itself. Their start_http_server_when_ready() is overridden to do nothing but emit a UserWarning " +
 		"(\"… should not be called\"), so a when_ready hook calling it starts no server: a scrape config " +

@@ -62,7 +62,7 @@ def child_exit(server, worker):
 		if cfg := p.Facts.Config(); cfg == nil {
 			msg = "no gunicorn config with a child_exit hook: files of dead workers stay"
 		}
-		diag := pass.ReportIn(at.File, at.Span, "%s", msg)
+		diag := showOnPython(p, pass.ReportIn(at.File, at.Span, "%s", msg))
 		if liveGaugeExists(p) {
 			diag.SetSeverity(diagnostics.Error)
 			diag.Message += ", and live* gauges keep counting them"

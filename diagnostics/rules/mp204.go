@@ -59,7 +59,7 @@ os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", "/tmp/metrics")`,
 		if at == nil {
 			return
 		}
-		diag := pass.ReportIn(at.File, at.Span, "nothing empties PROMETHEUS_MULTIPROC_DIR when gunicorn starts: the previous run's *.db files are summed into this run's metrics")
+		diag := showOnPython(p, pass.ReportIn(at.File, at.Span, "nothing empties PROMETHEUS_MULTIPROC_DIR when gunicorn starts: the previous run's *.db files are summed into this run's metrics"))
 		if cfg := p.Facts.Config(); cfg == nil || cfg.Loaded {
 			diag.AddFix(gunicornSetupFix(p))
 		}

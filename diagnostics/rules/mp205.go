@@ -18,7 +18,9 @@ var MultiprocDirUnset = &diagnostics.Rule{
 	Doc: "prometheus_client picks its value store once, when it is first imported: files in " +
 		"PROMETHEUS_MULTIPROC_DIR if the variable is in the environment then, per-process memory otherwise. " +
 		"The project has multiprocess-aware code (a MultiProcessCollector, a Gunicorn*/Multiprocess* exporter " +
-		"class, multiprocess_mode=) and several workers, but the variable is set nowhere that reaches the " +
+		"class, multiprocess_mode=, or a FastAPI/Starlette exporter: prometheus-fastapi-instrumentator's " +
+		"Instrumentator and starlette_exporter's handle_metrics aggregate the workers' files only when the " +
+		"variable is set, and serve one worker's registry otherwise) and several workers, but the variable is set nowhere that reaches the " +
 		"gunicorn master: not in the gunicorn config, a Dockerfile ENV, compose environment:, systemd " +
 		"Environment=, an entrypoint export, nor a .env that something loads. The exporter classes and " +
 		"MultiProcessCollector then raise ValueError, and a gated set-up silently falls back to per-worker " +
@@ -64,11 +66,11 @@ workers = 4`,
 			return
 		}
 		if uwsgiOnly(p) {
-			diag := pass.ReportIn(at.File, at.Span, "PROMETHEUS_MULTIPROC_DIR is set nowhere the uWSGI master sees it, but %s expects multiprocess mode; add `env = PROMETHEUS_MULTIPROC_DIR=…` to the uWSGI configuration or set it in the process environment", where)
+			diag := showOnPython(p, pass.ReportIn(at.File, at.Span, "PROMETHEUS_MULTIPROC_DIR is set nowhere the uWSGI master sees it, but %s expects multiprocess mode; add `env = PROMETHEUS_MULTIPROC_DIR=…` to the uWSGI configuration or set it in the process environment", where))
 			diag.AddFix(uwsgiSetupFix(p))
 			return
 		}
-		diag := pass.ReportIn(at.File, at.Span, "PROMETHEUS_MULTIPROC_DIR is set nowhere the gunicorn master sees it, but %s expects multiprocess mode; set it at the very top of the gunicorn config or in the process environment", where)
+		diag := showOnPython(p, pass.ReportIn(at.File, at.Span, "PROMETHEUS_MULTIPROC_DIR is set nowhere the gunicorn master sees it, but %s expects multiprocess mode; set it at the very top of the gunicorn config or in the process environment", where))
 		if cfg := p.Facts.Config(); cfg == nil || cfg.Loaded {
 			diag.AddFix(gunicornSetupFix(p))
 		}
@@ -98,6 +100,10 @@ func multiprocCode(p *project.Project) string {
 				return fmt.Sprintf("multiprocess_mode= (%s:%d)", f.Path, f.Lines().Line(decl.Call.Span().Start)+1)
 			}
 		}
+	}
+	// The FastAPI/Starlette exporters aggregate only when the variable is set.
+	if uses := asgiExporterUses(p); len(uses) > 0 {
+		return uses[0].Where()
 	}
 	return ""
 }

@@ -25,17 +25,47 @@ reload = True`,
 	Project: true,
 	Applies: func(p *project.Project) bool { return p.Facts.Gunicorn },
 	Run: func(pass *diagnostics.Pass) {
-		p := pass.Project
-		preload, reload := boolSetting(p, "preload_app", "--preload"), boolSetting(p, "reload", "--reload")
-		if preload == nil || reload == nil {
-			return
-		}
-		diag := pass.ReportIn(reload.File, reload.Span, "reload with preload_app: restarted workers are forked from the preloaded master and keep the old code; drop one of them")
-		if a := reload.assign; a != nil && a.TopLevel {
-			// Unsafe: which of the two to drop is the user's choice.
-			diag.AddFix(diagnostics.Fix{Title: "Remove reload = True", Edits: []diagnostics.Edit{deleteLines(reload.File, a.Span)}, Unsafe: true})
+		reported := map[project.Loc]bool{}
+		for _, run := range gunicornRuns(pass.Project) {
+			preload, reload := run.boolSetting("preload_app", "--preload"), run.boolSetting("reload", "--reload")
+			if preload == nil || reload == nil || reported[reload.Loc] {
+				continue
+			}
+			reported[reload.Loc] = true
+			diag := pass.ReportIn(reload.File, reload.Span, "reload with preload_app: restarted workers are forked from the preloaded master and keep the old code; drop one of them")
+			if a := reload.assign; a != nil && a.TopLevel {
+				// Unsafe: which of the two to drop is the user's choice.
+				diag.AddFix(diagnostics.Fix{Title: "Remove reload = True", Edits: []diagnostics.Edit{deleteLines(reload.File, a.Span)}, Unsafe: true})
+			}
 		}
 	},
+}
+
+// gunicornRun is one way the project starts gunicorn: a command line (nil
+// for a config gunicorn reads on its own), the config it loads and the
+// GUNICORN_CMD_ARGS every start sees. Settings combine only within a run:
+// a development Dockerfile's --reload and the production one's --preload
+// never meet.
+type gunicornRun struct {
+	command *project.CommandLine
+	config  *project.GunicornConfig
+	envArgs []*project.CommandLine
+}
+
+func gunicornRuns(p *project.Project) []gunicornRun {
+	var runs []gunicornRun
+	for _, c := range p.Facts.Commands {
+		runs = append(runs, gunicornRun{command: c, config: p.Facts.ConfigOf(c), envArgs: p.Facts.CmdArgs})
+	}
+	if len(runs) == 0 {
+		for _, cfg := range p.Facts.LoadedConfigs() {
+			runs = append(runs, gunicornRun{config: cfg, envArgs: p.Facts.CmdArgs})
+		}
+	}
+	if len(runs) == 0 && len(p.Facts.CmdArgs) > 0 {
+		runs = append(runs, gunicornRun{envArgs: p.Facts.CmdArgs})
+	}
+	return runs
 }
 
 type settingLoc struct {
@@ -43,15 +73,19 @@ type settingLoc struct {
 	assign *python.Assign
 }
 
-// boolSetting finds a setting that is True in a loaded config, or its flag
-// on a command line.
-func boolSetting(p *project.Project, name, flag string) *settingLoc {
-	for _, c := range p.Facts.LoadedConfigs() {
-		if a := c.Setting(name); a != nil && a.Value != nil && a.Value.Text == "True" {
-			return &settingLoc{project.Loc{File: c.File, Span: a.Span}, a}
+// boolSetting finds a setting that is True in the run's config, or its
+// flag on the run's command line or in GUNICORN_CMD_ARGS.
+func (r gunicornRun) boolSetting(name, flag string) *settingLoc {
+	if r.config != nil {
+		if a := r.config.Setting(name); a != nil && a.Value != nil && a.Value.Text == "True" {
+			return &settingLoc{project.Loc{File: r.config.File, Span: a.Span}, a}
 		}
 	}
-	for _, c := range append(append([]*project.CommandLine{}, p.Facts.Commands...), p.Facts.CmdArgs...) {
+	lines := r.envArgs
+	if r.command != nil {
+		lines = append([]*project.CommandLine{r.command}, lines...)
+	}
+	for _, c := range lines {
 		for _, a := range c.Args {
 			if a == flag {
 				return &settingLoc{project.Loc{File: c.File, Span: c.Span}, nil}

@@ -48,7 +48,7 @@ var RecycledWorkersGrowFiles = &diagnostics.Rule{
 		for _, c := range append(append([]*project.CommandLine{}, p.Facts.Commands...), p.Facts.CmdArgs...) {
 			if v, ok := c.Flag("", "--max-requests"); ok {
 				if n, err := strconv.Atoi(v); err == nil && n > 0 {
-					pass.ReportIn(c.File, c.Span, "--max-requests %d: every recycled worker leaves its metric files in PROMETHEUS_MULTIPROC_DIR, and scrapes read them all", n)
+					showOnPython(p, pass.ReportIn(c.File, c.Span, "--max-requests %d: every recycled worker leaves its metric files in PROMETHEUS_MULTIPROC_DIR, and scrapes read them all", n))
 					return
 				}
 			}

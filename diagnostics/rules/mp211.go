@@ -34,6 +34,9 @@ var ConfigNotLoaded = &diagnostics.Rule{
 				continue
 			}
 			f := cfg.File
+			if f.Py != nil && len(f.Py.Statements) == 0 {
+				continue // an empty placeholder (an image copies the real one over it): nothing is lost
+			}
 			span := firstCodeLine(f)
 			if path.Base(f.Path) == "gunicorn.conf.py" {
 				if !p.Facts.HasCommandConfig() {

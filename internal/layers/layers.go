@@ -10,7 +10,7 @@ package layers
 // leaves, as paths relative to the module. Packages on one line are peers:
 // neither may import the other.
 var Layers = []Layer{
-	{"cmd/multiprom": "the command line: flags and wiring", "docs/gen": "writes docs/rules.md", "bench/mpbench": "the benchmark driver", "e2e": "end-to-end tests against real servers"},
+	{"cmd/multiprom": "the command line: flags and wiring", "docs/gen": "writes docs/rules.md", "bench/mpbench": "the benchmark driver", "e2e": "end-to-end tests against real servers", "scripts/mkwheel": "builds the Python wheel that carries the binary"},
 	{"lsp": "the language server: protocol handlers and session bookkeeping"},
 	{"bench": "the benchmark corpus and its measurements"},
 	{"codeactions": "fix-all, safe writes, diff; set-up actions"},
@@ -20,7 +20,7 @@ var Layers = []Layer{
 	{"internal/project": "the workspace model: scan, settings, files, facts, metric index"},
 	{"internal/python": "Python: parse (all cgo), summary, incremental document", "internal/deploy": "deploy files: the start-up model, read by real parsers", "internal/deps": "dependency files: the libraries a project pins"},
 	{"internal/source": "spans, line index, positions"},
-	{"verify": "the live check of a metrics endpoint", "internal/batchgc": "a batch run's GC settings", "internal/fuzzbudget": "the fuzz targets' time bound", "internal/layers": "this stack", "internal/testrepo": "test workspaces of several services", "internal/config": "the settings: their type, strict reading, path patterns"},
+	{"verify": "the live check of a metrics endpoint", "internal/batchgc": "a batch run's GC settings", "internal/fuzzbudget": "the fuzz targets' time bound", "internal/layers": "this stack", "internal/testrepo": "test workspaces of several services", "internal/config": "the settings: their type, strict reading, path patterns", "internal/frameworks": "the web frameworks and their exporters", ".": "the release version, read from editors/vscode/package.json"},
 }
 
 // Layer is one level of the stack: its packages and what each is for.

@@ -70,24 +70,6 @@ func (f *File) unitModel(units []string) *deploy.Model {
 	return m.Join(parts)
 }
 
-// gunicornArgs returns the arguments of a command that runs gunicorn,
-// "gunicorn" first, or nil. gunicorn may be run through a runner (poetry
-// run, uv run, an APM wrapper) or as `python -m gunicorn`; an installer
-// naming the package (pip install gunicorn) does not run it.
-func gunicornArgs(args []string) []string {
-	for i, w := range args {
-		switch base := path.Base(w); {
-		case base == "install" || base == "add":
-			return nil
-		case base == "gunicorn":
-			return append([]string{"gunicorn"}, args[i+1:]...)
-		case (base == "python" || strings.HasPrefix(base, "python3")) && i+2 < len(args) && args[i+1] == "-m" && args[i+2] == "gunicorn":
-			return append([]string{"gunicorn"}, args[i+3:]...)
-		}
-	}
-	return nil
-}
-
 // gunicornEnvFlags returns the NAME=value pairs of gunicorn's -e/--env
 // options (-e X=1, -eX=1, --env X=1, --env=X=1).
 func gunicornEnvFlags(args []string) [][2]string {
@@ -131,7 +113,7 @@ func scanDeployFile(f *File, cmd func(*CommandLine), env func(envAssign)) {
 		if c.Phase != deploy.AtStart {
 			continue
 		}
-		args := gunicornArgs(c.Args)
+		args := deploy.GunicornArgs(c.Args)
 		if args == nil {
 			continue
 		}

@@ -1,6 +1,10 @@
 package project
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/multiprom/multiprom/internal/frameworks"
+)
 
 // moduleDigest is what the project facts read of every module, computed
 // once per module. The facts are rebuilt on every check; reading a few
@@ -9,6 +13,9 @@ import "strings"
 // reads are cache misses).
 type moduleDigest struct {
 	importsExporter, importsClient, importsRedis bool
+	// importsASGIExporter: prometheus_fastapi_instrumentator or
+	// starlette_exporter, which build on prometheus_client.
+	importsASGIExporter bool
 	// The counts looksLikeGunicornConfig weighs: module-level settings,
 	// other public module-level names, gunicorn hooks.
 	settings, otherNames, hooks int
@@ -25,6 +32,9 @@ func (f *File) digest() *moduleDigest {
 			importsExporter: len(m.ImportsFrom("prometheus_flask_exporter")) > 0,
 			importsClient:   len(m.ImportsFrom("prometheus_client")) > 0,
 			importsRedis:    len(m.ImportsFrom("redis")) > 0,
+		}
+		for _, mod := range frameworks.ASGIExporterModules {
+			d.importsASGIExporter = d.importsASGIExporter || len(m.ImportsFrom(mod)) > 0
 		}
 		for i, a := range m.Assigns {
 			if strings.IndexByte(a.Target, '[') >= 0 {

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/multiprom/multiprom/internal/deploy"
+	"github.com/multiprom/multiprom/internal/frameworks"
 	"github.com/multiprom/multiprom/internal/python"
 	"github.com/multiprom/multiprom/internal/source"
 )
@@ -26,8 +27,9 @@ type Facts struct {
 	Workers          Workers
 	MultiWorker      bool
 	Multiprocess     bool
-	// Prometheus is true when app code imports prometheus_client or
-	// prometheus_flask_exporter, or the requirements name them.
+	// Prometheus is true when app code imports prometheus_client,
+	// prometheus_flask_exporter or a frameworks.ASGIExporterModules exporter, or the
+	// requirements name them.
 	Prometheus    bool
 	Flavour       string // "exporter" or "raw"
 	ClientVersion string // pinned prometheus_client version ("" = unknown)
@@ -55,7 +57,7 @@ type Facts struct {
 	// Cleanups are the start-up steps of deploy files that empty or remove
 	// a path (an rm before the server starts, tmpfs, emptyDir).
 	Cleanups []*Cleanup
-	Apps     []*AppSite // Flask(...) constructions
+	Apps     []*AppSite // Flask(...), FastAPI(...) and Starlette(...) constructions
 	// Requirements are the dependencies by normalised name ("prometheus-client").
 	Requirements map[string]*Requirement
 
@@ -170,11 +172,24 @@ type EnvSet struct {
 	ReachesMaster bool
 }
 
-// AppSite is a Flask application construction.
+// AppSite is a web application construction: Flask(...), FastAPI(...) or
+// Starlette(...).
 type AppSite struct {
-	File    *File
-	Call    *python.Call
-	Factory *python.FuncDef // the enclosing function (create_app), nil at module level
+	File      *File
+	Call      *python.Call
+	Factory   *python.FuncDef // the enclosing function (create_app), nil at module level
+	Framework frameworks.Framework
+}
+
+// AppsOf returns the app constructions of one framework, in file order.
+func (fs *Facts) AppsOf(fw frameworks.Framework) []*AppSite {
+	var out []*AppSite
+	for _, a := range fs.Apps {
+		if a.Framework == fw {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // Requirement is one dependency line.
@@ -275,7 +290,7 @@ func (fs *Facts) MissingAnchor() *Loc {
 		if w := c.Setting("workers"); w != nil {
 			return &Loc{c.File, w.Span}
 		}
-		return &Loc{c.File, firstLine(c.File)}
+		return &Loc{c.File, FirstLine(c.File)}
 	}
 	if len(fs.Commands) > 0 {
 		return &Loc{fs.Commands[0].File, fs.Commands[0].Span}
@@ -289,7 +304,8 @@ func (fs *Facts) MissingAnchor() *Loc {
 	return nil
 }
 
-func firstLine(f *File) source.Span {
+// FirstLine is the span of a file's first line, without its line break.
+func FirstLine(f *File) source.Span {
 	end := strings.IndexByte(string(f.Src), '\n')
 	if end < 0 {
 		end = len(f.Src)

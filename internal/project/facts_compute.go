@@ -5,6 +5,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/multiprom/multiprom/internal/deps"
+	"github.com/multiprom/multiprom/internal/frameworks"
+
 	"github.com/multiprom/multiprom/internal/config"
 	"github.com/multiprom/multiprom/internal/deploy"
 	"github.com/multiprom/multiprom/internal/python"
@@ -84,7 +87,7 @@ func computeFacts(p *Project, info config.PyprojectInfo) *Facts {
 		if dg.importsExporter {
 			fs.Flavour = "exporter"
 		}
-		if !IsTestFile(f) && (dg.importsExporter || dg.importsClient) {
+		if !IsTestFile(f) && (dg.importsExporter || dg.importsClient || dg.importsASGIExporter) {
 			fs.Prometheus = true
 		}
 		if dg.importsRedis {
@@ -92,10 +95,9 @@ func computeFacts(p *Project, info config.PyprojectInfo) *Facts {
 		}
 		for _, c := range m.Select(appOrMultiprocCalls) {
 			q := c.Qualified()
-			switch {
-			case q == "flask.Flask":
-				site := &AppSite{File: f, Call: c, Factory: c.Scope}
-				fs.Apps = append(fs.Apps, site)
+			switch fw, isApp := frameworks.AppClasses[q]; {
+			case isApp:
+				fs.Apps = append(fs.Apps, &AppSite{File: f, Call: c, Factory: c.Scope, Framework: fw})
 			case multiprocCallee(q):
 				// Code that only runs when the variable is set (the gated
 				// snippets) does not make a project multiprocess by itself;
@@ -122,9 +124,10 @@ func computeFacts(p *Project, info config.PyprojectInfo) *Facts {
 		fs.Redis = *p.Settings.Redis
 	}
 	if r := fs.Requirements["prometheus-client"]; r != nil {
-		fs.ClientVersion, fs.ClientMin, fs.ClientMax = VersionBounds(r.Spec)
+		fs.ClientVersion, fs.ClientMin, fs.ClientMax = deps.VersionBounds(r.Spec)
 	}
-	if fs.Requirements["prometheus-client"] != nil || fs.Requirements["prometheus-flask-exporter"] != nil {
+	if fs.Requirements["prometheus-client"] != nil || fs.Requirements["prometheus-flask-exporter"] != nil ||
+		fs.Requirements["prometheus-fastapi-instrumentator"] != nil || fs.Requirements["starlette-exporter"] != nil {
 		fs.Prometheus = true
 	}
 	// Several workers make a project multiprocess only when it has metrics:
@@ -235,7 +238,15 @@ func resolveConfigPath(p *Project, c *CommandLine, v string) *File {
 		}
 	}
 	if strings.HasPrefix(v, "/") {
-		return longestPythonSuffix(p, v)
+		if f := longestPythonSuffix(p, v); f != nil {
+			return f
+		}
+		// A host path (/opt/app/gunicorn.py in a systemd unit or a
+		// supervisord program) names the file that the deploy folder
+		// holding the command ships beside it.
+		if f := p.File(path.Join(dir, path.Base(v))); f != nil && f.Kind == KindPython {
+			return f
+		}
 	}
 	return nil
 }
@@ -349,7 +360,9 @@ func findWorkers(p *Project, fs *Facts, envs []envAssign, reach *envReach) {
 	w.Known = !unknown
 }
 
-// configOf returns the config a command line loads, or nil.
+// ConfigOf returns the config a command line loads, or nil.
+func (fs *Facts) ConfigOf(c *CommandLine) *GunicornConfig { return fs.configOf(c) }
+
 func (fs *Facts) configOf(c *CommandLine) *GunicornConfig {
 	want := ""
 	if v, ok := c.Flag("-c", "--config"); ok {
@@ -427,7 +440,10 @@ var (
 )
 
 // appOrMultiprocCallee: the callees computeFacts looks for.
-func appOrMultiprocCallee(q string) bool { return q == "flask.Flask" || multiprocCallee(q) }
+func appOrMultiprocCallee(q string) bool {
+	_, isApp := frameworks.AppClasses[q]
+	return isApp || multiprocCallee(q)
+}
 
 // multiprocCallee: a multiprocess collector or exporter class.
 func multiprocCallee(q string) bool {

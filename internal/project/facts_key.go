@@ -1,10 +1,11 @@
 package project
 
 import (
-	"github.com/multiprom/multiprom/internal/config"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/multiprom/multiprom/internal/config"
 )
 
 // ContextKey fingerprints what per-file rules read besides their own file:
@@ -91,6 +92,7 @@ func (fs *Facts) Key() string {
 		if a.Factory != nil {
 			k.str("app.factory", a.Factory.Name)
 		}
+		k.str("app.framework", string(a.Framework))
 	}
 	k.num("requirements", len(fs.Requirements))
 	for _, name := range sortedKeys(fs.Requirements) {

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/multiprom/multiprom/internal/frameworks"
+
 	"github.com/multiprom/multiprom/internal/config"
 	"github.com/multiprom/multiprom/internal/deploy"
 	"github.com/multiprom/multiprom/internal/python"
@@ -86,6 +88,7 @@ var factsMutations = map[string]func(fs *Facts){
 	"Apps.File":                       func(fs *Facts) { fs.Apps[0].File = &File{Path: "web.py"} },
 	"Apps.Call":                       func(fs *Facts) { fs.Apps[0].Call = &python.Call{Func: "flask.Flask"} },
 	"Apps.Factory":                    func(fs *Facts) { fs.Apps[0].Factory = nil },
+	"Apps.Framework":                  func(fs *Facts) { fs.Apps[0].Framework = frameworks.FastAPI },
 	"Requirements.Name":               func(fs *Facts) { fs.Requirements["prometheus-client"].Name = "prometheus_client" },
 	"Requirements.Spec":               func(fs *Facts) { fs.Requirements["prometheus-client"].Spec = ">=0.16" },
 	"Requirements.Loc.File":           func(fs *Facts) { fs.Requirements["prometheus-client"].Loc.File = &File{Path: "pyproject.toml"} },

@@ -54,7 +54,8 @@ func Classify(rel string) Kind {
 	switch {
 	case strings.Contains(lower, ".snippet."):
 		return KindOther
-	case strings.HasSuffix(lower, ".py"):
+	case strings.HasSuffix(lower, ".py"), strings.HasSuffix(lower, ".wsgi"):
+		// mod_wsgi and uWSGI (wsgi-file) load a .wsgi script as Python.
 		return KindPython
 	case strings.HasPrefix(lower, "requirements") && strings.HasSuffix(lower, ".txt"),
 		strings.HasSuffix(lower, ".txt") && strings.HasPrefix(path.Base(path.Dir(rel)), "requirements"):
@@ -219,7 +220,7 @@ func (f *File) ModuleName() string {
 }
 
 func moduleNameOf(path string) string {
-	p := strings.TrimSuffix(path, ".py")
+	p := strings.TrimSuffix(strings.TrimSuffix(path, ".py"), ".wsgi")
 	p = strings.TrimSuffix(p, "/__init__")
 	p = strings.TrimPrefix(p, "src/")
 	return strings.ReplaceAll(p, "/", ".")

@@ -32,7 +32,10 @@ func imageFile(p *Project, c *CommandLine, v string) *File {
 		if !ok {
 			continue
 		}
-		for _, src := range cp.Sources {
+		// Sources are copied in order: of one COPY's sources, the last
+		// that provides the path wins too.
+		for j := len(cp.Sources) - 1; j >= 0; j-- {
+			src := cp.Sources[j]
 			cands := []string{path.Join(context, src, rest)}
 			if rest == path.Base(src) || rest == "" {
 				cands = append(cands, path.Join(context, src))
@@ -64,7 +67,7 @@ func under(abs, dest string) (string, bool) {
 func imageOf(p *Project, c *CommandLine) (*File, string) {
 	switch c.File.Kind {
 	case KindDockerfile:
-		return c.File, dirOf(c.File.Path)
+		return c.File, p.BuildContext(c.File)
 	case KindCompose:
 		for _, b := range c.File.Deploy().Builds {
 			if b.Unit != c.Unit {
@@ -107,4 +110,31 @@ func firstNonEmpty(a, b string) string {
 		return a
 	}
 	return b
+}
+
+// BuildContext is the folder a Dockerfile that no compose file builds is
+// built from: its own, unless its COPY sources are missing there and all
+// present in a folder above it, the way `docker build -f
+// app/envs/prod/Dockerfile .` copies ./app/src/ from the repository root.
+func (p *Project) BuildContext(dockerfile *File) string {
+	return deploy.BuildContext(dockerfile.Path, dockerfile.Deploy(), p.pathExists)
+}
+
+// pathExists reports a project file or a folder holding one.
+func (p *Project) pathExists(rel string) bool {
+	if p.byPath[rel] != nil {
+		return true
+	}
+	p.dirsOnce.Do(func() {
+		p.dirs = map[string]bool{"": true}
+		for _, f := range p.Files {
+			for d := dirOf(f.Path); d != ""; d = dirOf(d) {
+				if p.dirs[d] {
+					break
+				}
+				p.dirs[d] = true
+			}
+		}
+	})
+	return p.dirs[rel]
 }

@@ -29,6 +29,9 @@ type Project struct {
 	byModule map[string]*File // dotted module name -> the first file (path order)
 	python   []*File          // the parsed Python files, in path order (PythonFiles)
 	byKind   map[Kind][]*File // the files by kind, in path order (FilesOf)
+	// dirs holds every folder that holds a file (pathExists), built once.
+	dirsOnce sync.Once
+	dirs     map[string]bool
 
 	// metricsOnce guards metrics, the lazily built metric index (Metrics()).
 	metricsOnce sync.Once

@@ -10,7 +10,8 @@ import (
 
 // The scan prefilter decides from a Python file's bytes, before parsing,
 // whether the file can matter: to a rule (every rule is about
-// prometheus_client, prometheus_flask_exporter, Flask, gunicorn or Redis) or
+// prometheus_client, prometheus_flask_exporter, Flask, FastAPI, Starlette,
+// gunicorn, uvicorn or Redis) or
 // to the project facts (gunicorn configs, places that set or test the
 // multiprocess variable). A file that cannot matter joins the project with
 // an empty summary: its path still counts for module resolution, so only
@@ -47,6 +48,13 @@ var prefilterKeywords = []keyword{
 	{text: "flask", propagates: true},
 	{text: "Flask", propagates: true},
 	{text: "FLASK", propagates: true},
+	// FastAPI(...) and Starlette(...) apps (project.Facts.Apps), also
+	// fastapi/starlette imports, starlette_exporter, uvicorn.
+	{text: "astapi", propagates: true},
+	{text: "astAPI", propagates: true},
+	{text: "tarlette", propagates: true},
+	{text: "uvicorn", propagates: true},
+	{text: "UVICORN", propagates: true},
 	{text: "redis", wordStart: true, noLowerAfter: true, propagates: true},
 	{text: "Redis", wordStart: true, noLowerAfter: true, propagates: true},
 	{text: "REDIS", wordStart: true, noLowerAfter: true, propagates: true},

@@ -45,7 +45,8 @@ func Find(files []*project.File) []*Service {
 		}
 	}
 	// Compose builds name contexts; a Dockerfile in a context's folder, or
-	// named by the build, belongs to that context.
+	// named by the build, belongs to that context. Another Dockerfile's
+	// context is where its COPY sources are (project.InferBuildContext).
 	contextOf := map[string]string{} // Dockerfile path -> build context dir
 	for _, f := range files {
 		if f.Kind != project.KindCompose {
@@ -54,6 +55,12 @@ func Find(files []*project.File) []*Service {
 		for _, b := range f.Deploy().Builds {
 			ctx := clean(path.Join(dirOf(f.Path), b.Context))
 			contextOf[clean(path.Join(ctx, b.Dockerfile))] = ctx
+		}
+	}
+	exists := pathSet(files)
+	for _, f := range files {
+		if _, ok := contextOf[f.Path]; f.Kind == project.KindDockerfile && !ok {
+			contextOf[f.Path] = deploy.BuildContext(f.Path, f.Deploy(), exists)
 		}
 	}
 	var scripts []*project.File
@@ -103,11 +110,12 @@ func Find(files []*project.File) []*Service {
 	}
 	// A script, unit or program that starts gunicorn belongs to the service
 	// around it (an entrypoint in docker/ is the service's own); only where
-	// none is around does its folder start one.
+	// none is around does it start one, in the folder of its app (appFolder).
 	for _, f := range scripts {
 		if _, ok := enclosing(dirs, dirOf(f.Path)); !ok {
-			weak[dirOf(f.Path)] = f.Path
-			add(dirOf(f.Path), "gunicorn in "+f.Path)
+			d := appFolder(f, byPath)
+			weak[d] = f.Path
+			add(d, "gunicorn in "+f.Path)
 		}
 	}
 	assembleImages(files, contextOf, dirs, weak)
@@ -329,20 +337,96 @@ func runsGunicorn(f *project.File) bool {
 // the file that runs it starts a service).
 func isUwsgi(args []string) bool { return deploy.RunsUwsgi(args) }
 
-// isGunicorn reports a command that starts gunicorn, directly or through a
-// runner (poetry run gunicorn, python -m gunicorn).
-func isGunicorn(args []string) bool {
-	for i, a := range args {
-		switch b := path.Base(a); {
-		case b == "install" || b == "add":
-			return false
-		case b == "gunicorn":
-			return true
-		case strings.HasPrefix(b, "python") && i+2 < len(args) && args[i+1] == "-m" && args[i+2] == "gunicorn":
-			return true
+// pathSet reports the files and the folders that hold them.
+func pathSet(files []*project.File) func(string) bool {
+	set := map[string]bool{"": true}
+	for _, f := range files {
+		set[f.Path] = true
+		for d := dirOf(f.Path); d != "" && !set[d]; d = parent(d) {
+			set[d] = true
 		}
 	}
-	return false
+	return func(p string) bool { return set[p] }
+}
+
+// isGunicorn reports a command that starts gunicorn, directly or through a
+// runner (poetry run gunicorn, python -m gunicorn).
+func isGunicorn(args []string) bool { return deploy.GunicornArgs(args) != nil }
+
+// appFolder is the folder a script, unit or program that starts gunicorn
+// serves from when no service is around it: the nearest folder, its own or
+// above, that holds an app module its command names (`gunicorn app:app`
+// in contrib/app.service serves the root's app.py; a deploy folder ships
+// the unit, not the code). Its own folder when none does.
+func appFolder(f *project.File, byPath map[string]*project.File) string {
+	own := dirOf(f.Path)
+	for _, c := range f.Deploy().Commands {
+		args := deploy.GunicornArgs(c.Args)
+		if c.Phase != deploy.AtStart || args == nil {
+			continue
+		}
+		for _, a := range args[1:] {
+			mod, _, _ := strings.Cut(a, ":")
+			if strings.HasPrefix(a, "-") || !isDottedName(mod) {
+				continue
+			}
+			rel := strings.ReplaceAll(mod, ".", "/")
+			cands := []string{rel + ".py", rel + "/__init__.py"}
+			for d := own; ; d = parent(d) {
+				for _, cand := range cands {
+					if byPath[clean(path.Join(d, cand))] != nil {
+						return d
+					}
+				}
+				if d == "" {
+					break
+				}
+			}
+			// --pythonpath or --chdir put the module's folder on the path
+			// (netbox.wsgi is netbox/netbox/wsgi.py): the service is the
+			// folder that holds both the module and the script.
+			var found []string
+			for p := range byPath {
+				for _, cand := range cands {
+					if strings.HasSuffix(p, "/"+cand) {
+						found = append(found, p)
+					}
+				}
+			}
+			if len(found) > 0 {
+				sort.Strings(found)
+				return commonFolder(own, dirOf(found[0]))
+			}
+		}
+	}
+	return own
+}
+
+// commonFolder is the deepest folder holding both a and b.
+func commonFolder(a, b string) string {
+	for d := a; ; d = parent(d) {
+		if b == d || within(b, d) || d == "" {
+			return d
+		}
+	}
+}
+
+// isDottedName reports a Python dotted module name (pkg.wsgi).
+func isDottedName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, part := range strings.Split(s, ".") {
+		if part == "" || !(part[0] == '_' || 'a' <= part[0]|0x20 && part[0]|0x20 <= 'z') {
+			return false
+		}
+		for _, r := range part {
+			if !(r == '_' || 'a' <= r|0x20 && r|0x20 <= 'z' || '0' <= r && r <= '9') {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // enclosing returns the innermost service dir that holds dir.

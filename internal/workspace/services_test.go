@@ -98,6 +98,28 @@ func TestFind(t *testing.T) {
 			"validator/envs/docker-compose.yml":           "services:\n  app:\n    image: validator\n",
 			"ops/docker-compose.yml":                      "services:\n  app:\n    image: x\n"},
 			"[facilitator/app/envs/prod] ../../../devops/files/docker-compose.yml gunicorn.conf.py\n[validator/app/envs/dev] gunicorn.conf.py\n[validator/app/envs/prod] gunicorn.conf.py\n"},
+		{"a unit in a deploy folder serves the app module it names, from the folder above", map[string]string{
+			"contrib/app.service": "[Service]\nExecStart=/opt/venv/bin/gunicorn --config /opt/app/gunicorn.py app:app\n",
+			"contrib/gunicorn.py": "workers = 5\n",
+			"app.py":              ""},
+			"[] app.py contrib/app.service contrib/gunicorn.py\n"},
+		{"a script that only prints gunicorn's path starts nothing", map[string]string{
+			"tools/upgrade.sh": "#!/bin/sh\necho \"start it with:\"\necho \"  /opt/venv/bin/gunicorn\"\n",
+			"app.py":           ""},
+			"[] app.py tools/upgrade.sh\n"},
+		{"a Dockerfile whose COPY sources are at the root is built from the root and assembles what it copies", map[string]string{
+			"app/envs/prod/Dockerfile":       "FROM python\nWORKDIR /root/src\nCOPY ./app/src/ ./app/envs/prod/gunicorn.conf.py /root/src/\nCMD [\"gunicorn\", \"-c\", \"gunicorn.conf.py\"]\n",
+			"app/envs/prod/gunicorn.conf.py": "workers = 4\n",
+			"app/src/gunicorn.conf.py":       "",
+			"app/src/project/wsgi.py":        ""},
+			"[] app/envs/prod/Dockerfile app/envs/prod/gunicorn.conf.py app/src/gunicorn.conf.py app/src/project/wsgi.py\n"},
+		{"a Dockerfile's context is where most of its COPY sources are (uv.lock is not scanned)", map[string]string{
+			"app/envs/prod/Dockerfile":    "FROM python\nWORKDIR /root/src\nCOPY pyproject.toml uv.lock ./\nCOPY ./app/src/ ./app/envs/prod/entrypoint.sh /root/src/\nCMD [\"./entrypoint.sh\"]\n",
+			"app/envs/prod/entrypoint.sh": "#!/bin/sh\nexec gunicorn -c gunicorn.conf.py\n",
+			"app/src/gunicorn.conf.py":    "workers = 4\n",
+			"app/src/project/wsgi.py":     "",
+			"pyproject.toml":              "[project]\nname = \"x\"\n"},
+			"[] app/envs/prod/Dockerfile app/envs/prod/entrypoint.sh app/src/gunicorn.conf.py app/src/project/wsgi.py pyproject.toml\n"},
 		{"a build-time gunicorn install is no server start", map[string]string{
 			"svc/Dockerfile": "FROM python\nRUN pip install gunicorn\nCMD python main.py\n",
 			"svc/main.py":    ""},

@@ -130,6 +130,17 @@ local function run()
       end
       return vim.lsp.handlers['textDocument/publishDiagnostics'](err, result, ctx, cfg)
     end,
+    -- Neovim 0.10 declares pull diagnostics: the server then answers
+    -- textDocument/diagnostic instead of pushing the open buffer's.
+    ['textDocument/diagnostic'] = function(err, result, ctx, cfg)
+      if result and result.kind == 'full' and ctx.params.textDocument.uri == uri then
+        latest = { uri = uri, diagnostics = result.items }
+      end
+      local h = vim.lsp.handlers['textDocument/diagnostic']
+      if h then
+        return h(err, result, ctx, cfg)
+      end
+    end,
   }
   local function find(code)
     for _, d in ipairs(latest and latest.diagnostics or {}) do

@@ -47,7 +47,7 @@ trap 'rm -rf "$vscode/bin"' EXIT
 mkdir -p "bin/$target"
 echo "package: go build $goos/$goarch -> bin/$target/$exe"
 (cd "$repo" && CGO_ENABLED=1 GOOS="$goos" GOARCH="$goarch" \
-  go build -ldflags "-s -w -X main.version=$version" -o "$vscode/bin/$target/$exe" ./cmd/multiprom)
+  go build -ldflags "-s -w" -o "$vscode/bin/$target/$exe" ./cmd/multiprom)
 chmod 755 "bin/$target/$exe"
 
 vsix="$out/multiprom-$target-$version.vsix"

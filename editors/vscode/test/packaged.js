@@ -107,6 +107,9 @@ test(`the ${target} .vsix carries its server and the extension runs it`, async (
   });
   const init = await s.initialize();
   assert.equal(init.serverInfo?.name, "multiprom");
+  // One version: the server inside says the version the .vsix is published as.
+  const shipped = JSON.parse(entries.find((e) => e.name === "extension/package.json").data.toString());
+  assert.equal(init.serverInfo?.version, shipped.version, "the bundled server's version is the extension's");
   await s.conn.sendNotification(h.rpc.InitializedNotification.type, {});
   const file = path.join(root, "demo_app", "metrics.py");
   const uri = pathToFileURL(file).href;

@@ -1,0 +1,103 @@
+package e2e
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+)
+
+// fastapiCounter is the counter of testdata/fastapi-gunicorn, as exposed.
+const fastapiCounter = "shop_order_views_total"
+
+// TestFastAPIGunicornCounters: testdata/fastapi-gunicorn, a FastAPI app with make_asgi_app()
+// mounted at /metrics, served by `gunicorn --workers 4 --worker-class
+// uvicorn.workers.UvicornWorker` (its Procfile's command). Before the fix each scrape shows the
+// count of the worker that answers it; after `multiprom check --fix` and a restart with the
+// same command every scrape shows exactly the requests made.
+func TestFastAPIGunicornCounters(t *testing.T) {
+	needE2E(t)
+	requireProgram(t, gunicornBin, pythonBin)
+	requirePythonModules(t, "fastapi", "uvicorn", "starlette", "prometheus_client")
+	dir := copyTestdata(t, "fastapi-gunicorn")
+	startFastAPI := func(t *testing.T) *demoServer {
+		port := freePort(t)
+		return startGunicorn(t, dir, port, baseEnv("PYTHONDONTWRITEBYTECODE=1"), "--bind", fmt.Sprintf("127.0.0.1:%d", port))
+	}
+	// The mount answers /metrics with a redirect to /metrics/; ask for the final address.
+	target := func(s *demoServer) string { return s.base + "/metrics/" }
+
+	t.Run("before fix: counters depend on the worker", func(t *testing.T) {
+		srv := startFastAPI(t)
+		load(t, srv)
+		// Which worker accepts a connection is the kernel's choice, and an idle uvicorn worker
+		// often wins several in a row: scrape until two scrapes disagree (or 40 agreed).
+		var totals []float64
+		for len(totals) < 40 && (len(totals) < 2 || allEqual(totals)) {
+			totals = append(totals, srv.counterTotal(t, fastapiCounter))
+			time.Sleep(150 * time.Millisecond)
+		}
+		for i, v := range totals {
+			if v > requests {
+				t.Errorf("scrape %d shows %v requests, more than the %d made", i+1, v, requests)
+			}
+		}
+		if allEqual(totals) {
+			t.Errorf("every scrape showed the same count %v; want per-worker counts that differ", totals)
+		}
+		t.Logf("%s per scrape: %v", fastapiCounter, totals)
+		// For the same reason a run of verify may reach only workers that agree: it must
+		// fail within a few runs, and exit 1 (FAIL) whenever it fails.
+		var runs []result
+		for len(runs) < 5 && (len(runs) == 0 || runs[len(runs)-1].code == 0) {
+			runs = append(runs, multiprom(t, dir, "verify", target(srv), "--scrapes", "20", "--interval", "100ms"))
+		}
+		if last := runs[len(runs)-1]; last.code != 1 || !strings.Contains(last.stdout, "FAIL") {
+			t.Errorf("multiprom verify on the broken app, %d runs: want exit 1 and FAIL, last got %s", len(runs), last)
+		} else {
+			t.Logf("verify failed the broken app on run %d", len(runs))
+		}
+	})
+	if t.Failed() {
+		return
+	}
+
+	t.Run("after fix: every scrape shows every request", func(t *testing.T) {
+		fixed := multiprom(t, dir, "check", "--fix", ".")
+		if fixed.code != 0 && fixed.code != 1 {
+			t.Fatalf("multiprom check --fix: %s", fixed)
+		}
+		after := multiprom(t, dir, "check", "--format", "json", ".")
+		if after.code != 0 {
+			t.Errorf("findings left after --fix: %s", after)
+		}
+		if _, err := os.Stat(dir + "/gunicorn.conf.py"); err != nil {
+			t.Errorf("the fix created no gunicorn.conf.py (the multiprocess directory's home): %v", err)
+		}
+		srv := startFastAPI(t)
+		load(t, srv)
+		expectExactCounts(t, dir, srv, target(srv), fastapiCounter)
+	})
+}
+
+// requirePythonModules skips when Debian's python3 cannot import a module, unless CI is set
+// (CI installs them through scripts/install-deps.sh, so there it is a failure).
+func requirePythonModules(t *testing.T, modules ...string) {
+	t.Helper()
+	if err := pythonImport(os.TempDir(), strings.Join(modules, ", ")); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("python3 modules %v are required under CI: %v", modules, err)
+		}
+		t.Skipf("python3 cannot import %v (set CI=true to make this a failure): %v", modules, err)
+	}
+}
+
+func allEqual(xs []float64) bool {
+	for _, x := range xs {
+		if x != xs[0] {
+			return false
+		}
+	}
+	return true
+}
