@@ -15,6 +15,7 @@ var MissingChildExit = &diagnostics.Rule{
 	Name:     "missing-child-exit",
 	Severity: diagnostics.Info, // an error when a live* gauge exists
 	Title:    "gunicorn config has no child_exit hook to mark dead workers",
+	Servers:  []string{"gunicorn", "uWSGI"},
 	Doc: "When a worker exits (max_requests, a timeout, a crash, kill -9) its metric files stay in " +
 		"PROMETHEUS_MULTIPROC_DIR. multiprocess.mark_process_dead(pid), called from gunicorn's child_exit " +
 		"hook in the master, deletes that pid's live* gauge files so livesum/livemax gauges stop counting a " +

@@ -12,6 +12,7 @@ var MultiprocDirNotCleaned = &diagnostics.Rule{
 	Name:     "multiproc-dir-not-cleaned",
 	Severity: diagnostics.Warning,
 	Title:    "PROMETHEUS_MULTIPROC_DIR is not emptied when gunicorn starts",
+	Servers:  []string{"gunicorn", "uWSGI"},
 	Doc: "prometheus_client never deletes the *.db files in PROMETHEUS_MULTIPROC_DIR. After a restart the new " +
 		"workers' files join the old ones: counters resume from the previous run's totals plus the new ones " +
 		"(MultiProcessCollector sums all files), gauges in mode \"all\" keep series of long-dead pids, and the " +

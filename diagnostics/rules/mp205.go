@@ -15,6 +15,7 @@ var MultiprocDirUnset = &diagnostics.Rule{
 	Name:     "multiproc-dir-unset",
 	Severity: diagnostics.Error,
 	Title:    "Multiprocess metrics code, but PROMETHEUS_MULTIPROC_DIR is set nowhere gunicorn sees it",
+	Servers:  []string{"gunicorn", "uWSGI"},
 	Doc: "prometheus_client picks its value store once, when it is first imported: files in " +
 		"PROMETHEUS_MULTIPROC_DIR if the variable is in the environment then, per-process memory otherwise. " +
 		"The project has multiprocess-aware code (a MultiProcessCollector, a Gunicorn*/Multiprocess* exporter " +

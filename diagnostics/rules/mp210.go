@@ -13,6 +13,7 @@ var RecycledWorkersGrowFiles = &diagnostics.Rule{
 	Name:     "recycled-workers-grow-files",
 	Severity: diagnostics.Info,
 	Title:    "max_requests recycles workers, and each leaves its metric files behind",
+	Servers:  []string{"gunicorn", "uWSGI"},
 	Doc: "In multiprocess mode every worker pid writes its own *.db files, and prometheus_client keeps the " +
 		"files of dead workers (counters must not go backwards; mark_process_dead removes only live* gauge " +
 		"files). max_requests restarts each worker after N requests, so a busy server accumulates files without " +
