@@ -29,6 +29,10 @@ type Rule struct {
 	// tested for; nil means any: the rule reads prometheus_client code or
 	// the server set-up, whatever framework serves it.
 	Frameworks []frameworks.Framework
+	// Servers are the servers whose set-up the rule reads and fixes
+	// ("gunicorn", "uWSGI"); nil means any: the rule reads app code, under
+	// whatever server runs several processes.
+	Servers []string
 
 	// Applies, when set, gates the rule on project facts; it is asked once
 	// per run so that a rule for multiprocess projects costs nothing elsewhere.

@@ -14,6 +14,7 @@ func (r *Rule) Markdown() string {
 	fmt.Fprintf(&b, "## %s — %s\n\n", r.Code, r.Name)
 	fmt.Fprintf(&b, "**%s** · default severity: %s\n\n%s\n\n", r.Title, r.Severity, r.Doc)
 	fmt.Fprintf(&b, "Frameworks: %s.\n\n", r.FrameworksText())
+	fmt.Fprintf(&b, "Servers: %s.\n\n", r.ServersText())
 	if r.Before != "" {
 		fmt.Fprintf(&b, "Before:\n\n```python\n%s\n```\n\n", r.Before)
 	}
@@ -42,4 +43,13 @@ func (r *Rule) FrameworksText() string {
 		names[i] = fw.Title()
 	}
 	return strings.Join(names, ", ")
+}
+
+// ServersText lists the servers whose set-up the rule covers ("gunicorn,
+// uWSGI"), or says it covers any.
+func (r *Rule) ServersText() string {
+	if len(r.Servers) == 0 {
+		return "any (gunicorn, uWSGI: the rule reads app code)"
+	}
+	return strings.Join(r.Servers, ", ")
 }

@@ -21,3 +21,16 @@ func TestMarkdownNamesFrameworks(t *testing.T) {
 		t.Errorf("Markdown of a rule for any framework:\n%s", md)
 	}
 }
+
+// TestMarkdownNamesServers: the rule docs say which servers' set-up a rule
+// covers, and that a rule without a list covers any.
+func TestMarkdownNamesServers(t *testing.T) {
+	some := &Rule{Code: "MP999", Name: "x", Title: "T", Doc: "D", Servers: []string{"gunicorn", "uWSGI"}}
+	if md := some.Markdown(); !strings.Contains(md, "\nServers: gunicorn, uWSGI.\n") {
+		t.Errorf("Markdown of a rule for two servers:\n%s", md)
+	}
+	anyServer := &Rule{Code: "MP998", Name: "y", Title: "T", Doc: "D"}
+	if md := anyServer.Markdown(); !strings.Contains(md, "\nServers: any (") {
+		t.Errorf("Markdown of a rule for any server:\n%s", md)
+	}
+}

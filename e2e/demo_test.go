@@ -135,14 +135,20 @@ func TestChildExit(t *testing.T) {
 }
 
 func killMidRequest(t *testing.T, dir string, hook bool) {
-	srv := startDemo(t, dir)
+	killMidRequestOf(t, startDemo(t, dir), "demo_requests_in_progress", "Booting worker with pid", hook)
+}
+
+// killMidRequestOf starts a /slow request on srv, kills its worker with SIGKILL, waits until the
+// server logs one more bootLine (the replacement), and checks the livesum gauge: back to its
+// idle level when a hook marks dead workers, else stuck one above it.
+func killMidRequestOf(t *testing.T, srv *demoServer, gaugeName, bootLine string, hook bool) {
 	gauge := func() float64 {
 		for series, v := range srv.scrape(t).Gauges {
-			if series == "demo_requests_in_progress" {
+			if series == gaugeName {
 				return v
 			}
 		}
-		t.Fatalf("no unlabelled demo_requests_in_progress gauge (is it still mode all?)")
+		t.Fatalf("no unlabelled %s gauge (is it still mode all?)", gaugeName)
 		return 0
 	}
 	// The scrape itself is a request in progress, so measure the idle level first.
@@ -162,12 +168,12 @@ func killMidRequest(t *testing.T, dir string, hook bool) {
 	if busy != idle+1 {
 		t.Fatalf("in-progress gauge with /slow running = %v, want %v", busy, idle+1)
 	}
-	booted := strings.Count(srv.logText(), "Booting worker with pid")
+	booted := strings.Count(srv.logText(), bootLine)
 	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
 		t.Fatalf("kill -9 %d: %v", pid, err)
 	}
-	srv.waitFor(t, "gunicorn to replace the killed worker", 15*time.Second, func() bool {
-		return strings.Count(srv.logText(), "Booting worker with pid") > booted
+	srv.waitFor(t, "the server to replace the killed worker", 15*time.Second, func() bool {
+		return strings.Count(srv.logText(), bootLine) > booted
 	})
 	if hook {
 		srv.waitFor(t, fmt.Sprintf("in-progress gauge back to %v", idle), 10*time.Second, func() bool {
@@ -178,7 +184,7 @@ func killMidRequest(t *testing.T, dir string, hook bool) {
 	time.Sleep(2 * time.Second) // give a (missing) hook every chance to have run
 	for range 5 {
 		if got := gauge(); got != idle+1 {
-			t.Fatalf("without child_exit the killed worker's request should stay counted: gauge = %v, want %v", got, idle+1)
+			t.Fatalf("without a hook marking it dead the killed worker's request should stay counted: gauge = %v, want %v", got, idle+1)
 		}
 	}
 }

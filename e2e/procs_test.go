@@ -263,13 +263,22 @@ func startDemo(t *testing.T, dir string) *demoServer {
 // arguments appended, and waits until /metrics answers and all four workers booted.
 func startGunicorn(t *testing.T, dir string, port int, env []string, extra ...string) *demoServer {
 	t.Helper()
+	// Debian's gunicorn: the python3 on PATH has no flask.
+	return startProcfile(t, dir, port, env, "gunicorn", gunicornBin, "Booting worker with pid", extra...)
+}
+
+// startProcfile runs the Procfile's web command, which must start program, with bin in its
+// place and extra arguments appended, and waits until /metrics answers on port and four
+// workers have logged bootLine.
+func startProcfile(t *testing.T, dir string, port int, env []string, program, bin, bootLine string, extra ...string) *demoServer {
+	t.Helper()
 	argv := procfileCommand(t, dir)
-	if argv[0] != "gunicorn" {
-		t.Fatalf("Procfile web command is %q, want gunicorn", argv)
+	if argv[0] != program {
+		t.Fatalf("Procfile web command is %q, want %s", argv, program)
 	}
-	argv[0] = gunicornBin // Debian's: the python3 on PATH has no flask
+	argv[0] = bin
 	argv = append(argv, extra...)
-	return serve(t, "gunicorn", dir, port, env, "Booting worker with pid", argv...)
+	return serve(t, program, dir, port, env, bootLine, argv...)
 }
 
 // serve starts argv in dir as the server name listening on port and waits until /metrics

@@ -14,6 +14,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/factkey"
 	"github.com/multiprom/multiprom/internal/project"
 	"github.com/multiprom/multiprom/internal/source"
 	layout "github.com/multiprom/multiprom/internal/workspace"
@@ -57,7 +58,7 @@ func (s *Server) checkWorkspace(ctx context.Context, ws *workspace, publish bool
 // config re-checks every open document of its service in one pass.
 func (s *Server) checkService(svc *service, docs []*document) {
 	p := svc.project
-	key := p.ContextKey()
+	key := factkey.Context(p)
 	var fileRules, projectRules []*diagnostics.Rule
 	for _, r := range s.rules {
 		if r.Project {

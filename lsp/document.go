@@ -49,7 +49,7 @@ type docCheck struct {
 	checkedAt      int32                     // version checked
 	path           string                    // the document's path in the service
 	perFile        []*diagnostics.Diagnostic // per-file rules, valid while facts hold
-	factsSeen      string                    // project.ContextKey perFile was computed under
+	factsSeen      string                    // factkey.Context perFile was computed under
 	generationSeen int                       // service generation perFile was computed at
 }
 

@@ -36,6 +36,7 @@ var watchedGlobs = []string{
 	"**/*.py", "**/requirements*.txt", "**/requirements/*.txt", "**/pyproject.toml", "**/Pipfile", "**/setup.cfg", "**/Procfile",
 	"**/Dockerfile*", "**/*.dockerfile", "**/Containerfile", "**/*compose*.yml", "**/*compose*.yaml",
 	"**/*.service", "**/*.sh", "**/*entrypoint*", "**/.env", "**/*.env", "**/.env.*",
+	"**/*.ini", "**/*uwsgi*.yml", "**/*uwsgi*.yaml", // uWSGI configurations (and supervisord's .ini)
 }
 
 func (s *Server) registerWatchers() {

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs the real programs the tests run: gunicorn, Flask, FastAPI, uvicorn,
-# Django, django-prometheus, prometheus_client, redis (client and server), the
-# Prometheus server, Neovim, Emacs with eglot, debootstrap, pyflakes,
-# python3-venv and pip, pre-commit, Chromium and what code-server's install
-# builds with. Debian packages only (PyPI is not needed); their versions are
-# bookworm's. Idempotent: does nothing when all are there.
+# Django, django-prometheus, prometheus_client, redis (client and server),
+# uWSGI with its Python 3 plugin, the Prometheus server, Neovim, Emacs with
+# eglot, debootstrap, pyflakes, python3-venv and pip, pre-commit, Chromium and
+# what code-server's install builds with. Debian packages only (PyPI is not
+# needed); their versions are bookworm's. Idempotent: does nothing when all
+# are there.
 set -euo pipefail
 
 need=()
@@ -22,6 +23,10 @@ have_py starlette || need+=(python3-starlette)
 have_py django || need+=(python3-django)
 have_py django_prometheus || need+=(python3-django-prometheus)
 command -v redis-server >/dev/null || need+=(redis-server)
+# uWSGI for e2e/uwsgi_test.go: uwsgi-core has the binary and the http plugin
+# (the uwsgi package only adds an init script); the Python 3 plugin is apart.
+command -v uwsgi >/dev/null || need+=(uwsgi-core)
+[ -e /usr/lib/uwsgi/plugins/python3_plugin.so ] || need+=(uwsgi-plugin-python3)
 command -v prometheus >/dev/null || need+=(prometheus)
 command -v nvim >/dev/null || need+=(neovim)
 # Emacs 28 and eglot 1.9 (bookworm) for editors/emacs/test.

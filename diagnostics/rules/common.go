@@ -26,7 +26,11 @@ var appFrameworks = []frameworks.Framework{frameworks.Flask, frameworks.FastAPI,
 func multiprocess(p *project.Project) bool { return p.Facts.Multiprocess }
 
 // gunicornMultiprocess gates gunicorn rules: they need evidence of gunicorn.
-func gunicornMultiprocess(p *project.Project) bool { return p.Facts.Gunicorn && p.Facts.Multiprocess }
+// A project that uWSGI serves, with gunicorn only in its requirements, is
+// not gunicorn's (see uwsgiOnly).
+func gunicornMultiprocess(p *project.Project) bool {
+	return p.Facts.Gunicorn && p.Facts.Multiprocess && !uwsgiOnly(p)
+}
 
 // snippetParams describes the project for the snippets the fixes insert.
 func snippetParams(p *project.Project, f *project.File, indent string) snippets.Params {

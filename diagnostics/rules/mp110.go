@@ -19,6 +19,7 @@ var ExporterNeverExposed = &diagnostics.Rule{
 	Severity:   diagnostics.Error,
 	Frameworks: []frameworks.Framework{frameworks.Flask},
 	Title:      "GunicornPrometheusMetrics is never exposed",
+	Servers:    []string{"gunicorn"},
 	Doc: "GunicornPrometheusMetrics (and MultiprocessPrometheusMetrics) remove the path= argument and register " +
 		"no /metrics route on the app: its metrics are served only by a separate HTTP server that a gunicorn " +
 		"when_ready hook starts with GunicornPrometheusMetrics.start_http_server_when_ready(port). Without that " +

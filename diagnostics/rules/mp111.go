@@ -18,6 +18,7 @@ var InternalExporterHTTPServer = &diagnostics.Rule{
 	Severity:   diagnostics.Warning,
 	Frameworks: []frameworks.Framework{frameworks.Flask},
 	Title:      "start_http_server_when_ready on an Internal exporter class does nothing",
+	Servers:    []string{"gunicorn"},
 	Doc: "GunicornInternalPrometheusMetrics and MultiprocessInternalPrometheusMetrics serve /metrics from the " +
 		"app itself. Their start_http_server_when_ready() is overridden to do nothing but emit a UserWarning " +
 		"(\"… should not be called\"), so a when_ready hook calling it starts no server: a scrape config " +

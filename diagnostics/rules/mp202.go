@@ -16,6 +16,7 @@ var ChildExitWithoutMarkDead = &diagnostics.Rule{
 	Name:     "child-exit-without-mark-dead",
 	Severity: diagnostics.Error,
 	Title:    "child_exit hook does not call mark_process_dead",
+	Servers:  []string{"gunicorn"},
 	Doc: "gunicorn calls child_exit(server, worker) in the master after a worker exits, however it died. It is " +
 		"the one place that sees every dead worker, and prometheus_client needs " +
 		"multiprocess.mark_process_dead(worker.pid) there to delete the worker's live* gauge files; otherwise " +

@@ -16,6 +16,7 @@ var MarkDeadInWorkerExit = &diagnostics.Rule{
 	Name:     "mark-dead-in-worker-exit",
 	Severity: diagnostics.Warning,
 	Title:    "mark_process_dead in worker_exit misses killed workers",
+	Servers:  []string{"gunicorn"},
 	Doc: "worker_exit(server, worker) runs inside the worker process as it shuts down cleanly. A worker killed " +
 		"by the timeout (SIGKILL), the OOM killer or a crash never runs it, so its live* gauge files stay and " +
 		"keep counting. child_exit runs in the master for every exit, clean or not: that is where " +

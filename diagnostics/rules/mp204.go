@@ -12,13 +12,19 @@ var MultiprocDirNotCleaned = &diagnostics.Rule{
 	Name:     "multiproc-dir-not-cleaned",
 	Severity: diagnostics.Warning,
 	Title:    "PROMETHEUS_MULTIPROC_DIR is not emptied when gunicorn starts",
+	Servers:  []string{"gunicorn", "uWSGI"},
 	Doc: "prometheus_client never deletes the *.db files in PROMETHEUS_MULTIPROC_DIR. After a restart the new " +
 		"workers' files join the old ones: counters resume from the previous run's totals plus the new ones " +
 		"(MultiProcessCollector sums all files), gauges in mode \"all\" keep series of long-dead pids, and the " +
 		"directory grows with every deploy. The prometheus_client docs require the directory to be wiped " +
 		"between runs. Do it once per start: an on_starting hook in the gunicorn config, an entrypoint " +
 		"`rm -rf` before exec gunicorn, systemd ExecStartPre, or a tmpfs mount. Not at module level of the " +
-		"config: a HUP re-runs the config while the workers (and their files) live on.",
+		"config: a HUP re-runs the config while the workers (and their files) live on.\n\n" +
+		"uWSGI: `exec-asap = <command>` runs the command with /bin/sh in the master right after the configuration " +
+		"is read — after `env =` lines are applied, before the app is loaded, before any fork — and again at each " +
+		"reload that re-executes the master, when every worker is gone. exec-pre-app and hook-pre-app = exec:… " +
+		"count too without lazy-apps; with lazy-apps they run in every worker as it loads the app, where an `rm` " +
+		"would delete the live workers' files, so they do not count.",
 	Before: `# gunicorn.conf.py
 import os
 os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", "/tmp/metrics")`,
@@ -28,12 +34,20 @@ os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", "/tmp/metrics")`,
 	Fix: diagnostics.FixSafe,
 	FixDoc: "Adds an on_starting(server) hook that removes the previous run's *.db files (keeping the " +
 		"master's own with preload_app), plus the variable preamble and child_exit where missing; creates " +
-		"gunicorn.conf.py when there is none. No fix when an on_starting hook exists: add the clean-up to it.",
+		"gunicorn.conf.py when there is none. No fix when an on_starting hook exists: add the clean-up to it. " +
+		"For a uWSGI-served project it inserts `exec-asap = mkdir -p \"$PROMETHEUS_MULTIPROC_DIR\" && rm -f " +
+		"\"$PROMETHEUS_MULTIPROC_DIR\"/*.db` (and the env = line where missing) after the [uwsgi] line.",
 	Project: true,
-	Applies: func(p *project.Project) bool { return gunicornMultiprocess(p) && dirUsed(p) },
+	Applies: func(p *project.Project) bool { return (gunicornMultiprocess(p) || uwsgiMultiprocess(p)) && dirUsed(p) },
 	Run: func(pass *diagnostics.Pass) {
 		p := pass.Project
 		if p.Facts.CleansAtStart() {
+			return
+		}
+		if uwsgiOnly(p) {
+			if at := p.Facts.MissingAnchor(); at != nil {
+				pass.ReportIn(at.File, at.Span, "nothing empties PROMETHEUS_MULTIPROC_DIR when uWSGI starts: the previous run's *.db files are summed into this run's metrics; add an exec-asap clean-up to the uWSGI configuration").AddFix(uwsgiSetupFix(p))
+			}
 			return
 		}
 		if cfg := p.Facts.Config(); cfg != nil {

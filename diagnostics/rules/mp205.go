@@ -16,6 +16,7 @@ var MultiprocDirUnset = &diagnostics.Rule{
 	Name:     "multiproc-dir-unset",
 	Severity: diagnostics.Error,
 	Title:    "Multiprocess metrics code, but PROMETHEUS_MULTIPROC_DIR is set nowhere gunicorn sees it",
+	Servers:  []string{"gunicorn", "uWSGI"},
 	Doc: "prometheus_client picks its value store once, when it is first imported: files in " +
 		"PROMETHEUS_MULTIPROC_DIR if the variable is in the environment then, per-process memory otherwise. " +
 		"The project has multiprocess-aware code (a MultiProcessCollector, a Gunicorn*/Multiprocess* exporter " +
@@ -26,7 +27,17 @@ var MultiprocDirUnset = &diagnostics.Rule{
 		"gunicorn master: not in the gunicorn config, a Dockerfile ENV, compose environment:, systemd " +
 		"Environment=, an entrypoint export, nor a .env that something loads. The exporter classes and " +
 		"MultiProcessCollector then raise ValueError, and a gated set-up silently falls back to per-worker " +
-		"metrics. Setting it in app code is too late for the master (MP206).",
+		"metrics. Setting it in app code is too late for the master (MP206).\n\n" +
+		"uWSGI (more than one process, or a count not known): the variable must be in uWSGI's environment " +
+		"before the app is loaded — without lazy-apps the master imports the app before it forks, as " +
+		"gunicorn's preload_app. An `env = PROMETHEUS_MULTIPROC_DIR=…` line of the ini or YAML counts (uWSGI " +
+		"applies it while reading the file, before anything else), as do a Dockerfile ENV, compose " +
+		"environment:, systemd Environment= and an entrypoint export. Because the master imports the app " +
+		"before the fork (no lazy-apps), every module-level metric also gets a file named after the master's pid " +
+		"(checked with uWSGI 2.0.21 and prometheus_client 0.16): its values are 0, or what import-time code " +
+		"set. Counters, histograms and sum/livesum gauges are exact; min/livemin gauges also see the master's " +
+		"0, and all/liveall gauges show one more pid series. With lazy-apps each worker imports the app itself " +
+		"and the master writes nothing.",
 	Before: `# gunicorn.conf.py
 workers = 4`,
 	After: `# gunicorn.conf.py
@@ -39,9 +50,14 @@ workers = 4`,
 	Fix: diagnostics.FixSafe,
 	FixDoc: "Puts os.environ.setdefault(...) and os.makedirs(...) at the very top of the gunicorn config (with " +
 		"the on_starting clean-up and child_exit hook where missing), creating gunicorn.conf.py when there is " +
-		"none. The deploy snippets offer the Dockerfile/compose/systemd form instead.",
+		"none. The deploy snippets offer the Dockerfile/compose/systemd form instead. For a uWSGI-served " +
+		"project it inserts `env = PROMETHEUS_MULTIPROC_DIR=…` and the exec-asap clean-up (MP204) right after " +
+		"the [uwsgi] line of its configuration; no fix when uWSGI is configured by its command line alone.",
 	Project: true,
-	Applies: func(p *project.Project) bool { return p.Facts.MultiWorker && p.Facts.Gunicorn }, // its fix is gunicorn's
+	// Its fixes are gunicorn's and uWSGI's: uvicorn --workers has no config to put the variable in.
+	Applies: func(p *project.Project) bool {
+		return p.Facts.MultiWorker && (p.Facts.Gunicorn || len(p.Facts.Uwsgi) > 0)
+	},
 	Run: func(pass *diagnostics.Pass) {
 		p := pass.Project
 		if p.Facts.EnvVarSet() {
@@ -53,6 +69,11 @@ workers = 4`,
 		}
 		at := p.Facts.MissingAnchor()
 		if at == nil {
+			return
+		}
+		if uwsgiOnly(p) {
+			diag := showOnPython(p, pass.ReportIn(at.File, at.Span, "PROMETHEUS_MULTIPROC_DIR is set nowhere the uWSGI master sees it, but %s expects multiprocess mode; add `env = PROMETHEUS_MULTIPROC_DIR=…` to the uWSGI configuration or set it in the process environment", where))
+			diag.AddFix(uwsgiSetupFix(p))
 			return
 		}
 		diag := showOnPython(p, pass.ReportIn(at.File, at.Span, "PROMETHEUS_MULTIPROC_DIR is set nowhere the gunicorn master sees it, but %s expects multiprocess mode; set it at the very top of the gunicorn config or in the process environment", where))

@@ -16,6 +16,7 @@ var MultiprocEnvSetInApp = &diagnostics.Rule{
 	Name:     "multiproc-env-set-in-app",
 	Severity: diagnostics.Error,
 	Title:    "PROMETHEUS_MULTIPROC_DIR set in app code (or after prometheus_client is imported)",
+	Servers:  []string{"gunicorn"},
 	Doc: "The gunicorn master runs child_exit, on_starting and when_ready, and it never imports the app module " +
 		"unless preload_app is on: a variable set there reaches the workers but not the master, so " +
 		"mark_process_dead(worker.pid) gets no directory, raises TypeError in the master's SIGCHLD handling " +

@@ -17,6 +17,7 @@ var RawEnvAfterConfigImport = &diagnostics.Rule{
 	Name:     "raw-env-after-config-import",
 	Severity: diagnostics.Error,
 	Title:    "raw_env sets PROMETHEUS_MULTIPROC_DIR after the config has imported prometheus_client",
+	Servers:  []string{"gunicorn"},
 	Doc: "gunicorn applies raw_env in Arbiter.setup, after the config file has run. A config that imports " +
 		"prometheus_client at module level (directly, via prometheus_flask_exporter, or via the app's modules) " +
 		"has already chosen per-process memory in the master; the forked workers inherit that module, so no " +

@@ -28,6 +28,7 @@ var BadHook = &diagnostics.Rule{
 	Name:     "bad-hook",
 	Severity: diagnostics.Error,
 	Title:    "gunicorn hook with the wrong arity, or child_exit marking the wrong pid dead",
+	Servers:  []string{"gunicorn"},
 	Doc: "gunicorn validates each server hook in the config when it loads it: util.get_arity counts the " +
 		"positional parameters (defaults included; *args, **kwargs and keyword-only ones not) and anything but " +
 		"the fixed arity raises TypeError(\"Value must have an arity of: N\"), so gunicorn does not start " +

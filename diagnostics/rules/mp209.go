@@ -12,6 +12,7 @@ var PreloadWithReload = &diagnostics.Rule{
 	Name:     "preload-with-reload",
 	Severity: diagnostics.Warning,
 	Title:    "preload_app with reload: code changes are not reloaded",
+	Servers:  []string{"gunicorn"},
 	Doc: "With preload_app the master imports the app once, before forking; workers are copies of that " +
 		"import. reload restarts the workers when a file changes, but they are forked from the same master " +
 		"and come back with the old code (and, in multiprocess mode, with metric objects the master created " +

@@ -13,18 +13,31 @@ var RecycledWorkersGrowFiles = &diagnostics.Rule{
 	Name:     "recycled-workers-grow-files",
 	Severity: diagnostics.Info,
 	Title:    "max_requests recycles workers, and each leaves its metric files behind",
+	Servers:  []string{"gunicorn", "uWSGI"},
 	Doc: "In multiprocess mode every worker pid writes its own *.db files, and prometheus_client keeps the " +
 		"files of dead workers (counters must not go backwards; mark_process_dead removes only live* gauge " +
 		"files). max_requests restarts each worker after N requests, so a busy server accumulates files without " +
 		"bound until the next restart, and every scrape reads all of them: scrapes slow down and memory grows. " +
-		"Raise max_requests a lot, or restart (and clean the directory) periodically.",
+		"Raise max_requests a lot, or restart (and clean the directory) periodically.\n\n" +
+		"uWSGI recycles workers the same way with max-requests, max-worker-lifetime, reload-on-rss and " +
+		"reload-on-as; each is reported in a uWSGI-served multiprocess project.",
 	Before:  `max_requests = 1000`,
 	After:   `max_requests = 100000  # and a periodic restart that empties PROMETHEUS_MULTIPROC_DIR`,
 	FixDoc:  "No automatic fix: the right recycling interval depends on the app's leak rate and traffic.",
 	Project: true,
-	Applies: gunicornMultiprocess,
+	Applies: func(p *project.Project) bool { return gunicornMultiprocess(p) || uwsgiMultiprocess(p) },
 	Run: func(pass *diagnostics.Pass) {
 		p := pass.Project
+		for _, u := range p.Facts.Uwsgi {
+			for _, name := range []string{"max-requests", "max-worker-lifetime", "reload-on-rss", "reload-on-as"} {
+				if o, ok := u.Option(name); ok {
+					if n, err := strconv.Atoi(o.Value); err == nil && n > 0 {
+						pass.ReportIn(u.File, o.Span, "%s = %d: every recycled uWSGI worker leaves its metric files in PROMETHEUS_MULTIPROC_DIR, and scrapes read them all", name, n)
+						return
+					}
+				}
+			}
+		}
 		for _, c := range p.Facts.LoadedConfigs() {
 			if a := c.Setting("max_requests"); a != nil && a.Value != nil {
 				if n, err := strconv.Atoi(a.Value.Text); err == nil && n > 0 {

@@ -16,6 +16,7 @@ var ConfigNotLoaded = &diagnostics.Rule{
 	Name:     "config-not-loaded",
 	Severity: diagnostics.Warning,
 	Title:    "gunicorn settings file that gunicorn never loads",
+	Servers:  []string{"gunicorn"},
 	Doc: "gunicorn reads ./gunicorn.conf.py of its working directory by default and any other file only when " +
 		"-c/--config names it (on the command line or in GUNICORN_CMD_ARGS; python:module works too); a -c " +
 		"also stops the default file from being read. A file such as gunicorn_conf.py that no known command " +

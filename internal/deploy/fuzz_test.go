@@ -19,12 +19,14 @@ func FuzzParse(f *testing.F) {
 		"A=1\nexport B=\"x y\"\n",
 		"[program:web]\ncommand=gunicorn app:app\nenvironment=A=\"1\",B=2\n",
 		"apiVersion: v1\nkind: Pod\nspec:\n  volumes: [{name: p, emptyDir: {}}]\n  containers: [{name: w, command: [gunicorn], volumeMounts: [{name: p, mountPath: /p}]}]\n",
+		"[uwsgi]\nenv = D=/tmp/m\nenv = B=2\nexec-asap = rm -rf $(D)\nprocesses = 4\nlazy_apps = true\nhook-pre-app = exec:rm -f /x/*.db\n",
+		"uwsgi:\n  env: [A=1]\n  processes: 4\n  exec-asap: rm -rf /tmp/m\n",
 	}
 	for k, s := range seeds {
 		f.Add(k, s)
 	}
 	f.Fuzz(func(t *testing.T, kind int, src string) {
-		k := Kind(((kind % 8) + 8) % 8)
+		k := Kind(((kind % 9) + 9) % 9)
 		var m *Model
 		fuzzbudget.Run("deploy parse", 20*time.Second, func() { m = Parse(k, []byte(src)) })
 		check := func(what string, s, e int) {

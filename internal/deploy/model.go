@@ -30,6 +30,10 @@ const (
 	Dotenv
 	Supervisord
 	Kubernetes // a YAML file that may hold Kubernetes manifests
+	// Uwsgi is a uWSGI configuration: an ini file's [uwsgi] section or a
+	// YAML file's top-level uwsgi: mapping. Other files of that kind (an
+	// .ini of another tool) yield an empty model.
+	Uwsgi
 )
 
 // Phase says when a step runs. Only start-up steps shape the running
@@ -147,6 +151,19 @@ type Model struct {
 	// Workdir is a Dockerfile's last WORKDIR of its final stage: where a
 	// command given from outside (a compose command) runs.
 	Workdir string
+	// Options are a server configuration file's settings in file order
+	// (a uWSGI ini or YAML), repeated keys kept; nil for other files.
+	Options []Option
+	// OptionsAt is the line that opens them: [uwsgi], uwsgi:.
+	OptionsAt source.Span
+}
+
+// Option is one setting of a server configuration file: uWSGI's
+// `processes = 4` is {Name: "processes", Value: "4"}. Names are as
+// written, with underscores turned into dashes (uWSGI accepts both).
+type Option struct {
+	Name, Value string
+	Span        source.Span // the line that sets it
 }
 
 // Units returns, for each unit the model names, the part of the model given

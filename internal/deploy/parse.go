@@ -24,6 +24,8 @@ func Parse(kind Kind, src []byte) *Model {
 		parseSupervisord(src, m)
 	case Kubernetes:
 		parseKubernetes(src, m)
+	case Uwsgi:
+		parseUwsgi(src, m)
 	}
 	return m
 }

@@ -222,6 +222,8 @@ func (s *shell) call(args []string, env []Assign, sp source.Span) {
 		s.find(args[1:], sp)
 	case name == "docker" && len(args) > 1:
 		s.docker(args[1:], sp)
+	case name == "uwsgi" || name == "uwsgi-core":
+		s.uwsgiEnv(args[1:], sp)
 	}
 	if body, ok := s.funcs[args[0]]; ok {
 		if s.depth < maxShellDepth && s.calls != nil && *s.calls < maxFuncCalls {

@@ -35,6 +35,19 @@ func MapValue(n *yaml.Node, key string) *yaml.Node {
 	return nil
 }
 
+// MapKey returns the key node of key in mapping n, or nil.
+func MapKey(n *yaml.Node, key string) *yaml.Node {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i]
+		}
+	}
+	return nil
+}
+
 // scalars returns a scalar node's value, or a sequence's scalar values.
 func scalars(n *yaml.Node) []string {
 	if n == nil {

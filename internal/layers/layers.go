@@ -15,7 +15,7 @@ var Layers = []Layer{
 	{"bench": "the benchmark corpus and its measurements"},
 	{"codeactions": "fix-all, safe writes, diff; set-up actions"},
 	{"diagnostics/rules": "the rule catalogue: one file per rule"},
-	{"snippets": "the code fixes insert", "docs": "the rule docs", "internal/workspace": "a workspace: scan, prefilter, services"},
+	{"snippets": "the code fixes insert", "docs": "the rule docs", "internal/workspace": "a workspace: scan, prefilter, services", "internal/factkey": "the fingerprint of what per-file rules read besides their file"},
 	{"diagnostics": "the rule framework: Rule, Pass, Check, Diagnostic, Fix, suppression, severity, shared and per-file answers"},
 	{"internal/project": "the workspace model: scan, settings, files, facts, metric index"},
 	{"internal/django": "Django: settings modules and app configs, read from parsed modules"},

@@ -30,6 +30,7 @@ var deployKinds = map[Kind]deploy.Kind{
 	KindDotenv:      deploy.Dotenv,
 	KindSupervisord: deploy.Supervisord,
 	KindManifest:    deploy.Kubernetes,
+	KindUwsgi:       deploy.Uwsgi,
 }
 
 // deployModel is a deploy file's start-up model, parsed once per file.
@@ -236,23 +237,7 @@ func (f *File) EmptiesAtStart(dir string) bool {
 	return false
 }
 
-func empties(target, dir string) bool {
-	t, onlyDB := strings.CutSuffix(strings.TrimSuffix(target, "/"), "/*.db")
-	t = strings.TrimSuffix(strings.TrimSuffix(t, "/*"), "/")
-	for _, v := range []string{"${" + EnvVar + "}", "${" + LegacyEnvVar + "}"} {
-		if t == v {
-			return true
-		}
-	}
-	if !path.IsAbs(t) || dir == "" || strings.ContainsAny(t, "*?[") {
-		return false
-	}
-	d, t := path.Clean(dir), path.Clean(t)
-	if t == d {
-		return true
-	}
-	return !onlyDB && t != "/" && strings.HasPrefix(d, t+"/")
-}
+func empties(target, dir string) bool { return deploy.Empties(target, dir, EnvVar, LegacyEnvVar) }
 
 // deployProblems are the parts of deploy files their parsers could not
 // read: the file and line, and why. Nothing else of such a part is used.

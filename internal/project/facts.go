@@ -4,6 +4,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/multiprom/multiprom/internal/deploy"
 	"github.com/multiprom/multiprom/internal/frameworks"
 	"github.com/multiprom/multiprom/internal/python"
 	"github.com/multiprom/multiprom/internal/source"
@@ -36,6 +37,11 @@ type Facts struct {
 	ClientMin     string // lowest version the requirement allows ("" = unbounded)
 	Redis         bool
 	AppTag        string
+
+	// Uwsgi are the uWSGI servers the project starts: configuration files
+	// and command lines (uwsgi.go). Several processes among them make the
+	// project multi-worker as gunicorn's workers do.
+	Uwsgi []*UwsgiServer
 
 	Configs  []*GunicornConfig // every gunicorn config found, loaded or not
 	Commands []*CommandLine    // command lines that run gunicorn
@@ -297,6 +303,9 @@ func (fs *Facts) MissingAnchor() *Loc {
 	if len(fs.Commands) > 0 {
 		return &Loc{fs.Commands[0].File, fs.Commands[0].Span}
 	}
+	if len(fs.Uwsgi) > 0 {
+		return fs.uwsgiAnchor()
+	}
 	if len(fs.Apps) > 0 {
 		return &Loc{fs.Apps[0].File, fs.Apps[0].Call.Span()}
 	}
@@ -343,23 +352,10 @@ func (fs *Facts) CleansAtStart() bool {
 			return true
 		}
 		for _, e := range fs.EnvSets {
-			if e.Value != "" && (c.Empties(e.Value) || c.File == e.File && emptiesRelative(c.Target, e.Value)) {
+			if e.Value != "" && (c.Empties(e.Value) || c.File == e.File && deploy.EmptiesRelative(c.Target, e.Value)) {
 				return true
 			}
 		}
 	}
 	return false
-}
-
-// emptiesRelative is Empties for a relative clean-up target and a relative
-// directory written in the same file (`rm -rf ./tmp` and
-// `export PROMETHEUS_MULTIPROC_DIR=$(pwd)/tmp`, `rm metrics/*` and
-// `gunicorn --env prometheus_multiproc_dir=./metrics`): both are relative to
-// the one working directory the file runs in.
-func emptiesRelative(target, dir string) bool {
-	rel := func(p string) bool { return p != "" && !path.IsAbs(p) && !strings.HasPrefix(p, "$") }
-	if !rel(target) || !rel(dir) {
-		return false
-	}
-	return empties("/"+target, "/"+dir)
 }

@@ -76,8 +76,17 @@ func computeFacts(p *Project, info config.PyprojectInfo) *Facts {
 		fs.Workers = Workers{Known: true, Max: n, From: "settings"}
 	}
 	fs.MultiWorker = fs.Gunicorn && (!fs.Workers.Known || fs.Workers.Expr || fs.Workers.Max > 1) || uvicornMultiWorker(fs, envs, reach)
+	// uWSGI serves with one process unless told otherwise (no
+	// WEB_CONCURRENCY): only a count above 1, or one not known here, counts.
+	fs.Uwsgi = findUwsgi(p)
+	if len(fs.Uwsgi) > 0 && len(fs.Configs)+len(fs.Commands)+len(fs.CmdArgs) == 0 {
+		fs.MultiWorker = uvicornMultiWorker(fs, envs, reach) // gunicorn is only required: uWSGI serves
+	}
+	for _, u := range fs.Uwsgi {
+		fs.MultiWorker = fs.MultiWorker || u.MultiWorker()
+	}
 	if fs.Workers.From == "settings" {
-		fs.MultiWorker = (fs.Gunicorn || len(fs.Uvicorn) > 0) && fs.Workers.Max > 1
+		fs.MultiWorker = (fs.Gunicorn || len(fs.Uvicorn) > 0 || len(fs.Uwsgi) > 0) && fs.Workers.Max > 1
 	}
 
 	findDjango(p, fs)

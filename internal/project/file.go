@@ -36,9 +36,12 @@ const (
 	// setup.cfg. Both can pin the client (setup.py is Python).
 	KindPipfile
 	KindSetupCfg
+	// KindUwsgi may be a uWSGI configuration: an .ini file (read only when
+	// it has a [uwsgi] section) or a YAML file whose name says uwsgi.
+	KindUwsgi
 )
 
-var kindNames = [...]string{"other", "python", "requirements", "pyproject", "procfile", "dockerfile", "compose", "systemd", "shell", "dotenv", "supervisord", "manifest", "pipfile", "setup.cfg"}
+var kindNames = [...]string{"other", "python", "requirements", "pyproject", "procfile", "dockerfile", "compose", "systemd", "shell", "dotenv", "supervisord", "manifest", "pipfile", "setup.cfg", "uwsgi"}
 
 func (k Kind) String() string { return kindNames[k] }
 
@@ -80,6 +83,9 @@ func Classify(rel string) Kind {
 	case (strings.HasSuffix(lower, ".conf") || strings.HasSuffix(lower, ".ini")) &&
 		(strings.Contains(lower, "supervisor") || strings.Contains(strings.ToLower(path.Base(path.Dir(rel))), "supervisor")):
 		return KindSupervisord
+	case strings.HasSuffix(lower, ".ini") && !strings.HasPrefix(lower, "."),
+		(strings.HasSuffix(lower, ".yml") || strings.HasSuffix(lower, ".yaml")) && strings.Contains(lower, "uwsgi"):
+		return KindUwsgi
 	case (strings.HasSuffix(lower, ".yml") || strings.HasSuffix(lower, ".yaml")) && !strings.HasPrefix(rel, ".github/") && !strings.HasPrefix(lower, "."):
 		return KindManifest
 	}

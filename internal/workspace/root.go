@@ -9,7 +9,7 @@ import (
 
 // serverStarts are the files that make a folder the root of what runs:
 // a server is configured or started there.
-var serverStarts = []string{"gunicorn.conf.py", "Procfile", "Dockerfile", "docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml"}
+var serverStarts = []string{"gunicorn.conf.py", "uwsgi.ini", "Procfile", "Dockerfile", "docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml"}
 
 // projectMarkers also mark a project's root without starting anything
 // (manage.py: a Django project's).

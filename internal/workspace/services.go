@@ -80,7 +80,7 @@ func Find(files []*project.File) []*Service {
 			}
 		case project.KindCompose:
 			for _, c := range f.Deploy().Commands {
-				if c.Phase == deploy.AtStart && isGunicorn(c.Args) {
+				if c.Phase == deploy.AtStart && (isGunicorn(c.Args) || isUwsgi(c.Args)) {
 					add(composeServiceDir(f, c.Unit), "gunicorn in "+f.Path+" service "+c.Unit)
 				}
 			}
@@ -98,6 +98,14 @@ func Find(files []*project.File) []*Service {
 					weak[dirOf(f.Path)] = f.Path
 				}
 				add(dirOf(f.Path), "gunicorn config "+f.Path)
+			}
+		case project.KindUwsgi:
+			// A uWSGI configuration is a server's start, as gunicorn.conf.py is.
+			if m := f.Deploy(); m != nil && len(m.Options) > 0 {
+				if _, ok := dirs[dirOf(f.Path)]; !ok {
+					weak[dirOf(f.Path)] = f.Path
+				}
+				add(dirOf(f.Path), "uWSGI config "+f.Path)
 			}
 		}
 	}
@@ -319,12 +327,16 @@ func runsGunicorn(f *project.File) bool {
 		return false
 	}
 	for _, c := range m.Commands {
-		if c.Phase == deploy.AtStart && isGunicorn(c.Args) {
+		if c.Phase == deploy.AtStart && (isGunicorn(c.Args) || isUwsgi(c.Args)) {
 			return true
 		}
 	}
 	return false
 }
+
+// isUwsgi reports a command that starts uWSGI (a server as gunicorn is:
+// the file that runs it starts a service).
+func isUwsgi(args []string) bool { return deploy.RunsUwsgi(args) }
 
 // pathSet reports the files and the folders that hold them.
 func pathSet(files []*project.File) func(string) bool {

@@ -62,6 +62,14 @@ func TestFind(t *testing.T) {
 			"requirements-dev.txt": "pytest\n",
 		},
 			"[api] ../api.env ../docker-compose.yml ../requirements-dev.txt Dockerfile app.py\n[web] ../docker-compose.yml ../requirements-dev.txt docker/web wsgi.py\n"},
+		{"uWSGI: a folder with a uWSGI ini is a service, so is a Procfile running uwsgi; another tool's ini is not", map[string]string{
+			"shop/uwsgi.ini":  "[uwsgi]\nmodule = app:app\nprocesses = 4\n",
+			"shop/app.py":     "",
+			"api/Procfile":    "web: uwsgi --http :8000 -p 4 --module api:app\n",
+			"api/api.py":      "",
+			"tools/tox.ini":   "[tox]\nenvlist = py311\n",
+			"tools/script.py": ""},
+			"[api] Procfile api.py\n[shop] app.py uwsgi.ini\n"},
 		{"nested: a Procfile service inside a gunicorn.conf.py one", map[string]string{
 			"gunicorn.conf.py":        "workers = 2\n",
 			"app.py":                  "",

@@ -25,15 +25,15 @@ return {
   cmd = { 'multiprom', 'serve' },
   -- Python, and the deploy files the server reads (Procfile, compose files,
   -- Dockerfiles, .env, requirements, systemd units, pyproject.toml, start-up
-  -- scripts): findings on them are published whether they are open or not;
+  -- scripts, uWSGI ini files): findings on them are published whether they are open or not;
   -- an open one is linted as typed. Neovim has no Procfile filetype: add one
   -- with vim.filetype.add({ filename = { Procfile = 'procfile' } }).
   filetypes = { 'python', 'dockerfile', 'yaml', 'yaml.docker-compose', 'requirements', 'toml', 'systemd', 'sh', 'conf', 'dosini', 'procfile' },
   -- The repository first: the server splits it into services as
   -- `multiprom check` does (a root compose file is seen by each service it
   -- builds); without one, gunicorn.conf.py marks the app gunicorn runs, and
-  -- manage.py a Django project's root.
-  root_markers = { '.git', 'gunicorn.conf.py', 'manage.py', 'pyproject.toml', 'requirements.txt' },
+  -- manage.py a Django project's root, uwsgi.ini a uWSGI app.
+  root_markers = { '.git', 'gunicorn.conf.py', 'manage.py', 'uwsgi.ini', 'pyproject.toml', 'requirements.txt' },
   -- Sent as workspace/didChangeConfiguration { settings = { multiprom = ... } }
   -- and used to answer workspace/configuration.
   settings = {

@@ -35,6 +35,9 @@ const deployFiles = [
   "**/*entrypoint*",
   "**/*supervisor*.{conf,ini}",
   "**/*supervisor*/*.{conf,ini}",
+  // uWSGI: an ini is read when it has a [uwsgi] section; YAML by its name.
+  "**/*.ini",
+  "**/*uwsgi*.{yml,yaml}",
 ];
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {

@@ -1,37 +1,42 @@
-package project
+// Package factkey fingerprints what per-file rules read besides their own
+// file, so that a caller keeping per-file findings knows when to check
+// again.
+package factkey
 
 import (
 	"sort"
 	"strconv"
 	"strings"
 
+	"github.com/multiprom/multiprom/internal/project"
+
 	"github.com/multiprom/multiprom/internal/config"
 	"github.com/multiprom/multiprom/internal/django"
 	"github.com/multiprom/multiprom/internal/python"
 )
 
-// ContextKey fingerprints what per-file rules read besides their own file:
-// the facts (Facts.Key) and the settings that select and grade rules
-// (Settings.Key). A caller that keeps per-file findings (the language
+// Context fingerprints what per-file rules read besides their own file:
+// the facts (Facts) and the settings that select and grade rules
+// (Settings). A caller that keeps per-file findings (the language
 // server) keeps them while the key holds and checks every file again when
 // it changes.
-func (p *Project) ContextKey() string {
+func Context(p *project.Project) string {
 	var k keyWriter
-	k.str("facts", p.Facts.Key())
-	k.str("settings", settingsKey(p.Settings))
+	k.str("facts", Facts(p.Facts))
+	k.str("settings", Settings(p.Settings))
 	return k.String()
 }
 
-// Key fingerprints the facts as rules read them. Every fact is in it,
+// Facts fingerprints the facts as rules read them. Every fact is in it,
 // written field by field, with two exceptions, so that an edit above a
 // fact (which moves it without changing it) keeps the key:
 //   - byte spans are left out;
 //   - files are named by path, calls by callee and functions by name:
 //     the parsed summaries themselves are the files' own business.
 //
-// A field added to Facts (or to a type it holds) must be added here:
+// A field added to project.Facts (or to a type it holds) must be added here:
 // TestFactsKeyCoversEveryField fails until it is.
-func (fs *Facts) Key() string {
+func Facts(fs *project.Facts) string {
 	if fs == nil {
 		return "nil"
 	}
@@ -81,6 +86,11 @@ func (fs *Facts) Key() string {
 		k.str("cleanup.target", c.Target)
 		k.str("cleanup.how", c.How)
 	}
+	k.num("uwsgi", len(fs.Uwsgi))
+	for _, u := range fs.Uwsgi {
+		k.file("uwsgi.file", u.File)
+		k.str("uwsgi.server", u.Fingerprint())
+	}
 	k.num("apps", len(fs.Apps))
 	for _, a := range fs.Apps {
 		k.file("app.file", a.File)
@@ -119,7 +129,7 @@ func (fs *Facts) Key() string {
 //
 // A field added to Settings must be added here or to the exceptions:
 // TestSettingsKeyCoversEveryField fails until it is.
-func settingsKey(s config.Settings) string {
+func Settings(s config.Settings) string {
 	var k keyWriter
 	k.list("select", s.Select)
 	k.list("ignore", s.Ignore)
@@ -171,7 +181,7 @@ func (k *keyWriter) list(name string, vs []string) {
 	}
 }
 
-func (k *keyWriter) file(name string, f *File) {
+func (k *keyWriter) file(name string, f *project.File) {
 	if f == nil {
 		k.str(name, "")
 		return
@@ -179,15 +189,15 @@ func (k *keyWriter) file(name string, f *File) {
 	k.str(name, "/"+f.Path) // "/" tells a file from no file
 }
 
-// loc writes a place without its span (see Facts.Key).
-func (k *keyWriter) loc(name string, l *Loc) {
+// loc writes a place without its span (see Facts).
+func (k *keyWriter) loc(name string, l *project.Loc) {
 	k.flag(name+".set", l != nil)
 	if l != nil {
 		k.file(name, l.File)
 	}
 }
 
-func (k *keyWriter) commands(name string, cs []*CommandLine) {
+func (k *keyWriter) commands(name string, cs []*project.CommandLine) {
 	k.num(name, len(cs))
 	for _, c := range cs {
 		k.file(name+".file", c.File)

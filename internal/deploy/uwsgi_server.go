@@ -1,0 +1,165 @@
+package deploy
+
+import (
+	"path"
+	"strconv"
+	"strings"
+
+	"github.com/multiprom/multiprom/internal/source"
+)
+
+// UwsgiServer is a uWSGI instance a deploy file starts: its uWSGI
+// configuration (an ini [uwsgi] section, a YAML uwsgi: mapping) or a command
+// line that runs uwsgi with options (`uwsgi --http :8000 --processes 4
+// --master --module app:app`). A command line that only names a file
+// (--ini) adds nothing of its own: the file is a server too.
+type UwsgiServer struct {
+	Options []Option // in order; a command line's all span the command
+	// Span is the [uwsgi] line (or uwsgi: key) of a configuration, the
+	// command of a command line.
+	Span        source.Span
+	FromCommand bool
+}
+
+// UwsgiServers returns the uWSGI servers of one file's model: the
+// configuration it holds, and its start-up commands that run uwsgi.
+func UwsgiServers(m *Model) []*UwsgiServer {
+	var out []*UwsgiServer
+	if len(m.Options) > 0 {
+		out = append(out, &UwsgiServer{Options: m.Options, Span: m.OptionsAt})
+	}
+	for _, c := range m.Commands {
+		if c.Phase != AtStart {
+			continue
+		}
+		if args := uwsgiArgs(c.Args); args != nil {
+			out = append(out, &UwsgiServer{Options: uwsgiCommandOptions(args, c.Span), Span: c.Span, FromCommand: true})
+		}
+	}
+	return out
+}
+
+// Option returns the last setting of any of the names (aliases of one
+// option), and whether one is set.
+func (u *UwsgiServer) Option(names ...string) (Option, bool) {
+	var last Option
+	found := false
+	for _, o := range u.Options {
+		for _, n := range names {
+			if o.Name == n {
+				last, found = o, true
+			}
+		}
+	}
+	return last, found
+}
+
+// Processes is the worker count: processes, workers or -p (1 when unset,
+// uWSGI's default). expr is true for a value read from the environment or
+// another option ($(VAR), %(name)), whose count is not known here.
+func (u *UwsgiServer) Processes() (n int, expr bool, at *Option) {
+	o, ok := u.Option("processes", "workers")
+	if !ok {
+		return 1, false, nil
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(o.Value))
+	return n, err != nil, &o
+}
+
+// MultiWorker reports more than one worker process, or a count not known.
+func (u *UwsgiServer) MultiWorker() bool {
+	n, expr, _ := u.Processes()
+	return expr || n > 1
+}
+
+// Lazy reports lazy-apps (or the older lazy): the app is then loaded in
+// each worker after the fork, not in the master before it.
+func (u *UwsgiServer) Lazy() bool {
+	o, ok := u.Option("lazy-apps", "lazy")
+	return ok && UwsgiTrue(o.Value)
+}
+
+// Fingerprint writes what the server says without positions (for
+// factkey.Facts): an edit above it moves it without changing it.
+func (u *UwsgiServer) Fingerprint() string {
+	var b strings.Builder
+	b.WriteString(strconv.FormatBool(u.FromCommand))
+	for _, o := range u.Options {
+		b.WriteString(";" + strconv.Quote(o.Name) + "=" + strconv.Quote(o.Value))
+	}
+	return b.String()
+}
+
+// RunsUwsgi reports a command that runs uWSGI.
+func RunsUwsgi(args []string) bool { return uwsgiArgs(args) != nil }
+
+// uwsgiEnv records uwsgi's --env NAME=value options: uWSGI puts them in
+// its own environment as it reads its options, before it loads the app or
+// forks, as it does an ini's env = lines.
+func (s *shell) uwsgiEnv(args []string, sp source.Span) {
+	for _, o := range uwsgiCommandOptions(args, sp) {
+		name, value, ok := strings.Cut(o.Value, "=")
+		if o.Name == "env" && ok && isEnvName(name) {
+			s.m.Assigns = append(s.m.Assigns, Assign{Name: name, Value: value, Span: sp, Phase: s.phase, How: "uWSGI --env", Known: !strings.Contains(value, "$"), Unit: s.unit})
+		}
+	}
+}
+
+// uwsgiArgs returns the words after the uwsgi program of a command that
+// runs it, or nil; an installer naming the package does not run it.
+func uwsgiArgs(args []string) []string {
+	for i, w := range args {
+		switch path.Base(w) {
+		case "install", "add":
+			return nil
+		case "uwsgi", "uwsgi-core":
+			return append([]string{}, args[i+1:]...)
+		}
+	}
+	return nil
+}
+
+// uwsgiNoValue are uwsgi command-line options that take no value (getopt
+// no_argument): the word after them is the next option or a file.
+var uwsgiNoValue = map[string]bool{
+	"master": true, "M": true, "lazy-apps": true, "lazy": true, "die-on-term": true, "enable-threads": true,
+	"T": true, "vacuum": true, "single-interpreter": true, "need-app": true, "strict": true,
+	"thunder-lock": true, "no-orphans": true, "honour-stdin": true, "auto-procname": true,
+	"disable-logging": true, "log-master": true, "memory-report": true, "harakiri-verbose": true,
+	"catch-exceptions": true, "cheap": true,
+}
+
+// uwsgiShort are the one-letter options read here, by their long names.
+var uwsgiShort = map[string]string{"p": "processes", "M": "master", "w": "module", "s": "socket", "T": "enable-threads"}
+
+// uwsgiCommandOptions reads uwsgi's command-line options (--name value,
+// --name=value, -p 4, -p4, a flag alone); every one spans the command.
+func uwsgiCommandOptions(args []string, sp source.Span) []Option {
+	var out []Option
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		var name, value string
+		hasValue := false
+		switch {
+		case strings.HasPrefix(a, "--") && len(a) > 2:
+			name, value, hasValue = strings.Cut(a[2:], "=")
+		case strings.HasPrefix(a, "-") && len(a) > 1:
+			name = a[1:2]
+			value, hasValue = a[2:], len(a) > 2
+		default:
+			continue // a configuration file named alone, or a stray word
+		}
+		if !hasValue {
+			value = "true"
+			if !uwsgiNoValue[name] && i+1 < len(args) && !strings.HasPrefix(args[i+1], "-") {
+				value = args[i+1]
+				i++
+			}
+		}
+		if long, ok := uwsgiShort[name]; ok {
+			name = long
+		}
+		out = append(out, Option{Name: uwsgiName(name), Value: value, Span: sp})
+	}
+	return out
+}
