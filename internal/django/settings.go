@@ -139,9 +139,12 @@ func falsy(e *python.Expr) bool {
 }
 
 // literalStrings appends the string literals of a list/tuple assignment
-// (`=` starts over, `+=` extends).
+// (`=` of a literal starts over, `+=` extends). An `=` of anything else
+// (`INSTALLED_APPS = list(dict.fromkeys(INSTALLED_APPS))`, which NetBox
+// uses to drop duplicates) is most often derived from the list itself: what
+// was known stays.
 func literalStrings(a *python.Assign, have []string) []string {
-	if a.Op == "=" {
+	if a.Op == "=" && a.Value.Elements() != nil {
 		have = nil
 	}
 	for _, e := range a.Value.Elements() {

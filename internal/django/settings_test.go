@@ -25,6 +25,8 @@ func TestReadSettings(t *testing.T) {
 		{"PROMETHEUS_METRICS_EXPORT_PORT_RANGE = [9001, 9002]\n", true, false, 0, false, true, 2},
 		{"PROMETHEUS_METRICS_EXPORT_PORT_RANGE = range(BASE, BASE + 4)\n", true, false, 0, false, true, -1},
 		{"def f():\n    INSTALLED_APPS = ['x']\n", false, false, 0, false, false, -1},
+		{"INSTALLED_APPS = ['a', 'django_prometheus']\nif PLUGINS:\n    INSTALLED_APPS = list(dict.fromkeys(INSTALLED_APPS))\n", true, true, 2, false, false, -1},
+		{"INSTALLED_APPS = ['a', 'django_prometheus']\nINSTALLED_APPS = ['b']\n", true, true, 1, false, false, -1},
 	}
 	for _, c := range cases {
 		m, err := python.Parse(context.Background(), []byte(c.src))

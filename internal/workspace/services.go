@@ -102,10 +102,11 @@ func Find(files []*project.File) []*Service {
 		case project.KindUwsgi:
 			// A uWSGI configuration is a server's start, as gunicorn.conf.py is.
 			if m := f.Deploy(); m != nil && len(m.Options) > 0 {
-				if _, ok := dirs[dirOf(f.Path)]; !ok {
-					weak[dirOf(f.Path)] = f.Path
+				d := uwsgiAppFolder(f, byPath)
+				if _, ok := dirs[d]; !ok {
+					weak[d] = f.Path
 				}
-				add(dirOf(f.Path), "uWSGI config "+f.Path)
+				add(d, "uWSGI config "+f.Path)
 			}
 		}
 	}
@@ -356,44 +357,65 @@ func pathSet(files []*project.File) func(string) bool {
 // in contrib/app.service serves the root's app.py; a deploy folder ships
 // the unit, not the code). Its own folder when none does.
 func appFolder(f *project.File, byPath map[string]*project.File) string {
-	own := dirOf(f.Path)
+	var mods []string
 	for _, c := range f.Deploy().Commands {
-		args := serverArgs(c.Args)
-		if c.Phase != deploy.AtStart || args == nil {
+		if args := serverArgs(c.Args); c.Phase == deploy.AtStart && args != nil {
+			for _, a := range args[1:] {
+				if !strings.HasPrefix(a, "-") {
+					mods = append(mods, a)
+				}
+			}
+		}
+	}
+	return moduleFolder(dirOf(f.Path), mods, byPath)
+}
+
+// uwsgiAppFolder is appFolder for a uWSGI configuration: the module its
+// module, wsgi or callable-less mount option names.
+func uwsgiAppFolder(f *project.File, byPath map[string]*project.File) string {
+	var mods []string
+	for _, u := range deploy.UwsgiServers(f.Deploy()) {
+		if o, ok := u.Option("module", "wsgi", "w"); ok {
+			mods = append(mods, o.Value)
+		}
+	}
+	return moduleFolder(dirOf(f.Path), mods, byPath)
+}
+
+// moduleFolder is the nearest folder, own or above, that holds one of the
+// app modules (module[:callable]); failing that, the folder holding both
+// own and the module wherever it lies (--pythonpath, --chdir or uWSGI's
+// chdir put its folder on the path: netbox.wsgi is netbox/netbox/wsgi.py);
+// own when no module is found.
+func moduleFolder(own string, mods []string, byPath map[string]*project.File) string {
+	for _, a := range mods {
+		mod, _, _ := strings.Cut(a, ":")
+		if !isDottedName(mod) {
 			continue
 		}
-		for _, a := range args[1:] {
-			mod, _, _ := strings.Cut(a, ":")
-			if strings.HasPrefix(a, "-") || !isDottedName(mod) {
-				continue
-			}
-			rel := strings.ReplaceAll(mod, ".", "/")
-			cands := []string{rel + ".py", rel + "/__init__.py"}
-			for d := own; ; d = parent(d) {
-				for _, cand := range cands {
-					if byPath[clean(path.Join(d, cand))] != nil {
-						return d
-					}
-				}
-				if d == "" {
-					break
+		rel := strings.ReplaceAll(mod, ".", "/")
+		cands := []string{rel + ".py", rel + "/__init__.py"}
+		for d := own; ; d = parent(d) {
+			for _, cand := range cands {
+				if byPath[clean(path.Join(d, cand))] != nil {
+					return d
 				}
 			}
-			// --pythonpath or --chdir put the module's folder on the path
-			// (netbox.wsgi is netbox/netbox/wsgi.py): the service is the
-			// folder that holds both the module and the script.
-			var found []string
-			for p := range byPath {
-				for _, cand := range cands {
-					if strings.HasSuffix(p, "/"+cand) {
-						found = append(found, p)
-					}
+			if d == "" {
+				break
+			}
+		}
+		var found []string
+		for p := range byPath {
+			for _, cand := range cands {
+				if strings.HasSuffix(p, "/"+cand) {
+					found = append(found, p)
 				}
 			}
-			if len(found) > 0 {
-				sort.Strings(found)
-				return commonFolder(own, dirOf(found[0]))
-			}
+		}
+		if len(found) > 0 {
+			sort.Strings(found)
+			return commonFolder(own, dirOf(found[0]))
 		}
 	}
 	return own

@@ -120,6 +120,11 @@ func TestFind(t *testing.T) {
 			"app/src/project/wsgi.py":     "",
 			"pyproject.toml":              "[project]\nname = \"x\"\n"},
 			"[] app/envs/prod/Dockerfile app/envs/prod/entrypoint.sh app/src/gunicorn.conf.py app/src/project/wsgi.py pyproject.toml\n"},
+		{"a uWSGI configuration in a deploy folder serves the module it names, from the folder holding both", map[string]string{
+			"contrib/uwsgi.ini": "[uwsgi]\nmaster = true\nchdir = site\nmodule = site.wsgi\n",
+			"site/site/wsgi.py": "",
+			"site/site/urls.py": ""},
+			"[] contrib/uwsgi.ini site/site/urls.py site/site/wsgi.py\n"},
 		{"a build-time gunicorn install is no server start", map[string]string{
 			"svc/Dockerfile": "FROM python\nRUN pip install gunicorn\nCMD python main.py\n",
 			"svc/main.py":    ""},
