@@ -69,7 +69,10 @@ func Classify(rel string) Kind {
 	case lower == "procfile":
 		return KindProcfile
 	case (strings.HasPrefix(lower, "dockerfile") || strings.HasPrefix(lower, "containerfile")) && !docExtension(lower),
-		strings.HasSuffix(lower, ".dockerfile"):
+		// Podman and Buildah read Containerfile as Docker reads Dockerfile;
+		// a project names its several images web.Dockerfile or
+		// web.Containerfile alike.
+		strings.HasSuffix(lower, ".dockerfile"), strings.HasSuffix(lower, ".containerfile"):
 		return KindDockerfile
 	case (strings.HasPrefix(lower, "docker-compose") || strings.HasPrefix(lower, "compose")) &&
 		(strings.HasSuffix(lower, ".yml") || strings.HasSuffix(lower, ".yaml")):

@@ -9,6 +9,9 @@ func TestClassify(t *testing.T) {
 		"Dockerfile": KindDockerfile, "docker/Dockerfile.prod": KindDockerfile, "docker-compose.yml": KindCompose,
 		"compose.yaml": KindCompose, "deploy/shop.service": KindSystemd, "entrypoint.sh": KindShell,
 		".env": KindDotenv, "README.md": KindOther,
+		"Containerfile": KindDockerfile, "Containerfile.prod": KindDockerfile, "deploy/Containerfile.md": KindOther,
+		"wisdom-service.Containerfile": KindDockerfile, "web.containerfile": KindDockerfile, "api.Dockerfile": KindDockerfile,
+		"docs/Dockerfile.md": KindOther,
 	}
 	for p, want := range tests {
 		if got := Classify(p); got != want {

@@ -23,7 +23,7 @@ const deployFiles = [
   "**/Procfile",
   "**/{docker-compose,compose}*.{yml,yaml}",
   "**/{Dockerfile,Containerfile}*",
-  "**/*.dockerfile",
+  "**/*.{dockerfile,Dockerfile,containerfile,Containerfile}",
   "**/{.env,*.env,.env.*}",
   "**/requirements*.txt",
   "**/requirements/*.txt",
