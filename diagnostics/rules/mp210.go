@@ -32,7 +32,7 @@ var RecycledWorkersGrowFiles = &diagnostics.Rule{
 			for _, name := range []string{"max-requests", "max-worker-lifetime", "reload-on-rss", "reload-on-as"} {
 				if o, ok := u.Option(name); ok {
 					if n, err := strconv.Atoi(o.Value); err == nil && n > 0 {
-						pass.ReportIn(u.File, o.Span, "%s = %d: every recycled uWSGI worker leaves its metric files in PROMETHEUS_MULTIPROC_DIR, and scrapes read them all", name, n)
+						pass.ReportIn(u.FileOf(o), o.Span, "%s = %d: every recycled uWSGI worker leaves its metric files in PROMETHEUS_MULTIPROC_DIR, and scrapes read them all", name, n)
 						return
 					}
 				}

@@ -164,6 +164,10 @@ type Model struct {
 type Option struct {
 	Name, Value string
 	Span        source.Span // the line that sets it
+	// File is the path of the file that sets it when that is not the
+	// server's own file (a UWSGI_* variable of a Dockerfile, the ini a
+	// command line loads); "" for the server's own.
+	File string
 }
 
 // Units returns, for each unit the model names, the part of the model given

@@ -19,6 +19,9 @@ type UwsgiServer struct {
 	// command of a command line.
 	Span        source.Span
 	FromCommand bool
+	// Command is the command line a FromCommand server comes from (its
+	// working directory and unit say where the files it names are).
+	Command *Command
 }
 
 // UwsgiServers returns the uWSGI servers of one file's model: the
@@ -28,12 +31,13 @@ func UwsgiServers(m *Model) []*UwsgiServer {
 	if len(m.Options) > 0 {
 		out = append(out, &UwsgiServer{Options: m.Options, Span: m.OptionsAt})
 	}
-	for _, c := range m.Commands {
+	for i := range m.Commands {
+		c := &m.Commands[i]
 		if c.Phase != AtStart {
 			continue
 		}
 		if args := uwsgiArgs(c.Args); args != nil {
-			out = append(out, &UwsgiServer{Options: uwsgiCommandOptions(args, c.Span), Span: c.Span, FromCommand: true})
+			out = append(out, &UwsgiServer{Options: uwsgiCommandOptions(args, c.Span), Span: c.Span, FromCommand: true, Command: c})
 		}
 	}
 	return out
@@ -62,9 +66,54 @@ func (u *UwsgiServer) Processes() (n int, expr bool, at *Option) {
 	if !ok {
 		return 1, false, nil
 	}
-	n, err := strconv.Atoi(strings.TrimSpace(o.Value))
-	return n, err != nil, &o
+	n, ok = UwsgiInt(o.Value)
+	return n, !ok, &o
 }
+
+// UwsgiInt reads a number option as uWSGI does (strtol): the leading
+// digits, whatever follows ("1000   ; a comment" is 1000: uWSGI's ini
+// reader has no inline comments, and its number options ignore the rest);
+// false when the value does not start with a digit ($(VAR), %(name)).
+func UwsgiInt(v string) (int, bool) {
+	v = strings.TrimSpace(v)
+	end := 0
+	for end < len(v) && v[end] >= '0' && v[end] <= '9' {
+		end++
+	}
+	n, err := strconv.Atoi(v[:end])
+	return n, err == nil
+}
+
+// ConfigFiles are the configuration files a command line loads, in order:
+// --ini/--yaml/--yml values and a file named alone (uWSGI loads an
+// argument ending in .ini, .yaml or .yml as that kind of file).
+func (u *UwsgiServer) ConfigFiles() []Option {
+	var out []Option
+	for _, o := range u.Options {
+		if o.Name == "ini" || o.Name == "yaml" || o.Name == "yml" {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// UwsgiEnvOption returns the option a UWSGI_<NAME> environment variable
+// sets (UWSGI_PROCESSES=10 is processes = 10; uWSGI's parse_sys_envs lowers
+// the name and turns _ into -), false for another variable or one of the
+// variables uWSGI keeps for itself. uWSGI reads them before its command
+// line and files, so an option set there wins.
+func UwsgiEnvOption(name string) (string, bool) {
+	rest, ok := strings.CutPrefix(name, "UWSGI_")
+	if !ok || rest == "" || uwsgiOwnVars[rest] {
+		return "", false
+	}
+	return strings.ReplaceAll(strings.ToLower(rest), "_", "-"), true
+}
+
+// uwsgiOwnVars are the UWSGI_ variables that are no option (core/utils.c
+// parse_sys_envs skips them).
+var uwsgiOwnVars = map[string]bool{"RELOADS": true, "VASSALS_DIR": true, "EMPEROR_FD": true, "BROODLORD_NUM": true,
+	"EMPEROR_FD_CONFIG": true, "EMPEROR_PROXY": true, "JAIL_PID": true, "ORIGINAL_PROC_NAME": true}
 
 // MultiWorker reports more than one worker process, or a count not known.
 func (u *UwsgiServer) MultiWorker() bool {
@@ -85,7 +134,7 @@ func (u *UwsgiServer) Fingerprint() string {
 	var b strings.Builder
 	b.WriteString(strconv.FormatBool(u.FromCommand))
 	for _, o := range u.Options {
-		b.WriteString(";" + strconv.Quote(o.Name) + "=" + strconv.Quote(o.Value))
+		b.WriteString(";" + strconv.Quote(o.Name) + "=" + strconv.Quote(o.Value) + "@" + strconv.Quote(o.File))
 	}
 	return b.String()
 }
@@ -146,8 +195,14 @@ func uwsgiCommandOptions(args []string, sp source.Span) []Option {
 		case strings.HasPrefix(a, "-") && len(a) > 1:
 			name = a[1:2]
 			value, hasValue = a[2:], len(a) > 2
+		case strings.HasSuffix(a, ".ini"):
+			out = append(out, Option{Name: "ini", Value: a, Span: sp}) // uwsgi app.ini loads it
+			continue
+		case strings.HasSuffix(a, ".yaml") || strings.HasSuffix(a, ".yml"):
+			out = append(out, Option{Name: "yaml", Value: a, Span: sp})
+			continue
 		default:
-			continue // a configuration file named alone, or a stray word
+			continue // a stray word
 		}
 		if !hasValue {
 			value = "true"

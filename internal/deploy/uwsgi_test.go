@@ -66,3 +66,36 @@ func TestParseUwsgi(t *testing.T) {
 		})
 	}
 }
+
+// A command line names its configuration alone or with --ini, as uWSGI
+// loads it; UWSGI_<OPTION> variables are options (uWSGI 2.0.21 with
+// UWSGI_PROCESSES=3 spawns 3 workers for an ini without processes, and the
+// ini's processes = 2 when it has one); number options read their leading
+// digits, as uWSGI's strtol does, so an ini's "; comment" after a number
+// does not hide it.
+func TestUwsgiCommandFilesEnvAndNumbers(t *testing.T) {
+	m := Parse(Supervisord, []byte("[program:uwsgi]\ncommand = /venv/bin/uwsgi /etc/app/uwsgi.ini --yaml extra.yml --ini=more.ini\n"))
+	srv := UwsgiServers(m)
+	if len(srv) != 1 || srv[0].Command == nil || srv[0].Command.Unit != "uwsgi" {
+		t.Fatalf("servers: %+v", srv)
+	}
+	var files []string
+	for _, o := range srv[0].ConfigFiles() {
+		files = append(files, o.Name+"="+o.Value)
+	}
+	if got := strings.Join(files, " "); got != "ini=/etc/app/uwsgi.ini yaml=extra.yml ini=more.ini" {
+		t.Errorf("config files: %s", got)
+	}
+	for name, want := range map[string]string{"UWSGI_PROCESSES": "processes", "UWSGI_MAX_REQUESTS": "max-requests", "UWSGI_RELOADS": "", "UWSGI_": "", "PROCESSES": ""} {
+		if got, _ := UwsgiEnvOption(name); got != want {
+			t.Errorf("UwsgiEnvOption(%s) = %q, want %q", name, got, want)
+		}
+	}
+	ini := UwsgiServers(Parse(Uwsgi, []byte("[uwsgi]\nprocesses = 4                 ; four workers\n")))
+	if n, expr, _ := ini[0].Processes(); n != 4 || expr {
+		t.Errorf("processes with a trailing comment: %d expr=%v, want 4", n, expr)
+	}
+	if n, ok := UwsgiInt("$(WORKERS)"); ok {
+		t.Errorf("UwsgiInt($(WORKERS)) = %d, want not a number", n)
+	}
+}

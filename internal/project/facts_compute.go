@@ -78,7 +78,7 @@ func computeFacts(p *Project, info config.PyprojectInfo) *Facts {
 	fs.MultiWorker = fs.Gunicorn && (!fs.Workers.Known || fs.Workers.Expr || fs.Workers.Max > 1) || uvicornMultiWorker(fs, envs, reach)
 	// uWSGI serves with one process unless told otherwise (no
 	// WEB_CONCURRENCY): only a count above 1, or one not known here, counts.
-	fs.Uwsgi = findUwsgi(p)
+	fs.Uwsgi = findUwsgi(p, envs, reach)
 	if len(fs.Uwsgi) > 0 && len(fs.Configs)+len(fs.Commands)+len(fs.CmdArgs) == 0 {
 		fs.MultiWorker = uvicornMultiWorker(fs, envs, reach) // gunicorn is only required: uWSGI serves
 	}
@@ -257,43 +257,51 @@ func resolveConfigPath(p *Project, c *CommandLine, v string) *File {
 	if mod, ok := strings.CutPrefix(v, "python:"); ok {
 		return p.ModuleFile(mod)
 	}
-	v = strings.TrimPrefix(v, "file:")
-	if f := imageFile(p, c, v); f != nil {
+	return resolvePath(p, c, strings.TrimPrefix(v, "file:"), KindPython)
+}
+
+// resolvePath finds the project file of the kind that a path on a start-up
+// command line names: through the image the command runs in, else
+// relative to its working directory, else (an absolute path) the longest
+// project path that ends it, else the file of that name beside the
+// command's file.
+func resolvePath(p *Project, c *CommandLine, v string, kind Kind) *File {
+	if f := imageFile(p, c, v, kind); f != nil {
 		return f
 	}
 	v = strings.TrimPrefix(path.Clean(strings.ReplaceAll(v, "\\", "/")), "./")
 	dir := commandDir(c)
 	for _, cand := range []string{path.Join(dir, v), v} {
-		if f := p.File(cand); f != nil && f.Kind == KindPython {
+		if f := p.File(cand); f != nil && f.Kind == kind {
 			return f
 		}
 	}
 	if strings.HasPrefix(v, "/") {
-		if f := longestPythonSuffix(p, v); f != nil {
+		if f := longestSuffix(p, v, kind); f != nil {
 			return f
 		}
 		// A host path (/opt/app/gunicorn.py in a systemd unit or a
 		// supervisord program) names the file that the deploy folder
 		// holding the command ships beside it.
-		if f := p.File(path.Join(dir, path.Base(v))); f != nil && f.Kind == KindPython {
+		if f := p.File(path.Join(dir, path.Base(v))); f != nil && f.Kind == kind {
 			return f
 		}
 	}
 	return nil
 }
 
-// longestPythonSuffix resolves an absolute path inside an image
-// (/app/conf/gunicorn.py) to the longest project Python path that ends it
+// longestSuffix resolves an absolute path inside an image
+// (/app/conf/gunicorn.py) to the longest project path of the kind that ends it
 // after a slash. The suffixes are looked up from the longest down, a map
 // lookup each: matching the value against every Python file, for every
 // command line, made a monorepo of services quadratic. Paths are unique, so
 // the longest match is the one file a walk would have kept.
-func longestPythonSuffix(p *Project, abs string) *File {
+func longestSuffix(p *Project, abs string, kind Kind) *File {
 	for i := 0; i < len(abs); i++ {
 		if abs[i] != '/' {
 			continue
 		}
-		if f := p.byPath[abs[i+1:]]; f != nil && f.Kind == KindPython {
+		if f := p.byPath[abs[i+1:]]; f != nil && f.Kind == kind {
 			return f
 		}
 	}

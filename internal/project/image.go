@@ -2,14 +2,17 @@ package project
 
 import (
 	"path"
+	"strings"
 
 	"github.com/multiprom/multiprom/internal/deploy"
 )
 
 // imageFile resolves a path that a command running in an image names to
-// the repository file the image got it from, or nil. The image is the
-// command's own Dockerfile, or the Dockerfile its compose service builds.
-func imageFile(p *Project, c *CommandLine, v string) *File {
+// the repository file of the kind the image got it from, or nil. The image
+// is the command's own Dockerfile, the Dockerfile its compose service
+// builds, or the Dockerfile that COPYs the command's file (a supervisord
+// configuration or a script) into its image.
+func imageFile(p *Project, c *CommandLine, v string, kind Kind) *File {
 	dockerfile, context := imageOf(p, c)
 	if dockerfile == nil {
 		return nil
@@ -26,7 +29,7 @@ func imageFile(p *Project, c *CommandLine, v string) *File {
 		abs = path.Join("/", dir, v)
 	}
 	for _, cand := range m.ImageSources(path.Clean(abs), context) {
-		if f := p.File(cand); f != nil && f.Kind == KindPython {
+		if f := p.File(cand); f != nil && f.Kind == kind {
 			return f
 		}
 	}
@@ -47,6 +50,29 @@ func imageOf(p *Project, c *CommandLine) (*File, string) {
 			context := path.Join(dirOf(c.File.Path), b.Context)
 			if f := p.File(path.Join(context, b.Dockerfile)); f != nil && f.Kind == KindDockerfile {
 				return f, cleanRel(context)
+			}
+		}
+	default:
+		return imageCopying(p, c.File)
+	}
+	return nil, ""
+}
+
+// imageCopying returns the first Dockerfile whose COPY brings the file into
+// its image (by its own name or a folder holding it), and its build
+// context.
+func imageCopying(p *Project, f *File) (*File, string) {
+	for _, d := range p.Files {
+		if d.Kind != KindDockerfile || d.Deploy() == nil {
+			continue
+		}
+		context := p.BuildContext(d)
+		for _, cp := range d.Deploy().Copies {
+			for _, src := range cp.Sources {
+				full := cleanRel(path.Join(context, src))
+				if full == f.Path || full == "" || strings.HasPrefix(f.Path, full+"/") {
+					return d, context
+				}
 			}
 		}
 	}

@@ -68,3 +68,47 @@ func TestUwsgiFacts(t *testing.T) {
 		})
 	}
 }
+
+// A supervisord program runs `uwsgi /etc/wisdom/uwsgi.ini` in an image that
+// COPYs deploy/app-uwsgi.ini there: the ini's options are that server's,
+// one server, not two. The image's ENV UWSGI_PROCESSES=10 is its processes
+// option (uWSGI reads UWSGI_* variables as options), unless the ini sets
+// processes itself: uWSGI reads the environment first, and the last setting
+// wins (Debian's uWSGI 2.0.21 spawns 3 workers under UWSGI_PROCESSES=3 for an
+// ini without processes, 2 for one with processes = 2).
+func TestUwsgiEnvAndImageConfig(t *testing.T) {
+	files := func(ini string) map[string]string {
+		return map[string]string{"app.py": uwsgiApp,
+			"wisdom.Containerfile": "FROM python\nENV PROMETHEUS_MULTIPROC_DIR=/var/run/m\nENV UWSGI_PROCESSES=10\n" +
+				"COPY deploy/app-uwsgi.ini /etc/wisdom/uwsgi.ini\nCOPY conf/supervisord.conf /etc/supervisor/supervisord.conf\nCMD supervisord -n\n",
+			"conf/supervisord.conf": "[program:uwsgi]\ncommand = /venv/bin/uwsgi /etc/wisdom/uwsgi.ini\n",
+			"deploy/app-uwsgi.ini":  ini,
+		}
+	}
+	tests := []struct {
+		name, ini, procFile, procText string
+		procs                         int
+	}{
+		{"processes from the image's environment", "[uwsgi]\nmodule = app:app\nmax-requests = 1000   ; recycle\n", "wisdom.Containerfile", "ENV UWSGI_PROCESSES=10", 10},
+		{"the ini's processes wins", "[uwsgi]\nmodule = app:app\nprocesses = 2\n", "deploy/app-uwsgi.ini", "processes = 2", 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fs := uwsgiProject(files(tt.ini)).Facts
+			if len(fs.Uwsgi) != 1 || fs.Uwsgi[0].File.Path != "deploy/app-uwsgi.ini" {
+				t.Fatalf("servers: %d, want the ini's alone", len(fs.Uwsgi))
+			}
+			u := fs.Uwsgi[0]
+			n, expr, o := u.Processes()
+			if n != tt.procs || expr || o == nil {
+				t.Fatalf("processes %d expr=%v, want %d", n, expr, tt.procs)
+			}
+			if f := u.FileOf(*o); f.Path != tt.procFile || f.Text(o.Span) != tt.procText {
+				t.Errorf("processes set at %s %q, want %s %q", f.Path, f.Text(o.Span), tt.procFile, tt.procText)
+			}
+			if !fs.MultiWorker || !fs.Multiprocess {
+				t.Errorf("multi=%v multiprocess=%v, want both", fs.MultiWorker, fs.Multiprocess)
+			}
+		})
+	}
+}
