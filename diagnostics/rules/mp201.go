@@ -30,7 +30,13 @@ var MissingChildExit = &diagnostics.Rule{
 		"that uwsgi.workers() no longer lists. In a uWSGI-served project the rule reports when no app code " +
 		"calls mark_process_dead. Not exact: between the death and the respawn (normally well under a second; " +
 		"longer when uWSGI throttles a worker that keeps dying) the dead worker still counts, and a mule or " +
-		"spooler process that writes live* gauges is not in uwsgi.workers(), so its files would be deleted.",
+		"spooler process that writes live* gauges is not in uwsgi.workers(), so its files would be deleted.\n\n" +
+		"Not reported under uWSGI when app code names the files by worker id instead of pid " +
+		"(`prometheus_client.values.ValueClass = MultiProcessValue(process_identifier=uwsgi.worker_id)`): the " +
+		"worker uWSGI forks in a dead one's slot has its id and opens its files, so no file of a dead process " +
+		"is left to mark. The new worker starts from the values the dead one left (counters go on, as they " +
+		"should; a live* gauge the dead worker left raised, such as an in-progress count, stays raised until the " +
+		"new worker sets it), and between the death and the respawn the dead worker still counts.",
 	Before: `# gunicorn.conf.py
 workers = 4`,
 	After: `# gunicorn.conf.py
@@ -49,7 +55,9 @@ def child_exit(server, worker):
 	Run: func(pass *diagnostics.Pass) {
 		p := pass.Project
 		if uwsgiOnly(p) {
-			uwsgiMissingMarkDead(pass)
+			if p.Facts.FilesByWorkerID == nil {
+				uwsgiMissingMarkDead(pass)
+			}
 			return
 		}
 		if cfg := p.Facts.Config(); cfg != nil && cfg.Hook("child_exit") != nil {

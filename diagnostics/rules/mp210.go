@@ -4,6 +4,7 @@ import (
 	"strconv"
 
 	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/deploy"
 	"github.com/multiprom/multiprom/internal/project"
 )
 
@@ -20,7 +21,9 @@ var RecycledWorkersGrowFiles = &diagnostics.Rule{
 		"bound until the next restart, and every scrape reads all of them: scrapes slow down and memory grows. " +
 		"Raise max_requests a lot, or restart (and clean the directory) periodically.\n\n" +
 		"uWSGI recycles workers the same way with max-requests, max-worker-lifetime, reload-on-rss and " +
-		"reload-on-as; each is reported in a uWSGI-served multiprocess project.",
+		"reload-on-as; each is reported in a uWSGI-served multiprocess project, unless app code names the " +
+		"files by uWSGI worker id instead of pid (`MultiProcessValue(process_identifier=uwsgi.worker_id)`): a " +
+		"recycled worker's replacement takes its id and reuses its files, so recycling adds none.",
 	Before:  `max_requests = 1000`,
 	After:   `max_requests = 100000  # and a periodic restart that empties PROMETHEUS_MULTIPROC_DIR`,
 	FixDoc:  "No automatic fix: the right recycling interval depends on the app's leak rate and traffic.",
@@ -29,9 +32,12 @@ var RecycledWorkersGrowFiles = &diagnostics.Rule{
 	Run: func(pass *diagnostics.Pass) {
 		p := pass.Project
 		for _, u := range p.Facts.Uwsgi {
+			if p.Facts.FilesByWorkerID != nil {
+				break
+			}
 			for _, name := range []string{"max-requests", "max-worker-lifetime", "reload-on-rss", "reload-on-as"} {
 				if o, ok := u.Option(name); ok {
-					if n, err := strconv.Atoi(o.Value); err == nil && n > 0 {
+					if n, ok := deploy.UwsgiInt(o.Value); ok && n > 0 {
 						pass.ReportIn(u.FileOf(o), o.Span, "%s = %d: every recycled uWSGI worker leaves its metric files in PROMETHEUS_MULTIPROC_DIR, and scrapes read them all", name, n)
 						return
 					}

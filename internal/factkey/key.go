@@ -91,6 +91,7 @@ func Facts(fs *project.Facts) string {
 		k.file("uwsgi.file", u.File)
 		k.str("uwsgi.server", u.Fingerprint())
 	}
+	k.loc("workerid", fs.FilesByWorkerID)
 	k.num("apps", len(fs.Apps))
 	for _, a := range fs.Apps {
 		k.file("app.file", a.File)

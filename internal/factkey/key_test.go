@@ -45,6 +45,7 @@ func keyFacts() *project.Facts {
 		DjangoReady: []*project.ReadyHook{{File: &project.File{Path: "shop/apps.py"}, Func: &python.FuncDef{Name: "ready", Class: "ShopConfig"}}},
 		Uwsgi: []*project.UwsgiServer{{File: &project.File{Path: "uwsgi.ini"}, UwsgiServer: &deploy.UwsgiServer{Span: source.Span{Start: 0, End: 7},
 			Options: []deploy.Option{{Name: "processes", Value: "4", Span: source.Span{Start: 8, End: 21}}}}}},
+		FilesByWorkerID: &project.Loc{File: app, Span: source.Span{Start: 40, End: 90}},
 		Requirements: map[string]*project.Requirement{"prometheus-client": {Name: "prometheus-client", Spec: "==0.20.0",
 			Loc: project.Loc{File: req, Span: source.Span{Start: 0, End: 24}}}},
 	}
@@ -123,6 +124,8 @@ var factsMutations = map[string]func(fs *project.Facts){
 	"Uwsgi.UwsgiServer":               func(fs *project.Facts) { fs.Uwsgi[0].Options[0].Value = "1" },
 	"Uwsgi.UwsgiServer.Span":          func(fs *project.Facts) { fs.Uwsgi[0].Span.End++ },
 	"Uwsgi.UwsgiServer (fromcommand)": func(fs *project.Facts) { fs.Uwsgi[0].FromCommand = true },
+	"FilesByWorkerID.File":            func(fs *project.Facts) { fs.FilesByWorkerID = nil },
+	"FilesByWorkerID.Span":            func(fs *project.Facts) { fs.FilesByWorkerID.Span.End++ },
 }
 
 // spanField reports whether a field path is a byte span, which the key

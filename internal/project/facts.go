@@ -42,6 +42,12 @@ type Facts struct {
 	// and command lines (uwsgi.go). Several processes among them make the
 	// project multi-worker as gunicorn's workers do.
 	Uwsgi []*UwsgiServer
+	// FilesByWorkerID is where app code names the multiprocess files by
+	// uWSGI worker id instead of pid (prometheus_client.values.ValueClass =
+	// MultiProcessValue(process_identifier=uwsgi.worker_id)): a worker that
+	// replaces a dead one reuses its files, so nothing needs marking dead
+	// and recycled workers add no files. nil when none does.
+	FilesByWorkerID *Loc
 
 	Configs  []*GunicornConfig // every gunicorn config found, loaded or not
 	Commands []*CommandLine    // command lines that run gunicorn

@@ -108,6 +108,10 @@ func computeFacts(p *Project, info config.PyprojectInfo) *Facts {
 			switch fw, isApp := frameworks.AppClasses[q]; {
 			case isApp:
 				fs.Apps = append(fs.Apps, &AppSite{File: f, Call: c, Factory: c.Scope, Framework: fw})
+			case strings.HasSuffix(q, "MultiProcessValue"):
+				if byWorkerID(c) && !IsTestFile(f) {
+					fs.FilesByWorkerID = &Loc{f, c.Span()}
+				}
 			case multiprocCallee(q):
 				// Code that only runs when the variable is set (the gated
 				// snippets) does not make a project multiprocess by itself;
@@ -481,7 +485,22 @@ var (
 // appOrMultiprocCallee: the callees computeFacts looks for.
 func appOrMultiprocCallee(q string) bool {
 	_, isApp := frameworks.AppClasses[q]
-	return isApp || multiprocCallee(q)
+	return isApp || multiprocCallee(q) || strings.HasSuffix(q, "MultiProcessValue")
+}
+
+// byWorkerID reports a MultiProcessValue call whose process_identifier is
+// uWSGI's worker id (uwsgi.worker_id, or a function returning it): files
+// named per worker slot, not per pid.
+func byWorkerID(c *python.Call) bool {
+	a := c.Keyword("process_identifier")
+	if a == nil {
+		args := c.Arguments()
+		if len(args) == 0 || args[0].Name != "" {
+			return false
+		}
+		a = args[0]
+	}
+	return a.Value != nil && strings.Contains(a.Value.Text, "worker_id")
 }
 
 // multiprocCallee: a multiprocess collector or exporter class.
