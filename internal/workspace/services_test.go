@@ -70,6 +70,12 @@ func TestFind(t *testing.T) {
 			"tools/tox.ini":   "[tox]\nenvlist = py311\n",
 			"tools/script.py": ""},
 			"[api] Procfile api.py\n[shop] app.py uwsgi.ini\n"},
+		{"an image named *.Containerfile assembles the uWSGI ini and the supervisord program it COPYs into one service", map[string]string{
+			"web.Containerfile":              "FROM python\nCOPY app /srv/app\nCOPY tools/configs/uwsgi.ini /etc/app/uwsgi.ini\nCOPY tools/configs/supervisord.conf /etc/supervisor/supervisord.conf\nCMD supervisord -n\n",
+			"tools/configs/uwsgi.ini":        "[uwsgi]\nmount = /=app.wsgi:application\nlazy-apps = true\n",
+			"tools/configs/supervisord.conf": "[program:uwsgi]\ncommand = uwsgi /etc/app/uwsgi.ini\n",
+			"app/wsgi.py":                    ""},
+			"[] app/wsgi.py tools/configs/supervisord.conf tools/configs/uwsgi.ini web.Containerfile\n"},
 		{"nested: a Procfile service inside a gunicorn.conf.py one", map[string]string{
 			"gunicorn.conf.py":        "workers = 2\n",
 			"app.py":                  "",
