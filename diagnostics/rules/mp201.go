@@ -107,16 +107,17 @@ func uwsgiMissingMarkDead(pass *diagnostics.Pass) {
 	}
 }
 
-// uwsgiAppFile is the module uWSGI loads as the app: its module (pkg.mod or
-// pkg.mod:callable) or wsgi-file, else the module that builds the Flask app.
+// uwsgiAppFile is the module uWSGI loads as the app: its module, wsgi-file
+// or mount's app (pkg.mod, pkg.mod:callable or a path), else the module
+// that builds the app.
 func uwsgiAppFile(p *project.Project) *project.File {
 	for _, u := range p.Facts.Uwsgi {
-		if o, ok := u.Option("module", "wsgi", "wsgi-file", "file"); ok {
-			mod, _, _ := strings.Cut(o.Value, ":")
+		for _, app := range u.AppModules() {
+			mod, _, _ := strings.Cut(app, ":")
 			if f := p.ModuleFile(mod); f != nil {
 				return f
 			}
-			if f := p.File(o.Value); f != nil {
+			if f := p.File(app); f != nil {
 				return f
 			}
 		}

@@ -121,6 +121,24 @@ func (u *UwsgiServer) MultiWorker() bool {
 	return expr || n > 1
 }
 
+// AppModules are the apps the server loads, in order: module, wsgi,
+// wsgi-file and file values (pkg.mod, pkg.mod:callable or a path), and the
+// app of each mount = /prefix=app.
+func (u *UwsgiServer) AppModules() []string {
+	var out []string
+	for _, o := range u.Options {
+		switch o.Name {
+		case "module", "wsgi", "wsgi-file", "file":
+			out = append(out, o.Value)
+		case "mount":
+			if _, app, ok := strings.Cut(o.Value, "="); ok {
+				out = append(out, app)
+			}
+		}
+	}
+	return out
+}
+
 // Lazy reports lazy-apps (or the older lazy): the app is then loaded in
 // each worker after the fork, not in the master before it.
 func (u *UwsgiServer) Lazy() bool {

@@ -370,14 +370,12 @@ func appFolder(f *project.File, byPath map[string]*project.File) string {
 	return moduleFolder(dirOf(f.Path), mods, byPath)
 }
 
-// uwsgiAppFolder is appFolder for a uWSGI configuration: the module its
-// module, wsgi or callable-less mount option names.
+// uwsgiAppFolder is appFolder for a uWSGI configuration: the modules its
+// module, wsgi and mount options name.
 func uwsgiAppFolder(f *project.File, byPath map[string]*project.File) string {
 	var mods []string
 	for _, u := range deploy.UwsgiServers(f.Deploy()) {
-		if o, ok := u.Option("module", "wsgi", "w"); ok {
-			mods = append(mods, o.Value)
-		}
+		mods = append(mods, u.AppModules()...)
 	}
 	return moduleFolder(dirOf(f.Path), mods, byPath)
 }

@@ -76,6 +76,10 @@ func TestFind(t *testing.T) {
 			"tools/configs/supervisord.conf": "[program:uwsgi]\ncommand = uwsgi /etc/app/uwsgi.ini\n",
 			"app/wsgi.py":                    ""},
 			"[] app/wsgi.py tools/configs/supervisord.conf tools/configs/uwsgi.ini web.Containerfile\n"},
+		{"a uWSGI ini that mounts its app (mount = /=pkg.wsgi:application) serves from the app's folder", map[string]string{
+			"deploy/uwsgi.ini": "[uwsgi]\nmount = /=shop.wsgi:application\nprocesses = 4\n",
+			"shop/wsgi.py":     ""},
+			"[] deploy/uwsgi.ini shop/wsgi.py\n"},
 		{"nested: a Procfile service inside a gunicorn.conf.py one", map[string]string{
 			"gunicorn.conf.py":        "workers = 2\n",
 			"app.py":                  "",
