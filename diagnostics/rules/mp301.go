@@ -25,7 +25,7 @@ var GaugeWithoutMode = &diagnostics.Rule{
 	Before:  `IN_PROGRESS = Gauge("jobs_in_progress", "Jobs running")`,
 	After:   `IN_PROGRESS = Gauge("jobs_in_progress", "Jobs running", multiprocess_mode="livesum")`,
 	Fix:     diagnostics.FixSafe,
-	FixDoc:  "Adds multiprocess_mode= with the mode that fits how the gauge is used anywhere in the project (inc/dec/track_inprogress, also as a decorator or context manager, and exporter metrics.gauge decorators -> livesum; set only -> livemax, or livemostrecent on client >= 0.18); the other valid modes, and \"set every Gauge in this file\", are offered as further actions.",
+	FixDoc:  "Adds multiprocess_mode= with the mode that fits how the gauge is used anywhere in the project (inc/dec/track_inprogress, also as a decorator or context manager, and exporter metrics.gauge decorators -> livesum; set only -> livemax, or livemostrecent on client >= 0.18); the other valid modes, and \"set every Gauge in this file\", are offered as further actions. A Gauge made through a helper of the module that takes the class (make(Gauge, \"g\", \"help\")) gets the keyword on the helper's call when the helper passes **kwargs on, and no fix otherwise.",
 	Applies: multiprocess,
 	Run: func(pass *diagnostics.Pass) {
 		if runsAsOwnProcess(pass.Project, pass.File) {
