@@ -1,6 +1,7 @@
 package project
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 
@@ -40,11 +41,8 @@ func metricFactories(m *python.Module) map[string]*metricFactory {
 		if fn == nil || !fn.IsModuleLevel() || c.Recv != nil || bad[fn] || !fn.HasParam(c.Func, "") {
 			continue
 		}
-		fa := out[fn.Name]
-		if fa == nil {
-			fa = &metricFactory{fn: fn, classParam: c.Func}
-		}
-		if !fa.add(c) || fa.classParam != c.Func || redefined(m, fn) {
+		fa := cmp.Or(out[fn.Name], &metricFactory{fn: fn, classParam: c.Func})
+		if !fa.add(m, c) || fa.classParam != c.Func || redefined(m, fn) {
 			bad[fn] = true
 			delete(out, fn.Name)
 			continue
@@ -63,15 +61,18 @@ func redefined(m *python.Module, fn *python.FuncDef) bool {
 // factory's own ** parameter, more positional arguments than the client
 // takes, a name/documentation/labelnames the body makes up itself, or two
 // calls that pass different things in one slot.
-func (fa *metricFactory) add(c *python.Call) bool {
+func (fa *metricFactory) add(m *python.Module, c *python.Call) bool {
 	forwards, pos := false, 0
 	for _, a := range c.Arguments() {
 		slot := a.Name
 		switch {
 		case a.Name == "**" && a.Value != nil && fa.fn.HasParam(strings.TrimPrefix(a.Value.Text, "**"), "**"):
-			forwards = true
+			// As the caller gave it, unless changed (kw.setdefault(...)).
+			if forwards = true; m.Touches(fa.fn, strings.TrimPrefix(a.Value.Text, "**")) {
+				return false
+			}
 			continue
-		case a.Name == "*" || a.Name == "**":
+		case a.Value == nil || a.Name == "*" || a.Name == "**":
 			return false
 		case a.Name == "":
 			if pos >= len(clientParams) {
@@ -81,14 +82,13 @@ func (fa *metricFactory) add(c *python.Call) bool {
 			pos++
 		}
 		s := factorySlot{slot: slot, arg: a}
-		if a.Value != nil && fa.fn.HasParam(a.Value.Text, "") {
+		if fa.fn.HasParam(a.Value.Text, "") {
 			s.param = a.Value.Text
 		} else if slot == "name" || slot == "documentation" || slot == "labelnames" {
 			return false
 		}
 		if i := slices.IndexFunc(fa.slots, func(o factorySlot) bool { return o.slot == slot }); i >= 0 {
-			o := fa.slots[i]
-			if o.param != s.param || o.param == "" && o.arg.Value.Text != s.arg.Value.Text {
+			if o := fa.slots[i]; o.param != s.param || o.param == "" && o.arg.Value.Text != s.arg.Value.Text {
 				return false
 			}
 			continue

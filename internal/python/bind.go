@@ -1,6 +1,9 @@
 package python
 
-import "slices"
+import (
+	"slices"
+	"strings"
+)
 
 // Bind binds a call's arguments to the function's parameters as Python
 // does: positional arguments fill the parameters before * or *args in
@@ -58,4 +61,21 @@ func (f *FuncDef) Bind(c *Call) (named map[string]*Arg, rest []*Arg, ok bool) {
 // kind ("" for a plain one, "*" or "**").
 func (f *FuncDef) HasParam(name, kind string) bool {
 	return slices.ContainsFunc(f.Params, func(p Param) bool { return p.Kind == kind && p.Name == name })
+}
+
+// Touches reports whether code directly in fn may change what name holds:
+// a method call on it (kw.setdefault(...), kw.update(...)), or an
+// assignment to it or to one of its items or attributes.
+func (m *Module) Touches(fn *FuncDef, name string) bool {
+	for _, c := range m.Calls {
+		if c.Scope == fn && c.Recv == nil && c.BaseName() == name {
+			return true
+		}
+	}
+	for _, a := range m.Assigns {
+		if a.Scope == fn && (a.Target == name || strings.HasPrefix(a.Target, name+"[") || strings.HasPrefix(a.Target, name+".")) {
+			return true
+		}
+	}
+	return false
 }
