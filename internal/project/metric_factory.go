@@ -82,7 +82,7 @@ func (fa *metricFactory) add(m *python.Module, c *python.Call) bool {
 			pos++
 		}
 		s := factorySlot{slot: slot, arg: a}
-		if fa.fn.HasParam(a.Value.Text, "") {
+		if fa.fn.HasParam(a.Value.Text, "") && !m.Rebinds(fa.fn, a.Value.Text) {
 			s.param = a.Value.Text
 		} else if slot == "name" || slot == "documentation" || slot == "labelnames" {
 			return false

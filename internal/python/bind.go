@@ -72,6 +72,12 @@ func (m *Module) Touches(fn *FuncDef, name string) bool {
 			return true
 		}
 	}
+	return m.Rebinds(fn, name)
+}
+
+// Rebinds reports whether code directly in fn assigns to name, or to one of
+// its items or attributes.
+func (m *Module) Rebinds(fn *FuncDef, name string) bool {
 	for _, a := range m.Assigns {
 		if a.Scope == fn && (a.Target == name || strings.HasPrefix(a.Target, name+"[") || strings.HasPrefix(a.Target, name+".")) {
 			return true
