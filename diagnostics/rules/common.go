@@ -120,7 +120,7 @@ func liveGaugeExists(p *project.Project) bool {
 			if decl.Type != "Gauge" {
 				continue
 			}
-			if a := decl.Call.Keyword("multiprocess_mode"); a != nil && a.Value.IsStr() && strings.HasPrefix(a.Value.Str(), "live") {
+			if a := decl.Keyword("multiprocess_mode"); a != nil && a.Value.IsStr() && strings.HasPrefix(a.Value.Str(), "live") {
 				if _, valid := deps.ModeSince(a.Value.Str()); valid {
 					return true
 				}

@@ -108,7 +108,7 @@ func multiprocCode(p *project.Project) string {
 			return fmt.Sprintf("django_prometheus's /metrics view (%s)", f.Path)
 		}
 		for _, decl := range f.MetricDecls() {
-			if decl.Call.Keyword("multiprocess_mode") != nil {
+			if decl.Keyword("multiprocess_mode") != nil {
 				return fmt.Sprintf("multiprocess_mode= (%s:%d)", f.Path, f.Lines().Line(decl.Call.Span().Start)+1)
 			}
 		}

@@ -50,7 +50,7 @@ func infoToGaugeFix(p *project.Project, decl *project.MetricDecl) diagnostics.Fi
 	f := decl.File
 	c := decl.Call
 	full, ok := decl.FullName()
-	if !ok || decl.Var == "" || c.Scope != nil || c.HasSplat() || decl.Param("documentation") == nil {
+	if !ok || decl.Factory != nil || decl.Var == "" || c.Scope != nil || c.HasSplat() || decl.Param("documentation") == nil {
 		return diagnostics.Fix{}
 	}
 	for _, a := range c.Arguments() {

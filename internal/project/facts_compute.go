@@ -48,7 +48,7 @@ func computeFacts(p *Project, info config.PyprojectInfo) *Facts {
 		}
 	}
 	fs.Standalone = standaloneModules(p)
-	for path := range mainServerScripts(p, fs.Commands) {
+	for path := range mainServerScripts(p, fs.Commands, fs.Uvicorn) {
 		fs.Standalone[path] = true
 	}
 	fs.Cleanups = findCleanups(p)

@@ -1,6 +1,7 @@
 package project
 
 import (
+	"slices"
 	"strings"
 	"sync"
 
@@ -15,6 +16,12 @@ type MetricDecl struct {
 	Type     string // "Counter", "Gauge", "Histogram", "Summary", "Info", "Enum"
 	Var      string // assignment target, "" if not assigned
 	Exporter bool   // created through a prometheus_flask_exporter object
+	// Factory is the module's function the metric is made through
+	// (`make(Gauge, "g", "help")`, see metricFactory), nil for a direct
+	// call; the constructor's arguments are then args.
+	Factory  *python.FuncDef
+	args     []factorySlot
+	forwards bool
 
 	// full, fullOK and onDefault hold FullName and OnDefaultRegistry,
 	// computed when the declaration is made, with the module's summary
@@ -44,8 +51,11 @@ var clientParams = []string{"name", "documentation", "labelnames", "namespace", 
 // by position, or nil. Exporter methods take only name and description
 // positionally.
 func (d *MetricDecl) Param(name string) *python.Expr {
-	if a := d.Call.Keyword(name); a != nil {
+	if a := d.Keyword(name); a != nil {
 		return a.Value
+	}
+	if d.Factory != nil {
+		return nil // every argument is in args, by its constructor parameter
 	}
 	if d.Exporter && name == "documentation" {
 		if a := d.Call.Keyword("description"); a != nil {
@@ -62,6 +72,33 @@ func (d *MetricDecl) Param(name string) *python.Expr {
 	}
 	return nil
 }
+
+// Keyword returns the argument the constructor receives as name=: the
+// call's own, or for a factory's metric what the factory passes there (an
+// argument of the call, or one of the factory's body; see SiteArg).
+func (d *MetricDecl) Keyword(name string) *python.Arg {
+	if d.Factory == nil {
+		return d.Call.Keyword(name)
+	}
+	for _, s := range d.args {
+		if s.slot == name {
+			return s.arg
+		}
+	}
+	return nil
+}
+
+// HasSplat reports whether the constructor's arguments are not all known.
+func (d *MetricDecl) HasSplat() bool { return d.Factory == nil && d.Call.HasSplat() }
+
+// SiteArg reports whether a is an argument of the declaring call itself, so
+// that its span is in d.File and an edit of its value changes this metric.
+func (d *MetricDecl) SiteArg(a *python.Arg) bool { return slices.Contains(d.Call.Arguments(), a) }
+
+// KeywordsReachConstructor reports whether a keyword added to the declaring
+// call reaches the constructor: always for a direct call, for a factory's
+// metric when the factory passes its **kwargs on.
+func (d *MetricDecl) KeywordsReachConstructor() bool { return d.Factory == nil || d.forwards }
 
 // NameArg returns the literal metric name (first positional or name=).
 func (d *MetricDecl) NameArg() (string, bool) {
@@ -177,7 +214,7 @@ func (d *MetricDecl) onDefaultRegistry(m *python.Module) bool {
 	if d.Exporter {
 		return false
 	}
-	if d.Call.HasSplat() {
+	if d.HasSplat() {
 		return false
 	}
 	e := d.Param("registry")
@@ -191,7 +228,7 @@ func (d *MetricDecl) onDefaultRegistry(m *python.Module) bool {
 // Mode returns the literal multiprocess_mode of a Gauge ("" when absent or
 // not a literal; absent means the client's default "all").
 func (d *MetricDecl) Mode() (string, *python.Arg) {
-	a := d.Call.Keyword("multiprocess_mode")
+	a := d.Keyword("multiprocess_mode")
 	if a == nil || a.Value == nil || !a.Value.IsStr() {
 		return "", a
 	}
@@ -285,7 +322,14 @@ func (f *File) metricDecls(m *python.Module) *fileDecls {
 func declare(m *python.Module, f *File) []*MetricDecl {
 	out := []*MetricDecl{}
 	exporterVars := exporterObjects(m)
+	factories := metricFactories(m)
 	for _, c := range m.Calls {
+		if fa := factories[c.Func]; fa != nil && c.Recv == nil && c.Qualified() == c.Func {
+			if d := fa.declare(m, f, c); d != nil {
+				out = append(out, d.remember(m))
+			}
+			continue
+		}
 		if t, ok := clientMetricCtors()[c.Qualified()]; ok {
 			out = append(out, (&MetricDecl{File: f, Call: c, Type: t, Var: c.TargetName()}).remember(m))
 		}
