@@ -17,10 +17,10 @@ type MetricDecl struct {
 	Var      string // assignment target, "" if not assigned
 	Exporter bool   // created through a prometheus_flask_exporter object
 	// Factory is the module's function the metric is made through
-	// (`make(Gauge, "g", "help")`, see metricFactory), nil for a direct
+	// (`make(Gauge, "g", "help")`, see python.Factory), nil for a direct
 	// call; the constructor's arguments are then args.
 	Factory  *python.FuncDef
-	args     []factorySlot
+	args     []python.FactorySlot
 	forwards bool
 
 	// full, fullOK and onDefault hold FullName and OnDefaultRegistry,
@@ -81,8 +81,8 @@ func (d *MetricDecl) Keyword(name string) *python.Arg {
 		return d.Call.Keyword(name)
 	}
 	for _, s := range d.args {
-		if s.slot == name {
-			return s.arg
+		if s.Slot == name {
+			return s.Arg
 		}
 	}
 	return nil
@@ -325,7 +325,7 @@ func declare(m *python.Module, f *File) []*MetricDecl {
 	factories := metricFactories(m)
 	for _, c := range m.Calls {
 		if fa := factories[c.Func]; fa != nil && c.Recv == nil && c.Qualified() == c.Func {
-			if d := fa.declare(m, f, c); d != nil {
+			if d := declareFactoryCall(fa, m, f, c); d != nil {
 				out = append(out, d.remember(m))
 			}
 			continue
