@@ -75,12 +75,13 @@ func computeFacts(p *Project, info config.PyprojectInfo) *Facts {
 		n := *p.Settings.Workers
 		fs.Workers = Workers{Known: true, Max: n, From: "settings"}
 	}
-	fs.MultiWorker = fs.Gunicorn && (!fs.Workers.Known || fs.Workers.Expr || fs.Workers.Max > 1) || uvicornMultiWorker(fs, envs, reach)
+	fs.UvicornMulti = uvicornMultiWorker(fs, envs, reach)
+	fs.MultiWorker = fs.Gunicorn && (!fs.Workers.Known || fs.Workers.Expr || fs.Workers.Max > 1) || len(fs.UvicornMulti) > 0
 	// uWSGI serves with one process unless told otherwise (no
 	// WEB_CONCURRENCY): only a count above 1, or one not known here, counts.
 	fs.Uwsgi = findUwsgi(p)
 	if len(fs.Uwsgi) > 0 && len(fs.Configs)+len(fs.Commands)+len(fs.CmdArgs) == 0 {
-		fs.MultiWorker = uvicornMultiWorker(fs, envs, reach) // gunicorn is only required: uWSGI serves
+		fs.MultiWorker = len(fs.UvicornMulti) > 0 // gunicorn is only required: uWSGI serves
 	}
 	for _, u := range fs.Uwsgi {
 		fs.MultiWorker = fs.MultiWorker || u.MultiWorker()
@@ -156,10 +157,10 @@ func computeFacts(p *Project, info config.PyprojectInfo) *Facts {
 	return fs
 }
 
-// uvicornMultiWorker reports whether a uvicorn command line starts several
-// worker processes (frameworks.UvicornWorkers), its variables looked up in
+// uvicornMultiWorker returns the uvicorn command lines that start several
+// worker processes (frameworks.UvicornWorkers), their variables looked up in
 // the environment the deploy files give.
-func uvicornMultiWorker(fs *Facts, envs []envAssign, reach *envReach) bool {
+func uvicornMultiWorker(fs *Facts, envs []envAssign, reach *envReach) []*CommandLine {
 	lookup := func(name string) (string, bool) {
 		for _, e := range envs {
 			if e.Name == name && reach.reaches(e) {
@@ -168,12 +169,13 @@ func uvicornMultiWorker(fs *Facts, envs []envAssign, reach *envReach) bool {
 		}
 		return "", false
 	}
+	var out []*CommandLine
 	for _, c := range fs.Uvicorn {
 		if n, expr := frameworks.UvicornWorkers(c.Args, lookup); expr || n > 1 {
-			return true
+			out = append(out, c)
 		}
 	}
-	return false
+	return out
 }
 
 func findSpan(f *File, s string) source.Span {
