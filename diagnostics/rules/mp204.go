@@ -54,10 +54,16 @@ os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", "/tmp/metrics")`,
 			return
 		}
 		if p.Facts.UvicornOnly() {
-			if at := p.Facts.MissingAnchor(); at != nil {
-				diag := showOnPython(p, pass.ReportIn(at.File, at.Span, "nothing empties PROMETHEUS_MULTIPROC_DIR before uvicorn starts: the previous run's *.db files are summed into this run's metrics; empty it in the start script before uvicorn (its parent process runs no hook)"))
-				diag.AddFix(uvicornSetupFix(p))
+			at := p.Facts.MissingAnchor()
+			if at == nil || cleansBeforeUvicornRun(p) {
+				return
 			}
+			where := "in the start script before uvicorn (its parent process runs no hook)"
+			if at.File.Kind == project.KindPython {
+				where = "under the main guard before uvicorn.run (module-level code runs again in every spawned worker) or in the start script"
+			}
+			diag := showOnPython(p, pass.ReportIn(at.File, at.Span, "nothing empties PROMETHEUS_MULTIPROC_DIR before uvicorn starts: the previous run's *.db files are summed into this run's metrics; empty it %s", where))
+			diag.AddFix(uvicornSetupFix(p))
 			return
 		}
 		if uwsgiOnly(p) {

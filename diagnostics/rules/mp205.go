@@ -44,7 +44,10 @@ var MultiprocDirUnset = &diagnostics.Rule{
 		"uvicorn, a Dockerfile ENV, compose environment:, systemd Environment=, or a file named by --env-file " +
 		"(uvicorn loads it with python-dotenv in the parent, before the spawn). The parent never imports the app, " +
 		"so an os.environ.setdefault at the top of the app module, before prometheus_client's import, works too: " +
-		"every worker runs it when it imports the app.",
+		"every worker runs it when it imports the app. uvicorn.run(\"main:app\", workers=N) under a script's main " +
+		"guard is the same process manager, the script's process its parent (the app object with workers > 1 " +
+		"makes uvicorn exit with status 1, and a uvicorn.run at module level runs again in every spawned worker, " +
+		"which then dies: neither serves with several workers).",
 	Before: `# gunicorn.conf.py
 workers = 4`,
 	After: `# gunicorn.conf.py
@@ -109,7 +112,11 @@ func uvicornDirUnset(pass *diagnostics.Pass) {
 	if where == "" || at == nil {
 		return
 	}
-	diag := showOnPython(p, pass.ReportIn(at.File, at.Span, "PROMETHEUS_MULTIPROC_DIR is set nowhere uvicorn's workers get it, but %s expects multiprocess mode; uvicorn --workers spawns its workers with the environment of the process that runs it: export it before uvicorn starts", where))
+	how := "uvicorn --workers spawns its workers with the environment of the process that runs it: export it before uvicorn starts"
+	if at.File.Kind == project.KindPython {
+		how = "uvicorn.run spawns its workers with this script's environment: set it where the script is started, or with os.environ at the script's top"
+	}
+	diag := showOnPython(p, pass.ReportIn(at.File, at.Span, "PROMETHEUS_MULTIPROC_DIR is set nowhere uvicorn's workers get it, but %s expects multiprocess mode; %s", where, how))
 	diag.AddFix(uvicornSetupFix(p))
 }
 

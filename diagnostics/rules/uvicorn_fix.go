@@ -97,3 +97,24 @@ func reachingName(p *project.Project) string {
 	}
 	return name
 }
+
+// cleansBeforeUvicornRun reports a script that removes files under its main
+// guard before its uvicorn.run starts the workers (shutil.rmtree, os.remove,
+// os.unlink): only the parent runs that code. Which path it removes is not
+// followed.
+func cleansBeforeUvicornRun(p *project.Project) bool {
+	for _, c := range p.Facts.UvicornMulti {
+		if c.File.Kind != project.KindPython {
+			continue
+		}
+		for _, call := range c.File.Py.Calls {
+			switch call.Qualified() {
+			case "shutil.rmtree", "os.remove", "os.unlink":
+				if underMainGuard(call) && call.Span().Start < c.Span.Start {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}

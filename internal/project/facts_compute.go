@@ -35,6 +35,8 @@ func computeFacts(p *Project, info config.PyprojectInfo) *Facts {
 			}
 		}, func(e envAssign) { envs = append(envs, e) })
 	}
+	pyUvicorn := pythonUvicornRuns(p)
+	fs.Uvicorn = append(fs.Uvicorn, pyUvicorn...)
 	// GUNICORN_CMD_ARGS adds options to every gunicorn command line
 	// (gunicorn parses it after the real command line, which wins).
 	for _, e := range envs {
@@ -50,6 +52,14 @@ func computeFacts(p *Project, info config.PyprojectInfo) *Facts {
 	fs.Standalone = standaloneModules(p)
 	for path := range mainServerScripts(p, fs.Commands) {
 		fs.Standalone[path] = true
+	}
+	// The module a script's uvicorn.run("module:app") serves is the app, even
+	// when that script is the module itself or is run on its own.
+	for _, c := range pyUvicorn {
+		mod, _, _ := strings.Cut(c.Args[1], ":")
+		if f := p.ModuleFile(mod); f != nil {
+			delete(fs.Standalone, f.Path)
+		}
 	}
 	fs.Cleanups = findCleanups(p)
 
@@ -169,9 +179,20 @@ func uvicornMultiWorker(fs *Facts, envs []envAssign, reach *envReach) []*Command
 		}
 		return "", false
 	}
+	// uvicorn.run reads WEB_CONCURRENCY but not UVICORN_WORKERS (click's).
+	pyLookup := func(name string) (string, bool) {
+		if name == "UVICORN_WORKERS" {
+			return "", false
+		}
+		return lookup(name)
+	}
 	var out []*CommandLine
 	for _, c := range fs.Uvicorn {
-		if n, expr := frameworks.UvicornWorkers(c.Args, lookup); expr || n > 1 {
+		look := lookup
+		if c.File.Kind == KindPython {
+			look = pyLookup
+		}
+		if n, expr := frameworks.UvicornWorkers(c.Args, look); expr || n > 1 {
 			out = append(out, c)
 		}
 	}
