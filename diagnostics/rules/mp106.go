@@ -37,8 +37,10 @@ def when_ready(server):
     registry = CollectorRegistry()
     multiprocess.MultiProcessCollector(registry)
     start_http_server(9100, registry=registry)`,
-	FixDoc:  "No automatic fix: moving the server to a when_ready hook means choosing its port and registry in the gunicorn config; the Before/After example shows the shape. Under uvicorn there is no hook to move it to.",
-	Applies: func(p *project.Project) bool { return p.Facts.MultiWorker && (p.Facts.Gunicorn || p.Facts.UvicornOnly()) },
+	FixDoc: "No automatic fix: moving the server to a when_ready hook means choosing its port and registry in the gunicorn config; the Before/After example shows the shape. Under uvicorn there is no hook to move it to.",
+	Applies: func(p *project.Project) bool {
+		return p.Facts.MultiWorker && (p.Facts.Gunicorn || p.Facts.UvicornOnly())
+	},
 	Run: func(pass *diagnostics.Pass) {
 		f := pass.File
 		p := pass.Project

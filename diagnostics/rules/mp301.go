@@ -44,7 +44,7 @@ var GaugeWithoutMode = &diagnostics.Rule{
 		for _, decl := range missing {
 			preferred := preferredMode(pass.Project, decl)
 			name, _ := decl.NameArg()
-			diag := pass.Report(decl.Call.Span(), "Gauge %s has no multiprocess_mode: under gunicorn it exports one series per worker pid; use %q", quoteName(name, decl), preferred)
+			diag := pass.Report(decl.Call.Span(), "Gauge %s has no multiprocess_mode: under %s it exports one series per worker pid; use %q", quoteName(name, decl), serverName(pass.Project), preferred)
 			// One insertion point for every alternative: only the value differs.
 			at := diagnostics.AddKeyword(f, decl.Call, "multiprocess_mode", modePlaceholder)
 			// Collected first (on the stack: a constant capacity, more
