@@ -4,9 +4,12 @@ import "strings"
 
 // UvicornExport is the start-script line that gives the process running
 // `uvicorn --workers N` the multiprocess directory: uvicorn spawns its
-// workers (multiprocessing spawn), and each inherits that environment.
+// workers (multiprocessing spawn), and each inherits that environment. A
+// directory the script is already given wins, as os.environ.setdefault
+// does in the gunicorn preamble.
 func UvicornExport(p Params) string {
-	return "export PROMETHEUS_MULTIPROC_DIR=" + shellWord(p.withDefaults().MultiprocDir)
+	dir := strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(p.withDefaults().MultiprocDir)
+	return `export PROMETHEUS_MULTIPROC_DIR="${PROMETHEUS_MULTIPROC_DIR:-` + dir + `}"`
 }
 
 // UvicornCleanup is the start-script line that empties the directory before
