@@ -35,8 +35,7 @@ func computeFacts(p *Project, info config.PyprojectInfo) *Facts {
 			}
 		}, func(e envAssign) { envs = append(envs, e) })
 	}
-	pyUvicorn := pythonUvicornRuns(p)
-	fs.Uvicorn = append(fs.Uvicorn, pyUvicorn...)
+	fs.Uvicorn = append(fs.Uvicorn, pythonUvicornRuns(p)...)
 	// GUNICORN_CMD_ARGS adds options to every gunicorn command line
 	// (gunicorn parses it after the real command line, which wins).
 	for _, e := range envs {
@@ -53,12 +52,16 @@ func computeFacts(p *Project, info config.PyprojectInfo) *Facts {
 	for path := range mainServerScripts(p, fs.Commands) {
 		fs.Standalone[path] = true
 	}
-	// The module a script's uvicorn.run("module:app") serves is the app, even
-	// when that script is the module itself or is run on its own.
-	for _, c := range pyUvicorn {
-		mod, _, _ := strings.Cut(c.Args[1], ":")
-		if f := p.ModuleFile(mod); f != nil {
-			delete(fs.Standalone, f.Path)
+	// The module a uvicorn command (or a script's uvicorn.run("module:app"))
+	// serves is the app, even when it also starts uvicorn under its own main
+	// guard, or is that script.
+	for _, c := range fs.Uvicorn {
+		for _, a := range c.Args[1:] {
+			if mod, _, _ := strings.Cut(a, ":"); !strings.HasPrefix(a, "-") && mod != "" {
+				if f := servedModule(p, c, mod); f != nil {
+					delete(fs.Standalone, f.Path)
+				}
+			}
 		}
 	}
 	fs.Cleanups = findCleanups(p)
@@ -165,6 +168,23 @@ func computeFacts(p *Project, info config.PyprojectInfo) *Facts {
 		fs.AppTag = path.Base(strings.ReplaceAll(p.Root, "\\", "/"))
 	}
 	return fs
+}
+
+// servedModule is the file of the module a server command names: beside
+// the directory it runs in (a cd, WORKDIR, the script's own folder), else as
+// the project resolves module names.
+func servedModule(p *Project, c *CommandLine, mod string) *File {
+	rel := strings.ReplaceAll(mod, ".", "/")
+	dir := path.Dir(c.File.Path) // a relative Dir is from the file's folder
+	if !path.IsAbs(c.Dir) {
+		dir = path.Join(dir, c.Dir)
+	}
+	for _, cand := range []string{path.Join(dir, rel+".py"), path.Join(dir, rel, "__init__.py")} {
+		if f := p.File(cand); f != nil && f.Kind == KindPython {
+			return f
+		}
+	}
+	return p.ModuleFile(mod)
 }
 
 // uvicornMultiWorker returns the uvicorn command lines that start several

@@ -1,9 +1,6 @@
 package project
 
-import (
-	"path"
-	"strconv"
-)
+import "strconv"
 
 // pythonUvicornRuns returns the uvicorn.run(...) calls of a script's main
 // guard as the uvicorn command lines they amount to ("uvicorn", the app,
@@ -49,11 +46,7 @@ func pythonUvicornRuns(p *Project) []*CommandLine {
 			if a := c.Keyword("reload"); a != nil && a.Value != nil && a.Value.Text == "True" {
 				args = append(args, "--reload")
 			}
-			dir := path.Dir(f.Path)
-			if dir == "." {
-				dir = ""
-			}
-			out = append(out, &CommandLine{File: f, Span: c.Span(), Args: args, Dir: dir})
+			out = append(out, &CommandLine{File: f, Span: c.Span(), Args: args})
 		}
 	}
 	return out
