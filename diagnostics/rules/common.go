@@ -32,6 +32,19 @@ func gunicornMultiprocess(p *project.Project) bool {
 	return p.Facts.Gunicorn && p.Facts.Multiprocess && !uwsgiOnly(p)
 }
 
+// serverName names the server that runs the project's workers, for
+// messages: "uWSGI" or "uvicorn" where one of them serves and gunicorn does
+// not, else "gunicorn" (also when no server is known).
+func serverName(p *project.Project) string {
+	switch {
+	case uwsgiOnly(p):
+		return "uWSGI"
+	case p.Facts.UvicornOnly():
+		return "uvicorn"
+	}
+	return "gunicorn"
+}
+
 // snippetParams describes the project for the snippets the fixes insert.
 func snippetParams(p *project.Project, f *project.File, indent string) snippets.Params {
 	sp := snippets.Params{

@@ -30,7 +30,14 @@ var MissingChildExit = &diagnostics.Rule{
 		"that uwsgi.workers() no longer lists. In a uWSGI-served project the rule reports when no app code " +
 		"calls mark_process_dead. Not exact: between the death and the respawn (normally well under a second; " +
 		"longer when uWSGI throttles a worker that keeps dying) the dead worker still counts, and a mule or " +
-		"spooler process that writes live* gauges is not in uwsgi.workers(), so its files would be deleted.",
+		"spooler process that writes live* gauges is not in uwsgi.workers(), so its files would be deleted.\n\n" +
+		"uvicorn --workers has no equivalent either, and the rule does not report there: its parent process runs " +
+		"no project code. uvicorn 0.17 (Debian bookworm) never replaces a dead worker: the service runs with one " +
+		"worker fewer and the dead one's live* files count until the next start. From 0.30 the parent checks its " +
+		"workers every half second and starts a new one for each that died or stopped answering, with no hook " +
+		"before or after; SIGHUP restarts them all and SIGTTOU stops one, again with no hook. Nothing calls " +
+		"mark_process_dead, so a live* gauge counts a dead worker's last value as its non-live mode does, until " +
+		"the directory is emptied at the next start (MP204).",
 	Before: `# gunicorn.conf.py
 workers = 4`,
 	After: `# gunicorn.conf.py

@@ -48,7 +48,7 @@ var GaugeWithoutMode = &diagnostics.Rule{
 		for _, decl := range missing {
 			preferred := preferredMode(pass.Project, decl)
 			name, _ := decl.NameArg()
-			diag := pass.Report(decl.Call.Span(), "Gauge %s has no multiprocess_mode: under gunicorn it exports one series per worker pid; use %q", quoteName(name, decl), preferred)
+			diag := pass.Report(decl.Call.Span(), "Gauge %s has no multiprocess_mode: under %s it exports one series per worker pid; use %q", quoteName(name, decl), serverName(pass.Project), preferred)
 			if !decl.KeywordsReachConstructor() {
 				continue
 			}
