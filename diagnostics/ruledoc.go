@@ -49,7 +49,7 @@ func (r *Rule) FrameworksText() string {
 // uWSGI"), or says it covers any.
 func (r *Rule) ServersText() string {
 	if len(r.Servers) == 0 {
-		return "any (gunicorn, uWSGI: the rule reads app code)"
+		return "any (gunicorn, uWSGI, uvicorn --workers: the rule reads app code)"
 	}
 	return strings.Join(r.Servers, ", ")
 }

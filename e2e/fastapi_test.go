@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -49,6 +50,37 @@ func TestFastAPIUvicornWorkers(t *testing.T) {
 			"PROMETHEUS_MULTIPROC_DIR="+multiprocDir, "PATH=/usr/bin:"+os.Getenv("PATH"))
 		return serve(t, "uvicorn", dir, port, env, "Started server process", "/bin/sh", "start.sh")
 	})
+}
+
+// TestFastAPIUvicornUnsetDir: the same app under `uvicorn --workers 4` from a start.sh that
+// sets no PROMETHEUS_MULTIPROC_DIR, started with an environment without it. The fixes must
+// give the route a multiprocess registry and the script the variable (uvicorn spawns its
+// workers with the script's environment) and a clean-up before uvicorn starts.
+func TestFastAPIUvicornUnsetDir(t *testing.T) {
+	needE2E(t)
+	requireProgram(t, pythonBin)
+	requirePythonModules(t, "fastapi", "uvicorn", "starlette", "prometheus_client")
+	dir := copyTestdata(t, "fastapi-uvicorn-unset")
+	t.Cleanup(func() { removeExportedDir(t, filepath.Join(dir, "start.sh")) })
+	fixScenario(t, dir, func(t *testing.T) *demoServer {
+		port := freePort(t)
+		env := baseEnv("PYTHONDONTWRITEBYTECODE=1", fmt.Sprintf("PORT=%d", port), "PATH=/usr/bin:"+os.Getenv("PATH"))
+		return serve(t, "uvicorn", dir, port, env, "Started server process", "/bin/sh", "start.sh")
+	})
+}
+
+// removeExportedDir removes the directory a fixed start script exports by default
+// (${PROMETHEUS_MULTIPROC_DIR:-/tmp/...}): the fix names one under /tmp per checkout.
+func removeExportedDir(t *testing.T, script string) {
+	src, err := os.ReadFile(script)
+	if err != nil {
+		return
+	}
+	if m := regexp.MustCompile(`PROMETHEUS_MULTIPROC_DIR:-(/tmp/[^"}]+)\}`).FindSubmatch(src); m != nil {
+		if err := os.RemoveAll(string(m[1])); err != nil {
+			t.Logf("removing %s: %v", m[1], err)
+		}
+	}
 }
 
 // fixScenario loads the app started by serveApp and shows per-worker counts (scrapes that

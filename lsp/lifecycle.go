@@ -33,7 +33,7 @@ func (s *Server) initialized(ctx context.Context, _ json.RawMessage) (any, error
 
 // watchedGlobs are the files whose changes can change findings.
 var watchedGlobs = []string{
-	"**/*.py", "**/requirements*.txt", "**/requirements/*.txt", "**/pyproject.toml", "**/Pipfile", "**/setup.cfg", "**/Procfile",
+	"**/*.py", "**/*.wsgi", "**/requirements*.txt", "**/requirements/*.txt", "**/pyproject.toml", "**/Pipfile", "**/setup.cfg", "**/Procfile",
 	"**/Dockerfile*", "**/Containerfile*", "**/*.{dockerfile,Dockerfile,containerfile,Containerfile}", "**/*compose*.yml", "**/*compose*.yaml",
 	"**/*.service", "**/*.sh", "**/*entrypoint*", "**/.env", "**/*.env", "**/.env.*",
 	"**/*.ini", "**/*uwsgi*.yml", "**/*uwsgi*.yaml", // uWSGI configurations (and supervisord's .ini)

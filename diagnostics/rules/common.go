@@ -32,6 +32,19 @@ func gunicornMultiprocess(p *project.Project) bool {
 	return p.Facts.Gunicorn && p.Facts.Multiprocess && !uwsgiOnly(p)
 }
 
+// serverName names the server that runs the project's workers, for
+// messages: "uWSGI" or "uvicorn" where one of them serves and gunicorn does
+// not, else "gunicorn" (also when no server is known).
+func serverName(p *project.Project) string {
+	switch {
+	case uwsgiOnly(p):
+		return "uWSGI"
+	case p.Facts.UvicornOnly():
+		return "uvicorn"
+	}
+	return "gunicorn"
+}
+
 // snippetParams describes the project for the snippets the fixes insert.
 func snippetParams(p *project.Project, f *project.File, indent string) snippets.Params {
 	sp := snippets.Params{
@@ -120,7 +133,7 @@ func liveGaugeExists(p *project.Project) bool {
 			if decl.Type != "Gauge" {
 				continue
 			}
-			if a := decl.Call.Keyword("multiprocess_mode"); a != nil && a.Value.IsStr() && strings.HasPrefix(a.Value.Str(), "live") {
+			if a := decl.Keyword("multiprocess_mode"); a != nil && a.Value.IsStr() && strings.HasPrefix(a.Value.Str(), "live") {
 				if _, valid := deps.ModeSince(a.Value.Str()); valid {
 					return true
 				}

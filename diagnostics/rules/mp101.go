@@ -47,7 +47,7 @@ metrics.info("app_info", "Application info", application="shop")`,
 			if g.WhenUnset || g.Handled {
 				continue
 			}
-			pass.Report(c.Span(), "%s serves only the answering worker's metrics under multi-worker gunicorn; use GunicornInternalPrometheusMetrics when PROMETHEUS_MULTIPROC_DIR is set", class).
+			pass.Report(c.Span(), "%s serves only the answering worker's metrics under multi-worker %s; use GunicornInternalPrometheusMetrics when PROMETHEUS_MULTIPROC_DIR is set", class, serverName(pass.Project)).
 				AddFix(gatedExporterFix(pass, c, class, factory))
 		}
 	},

@@ -18,7 +18,7 @@ var AppWithoutMetrics = &diagnostics.Rule{
 	Name:       "app-without-metrics",
 	Severity:   diagnostics.Info,
 	Frameworks: []frameworks.Framework{frameworks.Flask, frameworks.FastAPI, frameworks.Starlette},
-	Title:      "Flask app without Prometheus metrics",
+	Title:      "Web app without Prometheus metrics",
 	Doc: "The project builds a Flask, FastAPI or Starlette app but no module imports prometheus_client or " +
 		"an exporter built on it, so there is nothing to scrape. The action adds the metrics block that " +
 		"is correct under multi-worker gunicorn from the start: with prometheus_flask_exporter the gated " +

@@ -14,13 +14,20 @@ var HTTPServerPerWorker = &diagnostics.Rule{
 	Name:       "http-server-per-worker",
 	Severity:   diagnostics.Error,
 	Frameworks: appFrameworks,
-	Title:      "Metrics HTTP server started in every gunicorn worker",
+	Title:      "Metrics HTTP server started in every worker",
+	Servers:    []string{"gunicorn", "uvicorn --workers"},
 	Doc: "start_http_server()/start_wsgi_server() at module level of the app, in create_app, in a Django AppConfig.ready or in a post_fork " +
 		"hook runs once per worker: the first worker binds the port and the others fail with \"Address already " +
 		"in use\" (or, with SO_REUSEPORT, scrapes reach a random worker's default registry). The same holds for " +
 		"the exporter's metrics.start_http_server() on PrometheusMetrics and GunicornPrometheusMetrics. Start the " +
 		"server once, in the master: a gunicorn when_ready hook serving a registry with a MultiProcessCollector " +
-		"(GunicornPrometheusMetrics.start_http_server_when_ready(port) does exactly that).",
+		"(GunicornPrometheusMetrics.start_http_server_when_ready(port) does exactly that).\n\n" +
+		"uvicorn --workers N (or uvicorn.run(\"main:app\", workers=N)): every spawned worker imports the app, so the " +
+		"first binds the port and the others raise OSError at import and exit. uvicorn 0.17 never replaces them " +
+		"and serves with one worker; from 0.30 its parent starts a new worker for each dead one, every half second, " +
+		"and each dies the same way. uvicorn's parent runs no project code, so there is no when_ready to move the " +
+		"server to: serve /metrics from the app with a per-scrape multiprocess registry (MP104's fix), or run the " +
+		"metrics server as a process of its own beside uvicorn.",
 	Before: `app = Flask(__name__)
 start_http_server(9100)`,
 	After: `# gunicorn.conf.py
@@ -30,8 +37,10 @@ def when_ready(server):
     registry = CollectorRegistry()
     multiprocess.MultiProcessCollector(registry)
     start_http_server(9100, registry=registry)`,
-	FixDoc:  "No automatic fix: moving the server to a when_ready hook means choosing its port and registry in the gunicorn config; the Before/After example shows the shape.",
-	Applies: func(p *project.Project) bool { return p.Facts.MultiWorker && p.Facts.Gunicorn }, // its fix is gunicorn's
+	FixDoc: "No automatic fix: moving the server to a when_ready hook means choosing its port and registry in the gunicorn config; the Before/After example shows the shape. Under uvicorn there is no hook to move it to.",
+	Applies: func(p *project.Project) bool {
+		return p.Facts.MultiWorker && (p.Facts.Gunicorn || p.Facts.UvicornOnly())
+	},
 	Run: func(pass *diagnostics.Pass) {
 		f := pass.File
 		p := pass.Project
@@ -63,7 +72,12 @@ def when_ready(server):
 			if where == "" {
 				continue
 			}
-			pass.Report(c.Span(), "%s() %s runs in every gunicorn worker: the port is bound once and the other workers fail or serve their own values; start it once in a when_ready hook with a multiprocess registry", strings.TrimPrefix(c.Func, c.BaseName()+"."), where)
+			name := strings.TrimPrefix(c.Func, c.BaseName()+".")
+			if p.Facts.UvicornOnly() {
+				pass.Report(c.Span(), "%s() %s runs in every uvicorn worker: the first binds the port and the others fail at import and exit; uvicorn has no master hook to start it once: serve /metrics from the app with a multiprocess registry, or run the metrics server as a separate process", name, where)
+				continue
+			}
+			pass.Report(c.Span(), "%s() %s runs in every gunicorn worker: the port is bound once and the other workers fail or serve their own values; start it once in a when_ready hook with a multiprocess registry", name, where)
 		}
 	},
 }

@@ -55,7 +55,7 @@ HITS = Counter("hits", "Hits")`,
 			}
 			var shared []*project.MetricDecl
 			for _, decl := range f.MetricDecls() {
-				if a := decl.Call.Keyword("registry"); a != nil && a.Value.Text == reg.Text && sameScopeVar(decl.Call, c) {
+				if a := decl.Keyword("registry"); a != nil && a.Value.Text == reg.Text && sameScopeVar(decl.Call, c) {
 					shared = append(shared, decl)
 				}
 			}
@@ -64,6 +64,13 @@ HITS = Counter("hits", "Hits")`,
 			}
 			fix := diagnostics.Fix{Title: "Create the metrics on the default registry (drop registry=" + reg.Text + ")"}
 			for _, decl := range shared {
+				if decl.Factory != nil {
+					// registry= may be the factory's own, or a parameter
+					// with a default of its own: dropping it is not known
+					// to change what the constructor gets.
+					fix.Edits = nil
+					break
+				}
 				fix.Edits = append(fix.Edits, removeArg(f, decl.Call, decl.Call.Keyword("registry")))
 			}
 			pass.Report(c.Span(), "MultiProcessCollector on %s, which %d metric(s) are also created on: each appears twice in the scrape", reg.Text, len(shared)).AddFix(fix)

@@ -36,7 +36,14 @@ var MissingChildExit = &diagnostics.Rule{
 		"worker uWSGI forks in a dead one's slot has its id and opens its files, so no file of a dead process " +
 		"is left to mark. The new worker starts from the values the dead one left (counters go on, as they " +
 		"should; a live* gauge the dead worker left raised, such as an in-progress count, stays raised until the " +
-		"new worker sets it), and between the death and the respawn the dead worker still counts.",
+		"new worker sets it), and between the death and the respawn the dead worker still counts.\n\n" +
+		"uvicorn --workers has no equivalent either, and the rule does not report there: its parent process runs " +
+		"no project code. uvicorn 0.17 (Debian bookworm) never replaces a dead worker: the service runs with one " +
+		"worker fewer and the dead one's live* files count until the next start. From 0.30 the parent checks its " +
+		"workers every half second and starts a new one for each that died or stopped answering, with no hook " +
+		"before or after; SIGHUP restarts them all and SIGTTOU stops one, again with no hook. Nothing calls " +
+		"mark_process_dead, so a live* gauge counts a dead worker's last value as its non-live mode does, until " +
+		"the directory is emptied at the next start (MP204).",
 	Before: `# gunicorn.conf.py
 workers = 4`,
 	After: `# gunicorn.conf.py

@@ -12,7 +12,7 @@ var MultiprocDirNotCleaned = &diagnostics.Rule{
 	Name:     "multiproc-dir-not-cleaned",
 	Severity: diagnostics.Warning,
 	Title:    "PROMETHEUS_MULTIPROC_DIR is not emptied when gunicorn starts",
-	Servers:  []string{"gunicorn", "uWSGI"},
+	Servers:  []string{"gunicorn", "uWSGI", "uvicorn --workers"},
 	Doc: "prometheus_client never deletes the *.db files in PROMETHEUS_MULTIPROC_DIR. After a restart the new " +
 		"workers' files join the old ones: counters resume from the previous run's totals plus the new ones " +
 		"(MultiProcessCollector sums all files), gauges in mode \"all\" keep series of long-dead pids, and the " +
@@ -24,7 +24,11 @@ var MultiprocDirNotCleaned = &diagnostics.Rule{
 		"is read — after `env =` lines are applied, before the app is loaded, before any fork — and again at each " +
 		"reload that re-executes the master, when every worker is gone. exec-pre-app and hook-pre-app = exec:… " +
 		"count too without lazy-apps; with lazy-apps they run in every worker as it loads the app, where an `rm` " +
-		"would delete the live workers' files, so they do not count.",
+		"would delete the live workers' files, so they do not count.\n\n" +
+		"uvicorn --workers: its parent process runs no hook and no project code, and the app is imported in every " +
+		"worker (where an rm would delete the files of workers already serving, and, from uvicorn 0.30, of the " +
+		"workers alive when a dead one is replaced). Empty the directory before uvicorn starts: an rm or " +
+		"find -delete in the start script, systemd ExecStartPre, or a tmpfs mount.",
 	Before: `# gunicorn.conf.py
 import os
 os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", "/tmp/metrics")`,
@@ -36,12 +40,30 @@ os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", "/tmp/metrics")`,
 		"master's own with preload_app), plus the variable preamble and child_exit where missing; creates " +
 		"gunicorn.conf.py when there is none. No fix when an on_starting hook exists: add the clean-up to it. " +
 		"For a uWSGI-served project it inserts `exec-asap = mkdir -p \"$PROMETHEUS_MULTIPROC_DIR\" && rm -f " +
-		"\"$PROMETHEUS_MULTIPROC_DIR\"/*.db` (and the env = line where missing) after the [uwsgi] line.",
+		"\"$PROMETHEUS_MULTIPROC_DIR\"/*.db` (and the env = line where missing) after the [uwsgi] line. " +
+		"Under uvicorn --workers started from a shell script it inserts `mkdir -p \"$PROMETHEUS_MULTIPROC_DIR\" && " +
+		"rm -f \"$PROMETHEUS_MULTIPROC_DIR\"/*.db` (and the export where missing) on the line before the uvicorn " +
+		"command; no fix for a command in a Dockerfile, compose file, Procfile or unit.",
 	Project: true,
-	Applies: func(p *project.Project) bool { return (gunicornMultiprocess(p) || uwsgiMultiprocess(p)) && dirUsed(p) },
+	Applies: func(p *project.Project) bool {
+		return (gunicornMultiprocess(p) || uwsgiMultiprocess(p) || uvicornMultiprocess(p)) && dirUsed(p)
+	},
 	Run: func(pass *diagnostics.Pass) {
 		p := pass.Project
 		if p.Facts.CleansAtStart() {
+			return
+		}
+		if p.Facts.UvicornOnly() {
+			at := p.Facts.MissingAnchor()
+			if at == nil || cleansBeforeUvicornRun(p) {
+				return
+			}
+			where := "in the start script before uvicorn (its parent process runs no hook)"
+			if at.File.Kind == project.KindPython {
+				where = "under the main guard before uvicorn.run (module-level code runs again in every spawned worker) or in the start script"
+			}
+			diag := showOnPython(p, pass.ReportIn(at.File, at.Span, "nothing empties PROMETHEUS_MULTIPROC_DIR before uvicorn starts: the previous run's *.db files are summed into this run's metrics; empty it %s", where))
+			diag.AddFix(uvicornSetupFix(p))
 			return
 		}
 		if uwsgiOnly(p) {

@@ -16,7 +16,7 @@ var MultiprocDirUnset = &diagnostics.Rule{
 	Name:     "multiproc-dir-unset",
 	Severity: diagnostics.Error,
 	Title:    "Multiprocess metrics code, but PROMETHEUS_MULTIPROC_DIR is set nowhere gunicorn sees it",
-	Servers:  []string{"gunicorn", "uWSGI"},
+	Servers:  []string{"gunicorn", "uWSGI", "uvicorn --workers"},
 	Doc: "prometheus_client picks its value store once, when it is first imported: files in " +
 		"PROMETHEUS_MULTIPROC_DIR if the variable is in the environment then, per-process memory otherwise. " +
 		"The project has multiprocess-aware code (a MultiProcessCollector, a Gunicorn*/Multiprocess* exporter " +
@@ -37,7 +37,17 @@ var MultiprocDirUnset = &diagnostics.Rule{
 		"(checked with uWSGI 2.0.21 and prometheus_client 0.16): its values are 0, or what import-time code " +
 		"set. Counters, histograms and sum/livesum gauges are exact; min/livemin gauges also see the master's " +
 		"0, and all/liveall gauges show one more pid series. With lazy-apps each worker imports the app itself " +
-		"and the master writes nothing.",
+		"and the master writes nothing.\n\n" +
+		"uvicorn --workers N (more than one, or a count from the environment): the process that runs uvicorn " +
+		"spawns the workers (multiprocessing spawn: a fresh interpreter with the parent's environment; uvicorn " +
+		"0.17–0.35), so the variable must be in that process's environment: an export in the start script before " +
+		"uvicorn, a Dockerfile ENV, compose environment:, systemd Environment=, or a file named by --env-file " +
+		"(uvicorn loads it with python-dotenv in the parent, before the spawn). The parent never imports the app, " +
+		"so an os.environ.setdefault at the top of the app module, before prometheus_client's import, works too: " +
+		"every worker runs it when it imports the app. uvicorn.run(\"main:app\", workers=N) under a script's main " +
+		"guard is the same process manager, the script's process its parent (the app object with workers > 1 " +
+		"makes uvicorn exit with status 1, and a uvicorn.run at module level runs again in every spawned worker, " +
+		"which then dies: neither serves with several workers).",
 	Before: `# gunicorn.conf.py
 workers = 4`,
 	After: `# gunicorn.conf.py
@@ -52,14 +62,20 @@ workers = 4`,
 		"the on_starting clean-up and child_exit hook where missing), creating gunicorn.conf.py when there is " +
 		"none. The deploy snippets offer the Dockerfile/compose/systemd form instead. For a uWSGI-served " +
 		"project it inserts `env = PROMETHEUS_MULTIPROC_DIR=…` and the exec-asap clean-up (MP204) right after " +
-		"the [uwsgi] line of its configuration; no fix when uWSGI is configured by its command line alone.",
+		"the [uwsgi] line of its configuration; no fix when uWSGI is configured by its command line alone. " +
+		"Under uvicorn --workers started from a shell script it inserts `export PROMETHEUS_MULTIPROC_DIR=…` and the " +
+		"clean-up (MP204) on the lines before the uvicorn command, with its indentation; from a Dockerfile, an ENV " +
+		"line before the command; no fix for a command in a compose file, Procfile or unit.",
 	Project: true,
-	// Its fixes are gunicorn's and uWSGI's: uvicorn --workers has no config to put the variable in.
 	Applies: func(p *project.Project) bool {
-		return p.Facts.MultiWorker && (p.Facts.Gunicorn || len(p.Facts.Uwsgi) > 0)
+		return p.Facts.MultiWorker && (p.Facts.Gunicorn || len(p.Facts.Uwsgi) > 0 || p.Facts.UvicornOnly())
 	},
 	Run: func(pass *diagnostics.Pass) {
 		p := pass.Project
+		if p.Facts.UvicornOnly() {
+			uvicornDirUnset(pass)
+			return
+		}
 		if p.Facts.EnvVarSet() {
 			return
 		}
@@ -81,6 +97,27 @@ workers = 4`,
 			diag.AddFix(gunicornSetupFix(p))
 		}
 	},
+}
+
+// uvicornDirUnset is MP205 under uvicorn --workers: the variable must be in
+// the environment of the process that runs uvicorn (or set by the app
+// module itself, which every worker imports).
+func uvicornDirUnset(pass *diagnostics.Pass) {
+	p := pass.Project
+	if uvicornEnvSet(p) {
+		return
+	}
+	where := multiprocCode(p)
+	at := p.Facts.MissingAnchor()
+	if where == "" || at == nil {
+		return
+	}
+	how := "uvicorn --workers spawns its workers with the environment of the process that runs it: export it before uvicorn starts"
+	if at.File.Kind == project.KindPython {
+		how = "uvicorn.run spawns its workers with this script's environment: set it where the script is started, or with os.environ at the script's top"
+	}
+	diag := showOnPython(p, pass.ReportIn(at.File, at.Span, "PROMETHEUS_MULTIPROC_DIR is set nowhere uvicorn's workers get it, but %s expects multiprocess mode; %s", where, how))
+	diag.AddFix(uvicornSetupFix(p))
 }
 
 // multiprocCode names the first piece of app code that expects
@@ -108,7 +145,7 @@ func multiprocCode(p *project.Project) string {
 			return fmt.Sprintf("django_prometheus's /metrics view (%s)", f.Path)
 		}
 		for _, decl := range f.MetricDecls() {
-			if decl.Call.Keyword("multiprocess_mode") != nil {
+			if decl.Keyword("multiprocess_mode") != nil {
 				return fmt.Sprintf("multiprocess_mode= (%s:%d)", f.Path, f.Lines().Line(decl.Call.Span().Start)+1)
 			}
 		}

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -24,7 +25,7 @@ var GaugeWithoutMode = &diagnostics.Rule{
 	Before:  `IN_PROGRESS = Gauge("jobs_in_progress", "Jobs running")`,
 	After:   `IN_PROGRESS = Gauge("jobs_in_progress", "Jobs running", multiprocess_mode="livesum")`,
 	Fix:     diagnostics.FixSafe,
-	FixDoc:  "Adds multiprocess_mode= with the mode that fits how the gauge is used anywhere in the project (inc/dec/track_inprogress, also as a decorator or context manager, and exporter metrics.gauge decorators -> livesum; set only -> livemax, or livemostrecent on client >= 0.18); the other valid modes, and \"set every Gauge in this file\", are offered as further actions.",
+	FixDoc:  "Adds multiprocess_mode= with the mode that fits how the gauge is used anywhere in the project (inc/dec/track_inprogress, also as a decorator or context manager, and exporter metrics.gauge decorators -> livesum; set only -> livemax, or livemostrecent on client >= 0.18); the other valid modes, and \"set every Gauge in this file\", are offered as further actions. A Gauge made through a helper of the module that takes the class (make(Gauge, \"g\", \"help\")) gets the keyword on the helper's call when the helper passes **kwargs on, and no fix otherwise.",
 	Applies: multiprocess,
 	Run: func(pass *diagnostics.Pass) {
 		if runsAsOwnProcess(pass.Project, pass.File) {
@@ -33,18 +34,24 @@ var GaugeWithoutMode = &diagnostics.Rule{
 		f := pass.File
 		var missing []*project.MetricDecl
 		for _, decl := range pass.Project.Metrics().DeclsIn(f) {
-			if decl.Type == "Gauge" && decl.Call.Keyword("multiprocess_mode") == nil && !decl.Call.HasSplat() {
+			if decl.Type == "Gauge" && decl.Keyword("multiprocess_mode") == nil && !decl.HasSplat() {
 				missing = append(missing, decl)
 			}
 		}
+		// Only a keyword that reaches the constructor is a fix: not one
+		// added to a call of a factory that does not pass **kwargs on.
+		fixable := slices.DeleteFunc(slices.Clone(missing), func(d *project.MetricDecl) bool { return !d.KeywordsReachConstructor() })
 		var every diagnostics.Fix // "set every Gauge in this file": built once, shared by each finding
-		if len(missing) > 1 {
-			every = allGaugesFix(pass.Project, f, missing)
+		if len(fixable) > 1 {
+			every = allGaugesFix(pass.Project, f, fixable)
 		}
 		for _, decl := range missing {
 			preferred := preferredMode(pass.Project, decl)
 			name, _ := decl.NameArg()
-			diag := pass.Report(decl.Call.Span(), "Gauge %s has no multiprocess_mode: under gunicorn it exports one series per worker pid; use %q", quoteName(name, decl), preferred)
+			diag := pass.Report(decl.Call.Span(), "Gauge %s has no multiprocess_mode: under %s it exports one series per worker pid; use %q", quoteName(name, decl), serverName(pass.Project), preferred)
+			if !decl.KeywordsReachConstructor() {
+				continue
+			}
 			// One insertion point for every alternative: only the value differs.
 			at := diagnostics.AddKeyword(f, decl.Call, "multiprocess_mode", modePlaceholder)
 			// Collected first (on the stack: a constant capacity, more
@@ -58,7 +65,7 @@ var GaugeWithoutMode = &diagnostics.Rule{
 					fixes = append(fixes, modeFix(at, m.Mode, false))
 				}
 			}
-			if len(missing) > 1 {
+			if len(fixable) > 1 {
 				fixes = append(fixes, every)
 			}
 			diag.AddFix(fixes...)

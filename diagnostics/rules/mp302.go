@@ -30,8 +30,8 @@ var GaugeInvalidMode = &diagnostics.Rule{
 			if decl.Type != "Gauge" {
 				continue
 			}
-			arg := decl.Call.Keyword("multiprocess_mode")
-			if arg == nil || arg.Value == nil || !arg.Value.IsStr() {
+			arg := decl.Keyword("multiprocess_mode")
+			if arg == nil || arg.Value == nil || !arg.Value.IsStr() || !decl.SiteArg(arg) {
 				continue
 			}
 			mode := arg.Value.Str()

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/multiprom/multiprom/diagnostics"
+	"github.com/multiprom/multiprom/internal/frameworks"
 	"github.com/multiprom/multiprom/internal/project"
 )
 
@@ -50,7 +51,7 @@ func infoToGaugeFix(p *project.Project, decl *project.MetricDecl) diagnostics.Fi
 	f := decl.File
 	c := decl.Call
 	full, ok := decl.FullName()
-	if !ok || decl.Var == "" || c.Scope != nil || c.HasSplat() || decl.Param("documentation") == nil {
+	if !ok || decl.Factory != nil || decl.Var == "" || c.Scope != nil || c.HasSplat() || decl.Param("documentation") == nil {
 		return diagnostics.Fix{}
 	}
 	for _, a := range c.Arguments() {
@@ -115,7 +116,7 @@ func infoToGaugeFix(p *project.Project, decl *project.MetricDecl) diagnostics.Fi
 	case callee == "Info":
 		newCallee = "Gauge"
 		q := f.Py.Qualify("Gauge")
-		switch t, isClass := project.ClientMetricType(q); {
+		switch t, isClass := frameworks.ClientMetricType(q); {
 		case isClass && t == "Gauge":
 		case q == "Gauge":
 			if moduleNames(f)["Gauge"] {

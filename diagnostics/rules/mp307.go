@@ -17,8 +17,9 @@ var DuplicateMetricName = &diagnostics.Rule{
 		"x, x_total and x_created; a Histogram claims _bucket, _sum, _count and _created; a Summary _sum, " +
 		"_count and _created; an Info _info. So Counter(\"jobs\") and Gauge(\"jobs_total\") collide, as do " +
 		"Histogram(\"latency\") and Counter(\"latency_count\"). The later declaration is reported, pointing " +
-		"at the first. Metrics with registry= (another registry), exporter methods, test modules and the " +
-		"two sides of one if/else are not compared.",
+		"at the first. Metrics with registry= (another registry), exporter methods, metrics made through a " +
+		"helper that takes the class (it may return the one already registered), test modules and the two " +
+		"sides of one if/else are not compared.",
 	Before: `JOBS = Counter("jobs_total", "Jobs done")       # app/metrics.py
 JOBS_DONE = Counter("jobs", "Jobs finished")   # app/tasks.py`,
 	After: `JOBS = Counter("jobs_total", "Jobs done")                # app/metrics.py

@@ -52,7 +52,10 @@ var claimsOf = diagnostics.NewPerFile(func(f *project.File) *claimFile {
 		return cf
 	}
 	for i, decl := range f.MetricDecls() {
-		if decl.Exporter || !decl.OnDefaultRegistry() {
+		// A metric made through a helper is left out: the helper may
+		// return the metric already registered (get-or-create helpers
+		// catch the ValueError), and its body is not read that far.
+		if decl.Exporter || decl.Factory != nil || !decl.OnDefaultRegistry() {
 			continue
 		}
 		full, ok := decl.FullName()

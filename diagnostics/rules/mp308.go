@@ -33,7 +33,7 @@ IN_PROGRESS.inc()`,
 				continue
 			}
 			mode, arg := decl.Mode()
-			if !isMostRecent(mode) {
+			if !isMostRecent(mode) || !decl.SiteArg(arg) {
 				continue
 			}
 			use := "the exporter's gauge decorator (inc before the view, dec after)"

@@ -36,7 +36,7 @@ var UnboundedLabel = &diagnostics.Rule{
 				if !unboundedLabels[strings.ToLower(l.Name)] {
 					continue
 				}
-				pass.Report(l.Span, "label %q of %s reads as an unbounded value: every distinct value is a new series (and, under gunicorn, a new entry in every worker's file); use a bounded label such as the endpoint", l.Name, declLabel(decl))
+				pass.Report(l.Span, "label %q of %s reads as an unbounded value: every distinct value is a new series (and, under %s, a new entry in every worker's file); use a bounded label such as the endpoint", l.Name, declLabel(decl), serverName(pass.Project))
 			}
 		}
 	},

@@ -80,7 +80,7 @@ func businessFix(bp *businessProject, decl *project.MetricDecl, full, kind strin
 	ix := p.Metrics()
 	f := decl.File
 	help := decl.Param("documentation")
-	if help == nil || !help.IsStr() || decl.Call.HasSplat() {
+	if help == nil || !help.IsStr() || decl.Call.HasSplat() || decl.Factory != nil {
 		return diagnostics.Fix{}
 	}
 	var labels []string

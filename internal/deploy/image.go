@@ -29,6 +29,21 @@ func (m *Model) ImageSources(abs, context string) []string {
 	return out
 }
 
+// CopiesIn reports whether a COPY brings the repository file rel (a project
+// path; context is the build context's) into the image, by its own name
+// or a folder holding it.
+func (m *Model) CopiesIn(context, rel string) bool {
+	for _, cp := range m.Copies {
+		for _, src := range cp.Sources {
+			full := path.Clean(path.Join(context, src))
+			if full == rel || full == "." || strings.HasPrefix(rel, full+"/") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // under reports whether abs is dest or lies below it, and the rest.
 func under(abs, dest string) (string, bool) {
 	if abs == dest {

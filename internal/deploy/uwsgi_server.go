@@ -236,3 +236,41 @@ func uwsgiCommandOptions(args []string, sp source.Span) []Option {
 	}
 	return out
 }
+
+// Loading returns the server a command line makes with the configuration
+// it loads: the first file it names that config resolves (nil when none
+// does), and the options uWSGI reads, in order: the command's own, each
+// naming file, with the configuration's where the command names it (what
+// follows on the command line wins over the file).
+func (u *UwsgiServer) Loading(file string, config func(path string) *UwsgiServer) (*UwsgiServer, *UwsgiServer) {
+	var cfg *UwsgiServer
+	var opts []Option
+	for _, o := range u.Options {
+		if o.File == "" {
+			o.File = file
+		}
+		opts = append(opts, o)
+		if cfg == nil && (o.Name == "ini" || o.Name == "yaml") {
+			if cfg = config(o.Value); cfg != nil {
+				opts = append(opts, cfg.Options...)
+			}
+		}
+	}
+	if cfg == nil {
+		return nil, nil
+	}
+	merged := *cfg
+	merged.Options = opts
+	return cfg, &merged
+}
+
+// WithEnv returns the server with the options of UWSGI_* variables (see
+// UwsgiEnvOption) before its own: uWSGI reads them first.
+func (u *UwsgiServer) WithEnv(env []Option) *UwsgiServer {
+	if len(env) == 0 {
+		return u
+	}
+	s := *u
+	s.Options = append(append([]Option{}, env...), u.Options...)
+	return &s
+}

@@ -66,6 +66,7 @@ func Facts(fs *project.Facts) string {
 	}
 	k.commands("commands", fs.Commands)
 	k.commands("uvicorn", fs.Uvicorn)
+	k.commands("uvicorn.multi", fs.UvicornMulti)
 	k.commands("cmdargs", fs.CmdArgs)
 	k.num("standalone", len(fs.Standalone))
 	for _, name := range sortedKeys(fs.Standalone) {

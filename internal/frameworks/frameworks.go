@@ -170,3 +170,29 @@ func UvicornWorkers(args []string, env func(string) (string, bool)) (n int, expr
 	n, err := strconv.Atoi(value)
 	return n, err != nil
 }
+
+// GunicornEnvFlags returns the NAME=value pairs of gunicorn's -e/--env
+// options (-e X=1, -eX=1, --env X=1, --env=X=1).
+func GunicornEnvFlags(args []string) [][2]string {
+	var out [][2]string
+	for i := 1; i < len(args); i++ {
+		a, v := args[i], ""
+		switch {
+		case a == "-e" || a == "--env":
+			if i+1 < len(args) {
+				v = args[i+1]
+				i++
+			}
+		case strings.HasPrefix(a, "--env="):
+			v = a[len("--env="):]
+		case strings.HasPrefix(a, "-e") && !strings.HasPrefix(a, "--"):
+			v = a[2:]
+		default:
+			continue
+		}
+		if k, val, ok := strings.Cut(v, "="); ok && k != "" {
+			out = append(out, [2]string{k, val})
+		}
+	}
+	return out
+}

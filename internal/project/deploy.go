@@ -75,32 +75,6 @@ func (f *File) unitModel(units []string) *deploy.Model {
 // "gunicorn" first, or nil.
 func gunicornArgs(args []string) []string { return frameworks.ServerArgs(args, "gunicorn") }
 
-// gunicornEnvFlags returns the NAME=value pairs of gunicorn's -e/--env
-// options (-e X=1, -eX=1, --env X=1, --env=X=1).
-func gunicornEnvFlags(args []string) [][2]string {
-	var out [][2]string
-	for i := 1; i < len(args); i++ {
-		a, v := args[i], ""
-		switch {
-		case a == "-e" || a == "--env":
-			if i+1 < len(args) {
-				v = args[i+1]
-				i++
-			}
-		case strings.HasPrefix(a, "--env="):
-			v = a[len("--env="):]
-		case strings.HasPrefix(a, "-e") && !strings.HasPrefix(a, "--"):
-			v = a[2:]
-		default:
-			continue
-		}
-		if k, val, ok := strings.Cut(v, "="); ok && k != "" {
-			out = append(out, [2]string{k, val})
-		}
-	}
-	return out
-}
-
 // scanDeployFile collects the start-up gunicorn and uvicorn command lines
 // (Args[0] says which) of a deploy file and the environment it gives what it starts.
 func scanDeployFile(f *File, cmd func(*CommandLine), env func(envAssign)) {
@@ -135,7 +109,7 @@ func scanDeployFile(f *File, cmd func(*CommandLine), env func(envAssign)) {
 		// -e/--env NAME=value is raw_env on the command line: the master
 		// puts it in its environment before it loads the app.
 		if args[0] == "gunicorn" {
-			for _, kv := range gunicornEnvFlags(args) {
+			for _, kv := range frameworks.GunicornEnvFlags(args) {
 				env(envAssign{kv[0], kv[1], Loc{f, c.Span}, "gunicorn --env"})
 			}
 		}

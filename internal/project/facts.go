@@ -43,10 +43,8 @@ type Facts struct {
 	// project multi-worker as gunicorn's workers do.
 	Uwsgi []*UwsgiServer
 	// FilesByWorkerID is where app code names the multiprocess files by
-	// uWSGI worker id instead of pid (prometheus_client.values.ValueClass =
-	// MultiProcessValue(process_identifier=uwsgi.worker_id)): a worker that
-	// replaces a dead one reuses its files, so nothing needs marking dead
-	// and recycled workers add no files. nil when none does.
+	// uWSGI worker id (MultiProcessValue(process_identifier=uwsgi.worker_id)):
+	// a replacement worker reuses the dead one's files. nil when none does.
 	FilesByWorkerID *Loc
 
 	Configs  []*GunicornConfig // every gunicorn config found, loaded or not
@@ -55,6 +53,9 @@ type Facts struct {
 	// first): with --workers N it is its own process manager, and no
 	// gunicorn hook runs.
 	Uvicorn []*CommandLine
+	// UvicornMulti are those of them that start several workers (a
+	// --workers count above 1 or one from the environment).
+	UvicornMulti []*CommandLine
 	// CmdArgs are GUNICORN_CMD_ARGS values (as command lines) that reach
 	// gunicorn's environment; they add options to every command line.
 	CmdArgs []*CommandLine
@@ -282,6 +283,14 @@ func (fs *Facts) hasCommandConfigSlow() bool {
 	return false
 }
 
+// UvicornOnly reports a project that `uvicorn --workers N` serves with
+// several workers, and neither gunicorn nor uWSGI: uvicorn's parent
+// process spawns the workers (multiprocessing spawn), which inherit its
+// environment and import the app themselves.
+func (fs *Facts) UvicornOnly() bool {
+	return len(fs.UvicornMulti) > 0 && len(fs.Configs)+len(fs.Commands)+len(fs.CmdArgs) == 0 && len(fs.Uwsgi) == 0
+}
+
 // EnvVarSet reports whether the multiprocess dir is set where the gunicorn
 // master sees it.
 func (fs *Facts) EnvVarSet() bool {
@@ -296,8 +305,9 @@ func (fs *Facts) EnvVarSet() bool {
 // MissingAnchor is where a finding about something missing (a hook, the
 // variable, a clean-up) is reported, since the missing thing has no
 // position of its own: the loaded gunicorn config's workers setting, else
-// its first line, else the first gunicorn command line, else the first
-// Flask(...) call; nil when the project has none of them. Every such rule
+// its first line, else the first gunicorn command line, else uWSGI's
+// processes, else the first multi-worker uvicorn command line, else the
+// first Flask(...) call; nil when the project has none of them. Every such rule
 // uses it, so their findings land in one place the user can act on.
 func (fs *Facts) MissingAnchor() *Loc {
 	if c := fs.Config(); c != nil {
@@ -311,6 +321,9 @@ func (fs *Facts) MissingAnchor() *Loc {
 	}
 	if len(fs.Uwsgi) > 0 {
 		return fs.uwsgiAnchor()
+	}
+	if len(fs.UvicornMulti) > 0 {
+		return &Loc{fs.UvicornMulti[0].File, fs.UvicornMulti[0].Span}
 	}
 	if len(fs.Apps) > 0 {
 		return &Loc{fs.Apps[0].File, fs.Apps[0].Call.Span()}

@@ -35,6 +35,7 @@ func computeFacts(p *Project, info config.PyprojectInfo) *Facts {
 			}
 		}, func(e envAssign) { envs = append(envs, e) })
 	}
+	fs.Uvicorn = append(fs.Uvicorn, pythonUvicornRuns(p)...)
 	// GUNICORN_CMD_ARGS adds options to every gunicorn command line
 	// (gunicorn parses it after the real command line, which wins).
 	for _, e := range envs {
@@ -48,8 +49,20 @@ func computeFacts(p *Project, info config.PyprojectInfo) *Facts {
 		}
 	}
 	fs.Standalone = standaloneModules(p)
-	for path := range mainServerScripts(p, fs.Commands) {
+	for path := range mainServerScripts(p, fs.Commands, fs.Uvicorn) {
 		fs.Standalone[path] = true
+	}
+	// The module a uvicorn command (or a script's uvicorn.run("module:app"))
+	// serves is the app, even when it also starts uvicorn under its own main
+	// guard, or is that script.
+	for _, c := range fs.Uvicorn {
+		for _, a := range c.Args[1:] {
+			if mod, _, _ := strings.Cut(a, ":"); !strings.HasPrefix(a, "-") && mod != "" {
+				if f := servedModule(p, c, mod); f != nil {
+					delete(fs.Standalone, f.Path)
+				}
+			}
+		}
 	}
 	fs.Cleanups = findCleanups(p)
 
@@ -75,12 +88,13 @@ func computeFacts(p *Project, info config.PyprojectInfo) *Facts {
 		n := *p.Settings.Workers
 		fs.Workers = Workers{Known: true, Max: n, From: "settings"}
 	}
-	fs.MultiWorker = fs.Gunicorn && (!fs.Workers.Known || fs.Workers.Expr || fs.Workers.Max > 1) || uvicornMultiWorker(fs, envs, reach)
+	fs.UvicornMulti = uvicornMultiWorker(fs, envs, reach)
+	fs.MultiWorker = fs.Gunicorn && (!fs.Workers.Known || fs.Workers.Expr || fs.Workers.Max > 1) || len(fs.UvicornMulti) > 0
 	// uWSGI serves with one process unless told otherwise (no
 	// WEB_CONCURRENCY): only a count above 1, or one not known here, counts.
 	fs.Uwsgi = findUwsgi(p, envs, reach)
 	if len(fs.Uwsgi) > 0 && len(fs.Configs)+len(fs.Commands)+len(fs.CmdArgs) == 0 {
-		fs.MultiWorker = uvicornMultiWorker(fs, envs, reach) // gunicorn is only required: uWSGI serves
+		fs.MultiWorker = len(fs.UvicornMulti) > 0 // gunicorn is only required: uWSGI serves
 	}
 	for _, u := range fs.Uwsgi {
 		fs.MultiWorker = fs.MultiWorker || u.MultiWorker()
@@ -108,10 +122,8 @@ func computeFacts(p *Project, info config.PyprojectInfo) *Facts {
 			switch fw, isApp := frameworks.AppClasses[q]; {
 			case isApp:
 				fs.Apps = append(fs.Apps, &AppSite{File: f, Call: c, Factory: c.Scope, Framework: fw})
-			case strings.HasSuffix(q, "MultiProcessValue"):
-				if byWorkerID(c) && !IsTestFile(f) {
-					fs.FilesByWorkerID = &Loc{f, c.Span()}
-				}
+			case strings.HasSuffix(q, "MultiProcessValue") && byWorkerID(c) && !IsTestFile(f):
+				fs.FilesByWorkerID = &Loc{f, c.Span()}
 			case multiprocCallee(q):
 				// Code that only runs when the variable is set (the gated
 				// snippets) does not make a project multiprocess by itself;
@@ -160,10 +172,27 @@ func computeFacts(p *Project, info config.PyprojectInfo) *Facts {
 	return fs
 }
 
-// uvicornMultiWorker reports whether a uvicorn command line starts several
-// worker processes (frameworks.UvicornWorkers), its variables looked up in
+// servedModule is the file of the module a server command names: beside
+// the directory it runs in (a cd, WORKDIR, the script's own folder), else as
+// the project resolves module names.
+func servedModule(p *Project, c *CommandLine, mod string) *File {
+	rel := strings.ReplaceAll(mod, ".", "/")
+	dir := path.Dir(c.File.Path) // a relative Dir is from the file's folder
+	if !path.IsAbs(c.Dir) {
+		dir = path.Join(dir, c.Dir)
+	}
+	for _, cand := range []string{path.Join(dir, rel+".py"), path.Join(dir, rel, "__init__.py")} {
+		if f := p.File(cand); f != nil && f.Kind == KindPython {
+			return f
+		}
+	}
+	return p.ModuleFile(mod)
+}
+
+// uvicornMultiWorker returns the uvicorn command lines that start several
+// worker processes (frameworks.UvicornWorkers), their variables looked up in
 // the environment the deploy files give.
-func uvicornMultiWorker(fs *Facts, envs []envAssign, reach *envReach) bool {
+func uvicornMultiWorker(fs *Facts, envs []envAssign, reach *envReach) []*CommandLine {
 	lookup := func(name string) (string, bool) {
 		for _, e := range envs {
 			if e.Name == name && reach.reaches(e) {
@@ -172,12 +201,24 @@ func uvicornMultiWorker(fs *Facts, envs []envAssign, reach *envReach) bool {
 		}
 		return "", false
 	}
+	// uvicorn.run reads WEB_CONCURRENCY but not UVICORN_WORKERS (click's).
+	pyLookup := func(name string) (string, bool) {
+		if name == "UVICORN_WORKERS" {
+			return "", false
+		}
+		return lookup(name)
+	}
+	var out []*CommandLine
 	for _, c := range fs.Uvicorn {
-		if n, expr := frameworks.UvicornWorkers(c.Args, lookup); expr || n > 1 {
-			return true
+		look := lookup
+		if c.File.Kind == KindPython {
+			look = pyLookup
+		}
+		if n, expr := frameworks.UvicornWorkers(c.Args, look); expr || n > 1 {
+			out = append(out, c)
 		}
 	}
-	return false
+	return out
 }
 
 func findSpan(f *File, s string) source.Span {
@@ -264,11 +305,9 @@ func resolveConfigPath(p *Project, c *CommandLine, v string) *File {
 	return resolvePath(p, c, strings.TrimPrefix(v, "file:"), KindPython)
 }
 
-// resolvePath finds the project file of the kind that a path on a start-up
-// command line names: through the image the command runs in, else
-// relative to its working directory, else (an absolute path) the longest
-// project path that ends it, else the file of that name beside the
-// command's file.
+// resolvePath finds the project file of the kind a start-up command line's
+// path names: through its image, its working directory, the longest project
+// path ending an absolute one, or the file of that name beside it.
 func resolvePath(p *Project, c *CommandLine, v string, kind Kind) *File {
 	if f := imageFile(p, c, v, kind); f != nil {
 		return f
@@ -488,19 +527,13 @@ func appOrMultiprocCallee(q string) bool {
 	return isApp || multiprocCallee(q) || strings.HasSuffix(q, "MultiProcessValue")
 }
 
-// byWorkerID reports a MultiProcessValue call whose process_identifier is
-// uWSGI's worker id (uwsgi.worker_id, or a function returning it): files
-// named per worker slot, not per pid.
+// byWorkerID: MultiProcessValue's process_identifier is uWSGI's worker id.
 func byWorkerID(c *python.Call) bool {
 	a := c.Keyword("process_identifier")
-	if a == nil {
-		args := c.Arguments()
-		if len(args) == 0 || args[0].Name != "" {
-			return false
-		}
+	if args := c.Arguments(); a == nil && len(args) > 0 && args[0].Name == "" {
 		a = args[0]
 	}
-	return a.Value != nil && strings.Contains(a.Value.Text, "worker_id")
+	return a != nil && a.Value != nil && strings.Contains(a.Value.Text, "worker_id")
 }
 
 // multiprocCallee: a multiprocess collector or exporter class.

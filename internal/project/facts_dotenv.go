@@ -4,6 +4,7 @@ import (
 	"path"
 
 	"github.com/multiprom/multiprom/internal/deploy"
+	"github.com/multiprom/multiprom/internal/frameworks"
 )
 
 // envReach answers, for the assignments of one computeFacts call, whether
@@ -32,7 +33,7 @@ func (r *envReach) reaches(e envAssign) bool {
 
 // dotenvLoaders is what the project's files say about loading env files:
 // compose env_file:, systemd EnvironmentFile=, a script that sources one,
-// docker run --env-file, a Procfile runner (honcho and foreman read ./.env),
+// docker run --env-file, uvicorn --env-file, a Procfile runner (honcho and foreman read ./.env),
 // or load_dotenv() in a gunicorn config.
 type dotenvLoaders struct {
 	procfile       bool            // some Procfile: its runner reads ./.env
@@ -58,6 +59,15 @@ func findDotenvLoaders(p *Project) *dotenvLoaders {
 		m := f.Deploy()
 		if m == nil {
 			continue
+		}
+		for _, c := range m.Commands {
+			// uvicorn --env-file loads the file (python-dotenv) in its
+			// parent process, before it spawns the workers.
+			if args := frameworks.ServerArgs(c.Args, "uvicorn"); c.Phase == deploy.AtStart && args != nil {
+				if v, ok := (&CommandLine{Args: args}).Flag("--env-file", "--env-file"); ok {
+					l.named[path.Base(v)] = true
+				}
+			}
 		}
 		for _, r := range m.EnvFiles {
 			if r.Phase != deploy.AtStart {

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/multiprom/multiprom/internal/python"
-	"github.com/multiprom/multiprom/internal/source"
 )
 
 // Gate says under which condition on the multiprocess variable a call runs.
@@ -109,11 +108,12 @@ func EnvGate(f *File, c *python.Call) Gate {
 	if g.WhenSet || g.WhenUnset {
 		return g
 	}
-	lines, callLine := scopeLinesBefore(f, c)
+	lines := python.LinesOf(f.Src, f.Lines())
+	callLine := lines.Index.Line(c.StatementSpan().Start)
 	indent := f.IndentOf(c.StatementSpan().Start)
 	// Walk back through the lines of the call's block.
 	for i := callLine - 1; i >= 0; i-- {
-		l := lines.at(i)
+		l := lines.At(i)
 		trimmed := strings.TrimSpace(l)
 		if trimmed == "" || strings.HasPrefix(trimmed, "#") {
 			continue
@@ -122,7 +122,7 @@ func EnvGate(f *File, c *python.Call) Gate {
 		if len(ind) < len(indent) {
 			// The enclosing block's header: a try protects the call when a
 			// matching except follows.
-			if trimmed == "try:" && exceptCatchesValueError(f, c, ind) {
+			if trimmed == "try:" && lines.ExceptCatches(lines.Index.Line(c.StatementSpan().End), ind, catchesValueError) {
 				g.Handled = true
 			}
 			// The except branch of such a try is the fallback.
@@ -137,7 +137,7 @@ func EnvGate(f *File, c *python.Call) Gate {
 		}
 		if len(ind) == len(indent) && strings.HasPrefix(trimmed, "if ") && strings.HasSuffix(trimmed, ":") {
 			is, neg := envTest(f, strings.TrimSuffix(strings.TrimPrefix(trimmed, "if "), ":"))
-			if is && blockReturns(lines, i, ind) {
+			if is && lines.BlockLeaves(i, ind) {
 				// `if set: return ...` before the call: the call runs when unset.
 				if neg {
 					g.WhenSet = true
@@ -151,82 +151,9 @@ func EnvGate(f *File, c *python.Call) Gate {
 	return g
 }
 
-// scopeLinesBefore returns the file's lines and the 0-based line of the call.
-func scopeLinesBefore(f *File, c *python.Call) (srcLines, int) {
-	lines := linesOf(f)
-	return lines, lines.idx.Line(c.StatementSpan().Start)
-}
-
-// srcLines reads a file's lines as strings.Split(src, "\n") would give
-// them, through the file's cached line index: EnvGate runs for every
-// multiprocess call, and splitting the whole file each time made a file of
-// many such calls quadratic.
-type srcLines struct {
-	src []byte
-	idx *source.LineIndex
-}
-
-func linesOf(f *File) srcLines { return srcLines{f.Src, f.Lines()} }
-
-// len is the number of lines (a trailing newline opens an empty one).
-func (l srcLines) len() int { return l.idx.LineCount() }
-
-// at returns line i without its "\n" (a "\r" before it stays, as in Split).
-func (l srcLines) at(i int) string {
-	end := len(l.src)
-	if i+1 < l.idx.LineCount() {
-		end = l.idx.LineStart(i+1) - 1
-	}
-	return string(l.src[l.idx.LineStart(i):end])
-}
-
-// blockReturns reports whether the block under line i (header indentation
-// ind) leaves the function: a return or raise directly in it.
-func blockReturns(lines srcLines, i int, ind string) bool {
-	for j := i + 1; j < lines.len(); j++ {
-		l := lines.at(j)
-		t := strings.TrimSpace(l)
-		if t == "" || strings.HasPrefix(t, "#") {
-			continue
-		}
-		li := l[:len(l)-len(strings.TrimLeft(l, " \t"))]
-		if len(li) <= len(ind) {
-			return false
-		}
-		if strings.HasPrefix(t, "return") || strings.HasPrefix(t, "raise") {
-			return true
-		}
-	}
-	return false
-}
-
-// exceptCatchesValueError looks for the except clauses at indentation ind
-// after the call: bare, Exception, or ValueError.
-func exceptCatchesValueError(f *File, c *python.Call, ind string) bool {
-	lines := linesOf(f)
-	for j := lines.idx.Line(c.StatementSpan().End) + 1; j < lines.len(); j++ {
-		l := lines.at(j)
-		t := strings.TrimSpace(l)
-		if t == "" || strings.HasPrefix(t, "#") {
-			continue
-		}
-		li := l[:len(l)-len(strings.TrimLeft(l, " \t"))]
-		if len(li) < len(ind) {
-			return false
-		}
-		if len(li) == len(ind) {
-			if !strings.HasPrefix(t, "except") {
-				if strings.HasPrefix(t, "else") || strings.HasPrefix(t, "finally") {
-					continue
-				}
-				return false
-			}
-			if t == "except:" || strings.Contains(t, "ValueError") || strings.Contains(t, "Exception") {
-				return true
-			}
-		}
-	}
-	return false
+// catchesValueError: a bare except, Exception or ValueError.
+func catchesValueError(clause string) bool {
+	return clause == "except:" || strings.Contains(clause, "ValueError") || strings.Contains(clause, "Exception")
 }
 
 // IsTestFile reports whether a Python file belongs to the test suite

@@ -2,16 +2,13 @@ package project
 
 import (
 	"path"
-	"strings"
 
 	"github.com/multiprom/multiprom/internal/deploy"
 )
 
-// imageFile resolves a path that a command running in an image names to
-// the repository file of the kind the image got it from, or nil. The image
-// is the command's own Dockerfile, the Dockerfile its compose service
-// builds, or the Dockerfile that COPYs the command's file (a supervisord
-// configuration or a script) into its image.
+// imageFile resolves a path that a command running in an image names to the
+// repository file of the kind the image got it from, or nil. The image is the
+// command's Dockerfile, its compose service's, or the one that COPYs its file.
 func imageFile(p *Project, c *CommandLine, v string, kind Kind) *File {
 	dockerfile, context := imageOf(p, c)
 	if dockerfile == nil {
@@ -58,21 +55,12 @@ func imageOf(p *Project, c *CommandLine) (*File, string) {
 	return nil, ""
 }
 
-// imageCopying returns the first Dockerfile whose COPY brings the file into
-// its image (by its own name or a folder holding it), and its build
-// context.
+// imageCopying returns the first Dockerfile that COPYs the file, and its context.
 func imageCopying(p *Project, f *File) (*File, string) {
 	for _, d := range p.Files {
-		if d.Kind != KindDockerfile || d.Deploy() == nil {
-			continue
-		}
-		context := p.BuildContext(d)
-		for _, cp := range d.Deploy().Copies {
-			for _, src := range cp.Sources {
-				full := cleanRel(path.Join(context, src))
-				if full == f.Path || full == "" || strings.HasPrefix(f.Path, full+"/") {
-					return d, context
-				}
+		if d.Kind == KindDockerfile && d.Deploy() != nil {
+			if context := p.BuildContext(d); d.Deploy().CopiesIn(context, f.Path) {
+				return d, context
 			}
 		}
 	}

@@ -1,9 +1,10 @@
 package project
 
 import (
+	"slices"
 	"strings"
-	"sync"
 
+	"github.com/multiprom/multiprom/internal/frameworks"
 	"github.com/multiprom/multiprom/internal/python"
 )
 
@@ -15,6 +16,12 @@ type MetricDecl struct {
 	Type     string // "Counter", "Gauge", "Histogram", "Summary", "Info", "Enum"
 	Var      string // assignment target, "" if not assigned
 	Exporter bool   // created through a prometheus_flask_exporter object
+	// Factory is the module's function the metric is made through
+	// (`make(Gauge, "g", "help")`, see python.Factory), nil for a direct
+	// call; the constructor's arguments are then args.
+	Factory  *python.FuncDef
+	args     []python.FactorySlot
+	forwards bool
 
 	// full, fullOK and onDefault hold FullName and OnDefaultRegistry,
 	// computed when the declaration is made, with the module's summary
@@ -44,8 +51,11 @@ var clientParams = []string{"name", "documentation", "labelnames", "namespace", 
 // by position, or nil. Exporter methods take only name and description
 // positionally.
 func (d *MetricDecl) Param(name string) *python.Expr {
-	if a := d.Call.Keyword(name); a != nil {
+	if a := d.Keyword(name); a != nil {
 		return a.Value
+	}
+	if d.Factory != nil {
+		return nil // every argument is in args, by its constructor parameter
 	}
 	if d.Exporter && name == "documentation" {
 		if a := d.Call.Keyword("description"); a != nil {
@@ -62,6 +72,33 @@ func (d *MetricDecl) Param(name string) *python.Expr {
 	}
 	return nil
 }
+
+// Keyword returns the argument the constructor receives as name=: the
+// call's own, or for a factory's metric what the factory passes there (an
+// argument of the call, or one of the factory's body; see SiteArg).
+func (d *MetricDecl) Keyword(name string) *python.Arg {
+	if d.Factory == nil {
+		return d.Call.Keyword(name)
+	}
+	for _, s := range d.args {
+		if s.Slot == name {
+			return s.Arg
+		}
+	}
+	return nil
+}
+
+// HasSplat reports whether the constructor's arguments are not all known.
+func (d *MetricDecl) HasSplat() bool { return d.Factory == nil && d.Call.HasSplat() }
+
+// SiteArg reports whether a is an argument of the declaring call itself, so
+// that its span is in d.File and an edit of its value changes this metric.
+func (d *MetricDecl) SiteArg(a *python.Arg) bool { return slices.Contains(d.Call.Arguments(), a) }
+
+// KeywordsReachConstructor reports whether a keyword added to the declaring
+// call reaches the constructor: always for a direct call, for a factory's
+// metric when the factory passes its **kwargs on.
+func (d *MetricDecl) KeywordsReachConstructor() bool { return d.Factory == nil || d.forwards }
 
 // NameArg returns the literal metric name (first positional or name=).
 func (d *MetricDecl) NameArg() (string, bool) {
@@ -177,7 +214,7 @@ func (d *MetricDecl) onDefaultRegistry(m *python.Module) bool {
 	if d.Exporter {
 		return false
 	}
-	if d.Call.HasSplat() {
+	if d.HasSplat() {
 		return false
 	}
 	e := d.Param("registry")
@@ -191,44 +228,11 @@ func (d *MetricDecl) onDefaultRegistry(m *python.Module) bool {
 // Mode returns the literal multiprocess_mode of a Gauge ("" when absent or
 // not a literal; absent means the client's default "all").
 func (d *MetricDecl) Mode() (string, *python.Arg) {
-	a := d.Call.Keyword("multiprocess_mode")
+	a := d.Keyword("multiprocess_mode")
 	if a == nil || a.Value == nil || !a.Value.IsStr() {
 		return "", a
 	}
 	return a.Value.Str(), a
-}
-
-var clientMetricTypes = []string{"Counter", "Gauge", "Histogram", "Summary", "Info", "Enum"}
-
-// exporterReexports are the client's metric classes that
-// prometheus_flask_exporter imports into its package namespace (its
-// __init__.py: `from prometheus_client import Counter, Histogram, Gauge,
-// Summary`), so `from prometheus_flask_exporter import Gauge` is the
-// client's Gauge.
-var exporterReexports = []string{"Counter", "Gauge", "Histogram", "Summary"}
-
-// clientMetricCtors maps the qualified names of the client's metric
-// classes, under every module that exposes them, to their type (built
-// once: the map is asked for every call of every module).
-var clientMetricCtors = sync.OnceValue(func() map[string]string {
-	out := map[string]string{}
-	for _, t := range clientMetricTypes {
-		for _, mod := range []string{"prometheus_client.", "prometheus_client.metrics.", "prometheus_client.core."} {
-			out[mod+t] = t
-		}
-	}
-	for _, t := range exporterReexports {
-		out["prometheus_flask_exporter."+t] = t
-	}
-	return out
-})
-
-// ClientMetricType returns the type ("Gauge", ...) of a qualified callee
-// that is one of the client's metric classes, under any module that
-// exposes it (prometheus_client, its submodules, prometheus_flask_exporter).
-func ClientMetricType(qualified string) (string, bool) {
-	t, ok := clientMetricCtors()[qualified]
-	return t, ok
 }
 
 // MetricDecls returns the metric constructors of one module.
@@ -285,8 +289,15 @@ func (f *File) metricDecls(m *python.Module) *fileDecls {
 func declare(m *python.Module, f *File) []*MetricDecl {
 	out := []*MetricDecl{}
 	exporterVars := exporterObjects(m)
+	factories := metricFactories(m)
 	for _, c := range m.Calls {
-		if t, ok := clientMetricCtors()[c.Qualified()]; ok {
+		if fa := factories[c.Func]; fa != nil && c.Recv == nil && c.Qualified() == c.Func {
+			if d := declareFactoryCall(fa, m, f, c); d != nil {
+				out = append(out, d.remember(m))
+			}
+			continue
+		}
+		if t, ok := frameworks.ClientMetricCtors()[c.Qualified()]; ok {
 			out = append(out, (&MetricDecl{File: f, Call: c, Type: t, Var: c.TargetName()}).remember(m))
 		}
 		if c.Recv == nil && exporterVars[c.BaseName()] {
@@ -309,7 +320,7 @@ func exporterObjects(m *python.Module) map[string]bool {
 			continue
 		}
 		q := c.Qualified()
-		if _, metric := clientMetricCtors()[q]; metric {
+		if _, metric := frameworks.ClientMetricCtors()[q]; metric {
 			continue // a re-exported client class: a metric, not a metrics object
 		}
 		if strings.HasPrefix(q, "prometheus_flask_exporter.") || strings.HasSuffix(c.Func, "PrometheusMetrics") || strings.HasSuffix(c.Func, "PrometheusMetrics.for_app_factory") {

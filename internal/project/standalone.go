@@ -1,6 +1,8 @@
 package project
 
 import (
+	"path"
+	"slices"
 	"strings"
 
 	"github.com/multiprom/multiprom/internal/python"
@@ -24,9 +26,10 @@ var mainServerStarts = []string{
 // run on its own. Without a known command line, a file that makes a Flask
 // app at module level may be the app gunicorn serves (app.run() under the
 // guard is the usual way to run it in development): it is not one of them.
-func mainServerScripts(p *Project, commands []*CommandLine) map[string]bool {
+// A module a uvicorn command serves is not one either.
+func mainServerScripts(p *Project, commands, uvicorn []*CommandLine) map[string]bool {
 	served := map[*File]bool{}
-	for _, c := range commands {
+	for _, c := range append(slices.Clip(commands), uvicorn...) {
 		// The app is module:variable, or a bare module (gunicorn then
 		// serves its `application`); a flag's value names no module file.
 		for _, a := range c.Args[1:] {
@@ -36,6 +39,11 @@ func mainServerScripts(p *Project, commands []*CommandLine) map[string]bool {
 			mod, _, _ := strings.Cut(strings.TrimPrefix(a, "python:"), ":")
 			if f := p.ModuleFile(mod); f != nil {
 				served[f] = true
+			} else if d := path.Join(path.Dir(c.File.Path), c.Dir); c.Dir != "" && !path.IsAbs(c.Dir) && !strings.ContainsAny(d, "$.") {
+				// `cd app && uvicorn main:app`: app/main.py.
+				if f := p.ModuleFile(strings.ReplaceAll(d, "/", ".") + "." + mod); f != nil {
+					served[f] = true
+				}
 			}
 		}
 	}

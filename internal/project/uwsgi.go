@@ -6,11 +6,9 @@ import (
 	"github.com/multiprom/multiprom/internal/deploy"
 )
 
-// UwsgiServer is a uWSGI server the project starts (see
-// deploy.UwsgiServer) and the file that starts it. Its options are all
-// uWSGI reads, in uWSGI's order (the last setting wins): the UWSGI_*
-// variables of its environment, then its command line, with the options
-// of the configuration file the command loads where the command names it.
+// UwsgiServer is a uWSGI server the project starts (see deploy.UwsgiServer)
+// and the file that starts it. Its options are all uWSGI reads, in its order
+// (the last wins): UWSGI_* variables, the command line, the file it loads.
 type UwsgiServer struct {
 	File *File
 	*deploy.UwsgiServer
@@ -20,19 +18,16 @@ type UwsgiServer struct {
 
 // FileOf is the file that sets an option of the server.
 func (u *UwsgiServer) FileOf(o deploy.Option) *File {
-	if f := u.files[o.File]; o.File != "" && f != nil {
+	if f := u.files[o.File]; f != nil {
 		return f
 	}
 	return u.File
 }
 
 // findUwsgi collects the uWSGI configurations and the start-up command
-// lines that run uwsgi. A command that loads a configuration of the
-// project (uwsgi /etc/app/uwsgi.ini in a supervisord program, followed
-// through the image's COPY) is one server with it: the configuration's,
-// with the command's other options after its own. Every server gets the
-// UWSGI_* variables of the environment that reaches it before its own
-// options (uWSGI reads them first, so a file's setting wins).
+// lines that run uwsgi. A command that loads a configuration of the project
+// (uwsgi /etc/app/uwsgi.ini, followed through the image's COPY) is one
+// server with it. Every server reads the UWSGI_* variables that reach it.
 func findUwsgi(p *Project, envs []envAssign, reach *envReach) []*UwsgiServer {
 	var out []*UwsgiServer
 	byConfig := map[*File]*UwsgiServer{}
@@ -57,82 +52,38 @@ func findUwsgi(p *Project, envs []envAssign, reach *envReach) []*UwsgiServer {
 	for _, c := range commands {
 		cl := &CommandLine{File: c.File, Span: c.Command.Span, Args: c.Command.Args, Dir: c.Command.Dir, Unit: c.Command.Unit}
 		var cfg *UwsgiServer
-		var opts []deploy.Option
-		for _, o := range c.own() {
-			opts = append(opts, o)
-			if o.Name != "ini" && o.Name != "yaml" || cfg != nil {
-				continue
-			}
-			// uWSGI reads the file where the command names it: what
-			// follows it on the command line wins over it.
-			if cfg = byConfig[resolvePath(p, cl, o.Value, KindUwsgi)]; cfg != nil && !loaded[cfg] {
-				opts = append(opts, cfg.Options...)
-			} else {
+		_, merged := c.Loading(c.File.Path, func(v string) *deploy.UwsgiServer {
+			if cfg = byConfig[resolvePath(p, cl, v, KindUwsgi)]; cfg == nil || loaded[cfg] {
 				cfg = nil
+				return nil
 			}
-		}
-		if cfg == nil {
+			return cfg.UwsgiServer
+		})
+		if merged == nil {
 			continue
 		}
-		// The configuration's server stands for both: a fix edits the
-		// file, and the command's own options still count.
-		merged := *cfg.UwsgiServer
-		merged.Options = opts
-		cfg.UwsgiServer = &merged
+		// The configuration's server stands for both (a fix edits the file).
+		cfg.UwsgiServer, cfg.env = merged, c.env
 		cfg.files[c.File.Path] = c.File
-		cfg.env = c.env
 		loaded[c], loaded[cfg] = true, true
 	}
-	kept := out[:0]
+	var kept []*UwsgiServer
 	for _, u := range out {
-		if !loaded[u] || !u.FromCommand {
-			kept = append(kept, u)
+		if loaded[u] && u.FromCommand {
+			continue
 		}
-	}
-	for _, u := range kept {
-		u.addEnv(envs, reach)
+		var env []deploy.Option
+		// An ini's env = lines come after uWSGI read its environment's options.
+		for _, e := range append(envs[:len(envs):len(envs)], u.env...) {
+			if opt, ok := deploy.UwsgiEnvOption(e.Name); ok && reach.reaches(e) && !strings.HasPrefix(e.How, "uWSGI") {
+				env = append(env, deploy.Option{Name: opt, Value: e.Value, Span: e.Loc.Span, File: e.Loc.File.Path})
+				u.files[e.Loc.File.Path] = e.Loc.File
+			}
+		}
+		u.UwsgiServer = u.WithEnv(env)
+		kept = append(kept, u)
 	}
 	return kept
-}
-
-// own returns the server's options, each naming the server's file.
-func (u *UwsgiServer) own() []deploy.Option {
-	out := make([]deploy.Option, 0, len(u.Options))
-	for _, o := range u.Options {
-		if o.File == "" {
-			o.File = u.File.Path
-		}
-		out = append(out, o)
-	}
-	return out
-}
-
-// addEnv puts the UWSGI_<OPTION> variables that reach the server before
-// its options.
-func (u *UwsgiServer) addEnv(envs []envAssign, reach *envReach) {
-	var env []deploy.Option
-	add := func(name, value string, at Loc) {
-		if opt, ok := deploy.UwsgiEnvOption(name); ok {
-			env = append(env, deploy.Option{Name: opt, Value: value, Span: at.Span, File: at.File.Path})
-			u.files[at.File.Path] = at.File
-		}
-	}
-	for _, e := range envs {
-		// An env = line of a uWSGI configuration is set after uWSGI read
-		// its environment's options.
-		if reach.reaches(e) && !strings.HasPrefix(e.How, "uWSGI") {
-			add(e.Name, e.Value, e.Loc)
-		}
-	}
-	for _, e := range u.env {
-		add(e.Name, e.Value, e.Loc)
-	}
-	if len(env) == 0 {
-		return
-	}
-	s := *u.UwsgiServer
-	s.Options = append(env, s.Options...)
-	u.UwsgiServer = &s
 }
 
 // uwsgiAnchor is where a finding about something missing from a uWSGI

@@ -20,6 +20,7 @@ let output: vscode.OutputChannel | undefined;
 // internal/project.Classify): findings on them are published whether they
 // are open or not, and an open one is linted as typed, like Python.
 const deployFiles = [
+  "**/*.wsgi", // mod_wsgi/uWSGI scripts: Python under another name
   "**/Procfile",
   "**/{docker-compose,compose}*.{yml,yaml}",
   "**/{Dockerfile,Containerfile}*",
