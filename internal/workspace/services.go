@@ -76,7 +76,7 @@ func Find(files []*project.File) []*Service {
 				if !ok {
 					ctx = dirOf(f.Path)
 				}
-				add(ctx, "gunicorn in "+f.Path)
+				add(imageAppFolder(f, ctx, byPath), "gunicorn in "+f.Path)
 			}
 		case project.KindCompose:
 			for _, c := range f.Deploy().Commands {
@@ -417,6 +417,77 @@ func moduleFolder(own string, mods []string, byPath map[string]*project.File) st
 		}
 	}
 	return own
+}
+
+// imageAppFolder is the service folder of an image that starts a server:
+// the folder of the module its command serves, followed back through the
+// image's COPY steps, when that lies inside the build context. An image
+// built from the repository root that copies one example in
+// (examples/gunicorn/server.py to /var/flask for `gunicorn server:app` in
+// WORKDIR /var/flask) serves that example, not the repository. The build
+// context when the module is not found.
+func imageAppFolder(f *project.File, ctx string, byPath map[string]*project.File) string {
+	m := f.Deploy()
+	for _, c := range m.Commands {
+		if c.Phase != deploy.AtStart {
+			continue
+		}
+		dir := c.Dir
+		if dir == "" {
+			dir = m.Workdir
+		}
+		for _, a := range servedModules(c.Args) {
+			mod, _, _ := strings.Cut(a, ":")
+			if !isDottedName(mod) {
+				continue
+			}
+			rel := strings.ReplaceAll(mod, ".", "/")
+			for _, cand := range []string{rel + ".py", rel + "/__init__.py"} {
+				for _, src := range m.ImageSources(path.Join("/", dir, cand), ctx) {
+					src = clean(src)
+					if byPath[src] == nil {
+						continue
+					}
+					root := clean(strings.TrimSuffix(strings.TrimSuffix(src, cand), "/"))
+					if src == cand {
+						root = ""
+					}
+					if root == ctx || within(root, ctx) {
+						return root
+					}
+				}
+			}
+		}
+	}
+	return ctx
+}
+
+// servedModules are the app modules (module[:callable]) a command that
+// starts a server names: gunicorn's and uvicorn's positional arguments,
+// uWSGI's --module/--wsgi/-w values.
+func servedModules(args []string) []string {
+	var out []string
+	if sa := serverArgs(args); sa != nil {
+		for _, a := range sa[1:] {
+			if !strings.HasPrefix(a, "-") {
+				out = append(out, a)
+			}
+		}
+		return out
+	}
+	if !isUwsgi(args) {
+		return nil
+	}
+	for i, a := range args {
+		switch {
+		case (a == "--module" || a == "--wsgi" || a == "-w") && i+1 < len(args):
+			out = append(out, args[i+1])
+		case strings.HasPrefix(a, "--module="), strings.HasPrefix(a, "--wsgi="):
+			_, v, _ := strings.Cut(a, "=")
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // commonFolder is the deepest folder holding both a and b.

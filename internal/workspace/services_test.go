@@ -135,6 +135,15 @@ func TestFind(t *testing.T) {
 			"site/site/wsgi.py": "",
 			"site/site/urls.py": ""},
 			"[] contrib/uwsgi.ini site/site/urls.py site/site/wsgi.py\n"},
+		{"images built from the root that each copy one example in serve that example", map[string]string{
+			"examples/a/Dockerfile": "FROM python\nADD . /tmp/latest\nRUN pip install /tmp/latest\nADD examples/a/server.py examples/a/config.py /var/flask/\nWORKDIR /var/flask\nCMD gunicorn -c config.py -w 4 server:app\n",
+			"examples/a/server.py":  "",
+			"examples/a/config.py":  "",
+			"examples/b/Dockerfile": "FROM python\nADD . /tmp/latest\nADD examples/b/server.py /var/flask/\nWORKDIR /var/flask\nCMD uwsgi --http :4000 --module server:app --master --processes 4\n",
+			"examples/b/server.py":  "",
+			"pkg/__init__.py":       "",
+			"tests/test_pkg.py":     ""},
+			"[examples/a] Dockerfile config.py server.py\n[examples/b] Dockerfile server.py\n"},
 		{"a build-time gunicorn install is no server start", map[string]string{
 			"svc/Dockerfile": "FROM python\nRUN pip install gunicorn\nCMD python main.py\n",
 			"svc/main.py":    ""},
