@@ -9,9 +9,21 @@ import (
 	"github.com/multiprom/multiprom/snippets"
 )
 
-// uwsgiMultiprocess reports a multiprocess project that uWSGI serves and
-// gunicorn does not: its fixes go to the uWSGI configuration.
-func uwsgiMultiprocess(p *project.Project) bool { return uwsgiOnly(p) && p.Facts.Multiprocess }
+// uwsgiMultiprocess reports a multiprocess project that uWSGI serves with
+// several processes (or a count not known here) and gunicorn does not: its
+// fixes go to the uWSGI configuration. One uWSGI process (`--processes 1`,
+// uWSGI's default) has no workers to mark dead or to recycle into new files.
+func uwsgiMultiprocess(p *project.Project) bool {
+	if !uwsgiOnly(p) || !p.Facts.Multiprocess {
+		return false
+	}
+	for _, u := range p.Facts.Uwsgi {
+		if u.MultiWorker() {
+			return true
+		}
+	}
+	return false
+}
 
 // uwsgiOnly reports a project that uWSGI serves and gunicorn does not: the
 // fixes then write to the uWSGI configuration, never a gunicorn.conf.py.
