@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/multiprom/multiprom/diagnostics"
@@ -17,7 +18,7 @@ var AppWithoutMetrics = &diagnostics.Rule{
 	Code:       "MP102",
 	Name:       "app-without-metrics",
 	Severity:   diagnostics.Info,
-	Frameworks: []frameworks.Framework{frameworks.Flask, frameworks.FastAPI, frameworks.Starlette},
+	Frameworks: mp102Frameworks,
 	Title:      "Web app without Prometheus metrics",
 	Doc: "The project builds a Flask, FastAPI or Starlette app but no module imports prometheus_client or " +
 		"an exporter built on it, so there is nothing to scrape. The action adds the metrics block that " +
@@ -53,8 +54,8 @@ app.register_blueprint(shop)`,
 			if project.IsTestFile(app.File) || p.Facts.Standalone[app.File.Path] {
 				continue
 			}
-			if app.Framework == frameworks.Django {
-				continue // the blocks are Flask's and ASGI apps'; Django's idiom is django-prometheus in settings
+			if !slices.Contains(mp102Frameworks, app.Framework) {
+				continue // the blocks are Flask's and ASGI apps' (Django's idiom is django-prometheus in settings; a Falcon App has no mount)
 			}
 			diag := pass.ReportIn(app.File, app.Call.Span(), "%s app without Prometheus metrics: nothing in the project imports prometheus_client or an exporter", app.Framework.Title())
 			if app.Framework == frameworks.Flask {
@@ -156,3 +157,7 @@ func asgiAppBlockFix(p *project.Project, app *project.AppSite) diagnostics.Fix {
 	edits := append(diagnostics.AddImports(f, imports), diagnostics.Edit{Path: f.Path, Span: source.Span{Start: at, End: at}, NewText: block})
 	return diagnostics.Fix{Title: "Add Prometheus metrics to the app (make_asgi_app at " + path + ")", Edits: edits, Unsafe: true}
 }
+
+// mp102Frameworks are the frameworks whose apps MP102 reports: those its
+// fixes know how to instrument.
+var mp102Frameworks = []frameworks.Framework{frameworks.Flask, frameworks.FastAPI, frameworks.Starlette}

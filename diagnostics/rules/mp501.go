@@ -93,6 +93,11 @@ func readsAsBusiness(p *project.Project, decl *project.MetricDecl, full string) 
 		}
 	}
 	if decl.Type == "Gauge" {
+		if mode, _ := decl.Mode(); strings.Contains(mode, "mostrecent") {
+			// The value last written by any worker (a score a task
+			// recomputes), not a sum of their shares: no total to lose.
+			return false
+		}
 		for w := range concurrencyWords {
 			if strings.Contains(lower, w) {
 				return false
