@@ -99,7 +99,8 @@ type Cleanup struct {
 	Target string
 	Span   source.Span
 	Phase  Phase
-	// How is "rm", "tmpfs" (a compose tmpfs mount, empty at every start) or
+	// How is "rm", "mktemp" (the variable set to a new temporary folder),
+	// "tmpfs" (a compose tmpfs mount, empty at every start) or
 	// "emptyDir" (a Kubernetes emptyDir volume, empty at every pod start).
 	How  string
 	Unit string // as Assign.Unit

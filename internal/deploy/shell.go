@@ -148,6 +148,36 @@ func (s *shell) assign(a *syntax.Assign, st *syntax.Stmt) {
 		delete(s.vars, a.Name.Value)
 	}
 	s.m.Assigns = append(s.m.Assigns, Assign{Name: a.Name.Value, Value: val, Span: s.spanOf(st), Phase: s.phase, How: s.how, Known: known})
+	if makesTempDir(a.Value) {
+		// DIR="$(mktemp -d)": a new, empty folder at every start.
+		s.m.Cleanups = append(s.m.Cleanups, Cleanup{Target: "${" + a.Name.Value + "}", Span: s.spanOf(st), Phase: s.phase, How: "mktemp", Unit: s.unit})
+	}
+}
+
+// makesTempDir reports a word that is only `$(mktemp -d ...)`, quoted or
+// not.
+func makesTempDir(w *syntax.Word) bool {
+	if w == nil || len(w.Parts) != 1 {
+		return false
+	}
+	part := w.Parts[0]
+	if dq, ok := part.(*syntax.DblQuoted); ok && len(dq.Parts) == 1 {
+		part = dq.Parts[0]
+	}
+	cs, ok := part.(*syntax.CmdSubst)
+	if !ok || len(cs.Stmts) != 1 {
+		return false
+	}
+	call, ok := cs.Stmts[0].Cmd.(*syntax.CallExpr)
+	if !ok || len(call.Args) < 2 || call.Args[0].Lit() != "mktemp" {
+		return false
+	}
+	for _, a := range call.Args[1:] {
+		if l := a.Lit(); l == "-d" || l == "--directory" || strings.HasPrefix(l, "-") && !strings.HasPrefix(l, "--") && strings.Contains(l, "d") {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *shell) callExpr(st *syntax.Stmt, c *syntax.CallExpr) {
