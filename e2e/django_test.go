@@ -44,7 +44,7 @@ func TestDjangoGunicornCounters(t *testing.T) {
 		}
 		srv := startDjango(t, dir)
 		load(t, srv)
-		showsTrueCounts(t, dir, srv, djangoCounter, srv.base+"/metrics")
+		expectExactCounts(t, dir, srv, srv.base+"/metrics", djangoCounter)
 	})
 }
 
@@ -111,6 +111,6 @@ func TestDjangoPrometheusGunicornCounters(t *testing.T) {
 		fixesWith(t, dir, "MP205")
 		srv := startDjango(t, dir)
 		load(t, srv)
-		showsTrueCounts(t, dir, srv, djangoCounter, srv.base+"/metrics")
+		expectExactCounts(t, dir, srv, srv.base+"/metrics", djangoCounter)
 	})
 }

@@ -7,7 +7,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 )
 
 // fastapiCounter is the counter of testdata/fastapi-gunicorn, as exposed.
@@ -95,46 +94,14 @@ func fixScenario(t *testing.T, dir string, serveApp func(t *testing.T) *demoServ
 	t.Run("before fix: counters depend on the worker", func(t *testing.T) {
 		srv := serveApp(t)
 		load(t, srv)
-		// Which worker accepts a connection is the kernel's choice, and an idle uvicorn worker
-		// often wins several in a row: scrape until two scrapes disagree (or 40 agreed).
-		var totals []float64
-		for len(totals) < 40 && (len(totals) < 2 || allEqual(totals)) {
-			totals = append(totals, srv.counterTotal(t, fastapiCounter))
-			time.Sleep(150 * time.Millisecond)
-		}
-		for i, v := range totals {
-			if v > requests {
-				t.Errorf("scrape %d shows %v requests, more than the %d made", i+1, v, requests)
-			}
-		}
-		if allEqual(totals) {
-			t.Errorf("every scrape showed the same count %v; want per-worker counts that differ", totals)
-		}
-		t.Logf("%s per scrape: %v", fastapiCounter, totals)
-		// For the same reason a run of verify may reach only workers that agree: it must
-		// fail within a few runs, and exit 1 (FAIL) whenever it fails.
-		var runs []result
-		for len(runs) < 5 && (len(runs) == 0 || runs[len(runs)-1].code == 0) {
-			runs = append(runs, multiprom(t, dir, "verify", target(srv), "--scrapes", "20", "--interval", "100ms"))
-		}
-		if last := runs[len(runs)-1]; last.code != 1 || !strings.Contains(last.stdout, "FAIL") {
-			t.Errorf("multiprom verify on the broken app, %d runs: want exit 1 and FAIL, last got %s", len(runs), last)
-		} else {
-			t.Logf("verify failed the broken app on run %d", len(runs))
-		}
+		showsPerWorkerCounts(t, dir, srv, fastapiCounter, target(srv))
 	})
 	if t.Failed() {
 		return
 	}
 
 	t.Run("after fix: every scrape shows every request", func(t *testing.T) {
-		fixed := multiprom(t, dir, "check", "--fix", ".")
-		if fixed.code != 0 && fixed.code != 1 {
-			t.Fatalf("multiprom check --fix: %s", fixed)
-		}
-		if after := multiprom(t, dir, "check", "--format", "json", "."); after.code != 0 {
-			t.Errorf("findings left after --fix: %s", after)
-		}
+		fixesWith(t, dir)
 		srv := serveApp(t)
 		load(t, srv)
 		expectExactCounts(t, dir, srv, target(srv), fastapiCounter)

@@ -55,20 +55,3 @@ func fixesWith(t *testing.T, dir string, want ...string) {
 		t.Errorf("findings left after --fix: %s", after)
 	}
 }
-
-// showsTrueCounts checks the fixed server: every scrape shows exactly the requests made, and
-// verify passes.
-func showsTrueCounts(t *testing.T, dir string, srv *demoServer, counter, target string) {
-	t.Helper()
-	for i := range 12 {
-		if got := srv.counterTotal(t, counter); got != requests {
-			t.Errorf("scrape %d shows %v requests, want exactly %d", i+1, got, requests)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	res := multiprom(t, dir, "verify", target, "--scrapes", "20", "--interval", "200ms")
-	if res.code != 0 {
-		t.Errorf("multiprom verify on the fixed project: want exit 0, got %s", res)
-	}
-	t.Logf("verify on the fixed project:\n%s", res.stdout)
-}
